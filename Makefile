@@ -1,0 +1,44 @@
+# The two commands: `make run` (everything on one machine, demo data) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: run test install install-dev services system-packages bench clean
+
+run: install
+	TREFFPUNKT_DEMO=1 $(BIN)/treffpunkt run
+
+test: install-dev system-packages services
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# PostgreSQL and Redis must be real; start them where installed but stopped.
+services:
+	.ci/ensure-services
+
+# Debian tools the suite drives: docker-compose (validates the compose file), litmus, chromium.
+system-packages:
+	.ci/system-packages
+
+bench: install-dev services
+	$(BIN)/python bench/caldav.py
+	$(BIN)/python bench/rooms.py
+	$(BIN)/python bench/notify.py
+
+clean:
+	rm -rf var/

@@ -1,0 +1,22 @@
+"""The one scheduler (celery beat) for all services: `celery -A services.beat beat`.
+
+It only sends tasks by name to each service's queue; it imports no service code."""
+from __future__ import annotations
+
+from celery import Celery
+
+from shared.config import Settings
+from shared.messaging import celery_config
+
+settings = Settings.from_env()
+celery = Celery("treffpunkt-beat")
+celery.config_from_object(celery_config(settings, "rooms"))
+celery.conf.beat_schedule_filename = str(settings.var_dir / "celerybeat-schedule")
+celery.conf.beat_schedule = {
+    f"{service}-relay-outbox": {
+        "task": f"{service}.relay_outbox",
+        "schedule": settings.outbox_relay_seconds,
+        "options": {"queue": service, "expires": max(settings.outbox_relay_seconds * 5, 10)},
+    }
+    for service in ("rooms", "calendar", "notify")
+}

@@ -1,0 +1,17 @@
+"""Calendar service: partners' calendars over CalDAV, room calendars, public iCal feeds."""
+from pathlib import Path
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(config: dict | None = None):
+    """App factory. `config` may carry SETTINGS (a shared.config.Settings) and Flask keys."""
+    from shared.messaging import make_celery
+    from shared.web import create_base_app
+
+    from services.calendar import tasks, views
+
+    app = create_base_app(__name__, "calendar", config)
+    tasks.register(make_celery(app, "calendar"))
+    views.init_app(app)
+    return app

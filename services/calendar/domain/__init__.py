@@ -1,0 +1,1 @@
+"""Pure rules of the calendar service: no Flask, no SQLAlchemy."""

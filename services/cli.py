@@ -1,0 +1,60 @@
+"""`treffpunkt`: the command line of the whole system (composition root, like services/run.py)."""
+from __future__ import annotations
+
+import click
+
+from shared.config import Settings, config_table
+from shared.identity import MIGRATIONS as IDENTITY_MIGRATIONS
+from shared.identity.cli import COMMANDS
+from shared.migrate import upgrade
+
+SERVICES = ("calendar", "rooms", "notify")
+
+
+def migrate_all(settings: Settings) -> None:
+    import importlib
+
+    upgrade(IDENTITY_MIGRATIONS, settings.identity_database_url)
+    for name in SERVICES:
+        upgrade(importlib.import_module(f"services.{name}").MIGRATIONS, settings.database_url(name))
+
+
+@click.group()
+def main():
+    """Treffpunkt Generationen Jena: calendar, room exchange, notifications."""
+
+
+@main.command()
+def migrate():
+    """Bring every database to the newest schema."""
+    migrate_all(Settings.from_env())
+    click.echo("all databases migrated")
+
+
+@main.command()
+def demo():
+    """Load the Jena demo data (idempotent)."""
+    from services.demo import load_demo
+
+    for line in load_demo(Settings.from_env(demo=True)):
+        click.echo(line)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=8080, type=int)
+def run(host, port):
+    """Everything on one machine: migrate, demo data, workers, beat, front door (make run)."""
+    from services.run import run_all
+
+    run_all(host, port)
+
+
+@main.command("config-table")
+def show_config_table():
+    """Print the configuration variables as a Markdown table (for README.md)."""
+    click.echo(config_table())
+
+
+for command in COMMANDS:
+    main.add_command(command)

@@ -1,0 +1,19 @@
+"""Demo data for the Jena network: identity first, then each service loads its own part."""
+from __future__ import annotations
+
+from shared.config import Settings
+from shared.db import make_engine, make_session_factory
+from shared.identity import demo as identity_demo
+from shared.identity.store import IdentityStore
+
+
+def load_demo(settings: Settings) -> list[str]:
+    from services import calendar, rooms
+    from services.calendar import demo as calendar_demo
+    from services.rooms import demo as rooms_demo
+
+    store = IdentityStore(make_session_factory(make_engine(settings.identity_database_url)))
+    lines = identity_demo.load(store)
+    rooms_demo.load(rooms.create_app({"SETTINGS": settings}))
+    calendar_demo.load(calendar.create_app({"SETTINGS": settings}))
+    return lines

@@ -1,0 +1,54 @@
+"""The front door: one WSGI entry that routes by path prefix to the three service apps, as the
+reverse proxy does in production (no path rewriting: each app owns its full paths)."""
+from __future__ import annotations
+
+from werkzeug.utils import redirect
+from werkzeug.wrappers import Response
+
+from shared.config import Settings
+
+# Longest prefix first; the same table is in deploy/Caddyfile.
+ROUTES: tuple[tuple[str, str], ...] = (
+    ("/.well-known/caldav", "calendar"),
+    ("/api/rooms", "rooms"),
+    ("/calendar", "calendar"),
+    ("/feeds", "calendar"),
+    ("/dav", "calendar"),
+    ("/rooms", "rooms"),
+    ("/notify", "notify"),
+)
+
+
+def service_for(path: str) -> str | None:
+    for prefix, service in ROUTES:
+        if path == prefix or path.startswith(prefix + "/"):
+            return service
+    return None
+
+
+class FrontDoor:
+    def __init__(self, apps: dict):
+        self.apps = apps
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "") or "/"
+        service = service_for(path)
+        if service is None:
+            response = redirect("/rooms/") if path == "/" else Response("Nicht gefunden", status=404)
+            return response(environ, start_response)
+        return self.apps[service](environ, start_response)
+
+
+def create_apps(settings: Settings | None = None) -> dict:
+    from services import calendar, notify, rooms
+
+    settings = settings or Settings.from_env()
+    return {
+        "calendar": calendar.create_app({"SETTINGS": settings}),
+        "rooms": rooms.create_app({"SETTINGS": settings}),
+        "notify": notify.create_app({"SETTINGS": settings}),
+    }
+
+
+def create_frontdoor(settings: Settings | None = None) -> FrontDoor:
+    return FrontDoor(create_apps(settings))

@@ -1,0 +1,17 @@
+"""Notify service: queued email and SMS with iTIP invitations; nothing lost, nothing twice."""
+from pathlib import Path
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(config: dict | None = None):
+    """App factory. `config` may carry SETTINGS (a shared.config.Settings) and Flask keys."""
+    from shared.messaging import make_celery
+    from shared.web import create_base_app
+
+    from services.notify import tasks, views
+
+    app = create_base_app(__name__, "notify", config)
+    tasks.register(make_celery(app, "notify"))
+    views.init_app(app)
+    return app

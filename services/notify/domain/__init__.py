@@ -1,0 +1,1 @@
+"""Pure rules of the notify service: no Flask, no SQLAlchemy."""

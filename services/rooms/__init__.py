@@ -1,0 +1,17 @@
+"""Rooms service (Raumbörse): rooms, bookings and their occurrences, conflict-checked."""
+from pathlib import Path
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(config: dict | None = None):
+    """App factory. `config` may carry SETTINGS (a shared.config.Settings) and Flask keys."""
+    from shared.messaging import make_celery
+    from shared.web import create_base_app
+
+    from services.rooms import tasks, views
+
+    app = create_base_app(__name__, "rooms", config)
+    tasks.register(make_celery(app, "rooms"))
+    views.init_app(app)
+    return app

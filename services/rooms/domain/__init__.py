@@ -1,0 +1,1 @@
+"""Pure rules of the rooms service: no Flask, no SQLAlchemy."""

@@ -1,0 +1,93 @@
+"""Settings from environment variables, with defaults that make `make run` work on a bare machine.
+
+Every service reads the same Settings object; each uses only its own database URL. The table of
+variables in README.md is generated from FIELDS below (`treffpunkt config-table`).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _var_dir() -> Path:
+    return Path(os.environ.get("TREFFPUNKT_VAR", ROOT / "var"))
+
+
+def _sqlite(name: str) -> str:
+    return f"sqlite:///{_var_dir() / (name + '.db')}"
+
+
+def _env(name: str, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default() if callable(default) else default
+    if isinstance(default, bool):
+        return value.lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    return value
+
+
+@dataclass
+class Settings:
+    """One field per variable; `help` in the metadata documents it."""
+
+    secret_key: str = field(default="dev-only-secret-change-me", metadata={"env": "SECRET_KEY", "help": "Signs sessions and CSRF tokens; must be the same for all three services."})
+    identity_database_url: str = field(default_factory=lambda: _sqlite("identity"), metadata={"env": "IDENTITY_DATABASE_URL", "help": "Partners, accounts and app passwords (the one source of truth for identity)."})
+    calendar_database_url: str = field(default_factory=lambda: _sqlite("calendar"), metadata={"env": "CALENDAR_DATABASE_URL", "help": "Calendar service: calendars, events, sync tokens."})
+    rooms_database_url: str = field(default_factory=lambda: _sqlite("rooms"), metadata={"env": "ROOMS_DATABASE_URL", "help": "Rooms service: rooms, bookings, occurrences."})
+    notify_database_url: str = field(default_factory=lambda: _sqlite("notify"), metadata={"env": "NOTIFY_DATABASE_URL", "help": "Notify service: deliveries, captured messages."})
+    broker_url: str = field(default="", metadata={"env": "REDIS_URL", "help": "Celery broker. Empty: a file-based broker under var/broker (make run only)."})
+    public_url: str = field(default="http://127.0.0.1:8080", metadata={"env": "PUBLIC_URL", "help": "Address users reach the front door at; used in links in emails and feeds."})
+    timezone: str = field(default="Europe/Berlin", metadata={"env": "TIMEZONE", "help": "Local time zone shown to users."})
+    mail_backend: str = field(default="capture", metadata={"env": "MAIL_BACKEND", "help": "`capture` (stored, shown at /notify/) or `smtp`."})
+    mail_from: str = field(default="Treffpunkt Jena <noreply@treffpunkt-jena.de>", metadata={"env": "MAIL_FROM", "help": "Sender and iTIP ORGANIZER of all email."})
+    smtp_host: str = field(default="127.0.0.1", metadata={"env": "SMTP_HOST", "help": "SMTP server."})
+    smtp_port: int = field(default=25, metadata={"env": "SMTP_PORT", "help": "SMTP port."})
+    smtp_security: str = field(default="none", metadata={"env": "SMTP_SECURITY", "help": "`none`, `starttls` or `tls`."})
+    smtp_user: str = field(default="", metadata={"env": "SMTP_USER", "help": "SMTP login (empty: no login)."})
+    smtp_password: str = field(default="", metadata={"env": "SMTP_PASSWORD", "help": "SMTP password."})
+    sms_backend: str = field(default="capture", metadata={"env": "SMS_BACKEND", "help": "`capture`, `webhook` (generic HTTP/JSON) or `seven` (seven.io)."})
+    sms_url: str = field(default="", metadata={"env": "SMS_URL", "help": "Base URL of the SMS gateway (webhook or provider)."})
+    sms_token: str = field(default="", metadata={"env": "SMS_TOKEN", "help": "API token of the SMS gateway."})
+    sms_sender: str = field(default="Treffpunkt", metadata={"env": "SMS_SENDER", "help": "Sender name shown on SMS."})
+    outbox_relay_seconds: float = field(default=2.0, metadata={"env": "OUTBOX_RELAY_SECONDS", "help": "How often the beat sweeps outboxes for messages not yet published."})
+    demo: bool = field(default=False, metadata={"env": "TREFFPUNKT_DEMO", "help": "Demo mode: demo data and the `demo`/`demo` login exist (make run sets it)."})
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        values = {}
+        for f in fields(cls):
+            default = f.default if f.default is not MISSING else f.default_factory
+            values[f.name] = _env(f.metadata["env"], default)
+        values.update(overrides)
+        return cls(**values)
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that makes Settings.from_env() in a child process equal to self."""
+        env = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            env[f.metadata["env"]] = ("1" if value else "0") if isinstance(value, bool) else str(value)
+        env["TREFFPUNKT_VAR"] = str(self.var_dir)
+        return env
+
+    @property
+    def var_dir(self) -> Path:
+        return _var_dir()
+
+    def database_url(self, service: str) -> str:
+        return getattr(self, f"{service}_database_url")
+
+
+def config_table() -> str:
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for f in fields(Settings):
+        default = "var/<name>.db (SQLite)" if f.name.endswith("database_url") else repr(f.default) if not isinstance(f.default, str) else f"`{f.default}`" if f.default else "(empty)"
+        rows.append(f"| `{f.metadata['env']}` | {default} | {f.metadata['help']} |")
+    return "\n".join(rows)

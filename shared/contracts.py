@@ -1,0 +1,143 @@
+"""Message contracts between the services: the only thing sender and receiver share.
+
+A message is a Celery task called by name on the receiver's queue; its kwargs are plain JSON
+values checked by the schema registered here for (task name, version). Both sides validate:
+the sender before the outbox row is written, the receiver before acting.
+"""
+from __future__ import annotations
+
+import uuid
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+QUEUES = ("calendar", "rooms", "notify")
+BOOKING_STATUSES = ("requested", "confirmed", "declined", "cancelled")
+NOTICE_KINDS = ("requested", "approved", "declined", "confirmed", "changed", "cancelled", "reminder")
+
+
+class Envelope(Schema):
+    """Fields every message carries. message_id makes redelivery detectable."""
+
+    message_id = fields.UUID(required=True)
+    version = fields.Integer(required=True)
+
+
+class OccurrenceV1(Schema):
+    starts_at = fields.AwareDateTime(required=True, format="iso")
+    ends_at = fields.AwareDateTime(required=True, format="iso")
+    state = fields.String(load_default="valid", validate=validate.OneOf(("valid", "cancelled")))
+
+    @validates_schema
+    def _ordered(self, data, **_):
+        if data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("ends_at must be after starts_at", "ends_at")
+
+
+class RoomChangedV1(Envelope):
+    """rooms -> calendar: a room was created or changed; its calendar follows it."""
+
+    room_id = fields.Integer(required=True)
+    partner_id = fields.Integer(required=True)
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    district = fields.String(load_default="")
+    address = fields.String(load_default="")
+    capacity = fields.Integer(load_default=0)
+    step_free = fields.Boolean(load_default=False)
+    active = fields.Boolean(load_default=True)
+    revision = fields.Integer(required=True)
+
+
+class BookingChangedV1(Envelope):
+    """rooms -> calendar: the whole current state of one booking (not a delta), so applying it
+    twice, or an older one after a newer one (lower sequence), changes nothing."""
+
+    booking_id = fields.Integer(required=True)
+    uid = fields.String(required=True, validate=validate.Length(1, 255))
+    sequence = fields.Integer(required=True, validate=validate.Range(min=0))
+    room_id = fields.Integer(required=True)
+    partner_id = fields.Integer(required=True, metadata={"description": "the booking partner"})
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    status = fields.String(required=True, validate=validate.OneOf(BOOKING_STATUSES))
+    public = fields.Boolean(load_default=False)
+    occurrences = fields.List(fields.Nested(OccurrenceV1), required=True)
+
+
+class RoomRefV1(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    address = fields.String(load_default="")
+    partner_name = fields.String(load_default="")
+
+
+class RecipientV1(Schema):
+    account_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    email = fields.String(load_default="", validate=validate.Length(max=254))
+    phone = fields.String(load_default="", validate=validate.Length(max=32))
+    language = fields.String(load_default="de", validate=validate.OneOf(("de", "en")))
+
+
+class BookingNoticeV1(Envelope):
+    """rooms -> notify: tell one person about a booking (email and/or SMS by their preferences)."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(NOTICE_KINDS))
+    booking_id = fields.Integer(required=True)
+    uid = fields.String(required=True)
+    sequence = fields.Integer(required=True, validate=validate.Range(min=0))
+    title = fields.String(required=True)
+    room = fields.Nested(RoomRefV1, required=True)
+    recipient = fields.Nested(RecipientV1, required=True)
+    occurrences = fields.List(fields.Nested(OccurrenceV1), required=True)
+    link = fields.String(load_default="")
+    comment = fields.String(load_default="")
+
+
+# (task name, version) -> schema. The task name says who receives it.
+CONTRACTS: dict[tuple[str, int], type[Schema]] = {
+    ("calendar.room_changed", 1): RoomChangedV1,
+    ("calendar.booking_changed", 1): BookingChangedV1,
+    ("notify.booking_notice", 1): BookingNoticeV1,
+}
+
+
+class UnknownContract(ValueError):
+    pass
+
+
+def queue_of(task_name: str) -> str:
+    queue = task_name.split(".", 1)[0]
+    if queue not in QUEUES:
+        raise UnknownContract(f"no service queue for task {task_name!r}")
+    return queue
+
+
+def schema_for(task_name: str, version: int) -> Schema:
+    try:
+        return CONTRACTS[(task_name, version)]()
+    except KeyError:
+        raise UnknownContract(f"no contract for {task_name!r} version {version}") from None
+
+
+def build(task_name: str, version: int = 1, **payload) -> dict:
+    """A message ready for the outbox: a fresh message_id, validated, as JSON-safe values."""
+    payload = {"message_id": str(uuid.uuid4()), "version": version, **payload}
+    schema = schema_for(task_name, version)
+    loaded = schema.load(schema.dump(schema.load(_jsonable(payload))))
+    return _jsonable(schema.dump(loaded))
+
+
+def load(task_name: str, payload: dict) -> dict:
+    """Receiver side: validate kwargs of an incoming task; raises ValidationError."""
+    return schema_for(task_name, int(payload.get("version", 0))).load(payload)
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

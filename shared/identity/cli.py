@@ -1,0 +1,76 @@
+"""`treffpunkt partner|account|app-password ...`: manage identity from the shell."""
+from __future__ import annotations
+
+import click
+
+from shared.config import Settings
+from shared.db import make_engine, make_session_factory
+from shared.identity.models import DISTRICTS, ROLES
+from shared.identity.store import IdentityError, IdentityStore
+
+
+def store() -> IdentityStore:
+    return IdentityStore(make_session_factory(make_engine(Settings.from_env().identity_database_url)))
+
+
+def _run(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except IdentityError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group("partner")
+def partner():
+    """Partner organisations."""
+
+
+@partner.command("create")
+@click.argument("slug")
+@click.argument("name")
+@click.option("--district", type=click.Choice(DISTRICTS), required=True)
+@click.option("--address", default="")
+@click.option("--email", default="")
+@click.option("--phone", default="")
+def partner_create(slug, name, district, address, email, phone):
+    """Create partner SLUG named NAME."""
+    pid = _run(store().create_partner, slug, name, district, address, email, phone)
+    click.echo(f"partner {slug} created (id {pid})")
+
+
+@partner.command("list")
+def partner_list():
+    for p in store().partners():
+        click.echo(f"{p['id']:>4}  {p['slug']:<24} {p['district']:<10} {p['name']}")
+
+
+@click.group("account")
+def account():
+    """Staff and coordination accounts."""
+
+
+@account.command("create")
+@click.argument("username")
+@click.argument("display_name")
+@click.option("--partner", "partner_slug", default=None, help="slug of the partner (staff)")
+@click.option("--role", type=click.Choice(ROLES), default="staff")
+@click.option("--email", default="")
+@click.option("--phone", default="")
+@click.option("--language", type=click.Choice(["de", "en"]), default="de")
+@click.password_option(help="web login password (asked if not given)")
+def account_create(username, display_name, partner_slug, role, email, phone, language, password):
+    aid = _run(store().create_account, username, display_name, partner_slug=partner_slug, role=role,
+               email=email, phone=phone, password=password, language=language)
+    click.echo(f"account {username} created (id {aid})")
+
+
+@click.command("app-password")
+@click.argument("username")
+@click.option("--label", default="CalDAV", help="which device or program uses it")
+def app_password(username, label):
+    """Create an app password for USERNAME (CalDAV and API); shown once."""
+    secret = _run(store().create_app_password, username, label)
+    click.echo(f"app password for {username} ({label}): {secret}")
+
+
+COMMANDS = (partner, account, app_password)

@@ -1,0 +1,59 @@
+"""Partners and their accounts: the one source of truth for identity, in its own database
+(IDENTITY_DATABASE_URL). Services read it through shared.identity.store; none of them owns it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shared.outbox import utcnow
+
+ROLES = ("coordination", "staff")
+DISTRICTS = ("Lobeda", "Winzerla", "Nord", "West", "Ost", "Zentrum")
+
+
+class IdentityBase(DeclarativeBase):
+    pass
+
+
+class Partner(IdentityBase):
+    __tablename__ = "partners"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    district: Mapped[str] = mapped_column(String(60))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(32), default="")
+    accounts: Mapped[list["Account"]] = relationship(back_populates="partner")
+
+
+class Account(IdentityBase):
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    language: Mapped[str] = mapped_column(String(5), default="de")
+    role: Mapped[str] = mapped_column(String(20), default="staff")
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), nullable=True, index=True)
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    partner: Mapped[Partner | None] = relationship(back_populates="accounts")
+    app_passwords: Mapped[list["AppPassword"]] = relationship(back_populates="account", cascade="all, delete-orphan")
+
+
+class AppPassword(IdentityBase):
+    """A per-device secret for HTTP Basic (CalDAV clients, API scripts); revocable one by one."""
+
+    __tablename__ = "app_passwords"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(100))
+    secret_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    account: Mapped[Account] = relationship(back_populates="app_passwords")

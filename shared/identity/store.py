@@ -1,0 +1,194 @@
+"""Identity operations: create partners, accounts and app passwords; check credentials.
+
+Passwords and app passwords are stored as Argon2 hashes. Checking an Argon2 hash costs tens of
+milliseconds by design; CalDAV clients send Basic credentials on every request, so a successful
+check is remembered for a short while (keyed by a SHA-256 of the credentials, never the secret).
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.identity.models import DISTRICTS, ROLES, Account, AppPassword, Partner
+
+_hasher = PasswordHasher()
+CACHE_SECONDS = 60
+
+
+class IdentityError(ValueError):
+    """Bad input to an identity operation; the message is for a person."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The logged-in account as the services see it (plain values, no ORM object)."""
+
+    account_id: int
+    username: str
+    display_name: str
+    email: str
+    phone: str
+    language: str
+    role: str
+    partner_id: int | None
+    partner_name: str
+    district: str
+
+    @property
+    def is_coordination(self) -> bool:
+        return self.role == "coordination"
+
+
+def _principal(account: Account) -> Principal:
+    partner = account.partner
+    return Principal(
+        account_id=account.id, username=account.username, display_name=account.display_name,
+        email=account.email, phone=account.phone, language=account.language, role=account.role,
+        partner_id=account.partner_id, partner_name=partner.name if partner else "",
+        district=partner.district if partner else "",
+    )
+
+
+def hash_secret(secret: str) -> str:
+    return _hasher.hash(secret)
+
+
+def _matches(hash_: str, secret: str) -> bool:
+    if not hash_:
+        return False
+    try:
+        return _hasher.verify(hash_, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+class IdentityStore:
+    def __init__(self, factory: sessionmaker[Session]):
+        self._factory = factory
+        self._cache: dict[str, tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+
+    # --- writing -------------------------------------------------------------------------
+    def create_partner(self, slug: str, name: str, district: str, address: str = "",
+                       contact_email: str = "", contact_phone: str = "") -> int:
+        if district not in DISTRICTS:
+            raise IdentityError(f"Unbekannter Stadtteil {district!r}; erlaubt: {', '.join(DISTRICTS)}")
+        with self._factory() as s, s.begin():
+            if s.scalar(select(Partner).where(Partner.slug == slug)):
+                raise IdentityError(f"Partner {slug!r} gibt es schon")
+            partner = Partner(slug=slug, name=name, district=district, address=address,
+                              contact_email=contact_email, contact_phone=contact_phone)
+            s.add(partner)
+            s.flush()
+            return partner.id
+
+    def create_account(self, username: str, display_name: str, *, partner_slug: str | None,
+                       role: str = "staff", email: str = "", phone: str = "",
+                       password: str | None = None, language: str = "de") -> int:
+        if role not in ROLES:
+            raise IdentityError(f"Unbekannte Rolle {role!r}; erlaubt: {', '.join(ROLES)}")
+        with self._factory() as s, s.begin():
+            if s.scalar(select(Account).where(Account.username == username)):
+                raise IdentityError(f"Konto {username!r} gibt es schon")
+            partner_id = None
+            if partner_slug:
+                partner = s.scalar(select(Partner).where(Partner.slug == partner_slug))
+                if partner is None:
+                    raise IdentityError(f"Unbekannter Partner {partner_slug!r}")
+                partner_id = partner.id
+            elif role == "staff":
+                raise IdentityError("Partner-Mitarbeitende brauchen einen Partner")
+            account = Account(username=username, display_name=display_name, email=email,
+                              phone=phone, role=role, partner_id=partner_id, language=language,
+                              password_hash=hash_secret(password) if password else "")
+            s.add(account)
+            s.flush()
+            return account.id
+
+    def set_password(self, username: str, password: str) -> None:
+        with self._factory() as s, s.begin():
+            account = self._account(s, username)
+            account.password_hash = hash_secret(password)
+        self._forget(username)
+
+    def create_app_password(self, username: str, label: str, secret: str | None = None) -> str:
+        """Returns the new secret; it is shown once and stored only as a hash."""
+        secret = secret or secrets.token_urlsafe(18)
+        with self._factory() as s, s.begin():
+            account = self._account(s, username)
+            s.add(AppPassword(account_id=account.id, label=label, secret_hash=hash_secret(secret)))
+        return secret
+
+    # --- reading -------------------------------------------------------------------------
+    def check_password(self, username: str, password: str) -> Principal | None:
+        """Web login: the account password."""
+        with self._factory() as s:
+            account = s.scalar(select(Account).where(Account.username == username, Account.active))
+            if account is None or not _matches(account.password_hash, password):
+                return None
+            return _principal(account)
+
+    def check_app_password(self, username: str, secret: str) -> Principal | None:
+        """HTTP Basic (CalDAV, API): any of the account's app passwords."""
+        key = hashlib.sha256(f"{username}\0{secret}".encode()).hexdigest()
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit and hit[0] > now:
+                return hit[1]
+        with self._factory() as s:
+            account = s.scalar(select(Account).where(Account.username == username, Account.active))
+            if account is None:
+                return None
+            if not any(_matches(p.secret_hash, secret) for p in account.app_passwords):
+                return None
+            principal = _principal(account)
+        with self._lock:
+            self._cache[key] = (now + CACHE_SECONDS, principal)
+        return principal
+
+    def principal(self, account_id: int) -> Principal | None:
+        with self._factory() as s:
+            account = s.get(Account, account_id)
+            return _principal(account) if account and account.active else None
+
+    def principal_by_username(self, username: str) -> Principal | None:
+        with self._factory() as s:
+            account = s.scalar(select(Account).where(Account.username == username))
+            return _principal(account) if account else None
+
+    def partners(self) -> list[dict]:
+        with self._factory() as s:
+            return [
+                {"id": p.id, "slug": p.slug, "name": p.name, "district": p.district, "address": p.address}
+                for p in s.scalars(select(Partner).order_by(Partner.name))
+            ]
+
+    def partner(self, partner_id: int) -> dict | None:
+        return next((p for p in self.partners() if p["id"] == partner_id), None)
+
+    def partner_by_slug(self, slug: str) -> dict | None:
+        return next((p for p in self.partners() if p["slug"] == slug), None)
+
+    def has_accounts(self) -> bool:
+        with self._factory() as s:
+            return s.scalar(select(Account.id).limit(1)) is not None
+
+    @staticmethod
+    def _account(s: Session, username: str) -> Account:
+        account = s.scalar(select(Account).where(Account.username == username))
+        if account is None:
+            raise IdentityError(f"Unbekanntes Konto {username!r}")
+        return account
+
+    def _forget(self, username: str) -> None:
+        with self._lock:
+            self._cache = {k: v for k, v in self._cache.items() if v[1].username != username}

@@ -1,0 +1,86 @@
+"""Celery plumbing: one Celery app per service, created from its Flask app.
+
+Reliability settings follow what was measured here (see README "Messaging"): late acks,
+re-queue when a worker dies, prefetch of one, and a visibility timeout longer than any task.
+"""
+from __future__ import annotations
+
+from celery import Celery, Task
+
+from shared.config import Settings
+
+VISIBILITY_TIMEOUT = 3600
+
+
+def broker_options(settings: Settings) -> dict:
+    """Celery config for the broker: Redis when REDIS_URL is set, else a file broker (make run)."""
+    if settings.broker_url:
+        return {
+            "broker_url": settings.broker_url,
+            "broker_transport_options": {"visibility_timeout": VISIBILITY_TIMEOUT},
+        }
+    folder = settings.var_dir / "broker"
+    for sub in ("queue", "processed"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "broker_url": "filesystem://",
+        "broker_transport_options": {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+        },
+    }
+
+
+def celery_config(settings: Settings, queue: str) -> dict:
+    return {
+        **broker_options(settings),
+        "task_default_queue": queue,
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "broker_connection_retry_on_startup": True,
+        "broker_connection_timeout": 3,
+        "worker_hijack_root_logger": False,
+        "timezone": "UTC",
+    }
+
+
+def make_celery(flask_app, queue: str) -> Celery:
+    """The Flask-documented pattern: every task runs inside the app context."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with flask_app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(flask_app.import_name, task_cls=FlaskTask)
+    celery.config_from_object(celery_config(flask_app.config["SETTINGS"], queue))
+    celery.set_default()
+    flask_app.extensions["celery"] = celery
+    return celery
+
+
+def publish(celery: Celery, task_name: str, payload: dict, queue: str) -> None:
+    """Send one message; raises when the broker cannot take it (the outbox then retries)."""
+    celery.send_task(
+        task_name,
+        kwargs=payload,
+        queue=queue,
+        retry=True,
+        retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
+    )
+
+
+def register_relay(celery: Celery, service: str, factory_getter, outbox_model) -> None:
+    """`<service>.relay_outbox`: the periodic sweep (run by beat) that publishes what the
+    immediate relay after a commit could not (broker down, process died)."""
+    from shared import outbox
+
+    @celery.task(name=f"{service}.relay_outbox", acks_late=False, ignore_result=True)
+    def relay_outbox():
+        return outbox.relay(factory_getter(), outbox_model, celery)

@@ -1,0 +1,122 @@
+"""Fixtures for the whole suite: real PostgreSQL and Redis, a local SMTP sink, a fake SMS
+gateway, the three apps, and partners with accounts. See tests/support/ for the pieces."""
+from __future__ import annotations
+
+import pytest
+
+from tests.support import infra
+from tests.support.sms_gateway import FakeSmsGateway
+from tests.support.smtp import SmtpSink
+
+PASSWORD = "richtig-geheim-1"
+
+
+def pytest_sessionstart(session):
+    try:
+        infra.check_reachable()
+    except infra.InfrastructureMissing as exc:
+        pytest.exit(str(exc), returncode=3)
+    infra.recreate_databases()
+    infra.flush_redis()
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    with SmtpSink() as sink:
+        yield sink
+
+
+@pytest.fixture(scope="session")
+def sms_gateway():
+    with FakeSmsGateway() as gateway:
+        yield gateway
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory, smtp_sink, sms_gateway):
+    from services.cli import migrate_all
+
+    s = infra.test_settings(tmp_path_factory.mktemp("var"), smtp_port=smtp_sink.port,
+                            sms_url=sms_gateway.url + "/sms", sms_token="test-token")
+    migrate_all(s)
+    return s
+
+
+@pytest.fixture(autouse=True)
+def clean_state(smtp_sink, sms_gateway):
+    """Every test starts with empty databases, an empty broker and empty sinks."""
+    infra.truncate_all()
+    infra.flush_redis()
+    smtp_sink.handler.messages.clear()
+    smtp_sink.fail(None, 0)
+    sms_gateway.received.clear()
+    sms_gateway.fail(0, 0)
+    yield
+
+
+@pytest.fixture(scope="session")
+def apps(settings):
+    from services.frontdoor import create_apps
+
+    return create_apps(settings)
+
+
+@pytest.fixture(scope="session")
+def rooms_app(apps):
+    return apps["rooms"]
+
+
+@pytest.fixture(scope="session")
+def calendar_app(apps):
+    return apps["calendar"]
+
+
+@pytest.fixture(scope="session")
+def notify_app(apps):
+    return apps["notify"]
+
+
+@pytest.fixture(scope="session")
+def frontdoor(apps):
+    from services.frontdoor import FrontDoor
+
+    return FrontDoor(apps)
+
+
+@pytest.fixture
+def identity(rooms_app):
+    return rooms_app.extensions["identity"]
+
+
+@pytest.fixture
+def people(identity):
+    """Two partners in different districts, a staff account each, and a coordinator.
+
+    Returns {username: {"id", "partner_id", "password", "app_password"}}."""
+    identity.create_partner("mgh-lobeda", "Mehrgenerationenhaus Lobeda", "Lobeda", "Karl-Marx-Allee 28")
+    identity.create_partner("awo-nord", "AWO Begegnungsstätte Nord", "Nord", "Dornburger Straße 24")
+    identity.create_partner("koordination", "Koordinierungsstelle", "Zentrum")
+    result = {}
+    for username, partner, role, phone in (
+        ("lena", "mgh-lobeda", "staff", "0151 2345678"),
+        ("otto", "awo-nord", "staff", "+49 160 9876543"),
+        ("kora", "koordination", "coordination", ""),
+    ):
+        account_id = identity.create_account(username, username.title(), partner_slug=partner, role=role,
+                                             email=f"{username}@example.org", phone=phone, password=PASSWORD)
+        app_password = identity.create_app_password(username, "test")
+        principal = identity.principal(account_id)
+        result[username] = {"id": account_id, "partner_id": principal.partner_id, "password": PASSWORD,
+                            "app_password": app_password}
+    return result
+
+
+def login(client, username, password=PASSWORD, service="rooms"):
+    """Log in through the real form (fetch it for the CSRF token, then post)."""
+    import re
+
+    page = client.get(f"/{service}/login")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    response = client.post(f"/{service}/login", data={"csrf_token": token, "username": username, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response

@@ -1,0 +1,80 @@
+"""Real PostgreSQL and Redis for the suite. Missing services fail the run; they never skip it."""
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlsplit
+
+import psycopg
+import redis
+
+from shared.config import Settings
+
+PG_BASE = os.environ.get("TREFFPUNKT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("TREFFPUNKT_TEST_REDIS", "redis://127.0.0.1:6379/14")
+DATABASES = ("identity", "calendar", "rooms", "notify")
+PREFIX = os.environ.get("TREFFPUNKT_TEST_DB_PREFIX", "treffpunkt_test")
+
+
+class InfrastructureMissing(RuntimeError):
+    pass
+
+
+def _libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def database_url(name: str) -> str:
+    return f"{PG_BASE}/{PREFIX}_{name}"
+
+
+def check_reachable() -> None:
+    for url in (PG_BASE, REDIS_URL):
+        parts = urlsplit(url)
+        try:
+            socket.create_connection((parts.hostname, parts.port), timeout=3).close()
+        except OSError as exc:
+            raise InfrastructureMissing(
+                f"{parts.scheme} at {parts.hostname}:{parts.port} is unreachable ({exc}). "
+                "The suite needs real PostgreSQL and Redis; `make test` starts them where installed."
+            ) from exc
+
+
+def recreate_databases() -> None:
+    with psycopg.connect(_libpq(PG_BASE) + "/postgres", autocommit=True) as conn:
+        for name in DATABASES:
+            db = f"{PREFIX}_{name}"
+            conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{db}"')
+
+
+def flush_redis() -> None:
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def test_settings(tmp_path, **overrides) -> Settings:
+    values = dict(
+        secret_key="test-secret",
+        identity_database_url=database_url("identity"),
+        calendar_database_url=database_url("calendar"),
+        rooms_database_url=database_url("rooms"),
+        notify_database_url=database_url("notify"),
+        broker_url=REDIS_URL,
+        public_url="http://127.0.0.1:8080",
+        mail_backend="smtp",
+        sms_backend="webhook",
+        outbox_relay_seconds=0.5,
+    )
+    values.update(overrides)
+    os.environ["TREFFPUNKT_VAR"] = str(tmp_path)
+    return Settings(**values)
+
+
+def truncate_all() -> None:
+    """Empty every table but Alembic's, in all four databases (between tests)."""
+    for name in DATABASES:
+        with psycopg.connect(_libpq(database_url(name)), autocommit=True) as conn:
+            tables = [r[0] for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")]
+            if tables:
+                conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
