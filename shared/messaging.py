@@ -29,6 +29,7 @@ def broker_options(settings: Settings) -> dict:
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
             "store_processed": False,
+            "polling_interval": 0.2,
         },
     }
 
