@@ -1,13 +1,105 @@
-"""Tables of the rooms service (its own database only)."""
+"""Tables of the rooms service (its own database only).
+
+Occurrences are rows (one per date a booking holds the room); on PostgreSQL an exclusion
+constraint over them (see the migration) makes double booking impossible even when two
+requests pass the Python check at the same moment.
+"""
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
+from datetime import datetime, timezone
 
-from shared.outbox import InboxMixin, OutboxMixin
+from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer,
+                        String, Text, TypeDecorator)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from shared.outbox import InboxMixin, OutboxMixin, utcnow
+
+UID_DOMAIN = "treffpunkt-jena.de"
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on PostgreSQL and on SQLite (which keeps no
+    offset: there we store naive UTC so that text comparison orders correctly)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; times must be timezone-aware")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 class Base(DeclarativeBase):
     pass
+
+
+class Room(Base):
+    __tablename__ = "rooms"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(Integer, index=True)  # identity's partner id
+    name: Mapped[str] = mapped_column(String(200))
+    district: Mapped[str] = mapped_column(String(60), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    capacity: Mapped[int] = mapped_column(Integer, default=0)
+    equipment: Mapped[list[str]] = mapped_column(JSON, default=list)
+    step_free: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)  # grows with every change
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+    __table_args__ = (CheckConstraint("status IN ('confirmed', 'cancelled')", name="booking_status"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # set right after the first flush, then never changed (iTIP needs a stable UID)
+    uid: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"), index=True)
+    booker_account_id: Mapped[int] = mapped_column(Integer, index=True)
+    booker_partner_id: Mapped[int] = mapped_column(Integer, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="confirmed")
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    room: Mapped[Room] = relationship()
+    occurrences: Mapped[list["Occurrence"]] = relationship(
+        back_populates="booking", order_by="Occurrence.starts_at", cascade="all, delete-orphan")
+
+    @staticmethod
+    def uid_for(booking_id: int) -> str:
+        return f"booking-{booking_id}@{UID_DOMAIN}"
+
+
+class Occurrence(Base):
+    """One date of a booking. PostgreSQL adds a generated `during` tstzrange column and the
+    exclusion constraint in the migration; it is not mapped here on purpose."""
+
+    __tablename__ = "occurrences"
+    __table_args__ = (
+        CheckConstraint("state IN ('valid', 'cancelled')", name="occurrence_state"),
+        CheckConstraint("ends_at > starts_at", name="occurrence_ordered"),
+        Index("ix_occurrences_room_time", "room_id", "starts_at", "ends_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(20), default="valid")
+    booking: Mapped[Booking] = relationship(back_populates="occurrences")
 
 
 class OutboxMessage(OutboxMixin, Base):
