@@ -1,0 +1,51 @@
+"""gunicorn settings for each Treffpunkt web service (one container per service).
+
+    gunicorn -c deploy/gunicorn.conf.py "services.rooms:create_app()"
+
+Tuned through the environment, so one file serves all three services:
+  WEB_CONCURRENCY     worker processes (default: 2 per CPU + 1, at most 8)
+  GUNICORN_THREADS    threads per worker (default 4: CalDAV clients keep several requests open)
+  GUNICORN_TIMEOUT    seconds a request may take before its worker is restarted (default 60)
+  GUNICORN_BIND       address to listen on (default 0.0.0.0:8000, reached only by the proxy)
+"""
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = _int("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8))
+worker_class = "gthread"
+threads = _int("GUNICORN_THREADS", 4)
+
+# Large calendar reports and feeds take a while on old hardware; a stuck worker must still go.
+timeout = _int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = 30
+# The proxy reuses its connections to us; idle ones are closed after this many seconds.
+keepalive = 5
+
+# Recycle workers now and then so a slow leak can never take a service down.
+max_requests = 2000
+max_requests_jitter = 200
+
+# Each worker builds its own app, engines and broker connections after the fork: nothing that
+# holds a socket is shared between processes.
+preload_app = False
+
+# The heartbeat file on a tmpfs: a container's overlay filesystem can stall it.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# Behind the reverse proxy: trust its X-Forwarded-Proto so https links stay https. The app
+# containers publish no port, so only the proxy can reach them.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+
+# Logs to stdout/stderr, where docker collects them; the access log shows the client address
+# the proxy saw (X-Forwarded-For) and the time taken in microseconds.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+access_log_format = '%({x-forwarded-for}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(D)sus'
