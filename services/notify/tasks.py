@@ -1,12 +1,62 @@
-"""Celery tasks the notify service consumes, named "notify.<verb>"."""
+"""Celery tasks the notify service consumes, named "notify.<verb>".
+
+notify.booking_notice  (from rooms, contract in shared.contracts) — email and/or SMS to one person
+notify.send_delivery   (our own: a coordinator re-sends a failed delivery)"""
 from __future__ import annotations
 
-from flask import current_app
+import logging
+import random
 
+from flask import current_app
+from marshmallow import ValidationError
+
+from shared import contracts
 from shared.messaging import register_relay
 
+from services.notify import delivery
+from services.notify.domain.notice import Notice
 from services.notify.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+PENDING = ("retrying", "busy")
+
+
+def backoff(retries: int, config: dict) -> float:
+    """Exponential with jitter (half to full), capped below the broker's visibility timeout."""
+    ceiling = min(config["NOTIFY_RETRY_MAX_SECONDS"], config["NOTIFY_RETRY_BASE_SECONDS"] * 2 ** retries)
+    return ceiling * random.uniform(0.5, 1.0)
+
+
+def _send_all(task, delivery_ids: list[int]) -> dict[str, str]:
+    """Attempt each delivery; ask Celery to run us again later while some are still pending."""
+    app = current_app
+    factory, settings = app.extensions["db"], app.config["SETTINGS"]
+    outcomes = {str(i): delivery.attempt(factory, settings, i, app.config) for i in delivery_ids}
+    pending = [int(i) for i, state in outcomes.items() if state in PENDING]
+    if pending:
+        # per-delivery attempts bound the retrying ones; this bounds "busy" (a stuck claim)
+        if task.request.retries >= 2 * app.config["NOTIFY_MAX_ATTEMPTS"]:
+            delivery.give_up(factory, pending, "Aufgegeben: zu viele Wiederholungen")
+            return outcomes
+        raise task.retry(countdown=backoff(task.request.retries, app.config))
+    return outcomes
 
 
 def register(celery) -> None:
     register_relay(celery, "notify", lambda: current_app.extensions["db"], OutboxMessage)
+
+    @celery.task(name="notify.booking_notice", bind=True, max_retries=None)
+    def booking_notice(self, **payload):
+        try:
+            data = contracts.load("notify.booking_notice", payload)
+        except (ValidationError, contracts.UnknownContract, ValueError, TypeError) as exc:
+            # a malformed message will never get better: log it and drop it
+            log.error("dropping invalid notify.booking_notice %s: %s", payload.get("message_id"), exc)
+            return {"dropped": str(exc)}
+        notice = Notice.from_message(data)
+        ids = delivery.accept(current_app.extensions["db"], notice, current_app.config["SETTINGS"].mail_from)
+        return _send_all(self, ids)
+
+    @celery.task(name="notify.send_delivery", bind=True, max_retries=None)
+    def send_delivery(self, delivery_id: int):
+        return _send_all(self, [int(delivery_id)])

@@ -1,0 +1,23 @@
+"""Notify's own tuning knobs (Flask config keys, defaults from the environment).
+
+They are not in shared.config.Settings because only this service reads them; tests make the
+backoff short by passing these keys, never by patching code."""
+from __future__ import annotations
+
+import os
+
+DEFAULTS = {
+    "NOTIFY_MAX_ATTEMPTS": 8,  # sends per delivery before it is given up ("dead")
+    "NOTIFY_RETRY_BASE_SECONDS": 30.0,  # first backoff; doubles each time, with jitter
+    "NOTIFY_RETRY_MAX_SECONDS": 1800.0,  # stays below the broker's visibility timeout (3600 s)
+    "NOTIFY_SEND_TIMEOUT": 20.0,  # SMTP / HTTP timeout per send
+    "NOTIFY_STALE_SENDING_SECONDS": 300.0,  # a "sending" row older than this was left by a dead worker
+}
+
+
+def from_env(environ=os.environ) -> dict:
+    values = {}
+    for key, default in DEFAULTS.items():
+        raw = environ.get(key)
+        values[key] = type(default)(raw) if raw not in (None, "") else default
+    return values

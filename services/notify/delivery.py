@@ -1,0 +1,148 @@
+"""Deliveries: turn a notice into one row per channel, then send each row at most once.
+
+The row is the idempotency record. Sending is: claim (status -> sending, commit), call the
+provider, record the outcome (commit) at once, so a crash can only fall into that short window.
+A claim is a conditional UPDATE, so two workers holding the same message never both send."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from email.utils import parseaddr
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from services.notify.channels import Outgoing, sender_for
+from services.notify.domain import itip, mime, texts
+from services.notify.domain.errors import DeliveryFailure, PermanentFailure, TransientFailure
+from services.notify.domain.notice import Notice
+from services.notify.domain.phone import InvalidPhone, to_e164
+from services.notify.models import Delivery
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _valid_address(value: str) -> bool:
+    name, address = parseaddr(value)
+    return bool(address) and address == value and "@" in address and not any(c.isspace() for c in address)
+
+
+def _email_row(notice: Notice, rendered: texts.Texts, mail_from: str) -> Delivery:
+    row = Delivery(channel="email", recipient=notice.email, subject=rendered.subject, text=rendered.text)
+    if not _valid_address(notice.email):
+        row.status, row.last_error = "failed", f"Ungültige E-Mail-Adresse {notice.email!r}"
+        return row
+    calendar = itip.invitation(notice, mail_from, summary=notice.title, description=rendered.text)
+    message = mime.build_email(
+        mail_from=mail_from, to=notice.email, to_name=notice.recipient_name, subject=rendered.subject,
+        text=rendered.text, html=rendered.html, ics=calendar.to_ical(), method=itip.method_of(notice),
+        message_id=mime.message_id_for(notice.message_id, "email", mail_from), date=utcnow())
+    row.body = message.as_string()
+    return row
+
+
+def _sms_row(notice: Notice, rendered: texts.Texts) -> Delivery:
+    row = Delivery(channel="sms", recipient=notice.phone, subject=rendered.subject, text=rendered.sms,
+                   body=rendered.sms)
+    try:
+        row.recipient = to_e164(notice.phone)
+    except InvalidPhone as exc:
+        row.status, row.last_error = "failed", str(exc)
+    return row
+
+
+def accept(factory, notice: Notice, mail_from: str) -> list[int]:
+    """Create the deliveries of `notice` unless they exist; returns the ids of all of them."""
+    rendered = texts.render(notice)
+    rows = []
+    if notice.email:
+        rows.append(_email_row(notice, rendered, mail_from))
+    if notice.phone:
+        rows.append(_sms_row(notice, rendered))
+    for row in rows:
+        row.message_id, row.account_id, row.kind = notice.message_id, notice.account_id, notice.kind
+        row.booking_id, row.uid = notice.booking_id, notice.uid
+        with factory() as session:
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:  # already there: this message was delivered to us before
+                session.rollback()
+    with factory() as session:
+        return list(session.scalars(select(Delivery.id).where(Delivery.message_id == notice.message_id)
+                                    .order_by(Delivery.id)))
+
+
+def _claim(factory, delivery_id: int, stale_seconds: float) -> bool:
+    now = utcnow()
+    with factory() as session:
+        result = session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, or_(
+                Delivery.status.in_(("queued", "retrying")),
+                and_(Delivery.status == "sending", Delivery.claimed_at < now - timedelta(seconds=stale_seconds))))
+            .values(status="sending", attempts=Delivery.attempts + 1, claimed_at=now))
+        session.commit()
+        return result.rowcount == 1
+
+
+def attempt(factory, settings, delivery_id: int, config: dict) -> str:
+    """Send one delivery if it is due. Returns its state afterwards: "sent", "failed",
+    "retrying" (try again later) or "busy" (another worker is sending it right now)."""
+    if not _claim(factory, delivery_id, config["NOTIFY_STALE_SENDING_SECONDS"]):
+        with factory() as session:
+            status = session.get(Delivery, delivery_id).status
+        return "busy" if status == "sending" else status
+    with factory() as session:
+        row = session.get(Delivery, delivery_id)
+        outgoing = Outgoing(row.id, row.channel, row.recipient, row.subject, row.body)
+        attempts = row.attempts
+    try:
+        sender_for(outgoing.channel, settings, factory, config["NOTIFY_SEND_TIMEOUT"]).send(outgoing)
+    except PermanentFailure as exc:
+        return _record(factory, delivery_id, "failed", str(exc))
+    except TransientFailure as exc:
+        return _transient(factory, delivery_id, attempts, str(exc), config)
+    except Exception as exc:  # a bug or an unclassified error: bounded retries, never a loop
+        log.exception("unexpected error sending delivery %s", delivery_id)
+        return _transient(factory, delivery_id, attempts, f"{type(exc).__name__}: {exc}", config)
+    return _record(factory, delivery_id, "sent", "")
+
+
+def _transient(factory, delivery_id: int, attempts: int, error: str, config: dict) -> str:
+    if attempts >= config["NOTIFY_MAX_ATTEMPTS"]:
+        return _record(factory, delivery_id, "failed", f"Aufgegeben nach {attempts} Versuchen: {error}")
+    return _record(factory, delivery_id, "retrying", error)
+
+
+def _record(factory, delivery_id: int, status: str, error: str) -> str:
+    values = {"status": status, "last_error": error[:2000]}
+    if status == "sent":
+        values["sent_at"] = utcnow()
+    with factory() as session:
+        session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+        session.commit()
+    if status != "sent":
+        log.warning("delivery %s %s: %s", delivery_id, status, error)
+    return status
+
+
+def give_up(factory, delivery_ids: list[int], reason: str) -> None:
+    """Mark still-retrying deliveries failed (the task ran out of retries)."""
+    with factory() as session:
+        session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids), Delivery.status == "retrying")
+                        .values(status="failed", last_error=reason))
+        session.commit()
+
+
+def requeue(session, delivery: Delivery) -> None:
+    """A coordinator sends a failed delivery again: fresh attempts, same message."""
+    if delivery.status != "failed":
+        raise DeliveryFailure("Nur fehlgeschlagene Nachrichten können erneut gesendet werden.")
+    if not delivery.body or (delivery.channel == "sms" and not delivery.recipient.startswith("+")):
+        raise DeliveryFailure("Diese Nachricht kann nicht gesendet werden: die Adresse oder Nummer ist ungültig.")
+    delivery.status, delivery.attempts, delivery.claimed_at = "queued", 0, None
