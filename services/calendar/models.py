@@ -1,9 +1,12 @@
 """Tables of the calendar service (its own database only)."""
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
+from datetime import datetime
 
-from shared.outbox import InboxMixin, OutboxMixin
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.outbox import InboxMixin, OutboxMixin, utcnow
 
 
 class Base(DeclarativeBase):
@@ -16,3 +19,54 @@ class OutboxMessage(OutboxMixin, Base):
 
 class ProcessedMessage(InboxMixin, Base):
     """Messages this service has acted on, so that a redelivery changes nothing."""
+
+
+class Calendar(Base):
+    """A partner's calendar (read-write for its staff) or a room's calendar (read-only, fed by
+    booking messages). `revision` grows with every change inside it: ctag and sync-token."""
+
+    __tablename__ = "calendars"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)  # the URL segment
+    kind: Mapped[str] = mapped_column(String(10))  # "partner" | "room"
+    owner_partner_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    room_id: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
+    room_revision: Mapped[int] = mapped_column(Integer, default=-1)  # last applied room_changed
+    displayname: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    color: Mapped[str] = mapped_column(String(9), default="#00507A")
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CalendarObject(Base):
+    """One calendar resource (one UID): the iCalendar text exactly as received, plus what is
+    indexed from it. Deleted objects stay as tombstones for sync-collection."""
+
+    __tablename__ = "calendar_objects"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    calendar_id: Mapped[int] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(300))  # href segment, e.g. "<uid>.ics"
+    uid: Mapped[str] = mapped_column(String(300))
+    ics: Mapped[str] = mapped_column(Text, default="")
+    etag: Mapped[str] = mapped_column(String(80))
+    component: Mapped[str] = mapped_column(String(10), default="VEVENT")
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    categories: Mapped[str] = mapped_column(String(500), default="")  # comma-separated
+    audience: Mapped[str] = mapped_column(String(200), default="")
+    first_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)  # None: open-ended
+    source_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)  # booking SEQUENCE
+    revision: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        Index("uq_calendar_objects_live_uid", "calendar_id", "uid", unique=True,
+              postgresql_where=text("NOT deleted"), sqlite_where=text("NOT deleted")),
+        Index("uq_calendar_objects_live_name", "calendar_id", "name", unique=True,
+              postgresql_where=text("NOT deleted"), sqlite_where=text("NOT deleted")),
+        Index("ix_calendar_objects_range", "calendar_id", "first_start", "last_end"),
+        Index("ix_calendar_objects_sync", "calendar_id", "revision"),
+    )

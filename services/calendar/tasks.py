@@ -1,12 +1,82 @@
-"""Celery tasks the calendar service consumes, named "calendar.<verb>"."""
+"""Celery tasks the calendar service consumes, named "calendar.<verb>".
+
+Each task: validate the payload against its contract, then in ONE transaction record the
+message in the inbox and apply the effect, so a redelivered message changes nothing. Booking
+messages carry the booking's whole state and a sequence: an older one (lower sequence) than
+what the room calendar already shows is ignored. Database trouble is retried with backoff."""
 from __future__ import annotations
 
+import logging
+from urllib.parse import quote
+
 from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from shared import contracts
+from shared.db import transaction
 from shared.messaging import register_relay
+from shared.outbox import first_time
 
-from services.calendar.models import OutboxMessage
+from services.calendar.dav.sqlstore import SqlStore
+from services.calendar.domain.booking import booking_resource
+from services.calendar.models import OutboxMessage, ProcessedMessage
+
+log = logging.getLogger(__name__)
+RETRY = dict(autoretry_for=(OperationalError, IntegrityError, DBAPIError), retry_backoff=True,
+             retry_backoff_max=300, retry_jitter=True, max_retries=12)
+
+
+def object_name(uid: str) -> str:
+    """The href segment of a booking's resource: its UID, made safe for a path."""
+    return quote(uid.replace("/", "_"), safe="@-_.") + ".ics"
+
+
+def apply_room_changed(session, message: dict) -> None:
+    room_name = message["name"] if message["active"] else f"{message['name']} (nicht mehr angeboten)"
+    details = ", ".join(filter(None, (message["address"], message["district"])))
+    SqlStore(session).ensure_room_calendar(message["room_id"], displayname=room_name,
+                                           description=details, room_revision=message["revision"])
+
+
+def apply_booking_changed(session, message: dict) -> str:
+    """Returns what happened: "stale", "stored" or "removed"."""
+    store = SqlStore(session)
+    calendar = store.ensure_room_calendar(message["room_id"])
+    name = object_name(message["uid"])
+    known = store.latest_by_uid(calendar.id, message["uid"])
+    if known is not None and (known.source_sequence or 0) > message["sequence"]:
+        return "stale"
+    data = booking_resource(message, room_name=calendar.displayname)
+    if data is None:
+        store.retire(calendar.id, message["uid"], name, message["sequence"])
+        return "removed"
+    if known is not None and known.data == data:
+        return "stored"  # the same state again: nothing changes, not even the revision
+    store.put(calendar.id, name, data, source_sequence=message["sequence"])
+    return "stored"
+
+
+def _consume(task_name: str, payload: dict, apply) -> str:
+    try:
+        message = contracts.load(task_name, payload)
+    except (ValidationError, contracts.UnknownContract) as exc:
+        # a malformed message will never become valid: log it and drop it, do not retry
+        log.error("rejected %s %s: %s", task_name, payload.get("message_id"), exc)
+        return "invalid"
+    with transaction(current_app.extensions["db"]) as session:
+        if not first_time(session, ProcessedMessage, task_name, message["message_id"]):
+            return "duplicate"
+        return apply(session, message) or "applied"
 
 
 def register(celery) -> None:
     register_relay(celery, "calendar", lambda: current_app.extensions["db"], OutboxMessage)
+
+    @celery.task(name="calendar.room_changed", **RETRY)
+    def room_changed(**payload):
+        return _consume("calendar.room_changed", payload, apply_room_changed)
+
+    @celery.task(name="calendar.booking_changed", **RETRY)
+    def booking_changed(**payload):
+        return _consume("calendar.booking_changed", payload, apply_booking_changed)

@@ -1,15 +1,54 @@
-"""HTTP layer of the calendar service."""
+"""HTTP layer of the calendar service: the overview page; feeds and CalDAV live in their own
+modules (feeds.py, dav/views.py)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from urllib.parse import urlencode
 
-bp = Blueprint("calendar", __name__, url_prefix="/calendar")
+from flask import Blueprint, current_app, render_template, request
+
+from shared.identity.models import DISTRICTS
+from shared.web import current_account, db, identity
+
+from services.calendar import feeds
+from services.calendar.dav import views as dav_views
+from services.calendar.dav.sqlstore import SqlStore
+from services.calendar.domain.feeds import FILTER_KEYS, InvalidFilter, parse_filter
+from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar", template_folder="templates")
+
+
+def _links(path: str) -> dict:
+    base = current_app.config["SETTINGS"].public_url.rstrip("/")
+    https = base + path
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[-1]}
 
 
 @bp.get("/")
 def index():
-    return render_template("calendar/index.html")
+    partners = identity().partners()
+    by_id = {p["id"]: p for p in partners}
+    calendars = SqlStore(db()).calendars()
+    partner_calendars = [(c, by_id.get(c.owner_partner_id)) for c in calendars if c.kind == "partner" and c.public]
+    rooms = [(c, _links(f"/feeds/rooms/{c.room_id}.ics")) for c in calendars if c.kind == "room"]
+    choice = {key: [v for v in request.args.getlist(key) if v] for key in FILTER_KEYS}
+    choice = {k: v for k, v in choice.items() if v}
+    built, error = None, None
+    if choice:
+        try:
+            parse_filter(choice, partners, DISTRICTS)
+            built = _links("/feeds/network.ics?" + urlencode(choice, doseq=True))
+        except InvalidFilter as exc:
+            error = str(exc)
+    return render_template(
+        "calendar/index.html", partners=partners, partner_calendars=partner_calendars, rooms=rooms,
+        network=_links("/feeds/network.ics"), partner_links={p["slug"]: _links(f"/feeds/network.ics?partner={p['slug']}") for p in partners},
+        districts=DISTRICTS, categories=CATEGORIES, audiences=AUDIENCES, choice=choice, built=built,
+        error=error, dav_url=current_app.config["SETTINGS"].public_url.rstrip("/") + "/dav/",
+        me=current_account()), (400 if error else 200)
 
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(feeds.bp)
+    dav_views.init_app(app)

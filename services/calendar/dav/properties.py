@@ -1,0 +1,108 @@
+"""WebDAV live properties (RFC 4918, RFC 3744 ACL, RFC 5397, RFC 6578), one function each.
+CalDAV's own properties are registered in caldav.py into the same registry."""
+from __future__ import annotations
+
+from services.calendar.dav.resources import BASE, Context, Resource
+from services.calendar.dav.webdav import CALDAV, CS, DAV, PropertyRegistry, element, href
+
+registry = PropertyRegistry()
+SYNC_NS = "http://treffpunkt-jena.de/ns/sync/"
+
+
+@registry.register(DAV, "resourcetype")  # RFC 4918 §15.9
+def resourcetype(r: Resource, ctx: Context):
+    if r.kind == "object":
+        return []
+    types = [element(DAV, "collection")]
+    if r.kind == "calendar":
+        types.append(element(CALDAV, "calendar"))
+    if r.kind == "principal":
+        types.append(element(DAV, "principal"))
+    return types
+
+
+@registry.register(DAV, "displayname")  # RFC 4918 §15.2
+def displayname(r: Resource, ctx: Context):
+    if r.kind == "calendar":
+        return r.calendar.displayname
+    if r.kind == "principal":
+        return ctx.principal.display_name
+    if r.kind == "home":
+        return "Kalender"
+    if r.kind == "rooms":
+        return "Räume"
+    return None
+
+
+@registry.register(DAV, "getetag")  # RFC 4918 §15.6; strong, a hash of the stored bytes
+def getetag(r: Resource, ctx: Context):
+    if r.kind == "object" and r.obj:
+        return r.obj.etag
+    if r.kind == "calendar":
+        return f'"rev-{r.calendar.id}-{r.calendar.revision}"'
+    return None
+
+
+@registry.register(DAV, "getcontenttype")  # RFC 4918 §15.5
+def getcontenttype(r: Resource, ctx: Context):
+    if r.kind == "object":
+        return "text/calendar; charset=utf-8"
+    return "httpd/unix-directory" if r.kind != "calendar" else None
+
+
+@registry.register(DAV, "getcontentlength")  # RFC 4918 §15.4
+def getcontentlength(r: Resource, ctx: Context):
+    return str(len(r.obj.data)) if r.kind == "object" and r.obj and r.obj.data is not None else None
+
+
+@registry.register(CS, "getctag")  # calendarserver.org ctag: changes with every change inside
+def getctag(r: Resource, ctx: Context):
+    return f'"{r.calendar.revision}"' if r.kind == "calendar" else None
+
+
+@registry.register(DAV, "sync-token", in_allprop=False)  # RFC 6578 §4
+def sync_token(r: Resource, ctx: Context):
+    return f"{SYNC_NS}{r.calendar.id}/{r.calendar.revision}" if r.kind == "calendar" else None
+
+
+@registry.register(DAV, "owner", in_allprop=False)  # RFC 3744 §5.1
+def owner(r: Resource, ctx: Context):
+    if r.kind in ("home", "principal") or (r.kind in ("calendar", "object") and r.writable):
+        return [href(ctx.principal_url)]
+    return None  # partners and rooms are not principals (yet): no owner to name
+
+
+@registry.register(DAV, "current-user-principal", in_allprop=False)  # RFC 5397
+def current_user_principal(r: Resource, ctx: Context):
+    return [href(ctx.principal_url)]
+
+
+@registry.register(DAV, "principal-URL", in_allprop=False)  # RFC 3744 §4.2
+def principal_url(r: Resource, ctx: Context):
+    return [href(ctx.principal_url)] if r.kind == "principal" else None
+
+
+@registry.register(DAV, "principal-collection-set", in_allprop=False)  # RFC 3744 §5.8
+def principal_collection_set(r: Resource, ctx: Context):
+    return [href(f"{BASE}principals/")]
+
+
+def _privileges(*names: str):
+    return [element(DAV, "privilege", None, element(DAV, n)) for n in names]
+
+
+@registry.register(DAV, "current-user-privilege-set", in_allprop=False)  # RFC 3744 §5.4
+def current_user_privilege_set(r: Resource, ctx: Context):
+    """Truthful: write-content, bind and unbind only where PUT/DELETE will succeed. No
+    write-properties (PROPPATCH is not implemented yet), hence no aggregate DAV:write."""
+    if r.writable:
+        return _privileges("read", "read-current-user-privilege-set", "write-content", "bind", "unbind")
+    return _privileges("read", "read-current-user-privilege-set")
+
+
+@registry.register(DAV, "supported-report-set", in_allprop=False)  # RFC 3253 §3.1.5
+def supported_report_set(r: Resource, ctx: Context):
+    if r.kind not in ("calendar", "object"):
+        return []
+    return [element(DAV, "supported-report", None, element(DAV, "report", None, element(CALDAV, name)))
+            for name in ("calendar-multiget", "calendar-query")]

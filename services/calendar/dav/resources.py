@@ -1,0 +1,137 @@
+"""The URL space of /dav/ and who may do what in it.
+
+  /dav/                                    root (discovery)
+  /dav/principals/<username>/              the account's principal
+  /dav/calendars/<username>/               calendar home: own partner's calendars (read-write),
+                                           other partners' public calendars and all room
+                                           calendars (read-only)
+  /dav/calendars/<username>/<slug>/<name>  calendars and their objects
+  /dav/rooms/<room_id>/<name>              every room calendar, also here (read-only)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+from shared.identity.store import Principal
+
+from services.calendar.dav.store import CalendarInfo, CalendarStore, ObjectInfo
+
+BASE = "/dav/"
+
+
+@dataclass(frozen=True)
+class Resource:
+    kind: str  # root | principals | principal | home | rooms | calendar | object
+    url: str
+    calendar: CalendarInfo | None = None
+    obj: ObjectInfo | None = None  # None for an object URL that does not exist (yet)
+    name: str = ""  # the object's href segment (decoded)
+    writable: bool = False
+
+    @property
+    def is_collection(self) -> bool:
+        return self.kind != "object"
+
+    @property
+    def exists(self) -> bool:
+        return self.kind != "object" or self.obj is not None
+
+
+@dataclass
+class Context:
+    principal: Principal
+    store: CalendarStore
+
+    @property
+    def principal_url(self) -> str:
+        return f"{BASE}principals/{quote(self.principal.username)}/"
+
+    @property
+    def home_url(self) -> str:
+        return f"{BASE}calendars/{quote(self.principal.username)}/"
+
+    def can_see(self, calendar: CalendarInfo) -> bool:
+        return calendar.kind == "room" or calendar.public or self.can_write(calendar)
+
+    def can_write(self, calendar: CalendarInfo) -> bool:
+        """A partner writes only its own calendars; room calendars follow bookings only."""
+        return (calendar.kind == "partner" and self.principal.partner_id is not None
+                and calendar.owner_partner_id == self.principal.partner_id)
+
+    def ensure_own_calendar(self) -> None:
+        """A partner without any calendar gets its default one on first visit of the home."""
+        partner_id = self.principal.partner_id
+        if partner_id is None:
+            return
+        if not any(c.owner_partner_id == partner_id for c in self.store.calendars()):
+            name = self.principal.partner_name or "Partner"
+            self.store.ensure_partner_calendar(partner_id, default_slug(partner_id), f"Angebote – {name}")
+
+
+def default_slug(partner_id: int) -> str:
+    return f"partner-{partner_id}-angebote"
+
+
+def calendar_resource(ctx: Context, url: str, calendar: CalendarInfo | None) -> Resource | None:
+    if calendar is None or not ctx.can_see(calendar):
+        return None
+    return Resource("calendar", url, calendar=calendar, writable=ctx.can_write(calendar))
+
+
+def resolve(ctx: Context, path: str) -> Resource | None:
+    """The resource at `path` (a request path under /dav/), or None for 404."""
+    segments = [unquote(s) for s in path[len(BASE):].split("/") if s] if path.startswith(BASE) else None
+    if segments is None:
+        return None
+    me = ctx.principal.username
+    match segments:
+        case []:
+            return Resource("root", BASE)
+        case ["principals"]:
+            return Resource("principals", f"{BASE}principals/")
+        case ["principals", user] if user == me:
+            return Resource("principal", ctx.principal_url)
+        case ["calendars", user] if user == me:
+            return Resource("home", ctx.home_url)
+        case ["calendars", user, slug, *rest] if user == me and len(rest) <= 1:
+            cal = calendar_resource(ctx, f"{ctx.home_url}{quote(slug)}/", ctx.store.calendar(slug))
+            return _object_or_collection(ctx, cal, rest)
+        case ["rooms"]:
+            return Resource("rooms", f"{BASE}rooms/")
+        case ["rooms", room_id, *rest] if room_id.isdigit() and len(rest) <= 1:
+            cal = calendar_resource(ctx, f"{BASE}rooms/{room_id}/", ctx.store.room_calendar(int(room_id)))
+            return _object_or_collection(ctx, cal, rest)
+    return None
+
+
+def _object_or_collection(ctx: Context, cal: Resource | None, rest: list[str]) -> Resource | None:
+    if cal is None or not rest:
+        return cal
+    name = rest[0]
+    obj = ctx.store.get(cal.calendar.id, name)
+    return Resource("object", cal.url + quote(name), calendar=cal.calendar, obj=obj, name=name,
+                    writable=cal.writable)
+
+
+def children(ctx: Context, resource: Resource) -> list[Resource]:
+    if resource.kind == "root":
+        return [Resource("principals", f"{BASE}principals/"), Resource("home", ctx.home_url),
+                Resource("rooms", f"{BASE}rooms/")]
+    if resource.kind == "principals":
+        return [Resource("principal", ctx.principal_url)]
+    if resource.kind == "home":
+        ctx.ensure_own_calendar()
+        return [r for c in ctx.store.calendars()
+                if (r := calendar_resource(ctx, f"{ctx.home_url}{quote(c.slug)}/", c)) is not None]
+    if resource.kind == "rooms":
+        return [Resource("calendar", f"{BASE}rooms/{c.room_id}/", calendar=c)
+                for c in ctx.store.calendars() if c.kind == "room"]
+    if resource.kind == "calendar":
+        return [object_resource(resource, o) for o in ctx.store.objects(resource.calendar.id)]
+    return []
+
+
+def object_resource(collection: Resource, obj: ObjectInfo) -> Resource:
+    return Resource("object", collection.url + quote(obj.name), calendar=collection.calendar, obj=obj,
+                    name=obj.name, writable=collection.writable)

@@ -1,0 +1,141 @@
+"""HTTP methods of /dav/: thin handlers over resources, properties, reports and the store."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, request
+
+from shared.web import basic_auth_required, csrf, current_account, db
+
+from services.calendar.dav import caldav
+from services.calendar.dav.properties import registry
+from services.calendar.dav.resources import BASE, Context, Resource, children, resolve
+from services.calendar.dav.sqlstore import SqlStore
+from services.calendar.dav.store import PreconditionFailed, UidConflict
+from services.calendar.dav.webdav import (CALDAV, DAV, XML_TYPE, DavError, depth, href, multistatus,
+                                          parse_propfind, parse_xml, propstat_response)
+from services.calendar.domain.feeds import assemble
+from services.calendar.domain.ical import InvalidCalendarData
+
+bp = Blueprint("dav", __name__)
+csrf.exempt(bp)  # HTTP Basic clients, no forms: CSRF tokens do not apply
+METHODS = ["OPTIONS", "GET", "HEAD", "PUT", "DELETE", "PROPFIND", "REPORT", "PROPPATCH", "MKCALENDAR",
+           "MKCOL", "MOVE", "COPY", "LOCK", "UNLOCK", "POST"]
+ALLOW = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT"
+DAV_HEADER = "1, 3, calendar-access"
+
+
+@bp.route("/.well-known/caldav", methods=METHODS)
+def well_known():
+    return redirect(BASE, code=301)
+
+
+@bp.route("/dav", methods=METHODS, strict_slashes=False)
+@bp.route("/dav/<path:_path>", methods=METHODS)
+def dav(_path: str = ""):
+    if request.method == "OPTIONS":  # before login: clients probe capabilities first
+        return Response(status=200, headers={"DAV": DAV_HEADER, "Allow": ALLOW, "Content-Length": "0"})
+    return _authenticated()
+
+
+@basic_auth_required("Treffpunkt CalDAV")
+def _authenticated():
+    ctx = Context(current_account(), SqlStore(db()))
+    path = BASE if request.path == "/dav" else request.path
+    try:
+        resource = resolve(ctx, path)
+        if resource is None:
+            raise DavError(404, "Diese Adresse gibt es nicht (oder sie ist nicht für Sie sichtbar).")
+        handler = HANDLERS.get(request.method)
+        if handler is None:
+            raise DavError(405, f"{request.method} wird hier (noch) nicht unterstützt.", headers={"Allow": ALLOW})
+        response = handler(ctx, resource)
+        db().commit()
+        return response
+    except DavError as exc:
+        db().rollback()
+        return Response(exc.body(), status=exc.status, content_type=XML_TYPE,
+                        headers={"DAV": DAV_HEADER, **exc.headers})
+
+
+def _xml(body: bytes, status: int = 207) -> Response:
+    return Response(body, status=status, content_type=XML_TYPE, headers={"DAV": DAV_HEADER})
+
+
+def propfind(ctx: Context, resource: Resource) -> Response:
+    if not resource.exists:
+        raise DavError(404, "Diesen Kalendereintrag gibt es nicht.")
+    mode, names = parse_propfind(parse_xml(request.get_data()))
+    targets = [resource]
+    if depth(request.headers.get("Depth")) == "1":
+        targets += children(ctx, resource)
+    return _xml(multistatus(propstat_response(r.url, registry, r, ctx, mode, names) for r in targets))
+
+
+def report(ctx: Context, resource: Resource) -> Response:
+    return _xml(multistatus(caldav.report(ctx, resource, parse_xml(request.get_data()))))
+
+
+def get(ctx: Context, resource: Resource) -> Response:
+    if resource.kind == "object":
+        if resource.obj is None:
+            raise DavError(404, "Diesen Kalendereintrag gibt es nicht.")
+        return Response(resource.obj.data, content_type="text/calendar; charset=utf-8",
+                        headers={"ETag": resource.obj.etag})
+    if resource.kind == "calendar":  # the whole calendar as one .ics, as Radicale does
+        objects = ctx.store.objects(resource.calendar.id, with_data=True)
+        body = assemble([o.data for o in objects], resource.calendar.displayname, resource.calendar.description)
+        return Response(body, content_type="text/calendar; charset=utf-8", headers={
+            "ETag": f'"rev-{resource.calendar.id}-{resource.calendar.revision}"',
+            "Content-Disposition": f'inline; filename="{resource.calendar.slug}.ics"'})
+    return Response("Treffpunkt CalDAV: Adresse für Kalenderprogramme (z. B. Thunderbird).\n",
+                    content_type="text/plain; charset=utf-8")
+
+
+def _writable_object(resource: Resource) -> None:
+    if resource.kind != "object":
+        raise DavError(405, "Hier können keine Einträge abgelegt werden; bitte einen Kalender wählen.",
+                       headers={"Allow": ALLOW})
+    if not resource.writable:
+        raise DavError(403, "Dieser Kalender ist für Sie nur lesbar (Raumkalender oder Kalender eines anderen Partners).",
+                       (DAV, "need-privileges"))
+
+
+def put(ctx: Context, resource: Resource) -> Response:
+    _writable_object(resource)
+    if (request.content_length or 0) > caldav.MAX_RESOURCE_SIZE:
+        raise DavError(413, "Der Kalendereintrag ist zu groß (höchstens 1 MB).", (CALDAV, "max-resource-size"))
+    mimetype = request.mimetype or "text/calendar"
+    if mimetype not in ("text/calendar", "application/octet-stream"):
+        raise DavError(415, "Erwartet wird text/calendar (iCalendar).", (CALDAV, "supported-calendar-data"))
+    data = request.get_data()
+    if len(data) > caldav.MAX_RESOURCE_SIZE:
+        raise DavError(413, "Der Kalendereintrag ist zu groß (höchstens 1 MB).", (CALDAV, "max-resource-size"))
+    try:
+        etag, created = ctx.store.put(resource.calendar.id, resource.name, data,
+                                      if_match=request.headers.get("If-Match"),
+                                      if_none_match=request.headers.get("If-None-Match", "").strip() == "*")
+    except InvalidCalendarData as exc:
+        raise DavError(403, str(exc), (CALDAV, "valid-calendar-data")) from None
+    except PreconditionFailed as exc:
+        raise DavError(412, str(exc)) from None
+    except UidConflict as exc:
+        error = DavError(409, str(exc), (CALDAV, "no-uid-conflict"))
+        raise error from None
+    return Response(status=201 if created else 204, headers={"ETag": etag, "DAV": DAV_HEADER})
+
+
+def delete(ctx: Context, resource: Resource) -> Response:
+    _writable_object(resource)
+    try:
+        gone = ctx.store.delete(resource.calendar.id, resource.name, if_match=request.headers.get("If-Match"))
+    except PreconditionFailed as exc:
+        raise DavError(412, str(exc)) from None
+    if not gone:
+        raise DavError(404, "Diesen Kalendereintrag gibt es nicht.")
+    return Response(status=204)
+
+
+HANDLERS = {"PROPFIND": propfind, "REPORT": report, "GET": get, "HEAD": get, "PUT": put, "DELETE": delete}
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,61 @@
+"""A room booking as one calendar resource in the room's (read-only) calendar.
+
+Shape chosen: one VEVENT whose DTSTART/DTEND is the first valid occurrence, RDATEs for the
+further starts, and a RECURRENCE-ID override only for an occurrence whose length differs from
+the first (RDATE alone cannot say that portably). Times are UTC, so no VTIMEZONE is needed.
+No valid occurrence, or a cancelled/declined booking: no resource at all (None)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from icalendar import Calendar, Event
+
+from services.calendar.domain.vocabulary import BUSY_SUMMARY
+
+GONE_STATUSES = ("cancelled", "declined")
+PRODID = "-//Treffpunkt Jena//Raumbörse//DE"
+
+
+def valid_occurrences(booking: dict) -> list[tuple[datetime, datetime]]:
+    spans = {(o["starts_at"].astimezone(timezone.utc), o["ends_at"].astimezone(timezone.utc))
+             for o in booking["occurrences"] if o.get("state", "valid") == "valid"}
+    return sorted(spans)
+
+
+def booking_resource(booking: dict, room_name: str = "") -> bytes | None:
+    """iCalendar bytes for a loaded calendar.booking_changed payload, or None if it is gone."""
+    spans = valid_occurrences(booking)
+    if booking["status"] in GONE_STATUSES or not spans:
+        return None
+    summary = booking["title"] if booking.get("public") else BUSY_SUMMARY
+    tentative = booking["status"] == "requested"
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    (first_start, first_end), rest = spans[0], spans[1:]
+    master = _event(booking, summary, first_start, first_end, tentative, room_name)
+    if rest:
+        master.add("RDATE", [start for start, _ in rest])
+    calendar.add_component(master)
+    for start, end in rest:
+        if end - start != first_end - first_start:
+            override = _event(booking, summary, start, end, tentative, room_name)
+            override.add("RECURRENCE-ID", start)
+            calendar.add_component(override)
+    return calendar.to_ical()
+
+
+def _event(booking, summary, start, end, tentative, room_name) -> Event:
+    event = Event()
+    event.add("UID", booking["uid"])
+    event.add("DTSTAMP", datetime(2000, 1, 1, tzinfo=timezone.utc))  # fixed: same input, same bytes
+    event.add("SEQUENCE", booking["sequence"])
+    event.add("SUMMARY", summary)
+    event.add("DTSTART", start)
+    event.add("DTEND", end)
+    event.add("STATUS", "TENTATIVE" if tentative else "CONFIRMED")
+    event.add("TRANSP", "OPAQUE")
+    event.add("CLASS", "PUBLIC" if booking.get("public") else "PRIVATE")
+    if room_name:
+        event.add("LOCATION", room_name)
+    return event

@@ -1,0 +1,100 @@
+"""Public iCal feeds: which events a filter selects, and one VCALENDAR assembled from many
+stored resources (with a VTIMEZONE for every TZID, as Outlook requires)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from icalendar import Calendar, vDuration
+
+from services.calendar.domain.ical import COMPONENTS
+from services.calendar.domain.timezones import berlin_vtimezone
+from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES, LOCAL_TZID
+
+PRODID = "-//Treffpunkt Jena//Kalender//DE"
+FILTER_KEYS = ("partner", "district", "category", "audience")
+
+
+class InvalidFilter(ValueError):
+    """An unknown filter value; the message is for a person (German)."""
+
+
+@dataclass(frozen=True)
+class FeedFilter:
+    """Values within one key are alternatives (OR); different keys must all hold (AND)."""
+
+    partner_ids: frozenset[int] = field(default_factory=frozenset)
+    category: frozenset[str] = field(default_factory=frozenset)
+    audience: frozenset[str] = field(default_factory=frozenset)
+
+    def accepts(self, partner_id: int | None, categories, audience) -> bool:
+        if self.partner_ids and partner_id not in self.partner_ids:
+            return False
+        if self.category and not self.category & {c.casefold() for c in categories}:
+            return False
+        # an offering "for everyone" belongs in every audience's feed
+        if self.audience and not self.audience & {a.casefold() for a in (*audience, "Alle")}:
+            return False
+        return True
+
+
+def parse_filter(args: dict[str, list[str]], partners: list[dict], districts) -> FeedFilter:
+    """`args` maps a query key to its values; `partners` are dicts with id, slug, district."""
+    unknown = set(args) - set(FILTER_KEYS)
+    if unknown:
+        raise InvalidFilter(f"Unbekannter Filter {sorted(unknown)[0]!r}. Möglich sind: {', '.join(FILTER_KEYS)}.")
+    by_slug = {p["slug"]: p for p in partners}
+    selected: set[int] | None = None
+    if args.get("partner"):
+        for slug in args["partner"]:
+            if slug not in by_slug:
+                raise InvalidFilter(f"Unbekannter Partner {slug!r}. Bitte den Kurznamen aus der Liste auf /calendar/ verwenden.")
+        selected = {by_slug[s]["id"] for s in args["partner"]}
+    if args.get("district"):
+        wanted = {_choice(d, districts, "Stadtteil") for d in args["district"]}
+        in_districts = {p["id"] for p in partners if p["district"] in wanted}
+        selected = in_districts if selected is None else selected & in_districts
+        if not selected:
+            selected = {-1}  # a partner outside the district: nothing matches (not "everything")
+    return FeedFilter(
+        partner_ids=frozenset(selected or ()),
+        category=frozenset(_choice(c, CATEGORIES, "Kategorie").casefold() for c in args.get("category", [])),
+        audience=frozenset(_choice(a, AUDIENCES, "Zielgruppe").casefold() for a in args.get("audience", [])),
+    )
+
+
+def _choice(value: str, allowed, what: str) -> str:
+    for option in allowed:
+        if option.casefold() == value.strip().casefold():
+            return option
+    raise InvalidFilter(f"Unbekannte {what} {value!r}. Möglich sind: {', '.join(allowed)}.")
+
+
+def assemble(resources: list[bytes], name: str, description: str = "") -> bytes:
+    """One VCALENDAR holding every component of `resources` and each VTIMEZONE once."""
+    feed = Calendar()
+    feed.add("PRODID", PRODID)
+    feed.add("VERSION", "2.0")
+    feed.add("CALSCALE", "GREGORIAN")
+    feed.add("METHOD", "PUBLISH")
+    feed.add("X-WR-CALNAME", name)
+    if description:
+        feed.add("X-WR-CALDESC", description)
+    feed.add("X-WR-TIMEZONE", LOCAL_TZID)
+    feed.add("REFRESH-INTERVAL", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    feed.add("X-PUBLISHED-TTL", vDuration(timedelta(hours=1)))
+    timezones = {LOCAL_TZID: berlin_vtimezone()}
+    events = []
+    for data in resources:
+        calendar = Calendar.from_ical(data)
+        for component in calendar.subcomponents:
+            if component.name == "VTIMEZONE":
+                timezones.setdefault(str(component["TZID"]), component)
+            elif component.name in COMPONENTS:
+                events.append(component)
+    for tz in timezones.values():
+        feed.add_component(tz)
+    for event in events:
+        feed.add_component(event)
+    feed.add_missing_timezones()  # a TZID without its VTIMEZONE would shift events in Outlook
+    return feed.to_ical()

@@ -1,0 +1,136 @@
+"""Checking and indexing one calendar resource (RFC 4791 §4.1: one UID per resource).
+
+The text is stored exactly as received; what is derived here (UID, public, categories,
+audience, the UTC span used to pre-filter time ranges) is only an index over it."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from itertools import islice
+from zoneinfo import ZoneInfo
+
+import recurring_ical_events
+from icalendar import Calendar
+
+from services.calendar.domain.vocabulary import AUDIENCE_PROPERTY, LOCAL_TZID
+
+COMPONENTS = ("VEVENT", "VTODO", "VJOURNAL")
+MAX_EXPANDED = 5000  # a bounded series longer than this is indexed as open-ended
+# floating times and dates mean local time wherever a client is: widen the index by a day
+FLOATING_SLACK = timedelta(hours=14)
+LOCAL = ZoneInfo(LOCAL_TZID)
+
+
+class InvalidCalendarData(ValueError):
+    """The body is not one valid calendar resource; the message is for a person (German)."""
+
+
+@dataclass(frozen=True)
+class IndexedResource:
+    uid: str
+    component: str
+    public: bool
+    categories: tuple[str, ...]
+    audience: tuple[str, ...]
+    first_start: datetime | None
+    last_end: datetime | None  # None: open-ended (or unknown), matches every later range
+
+
+def etag_of(data: bytes) -> str:
+    """A strong ETag: equal bytes, equal tag."""
+    return '"' + hashlib.sha256(data).hexdigest()[:40] + '"'
+
+
+def parse_calendar(data: bytes) -> Calendar:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidCalendarData("Die Kalenderdaten sind nicht UTF-8-kodiert.") from None
+    try:
+        calendar = Calendar.from_ical(text)
+    except Exception as exc:  # icalendar raises ValueError and friends on broken input
+        raise InvalidCalendarData(f"Die Kalenderdaten sind kein gültiges iCalendar: {exc}") from None
+    if not isinstance(calendar, Calendar) or calendar.name != "VCALENDAR":
+        raise InvalidCalendarData("Erwartet wird ein VCALENDAR-Objekt.")
+    return calendar
+
+
+def index_resource(data: bytes) -> IndexedResource:
+    calendar = parse_calendar(data)
+    items = [c for c in calendar.subcomponents if c.name in COMPONENTS]
+    if not items:
+        raise InvalidCalendarData("Der Kalendereintrag enthält keinen Termin (VEVENT) und keine Aufgabe (VTODO).")
+    kinds = {c.name for c in items}
+    if len(kinds) > 1:
+        raise InvalidCalendarData("Ein Kalendereintrag darf nur eine Art von Komponente enthalten.")
+    uids = {str(c.get("UID", "")) for c in items}
+    if len(uids) != 1 or "" in uids:
+        raise InvalidCalendarData("Jeder Kalendereintrag braucht genau eine UID.")
+    masters = [c for c in items if "RECURRENCE-ID" not in c]
+    if len(masters) > 1:
+        raise InvalidCalendarData("Die UID kommt mehrfach ohne RECURRENCE-ID vor.")
+    if kinds == {"VEVENT"} and any("DTSTART" not in c for c in items):
+        raise InvalidCalendarData("Jeder Termin braucht einen Beginn (DTSTART).")
+    main = masters[0] if masters else items[0]
+    first_start, last_end = _span(calendar, items)
+    return IndexedResource(
+        uid=uids.pop(), component=kinds.pop(),
+        public=str(main.get("CLASS", "PUBLIC")).upper() == "PUBLIC",
+        categories=tuple(dict.fromkeys(str(c).strip() for c in main.categories if str(c).strip())),
+        audience=_list_values(main.get(AUDIENCE_PROPERTY)),
+        first_start=first_start, last_end=last_end,
+    )
+
+
+def _list_values(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    values = value if isinstance(value, list) else [value]
+    return tuple(dict.fromkeys(p.strip() for v in values for p in str(v).split(",") if p.strip()))
+
+
+def to_utc(value: date | datetime, *, end: bool = False) -> datetime:
+    """UTC bound for a DATE or DATE-TIME; floating values are widened, never narrowed."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(timezone.utc)
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    moved = value.replace(tzinfo=LOCAL).astimezone(timezone.utc)
+    return moved + FLOATING_SLACK if end else moved - FLOATING_SLACK
+
+
+def _end_of(component) -> date | datetime | None:
+    start = component.get("DTSTART")
+    if start is None:
+        return None
+    start = start.dt
+    if "DTEND" in component:
+        return component["DTEND"].dt
+    if "DURATION" in component:
+        return start + component["DURATION"].dt
+    return start + timedelta(days=1) if not isinstance(start, datetime) else start
+
+
+def _span(calendar: Calendar, items) -> tuple[datetime | None, datetime | None]:
+    if any("DTSTART" not in c for c in items):
+        return None, None  # e.g. a task without a start: always a candidate
+    starts = [to_utc(c["DTSTART"].dt) for c in items]
+    ends = [to_utc(_end_of(c), end=True) for c in items]
+    for c in items:
+        rdates = c.get("RDATE", [])
+        for rdate in rdates if isinstance(rdates, list) else [rdates]:
+            for period in rdate.dts:  # a DATE, DATE-TIME or PERIOD (start, end|duration)
+                value = period.dt[0] if isinstance(period.dt, tuple) else period.dt
+                starts.append(to_utc(value))
+    first = min(starts)
+    recurring = [c for c in items if "RRULE" in c or "RDATE" in c]
+    if not recurring:
+        return first, max(ends)
+    if any("RRULE" in c and not ({"COUNT", "UNTIL"} & set(c["RRULE"].keys())) for c in recurring):
+        return first, None
+    occurrences = list(islice(recurring_ical_events.of(calendar).all(), MAX_EXPANDED + 1))
+    if len(occurrences) > MAX_EXPANDED:
+        return first, None
+    ends += [to_utc(_end_of(o), end=True) for o in occurrences if "DTSTART" in o]
+    return first, max(ends)

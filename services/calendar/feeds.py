@@ -1,0 +1,94 @@
+"""Public iCal feeds (no login): one per room, and the network's offerings with filters.
+
+Rendered feeds are cached in the process, keyed by the filter and by the revisions of all
+calendars (which only grow), so a cached feed is never stale. Strong ETags; If-None-Match → 304."""
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from threading import Lock
+
+from flask import Blueprint, Response, current_app, request
+from flask_babel import gettext as _
+
+from shared.identity.models import DISTRICTS
+from shared.web import db, identity
+
+from services.calendar.dav.sqlstore import SqlStore
+from services.calendar.domain.feeds import InvalidFilter, assemble, parse_filter
+
+bp = Blueprint("feeds", __name__, url_prefix="/feeds")
+CACHE_SIZE = 128
+NETWORK_NAME = "Treffpunkt Generationen Jena"
+_lock = Lock()
+
+
+def _cache() -> OrderedDict:
+    return current_app.extensions.setdefault("calendar_feed_cache", OrderedDict())
+
+
+def _cached(key, render) -> tuple[bytes, str]:
+    cache = _cache()
+    with _lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    body = render()
+    entry = (body, '"' + hashlib.sha256(body).hexdigest()[:40] + '"')
+    with _lock:
+        cache[key] = entry
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+    return entry
+
+
+def _send(body: bytes, etag: str, filename: str) -> Response:
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=300",
+               "Content-Disposition": f'inline; filename="{filename}"'}
+    if etag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
+        return Response(status=304, headers=headers)
+    return Response(body, content_type="text/calendar; charset=utf-8", headers=headers)
+
+
+def _plain(message: str, status: int) -> Response:
+    return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+@bp.get("/rooms/<int:room_id>.ics")
+def room_feed(room_id: int):
+    store = SqlStore(db())
+    calendar = store.room_calendar(room_id)
+    if calendar is None:
+        return _plain(_("Einen Raum mit der Nummer %(id)s gibt es nicht.", id=room_id), 404)
+
+    def render():
+        return assemble([o.data for o in store.objects(calendar.id, with_data=True)],
+                        calendar.displayname, calendar.description)
+
+    body, etag = _cached(("room", room_id, store.state_key()), render)
+    return _send(body, etag, f"raum-{room_id}.ics")
+
+
+@bp.get("/network.ics")
+def network_feed():
+    args = {key: [v for v in request.args.getlist(key) if v.strip()] for key in request.args}
+    partners = identity().partners()
+    try:
+        feed_filter = parse_filter(args, partners, DISTRICTS)
+    except InvalidFilter as exc:
+        return _plain(str(exc), 400)
+    store = SqlStore(db())
+    key = ("network", tuple(sorted((k, tuple(sorted(v))) for k, v in args.items())), store.state_key())
+
+    def render():
+        selected = [o.data for partner_id, o in store.public_partner_objects()
+                    if feed_filter.accepts(partner_id, o.categories, o.audience)]
+        return assemble(selected, _feed_name(args), _("Öffentliche Angebote im Netzwerk Treffpunkt Generationen Jena"))
+
+    body, etag = _cached(key, render)
+    return _send(body, etag, "treffpunkt-jena.ics")
+
+
+def _feed_name(args: dict[str, list[str]]) -> str:
+    parts = [v for key in ("partner", "district", "category", "audience") for v in args.get(key, [])]
+    return NETWORK_NAME + (f" ({', '.join(parts)})" if parts else "")
