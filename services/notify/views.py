@@ -1,15 +1,135 @@
-"""HTTP layer of the notify service."""
+"""HTTP layer of the notify service: the delivery log (and, under make run, the captured
+messages), and re-sending a failed delivery."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import timezone
+from zoneinfo import ZoneInfo
 
-bp = Blueprint("notify", __name__, url_prefix="/notify")
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from shared.messaging import publish
+from shared.web import coordination_required, current_account, db, login_required
+
+from services.notify import delivery as deliveries
+from services.notify.domain.errors import DeliveryFailure
+from services.notify.domain.mime import read_email
+from services.notify.models import STATUSES, CapturedMessage, Delivery
+
+bp = Blueprint("notify", __name__, url_prefix="/notify", template_folder="templates")
+PAGE_SIZE = 100
+MAX_QUERY = 200
+
+
+def _visible():
+    """Deliveries this account may see: all for the coordination office, else its own."""
+    me = current_account()
+    query = select(Delivery)
+    if not me.is_coordination:
+        query = query.where(Delivery.account_id == me.account_id)
+    return query
+
+
+def _delivery_or_404(delivery_id: int) -> Delivery:
+    row = db().scalars(_visible().where(Delivery.id == delivery_id)).first()
+    if row is None:  # someone else's delivery looks the same as a missing one
+        abort(404)
+    return row
 
 
 @bp.get("/")
+@login_required
 def index():
-    return render_template("notify/index.html")
+    q = request.args.get("q", "").strip()
+    status = request.args.get("status", "")
+    page = request.args.get("page", "1")
+    errors = []
+    if len(q) > MAX_QUERY:
+        errors.append(_("Der Suchtext ist zu lang (höchstens %(n)s Zeichen).", n=MAX_QUERY))
+    if status and status not in STATUSES:
+        errors.append(_("Unbekannter Status. Bitte wählen Sie einen aus der Liste."))
+    if not page.isdigit() or int(page) < 1:
+        errors.append(_("Die Seitenzahl muss eine positive ganze Zahl sein."))
+    if errors:
+        return render_template("notify/index.html", rows=[], q=q[:MAX_QUERY], status="", statuses=STATUSES,
+                               errors=errors, page=1, more=False), 400
+    query = _visible()
+    if q:
+        query = query.where(or_(*(column.icontains(q, autoescape=True) for column in
+                                  (Delivery.recipient, Delivery.subject, Delivery.text, Delivery.last_error))))
+    if status:
+        query = query.where(Delivery.status == status)
+    page = int(page)
+    rows = db().scalars(query.order_by(Delivery.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    return render_template("notify/index.html", rows=rows[:PAGE_SIZE], q=q, status=status, statuses=STATUSES,
+                           errors=[], page=page, more=len(rows) > PAGE_SIZE)
+
+
+@bp.get("/deliveries/<int:delivery_id>")
+@login_required
+def show(delivery_id: int):
+    row = _delivery_or_404(delivery_id)
+    captured = db().scalars(select(CapturedMessage).where(CapturedMessage.delivery_id == row.id)
+                            .order_by(CapturedMessage.id.desc())).first()
+    mail = read_email(row.body) if row.channel == "email" and row.body else None
+    return render_template("notify/delivery.html", row=row, captured=captured, mail=mail)
+
+
+@bp.get("/deliveries/<int:delivery_id>/invite.ics")
+@login_required
+def invitation(delivery_id: int):
+    row = _delivery_or_404(delivery_id)
+    mail = read_email(row.body) if row.channel == "email" and row.body else None
+    if mail is None or not mail.calendar:
+        abort(404)
+    return Response(mail.calendar, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="buchung-{row.booking_id}.ics"'})
+
+
+@bp.post("/deliveries/<int:delivery_id>/resend")
+@coordination_required
+def resend(delivery_id: int):
+    row = _delivery_or_404(delivery_id)
+    try:
+        deliveries.requeue(db(), row)
+    except DeliveryFailure as exc:
+        db().rollback()
+        flash(str(exc))
+        return redirect(url_for("notify.show", delivery_id=delivery_id)), 303
+    db().commit()
+    try:
+        publish(current_app.extensions["celery"], "notify.send_delivery", {"delivery_id": row.id}, "notify")
+    except Exception:  # broker down: put it back so the button can be pressed again later
+        current_app.logger.exception("could not queue resend of delivery %s", row.id)
+        row.status = "failed"
+        db().commit()
+        flash(_("Die Nachricht konnte gerade nicht eingereiht werden. Bitte versuchen Sie es später erneut."))
+        return redirect(url_for("notify.show", delivery_id=delivery_id)), 303
+    flash(_("Die Nachricht wird erneut gesendet."))
+    return redirect(url_for("notify.show", delivery_id=delivery_id)), 303
+
+
+def _local(moment) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:  # SQLite (make run) gives back naive UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(ZoneInfo(current_app.config["SETTINGS"].timezone)).strftime("%d.%m.%Y %H:%M")
+
+
+def _labels() -> dict:
+    return {
+        "status": {"queued": _("wartet"), "sending": _("wird gesendet"), "sent": _("gesendet"),
+                   "retrying": _("neuer Versuch geplant"), "failed": _("fehlgeschlagen")},
+        "kind": {"requested": _("Anfrage"), "approved": _("genehmigt"), "declined": _("abgelehnt"),
+                 "confirmed": _("bestätigt"), "changed": _("geändert"), "cancelled": _("abgesagt"),
+                 "reminder": _("Erinnerung")},
+        "channel": {"email": _("E-Mail"), "sms": _("SMS")},
+    }
 
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.filters["local"] = _local
+    app.context_processor(lambda: {"labels": _labels()})
