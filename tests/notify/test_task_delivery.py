@@ -120,3 +120,23 @@ def test_a_cancellation_carries_method_cancel(run_task, smtp_sink):
     assert str(cal["METHOD"]) == "CANCEL"
     event = cal.walk("VEVENT")[0]
     assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 3
+
+
+def test_concurrent_attempts_on_one_delivery_send_it_once(notify_app, settings, smtp_sink, deliveries):
+    """Two workers holding the same message (a redelivery while the first still runs): the
+    conditional claim lets exactly one of them send."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from shared import contracts
+    from services.notify import delivery
+    from services.notify.domain.notice import Notice
+
+    factory = notify_app.extensions["db"]
+    notice = Notice.from_message(contracts.load("notify.booking_notice", notice_payload(phone="")))
+    [delivery_id] = delivery.accept(factory, notice, settings.mail_from)
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(lambda _: delivery.attempt(factory, settings, delivery_id, notify_app.config),
+                                 range(8)))
+    assert outcomes.count("sent") >= 1 and set(outcomes) <= {"sent", "busy"}
+    assert len(smtp_sink.messages) == 1
+    assert deliveries()[0]["attempts"] == 1
