@@ -169,8 +169,10 @@ class SqlStore:
         return [(partner_id, _object_info(o, True)) for partner_id, o in rows]
 
     def state_key(self) -> tuple:
-        """Changes whenever any calendar changes (revisions only grow): a cache key."""
-        return tuple(self.session.execute(select(Calendar.id, Calendar.revision).order_by(Calendar.id)).all())
+        """Changes whenever any calendar changes (revisions only grow; created_at tells a
+        recreated calendar from an old one with the same id): a cache key."""
+        return tuple(tuple(row) for row in self.session.execute(
+            select(Calendar.id, Calendar.revision, Calendar.created_at).order_by(Calendar.id)))
 
 
 def _check_preconditions(existing: CalendarObject | None, if_match: str | None, if_none_match: bool) -> None:

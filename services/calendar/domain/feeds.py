@@ -33,8 +33,10 @@ class FeedFilter:
         if self.category and not self.category & {c.casefold() for c in categories}:
             return False
         # an offering "for everyone" belongs in every audience's feed
-        if self.audience and not self.audience & {a.casefold() for a in (*audience, "Alle")}:
-            return False
+        if self.audience:
+            theirs = {a.casefold() for a in audience}
+            if "alle" not in theirs and not self.audience & theirs:
+                return False
         return True
 
 
