@@ -9,6 +9,7 @@ import random
 
 from flask import current_app
 from marshmallow import ValidationError
+from sqlalchemy.exc import OperationalError
 
 from shared import contracts
 from shared.messaging import register_relay
@@ -54,9 +55,17 @@ def register(celery) -> None:
             log.error("dropping invalid notify.booking_notice %s: %s", payload.get("message_id"), exc)
             return {"dropped": str(exc)}
         notice = Notice.from_message(data)
-        ids = delivery.accept(current_app.extensions["db"], notice, current_app.config["SETTINGS"].mail_from)
-        return _send_all(self, ids)
+        try:
+            ids = delivery.accept(current_app.extensions["db"], notice, current_app.config["SETTINGS"].mail_from)
+            return _send_all(self, ids)
+        except OperationalError as exc:  # our database is away: the message waits, bounded
+            raise self.retry(exc=exc, countdown=backoff(self.request.retries, current_app.config),
+                             max_retries=2 * current_app.config["NOTIFY_MAX_ATTEMPTS"])
 
     @celery.task(name="notify.send_delivery", bind=True, max_retries=None)
     def send_delivery(self, delivery_id: int):
-        return _send_all(self, [int(delivery_id)])
+        try:
+            return _send_all(self, [int(delivery_id)])
+        except OperationalError as exc:
+            raise self.retry(exc=exc, countdown=backoff(self.request.retries, current_app.config),
+                             max_retries=2 * current_app.config["NOTIFY_MAX_ATTEMPTS"])
