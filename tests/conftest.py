@@ -98,7 +98,7 @@ def people(identity):
     identity.create_partner("koordination", "Koordinierungsstelle", "Zentrum")
     result = {}
     for username, partner, role, phone in (
-        ("lena", "mgh-lobeda", "staff", "0151 2345678"),
+        ("lena", "mgh-lobeda", "staff", "0151 23456789"),
         ("otto", "awo-nord", "staff", "+49 160 9876543"),
         ("kora", "koordination", "coordination", ""),
     ):
