@@ -41,12 +41,12 @@ def _authenticated():
     ctx = Context(current_account(), SqlStore(db()))
     path = BASE if request.path == "/dav" else request.path
     try:
-        resource = resolve(ctx, path)
-        if resource is None:
-            raise DavError(404, "Diese Adresse gibt es nicht (oder sie ist nicht für Sie sichtbar).")
         handler = HANDLERS.get(request.method)
         if handler is None:
             raise DavError(405, f"{request.method} wird hier (noch) nicht unterstützt.", headers={"Allow": ALLOW})
+        resource = resolve(ctx, path)
+        if resource is None:
+            raise DavError(404, "Diese Adresse gibt es nicht (oder sie ist nicht für Sie sichtbar).")
         response = handler(ctx, resource)
         db().commit()
         return response

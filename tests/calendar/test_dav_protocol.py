@@ -1,0 +1,74 @@
+"""WebDAV/CalDAV details the client library does not show: propname/allprop, principal
+properties, multiget, collection GET, Depth, unsupported methods."""
+import requests
+from lxml import etree
+
+from tests.calendar.conftest import booking_message, weekly_event
+
+D = "{DAV:}"
+C = "{urn:ietf:params:xml:ns:caldav}"
+
+
+def dav(live, people, method, path, body=None, **headers):
+    return requests.request(method, live.url + path, data=body, headers=headers,
+                            auth=("lena", people["lena"]["app_password"]), timeout=10)
+
+
+def test_principal_properties(live, people):
+    body = ('<d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop>'
+            '<d:current-user-principal/><d:principal-URL/><d:principal-collection-set/><c:calendar-home-set/>'
+            '<c:calendar-user-address-set/><d:getctag-unknown/></d:prop></d:propfind>')
+    response = dav(live, people, "PROPFIND", "/dav/principals/lena/", body, Depth="0")
+    assert response.status_code == 207
+    tree = etree.fromstring(response.content)
+    assert tree.findtext(f".//{D}current-user-principal/{D}href") == "/dav/principals/lena/"
+    assert tree.findtext(f".//{D}principal-URL/{D}href") == "/dav/principals/lena/"
+    assert tree.findtext(f".//{C}calendar-home-set/{D}href") == "/dav/calendars/lena/"
+    assert tree.findtext(f".//{C}calendar-user-address-set/{D}href") == "mailto:lena@example.org"
+    missing = [s for s in tree.iter(f"{D}propstat") if "404" in s.findtext(f"{D}status")]
+    assert missing and missing[0].find(f".//{D}getctag-unknown") is not None
+    assert dav(live, people, "PROPFIND", "/dav/principals/otto/", body, Depth="0").status_code == 404
+
+
+def test_propname_allprop_and_depth(live, people, store):
+    with store() as s:
+        cal = s.ensure_partner_calendar(people["lena"]["partner_id"], "lobeda", "Angebote MGH")
+        s.put(cal.id, "a.ics", weekly_event("a"))
+    names = etree.fromstring(dav(live, people, "PROPFIND", "/dav/calendars/lena/lobeda/",
+                                 '<d:propfind xmlns:d="DAV:"><d:propname/></d:propfind>', Depth="0").content)
+    tags = {el.tag for el in names.find(f".//{D}prop")}
+    assert {f"{D}resourcetype", f"{D}getctag", f"{D}sync-token", f"{C}supported-calendar-component-set"} - {
+        t.replace("{http://calendarserver.org/ns/}", D) for t in tags} == set()
+    allprop = etree.fromstring(dav(live, people, "PROPFIND", "/dav/calendars/lena/lobeda/", None, Depth="1").content)
+    responses = allprop.findall(f"{D}response")
+    assert [r.findtext(f"{D}href") for r in responses] == ["/dav/calendars/lena/lobeda/", "/dav/calendars/lena/lobeda/a.ics"]
+    assert responses[1].findtext(f".//{D}getcontenttype") == "text/calendar; charset=utf-8"
+    assert responses[1].find(f".//{D}resourcetype/{D}collection") is None
+    assert responses[0].find(f".//{D}resourcetype/{C}calendar") is not None
+    zero = etree.fromstring(dav(live, people, "PROPFIND", "/dav/calendars/lena/lobeda/", None, Depth="0").content)
+    assert len(zero.findall(f"{D}response")) == 1
+
+
+def test_multiget_and_collection_get(live, people, run_task):
+    run_task("calendar.booking_changed", booking_message(public=True))
+    body = ('<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/>'
+            '<c:calendar-data/></d:prop><d:href>/dav/rooms/7/booking-1@treffpunkt-jena.de.ics</d:href>'
+            '<d:href>/dav/rooms/7/fehlt.ics</d:href></c:calendar-multiget>')
+    response = dav(live, people, "REPORT", "/dav/rooms/7/", body, Depth="1")
+    assert response.status_code == 207
+    found, missing = etree.fromstring(response.content).findall(f"{D}response")
+    assert "UID:booking-1@treffpunkt-jena.de" in found.findtext(f".//{C}calendar-data")
+    assert found.findtext(f".//{D}getetag").startswith('"') and "404" in missing.findtext(f"{D}status")
+    whole = dav(live, people, "GET", "/dav/rooms/7/")
+    assert whole.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "BEGIN:VTIMEZONE" in whole.text and "Chorprobe der Generationen" in whole.text
+
+
+def test_not_yet_supported_methods_and_reports(live, people, run_task):
+    run_task("calendar.booking_changed", booking_message())
+    assert dav(live, people, "MKCALENDAR", "/dav/calendars/lena/neu/").status_code == 405
+    sync = ('<d:sync-collection xmlns:d="DAV:"><d:sync-token/><d:sync-level>1</d:sync-level>'
+            '<d:prop><d:getetag/></d:prop></d:sync-collection>')
+    refused = dav(live, people, "REPORT", "/dav/rooms/7/", sync, Depth="1")
+    assert refused.status_code == 403 and "supported-report" in refused.text
+    assert dav(live, people, "PROPFIND", "/dav/", "<kaputt", Depth="0").status_code == 400
