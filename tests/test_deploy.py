@@ -201,6 +201,13 @@ def test_env_example_lists_every_setting_and_nothing_else():
         assert "CHANGE-ME" in names[secret]
 
 
+def test_readme_configuration_table_is_current():
+    from shared.config import config_table
+
+    assert config_table() in (ROOT / "README.md").read_text(), \
+        "README.md: paste the output of `treffpunkt config-table` into the Configuration section"
+
+
 # --- gunicorn and the image ----------------------------------------------------------------------
 def test_gunicorn_config_reads_workers_from_the_environment(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
