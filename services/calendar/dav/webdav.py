@@ -144,7 +144,8 @@ def propstat_response(url: str, registry: PropertyRegistry, resource, ctx, mode:
             value = registry.value(name, resource, ctx)
             el = etree.Element(name)
             if value is None:
-                missing.append(el) if mode == "prop" or name in names else None
+                if mode == "prop" or name in names:  # allprop leaves out what does not apply
+                    missing.append(el)
                 continue
             if isinstance(value, str):
                 el.text = value
