@@ -45,8 +45,11 @@ def demo():
 @click.option("--port", default=8080, type=int)
 def run(host, port):
     """Everything on one machine: migrate, demo data, workers, beat, front door (make run)."""
+    import os
+
     from services.run import run_all
 
+    os.environ.setdefault("TREFFPUNKT_DEMO", "1")  # one machine, embedded defaults: demo mode
     run_all(host, port)
 
 

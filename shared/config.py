@@ -10,6 +10,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-secret-change-me"
 
 
 def _var_dir() -> Path:
@@ -37,7 +38,7 @@ def _env(name: str, default):
 class Settings:
     """One field per variable; `help` in the metadata documents it."""
 
-    secret_key: str = field(default="dev-only-secret-change-me", metadata={"env": "SECRET_KEY", "help": "Signs sessions and CSRF tokens; must be the same for all three services."})
+    secret_key: str = field(default=DEV_SECRET, metadata={"env": "SECRET_KEY", "help": "Signs sessions and CSRF tokens; must be the same for all three services."})
     identity_database_url: str = field(default_factory=lambda: _sqlite("identity"), metadata={"env": "IDENTITY_DATABASE_URL", "help": "Partners, accounts and app passwords (the one source of truth for identity)."})
     calendar_database_url: str = field(default_factory=lambda: _sqlite("calendar"), metadata={"env": "CALENDAR_DATABASE_URL", "help": "Calendar service: calendars, events, sync tokens."})
     rooms_database_url: str = field(default_factory=lambda: _sqlite("rooms"), metadata={"env": "ROOMS_DATABASE_URL", "help": "Rooms service: rooms, bookings, occurrences."})

@@ -52,7 +52,10 @@ def celery_config(settings: Settings, queue: str) -> dict:
 
 
 def make_celery(flask_app, queue: str) -> Celery:
-    """The Flask-documented pattern: every task runs inside the app context."""
+    """The Flask-documented pattern: every task runs inside the app context.
+
+    Register tasks with `@celery.task(shared=False, ...)`: several service apps live in one
+    process (make run, tests), and a shared task would be copied into every one of them."""
 
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
@@ -82,6 +85,6 @@ def register_relay(celery: Celery, service: str, factory_getter, outbox_model) -
     immediate relay after a commit could not (broker down, process died)."""
     from shared import outbox
 
-    @celery.task(name=f"{service}.relay_outbox", acks_late=False, ignore_result=True)
+    @celery.task(shared=False, name=f"{service}.relay_outbox", acks_late=False, ignore_result=True)
     def relay_outbox():
         return outbox.relay(factory_getter(), outbox_model, celery)

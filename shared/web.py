@@ -15,7 +15,7 @@ from sqlalchemy import text
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from shared.config import Settings
+from shared.config import DEV_SECRET, Settings
 from shared.db import make_engine, make_session_factory
 from shared.identity.store import IdentityStore, Principal
 
@@ -30,6 +30,8 @@ def create_base_app(import_name: str, service: str, config: dict | None = None) 
     engines are lazy, the broker is only contacted when a message is sent."""
     config = dict(config or {})
     settings = config.pop("SETTINGS", None) or Settings.from_env()
+    if settings.secret_key == DEV_SECRET and not settings.demo:
+        raise RuntimeError("SECRET_KEY is not set: only demo mode (make run) may use the built-in one")
     app = Flask(import_name)
     app.config.update(
         SETTINGS=settings,
@@ -106,7 +108,9 @@ def current_account() -> Principal | None:
     """The account of this request: from HTTP Basic (app password) or the login session."""
     if "account" in g:
         return g.account
-    g.account = _basic_principal() or _session_principal()
+    # Credentials that are sent but wrong never fall back to a browser session.
+    has_basic = request.headers.get("Authorization", "").lower().startswith("basic ")
+    g.account = _basic_principal() if has_basic else _session_principal()
     return g.account
 
 

@@ -52,3 +52,31 @@ def test_frontdoor_routes_by_prefix():
     assert service_for("/rooms/") == "rooms"
     assert service_for("/notify/") == "notify"
     assert service_for("/roomsx") is None
+
+
+def test_each_service_registers_only_its_own_tasks(apps):
+    for service, app in apps.items():
+        names = {n for n in app.extensions["celery"].tasks if not n.startswith("celery.")}
+        assert names and all(n.startswith(service + ".") for n in names), (service, names)
+
+
+def test_production_refuses_the_built_in_secret(settings):
+    from dataclasses import replace
+
+    import pytest
+
+    from services import notify
+    from shared.config import DEV_SECRET
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        notify.create_app({"SETTINGS": replace(settings, secret_key=DEV_SECRET, demo=False)})
+
+
+def test_wrong_basic_credentials_do_not_fall_back_to_the_session(rooms_app, people):
+    import base64
+
+    client = rooms_app.test_client()
+    login(client, "lena")
+    bad = base64.b64encode(b"lena:wrong").decode()
+    response = client.get("/rooms/", headers={"Authorization": f"Basic {bad}"})
+    assert response.status_code == 302 and "/rooms/login" in response.headers["Location"]

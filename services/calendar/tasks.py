@@ -73,10 +73,10 @@ def _consume(task_name: str, payload: dict, apply) -> str:
 def register(celery) -> None:
     register_relay(celery, "calendar", lambda: current_app.extensions["db"], OutboxMessage)
 
-    @celery.task(name="calendar.room_changed", **RETRY)
+    @celery.task(shared=False, name="calendar.room_changed", **RETRY)
     def room_changed(**payload):
         return _consume("calendar.room_changed", payload, apply_room_changed)
 
-    @celery.task(name="calendar.booking_changed", **RETRY)
+    @celery.task(shared=False, name="calendar.booking_changed", **RETRY)
     def booking_changed(**payload):
         return _consume("calendar.booking_changed", payload, apply_booking_changed)

@@ -46,7 +46,7 @@ def _send_all(task, delivery_ids: list[int]) -> dict[str, str]:
 def register(celery) -> None:
     register_relay(celery, "notify", lambda: current_app.extensions["db"], OutboxMessage)
 
-    @celery.task(name="notify.booking_notice", bind=True, max_retries=None)
+    @celery.task(shared=False, name="notify.booking_notice", bind=True, max_retries=None)
     def booking_notice(self, **payload):
         try:
             data = contracts.load("notify.booking_notice", payload)
@@ -62,7 +62,7 @@ def register(celery) -> None:
             raise self.retry(exc=exc, countdown=backoff(self.request.retries, current_app.config),
                              max_retries=2 * current_app.config["NOTIFY_MAX_ATTEMPTS"])
 
-    @celery.task(name="notify.send_delivery", bind=True, max_retries=None)
+    @celery.task(shared=False, name="notify.send_delivery", bind=True, max_retries=None)
     def send_delivery(self, delivery_id: int):
         try:
             return _send_all(self, [int(delivery_id)])
