@@ -130,13 +130,17 @@ def _basic_principal() -> Principal | None:
     return identity().check_app_password(username, secret)
 
 
+def _here() -> str:
+    return request.full_path if request.query_string else request.path
+
+
 def login_required(view):
     """For pages: send people without a session to the login form, and back afterwards."""
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if current_account() is None:
-            return redirect(url_for("web.login", next=request.full_path))
+            return redirect(url_for("web.login", next=_here()))
         return view(*args, **kwargs)
 
     return wrapped
@@ -165,7 +169,7 @@ def coordination_required(view):
     def wrapped(*args, **kwargs):
         account = current_account()
         if account is None:
-            return redirect(url_for("web.login", next=request.full_path))
+            return redirect(url_for("web.login", next=_here()))
         if not account.is_coordination:
             abort(403)
         return view(*args, **kwargs)

@@ -111,6 +111,23 @@ def people(identity):
     return result
 
 
+@pytest.fixture
+def lobeda_room(rooms_app, people):
+    """"Großer Saal" of Lena's partner (Lobeda), announced to the calendar through the outbox."""
+    from services.rooms import operations
+    from services.rooms.models import OutboxMessage
+    from shared import outbox
+    from shared.db import transaction
+
+    factory = rooms_app.extensions["db"]
+    with transaction(factory) as session:
+        room = operations.create_room(session, people["lena"]["partner_id"], name="Großer Saal",
+                                      district="Lobeda", address="Karl-Marx-Allee 28", capacity=60,
+                                      equipment=["beamer"], step_free=True)
+    outbox.relay(factory, OutboxMessage, rooms_app.extensions["celery"])
+    return room.id
+
+
 def login(client, username, password=PASSWORD, service="rooms"):
     """Log in through the real form (fetch it for the CSRF token, then post)."""
     import re

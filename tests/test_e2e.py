@@ -13,8 +13,6 @@ import icalendar
 import pytest
 import requests
 
-from shared import outbox
-from shared.db import transaction
 from tests.conftest import PASSWORD
 from tests.support.live import LiveServer
 from tests.support.workers import Worker
@@ -45,18 +43,8 @@ def workers(settings, tmp_path):
 
 
 @pytest.fixture
-def saal(rooms_app, people):
-    """A room of Lena's partner (Mehrgenerationenhaus Lobeda), announced to the calendar."""
-    from services.rooms import operations
-    from services.rooms.models import OutboxMessage
-
-    factory = rooms_app.extensions["db"]
-    with transaction(factory) as session:
-        room = operations.create_room(session, people["lena"]["partner_id"], name="Großer Saal",
-                                      district="Lobeda", address="Karl-Marx-Allee 28", capacity=60,
-                                      equipment=["beamer"], step_free=True)
-    outbox.relay(factory, OutboxMessage, rooms_app.extensions["celery"])
-    return room.id
+def saal(lobeda_room):
+    return lobeda_room
 
 
 def _csrf(html: str) -> str:

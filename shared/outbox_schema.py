@@ -1,0 +1,37 @@
+"""The outbox and inbox tables as Alembic operations, version 1.
+
+Every service's first migration calls these, so the three copies cannot drift. Frozen: a later
+change to the tables is a new function here and a new revision in each service."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+
+def create_v1(op) -> None:
+    op.create_table(
+        "inbox",
+        sa.Column("message_id", sa.String(36), primary_key=True),
+        sa.Column("task_name", sa.String(100), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("message_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("task_name", sa.String(100), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=False),
+    )
+    op.create_index("ix_outbox_next_attempt_at", "outbox", ["next_attempt_at"])
+    op.create_index("ix_outbox_sent_at", "outbox", ["sent_at"])
+
+
+def drop_v1(op) -> None:
+    op.drop_index("ix_outbox_sent_at", table_name="outbox")
+    op.drop_index("ix_outbox_next_attempt_at", table_name="outbox")
+    op.drop_table("outbox")
+    op.drop_table("inbox")
