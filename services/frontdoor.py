@@ -19,6 +19,10 @@ ROUTES: tuple[tuple[str, str], ...] = (
 )
 
 
+# CalDAV clients probe the site root with these; browsers never send them.
+DAV_DISCOVERY_METHODS = ("PROPFIND", "OPTIONS")
+
+
 def service_for(path: str) -> str | None:
     for prefix, service in ROUTES:
         if path == prefix or path.startswith(prefix + "/"):
@@ -33,6 +37,8 @@ class FrontDoor:
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "") or "/"
         service = service_for(path)
+        if path == "/" and environ.get("REQUEST_METHOD") in DAV_DISCOVERY_METHODS:
+            service = "calendar"  # calendar programs given only the server address start here
         if service is None:
             response = redirect("/rooms/") if path == "/" else Response("Nicht gefunden", status=404)
             return response(environ, start_response)

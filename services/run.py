@@ -65,6 +65,7 @@ def run_all(host: str = "127.0.0.1", port: int = 8080) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)  # also when started in the background (SIGINT ignored)
     base = f"http://{host}:{port}"
     print(f"\nTreffpunkt läuft auf {base}/", flush=True)
     print(f"  Raumbörse     {base}/rooms/\n  API           {base}/api/rooms/\n"

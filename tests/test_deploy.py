@@ -270,10 +270,21 @@ def _caddy_path_matches(pattern: str, path: str) -> bool:
     return path == pattern
 
 
-def _caddy_route(site, path: str) -> list[tuple[str, list[str]]]:
-    """Every handle block whose matcher takes `path`: (what it does, its arguments)."""
-    matchers = {tokens[0]: tokens[2:] for tokens, _ in site if tokens[0].startswith("@")}
-    assert all(matchers.values()), f"a matcher without paths: {matchers}"
+def _caddy_matchers(site) -> dict[str, dict[str, list[str]]]:
+    """Named matchers, one-line (`@name path a b`) or block form (`@name {` path … / method … `}`)."""
+    matchers = {}
+    for tokens, children in site:
+        if not tokens[0].startswith("@"):
+            continue
+        lines = [tokens[1:]] if len(tokens) > 1 else [t for t, _ in children]
+        matchers[tokens[0]] = {kind: values for kind, *values in lines}
+    return matchers
+
+
+def _caddy_route(site, path: str, method: str = "GET") -> list[tuple[str, list[str]]]:
+    """Every handle block whose matcher takes `method path`: (what it does, its arguments)."""
+    matchers = _caddy_matchers(site)
+    assert all(m.get("path") for m in matchers.values()), f"a matcher without paths: {matchers}"
     hits, fallback = [], None
     for tokens, children in site:
         if tokens[0] != "handle":
@@ -282,17 +293,28 @@ def _caddy_route(site, path: str) -> list[tuple[str, list[str]]]:
         if len(tokens) == 1:
             fallback = (action, args)
             continue
-        matcher = tokens[1]
-        patterns = matchers[matcher] if matcher.startswith("@") else [matcher]
-        if any(_caddy_path_matches(p, path) for p in patterns):
+        matcher = matchers[tokens[1]] if tokens[1].startswith("@") else {"path": [tokens[1]]}
+        if "method" in matcher and method not in matcher["method"]:
+            continue
+        if any(_caddy_path_matches(p, path) for p in matcher["path"]):
             hits.append((action, args))
+    if method != "GET":  # Caddy takes the first matching handle in file order
+        hits = hits[:1]
     return hits or ([fallback] if fallback else [])
 
 
 def test_proxy_named_matchers_match_by_path_only():
-    for tokens, _ in _site():
-        if tokens[0].startswith("@"):
-            assert tokens[1] == "path", f"{tokens[0]}: only path matchers are understood here"
+    for name, matcher in _caddy_matchers(_site()).items():
+        assert set(matcher) <= {"path", "method"}, f"{name}: only path (and method) matchers are understood here"
+
+
+def test_proxy_sends_calendar_discovery_at_the_root_to_the_calendar(compose):
+    from services.frontdoor import DAV_DISCOVERY_METHODS
+
+    apps = _web_apps(compose)
+    for method in DAV_DISCOVERY_METHODS:
+        (action, args), = _caddy_route(_site(), "/", method)
+        assert action == "reverse_proxy" and apps[args[0].partition(":")[0]] == "calendar", (method, action, args)
 
 
 def test_proxy_routes_every_prefix_like_the_front_door(compose):

@@ -80,3 +80,21 @@ def test_wrong_basic_credentials_do_not_fall_back_to_the_session(rooms_app, peop
     bad = base64.b64encode(b"lena:wrong").decode()
     response = client.get("/rooms/", headers={"Authorization": f"Basic {bad}"})
     assert response.status_code == 302 and "/rooms/login" in response.headers["Location"]
+
+
+def test_calendar_programs_find_their_calendars_from_the_server_address(frontdoor, people):
+    """Given only http://host:port/ (or its well-known URL), a CalDAV client reaches the principal."""
+    import caldav
+
+    from tests.support.live import LiveServer
+
+    with LiveServer(frontdoor) as live:
+        for start in (f"{live.url}/", f"{live.url}/.well-known/caldav"):
+            client = caldav.DAVClient(url=start, username="lena", password=people["lena"]["app_password"])
+            principal = client.principal()
+            assert str(principal.url) == f"{live.url}/dav/principals/lena/"
+            assert principal.calendars(), start
+        # browsers still get the room exchange at the site root
+        import requests
+
+        assert requests.get(f"{live.url}/", allow_redirects=False).headers["Location"].endswith("/rooms/")

@@ -23,9 +23,22 @@ ALLOW = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT"
 DAV_HEADER = "1, 3, calendar-access"
 
 
+# Discovery entry points answer PROPFIND themselves, as the root /dav/ would: RFC 6764 allows a
+# redirect, but some clients (the caldav library among them) then keep the old URL as principal.
+DISCOVERY = ("/", "/.well-known/caldav")
+
+
 @bp.route("/.well-known/caldav", methods=METHODS)
 def well_known():
+    if request.method in ("PROPFIND", "OPTIONS"):
+        return dav()
     return redirect(BASE, code=301)
+
+
+@bp.route("/", methods=["PROPFIND", "OPTIONS"])
+def site_root():
+    """Clients given only the server address probe "/" (Apple Calendar, the caldav library)."""
+    return dav()
 
 
 @bp.route("/dav", methods=METHODS, strict_slashes=False)
@@ -39,7 +52,7 @@ def dav(_path: str = ""):
 @basic_auth_required("Treffpunkt CalDAV")
 def _authenticated():
     ctx = Context(current_account(), SqlStore(db()))
-    path = BASE if request.path == "/dav" else request.path
+    path = BASE if request.path == "/dav" or request.path in DISCOVERY else request.path
     try:
         handler = HANDLERS.get(request.method)
         if handler is None:
