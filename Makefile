@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test install install-dev services system-packages bench clean
+.PHONY: run test install install-dev services system-packages clean
 
 run: install
 	TREFFPUNKT_DEMO=1 $(BIN)/treffpunkt run
@@ -34,11 +34,6 @@ services:
 # Debian tools the suite drives: docker-compose (validates the compose file), litmus, chromium.
 system-packages:
 	.ci/system-packages
-
-bench: install-dev services
-	$(BIN)/python bench/caldav.py
-	$(BIN)/python bench/rooms.py
-	$(BIN)/python bench/notify.py
 
 clean:
 	rm -rf var/

@@ -38,7 +38,7 @@ def _env(name: str, default):
 class Settings:
     """One field per variable; `help` in the metadata documents it."""
 
-    secret_key: str = field(default=DEV_SECRET, metadata={"env": "SECRET_KEY", "help": "Signs sessions and CSRF tokens; must be the same for all three services."})
+    secret_key: str = field(default=DEV_SECRET, metadata={"env": "SECRET_KEY", "help": "Signs sessions and CSRF tokens; the same for all three services. Required outside demo mode."})
     identity_database_url: str = field(default_factory=lambda: _sqlite("identity"), metadata={"env": "IDENTITY_DATABASE_URL", "help": "Partners, accounts and app passwords (the one source of truth for identity)."})
     calendar_database_url: str = field(default_factory=lambda: _sqlite("calendar"), metadata={"env": "CALENDAR_DATABASE_URL", "help": "Calendar service: calendars, events, sync tokens."})
     rooms_database_url: str = field(default_factory=lambda: _sqlite("rooms"), metadata={"env": "ROOMS_DATABASE_URL", "help": "Rooms service: rooms, bookings, occurrences."})

@@ -20,7 +20,7 @@ def broker_options(settings: Settings) -> dict:
             "broker_transport_options": {"visibility_timeout": VISIBILITY_TIMEOUT},
         }
     folder = settings.var_dir / "broker"
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         "broker_url": "filesystem://",
@@ -28,6 +28,7 @@ def broker_options(settings: Settings) -> dict:
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
             "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),  # else kombu writes ./control
             "store_processed": False,
             "polling_interval": 0.2,
         },

@@ -46,8 +46,11 @@ def test_discovery_lists_own_other_and_room_calendars(live, world):
 
 
 def test_well_known_redirects_and_login_is_required(live, world):
-    redirect = requests.request("PROPFIND", live.url + "/.well-known/caldav", allow_redirects=False, timeout=10)
+    redirect = requests.get(live.url + "/.well-known/caldav", allow_redirects=False, timeout=10)
     assert redirect.status_code == 301 and redirect.headers["Location"].endswith("/dav/")
+    # PROPFIND there is answered in place (like /dav/), after login
+    anonymous = requests.request("PROPFIND", live.url + "/.well-known/caldav", allow_redirects=False, timeout=10)
+    assert anonymous.status_code == 401
     anonymous = requests.request("PROPFIND", live.url + "/dav/", timeout=10)
     assert anonymous.status_code == 401 and anonymous.headers["WWW-Authenticate"].startswith("Basic")
     wrong = requests.request("PROPFIND", live.url + "/dav/", auth=("lena", "falsch"), timeout=10)
