@@ -9,7 +9,20 @@ from celery import Celery, Task
 
 from shared.config import Settings
 
-VISIBILITY_TIMEOUT = 3600
+VISIBILITY_TIMEOUT = 3600  # the default of Settings.broker_visibility_timeout
+
+
+def redis_transport_options(visibility_timeout: int) -> dict:
+    """kombu returns a dead worker's unacked messages only in a sweep every interval × throttle
+    seconds (10 × 10 by default). Sweep about ten times per visibility timeout, never more
+    rarely than kombu's default, so a short timeout (tests) also brings them back soon."""
+    period = max(1, min(100, visibility_timeout // 10))
+    interval = max(1, min(10, period))
+    return {
+        "visibility_timeout": visibility_timeout,
+        "unacked_restore_interval": interval,
+        "unacked_restore_throttle": max(1, period // interval),
+    }
 
 
 def broker_options(settings: Settings) -> dict:
@@ -17,7 +30,7 @@ def broker_options(settings: Settings) -> dict:
     if settings.broker_url:
         return {
             "broker_url": settings.broker_url,
-            "broker_transport_options": {"visibility_timeout": VISIBILITY_TIMEOUT},
+            "broker_transport_options": redis_transport_options(settings.broker_visibility_timeout),
         }
     folder = settings.var_dir / "broker"
     for sub in ("queue", "processed", "control"):
