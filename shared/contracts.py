@@ -26,6 +26,10 @@ class OccurrenceV1(Schema):
     starts_at = fields.AwareDateTime(required=True, format="iso")
     ends_at = fields.AwareDateTime(required=True, format="iso")
     state = fields.String(load_default="valid", validate=validate.OneOf(("valid", "cancelled")))
+    # optional (senders may omit them): the sender's id of this date, and a link that cancels
+    # only this date in one click (notify puts it into the reminder)
+    id = fields.Integer(load_default=None, allow_none=True)
+    cancel_url = fields.String(load_default="", validate=validate.Length(max=2000))
 
     @validates_schema
     def _ordered(self, data, **_):
