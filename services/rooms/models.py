@@ -6,9 +6,9 @@ requests pass the Python check at the same moment.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer,
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
                         String, Text, TypeDecorator)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -61,7 +61,8 @@ class Room(Base):
 
 class Booking(Base):
     __tablename__ = "bookings"
-    __table_args__ = (CheckConstraint("status IN ('confirmed', 'cancelled')", name="booking_status"),)
+    __table_args__ = (CheckConstraint("status IN ('requested', 'confirmed', 'declined', 'cancelled')",
+                                      name="booking_status"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # set right after the first flush, then never changed (iTIP needs a stable UID)
     uid: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
@@ -72,6 +73,8 @@ class Booking(Base):
     status: Mapped[str] = mapped_column(String(20), default="confirmed")
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     public: Mapped[bool] = mapped_column(Boolean, default=False)
+    recurrence: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # how the series was asked for
+    comment: Mapped[str] = mapped_column(Text, default="")  # the owner's word on approval or decline
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     room: Mapped[Room] = relationship()
@@ -83,13 +86,20 @@ class Booking(Base):
         return f"booking-{booking_id}@{UID_DOMAIN}"
 
 
+OCCURRENCE_STATES = ("valid", "pending", "skipped", "cancelled", "declined")
+
+
 class Occurrence(Base):
-    """One date of a booking. PostgreSQL adds a generated `during` tstzrange column and the
-    exclusion constraint in the migration; it is not mapped here on purpose."""
+    """One date of a booking. Only "valid" holds the room; "pending" waits for the owner's
+    approval, "skipped" was dropped before booking (it can be added back).
+
+    PostgreSQL adds a generated `during` = [starts_at, blocked_until or ends_at) column and the
+    exclusion constraint over it in the migration (not mapped here on purpose): storing the
+    buffer in the excluded range makes the database guard the buffer too."""
 
     __tablename__ = "occurrences"
     __table_args__ = (
-        CheckConstraint("state IN ('valid', 'cancelled')", name="occurrence_state"),
+        CheckConstraint("state IN ('valid', 'pending', 'skipped', 'cancelled', 'declined')", name="occurrence_state"),
         CheckConstraint("ends_at > starts_at", name="occurrence_ordered"),
         Index("ix_occurrences_room_time", "room_id", "starts_at", "ends_at"),
     )
@@ -98,8 +108,51 @@ class Occurrence(Base):
     room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # end plus the room's buffer when booked; NULL (rows written without it) means no buffer
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     state: Mapped[str] = mapped_column(String(20), default="valid")
     booking: Mapped[Booking] = relationship(back_populates="occurrences")
+
+
+class RoomRulesRow(Base):
+    """The owner's rules for one room (a room without a row has the defaults)."""
+
+    __tablename__ = "room_rules"
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
+    opening: Mapped[dict] = mapped_column(JSON, default=dict)  # {"mo": ["08:00", "20:00"], ...}
+    min_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    max_minutes: Mapped[int] = mapped_column(Integer, default=14 * 60)
+    max_days_ahead: Mapped[int] = mapped_column(Integer, default=2 * 366)
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    approval_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ClosureRow(Base):
+    """Closed days (holidays, renovation) of one room, or of all rooms of a partner (room_id NULL)."""
+
+    __tablename__ = "closures"
+    __table_args__ = (CheckConstraint("last_day >= first_day", name="closure_ordered"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(Integer, index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), nullable=True, index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AuditEntry(Base):
+    """Who did what, when: one row per change, written in the change's own transaction."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    account_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    partner_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    action: Mapped[str] = mapped_column(String(40))
+    room_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    booking_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class OutboxMessage(OutboxMixin, Base):

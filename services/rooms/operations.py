@@ -3,48 +3,24 @@
 loader; no Flask here. Errors carry codes and data; the HTTP layer words them."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Callable
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared import outbox
 from shared.identity.store import Principal
 
-from services.rooms import domain, queries
-from services.rooms.models import Booking, Occurrence, OutboxMessage, Room
+from services.rooms import domain, series
+from services.rooms.context import Ctx
+from services.rooms.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RoomNotFound,
+                                   RoomsError, SeriesConflict)
+from services.rooms.models import Booking, OutboxMessage, Room
 
 
-class RoomsError(Exception):
-    pass
-
-
-class InvalidInput(RoomsError):
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(problems)
-        self.problems = problems
-
-
-class RoomNotFound(RoomsError):
-    pass
-
-
-class NotAllowed(RoomsError):
-    pass
-
-
-class BookingConflict(RoomsError):
-    """The slot is taken; `conflict` is what the booker may see of the holder (None when the
-    database refused the insert and the winner is no longer visible)."""
-
-    def __init__(self, conflict: domain.Conflict | None):
-        super().__init__(conflict)
-        self.conflict = conflict
-
-
-def _is_exclusion_violation(exc: IntegrityError) -> bool:
-    return getattr(exc.orig, "sqlstate", None) == "23P01"
+# the errors live in errors.py; re-exported here, where callers have always found them
+__all__ = ["BookingConflict", "BookingNotFound", "InvalidInput", "NotAllowed", "RoomNotFound", "RoomsError",
+           "SeriesConflict", "book_slot", "create_room", "update_room"]
 
 
 # --- rooms ---------------------------------------------------------------------------------
@@ -97,57 +73,25 @@ def _room_changed(session: Session, room: Room) -> None:
 # --- bookings ------------------------------------------------------------------------------
 def book_slot(session: Session, booker: Principal, room_id: int, starts_at: datetime, ends_at: datetime,
               title: str, public: bool, *, public_url: str, partner_name_of: Callable[[int], str],
-              now: datetime | None = None) -> Booking:
-    """Book one slot for `booker`: validated, conflict-checked, stored with its two messages."""
-    now = now or outbox.utcnow()
-    room = queries.room(session, room_id)
-    if room is None:
-        raise RoomNotFound(room_id)
-    if booker.partner_id is None:
-        raise NotAllowed("no_partner")
-    slot = domain.Slot(starts_at, ends_at)
-    problems = domain.problems(slot, title, now)
-    if problems:
+              now: datetime | None = None, ctx: Ctx | None = None) -> Booking:
+    """Book one slot for `booker`: a series of one date (see series.book)."""
+    problems = domain.problems(domain.Slot(starts_at, ends_at), title, now or outbox.utcnow())
+    if problems.get("starts_at") == "naive_time":
         raise InvalidInput(problems)
-    slot = domain.Slot(starts_at.astimezone(timezone.utc), ends_at.astimezone(timezone.utc))
-    conflict = domain.first_conflict(slot, queries.holdings(session, room.id, slot), booker.partner_id)
-    if conflict:
-        session.rollback()
-        raise BookingConflict(conflict)
-    try:
-        booking = _insert(session, booker, room, slot, title.strip(), public, public_url, partner_name_of)
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        if not _is_exclusion_violation(exc):
-            raise
-        # another request took the slot between our check and our insert: the database said no
-        raise BookingConflict(domain.first_conflict(slot, queries.holdings(session, room.id, slot),
-                                                    booker.partner_id)) from None
-    return booking
+    ctx = ctx or Ctx(public_url=public_url, partner_name_of=partner_name_of,
+                     principal_of=lambda account_id: booker if account_id == booker.account_id else None)
+    if now is not None:
+        ctx.now = now
+    rec = one_off(starts_at, ends_at, ctx)
+    if rec is None:
+        raise InvalidInput(problems or {"ends_at": "crosses_midnight"})
+    return series.book(session, booker, room_id, rec, title, public, ctx)
 
 
-def _insert(session, booker, room, slot, title, public, public_url, partner_name_of) -> Booking:
-    booking = Booking(room_id=room.id, booker_account_id=booker.account_id, booker_partner_id=booker.partner_id,
-                      title=title, status="confirmed", sequence=0, public=bool(public))
-    session.add(booking)
-    session.flush()
-    booking.uid = Booking.uid_for(booking.id)
-    booking.occurrences.append(Occurrence(room_id=room.id, starts_at=slot.starts_at, ends_at=slot.ends_at, state="valid"))
-    session.flush()  # the exclusion constraint speaks here, before any message is queued
-    occurrences = [{"starts_at": o.starts_at, "ends_at": o.ends_at, "state": o.state} for o in booking.occurrences]
-    outbox.add(session, OutboxMessage, "calendar.booking_changed", booking_id=booking.id, uid=booking.uid,
-               sequence=booking.sequence, room_id=room.id, partner_id=booking.booker_partner_id,
-               title=booking.title, status=booking.status, public=booking.public, occurrences=occurrences)
-    outbox.add(session, OutboxMessage, "notify.booking_notice", kind="confirmed", booking_id=booking.id,
-               uid=booking.uid, sequence=booking.sequence, title=booking.title,
-               room={"id": room.id, "name": room.name, "address": room.address or "",
-                     "partner_name": partner_name_of(room.partner_id)},
-               recipient=_recipient(booker), occurrences=occurrences,
-               link=f"{public_url.rstrip('/')}/rooms/bookings/{booking.id}")
-    return booking
-
-
-def _recipient(p: Principal) -> dict:
-    return {"account_id": p.account_id, "name": p.display_name, "email": p.email or "",
-            "phone": p.phone or "", "language": p.language if p.language in ("de", "en") else "de"}
+def one_off(starts_at: datetime, ends_at: datetime, ctx: Ctx) -> domain.Recurrence | None:
+    """A single slot as a series of one local date; None when it does not end on the local day
+    it starts (bookings over midnight are not offered)."""
+    start, end = starts_at.astimezone(ctx.tz), ends_at.astimezone(ctx.tz)
+    if end.date() != start.date():
+        return None
+    return domain.Recurrence(start.date(), start.time(), end.time())

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from datetime import time
+
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from services.rooms.domain import Holding, Slot
-from services.rooms.models import Booking, Occurrence, Room
+from services.rooms.domain import Closure, Holding, RoomRules, Slot
+from services.rooms.models import Booking, ClosureRow, Occurrence, Room, RoomRulesRow
 
 UPCOMING_LIMIT = 100
 
@@ -21,22 +23,59 @@ def room(session: Session, room_id: int) -> Room | None:
     return found if found is not None and found.active else None
 
 
+HOLDING_COLUMNS = (Occurrence.booking_id, Booking.booker_partner_id, Booking.title, Occurrence.starts_at,
+                   Occurrence.ends_at, Occurrence.blocked_until)
+
+
 def holdings(session: Session, room_id: int, slot: Slot) -> list[Holding]:
-    """Valid occurrences of the room that overlap the slot (half-open)."""
+    """Valid occurrences of the room whose occupied time (buffer included) may touch the slot."""
+    return holdings_between(session, room_id, slot.starts_at, slot.ends_at)
+
+
+def holdings_between(session: Session, room_id: int, start, end, slack=None) -> list[Holding]:
+    """Valid occurrences of the room occupying any time in [start - slack, end + slack): one
+    query for a whole series; the domain decides exactly which date collides with which."""
+    from datetime import timedelta
+
+    slack = slack or timedelta(hours=4)  # longer than any buffer, so buffered ends are found
     rows = session.execute(
-        select(Occurrence.booking_id, Booking.booker_partner_id, Booking.title, Occurrence.starts_at, Occurrence.ends_at)
-        .join(Booking, Booking.id == Occurrence.booking_id)
+        select(*HOLDING_COLUMNS).join(Booking, Booking.id == Occurrence.booking_id)
         .where(Occurrence.room_id == room_id, Occurrence.state == "valid",
-               Occurrence.starts_at < slot.ends_at, Occurrence.ends_at > slot.starts_at)
-        .order_by(Occurrence.starts_at)
-    )
+               Occurrence.starts_at < end + slack, Occurrence.ends_at > start - slack)
+        .order_by(Occurrence.starts_at))
     return [Holding(*row) for row in rows]
+
+
+def lock_room(session: Session, room_id: int) -> Room | None:
+    """The room, locked for the rest of the transaction (PostgreSQL: FOR UPDATE), so writes to
+    one room happen one after the other and the conflict check sees every committed booking.
+    SQLite already takes its write lock at BEGIN (shared.db)."""
+    query = select(Room).where(Room.id == room_id, Room.active)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return session.scalars(query.execution_options(populate_existing=True)).first()
+
+
+def rules_of(session: Session, room_id: int) -> RoomRules:
+    row = session.get(RoomRulesRow, room_id)
+    if row is None:
+        return RoomRules()
+    return RoomRules(opening={k: (time.fromisoformat(a), time.fromisoformat(b)) for k, (a, b) in (row.opening or {}).items()},
+                     min_minutes=row.min_minutes, max_minutes=row.max_minutes, max_days_ahead=row.max_days_ahead,
+                     buffer_minutes=row.buffer_minutes, approval_required=row.approval_required)
+
+
+def closures_of(session: Session, room: Room) -> list[Closure]:
+    """Closures of this room and those of all rooms of its partner."""
+    rows = session.scalars(select(ClosureRow).where(
+        ClosureRow.partner_id == room.partner_id,
+        or_(ClosureRow.room_id == room.id, ClosureRow.room_id.is_(None))).order_by(ClosureRow.first_day))
+    return [Closure(r.first_day, r.last_day, r.reason, r.room_id) for r in rows]
 
 
 def upcoming(session: Session, room_id: int, now: datetime) -> list[Holding]:
     rows = session.execute(
-        select(Occurrence.booking_id, Booking.booker_partner_id, Booking.title, Occurrence.starts_at, Occurrence.ends_at)
-        .join(Booking, Booking.id == Occurrence.booking_id)
+        select(*HOLDING_COLUMNS).join(Booking, Booking.id == Occurrence.booking_id)
         .where(Occurrence.room_id == room_id, Occurrence.state == "valid", Occurrence.ends_at > now)
         .order_by(Occurrence.starts_at)
         .limit(UPCOMING_LIMIT)

@@ -1,0 +1,26 @@
+"""What an operation needs from the world besides the database session: plain values and
+callables, so operations stay free of Flask and tests can pass their own."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from shared.identity.store import Principal
+
+from shared.outbox import utcnow
+
+
+@dataclass
+class Ctx:
+    public_url: str
+    partner_name_of: Callable[[int], str]
+    secret: str = ""
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Berlin"))
+    principal_of: Callable[[int], Principal | None] = lambda _id: None
+    staff_of: Callable[[int], list[Principal]] = lambda _pid: []
+    now: datetime = field(default_factory=utcnow)
+
+    def url(self, path: str) -> str:
+        return self.public_url.rstrip("/") + path

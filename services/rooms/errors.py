@@ -1,0 +1,48 @@
+"""Errors of the rooms operations: codes and data; the HTTP layer words them."""
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+
+class RoomsError(Exception):
+    pass
+
+
+class InvalidInput(RoomsError):
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+class RoomNotFound(RoomsError):
+    pass
+
+
+class BookingNotFound(RoomsError):
+    pass
+
+
+class NotAllowed(RoomsError):
+    pass
+
+
+class BookingConflict(RoomsError):
+    """The slot is taken; `conflict` is what the booker may see of the holder (None when the
+    database refused the insert and the winner is no longer visible)."""
+
+    def __init__(self, conflict):
+        super().__init__(conflict)
+        self.conflict = conflict
+
+
+class SeriesConflict(BookingConflict):
+    """Dates of a series that collide or break a room rule (services.rooms.series.WantedDate)."""
+
+    def __init__(self, dates: list):
+        first = next((c for d in dates for c in d.conflicts), None)
+        super().__init__(first)
+        self.dates = dates
+
+
+def is_exclusion_violation(exc: IntegrityError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) == "23P01"

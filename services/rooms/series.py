@@ -1,0 +1,152 @@
+"""Preview and book a series (a one-off booking is a series of one date).
+
+Preview: every wanted date with the bookings it collides with (as far as the booker may see
+them) and the room rules it breaks. Book: the same check again inside the write transaction,
+after locking the room row; any remaining conflict fails the whole series (409), nothing is
+half-written. The exclusion constraint (buffer included) still guards the insert."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from shared.identity.store import Principal
+
+from services.rooms import domain, notices, queries
+from services.rooms.context import Ctx
+from services.rooms.domain import recurrence
+from services.rooms.errors import (BookingConflict, InvalidInput, NotAllowed, RoomNotFound, SeriesConflict,
+                                   is_exclusion_violation)
+from services.rooms.models import Booking, Occurrence, Room
+
+
+@dataclass(frozen=True)
+class WantedDate:
+    day: date
+    slot: domain.Slot
+    skipped: bool
+    conflicts: tuple[domain.Conflict, ...]
+    violations: tuple[str, ...]
+
+    @property
+    def blocked(self) -> bool:
+        return not self.skipped and bool(self.conflicts or self.violations)
+
+
+@dataclass(frozen=True)
+class Preview:
+    room: Room
+    dates: list[WantedDate]
+    needs_approval: bool
+    rules: domain.RoomRules
+
+    @property
+    def blocked(self) -> list[WantedDate]:
+        return [d for d in self.dates if d.blocked]
+
+
+def needs_approval(rules: domain.RoomRules, room: Room, booker: Principal) -> bool:
+    return rules.approval_required and booker.partner_id != room.partner_id
+
+
+def check(session: Session, booker: Principal, room: Room, rec: domain.Recurrence, title: str, ctx: Ctx,
+          ignore_booking: int | None = None) -> Preview:
+    """Validate the series and find what collides; raises InvalidInput for a series that
+    cannot be booked at all (bad times, too many dates, no title)."""
+    found = recurrence.problems(rec)
+    days = [] if found else recurrence.local_days(rec)
+    if recurrence.too_many(days):
+        found["count"] = "too_many_dates"
+    if not found and days:
+        first = recurrence.slot_on(days[0], rec.start, rec.end, ctx.tz)
+        found.update(domain.problems(first, title, ctx.now))
+    if not found and all(d in rec.skip for d in days):
+        found["skip"] = "nothing_left"
+    if found:
+        raise InvalidInput(found)
+    rules = queries.rules_of(session, room.id)
+    closures = queries.closures_of(session, room)
+    wanted = recurrence.expand(rec, ctx.tz)
+    held = queries.holdings_between(session, room.id, wanted[0][1].starts_at, wanted[-1][1].ends_at)
+    dates = []
+    for day, slot, skipped in wanted:
+        hits = domain.conflicts(slot, held, booker.partner_id, rules.buffer, ignore_booking)
+        broken = domain.violations(slot, rules, closures, ctx.now, ctx.tz)
+        if slot.starts_at < ctx.now:
+            broken.append("in_past")
+        dates.append(WantedDate(day, slot, skipped, tuple(hits), tuple(broken)))
+    return Preview(room, dates, needs_approval(rules, room, booker), rules)
+
+
+def preview(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, ctx: Ctx) -> Preview:
+    room = queries.room(session, room_id)
+    if room is None:
+        raise RoomNotFound(room_id)
+    try:
+        return check(session, booker, room, rec, title, ctx)
+    finally:
+        session.rollback()  # a preview holds nothing
+
+
+def book(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, public: bool,
+         ctx: Ctx) -> Booking:
+    """Book the series for `booker`, or raise without writing anything."""
+    if booker.partner_id is None:
+        raise NotAllowed("no_partner")
+    room = queries.lock_room(session, room_id)
+    if room is None:
+        session.rollback()
+        raise RoomNotFound(room_id)
+    try:
+        found = check(session, booker, room, rec, title, ctx)
+    except InvalidInput:
+        session.rollback()
+        raise
+    if found.blocked:
+        session.rollback()
+        raise SeriesConflict(found.blocked)
+    try:
+        booking = _insert(session, booker, found, rec, title.strip(), public, ctx)
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        if not is_exclusion_violation(exc):
+            raise
+        raise _conflict_after_refusal(session, booker, room_id, rec, title, ctx) from None
+    return booking
+
+
+def _conflict_after_refusal(session, booker, room_id, rec, title, ctx) -> BookingConflict:
+    """The database refused (a writer that did not lock the room, e.g. an old process): tell
+    the booker what is in the way now, as far as it can still be seen."""
+    room = queries.room(session, room_id)
+    blocked = check(session, booker, room, rec, title, ctx).blocked if room else []
+    session.rollback()
+    return SeriesConflict(blocked) if blocked else BookingConflict(None)
+
+
+def _insert(session: Session, booker: Principal, found: Preview, rec, title: str, public: bool, ctx: Ctx) -> Booking:
+    room, requested = found.room, found.needs_approval
+    booking = Booking(room_id=room.id, booker_account_id=booker.account_id, booker_partner_id=booker.partner_id,
+                      title=title, status="requested" if requested else "confirmed", sequence=0,
+                      public=bool(public), recurrence=rec.describe() if rec.freq != "once" else None, comment="")
+    session.add(booking)
+    session.flush()
+    booking.uid = Booking.uid_for(booking.id)
+    for wanted in found.dates:
+        state = "skipped" if wanted.skipped else ("pending" if requested else "valid")
+        booking.occurrences.append(Occurrence(room_id=room.id, starts_at=wanted.slot.starts_at,
+                                              ends_at=wanted.slot.ends_at, state=state,
+                                              blocked_until=wanted.slot.ends_at + found.rules.buffer))
+    session.flush()  # the exclusion constraint speaks here, before any message is queued
+    notices.booking_changed(session, booking, ctx)
+    if requested:
+        notices.to_owner_staff(session, booking, "requested", ctx)
+    else:
+        notices.to_booker(session, booking, "confirmed", ctx)
+    notices.audit(session, booker, "booking_requested" if requested else "booking_created", room_id=room.id,
+                  booking_id=booking.id, title=title, dates=[w.day for w in found.dates if not w.skipped],
+                  skipped=[w.day for w in found.dates if w.skipped], recurrence=booking.recurrence)
+    return booking
