@@ -37,6 +37,8 @@ class Calendar(Base):
     color: Mapped[str] = mapped_column(String(9), default="#00507A")
     public: Mapped[bool] = mapped_column(Boolean, default=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    timezone: Mapped[str | None] = mapped_column(Text, nullable=True)  # CALDAV:calendar-timezone set by a client
+    sort_order: Mapped[int | None] = mapped_column(Integer, nullable=True)  # Apple's calendar-order
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -66,9 +66,8 @@ def test_multiget_and_collection_get(live, people, run_task):
 
 def test_not_yet_supported_methods_and_reports(live, people, run_task):
     run_task("calendar.booking_changed", booking_message())
-    assert dav(live, people, "MKCALENDAR", "/dav/calendars/lena/neu/").status_code == 405
-    sync = ('<d:sync-collection xmlns:d="DAV:"><d:sync-token/><d:sync-level>1</d:sync-level>'
-            '<d:prop><d:getetag/></d:prop></d:sync-collection>')
-    refused = dav(live, people, "REPORT", "/dav/rooms/7/", sync, Depth="1")
+    assert dav(live, people, "LOCK", "/dav/calendars/lena/").status_code == 405
+    expand = ('<d:expand-property xmlns:d="DAV:"><d:property name="owner"/></d:expand-property>')
+    refused = dav(live, people, "REPORT", "/dav/rooms/7/", expand, Depth="0")
     assert refused.status_code == 403 and "supported-report" in refused.text
     assert dav(live, people, "PROPFIND", "/dav/", "<kaputt", Depth="0").status_code == 400

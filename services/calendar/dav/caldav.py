@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from icalendar import Calendar
 
+from services.calendar.dav import sync
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource, object_resource
 from services.calendar.dav.webdav import (CALDAV, DAV, ICAL, DavError, clark, element, href,
@@ -96,6 +97,8 @@ def report(ctx: Context, resource: Resource, root) -> list:
         return multiget(ctx, resource, root, names)
     if root.tag == clark(CALDAV, "calendar-query"):
         return query(ctx, resource, root, names)
+    if root.tag == clark(DAV, "sync-collection"):  # RFC 6578, in dav/sync.py
+        return sync.report(ctx, resource, root, names)
     raise DavError(403, "Dieser Bericht wird (noch) nicht unterstützt.", (DAV, "supported-report"))
 
 

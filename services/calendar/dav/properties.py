@@ -3,10 +3,9 @@ CalDAV's own properties are registered in caldav.py into the same registry."""
 from __future__ import annotations
 
 from services.calendar.dav.resources import BASE, Context, Resource
-from services.calendar.dav.webdav import CALDAV, CS, DAV, PropertyRegistry, element, href
+from services.calendar.dav.webdav import CALDAV, CS, DAV, ICAL, PropertyRegistry, element, href
 
 registry = PropertyRegistry()
-SYNC_NS = "http://treffpunkt-jena.de/ns/sync/"
 
 
 @registry.register(DAV, "resourcetype")  # RFC 4918 §15.9
@@ -60,11 +59,6 @@ def getctag(r: Resource, ctx: Context):
     return f'"{r.calendar.revision}"' if r.kind == "calendar" else None
 
 
-@registry.register(DAV, "sync-token", in_allprop=False)  # RFC 6578 §4
-def sync_token(r: Resource, ctx: Context):
-    return f"{SYNC_NS}{r.calendar.id}/{r.calendar.revision}" if r.kind == "calendar" else None
-
-
 @registry.register(DAV, "owner", in_allprop=False)  # RFC 3744 §5.1
 def owner(r: Resource, ctx: Context):
     if r.kind in ("home", "principal") or (r.kind in ("calendar", "object") and r.writable):
@@ -93,16 +87,31 @@ def _privileges(*names: str):
 
 @registry.register(DAV, "current-user-privilege-set", in_allprop=False)  # RFC 3744 §5.4
 def current_user_privilege_set(r: Resource, ctx: Context):
-    """Truthful: write-content, bind and unbind only where PUT/DELETE will succeed. No
-    write-properties (PROPPATCH is not implemented yet), hence no aggregate DAV:write."""
+    """Truthful: writing only where PUT/DELETE/PROPPATCH will succeed. DAV:write is the
+    aggregate Thunderbird looks for; its parts are listed too for clients that test them."""
     if r.writable:
-        return _privileges("read", "read-current-user-privilege-set", "write-content", "bind", "unbind")
+        return _privileges("read", "read-current-user-privilege-set", "write", "write-properties",
+                           "write-content", "bind", "unbind")
+    if r.kind == "home" and ctx.principal.partner_id is not None:  # MKCALENDAR, DELETE of own calendars
+        return _privileges("read", "read-current-user-privilege-set", "bind", "unbind")
     return _privileges("read", "read-current-user-privilege-set")
+
+
+# free-busy-query joins this list when caldav.py answers it
+REPORTS = ((CALDAV, "calendar-multiget"), (CALDAV, "calendar-query"), (DAV, "sync-collection"))
 
 
 @registry.register(DAV, "supported-report-set", in_allprop=False)  # RFC 3253 §3.1.5
 def supported_report_set(r: Resource, ctx: Context):
     if r.kind not in ("calendar", "object"):
         return []
-    return [element(DAV, "supported-report", None, element(DAV, "report", None, element(CALDAV, name)))
-            for name in ("calendar-multiget", "calendar-query")]
+    reports = REPORTS if r.kind == "calendar" else REPORTS[:2]
+    return [element(DAV, "supported-report", None, element(DAV, "report", None, element(ns, name)))
+            for ns, name in reports]
+
+
+@registry.register(ICAL, "calendar-order", in_allprop=False)  # Apple extension: position in the list
+def calendar_order(r: Resource, ctx: Context):
+    if r.kind != "calendar" or r.calendar.order is None:
+        return None
+    return str(r.calendar.order)

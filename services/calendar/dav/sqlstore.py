@@ -11,7 +11,9 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.calendar.dav.store import (CalendarInfo, ObjectInfo, PreconditionFailed, UidConflict)
+from services.calendar.dav.sqlcollections import CalendarCollections
+from services.calendar.dav.store import (CalendarInfo, ObjectInfo, PreconditionFailed, UidConflict,
+                                         UnsupportedComponent)
 from services.calendar.domain.ical import etag_of, index_resource
 from services.calendar.models import Calendar, CalendarObject
 
@@ -19,7 +21,8 @@ from services.calendar.models import Calendar, CalendarObject
 def _calendar_info(c: Calendar) -> CalendarInfo:
     return CalendarInfo(id=c.id, slug=c.slug, kind=c.kind, owner_partner_id=c.owner_partner_id,
                         room_id=c.room_id, displayname=c.displayname, description=c.description,
-                        color=c.color, public=c.public, revision=c.revision)
+                        color=c.color, public=c.public, revision=c.revision, created_at=c.created_at,
+                        timezone=c.timezone, order=c.sort_order)
 
 
 def _object_info(o: CalendarObject, with_data: bool) -> ObjectInfo:
@@ -30,7 +33,7 @@ def _object_info(o: CalendarObject, with_data: bool) -> ObjectInfo:
                       data=o.ics.encode("utf-8") if with_data else None)
 
 
-class SqlStore:
+class SqlStore(CalendarCollections):
     def __init__(self, session: Session):
         self.session = session
 
@@ -110,10 +113,14 @@ class SqlStore:
             .order_by(CalendarObject.deleted.asc(), CalendarObject.id.desc()).limit(1))
         return _object_info(o, True) if o else None
 
-    def put(self, calendar_id, name, data, *, if_match=None, if_none_match=False, source_sequence=None):
+    def put(self, calendar_id, name, data, *, if_match=None, if_none_match=False, source_sequence=None,
+            components=None):
         """Create or replace; returns (etag, created). Raises InvalidCalendarData,
-        PreconditionFailed, UidConflict."""
+        UnsupportedComponent (not one of `components`), PreconditionFailed, UidConflict."""
         index = index_resource(data)
+        if components is not None and index.component not in components:
+            raise UnsupportedComponent(f"Dieser Kalender nimmt nur {', '.join(components)} an, "
+                                       f"keine {index.component}-Einträge.")
         revision = self._bump(calendar_id)
         existing = self.session.scalar(self._live(calendar_id).where(CalendarObject.name == name))
         _check_preconditions(existing, if_match, if_none_match)

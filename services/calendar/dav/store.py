@@ -18,6 +18,9 @@ class CalendarInfo:
     color: str
     public: bool
     revision: int
+    created_at: datetime | None = None  # tells a recreated calendar from an old one (sync tokens)
+    timezone: str | None = None  # CALDAV:calendar-timezone as set by a client (a VCALENDAR text)
+    order: int | None = None  # Apple's calendar-order
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,26 @@ class UidConflict(StoreError):
         self.existing_name = existing_name
 
 
+class UnsupportedComponent(StoreError):
+    """The resource holds a component the calendar does not accept (CalDAV supported-calendar-component)."""
+
+
+class SlugTaken(StoreError):
+    """A calendar with this URL segment exists already (MKCALENDAR on an existing resource)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One member of a collection changed since a sync token: obj is None when it was removed."""
+    name: str
+    revision: int
+    obj: ObjectInfo | None
+
+
+# What a client may change on a calendar with PROPPATCH / MKCALENDAR (column names).
+CALENDAR_SETTINGS = ("displayname", "description", "color", "timezone", "order")
+
+
 class CalendarStore(Protocol):
     def calendars(self) -> list[CalendarInfo]: ...
     def calendar(self, slug: str) -> CalendarInfo | None: ...
@@ -65,9 +88,15 @@ class CalendarStore(Protocol):
     def get(self, calendar_id: int, name: str) -> ObjectInfo | None: ...
     def latest_by_uid(self, calendar_id: int, uid: str) -> ObjectInfo | None: ...
     def put(self, calendar_id: int, name: str, data: bytes, *, if_match: str | None = None,
-            if_none_match: bool = False, source_sequence: int | None = None) -> tuple[str, bool]: ...
+            if_none_match: bool = False, source_sequence: int | None = None,
+            components: tuple[str, ...] | None = None) -> tuple[str, bool]: ...
     def delete(self, calendar_id: int, name: str, *, if_match: str | None = None,
                source_sequence: int | None = None) -> bool: ...
     def retire(self, calendar_id: int, uid: str, name: str, source_sequence: int) -> None: ...
+    def create_calendar(self, partner_id: int, slug: str, settings: dict) -> CalendarInfo: ...
+    def update_calendar(self, calendar_id: int, settings: dict) -> CalendarInfo: ...
+    def delete_calendar(self, calendar_id: int) -> None: ...
+    def changes_since(self, calendar_id: int, since: int | None, upto: int, limit: int | None,
+                      with_data: bool) -> tuple[list[Change], bool]: ...
     def public_partner_objects(self) -> list[tuple[int, ObjectInfo]]: ...
     def state_key(self) -> tuple: ...

@@ -1,15 +1,18 @@
 """HTTP methods of /dav/: thin handlers over resources, properties, reports and the store."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, redirect, request
 
 from shared.web import basic_auth_required, csrf, current_account, db
 
-from services.calendar.dav import caldav
+from services.calendar.dav import caldav, collection_views
+from services.calendar.dav.calendar_settings import ACCEPTED_COMPONENTS
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import BASE, Context, Resource, children, resolve
 from services.calendar.dav.sqlstore import SqlStore
-from services.calendar.dav.store import PreconditionFailed, UidConflict
+from services.calendar.dav.store import PreconditionFailed, UidConflict, UnsupportedComponent
 from services.calendar.dav.webdav import (CALDAV, DAV, XML_TYPE, DavError, depth, href, multistatus,
                                           parse_propfind, parse_xml, propstat_response)
 from services.calendar.domain.feeds import assemble
@@ -19,7 +22,7 @@ bp = Blueprint("dav", __name__)
 csrf.exempt(bp)  # HTTP Basic clients, no forms: CSRF tokens do not apply
 METHODS = ["OPTIONS", "GET", "HEAD", "PUT", "DELETE", "PROPFIND", "REPORT", "PROPPATCH", "MKCALENDAR",
            "MKCOL", "MOVE", "COPY", "LOCK", "UNLOCK", "POST"]
-ALLOW = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT"
+ALLOW = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT, MKCALENDAR, MKCOL"
 DAV_HEADER = "1, 3, calendar-access"
 
 
@@ -54,13 +57,16 @@ def _authenticated():
     ctx = Context(current_account(), SqlStore(db()))
     path = BASE if request.path == "/dav" or request.path in DISCOVERY else request.path
     try:
-        handler = HANDLERS.get(request.method)
-        if handler is None:
-            raise DavError(405, f"{request.method} wird hier (noch) nicht unterstützt.", headers={"Allow": ALLOW})
-        resource = resolve(ctx, path)
-        if resource is None:
-            raise DavError(404, "Diese Adresse gibt es nicht (oder sie ist nicht für Sie sichtbar).")
-        response = handler(ctx, resource)
+        if request.method in collection_views.CREATORS:  # the target does not exist yet
+            response = collection_views.CREATORS[request.method](ctx, path)
+        else:
+            handler = HANDLERS.get(request.method)
+            if handler is None:
+                raise DavError(405, f"{request.method} wird hier (noch) nicht unterstützt.", headers={"Allow": ALLOW})
+            resource = resolve(ctx, path)
+            if resource is None:
+                raise DavError(404, "Diese Adresse gibt es nicht (oder sie ist nicht für Sie sichtbar).")
+            response = handler(ctx, resource)
         db().commit()
         return response
     except DavError as exc:
@@ -125,18 +131,23 @@ def put(ctx: Context, resource: Resource) -> Response:
     try:
         etag, created = ctx.store.put(resource.calendar.id, resource.name, data,
                                       if_match=request.headers.get("If-Match"),
-                                      if_none_match=request.headers.get("If-None-Match", "").strip() == "*")
+                                      if_none_match=request.headers.get("If-None-Match", "").strip() == "*",
+                                      components=ACCEPTED_COMPONENTS)
     except InvalidCalendarData as exc:
         raise DavError(403, str(exc), (CALDAV, "valid-calendar-data")) from None
+    except UnsupportedComponent as exc:
+        raise DavError(403, str(exc), (CALDAV, "supported-calendar-component")) from None
     except PreconditionFailed as exc:
         raise DavError(412, str(exc)) from None
-    except UidConflict as exc:
-        error = DavError(409, str(exc), (CALDAV, "no-uid-conflict"))
-        raise error from None
+    except UidConflict as exc:  # RFC 4791 §5.3.2.1: name the resource that holds the UID
+        raise DavError(409, str(exc), (CALDAV, "no-uid-conflict"),
+                       detail=[href(resource.url.rsplit("/", 1)[0] + "/" + quote(exc.existing_name))]) from None
     return Response(status=201 if created else 204, headers={"ETag": etag, "DAV": DAV_HEADER})
 
 
 def delete(ctx: Context, resource: Resource) -> Response:
+    if resource.kind == "calendar":
+        return collection_views.delete_calendar(ctx, resource)
     _writable_object(resource)
     try:
         gone = ctx.store.delete(resource.calendar.id, resource.name, if_match=request.headers.get("If-Match"))
@@ -147,7 +158,8 @@ def delete(ctx: Context, resource: Resource) -> Response:
     return Response(status=204)
 
 
-HANDLERS = {"PROPFIND": propfind, "REPORT": report, "GET": get, "HEAD": get, "PUT": put, "DELETE": delete}
+HANDLERS = {"PROPFIND": propfind, "REPORT": report, "GET": get, "HEAD": get, "PUT": put, "DELETE": delete,
+            "PROPPATCH": collection_views.proppatch}
 
 
 def init_app(app) -> None:

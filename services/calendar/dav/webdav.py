@@ -39,15 +39,16 @@ class DavError(Exception):
     """An HTTP error with an optional precondition element (RFC 4918 §16) and a German message."""
 
     def __init__(self, status: int, message: str, precondition: tuple[str, str] | None = None,
-                 headers: dict | None = None):
+                 headers: dict | None = None, detail: list | None = None):
         super().__init__(message)
         self.status, self.message, self.precondition = status, message, precondition
         self.headers = headers or {}
+        self.detail = detail or []  # children of the precondition element, e.g. a DAV:href
 
     def body(self) -> bytes:
         root = element(DAV, "error")
         if self.precondition:
-            root.append(element(*self.precondition))
+            root.append(element(*self.precondition, None, *self.detail))
         root.append(element("http://treffpunkt-jena.de/ns/", "message", self.message))
         return serialize(root)
 

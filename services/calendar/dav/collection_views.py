@@ -1,0 +1,105 @@
+"""MKCALENDAR, MKCOL, PROPPATCH and DELETE of calendar collections (RFC 4791 §5.3.1, RFC 4918
+§9.2/§9.3, RFC 5689): a partner creates, renames, recolours and deletes its own calendars in
+its calendar home; everything else is read-only for it."""
+from __future__ import annotations
+
+from urllib.parse import quote, unquote
+
+from flask import Response, request
+
+from services.calendar.dav import calendar_settings as settings_of
+from services.calendar.dav.resources import BASE, Context, Resource, resolve
+from services.calendar.dav.store import SlugTaken
+from services.calendar.dav.webdav import (CALDAV, DAV, XML_TYPE, DavError, element, multistatus, parse_xml,
+                                          serialize)
+
+READ_ONLY = "Dieser Kalender ist für Sie nur lesbar (Raumkalender oder Kalender eines anderen Partners)."
+
+
+def _segments(path: str) -> list[str]:
+    return [unquote(s) for s in path[len(BASE):].split("/") if s] if path.startswith(BASE) else []
+
+
+def _create(ctx: Context, path: str, root, response_tag: tuple[str, str]) -> Response:
+    """Create a calendar at `path` from the DAV:set of `root` (or with defaults)."""
+    if resolve(ctx, path) is not None:
+        raise DavError(405, "Unter dieser Adresse gibt es schon etwas.", headers={"Allow": "OPTIONS, GET, HEAD, "
+                       "PROPFIND, PROPPATCH, REPORT, DELETE"})
+    segments = _segments(path)
+    if len(segments) != 3 or segments[:2] != ["calendars", ctx.principal.username]:
+        parent = BASE + "/".join(quote(s) for s in segments[:-1]) + "/" if segments else None
+        if parent is None or resolve(ctx, parent) is None:
+            raise DavError(409, "Den übergeordneten Ordner gibt es nicht.")
+        raise DavError(403, "Kalender lassen sich nur im eigenen Kalenderordner anlegen "
+                            f"({ctx.home_url}); in Kalendern gibt es keine Unterordner.",
+                       (CALDAV, "calendar-collection-location-ok"))
+    if ctx.principal.partner_id is None:
+        raise DavError(403, "Nur Konten eines Partners können Kalender anlegen.", (DAV, "need-privileges"))
+    slug = segments[2]
+    if ctx.store.calendar(slug) is not None:  # taken, by a calendar this account cannot see
+        raise DavError(405, "Diese Adresse ist schon vergeben; bitte einen anderen Namen wählen.")
+    settings_of.check_slug(slug)
+    settings, outcome = settings_of.apply(settings_of.parse_updates(root, creating=True), creating=True)
+    url = f"{ctx.home_url}{quote(slug)}/"
+    if settings_of.failed(outcome):
+        body = element(*response_tag, None, *settings_of.propstat_response(url, outcome)[1:])
+        return Response(serialize(body), status=403, content_type=XML_TYPE)
+    settings.setdefault("displayname", slug)
+    try:
+        ctx.store.create_calendar(ctx.principal.partner_id, slug, settings)
+    except SlugTaken as exc:
+        raise DavError(405, str(exc)) from None
+    return Response(status=201, headers={"Location": url, "Cache-Control": "no-cache", "Content-Length": "0"})
+
+
+def mkcalendar(ctx: Context, path: str) -> Response:
+    return _create(ctx, path, parse_xml(request.get_data()), (CALDAV, "mkcalendar-response"))
+
+
+def mkcol(ctx: Context, path: str) -> Response:
+    """The calendar home holds only calendars, so MKCOL there makes one (an extended MKCOL body,
+    RFC 5689, may name it a calendar and set its properties). A body that is not an extended
+    MKCOL is refused with 415 (RFC 4918 §9.3)."""
+    data = request.get_data()
+    root = None
+    if data.strip():
+        if "xml" not in (request.mimetype or "xml"):
+            raise DavError(415, "MKCOL versteht als Körper nur XML (erweitertes MKCOL).")
+        try:
+            root = parse_xml(data)
+        except DavError:
+            raise DavError(415, "MKCOL versteht als Körper nur ein DAV:mkcol-Dokument.") from None
+        if root is None or root.tag != f"{{{DAV}}}mkcol":
+            raise DavError(415, "MKCOL versteht als Körper nur ein DAV:mkcol-Dokument.")
+    return _create(ctx, path, root, (DAV, "mkcol-response"))
+
+
+def proppatch(ctx: Context, resource: Resource) -> Response:
+    if not resource.exists:
+        raise DavError(404, "Diesen Kalendereintrag gibt es nicht.")
+    if resource.kind != "calendar" or not resource.writable:
+        raise DavError(403, READ_ONLY if resource.kind == "calendar" else
+                       "Hier lassen sich keine Eigenschaften ändern; nur an eigenen Kalendern.", (DAV, "need-privileges"))
+    root = parse_xml(request.get_data())
+    updates = settings_of.parse_updates(root, creating=False)
+    if not updates:
+        raise DavError(400, "PROPPATCH braucht ein DAV:propertyupdate mit mindestens einer Eigenschaft.")
+    settings, outcome = settings_of.apply(updates, creating=False)
+    if not settings_of.failed(outcome):
+        ctx.store.update_calendar(resource.calendar.id, settings)
+    return Response(multistatus([settings_of.propstat_response(resource.url, outcome)]), status=207,
+                    content_type=XML_TYPE)
+
+
+def delete_calendar(ctx: Context, resource: Resource) -> Response:
+    if not resource.writable:
+        raise DavError(403, READ_ONLY, (DAV, "need-privileges"))
+    if_match = request.headers.get("If-Match")
+    etag = f'"rev-{resource.calendar.id}-{resource.calendar.revision}"'
+    if if_match is not None and not {t.strip() for t in if_match.split(",")} & {etag, "*"}:
+        raise DavError(412, "Der Kalender wurde inzwischen geändert; bitte neu laden (ETag passt nicht).")
+    ctx.store.delete_calendar(resource.calendar.id)
+    return Response(status=204)
+
+
+CREATORS = {"MKCALENDAR": mkcalendar, "MKCOL": mkcol}

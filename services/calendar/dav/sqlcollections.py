@@ -1,0 +1,84 @@
+"""Calendar collections on SQLAlchemy: create, change, delete (MKCALENDAR, PROPPATCH, DELETE)
+and the changes since a revision (sync-collection). Mixed into SqlStore, whose `_bump`
+row lock serialises writers of one calendar."""
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
+
+from services.calendar.dav.store import CalendarInfo, Change, SlugTaken
+from services.calendar.models import Calendar, CalendarObject
+
+_COLUMNS = {"displayname": "displayname", "description": "description", "color": "color",
+            "timezone": "timezone", "order": "sort_order"}
+
+
+class CalendarCollections:
+    session: object
+
+    def create_calendar(self, partner_id: int, slug: str, settings: dict) -> CalendarInfo:
+        from services.calendar.dav.sqlstore import _calendar_info
+
+        calendar = Calendar(slug=slug, kind="partner", owner_partner_id=partner_id, displayname=slug,
+                            description="", public=True, revision=1, room_revision=-1)
+        _apply(calendar, settings)
+        self.session.add(calendar)
+        try:
+            with self.session.begin_nested():
+                self.session.flush()
+        except IntegrityError:  # a concurrent MKCALENDAR took the slug first
+            raise SlugTaken(f"Die Adresse {slug} ist schon vergeben.") from None
+        return _calendar_info(calendar)
+
+    def update_calendar(self, calendar_id: int, settings: dict) -> CalendarInfo:
+        from services.calendar.dav.sqlstore import _calendar_info
+
+        self._bump(calendar_id)  # ctag and sync-token move, clients re-read the properties
+        calendar = self.session.get(Calendar, calendar_id, populate_existing=True)
+        _apply(calendar, settings)
+        self.session.flush()
+        return _calendar_info(calendar)
+
+    def delete_calendar(self, calendar_id: int) -> None:
+        """Objects and tombstones go with it: its sync tokens end with the collection."""
+        self.session.execute(delete(CalendarObject).where(CalendarObject.calendar_id == calendar_id))
+        self.session.execute(delete(Calendar).where(Calendar.id == calendar_id))
+
+    def changes_since(self, calendar_id: int, since: int | None, upto: int, limit: int | None,
+                      with_data: bool) -> tuple[list[Change], bool]:
+        """Members changed in (since, upto], oldest change first, each name once with its latest
+        state; all live members when `since` is None. Reads only rows past `since` through the
+        (calendar_id, revision) index, so the work follows the changes, not the calendar's size.
+        Returns (changes, truncated) with at most `limit` changes."""
+        query = select(CalendarObject.id, CalendarObject.name, CalendarObject.revision, CalendarObject.deleted).where(
+            CalendarObject.calendar_id == calendar_id, CalendarObject.revision <= upto)
+        if since is None:
+            query = query.where(CalendarObject.deleted.is_(False))
+        else:
+            query = query.where(CalendarObject.revision > since)
+        latest: dict[str, tuple] = {}
+        for row in self.session.execute(query.order_by(CalendarObject.revision)):
+            latest.pop(row.name, None)  # re-insert: dict order follows the latest revision
+            latest[row.name] = row
+        rows = list(latest.values())
+        truncated = limit is not None and len(rows) > limit
+        if truncated:
+            rows = rows[:limit]
+        live_ids = [r.id for r in rows if not r.deleted]
+        objects = {}
+        if live_ids:
+            from services.calendar.dav.sqlstore import _object_info
+
+            for chunk in (live_ids[i:i + 1000] for i in range(0, len(live_ids), 1000)):
+                query = select(CalendarObject).where(CalendarObject.id.in_(chunk))
+                if not with_data:
+                    query = query.options(defer(CalendarObject.ics))
+                for o in self.session.scalars(query):
+                    objects[o.id] = _object_info(o, with_data)
+        return [Change(r.name, r.revision, None if r.deleted else objects[r.id]) for r in rows], truncated
+
+
+def _apply(calendar: Calendar, settings: dict) -> None:
+    for key, value in settings.items():
+        setattr(calendar, _COLUMNS[key], value)
