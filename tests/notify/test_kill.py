@@ -1,0 +1,199 @@
+"""The kill test of issue 5: real notify worker processes on real Redis and a real SMTP sink.
+
+1,000 booking notices; half-way the worker is SIGKILLed (its whole process group, pool children
+included) and a new one started. Every message must arrive exactly once: at least once because
+Redis hands a dead worker's unacked messages to the next one after the visibility timeout (set
+short here through BROKER_VISIBILITY_TIMEOUT, the production knob), at most once because of the
+delivery row (claimed before the send, recorded right after it). A second test restarts Redis
+itself (a private, persistent redis-server) in the middle of the run.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import socket
+import subprocess
+import time
+from collections import Counter
+
+import pytest
+import redis
+from celery import Celery
+
+from shared.messaging import celery_config, publish
+from tests.notify.conftest import notice_payload
+from tests.support.workers import Worker
+
+MESSAGES = 1000
+VISIBILITY_TIMEOUT = 5  # seconds; a dead worker's messages come back after this
+# a worker's env: short backoff, and a claim left in "sending" by a dead worker counts as
+# abandoned after 5 s (a live send over loopback takes milliseconds)
+WORKER_ENV = {"NOTIFY_RETRY_BASE_SECONDS": "0.2", "NOTIFY_RETRY_MAX_SECONDS": "1",
+              "NOTIFY_STALE_SENDING_SECONDS": "5"}
+MESSAGE_ID = re.compile(r"<([0-9a-f-]{36})\.email@")
+
+
+def arrivals(sink) -> Counter:
+    """How often each message_id reached the sink (read from the stable Message-ID header)."""
+    counts = Counter()
+    for mail in sink.messages:
+        match = MESSAGE_ID.match(str(mail["Message-ID"]))
+        counts[match.group(1) if match else f"unparsed:{mail['Message-ID']}"] += 1
+    return counts
+
+
+def wait_for(predicate, timeout: float, explain) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"not reached within {timeout:.0f} s: {explain()}")
+
+
+def notices(count: int, phone: str = "") -> list[dict]:
+    """Distinct booking notices (one booking each), built through the real contract."""
+    return [notice_payload(booking_id=10_000 + i, uid=f"booking-{10_000 + i}@treffpunkt-jena.de",
+                           email=f"person{i}@example.org", phone=phone, title=f"Kurs {i}")
+            for i in range(count)]
+
+
+def broker_idle(url: str) -> bool:
+    """Nothing waiting in the notify queue and nothing taken but unacknowledged."""
+    client = redis.Redis.from_url(url)
+    return client.llen("notify") == 0 and client.hlen("unacked") == 0
+
+
+def delivery_states(notify_app) -> Counter:
+    from sqlalchemy import func, select
+
+    from services.notify.models import Delivery
+
+    with notify_app.extensions["db"]() as session:
+        return Counter(dict(session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all()))
+
+
+def start_worker(settings, tmp_path, pool: str, concurrency: int) -> Worker:
+    return Worker("notify", settings, tmp_path, extra_env=WORKER_ENV, pool=pool,
+                  concurrency=concurrency).wait_ready()
+
+
+def publisher(settings) -> Celery:
+    """A Celery app that only sends, configured like the services' apps (the outbox relay uses
+    the same publish())."""
+    app = Celery("kill-test", set_as_current=False)
+    app.config_from_object(celery_config(settings, "notify"))
+    return app
+
+
+def kill_midway_and_finish(notify_app, settings, tmp_path, sink, pool, concurrency, disrupt):
+    """Publish the notices, let a worker deliver half, call `disrupt(worker)`, which returns the
+    worker that finishes; then wait until everything is delivered and the broker is idle."""
+    payloads = notices(MESSAGES)
+    sender = publisher(settings)
+    for payload in payloads:
+        publish(sender, "notify.booking_notice", payload, "notify")
+    workers = [start_worker(settings, tmp_path, pool, concurrency)]
+    try:
+        wait_for(lambda: len(sink.messages) >= MESSAGES // 2, 120, lambda: f"{len(sink.messages)} arrived")
+        workers.append(disrupt(workers[0]))
+        expected = {p["message_id"] for p in payloads}
+        wait_for(lambda: expected <= set(arrivals(sink)), 150,
+                 lambda: f"{len(expected - set(arrivals(sink)))} missing; states {delivery_states(notify_app)}; "
+                         f"worker log:\n{workers[-1].log()}")
+        # settle: the restored copies of messages the dead worker held must run too (and send nothing)
+        wait_for(lambda: broker_idle(settings.broker_url) and set(delivery_states(notify_app)) == {"sent"}, 60,
+                 lambda: f"states {delivery_states(notify_app)}")
+    finally:
+        for worker in workers:
+            worker.stop()
+    return expected, workers
+
+
+def assert_exactly_once(expected, sink, notify_app, workers):
+    counts = arrivals(sink)
+    duplicated = {m: n for m, n in counts.items() if n > 1}
+    assert set(counts) == expected, f"lost: {len(expected - set(counts))}, strangers: {set(counts) - expected}"
+    assert not duplicated, f"sent more than once: {duplicated}"
+    assert delivery_states(notify_app) == Counter({"sent": MESSAGES})
+    assert workers[0].process.returncode == -9  # it really was SIGKILLed, not stopped
+
+
+@pytest.mark.parametrize("pool,concurrency", [("prefork", 2), ("solo", 1)])
+def test_sigkill_of_the_worker_half_way_loses_nothing_and_sends_nothing_twice(
+        notify_app, settings, tmp_path, smtp_sink, pool, concurrency):
+    settings = dataclasses.replace(settings, broker_visibility_timeout=VISIBILITY_TIMEOUT)
+
+    def kill_and_replace(worker):
+        worker.kill()
+        return start_worker(settings, tmp_path, pool, concurrency)
+
+    expected, workers = kill_midway_and_finish(notify_app, settings, tmp_path, smtp_sink, pool, concurrency,
+                                               kill_and_replace)
+    assert_exactly_once(expected, smtp_sink, notify_app, workers)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server of our own that can be killed and restarted on the same port and data.
+
+    Persistent (append-only file, fsync on every write) as production's broker must be: a
+    Redis that forgets its queues on restart loses every message published but not yet taken."""
+
+    def __init__(self, folder):
+        self.folder, self.port, self.process = folder, _free_port(), None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "yes", "--appendfsync", "always", "--maxmemory-policy", "noeviction",
+             "--dir", str(self.folder), "--logfile", str(self.folder / "redis.log")],
+            start_new_session=True)
+        wait_for(self._answers, 20, lambda: (self.folder / "redis.log").read_text(errors="replace")[-2000:])
+
+    def _answers(self) -> bool:
+        try:
+            return redis.Redis.from_url(self.url, socket_timeout=1).ping()
+        except redis.RedisError:
+            return False
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.kill()
+
+
+def test_redis_killed_and_restarted_mid_run_loses_nothing_and_sends_nothing_twice(
+        notify_app, settings, tmp_path, smtp_sink, private_redis):
+    settings = dataclasses.replace(settings, broker_url=private_redis.url,
+                                   broker_visibility_timeout=VISIBILITY_TIMEOUT)
+
+    def restart_redis(worker):
+        private_redis.kill()
+        time.sleep(2)  # the worker notices the broker is gone and starts reconnecting
+        private_redis.start()
+        return worker
+
+    expected, workers = kill_midway_and_finish(notify_app, settings, tmp_path, smtp_sink, "prefork", 2,
+                                               restart_redis)
+    counts = arrivals(smtp_sink)
+    assert set(counts) == expected, f"lost: {len(expected - set(counts))}"
+    assert not {m: n for m, n in counts.items() if n > 1}
+    assert delivery_states(notify_app) == Counter({"sent": MESSAGES})
