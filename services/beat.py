@@ -20,3 +20,6 @@ celery.conf.beat_schedule = {
     }
     for service in ("rooms", "calendar", "notify")
 }
+# reminders come from a scan of due dates, never from far-future ETA tasks
+celery.conf.beat_schedule["notify-scan-reminders"] = {
+    "task": "notify.scan_reminders", "schedule": 60.0, "options": {"queue": "notify", "expires": 120}}

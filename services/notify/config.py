@@ -12,6 +12,12 @@ DEFAULTS = {
     "NOTIFY_RETRY_MAX_SECONDS": 1800.0,  # stays below the broker's visibility timeout (3600 s)
     "NOTIFY_SEND_TIMEOUT": 20.0,  # SMTP / HTTP timeout per send
     "NOTIFY_STALE_SENDING_SECONDS": 300.0,  # a "sending" row older than this was left by a dead worker
+    # sends per second per channel, for all workers together (0: unlimited); what the provider allows
+    "NOTIFY_RATE_EMAIL": 20.0,
+    "NOTIFY_RATE_SMS": 5.0,
+    "NOTIFY_RATE_BURST_SECONDS": 1.0,  # a full bucket holds this many seconds' worth of sends
+    "NOTIFY_RATE_MAX_WAIT_SECONDS": 2.0,  # wait this long in the worker; longer: re-queue with a countdown
+    "NOTIFY_PREFERENCES_LINK_DAYS": 60,  # how long the settings link in an email stays valid
 }
 
 

@@ -6,18 +6,23 @@ A claim is a conditional UPDATE, so two workers holding the same message never b
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from email.utils import parseaddr
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from shared.outbox import first_time
+
+from services.notify import preferences
 from services.notify.channels import Outgoing, sender_for
 from services.notify.domain import itip, mime, texts
+from services.notify.domain.preferences import channels
 from services.notify.domain.errors import DeliveryFailure, PermanentFailure, TransientFailure
 from services.notify.domain.notice import Notice
 from services.notify.domain.phone import InvalidPhone, to_e164
-from services.notify.models import Delivery
+from services.notify.models import Delivery, ProcessedMessage
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +39,7 @@ def _valid_address(value: str) -> bool:
 def _email_row(notice: Notice, rendered: texts.Texts, mail_from: str) -> Delivery:
     row = Delivery(channel="email", recipient=notice.email, subject=rendered.subject, text=rendered.text)
     if not _valid_address(notice.email):
-        row.status, row.last_error = "failed", f"Ungültige E-Mail-Adresse {notice.email!r}"
+        row.status, row.failure, row.last_error = "failed", "permanent", f"Ungültige E-Mail-Adresse {notice.email!r}"
         return row
     calendar = itip.invitation(notice, mail_from, summary=notice.title, description=rendered.text)
     message = mime.build_email(
@@ -51,30 +56,48 @@ def _sms_row(notice: Notice, rendered: texts.Texts) -> Delivery:
     try:
         row.recipient = to_e164(notice.phone)
     except InvalidPhone as exc:
-        row.status, row.last_error = "failed", str(exc)
+        row.status, row.failure, row.last_error = "failed", "permanent", str(exc)
     return row
 
 
-def accept(factory, notice: Notice, mail_from: str) -> list[int]:
-    """Create the deliveries of `notice` unless they exist; returns the ids of all of them."""
+def _ids(session, message_id: str) -> list[int]:
+    return list(session.scalars(select(Delivery.id).where(Delivery.message_id == message_id).order_by(Delivery.id)))
+
+
+def accept(factory, notice: Notice, mail_from: str, preferences_url=None) -> list[int]:
+    """Create the deliveries of `notice` unless that was done before; returns their ids.
+
+    The person's preferences at this moment decide channels and language; the decision is
+    recorded with the message_id (inbox), so a redelivered notice is not decided again.
+    `preferences_url(account_id)` makes the settings link for the email footer."""
+    with factory() as session:
+        done = _ids(session, notice.message_id)
+        if done:
+            return done
+        prefs = preferences.load(session, notice.account_id)
+    if prefs.language:
+        notice = replace(notice, language=prefs.language)
+    if preferences_url is not None:
+        notice = replace(notice, preferences_url=preferences_url(notice.account_id))
+    wanted = channels(prefs, notice.kind, has_email=bool(notice.email), has_phone=bool(notice.phone))
     rendered = texts.render(notice)
     rows = []
-    if notice.email:
+    if "email" in wanted:
         rows.append(_email_row(notice, rendered, mail_from))
-    if notice.phone:
+    if "sms" in wanted:
         rows.append(_sms_row(notice, rendered))
     for row in rows:
         row.message_id, row.account_id, row.kind = notice.message_id, notice.account_id, notice.kind
         row.booking_id, row.uid = notice.booking_id, notice.uid
-        with factory() as session:
-            session.add(row)
-            try:
-                session.commit()
-            except IntegrityError:  # already there: this message was delivered to us before
-                session.rollback()
     with factory() as session:
-        return list(session.scalars(select(Delivery.id).where(Delivery.message_id == notice.message_id)
-                                    .order_by(Delivery.id)))
+        try:
+            if first_time(session, ProcessedMessage, f"notify.{notice.kind}", notice.message_id):
+                session.add_all(rows)
+                session.commit()
+        except IntegrityError:  # the same message in another worker right now: its rows count
+            session.rollback()
+    with factory() as session:
+        return _ids(session, notice.message_id)
 
 
 def _claim(factory, delivery_id: int, stale_seconds: float) -> bool:
@@ -90,9 +113,17 @@ def _claim(factory, delivery_id: int, stale_seconds: float) -> bool:
         return result.rowcount == 1
 
 
-def attempt(factory, settings, delivery_id: int, config: dict) -> str:
+def attempt(factory, settings, delivery_id: int, config: dict, limiter=None) -> str:
     """Send one delivery if it is due. Returns its state afterwards: "sent", "failed",
-    "retrying" (try again later) or "busy" (another worker is sending it right now)."""
+    "retrying" (try again later), "busy" (another worker is sending it right now) or "limited"
+    (the channel's rate limit says not now; no attempt was spent: queue it again)."""
+    if limiter is not None:
+        with factory() as session:
+            row = session.get(Delivery, delivery_id)
+            status, channel = row.status, row.channel
+        # only a send that may happen takes a token; the claim below still decides who sends
+        if status in ("queued", "retrying", "sending") and limiter.acquire(channel) > 0:
+            return "limited"
     if not _claim(factory, delivery_id, config["NOTIFY_STALE_SENDING_SECONDS"]):
         with factory() as session:
             status = session.get(Delivery, delivery_id).status
@@ -104,7 +135,7 @@ def attempt(factory, settings, delivery_id: int, config: dict) -> str:
     try:
         sender_for(outgoing.channel, settings, factory, config["NOTIFY_SEND_TIMEOUT"]).send(outgoing)
     except PermanentFailure as exc:
-        return _record(factory, delivery_id, "failed", str(exc))
+        return _record(factory, delivery_id, "failed", str(exc), failure="permanent")
     except TransientFailure as exc:
         return _transient(factory, delivery_id, attempts, str(exc), config)
     except Exception as exc:  # a bug or an unclassified error: bounded retries, never a loop
@@ -115,12 +146,13 @@ def attempt(factory, settings, delivery_id: int, config: dict) -> str:
 
 def _transient(factory, delivery_id: int, attempts: int, error: str, config: dict) -> str:
     if attempts >= config["NOTIFY_MAX_ATTEMPTS"]:
-        return _record(factory, delivery_id, "failed", f"Aufgegeben nach {attempts} Versuchen: {error}")
+        return _record(factory, delivery_id, "failed", f"Aufgegeben nach {attempts} Versuchen: {error}",
+                       failure="exhausted")
     return _record(factory, delivery_id, "retrying", error)
 
 
-def _record(factory, delivery_id: int, status: str, error: str) -> str:
-    values = {"status": status, "last_error": error[:2000]}
+def _record(factory, delivery_id: int, status: str, error: str, failure: str = "") -> str:
+    values = {"status": status, "last_error": error[:2000], "failure": failure}
     if status == "sent":
         values["sent_at"] = utcnow()
     with factory() as session:
@@ -135,7 +167,7 @@ def give_up(factory, delivery_ids: list[int], reason: str) -> None:
     """Mark still-retrying deliveries failed (the task ran out of retries)."""
     with factory() as session:
         session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids), Delivery.status == "retrying")
-                        .values(status="failed", last_error=reason))
+                        .values(status="failed", failure="exhausted", last_error=reason))
         session.commit()
 
 
@@ -145,4 +177,4 @@ def requeue(session, delivery: Delivery) -> None:
         raise DeliveryFailure("Nur fehlgeschlagene Nachrichten können erneut gesendet werden.")
     if not delivery.body or (delivery.channel == "sms" and not delivery.recipient.startswith("+")):
         raise DeliveryFailure("Diese Nachricht kann nicht gesendet werden: die Adresse oder Nummer ist ungültig.")
-    delivery.status, delivery.attempts, delivery.claimed_at = "queued", 0, None
+    delivery.status, delivery.attempts, delivery.claimed_at, delivery.failure = "queued", 0, None, ""

@@ -1,7 +1,9 @@
 """Celery tasks the notify service consumes, named "notify.<verb>".
 
-notify.booking_notice  (from rooms, contract in shared.contracts) — email and/or SMS to one person
-notify.send_delivery   (our own: a coordinator re-sends a failed delivery)"""
+notify.booking_notice  (from rooms, contract in shared.contracts) — email and/or SMS to one person,
+                       by that person's preferences; also keeps the reminder plan up to date
+notify.send_delivery   (our own: a re-send, a rate-limited send, a reminder)
+notify.scan_reminders  (beat, every minute: reminders that are due now)"""
 from __future__ import annotations
 
 import logging
@@ -14,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from shared import contracts
 from shared.messaging import register_relay
 
-from services.notify import delivery
+from services.notify import delivery, preferences, ratelimit, reminders
 from services.notify.domain.notice import Notice
 from services.notify.models import OutboxMessage
 
@@ -28,11 +30,22 @@ def backoff(retries: int, config: dict) -> float:
     return ceiling * random.uniform(0.5, 1.0)
 
 
+def queue_send(celery, delivery_id: int, countdown: float = 0.0) -> None:
+    celery.send_task("notify.send_delivery", kwargs={"delivery_id": int(delivery_id)}, queue="notify",
+                     countdown=countdown or None)
+
+
 def _send_all(task, delivery_ids: list[int]) -> dict[str, str]:
-    """Attempt each delivery; ask Celery to run us again later while some are still pending."""
+    """Attempt each delivery; ask Celery to run us again later while some are still pending.
+    A rate-limited one goes back to the queue on its own, without spending an attempt."""
     app = current_app
     factory, settings = app.extensions["db"], app.config["SETTINGS"]
-    outcomes = {str(i): delivery.attempt(factory, settings, i, app.config) for i in delivery_ids}
+    limiter = ratelimit.from_app(app)
+    outcomes = {str(i): delivery.attempt(factory, settings, i, app.config, limiter) for i in delivery_ids}
+    for i, state in outcomes.items():
+        if state == "limited":  # spread the waiting ones out so they do not all return at once
+            wait = app.config["NOTIFY_RATE_MAX_WAIT_SECONDS"]
+            queue_send(task.app, int(i), countdown=random.uniform(0.5, 1.5) * max(wait, 0.5))
     pending = [int(i) for i, state in outcomes.items() if state in PENDING]
     if pending:
         # per-delivery attempts bound the retrying ones; this bounds "busy" (a stuck claim)
@@ -55,8 +68,10 @@ def register(celery) -> None:
             log.error("dropping invalid notify.booking_notice %s: %s", payload.get("message_id"), exc)
             return {"dropped": str(exc)}
         notice = Notice.from_message(data)
+        settings, factory = current_app.config["SETTINGS"], current_app.extensions["db"]
         try:
-            ids = delivery.accept(current_app.extensions["db"], notice, current_app.config["SETTINGS"].mail_from)
+            reminders.apply_notice(factory, notice)
+            ids = delivery.accept(factory, notice, settings.mail_from, preferences.url_maker(settings))
             return _send_all(self, ids)
         except OperationalError as exc:  # our database is away: the message waits, bounded
             raise self.retry(exc=exc, countdown=backoff(self.request.retries, current_app.config),
@@ -69,3 +84,13 @@ def register(celery) -> None:
         except OperationalError as exc:
             raise self.retry(exc=exc, countdown=backoff(self.request.retries, current_app.config),
                              max_retries=2 * current_app.config["NOTIFY_MAX_ATTEMPTS"])
+
+    @celery.task(shared=False, name="notify.scan_reminders", acks_late=False, ignore_result=True)
+    def scan_reminders():
+        """Idempotent, so a lost or doubled run is harmless: the next minute's run catches up."""
+        settings = current_app.config["SETTINGS"]
+        ids = reminders.scan(current_app.extensions["db"], settings.mail_from,
+                             preferences_url=preferences.url_maker(settings))
+        for delivery_id in ids:
+            queue_send(celery, delivery_id)
+        return len(ids)

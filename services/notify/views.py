@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from shared.messaging import publish
 from shared.web import coordination_required, current_account, db, login_required
@@ -15,7 +15,8 @@ from shared.web import coordination_required, current_account, db, login_require
 from services.notify import delivery as deliveries
 from services.notify.domain.errors import DeliveryFailure
 from services.notify.domain.mime import read_email
-from services.notify.models import STATUSES, CapturedMessage, Delivery
+from services.notify.domain.preferences import KINDS
+from services.notify.models import CHANNELS, FAILURES, STATUSES, CapturedMessage, Delivery
 
 bp = Blueprint("notify", __name__, url_prefix="/notify", template_folder="templates")
 PAGE_SIZE = 100
@@ -38,32 +39,80 @@ def _delivery_or_404(delivery_id: int) -> Delivery:
     return row
 
 
+def _filters(allowed: dict) -> tuple[dict, list[str]]:
+    """The list filters from the query string; unknown values become German errors."""
+    values, errors = {}, []
+    q = request.args.get("q", "").strip()
+    if len(q) > MAX_QUERY:
+        errors.append(_("Der Suchtext ist zu lang (höchstens %(n)s Zeichen).", n=MAX_QUERY))
+    values["q"] = q[:MAX_QUERY]
+    for name, options in allowed.items():
+        value = request.args.get(name, "")
+        if value and value not in options:
+            errors.append(_unknown(name))
+            value = ""
+        values[name] = value
+    page = request.args.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        errors.append(_("Die Seitenzahl muss eine positive ganze Zahl sein."))
+        page = "1"
+    values["page"] = int(page)
+    return values, errors
+
+
+def _unknown(name: str) -> str:
+    return {"status": _("Unbekannter Status. Bitte wählen Sie einen aus der Liste."),
+            "kind": _("Unbekannter Anlass. Bitte wählen Sie einen aus der Liste."),
+            "channel": _("Unbekannter Weg. Bitte wählen Sie E-Mail oder SMS."),
+            "why": _("Unbekannter Grund. Bitte wählen Sie einen aus der Liste.")}[name]
+
+
+def _filtered(query, f: dict):
+    if f["q"]:
+        query = query.where(or_(*(column.icontains(f["q"], autoescape=True) for column in
+                                  (Delivery.recipient, Delivery.subject, Delivery.text, Delivery.last_error))))
+    for name, column in (("status", Delivery.status), ("kind", Delivery.kind), ("channel", Delivery.channel),
+                         ("why", Delivery.failure)):
+        if f.get(name):
+            query = query.where(column == f[name])
+    return query
+
+
+def _page_of(query, page: int):
+    rows = db().scalars(query.order_by(Delivery.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def _counts(column, query) -> dict[str, int]:
+    """How many visible deliveries per value of `column` (under the other filters)."""
+    sub = query.subquery()
+    return dict(db().execute(select(sub.c[column.key], func.count()).group_by(sub.c[column.key])).all())
+
+
 @bp.get("/")
 @login_required
 def index():
-    q = request.args.get("q", "").strip()
-    status = request.args.get("status", "")
-    page = request.args.get("page", "1")
-    errors = []
-    if len(q) > MAX_QUERY:
-        errors.append(_("Der Suchtext ist zu lang (höchstens %(n)s Zeichen).", n=MAX_QUERY))
-    if status and status not in STATUSES:
-        errors.append(_("Unbekannter Status. Bitte wählen Sie einen aus der Liste."))
-    if not page.isdigit() or int(page) < 1:
-        errors.append(_("Die Seitenzahl muss eine positive ganze Zahl sein."))
+    f, errors = _filters({"status": STATUSES, "kind": KINDS, "channel": CHANNELS})
+    context = dict(f=f, statuses=STATUSES, kinds=KINDS, channels=CHANNELS, errors=errors)
     if errors:
-        return render_template("notify/index.html", rows=[], q=q[:MAX_QUERY], status="", statuses=STATUSES,
-                               errors=errors, page=1, more=False), 400
-    query = _visible()
-    if q:
-        query = query.where(or_(*(column.icontains(q, autoescape=True) for column in
-                                  (Delivery.recipient, Delivery.subject, Delivery.text, Delivery.last_error))))
-    if status:
-        query = query.where(Delivery.status == status)
-    page = int(page)
-    rows = db().scalars(query.order_by(Delivery.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
-    return render_template("notify/index.html", rows=rows[:PAGE_SIZE], q=q, status=status, statuses=STATUSES,
-                           errors=[], page=page, more=len(rows) > PAGE_SIZE)
+        return render_template("notify/index.html", rows=[], counts={}, more=False, **context), 400
+    rows, more = _page_of(_filtered(_visible(), f), f["page"])
+    counts = _counts(Delivery.status, _filtered(_visible(), {**f, "status": ""}))
+    return render_template("notify/index.html", rows=rows, counts=counts, more=more, **context)
+
+
+@bp.get("/dead")
+@login_required
+def dead():
+    """Given up: failed permanently (retrying cannot help) or after all retries, with the reason."""
+    f, errors = _filters({"why": FAILURES, "kind": KINDS, "channel": CHANNELS})
+    context = dict(f=f, failures=FAILURES, kinds=KINDS, channels=CHANNELS, errors=errors)
+    if errors:
+        return render_template("notify/dead.html", rows=[], counts={}, more=False, **context), 400
+    failed = _visible().where(Delivery.status == "failed")
+    rows, more = _page_of(_filtered(failed, f), f["page"])
+    counts = _counts(Delivery.failure, _filtered(failed, {**f, "why": ""}))
+    return render_template("notify/dead.html", rows=rows, counts=counts, more=more, **context)
 
 
 @bp.get("/deliveries/<int:delivery_id>")
@@ -126,10 +175,15 @@ def _labels() -> dict:
                  "confirmed": _("bestätigt"), "changed": _("geändert"), "cancelled": _("abgesagt"),
                  "reminder": _("Erinnerung")},
         "channel": {"email": _("E-Mail"), "sms": _("SMS")},
+        "failure": {"permanent": _("dauerhaft fehlgeschlagen"), "exhausted": _("alle Versuche erfolglos"),
+                    "": _("fehlgeschlagen")},
     }
 
 
 def init_app(app) -> None:
+    from services.notify.preference_views import bp as preferences_bp
+
     app.register_blueprint(bp)
+    app.register_blueprint(preferences_bp)
     app.jinja_env.filters["local"] = _local
     app.context_processor(lambda: {"labels": _labels()})

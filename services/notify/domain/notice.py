@@ -13,6 +13,8 @@ class Occurrence:
     starts_at: datetime  # aware
     ends_at: datetime
     cancelled: bool = False
+    ref: int | None = None  # the sender's id of this date
+    cancel_url: str = ""  # cancels only this date, in one click
 
 
 @dataclass(frozen=True)
@@ -34,13 +36,16 @@ class Notice:
     occurrences: tuple[Occurrence, ...]
     link: str = ""
     comment: str = ""
+    preferences_url: str = ""  # signed link to this person's notification settings
+    reminder_for: Occurrence | None = None  # the one date a reminder is about
 
     @classmethod
     def from_message(cls, data: dict) -> "Notice":
         """From the output of shared.contracts.load("notify.booking_notice", ...)."""
         room, recipient = data["room"], data["recipient"]
         occurrences = tuple(sorted(
-            (Occurrence(o["starts_at"], o["ends_at"], o.get("state") == "cancelled") for o in data["occurrences"]),
+            (Occurrence(o["starts_at"], o["ends_at"], o.get("state") == "cancelled", o.get("id"),
+                        o.get("cancel_url") or "") for o in data["occurrences"]),
             key=lambda o: o.starts_at))
         return cls(
             message_id=str(data["message_id"]), kind=data["kind"], booking_id=data["booking_id"],

@@ -42,12 +42,14 @@ WORDS = {
            "dates": "Termine", "date": "Termin", "more": "und {n} weitere", "comment": "Anmerkung",
            "details": "Details", "invite": "Die Kalendereinladung im Anhang übernimmt den Termin in Outlook, Thunderbird oder Apple Kalender.",
            "cancel_invite": "Die Nachricht im Anhang entfernt den Termin aus Ihrem Kalender.",
-           "sms_more": "(+{n} weitere)", "signature": "Treffpunkt Generationen Jena"},
+           "sms_more": "(+{n} weitere)", "signature": "Treffpunkt Generationen Jena",
+           "cancel_date": "Sie können nicht? Diesen Termin absagen", "preferences": "Benachrichtigungen einstellen"},
     "en": {"hello": "Hello {name},", "room": "Room", "address": "Address", "partner": "Provider",
            "dates": "Dates", "date": "Date", "more": "and {n} more", "comment": "Note",
            "details": "Details", "invite": "The attached invitation adds this to Outlook, Thunderbird or Apple Calendar.",
            "cancel_invite": "The attached message removes this from your calendar.",
-           "sms_more": "(+{n} more)", "signature": "Treffpunkt Generationen Jena"},
+           "sms_more": "(+{n} more)", "signature": "Treffpunkt Generationen Jena",
+           "cancel_date": "Cannot come? Cancel this date", "preferences": "Notification settings"},
 }
 
 
@@ -79,8 +81,21 @@ def _facts(notice: Notice) -> list[tuple[str, str]]:
     return facts
 
 
+def _about(notice: Notice):
+    """The dates the texts talk about: the one a reminder is for, else all shown ones."""
+    return (notice.reminder_for,) if notice.reminder_for else notice.shown_occurrences
+
+
+def _cancel_url(notice: Notice) -> str:
+    return notice.reminder_for.cancel_url if notice.reminder_for else ""
+
+
+def _web(url: str) -> bool:
+    return url.startswith(("https://", "http://"))
+
+
 def _dates(notice: Notice) -> tuple[list[str], int]:
-    shown = notice.shown_occurrences
+    shown = _about(notice)
     return [span(o, _lang(notice)) for o in shown[:MAX_LISTED]], max(0, len(shown) - MAX_LISTED)
 
 
@@ -95,9 +110,13 @@ def plain_text(notice: Notice) -> str:
     lines += [f"  - {d}" for d in dates]
     if more:
         lines.append("  " + w["more"].format(n=more))
+    if _cancel_url(notice):
+        lines += ["", f"{w['cancel_date']}: {_cancel_url(notice)}"]
     if notice.link:
         lines += ["", f"{w['details']}: {notice.link}"]
     lines += ["", w["cancel_invite"] if notice.cancels else w["invite"], "", "-- ", w["signature"]]
+    if notice.preferences_url:
+        lines.append(f"{w['preferences']}: {notice.preferences_url}")
     return "\n".join(lines) + "\n"
 
 
@@ -109,24 +128,29 @@ def html(notice: Notice) -> str:
     facts = "".join(f"<tr><th scope=\"row\">{e(k)}</th><td>{e(v)}</td></tr>" for k, v in _facts(notice))
     dates, more = _dates(notice)
     items = "".join(f"<li>{e(d)}</li>" for d in dates) + (f"<li>{e(w['more'].format(n=more))}</li>" if more else "")
-    link = f"<p><a href=\"{e(notice.link)}\">{e(w['details'])}</a></p>" if notice.link.startswith(("https://", "http://")) else ""
+    link = f"<p><a href=\"{e(notice.link)}\">{e(w['details'])}</a></p>" if _web(notice.link) else ""
+    if _web(_cancel_url(notice)):
+        link = f"<p><a href=\"{e(_cancel_url(notice))}\">{e(w['cancel_date'])}</a></p>" + link
+    footer = (f"<p style=\"font-size:0.9em\"><a href=\"{e(notice.preferences_url)}\">{e(w['preferences'])}</a></p>"
+              if _web(notice.preferences_url) else "")
     return (
         f"<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{e(subject(notice))}</title></head>"
         f"<body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">"
         f"<p>{e(w['hello'].format(name=notice.recipient_name))}</p><p>{intro}</p>"
         f"<table>{facts}</table><h2 style=\"font-size:1.1em\">{e(w['dates'] if len(dates) > 1 else w['date'])}</h2>"
         f"<ul>{items}</ul>{link}<p>{e(w['cancel_invite'] if notice.cancels else w['invite'])}</p>"
-        f"<p>{e(w['signature'])}</p></body></html>"
+        f"<p>{e(w['signature'])}</p>{footer}</body></html>"
     )
 
 
 def sms_text(notice: Notice) -> str:
     """One short line with what, where, when and the link, within two segments."""
     lang = _lang(notice)
-    shown = notice.shown_occurrences
+    shown = _about(notice)
     when = span(shown[0], lang, dash="-") if shown else ""
     more = " " + WORDS[lang]["sms_more"].format(n=len(shown) - 1) if len(shown) > 1 else ""
-    link = f" {notice.link}" if notice.link else ""
+    target = _cancel_url(notice) or notice.link  # a reminder links to cancelling that date
+    link = f" {target}" if target else ""
 
     def compose(title: str, room: str, with_link: bool = True) -> str:
         return f"{SUBJECTS[lang][notice.kind]}: {title}, {room}, {when}{more}.{link if with_link else ''}"

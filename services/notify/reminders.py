@@ -1,0 +1,144 @@
+"""Reminders: notify keeps its own plan of upcoming dates from the notices it receives, and a
+periodic scan (beat: notify.scan_reminders) turns due dates into reminder deliveries.
+
+Exactly one reminder per date and channel, however often or concurrently the scan runs: the
+reminder's message_id is derived from (booking, person, start), and deliveries are unique per
+(message_id, channel). Never far-future ETA tasks (the Redis broker would redeliver them)."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from shared.db import transaction
+
+from services.notify import delivery, preferences
+from services.notify.domain import reminders as rules
+from services.notify.domain.notice import Notice, Occurrence
+from services.notify.domain.preferences import LEAD_OPTIONS
+from services.notify.models import Delivery, PlannedOccurrence, ReminderPlan
+
+NAMESPACE = uuid.UUID("5b0c7c8e-2f41-4a8e-9d5e-6e6f74696679")
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite gives naive UTC
+
+
+def _header(notice: Notice) -> dict:
+    return dict(sequence=notice.sequence, uid=notice.uid, title=notice.title[:300],
+                room_name=notice.room_name[:300], room_address=notice.room_address[:300],
+                partner_name=notice.partner_name[:300], recipient_name=notice.recipient_name[:200],
+                email=notice.email[:254], phone=notice.phone[:32], language=notice.language, link=notice.link,
+                updated_at=datetime.now(timezone.utc))
+
+
+def _take_plan(session, notice: Notice) -> bool:
+    """Lock this booking's plan for this person if `notice` is not older than what shaped it.
+    The conditional UPDATE holds the row lock (PostgreSQL) until commit, so notices of one
+    booking are applied one after the other, in sequence order."""
+    key = (ReminderPlan.booking_id == notice.booking_id, ReminderPlan.account_id == notice.account_id)
+    taken = session.execute(update(ReminderPlan).where(*key, ReminderPlan.sequence <= notice.sequence)
+                            .values(**_header(notice))).rowcount
+    if taken:
+        return True
+    if session.get(ReminderPlan, (notice.booking_id, notice.account_id)) is not None:
+        return False  # a newer notice was here first
+    session.add(ReminderPlan(booking_id=notice.booking_id, account_id=notice.account_id, **_header(notice)))
+    session.flush()  # a concurrent first notice: IntegrityError, the caller tries again
+    return True
+
+
+def apply_notice(factory, notice: Notice) -> None:
+    """Bring the plan up to date with one notice (idempotent: applying it again changes nothing)."""
+    if notice.kind not in rules.PLANNING_KINDS + rules.REMOVING_KINDS:
+        return
+    for _ in range(3):
+        try:
+            with transaction(factory) as session:
+                if _take_plan(session, notice):
+                    _apply(session, notice)
+            return
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"could not update the reminder plan of booking {notice.booking_id}")
+
+
+def _apply(session, notice: Notice) -> None:
+    rows = {_aware(r.starts_at): r for r in session.scalars(select(PlannedOccurrence).where(
+        PlannedOccurrence.booking_id == notice.booking_id, PlannedOccurrence.account_id == notice.account_id))}
+    if notice.kind in rules.REMOVING_KINDS:
+        dates = [rules.PlannedDate(o.starts_at, o.ends_at, o.cancelled) for o in notice.occurrences]
+        gone = rules.cancelled_starts(notice.kind, dates)
+        for starts_at, row in rows.items():
+            if gone is None or starts_at in gone:
+                row.cancelled = True
+        return
+    # confirmed / approved / changed carry the whole current plan: make ours equal to it
+    current = {o.starts_at: o for o in notice.occurrences}
+    for starts_at, row in rows.items():
+        if starts_at not in current:
+            session.delete(row)
+    for starts_at, o in current.items():
+        row = rows.get(starts_at) or PlannedOccurrence(booking_id=notice.booking_id, account_id=notice.account_id,
+                                                       starts_at=starts_at)
+        row.ends_at, row.cancelled, row.ref, row.cancel_url = o.ends_at, o.cancelled, o.ref, o.cancel_url
+        session.add(row)
+
+
+def message_id_for(booking_id: int, account_id: int, starts_at: datetime) -> str:
+    key = f"reminder:{booking_id}:{account_id}:{starts_at.astimezone(timezone.utc).isoformat()}"
+    return str(uuid.uuid5(NAMESPACE, key))
+
+
+def _notice(plan: ReminderPlan, date: PlannedOccurrence, dates: list[PlannedOccurrence]) -> Notice:
+    def occurrence(row):
+        return Occurrence(_aware(row.starts_at), _aware(row.ends_at), row.cancelled, row.ref, row.cancel_url)
+
+    # the invitation carries the booking's whole current plan, so the calendar entry stays as it is
+    return Notice(
+        message_id=message_id_for(plan.booking_id, plan.account_id, _aware(date.starts_at)), kind="reminder",
+        booking_id=plan.booking_id, uid=plan.uid, sequence=plan.sequence, title=plan.title,
+        room_name=plan.room_name, room_address=plan.room_address, partner_name=plan.partner_name,
+        account_id=plan.account_id, recipient_name=plan.recipient_name, email=plan.email, phone=plan.phone,
+        language=plan.language, occurrences=tuple(occurrence(r) for r in sorted(dates, key=lambda r: _aware(r.starts_at))),
+        link=plan.link, reminder_for=occurrence(date))
+
+
+def scan(factory, mail_from: str, now: datetime | None = None, preferences_url=None) -> list[int]:
+    """Create the reminders that are due at `now`; returns the ids of their deliveries still to
+    send (the caller queues them). Safe to run twice, or in two processes at once."""
+    now = now or datetime.now(timezone.utc)
+    horizon = now + rules.horizon(max(lead for lead in LEAD_OPTIONS if lead))
+    with factory() as session:
+        candidates = session.scalars(select(PlannedOccurrence).where(
+            PlannedOccurrence.cancelled.is_(False), PlannedOccurrence.reminded_at.is_(None),
+            PlannedOccurrence.starts_at > now, PlannedOccurrence.starts_at <= horizon)
+            .order_by(PlannedOccurrence.starts_at)).all()
+        prefs = preferences.load_many(session, (r.account_id for r in candidates))
+    to_send: list[int] = []
+    for date in candidates:
+        if not rules.is_due(_aware(date.starts_at), prefs[date.account_id].lead_minutes, _aware(date.learned_at), now):
+            continue
+        with factory() as session:
+            fresh = session.get(PlannedOccurrence, date.id)
+            if fresh is None or fresh.cancelled:  # cancelled since we looked
+                continue
+            plan = session.get(ReminderPlan, (date.booking_id, date.account_id))
+            dates = session.scalars(select(PlannedOccurrence).where(
+                PlannedOccurrence.booking_id == date.booking_id, PlannedOccurrence.account_id == date.account_id,
+                PlannedOccurrence.cancelled.is_(False))).all()
+        if plan is None:
+            continue
+        ids = delivery.accept(factory, _notice(plan, date, list(dates)), mail_from, preferences_url)
+        with factory() as session:
+            to_send += session.scalars(select(Delivery.id).where(Delivery.id.in_(ids),
+                                                                 Delivery.status == "queued")).all()
+            # only after the deliveries exist: a scan that dies before this line is repeated
+            session.execute(update(PlannedOccurrence).where(PlannedOccurrence.id == date.id,
+                                                            PlannedOccurrence.reminded_at.is_(None))
+                            .values(reminded_at=now))
+            session.commit()
+    return to_send
