@@ -22,13 +22,14 @@ def _segments(path: str) -> list[str]:
 
 def _create(ctx: Context, path: str, root, response_tag: tuple[str, str]) -> Response:
     """Create a calendar at `path` from the DAV:set of `root` (or with defaults)."""
-    if resolve(ctx, path) is not None:
+    existing = resolve(ctx, path)
+    if existing is not None and existing.exists:
         raise DavError(405, "Unter dieser Adresse gibt es schon etwas.", headers={"Allow": "OPTIONS, GET, HEAD, "
                        "PROPFIND, PROPPATCH, REPORT, DELETE"})
     segments = _segments(path)
     if len(segments) != 3 or segments[:2] != ["calendars", ctx.principal.username]:
-        parent = BASE + "/".join(quote(s) for s in segments[:-1]) + "/" if segments else None
-        if parent is None or resolve(ctx, parent) is None:
+        parent = resolve(ctx, BASE + "".join(quote(s) + "/" for s in segments[:-1])) if segments else None
+        if parent is None or not parent.exists or not parent.is_collection:
             raise DavError(409, "Den übergeordneten Ordner gibt es nicht.")
         raise DavError(403, "Kalender lassen sich nur im eigenen Kalenderordner anlegen "
                             f"({ctx.home_url}); in Kalendern gibt es keine Unterordner.",
