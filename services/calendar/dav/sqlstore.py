@@ -103,6 +103,29 @@ class SqlStore(CalendarCollections):
             query = query.where(or_(CalendarObject.last_end.is_(None), CalendarObject.last_end > start))
         return [_object_info(o, True) for o in self.session.scalars(query.order_by(CalendarObject.name))]
 
+    # --- reports (calendar-query, multiget, free-busy): columns only, no ORM objects ----------
+    def range_candidates(self, calendar_id, start: datetime | None, end: datetime | None,
+                         component: str | None = None) -> list[tuple[str, str]]:
+        """(name, etag) of the live objects whose indexed UTC span can meet [start, end)."""
+        query = select(CalendarObject.name, CalendarObject.etag).where(
+            CalendarObject.calendar_id == calendar_id, CalendarObject.deleted.is_(False))
+        if component is not None:
+            query = query.where(CalendarObject.component == component)
+        if end is not None:
+            query = query.where(or_(CalendarObject.first_start.is_(None), CalendarObject.first_start < end))
+        if start is not None:
+            query = query.where(or_(CalendarObject.last_end.is_(None), CalendarObject.last_end > start))
+        return [(name, etag) for name, etag in self.session.execute(query.order_by(CalendarObject.name))]
+
+    def report_objects(self, calendar_id, names) -> list[ObjectInfo]:
+        """The named live objects with their data, in one query (multiget, query results)."""
+        if not names:
+            return []
+        rows = self.session.execute(select(*_REPORT_COLUMNS).where(
+            CalendarObject.calendar_id == calendar_id, CalendarObject.deleted.is_(False),
+            CalendarObject.name.in_(list(names))).order_by(CalendarObject.name))
+        return [_row_info(row) for row in rows]
+
     def get(self, calendar_id, name):
         o = self.session.scalar(self._live(calendar_id).where(CalendarObject.name == name))
         return _object_info(o, True) if o else None
@@ -180,6 +203,20 @@ class SqlStore(CalendarCollections):
         recreated calendar from an old one with the same id): a cache key."""
         return tuple(tuple(row) for row in self.session.execute(
             select(Calendar.id, Calendar.revision, Calendar.created_at).order_by(Calendar.id)))
+
+
+_REPORT_COLUMNS = (CalendarObject.name, CalendarObject.uid, CalendarObject.etag, CalendarObject.revision,
+                   CalendarObject.public, CalendarObject.categories, CalendarObject.audience,
+                   CalendarObject.first_start, CalendarObject.last_end, CalendarObject.source_sequence,
+                   CalendarObject.ics)
+
+
+def _row_info(row) -> ObjectInfo:
+    return ObjectInfo(name=row.name, uid=row.uid, etag=row.etag, revision=row.revision, public=row.public,
+                      categories=tuple(filter(None, row.categories.split(","))),
+                      audience=tuple(filter(None, row.audience.split(","))),
+                      first_start=row.first_start, last_end=row.last_end, source_sequence=row.source_sequence,
+                      data=row.ics.encode("utf-8"))
 
 
 def _check_preconditions(existing: CalendarObject | None, if_match: str | None, if_none_match: bool) -> None:

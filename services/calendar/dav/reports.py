@@ -1,0 +1,153 @@
+"""calendar-query and free-busy-query (RFC 4791 §7.8, §7.10), made fast:
+
+1. SQL pre-filter on the indexed UTC span (first_start, last_end): only objects whose span
+   can meet the range, and only their names and ETags;
+2. per ETag, a TimeIndex from the process-wide ObjectCache: parsing and expanding happens once
+   per stored version, not once per query; data is loaded only for the objects that miss the
+   cache or need a full filter, and then for the matches (one query each);
+3. responses are built directly (getetag, calendar-data), through the registry otherwise."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+from urllib.parse import quote
+
+from flask import Response
+from icalendar import Calendar
+from werkzeug.exceptions import HTTPException
+
+from services.calendar.dav import query_xml
+from services.calendar.dav.properties import registry
+from services.calendar.dav.resources import Context, Resource, object_resource
+from services.calendar.dav.webdav import CALDAV, DAV, DavError, clark, element, href, propstat_response
+from services.calendar.domain import expand, filters, timeindex
+from services.calendar.domain.objectcache import CACHE, Entry
+from services.calendar.domain.timeindex import EPOCH_MAX, EPOCH_MIN, Instance, overlaps
+
+GETETAG, CALENDAR_DATA = clark(DAV, "getetag"), clark(CALDAV, "calendar-data")
+FAST_PROPS = {GETETAG, CALENDAR_DATA}
+
+
+def _dt(seconds: int | None) -> datetime | None:
+    if seconds is None or seconds <= EPOCH_MIN or seconds >= EPOCH_MAX:
+        return None
+    return datetime.fromtimestamp(seconds, timezone.utc)
+
+
+class _Objects:
+    """The entries of one report: cached ones, or built from data loaded in one batch."""
+
+    def __init__(self, ctx: Context, calendar_id: int, candidates: list[tuple[str, str]]):
+        self.ctx, self.calendar_id, self.now = ctx, calendar_id, datetime.now(timezone.utc)
+        self.etags = dict(candidates)
+        self.entries: dict[str, Entry] = {}
+        self.data: dict[str, bytes] = {}
+        missing = []
+        for name, etag in candidates:
+            entry = CACHE.get(etag)
+            if entry is None:
+                missing.append(name)
+            else:
+                self.entries[name] = entry
+        self.load(missing)
+
+    def load(self, names) -> None:
+        for obj in self.ctx.store.report_objects(self.calendar_id, [n for n in names if n not in self.data]):
+            self.data[obj.name] = obj.data
+            self.etags[obj.name] = obj.etag  # the row as read now (a concurrent write wins)
+            self.entries[obj.name] = CACHE.build(obj.etag, obj.data, self.now)
+
+    def calendar(self, name: str) -> Calendar:
+        entry = self.entries[name]
+        if entry.calendar is None:
+            entry = self.entries[name] = Entry(entry.index, entry.bodies, Calendar.from_ical(self.data[name]))
+        return entry.calendar
+
+
+def calendar_query(ctx: Context, collection: Resource, root, names: list[str]) -> list:
+    top = query_xml.parse_filter(root)
+    wanted = query_xml.data_request(root)
+    start, end, component = query_xml.outer_range(top)
+    candidates = ctx.store.range_candidates(collection.calendar.id, _dt(start), _dt(end), component)
+    objects = _Objects(ctx, collection.calendar.id, candidates)
+    matched, undecided = [], []
+    for name, _etag in candidates:
+        verdict = filters.decide_by_index(top, objects.entries[name].index)
+        if verdict is None:
+            undecided.append(name)
+        elif verdict:
+            matched.append(name)
+    objects.load(undecided)
+    matched += [n for n in undecided if filters.matches(top, objects.calendar(n), objects.entries[n].index)]
+    return _responses(ctx, collection, objects, sorted(matched), names, wanted)
+
+
+def _responses(ctx, collection, objects: _Objects, matched, names, wanted) -> list:
+    fast = set(names) <= FAST_PROPS
+    if fast and CALENDAR_DATA not in names:  # only ETags asked: no data needed
+        return [fast_response(collection.url, n, objects.etags[n], None) for n in matched]
+    out = []
+    for obj in ctx.store.report_objects(collection.calendar.id, matched):
+        data = obj.data
+        if wanted is not None and wanted.expand:
+            entry = objects.entries.get(obj.name)
+            if entry is None or objects.etags.get(obj.name) != obj.etag:
+                entry = CACHE.build(obj.etag, obj.data, objects.now)
+            data = expanded(entry, obj.etag, obj.data, *wanted.expand)
+        # limit-recurrence-set is answered with the full set: a superset the client can narrow
+        if fast:
+            out.append(fast_response(collection.url, obj.name, obj.etag, data if CALENDAR_DATA in names else None))
+        else:
+            resource = object_resource(collection, replace(obj, data=data))
+            out.append(propstat_response(resource.url, registry, resource, ctx, "prop", names))
+    return out
+
+
+def fast_response(collection_url: str, name: str, etag: str, data: bytes | None):
+    props = [element(DAV, "getetag", etag)]
+    if data is not None:
+        props.append(element(CALDAV, "calendar-data", data.decode("utf-8")))
+    return element(DAV, "response", None, href(collection_url + quote(name)),
+                   element(DAV, "propstat", None, element(DAV, "prop", None, *props),
+                           element(DAV, "status", "HTTP/1.1 200 OK")))
+
+
+def instances(entry: Entry, data: bytes, start: int, end: int) -> list[Instance]:
+    """The instances overlapping [start, end): from the index, or expanded again past it."""
+    index = entry.index
+    if index.covers(end):
+        return index.between(start, end)
+    calendar = entry.calendar if entry.calendar is not None else Calendar.from_ical(data)
+    found = timeindex.expand(calendar, index.component, _dt(start - 86400), _dt(end + 86400))
+    return [i for i in found if overlaps(i.start, i.end, start, end)]
+
+
+def expanded(entry: Entry, etag: str, data: bytes, start: int, end: int) -> bytes:
+    return expand.expanded(entry.index.component, instances(entry, data, start, end),
+                           CACHE.bodies(etag, entry, data))
+
+
+# --- free-busy-query (RFC 4791 §7.10) ----------------------------------------------------------
+class FreeBusy(HTTPException):
+    """The answer is a text/calendar body, not a multistatus: handed to Flask as a response."""
+
+    def __init__(self, body: bytes):
+        super().__init__(response=Response(body, status=200, content_type="text/calendar; charset=utf-8"))
+
+
+def free_busy(ctx: Context, collection: Resource, root):
+    el = root.find(clark(CALDAV, "time-range"))
+    if el is None:
+        raise query_xml.invalid("free-busy-query braucht einen time-range.")
+    start, end = query_xml.time_range(el)
+    if start <= EPOCH_MIN or end >= EPOCH_MAX:
+        raise query_xml.invalid("free-busy-query braucht start und end.")
+    candidates = ctx.store.range_candidates(collection.calendar.id, _dt(start), _dt(end), "VEVENT")
+    objects = _Objects(ctx, collection.calendar.id, candidates)
+    found = []
+    for name, _etag in candidates:
+        if not objects.entries[name].index.covers(end):
+            objects.load([name])
+        found += instances(objects.entries[name], objects.data.get(name, b""), start, end)
+    now = datetime.now(timezone.utc)
+    raise FreeBusy(expand.freebusy_calendar(expand.busy_periods(found, start, end), start, end, now))

@@ -1,0 +1,177 @@
+"""The instances of one calendar resource as sorted UTC intervals, built once per ETag.
+
+recurring-ical-events expands RRULE, RDATE, EXDATE and RECURRENCE-ID overrides (with
+DST-correct local times); this module only records the result so that a CalDAV time-range
+(RFC 4791 §9.9) becomes a binary search. Floating times and all-day dates are read as
+Europe/Berlin, the calendar-timezone of every collection here. Series are recorded up to a
+horizon; a range beyond it is answered by expanding again (`covers` says which)."""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+import recurring_ical_events
+from icalendar import Calendar
+
+from services.calendar.domain.ical import COMPONENTS, LOCAL
+
+EPOCH_MIN = int(datetime(1900, 1, 1, tzinfo=timezone.utc).timestamp())
+EPOCH_MAX = int(datetime(9999, 1, 1, tzinfo=timezone.utc).timestamp())
+HORIZON = timedelta(days=3 * 366)  # series are recorded this far past "now" (or past their start)
+DENSE = {"SECONDLY", "MINUTELY", "HOURLY"}  # not recorded: expanded per query instead
+FREE, BUSY, TENTATIVE = 0, 1, 2  # free-busy type of an instance
+
+
+def epoch(value: date | datetime) -> int:
+    """Seconds since 1970 (UTC) of a DATE or DATE-TIME; floating values are Berlin time."""
+    if isinstance(value, datetime):
+        return int((value if value.tzinfo else value.replace(tzinfo=LOCAL)).timestamp())
+    return int(datetime.combine(value, time(), LOCAL).timestamp())
+
+
+def overlaps(start: int, end: int, range_start: int, range_end: int) -> bool:
+    """RFC 4791 §9.9: an instance with a duration overlaps [range_start, range_end); one
+    without (end == start) matches when it starts inside the range."""
+    if end > start:
+        return start < range_end and end > range_start
+    return range_start <= start < range_end
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One occurrence: UTC bounds, the component it comes from (master or override) and
+    its original start (RECURRENCE-ID), `all_day` when DTSTART is a DATE."""
+    start: int
+    end: int
+    source: int  # position of the source component in calendar.subcomponents
+    recurrence_id: date | datetime | None
+    all_day: bool
+    busy: int
+
+
+@dataclass
+class TimeIndex:
+    component: str  # VEVENT | VTODO | VJOURNAL
+    instances: list[Instance]  # sorted by start
+    until: int  # instances are complete up to here (EPOCH_MAX: all of them)
+    recurring: bool
+    always: bool = False  # a task without any date: in every range (RFC 4791 §9.9)
+    longest: int = 0
+    starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.starts = [i.start for i in self.instances]
+        self.longest = max((i.end - i.start for i in self.instances), default=0)
+
+    def covers(self, range_end: int) -> bool:
+        return range_end <= self.until
+
+    def between(self, range_start: int, range_end: int) -> list[Instance]:
+        """Recorded instances overlapping the range (only valid where `covers`)."""
+        stop = bisect_left(self.starts, range_end)
+        first = bisect_left(self.starts, range_start - self.longest)
+        return [i for i in self.instances[first:stop] if overlaps(i.start, i.end, range_start, range_end)]
+
+    def matches(self, range_start: int, range_end: int) -> bool:
+        if self.always:
+            return True
+        stop = bisect_left(self.starts, range_end)
+        first = bisect_left(self.starts, range_start - self.longest)
+        return any(overlaps(i.start, i.end, range_start, range_end) for i in self.instances[first:stop])
+
+
+def busy_type(component) -> int:
+    if str(component.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
+        return FREE
+    status = str(component.get("STATUS", "CONFIRMED")).upper()
+    return FREE if status == "CANCELLED" else TENTATIVE if status == "TENTATIVE" else BUSY
+
+
+def build(calendar: Calendar, now: datetime) -> TimeIndex:
+    """The instances of the one kind of component in `calendar`, up to now + HORIZON."""
+    items = [c for c in calendar.subcomponents if c.name in COMPONENTS]
+    name = items[0].name if items else "VEVENT"
+    if name == "VTODO" and not any("DTSTART" in c or "DUE" in c for c in items):
+        return TimeIndex(name, [], EPOCH_MAX, False, always=True)
+    recurring = any("RRULE" in c or "RDATE" in c for c in items)
+    if any(_dense(c) for c in items):
+        return TimeIndex(name, [], EPOCH_MIN, True)
+    starts = [epoch(v) for c in items for v in ([c["DTSTART"].dt] if "DTSTART" in c else []) + _rdates(c)]
+    if not starts:
+        return TimeIndex(name, [], EPOCH_MAX, False)
+    begin = datetime.fromtimestamp(min(starts), timezone.utc)
+    horizon = max(begin, now) + HORIZON
+    instances = expand(calendar, name, begin - timedelta(days=2), horizon)
+    until = EPOCH_MAX if not recurring or _bounded(items, horizon) else epoch(horizon)
+    return TimeIndex(name, instances, until, recurring)
+
+
+def expand(calendar: Calendar, name: str, start: datetime, end: datetime) -> list[Instance]:
+    """Instances overlapping (roughly) [start, end), sorted by start."""
+    query = recurring_ical_events.of(calendar, components=[name])
+    # the library's occurrence objects carry the source component; building a component
+    # per instance (its public API) costs twice as much and is not needed here
+    occurrences = query._occurrences_between(start.astimezone(LOCAL), end.astimezone(LOCAL))
+    positions = {id(c): n for n, c in enumerate(calendar.subcomponents)}
+    instances = []
+    for occurrence in occurrences:
+        component = occurrence._adapter._component
+        s, e = occurrence.start, occurrence.end
+        all_day = not isinstance(s, datetime)
+        if e is None or (all_day and e == s):
+            e = s + timedelta(days=1) if all_day else s
+        rid = component.get("RECURRENCE-ID")
+        recurrence_id = rid.dt if rid is not None else (s if _is_recurring(component) else None)
+        instances.append(Instance(epoch(s), epoch(e), positions[id(component)], recurrence_id, all_day,
+                                  busy_type(component)))
+    instances.sort(key=lambda i: i.start)
+    return instances
+
+
+def _is_recurring(component) -> bool:
+    return "RRULE" in component or "RDATE" in component
+
+
+def _dense(component) -> bool:
+    rule = component.get("RRULE")
+    rules = rule if isinstance(rule, list) else [rule] if rule is not None else []
+    return any(str(f).upper() in DENSE for r in rules for f in r.get("FREQ", []))
+
+
+def _bounded(items, horizon: datetime) -> bool:
+    """True only if nothing of the series can lie past the horizon (the record is complete);
+    a wrong False costs speed only, so the COUNT estimate below errs long."""
+    limit = epoch(horizon)
+    for c in items:
+        if "DTSTART" in c and epoch(c["DTSTART"].dt) > limit:
+            return False  # an override moved past the horizon
+        if any(epoch(v) > limit for v in _rdates(c)):
+            return False
+        rule = c.get("RRULE")
+        for r in (rule if isinstance(rule, list) else [rule] if rule is not None else []):
+            if "UNTIL" in r:
+                if epoch(r["UNTIL"][0]) > limit:
+                    return False
+            elif "COUNT" not in r or _count_end(c["DTSTART"].dt, r) > limit:
+                return False
+    return True
+
+
+def _rdates(component) -> list:
+    values = component.get("RDATE", [])
+    out = []
+    for rdate in values if isinstance(values, list) else [values]:
+        for period in rdate.dts:
+            out.append(period.dt[0] if isinstance(period.dt, tuple) else period.dt)
+    return out
+
+
+def _count_end(start, rule) -> int:
+    """An upper estimate of the last start of a COUNT rule: rules that skip periods
+    (BYMONTH, BYMONTHDAY, BYSETPOS, ...) may need up to twelve times as long."""
+    interval = int(rule.get("INTERVAL", [1])[0])
+    freq = str(rule["FREQ"][0]).upper()
+    step = {"YEARLY": 366 * 8, "MONTHLY": 31, "WEEKLY": 7, "DAILY": 1}.get(freq, 366 * 8)
+    sparse = any(k in rule for k in ("BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYSETPOS"))
+    return epoch(start) + int(rule["COUNT"][0]) * interval * step * (12 if sparse else 1) * 86400
