@@ -6,6 +6,9 @@ Redis hands a dead worker's unacked messages to the next one after the visibilit
 short here through BROKER_VISIBILITY_TIMEOUT, the production knob), at most once because of the
 delivery row (claimed before the send, recorded right after it). A second test restarts Redis
 itself (a private, persistent redis-server) in the middle of the run.
+
+One duplicate per send in flight is possible and checked to be exactly that: the SMTP server
+accepted the mail, and the worker was killed before it recorded "sent" (README: delivery guarantees).
 """
 from __future__ import annotations
 
@@ -110,27 +113,37 @@ def kill_midway_and_finish(notify_app, settings, tmp_path, sink, pool, concurren
     return expected, workers
 
 
-def assert_exactly_once(expected, sink, notify_app, workers):
+def assert_exactly_once(expected, sink, notify_app, workers, accepted_before_kill: set, in_flight: int):
+    """Every message arrived; none twice, except in the window the README states: the SMTP
+    server had accepted the mail from the worker that was killed before it could record "sent"
+    (so its first copy is among those that arrived before the kill) — at most one per send in
+    flight. A copy sent twice after the kill, or more than twice, is a bug."""
     counts = arrivals(sink)
-    duplicated = {m: n for m, n in counts.items() if n > 1}
     assert set(counts) == expected, f"lost: {len(expected - set(counts))}, strangers: {set(counts) - expected}"
-    assert not duplicated, f"sent more than once: {duplicated}"
+    duplicated = {m: n for m, n in counts.items() if n > 1}
+    outside_window = {m: n for m, n in duplicated.items() if n > 2 or m not in accepted_before_kill}
+    assert not outside_window, f"sent more than once outside the accepted-then-killed window: {outside_window}"
+    assert len(duplicated) <= in_flight, f"more window duplicates than sends in flight: {duplicated}"
     assert delivery_states(notify_app) == Counter({"sent": MESSAGES})
     assert workers[0].process.returncode == -9  # it really was SIGKILLed, not stopped
+    if duplicated:  # visible in the test output (-rP / -s): how often the window is hit
+        print(f"window duplicates (accepted by SMTP, worker killed before recording): {duplicated}")
 
 
 @pytest.mark.parametrize("pool,concurrency", [("prefork", 2), ("solo", 1)])
 def test_sigkill_of_the_worker_half_way_loses_nothing_and_sends_nothing_twice(
         notify_app, settings, tmp_path, smtp_sink, pool, concurrency):
     settings = dataclasses.replace(settings, broker_visibility_timeout=VISIBILITY_TIMEOUT)
+    accepted_before_kill: set[str] = set()
 
     def kill_and_replace(worker):
         worker.kill()
+        accepted_before_kill.update(arrivals(smtp_sink))  # the dead worker can add nothing more
         return start_worker(settings, tmp_path, pool, concurrency)
 
     expected, workers = kill_midway_and_finish(notify_app, settings, tmp_path, smtp_sink, pool, concurrency,
                                                kill_and_replace)
-    assert_exactly_once(expected, smtp_sink, notify_app, workers)
+    assert_exactly_once(expected, smtp_sink, notify_app, workers, accepted_before_kill, concurrency)
 
 
 def _free_port() -> int:
