@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from shared.web import current_account, db, identity, login_required
 
@@ -14,7 +15,8 @@ from services.notify.domain.preferences import KINDS, LEAD_OPTIONS, Preferences,
 
 bp = Blueprint("notify_preferences", __name__, url_prefix="/notify/preferences", template_folder="templates")
 
-CHOICE_LABELS = (("email", _l("E-Mail")), ("sms", _l("SMS")), ("both", _l("E-Mail und SMS")), ("none", _l("keine")))
+CHOICE_LABELS = [SelectChoice("email", _l("E-Mail")), SelectChoice("sms", _l("SMS")),
+                 SelectChoice("both", _l("E-Mail und SMS")), SelectChoice("none", _l("keine"))]
 LEAD_LABELS = {120: _l("2 Stunden vorher"), 1440: _l("1 Tag vorher (gleiche Uhrzeit)"),
                2880: _l("2 Tage vorher (gleiche Uhrzeit)"), None: _l("keine Erinnerung")}
 KIND_LABELS = {"requested": _l("Jemand fragt einen Ihrer Räume an"), "approved": _l("Ihre Anfrage wurde genehmigt"),
@@ -28,9 +30,9 @@ def _lead_key(lead: int | None) -> str:
 
 
 class PreferencesForm(FlaskForm):
-    language = SelectField(_l("Sprache der Nachrichten"), choices=(("de", "Deutsch"), ("en", "English")))
+    language = SelectField(_l("Sprache der Nachrichten"), choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")])
     lead = SelectField(_l("Erinnerung vor jedem gebuchten Termin"),
-                       choices=[(_lead_key(v), LEAD_LABELS[v]) for v in LEAD_OPTIONS])
+                       choices=[SelectChoice(_lead_key(v), LEAD_LABELS[v]) for v in LEAD_OPTIONS])
 
 
 for _kind in KINDS:
