@@ -13,7 +13,7 @@ from shared.web import csrf, db, identity, relay_now
 
 from services.rooms import messages, operations, queries
 from services.rooms.models import OutboxMessage
-from services.rooms.schemas import BookingIn, BookingOut, ErrorOut, RoomOut
+from services.rooms.schemas import BookingDetailOut, ErrorOut, RoomOut, SeriesIn
 
 PREFIX = "/api/rooms"
 blp = Blueprint("rooms_api", __name__, url_prefix=PREFIX, description="Räume und Buchungen")
@@ -109,43 +109,28 @@ def get_room(room_id: int):
 
 
 @blp.post("/bookings")
-@blp.arguments(BookingIn)
-@blp.response(201, BookingOut)
+@blp.arguments(SeriesIn)
+@blp.response(201, BookingDetailOut)
 @blp.alt_response(409, schema=ErrorOut, description="Der Raum ist zu dieser Zeit schon belegt.")
 @blp.alt_response(404, schema=ErrorOut)
 def create_booking(data: dict):
-    """Book one slot; times in ISO 8601 with offset, half-open [starts_at, ends_at)."""
-    try:
-        booking = operations.book_slot(
-            db(), g.account, data["room_id"], data["starts_at"], data["ends_at"], data["title"], data["public"],
-            public_url=current_app.config["SETTINGS"].public_url,
-            partner_name_of=lambda pid: _names().get(pid, ""))
-    except operations.RoomNotFound:
-        return error(404, _("Einen Raum mit der Nummer %(id)s gibt es nicht.", id=data["room_id"]),
-                     {"room_id": [_("Unbekannter Raum.")]})
-    except operations.InvalidInput as exc:
-        return error(422, _("Die Angaben sind fehlerhaft; Details stehen in errors."), messages.problems(exc.problems))
-    except operations.NotAllowed as exc:
-        return error(403, messages.problem(str(exc.args[0])))
-    except operations.BookingConflict as exc:
-        text = messages.conflict(exc.conflict)
-        c = exc.conflict
-        conflict = None if c is None else {"booking_id": c.booking_id, "title": c.title,
-                                           "starts_at": c.starts_at.isoformat(), "ends_at": c.ends_at.isoformat()}
-        return error(409, text, {"starts_at": [text]}, conflict=conflict)
-    relay_now(OutboxMessage)
-    return booking
+    """Book one slot or a series (recurrence); times in ISO 8601 with offset, half-open
+    [starts_at, ends_at) = the first date. Any conflicting date fails the whole series (409,
+    listed in conflicts): leave it out with skip, or change the time."""
+    from services.rooms.api_series import book_series
+
+    return book_series(data)
 
 
 @blp.get("/bookings")
-@blp.response(200, BookingOut(many=True))
+@blp.response(200, BookingDetailOut(many=True))
 def my_bookings():
     """The bookings made with this account."""
     return queries.bookings_of(db(), g.account.account_id)
 
 
 @blp.get("/bookings/<int:booking_id>")
-@blp.response(200, BookingOut)
+@blp.response(200, BookingDetailOut)
 @blp.alt_response(404, schema=ErrorOut)
 def get_booking(booking_id: int):
     booking = queries.booking_for(db(), booking_id, g.account)
@@ -170,6 +155,8 @@ def init_app(app) -> None:
         "security": [{"basic": []}]})
     api.spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
     csrf.exempt(blp)
+    from services.rooms import api_series  # noqa: F401  (adds its routes to blp)
+
     api.register_blueprint(blp)
     app.register_blueprint(docs)
     app.extensions["rooms_api"] = api

@@ -56,3 +56,50 @@ def conflict(c: domain.Conflict | None) -> str:
               else _("Buchung Nr. %(id)s eines anderen Partners", id=c.booking_id))
     return _("Der Raum ist %(when)s schon belegt (%(holder)s). Bitte wählen Sie eine andere Zeit.",
              when=when(c.starts_at, c.ends_at), holder=holder)
+
+SERIES_PROBLEMS = {
+    "freq_unknown": _l("Unbekannte Wiederholung: bitte once, weekly oder monthly angeben."),
+    "interval_range": _l("Der Abstand muss zwischen 1 und 8 liegen."),
+    "count_or_until": _l("Bitte geben Sie an, wie oft oder bis wann die Serie läuft."),
+    "count_and_until": _l("Bitte nur eines angeben: Anzahl oder Enddatum."),
+    "count_range": _l("Eine Serie hat höchstens 200 Termine."),
+    "too_many_dates": _l("Eine Serie hat höchstens 200 Termine."),
+    "until_before_start": _l("Das Enddatum liegt vor dem ersten Termin."),
+    "series_too_long": _l("Eine Serie darf höchstens zwei Jahre dauern."),
+    "ordinal_range": _l("Bitte 1., 2., 3., 4. oder letzten Wochentag des Monats wählen."),
+    "nothing_left": _l("Alle Termine wurden abgewählt; es bleibt nichts zu buchen."),
+    "crosses_midnight": _l("Eine Buchung muss am selben Tag enden, an dem sie beginnt."),
+    "rule_too_short": _l("Kürzer als die Mindestdauer dieses Raums."),
+    "rule_too_long": _l("Länger als die Höchstdauer dieses Raums."),
+    "rule_too_far_ahead": _l("So weit im Voraus nimmt dieser Raum keine Buchungen an."),
+    "rule_closed_hours": _l("Außerhalb der Öffnungszeiten des Raums."),
+    "rule_closure": _l("Der Raum ist an diesem Tag geschlossen."),
+    "scope_unknown": _l("Bitte occurrence, following oder series angeben."),
+    "occurrence_unknown": _l("Diesen Termin gibt es in der Buchung nicht."),
+    "nothing_to_cancel": _l("Hier ist nichts mehr abzusagen."),
+    "nothing_to_change": _l("Hier ist nichts mehr zu ändern."),
+    "not_restorable": _l("Dieser Termin ist nicht abgesagt oder ausgelassen und kann nicht wieder aufgenommen werden."),
+    "not_requested": _l("Diese Buchung wartet nicht auf eine Freigabe."),
+    "not_yours": _l("Diese Buchung gehört einem anderen Partner."),
+    "opening_format": _l("Öffnungszeiten bitte als {\"mo\": [\"08:00\", \"20:00\"]} angeben."),
+    "opening_order": _l("Die Schließzeit muss nach der Öffnungszeit liegen."),
+    "weekday_unknown": _l("Wochentage bitte als mo, di, mi, do, fr, sa, so angeben."),
+    "duration_range": _l("Mindest- und Höchstdauer passen nicht zusammen (1 Minute bis 14 Stunden)."),
+    "days_ahead_range": _l("Vorlauf bitte zwischen 1 und 732 Tagen angeben."),
+    "buffer_range": _l("Die Pufferzeit muss zwischen 0 und 240 Minuten liegen."),
+    "closure_order": _l("Das Ende einer Schließzeit muss nach ihrem Beginn liegen."),
+    "too_many_closures": _l("Höchstens 200 Schließzeiten."),
+}
+PROBLEMS.update(SERIES_PROBLEMS)
+
+
+def conflict_line(c: domain.Conflict, partner_name: str) -> str:
+    """One collision as the viewer may see it: own title, or "belegt (Partner)"."""
+    who = c.title if c.own else _("belegt (%(partner)s)", partner=partner_name)
+    return _("%(when)s: %(who)s, Buchung Nr. %(id)s", when=when(c.starts_at, c.ends_at), who=who, id=c.booking_id)
+
+
+def series_conflict(dates) -> str:
+    return _("%(n)s Termin(e) kollidieren oder verstoßen gegen Raumregeln: %(first)s. Bitte lassen Sie diese "
+             "Termine aus oder wählen Sie eine andere Zeit.", n=len(dates),
+             first=", ".join(format_date(d.day, "d.M.y") for d in dates[:10]))

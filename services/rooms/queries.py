@@ -99,3 +99,19 @@ def booking_for(session: Session, booking_id: int, viewer) -> Booking | None:
     if viewer.is_coordination or viewer.partner_id in (booking.booker_partner_id, booking.room.partner_id):
         return booking
     return None
+
+
+def free_rooms(session: Session, slot: Slot, district: str = "", capacity: int = 0, equipment=(), step_free=False) -> list[Room]:
+    """Active rooms matching the filters with no valid occurrence (buffer included) in the slot."""
+    from sqlalchemy import and_, exists, func
+
+    busy = exists().where(and_(Occurrence.room_id == Room.id, Occurrence.state == "valid",
+                               Occurrence.starts_at < slot.ends_at,
+                               func.coalesce(Occurrence.blocked_until, Occurrence.ends_at) > slot.starts_at))
+    query = select(Room).where(Room.active, ~busy, Room.capacity >= capacity)
+    if district:
+        query = query.where(Room.district == district)
+    if step_free:
+        query = query.where(Room.step_free)
+    rooms = session.scalars(query.order_by(Room.district, Room.name, Room.id)).all()
+    return [r for r in rooms if set(equipment) <= set(r.equipment or [])]

@@ -1,0 +1,88 @@
+"""Reading and setting a room's rules and closures (owner only), audited."""
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from shared.identity.store import Principal
+
+from services.rooms import domain, notices, queries
+from services.rooms.errors import InvalidInput, NotAllowed, RoomNotFound
+from services.rooms.models import ClosureRow, Room, RoomRulesRow
+
+MAX_CLOSURES = 200
+
+
+def _owned_room(session: Session, actor: Principal, room_id: int) -> Room:
+    room = queries.room(session, room_id)
+    if room is None:
+        raise RoomNotFound(room_id)
+    if not (actor.is_coordination or actor.partner_id == room.partner_id):
+        raise NotAllowed("not_owner")
+    return room
+
+
+def get_rules(session: Session, actor: Principal, room_id: int) -> dict:
+    room = _owned_room(session, actor, room_id)
+    return as_dict(queries.rules_of(session, room.id), queries.closures_of(session, room))
+
+
+def as_dict(rules: domain.RoomRules, closures: list[domain.Closure]) -> dict:
+    return {"opening": {k: [a.strftime("%H:%M"), b.strftime("%H:%M")] for k, (a, b) in rules.opening.items()},
+            "min_minutes": rules.min_minutes, "max_minutes": rules.max_minutes,
+            "max_days_ahead": rules.max_days_ahead, "buffer_minutes": rules.buffer_minutes,
+            "approval_required": rules.approval_required,
+            "closures": [{"first_day": c.first_day, "last_day": c.last_day, "reason": c.reason,
+                          "all_rooms": c.room_id is None} for c in closures]}
+
+
+def put_rules(session: Session, actor: Principal, room_id: int, values: dict) -> dict:
+    """Replace the rules and closures of the room; closures with all_rooms apply to every room
+    of the owner. Buffers change future bookings only (each stores the buffer it was made with)."""
+    room = _owned_room(session, actor, room_id)
+    try:
+        opening = {k: (time.fromisoformat(a), time.fromisoformat(b)) for k, (a, b) in values.get("opening", {}).items()}
+    except (ValueError, TypeError):
+        raise InvalidInput({"opening": "opening_format"}) from None
+    rules = domain.RoomRules(opening=opening, min_minutes=values.get("min_minutes", 0),
+                             max_minutes=values.get("max_minutes", domain.RoomRules().max_minutes),
+                             max_days_ahead=values.get("max_days_ahead", domain.RoomRules().max_days_ahead),
+                             buffer_minutes=values.get("buffer_minutes", 0),
+                             approval_required=bool(values.get("approval_required", False)))
+    closures = [domain.Closure(c["first_day"], c["last_day"], (c.get("reason") or "")[:200],
+                               None if c.get("all_rooms") else room.id) for c in values.get("closures", [])]
+    found = domain.rules_problems(rules, closures)
+    if len(closures) > MAX_CLOSURES:
+        found["closures"] = "too_many_closures"
+    if found:
+        session.rollback()
+        raise InvalidInput(found)
+    row = session.get(RoomRulesRow, room.id) or RoomRulesRow(room_id=room.id)
+    row.opening = {k: [a.strftime("%H:%M"), b.strftime("%H:%M")] for k, (a, b) in opening.items()}
+    row.min_minutes, row.max_minutes = rules.min_minutes, rules.max_minutes
+    row.max_days_ahead, row.buffer_minutes = rules.max_days_ahead, rules.buffer_minutes
+    row.approval_required = rules.approval_required
+    session.add(row)
+    session.execute(delete(ClosureRow).where(ClosureRow.room_id == room.id))
+    if any(c.room_id is None for c in closures):  # the partner-wide list is replaced as a whole
+        session.execute(delete(ClosureRow).where(ClosureRow.partner_id == room.partner_id, ClosureRow.room_id.is_(None)))
+    for c in closures:
+        session.add(ClosureRow(partner_id=room.partner_id, room_id=c.room_id, first_day=c.first_day,
+                               last_day=c.last_day, reason=c.reason))
+    notices.audit(session, actor, "rules_changed", room_id=room.id, rules=as_dict(rules, closures))
+    session.commit()
+    return as_dict(queries.rules_of(session, room.id), queries.closures_of(session, room))
+
+
+def approval_queue(session: Session, actor: Principal) -> list:
+    """Requested bookings of the actor's rooms (all rooms for the coordination office)."""
+    from services.rooms.models import Booking
+
+    query = select(Booking).join(Room, Room.id == Booking.room_id).where(Booking.status == "requested")
+    if not actor.is_coordination:
+        query = query.where(Room.partner_id == actor.partner_id)
+    return list(session.scalars(query.order_by(Booking.created_at)))
+
+
