@@ -85,6 +85,9 @@ def booking(booking_id: int):
 def init_app(app) -> None:
     from services.rooms import api
 
+    from services.rooms import cancel_link
+
     app.register_blueprint(bp)
+    app.register_blueprint(cancel_link.bp)
     api.init_app(app)
     app.jinja_env.filters.setdefault("equipment_label", messages.equipment_label)
