@@ -165,6 +165,13 @@ class IdentityStore:
             account = s.scalar(select(Account).where(Account.username == username))
             return _principal(account) if account else None
 
+    def staff_of(self, partner_id: int) -> list[Principal]:
+        """Active accounts of a partner: who is told about requests for its rooms."""
+        with self._factory() as s:
+            accounts = s.scalars(select(Account).where(Account.partner_id == partner_id, Account.active)
+                                 .order_by(Account.id))
+            return [_principal(a) for a in accounts]
+
     def partners(self) -> list[dict]:
         with self._factory() as s:
             return [
