@@ -57,7 +57,7 @@ def parse_args(argv=None):
     p.add_argument("--rate", type=float, default=0, help="commits per second offered (0: as fast as possible)")
     p.add_argument("--no-kill", action="store_true", help="leave the workers alone")
     p.add_argument("--db-prefix", default="treffpunkt_bench_notify", help="databases <prefix>_<service>")
-    p.add_argument("--redis", default="redis://127.0.0.1:6379/12", help="broker (this db is flushed)")
+    p.add_argument("--redis", default="redis://127.0.0.1:6379/11", help="broker (this Redis database is flushed!)")
     p.add_argument("--timeout", type=float, default=900, help="give up after this many seconds")
     p.add_argument("--json", help="also write the figures as JSON here")
     args = p.parse_args(argv)
