@@ -89,6 +89,20 @@ def run(args) -> tuple[str, dict]:
     load_seconds = time.monotonic() - load_started
     log(f"loaded {loaded['occurrences']:,} occurrences of {loaded['bookings']:,} bookings in {load_seconds:.0f} s")
 
+    redis_keys_before = set(redis.Redis.from_url(args.redis).keys())
+    log(f"gunicorn: {args.workers} workers x {args.threads} threads (started first, so a broken app fails fast)")
+    with rooms_http.rooms_server(args.db, identity_db, args.redis, args.workers, args.threads) as base:
+        facts = _measure(args, network, room_ids, base, log)
+    _forget_redis_keys(args.redis, redis_keys_before)
+    overlaps = rooms_measure.overlapping_valid_occurrences(args.db)
+    if not args.keep:
+        rooms_data.drop_database(args.db)
+        rooms_data.drop_database(identity_db)
+    facts.update(loaded=loaded, load_seconds=load_seconds, overlaps=overlaps, seconds=time.monotonic() - started)
+    return table(args, facts), facts
+
+
+def _measure(args, network, room_ids: list[int], base: str, log) -> dict:
     engine = make_engine(rooms_data.sa_url(args.db), pool_size=2)
     bookers = [(accounts[0][0], pid) for pid, accounts in network.accounts.items()]
     rows = []
@@ -107,26 +121,16 @@ def run(args) -> tuple[str, dict]:
             for i, room in enumerate(http_rooms[:args.clients])]
     race_room, series_room = http_rooms[-2], http_rooms[-1]
     slot = rooms_http.race_slot(args.db, race_room)
-    redis_keys_before = set(redis.Redis.from_url(args.redis).keys())
-    log(f"gunicorn: {args.workers} workers x {args.threads} threads")
-    with rooms_http.rooms_server(args.db, identity_db, args.redis, args.workers, args.threads) as base:
-        rooms_http.warm_up(base, usernames, args.workers)
-        log(f"(c) throughput: {args.clients} clients for {args.seconds:.0f} s")
-        throughput = rooms_http.throughput(base, usernames, plan, args.seconds)
-        log(f"(d) race: {args.race_clients} clients, one slot")
-        bodies = [rooms_http.booking_body(race_room, slot, f"Wettlauf {i}") for i in range(args.race_clients)]
-        race = rooms_http.race(base, usernames, bodies)
-        race["in_db"] = rooms_http.valid_overlapping(args.db, race_room, *slot)
-        log(f"(d) race: {args.race_clients} clients, overlapping weekly series")
-        series = rooms_series_race.run(base, args.db, usernames, series_room, args.race_clients, args.seed)
-    _forget_redis_keys(args.redis, redis_keys_before)
-    overlaps = rooms_measure.overlapping_valid_occurrences(args.db)
-    if not args.keep:
-        rooms_data.drop_database(args.db)
-        rooms_data.drop_database(identity_db)
-    facts = {"loaded": loaded, "load_seconds": load_seconds, "rows": rows, "naive": naive, "throughput": throughput,
-             "race": race, "series": series, "overlaps": overlaps, "seconds": time.monotonic() - started}
-    return table(args, facts), facts
+    rooms_http.warm_up(base, usernames, args.workers)
+    log(f"(c) throughput: {args.clients} clients for {args.seconds:.0f} s")
+    throughput = rooms_http.throughput(base, usernames, plan, args.seconds)
+    log(f"(d) race: {args.race_clients} clients, one slot")
+    bodies = [rooms_http.booking_body(race_room, slot, f"Wettlauf {i}") for i in range(args.race_clients)]
+    race = rooms_http.race(base, usernames, bodies)
+    race["in_db"] = rooms_http.valid_overlapping(args.db, race_room, *slot)
+    log(f"(d) race: {args.race_clients} clients, overlapping weekly series")
+    series = rooms_series_race.run(base, args.db, usernames, series_room, args.race_clients, args.seed)
+    return {"rows": rows, "naive": naive, "throughput": throughput, "race": race, "series": series}
 
 
 def _forget_redis_keys(url: str, before: set) -> None:
