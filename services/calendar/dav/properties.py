@@ -97,17 +97,16 @@ def current_user_privilege_set(r: Resource, ctx: Context):
     return _privileges("read", "read-current-user-privilege-set")
 
 
-# free-busy-query joins this list when caldav.py answers it
-REPORTS = ((CALDAV, "calendar-multiget"), (CALDAV, "calendar-query"), (DAV, "sync-collection"))
+REPORTS = ((CALDAV, "calendar-multiget"), (CALDAV, "calendar-query"), (CALDAV, "free-busy-query"),
+           (DAV, "sync-collection"))
 
 
 @registry.register(DAV, "supported-report-set", in_allprop=False)  # RFC 3253 §3.1.5
 def supported_report_set(r: Resource, ctx: Context):
-    if r.kind not in ("calendar", "object"):
+    if r.kind != "calendar":  # REPORTs are answered on calendar collections only
         return []
-    reports = REPORTS if r.kind == "calendar" else REPORTS[:2]
     return [element(DAV, "supported-report", None, element(DAV, "report", None, element(ns, name)))
-            for ns, name in reports]
+            for ns, name in REPORTS]
 
 
 @registry.register(ICAL, "calendar-order", in_allprop=False)  # Apple extension: position in the list
