@@ -14,12 +14,13 @@ from urllib.parse import quote
 
 from flask import Response
 from icalendar import Calendar
+from lxml import etree
 from werkzeug.exceptions import HTTPException
 
 from services.calendar.dav import query_xml
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource, object_resource
-from services.calendar.dav.webdav import CALDAV, DAV, DavError, clark, element, href, propstat_response
+from services.calendar.dav.webdav import CALDAV, DAV, NSMAP, clark, propstat_response
 from services.calendar.domain import expand, filters, timeindex
 from services.calendar.domain.objectcache import CACHE, Entry
 from services.calendar.domain.timeindex import EPOCH_MAX, EPOCH_MIN, Instance, overlaps
@@ -104,12 +105,20 @@ def _responses(ctx, collection, objects: _Objects, matched, names, wanted) -> li
 
 
 def fast_response(collection_url: str, name: str, etag: str, data: bytes | None):
-    props = [element(DAV, "getetag", etag)]
+    """A DAV:response with getetag (and calendar-data): SubElements inherit the namespace
+    map of the response, which makes this several times cheaper than element() per node."""
+    response = etree.Element(_RESPONSE, nsmap=NSMAP)
+    etree.SubElement(response, _HREF).text = collection_url + quote(name)
+    propstat = etree.SubElement(response, _PROPSTAT)
+    prop = etree.SubElement(propstat, _PROP)
+    etree.SubElement(prop, GETETAG).text = etag
     if data is not None:
-        props.append(element(CALDAV, "calendar-data", data.decode("utf-8")))
-    return element(DAV, "response", None, href(collection_url + quote(name)),
-                   element(DAV, "propstat", None, element(DAV, "prop", None, *props),
-                           element(DAV, "status", "HTTP/1.1 200 OK")))
+        etree.SubElement(prop, CALENDAR_DATA).text = data.decode("utf-8")
+    etree.SubElement(propstat, _STATUS).text = "HTTP/1.1 200 OK"
+    return response
+
+
+_RESPONSE, _HREF, _PROPSTAT, _PROP, _STATUS = (clark(DAV, n) for n in ("response", "href", "propstat", "prop", "status"))
 
 
 def instances(entry: Entry, data: bytes, start: int, end: int) -> list[Instance]:

@@ -5,9 +5,8 @@ without RRULE, RDATE, EXDATE and without VTIMEZONE. Each source component (maste
 override) is serialised once into a body; an instance is its three time lines plus that body."""
 from __future__ import annotations
 
+import time
 from datetime import date, datetime, timezone
-
-from icalendar import Calendar
 
 from services.calendar.domain.ical import LOCAL
 from services.calendar.domain.timeindex import BUSY, FREE, TENTATIVE, Instance, epoch
@@ -16,24 +15,60 @@ PRODID = "-//Treffpunkt Jena//Kalender//DE"
 TIME_PROPERTIES = {"DTSTART", "DTEND", "DURATION", "DUE", "RRULE", "RDATE", "EXDATE", "EXRULE", "RECURRENCE-ID"}
 
 
-def bodies(calendar: Calendar) -> dict[int, bytes]:
-    """Position in calendar.subcomponents → the component's lines without its times."""
-    out = {}
-    for n, component in enumerate(calendar.subcomponents):
-        if component.name in ("VTIMEZONE",):
-            continue
-        copy = component.copy()
-        for key in TIME_PROPERTIES:
-            copy.pop(key, None)
-        for sub in component.subcomponents:
-            copy.add_component(sub)
-        lines = copy.to_ical().split(b"\r\n")
-        out[n] = b"\r\n".join(lines[1:-2]) + b"\r\n"  # without BEGIN/END and the final break
+def bodies(data: bytes) -> dict[int, bytes]:
+    """Position in calendar.subcomponents → that component's content lines as stored, without
+    its time properties (sub-components such as VALARM stay whole). Read from the text, not
+    from a parsed calendar: cheaper, and the client's own lines come back unchanged."""
+    out: dict[int, bytes] = {}
+    position, depth, current = -1, 0, None
+    for line in _logical_lines(data):
+        upper = line[:40].upper()
+        if upper.startswith(b"BEGIN:"):
+            depth += 1
+            if depth == 2:
+                position += 1
+                current = [] if upper.rstrip() != b"BEGIN:VTIMEZONE" else None
+                continue
+        elif upper.startswith(b"END:"):
+            depth -= 1
+            if depth == 1:
+                if current is not None:
+                    out[position] = b"".join(current)
+                current = None
+                continue
+        if current is not None and (depth > 2 or _name(upper) not in TIME_NAMES):
+            current.append(line)
     return out
 
 
+TIME_NAMES = {n.encode() for n in TIME_PROPERTIES}
+
+
+def _name(line: bytes) -> bytes:
+    end = len(line)
+    for sep in (b";", b":"):
+        at = line.find(sep)
+        if 0 <= at < end:
+            end = at
+    return line[:end]
+
+
+def _logical_lines(data: bytes):
+    """Content lines with their folded continuations (each ending in CRLF)."""
+    current = b""
+    for raw in data.replace(b"\r\n", b"\n").split(b"\n"):
+        if raw[:1] in (b" ", b"\t") and current:
+            current += raw + b"\r\n"
+            continue
+        if current:
+            yield current
+        current = raw + b"\r\n" if raw else b""
+    if current:
+        yield current
+
+
 def _utc(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return "%04d%02d%02dT%02d%02d%02dZ" % time.gmtime(seconds)[:6]
 
 
 def _day(seconds: int) -> str:

@@ -7,16 +7,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from itertools import islice
 from zoneinfo import ZoneInfo
 
-import recurring_ical_events
 from icalendar import Calendar
 
 from services.calendar.domain.vocabulary import AUDIENCE_PROPERTY, LOCAL_TZID
 
 COMPONENTS = ("VEVENT", "VTODO", "VJOURNAL")
-MAX_EXPANDED = 5000  # a bounded series longer than this is indexed as open-ended
+EPOCH_END = int(datetime(9999, 1, 1, tzinfo=timezone.utc).timestamp())  # = timeindex.EPOCH_MAX
 # floating times and dates mean local time wherever a client is: widen the index by a day
 FLOATING_SLACK = timedelta(hours=14)
 LOCAL = ZoneInfo(LOCAL_TZID)
@@ -73,7 +71,7 @@ def index_resource(data: bytes) -> IndexedResource:
     if kinds == {"VEVENT"} and any("DTSTART" not in c for c in items):
         raise InvalidCalendarData("Jeder Termin braucht einen Beginn (DTSTART).")
     main = masters[0] if masters else items[0]
-    first_start, last_end = _span(calendar, items)
+    first_start, last_end = _span(calendar, items, etag_of(data))
     return IndexedResource(
         uid=uids.pop(), component=kinds.pop(),
         public=str(main.get("CLASS", "PUBLIC")).upper() == "PUBLIC",
@@ -112,7 +110,10 @@ def _end_of(component) -> date | datetime | None:
     return start + timedelta(days=1) if not isinstance(start, datetime) else start
 
 
-def _span(calendar: Calendar, items) -> tuple[datetime | None, datetime | None]:
+def _span(calendar: Calendar, items, etag: str) -> tuple[datetime | None, datetime | None]:
+    """The UTC span the SQL pre-filter uses. Recurring series are expanded once into the
+    report cache's TimeIndex (keyed by the ETag the store gives these bytes), so the first
+    calendar-query after a PUT finds it ready; its last end bounds the span."""
     if any("DTSTART" not in c for c in items):
         return None, None  # e.g. a task without a start: always a candidate
     starts = [to_utc(c["DTSTART"].dt) for c in items]
@@ -123,14 +124,15 @@ def _span(calendar: Calendar, items) -> tuple[datetime | None, datetime | None]:
             for period in rdate.dts:  # a DATE, DATE-TIME or PERIOD (start, end|duration)
                 value = period.dt[0] if isinstance(period.dt, tuple) else period.dt
                 starts.append(to_utc(value))
+    from services.calendar.domain.objectcache import CACHE  # (it builds on this module)
+
+    index = CACHE.remember(etag, calendar, datetime.now(timezone.utc)).index
     first = min(starts)
-    recurring = [c for c in items if "RRULE" in c or "RDATE" in c]
-    if not recurring:
+    if not index.recurring:
         return first, max(ends)
-    if any("RRULE" in c and not ({"COUNT", "UNTIL"} & set(c["RRULE"].keys())) for c in recurring):
-        return first, None
-    occurrences = list(islice(recurring_ical_events.of(calendar).all(), MAX_EXPANDED + 1))
-    if len(occurrences) > MAX_EXPANDED:
-        return first, None
-    ends += [to_utc(_end_of(o), end=True) for o in occurrences if "DTSTART" in o]
-    return first, max(ends)
+    if index.until != EPOCH_END or not index.instances:
+        return first, None  # open-ended, dense or past the recorded horizon
+    last = datetime.fromtimestamp(max(i.end for i in index.instances), timezone.utc)
+    floating = any(not isinstance(c[k].dt, datetime) or c[k].dt.tzinfo is None
+                   for c in items for k in ("DTSTART", "DTEND") if k in c)
+    return first, max(ends + [last + FLOATING_SLACK if floating else last])

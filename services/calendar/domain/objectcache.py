@@ -41,7 +41,10 @@ class ObjectCache:
     def build(self, etag: str, data: bytes, now: datetime) -> Entry:
         """Parse and index `data` (whose ETag is `etag`); the returned entry holds the parsed
         calendar for the caller, the cached one does not."""
-        calendar = Calendar.from_ical(data)
+        return self.remember(etag, Calendar.from_ical(data), now)
+
+    def remember(self, etag: str, calendar: Calendar, now: datetime) -> Entry:
+        """Index an already parsed calendar (the store parses every PUT anyway)."""
         entry = Entry(timeindex.build(calendar, now))
         with self._lock:
             self._entries[etag] = entry
@@ -51,8 +54,7 @@ class ObjectCache:
 
     def bodies(self, etag: str, entry: Entry, data: bytes) -> dict[int, bytes]:
         if entry.bodies is None:
-            calendar = entry.calendar if entry.calendar is not None else Calendar.from_ical(data)
-            entry.bodies = expand.bodies(calendar)
+            entry.bodies = expand.bodies(data)
             cached = self.get(etag)
             if cached is not None:
                 cached.bodies = entry.bodies
