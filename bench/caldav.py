@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import data as bench_data  # noqa: E402
-import servers  # noqa: E402
+import caldav_data as bench_data  # noqa: E402
+import caldav_servers as servers  # noqa: E402
 
 MONTH = ("20260601T000000Z", "20260701T000000Z")
 NS = 'xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"'

@@ -55,6 +55,8 @@ def parse_args(argv=None):
     p.add_argument("--concurrency", type=int, default=1, help="pool size of each worker")
     p.add_argument("--fail-rate", type=float, default=0.05, help="share of SMTP attempts answered 451")
     p.add_argument("--rate", type=float, default=0, help="commits per second offered (0: as fast as possible)")
+    p.add_argument("--rate-email", type=float, default=0,
+                   help="notify's global email rate limit NOTIFY_RATE_EMAIL (0: unlimited, to measure capacity)")
     p.add_argument("--no-kill", action="store_true", help="leave the workers alone")
     p.add_argument("--db-prefix", default="treffpunkt_bench_notify", help="databases <prefix>_<service>")
     p.add_argument("--redis", default="redis://127.0.0.1:6379/11", help="broker (this Redis database is flushed!)")
@@ -170,7 +172,8 @@ def run(args) -> dict:
         settings = prepare(args, sink.port, log_dir)
 
         def worker() -> Worker:
-            return Worker("notify", settings, log_dir, extra_env=WORKER_ENV, pool=args.pool,
+            env = {**WORKER_ENV, "NOTIFY_RATE_EMAIL": str(args.rate_email)}
+            return Worker("notify", settings, log_dir, extra_env=env, pool=args.pool,
                           concurrency=args.concurrency)
 
         workers = [worker() for _ in range(args.workers)]

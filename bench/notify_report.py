@@ -39,7 +39,7 @@ def figures(args, sink, committed: dict[str, float], started: float, finished: f
         "killed_after": (killed_at - first_commit) if killed_at else None,
         "delivery_states": states,
         "workers": args.workers, "pool": args.pool, "concurrency": args.concurrency,
-        "fail_rate": args.fail_rate, "rate": args.rate,
+        "fail_rate": args.fail_rate, "rate": args.rate, "rate_email": args.rate_email,
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }
@@ -57,7 +57,8 @@ def table(r: dict) -> str:
         "",
         f"{r['messages']} confirmations, each committed on its own into rooms' outbox (PostgreSQL), relayed",
         f"to Redis, {r['workers']} notify workers ({r['pool']}, concurrency {r['concurrency']}), a local aiosmtpd",
-        f"sink answering 451 to {r['fail_rate']:.0%} of attempts; load: {offered}; kill: {kill}.",
+        f"sink answering 451 to {r['fail_rate']:.0%} of attempts; load: {offered}; kill: {kill};",
+        f"notify's email rate limit: {r['rate_email'] or 'off'} per second.",
         f"Machine: {r['machine']}.",
         "",
         "| measure | value |",
