@@ -1,4 +1,5 @@
-"""Web forms of the rooms service (Flask-WTF: every form carries a CSRF token)."""
+"""Web forms of the rooms service (Flask-WTF: every form that changes something carries a CSRF
+token; the search form only reads, so it is a plain GET form without one)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, StringField, TimeField
-from wtforms.validators import InputRequired, Length
+from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField, TimeField, widgets)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from services.rooms.domain import TITLE_MAX
+from services.rooms.domain import EQUIPMENT, TITLE_MAX, WEEKDAYS
 
 
 class _GermanParse:
@@ -33,24 +35,76 @@ class LocalTimeField(_GermanParse, TimeField):
     parse_error = _l("Bitte geben Sie die Uhrzeit an, z. B. 15:00.")
 
 
+class WholeNumberField(_GermanParse, IntegerField):
+    parse_error = _l("Bitte geben Sie eine ganze Zahl an.")
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%H.%M"]  # browsers without a time picker send what people type
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+WEEKDAY_NAMES = (_l("Montag"), _l("Dienstag"), _l("Mittwoch"), _l("Donnerstag"), _l("Freitag"),
+                 _l("Samstag"), _l("Sonntag"))
+
+
+def _date(label, required: bool = True):
+    checks = [InputRequired(_l("Bitte geben Sie ein Datum an."))] if required else [Optional()]
+    return LocalDateField(label, format=DATE_FORMATS, validators=checks)
+
+
+def _time(label, message):
+    return LocalTimeField(label, format=TIME_FORMATS, validators=[InputRequired(message)])
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    district = SelectField(_l("Stadtteil"), choices=[], validate_choice=True)
+    capacity = WholeNumberField(_l("Mindestens so viele Personen"), validators=[
+        Optional(), NumberRange(0, 2000, _l("Bitte eine Zahl zwischen 0 und 2000."))])
+    equipment = CheckboxesField(_l("Ausstattung"), choices=[])
+    step_free = BooleanField(_l("Nur barrierefreie Räume (stufenlos)"))
+    weekday = SelectField(_l("Wochentag"), choices=[("", _l("– beliebig –"))] +
+                          [(str(i), n) for i, n in enumerate(WEEKDAY_NAMES)])
+    day = _date(_l("oder Datum"), required=False)
+    start = LocalTimeField(_l("Von"), format=TIME_FORMATS, validators=[Optional()])
+    end = LocalTimeField(_l("Bis"), format=TIME_FORMATS, validators=[Optional()])
 
 
 class BookingForm(FlaskForm):
-    date = LocalDateField(_l("Datum"), format=["%Y-%m-%d", "%d.%m.%Y"], validators=[InputRequired(_l("Bitte geben Sie ein Datum an."))])
-    start = LocalTimeField(_l("Beginn"), format=TIME_FORMATS, validators=[InputRequired(_l("Bitte geben Sie eine Anfangszeit an."))])
-    end = LocalTimeField(_l("Ende"), format=TIME_FORMATS, validators=[InputRequired(_l("Bitte geben Sie eine Endzeit an."))])
+    """One-off or recurring; `skip` holds the dates the booker dropped in the preview."""
+
+    date = _date(_l("Datum"))
+    start = _time(_l("Beginn"), _l("Bitte geben Sie eine Anfangszeit an."))
+    end = _time(_l("Ende"), _l("Bitte geben Sie eine Endzeit an."))
     title = StringField(_l("Titel"), validators=[
         InputRequired(_l("Bitte geben Sie einen Titel an.")),
         Length(max=TITLE_MAX, message=_l("Der Titel darf höchstens %(max)d Zeichen lang sein.")),
     ])
     public = BooleanField(_l("Öffentlich im Kalender zeigen"))
+    freq = SelectField(_l("Wiederholung"), default="once", choices=[
+        ("once", _l("einmalig")), ("weekly", _l("wöchentlich")), ("nweekly", _l("alle n Wochen")),
+        ("monthly", _l("monatlich am gleichen Wochentag (z. B. 2. Dienstag)"))])
+    interval = WholeNumberField(_l("Abstand in Wochen (bei „alle n Wochen“)"), default=2, validators=[
+        Optional(), NumberRange(1, 8, _l("Der Abstand muss zwischen 1 und 8 liegen."))])
+    ordinal = SelectField(_l("Welcher Wochentag im Monat (bei „monatlich“)"), default="", choices=[
+        ("", _l("wie am ersten Termin")), ("1", _l("der erste")), ("2", _l("der zweite")),
+        ("3", _l("der dritte")), ("4", _l("der vierte")), ("-1", _l("der letzte"))])
+    until = _date(_l("Wiederholen bis (Datum)"), required=False)
+    count = WholeNumberField(_l("oder Anzahl der Termine"), validators=[
+        Optional(), NumberRange(1, 200, _l("Eine Serie hat höchstens 200 Termine."))])
+    skip = SelectMultipleField(_l("Weglassen"), choices=[], validate_choice=False)
 
     # domain problem field -> form field that shows it
-    FIELD_OF = {"starts_at": "start", "ends_at": "end", "title": "title"}
+    FIELD_OF = {"starts_at": "start", "ends_at": "end", "title": "title", "interval": "interval",
+                "count": "count", "until": "until", "ordinal": "ordinal", "freq": "freq", "skip": "date"}
 
     def slot(self, timezone: str) -> tuple[datetime, datetime]:
-        """The wanted slot as aware datetimes in the local time zone."""
+        """The first wanted slot as aware datetimes in the local time zone."""
         tz = ZoneInfo(timezone)
         return (datetime.combine(self.date.data, self.start.data, tzinfo=tz),
                 datetime.combine(self.date.data, self.end.data, tzinfo=tz))
@@ -59,3 +113,59 @@ class BookingForm(FlaskForm):
         for field, messages in problems.items():
             target = getattr(self, self.FIELD_OF.get(field, "date"))
             target.errors = list(target.errors) + messages
+
+
+class ScopeMixin:
+    scope = RadioField(_l("Welche Termine?"), default="occurrence", choices=[
+        ("occurrence", _l("nur diesen Termin")), ("following", _l("diesen und alle folgenden")),
+        ("series", _l("die ganze Serie"))], validators=[InputRequired(_l("Bitte wählen Sie aus."))])
+
+
+class CancelForm(ScopeMixin, FlaskForm):
+    pass
+
+
+class ChangeForm(ScopeMixin, FlaskForm):
+    date = _date(_l("Neues Datum (nur für einen einzelnen Termin)"))
+    start = _time(_l("Neuer Beginn"), _l("Bitte geben Sie eine Anfangszeit an."))
+    end = _time(_l("Neues Ende"), _l("Bitte geben Sie eine Endzeit an."))
+
+
+class DecisionForm(FlaskForm):
+    comment = TextAreaField(_l("Kommentar für die Buchenden (freiwillig)"), validators=[
+        Length(max=2000, message=_l("Höchstens 2000 Zeichen."))])
+
+
+class ClosureForm(FlaskForm):
+    first_day = _date(_l("Geschlossen ab"))
+    last_day = _date(_l("Geschlossen bis einschließlich"))
+    reason = StringField(_l("Grund (z. B. Ferien, Renovierung)"), validators=[
+        Length(max=200, message=_l("Höchstens 200 Zeichen."))])
+    all_rooms = BooleanField(_l("Für alle Räume unseres Hauses"))
+
+
+class RulesForm(FlaskForm):
+    min_minutes = WholeNumberField(_l("Mindestdauer in Minuten"), default=0, validators=[
+        InputRequired(_l("Bitte eine Zahl angeben."))])
+    max_minutes = WholeNumberField(_l("Höchstdauer in Minuten"), default=840, validators=[
+        InputRequired(_l("Bitte eine Zahl angeben."))])
+    max_days_ahead = WholeNumberField(_l("Höchstens so viele Tage im Voraus buchbar"), default=732, validators=[
+        InputRequired(_l("Bitte eine Zahl angeben."))])
+    buffer_minutes = WholeNumberField(_l("Pufferzeit zwischen Buchungen in Minuten"), default=0, validators=[
+        InputRequired(_l("Bitte eine Zahl angeben."))])
+    approval_required = BooleanField(_l("Buchungen anderer Partner brauchen unsere Freigabe"))
+
+
+def _add_opening_fields() -> None:
+    for key, name in zip(WEEKDAYS, WEEKDAY_NAMES):
+        setattr(RulesForm, f"open_{key}", LocalTimeField(_l("%(day)s geöffnet ab", day=name), format=TIME_FORMATS,
+                                                         validators=[Optional()]))
+        setattr(RulesForm, f"close_{key}", LocalTimeField(_l("%(day)s geöffnet bis", day=name), format=TIME_FORMATS,
+                                                          validators=[Optional()]))
+
+
+_add_opening_fields()
+
+
+def equipment_choices(label) -> list[tuple[str, str]]:
+    return [(key, label(key)) for key in EQUIPMENT]

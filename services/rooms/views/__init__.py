@@ -1,0 +1,31 @@
+"""Web pages of the rooms service (Raumbörse): thin, they call the operations and render.
+
+search.py: find a free room; book.py: room page with series preview and booking;
+mine.py: "Meine Buchungen" (cancel, change, re-add); owner.py: "Meine Räume" (rules,
+closures, approval queue)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from shared.web import identity
+
+bp = Blueprint("rooms", __name__, url_prefix="/rooms", static_folder="../static",
+               static_url_path="/static/rooms")
+
+
+def partner_names() -> dict[int, str]:
+    return {p["id"]: p["name"] for p in identity().partners()}
+
+
+def partner_name(partner_id: int) -> str:
+    return (identity().partner(partner_id) or {}).get("name", "")
+
+
+def init_app(app) -> None:
+    from services.rooms import api, cancel_link, messages
+    from services.rooms.views import book, mine, owner, search  # noqa: F401  (routes register on bp)
+
+    app.register_blueprint(bp)
+    app.register_blueprint(cancel_link.bp)
+    api.init_app(app)
+    app.jinja_env.filters.setdefault("equipment_label", messages.equipment_label)

@@ -1,0 +1,77 @@
+"""A room's week as a picture: days across, hours down, booked blocks shaded, the wanted window
+outlined. Computed here as plain numbers; templates/rooms/_grid.html draws the SVG."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from services.rooms.domain import Holding
+
+FIRST_HOUR, LAST_HOUR = 7, 23  # the grid shows 07:00–23:00; earlier or later is clipped
+COL, ROW, LEFT, TOP = 56, 18, 44, 22  # pixel sizes of a day column, an hour row and the margins
+
+
+@dataclass
+class Block:
+    day: int  # 0 = Monday
+    start: time
+    end: time
+    x: float = 0
+    y: float = 0
+    h: float = 0
+
+
+@dataclass
+class Week:
+    monday: date
+    busy: list[Block] = field(default_factory=list)
+    wanted: Block | None = None
+
+    @property
+    def days(self) -> list[date]:
+        return [self.monday + timedelta(days=i) for i in range(7)]
+
+    @property
+    def hours(self) -> list[int]:
+        return list(range(FIRST_HOUR, LAST_HOUR + 1))
+
+    width = LEFT + 7 * COL + 4
+    height = TOP + (LAST_HOUR - FIRST_HOUR) * ROW + 4
+    col, row, left, top = COL, ROW, LEFT, TOP
+
+    def busy_on(self, i: int) -> list[Block]:
+        return [b for b in self.busy if b.day == i]
+
+
+def _y(t: time) -> float:
+    hours = min(max(t.hour + t.minute / 60, FIRST_HOUR), LAST_HOUR)
+    return TOP + (hours - FIRST_HOUR) * ROW
+
+
+def _place(block: Block) -> Block:
+    block.x = LEFT + block.day * COL
+    block.y = _y(block.start)
+    block.h = max(_y(block.end) - block.y, 2)
+    return block
+
+
+def week(monday: date, held: list[Holding], tz: ZoneInfo, wanted: tuple[date, time, time] | None = None) -> Week:
+    """The week from `monday`, with every holding cut into its local days."""
+    result = Week(monday)
+    start = datetime.combine(monday, time(0), tzinfo=tz)
+    for h in held:
+        a, b = max(h.starts_at.astimezone(tz), start), h.ends_at.astimezone(tz)
+        while a < b and (a.date() - monday).days < 7:
+            midnight = datetime.combine(a.date() + timedelta(days=1), time(0), tzinfo=tz)
+            piece_end = min(b, midnight)
+            end_time = piece_end.time() if piece_end < midnight else time(23, 59)
+            result.busy.append(_place(Block((a.date() - monday).days, a.time(), end_time)))
+            a = piece_end
+    if wanted and 0 <= (wanted[0] - monday).days < 7:
+        result.wanted = _place(Block((wanted[0] - monday).days, wanted[1], wanted[2]))
+    return result
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
