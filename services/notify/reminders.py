@@ -77,14 +77,15 @@ def _apply(session, notice: Notice) -> None:
                 row.cancelled = True
         return
     # confirmed / approved / changed carry the whole current plan: make ours equal to it
-    current = {o.starts_at: o for o in notice.occurrences}
+    current = {o.starts_at.astimezone(timezone.utc): o for o in notice.occurrences}  # UTC: SQLite keeps no offset
     for starts_at, row in rows.items():
         if starts_at not in current:
             session.delete(row)
     for starts_at, o in current.items():
         row = rows.get(starts_at) or PlannedOccurrence(booking_id=notice.booking_id, account_id=notice.account_id,
                                                        starts_at=starts_at)
-        row.ends_at, row.cancelled, row.ref, row.cancel_url = o.ends_at, o.cancelled, o.ref, o.cancel_url
+        row.ends_at, row.cancelled, row.ref = o.ends_at.astimezone(timezone.utc), o.cancelled, o.ref
+        row.cancel_url = o.cancel_url
         session.add(row)
 
 
