@@ -63,12 +63,12 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    district = SelectField(_l("Stadtteil"), choices=[], validate_choice=True)
+    district = SelectField(_l("Stadtteil"), choices=[], default="")
     capacity = WholeNumberField(_l("Mindestens so viele Personen"), validators=[
         Optional(), NumberRange(0, 2000, _l("Bitte eine Zahl zwischen 0 und 2000."))])
     equipment = CheckboxesField(_l("Ausstattung"), choices=[])
     step_free = BooleanField(_l("Nur barrierefreie Räume (stufenlos)"))
-    weekday = SelectField(_l("Wochentag"), choices=[("", _l("– beliebig –"))] +
+    weekday = SelectField(_l("Wochentag"), default="", choices=[("", _l("– beliebig –"))] +
                           [(str(i), n) for i, n in enumerate(WEEKDAY_NAMES)])
     day = _date(_l("oder Datum"), required=False)
     start = LocalTimeField(_l("Von"), format=TIME_FORMATS, validators=[Optional()])
