@@ -1,0 +1,32 @@
+"""Expanded calendar-data (RFC 4791 §9.6.5) from the stored text: shape and content."""
+from datetime import datetime, timezone
+
+from icalendar import Calendar
+
+from services.calendar.domain import expand, timeindex
+
+NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+DATA = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//DE\r\nBEGIN:VEVENT\r\nUID:fest\r\n"
+        "DTSTAMP:20260101T000000Z\r\nSUMMARY:Ein sehr langer Titel für das Sommerfest im Stadtteilzentrum Lobeda "
+        "mit Musik\r\n  und Essen\r\nDTSTART;VALUE=DATE:20260704\r\nDTEND;VALUE=DATE:20260705\r\n"
+        "RRULE:FREQ=YEARLY;COUNT=3\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Fest\r\n"
+        "TRIGGER:-PT1H\r\nEND:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").encode()
+
+
+def test_bodies_drop_times_keep_folded_lines_and_alarms():
+    body = expand.bodies(DATA)[0]
+    assert b"DTSTART" not in body and b"RRULE" not in body and b"DTEND" not in body
+    assert b"mit Musik\r\n  und Essen\r\n" in body  # the client's folding, unchanged
+    assert b"BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Fest\r\nTRIGGER:-PT1H\r\nEND:VALARM\r\n" in body
+
+
+def test_all_day_instances_stay_dates_with_recurrence_id():
+    index = timeindex.build(Calendar.from_ical(DATA), NOW)
+    start = int(datetime(2027, 1, 1, tzinfo=timezone.utc).timestamp())
+    end = int(datetime(2029, 1, 1, tzinfo=timezone.utc).timestamp())
+    text = expand.expanded("VEVENT", index.between(start, end), expand.bodies(DATA))
+    events = Calendar.from_ical(text).walk("VEVENT")
+    assert [(str(e["DTSTART"].to_ical().decode()), e["RECURRENCE-ID"].to_ical().decode()) for e in events] == [
+        ("20270704", "20270704"), ("20280704", "20280704")]
+    assert all(len(e.walk("VALARM")) == 1 and "Musik und Essen" in str(e["SUMMARY"]) for e in events)
+    assert text.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and b"VTIMEZONE" not in text
