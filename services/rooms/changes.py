@@ -173,7 +173,8 @@ def change_time(session: Session, actor: Principal, booking_id: int, scope: str,
             day = o.starts_at.astimezone(ctx.tz).date()
             slot = domain.recurrence.slot_on(day, start.time(), end.time(), ctx.tz)
             o.starts_at, o.ends_at = slot.starts_at, slot.ends_at
-    blocked = _check(session, booking, chosen, actor, ctx)
+    with session.no_autoflush:  # moved rows must not reach the database before the check (and new buffer)
+        blocked = _check(session, booking, chosen, actor, ctx)
     if blocked:
         session.rollback()
         raise SeriesConflict(blocked)
