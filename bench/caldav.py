@@ -153,6 +153,7 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=120.0, help="seconds per operation and server")
     parser.add_argument("--only", choices=("ours", "all"), default="all")
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results"))
+    parser.add_argument("--db-prefix", default="treffpunkt_bench", help="PostgreSQL databases <prefix>_* (recreated)")
     args = parser.parse_args()
     items = bench_data.calendar(args.events)
     starters = [("sqlite", servers.start_ours), ("postgresql", servers.start_ours)]
@@ -165,7 +166,8 @@ def main() -> None:
             folder = Path(tmp) / kind
             folder.mkdir()
             t = time.perf_counter()
-            server = start(kind, folder, items, log) if start is servers.start_ours else start(folder, items, log)
+            server = start(kind, folder, items, log, args.db_prefix) if start is servers.start_ours \
+                else start(folder, items, log)
             extra[f"load {server.label}"] = f"{time.perf_counter() - t:.1f} s"
             print(f"{server.label}: loaded {len(items)} items in {extra[f'load {server.label}']}", flush=True)
             try:

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 DATABASES = ("identity", "calendar", "rooms", "notify")
 
 
-def settings_for(kind: str, folder: Path, pg: str):
+def settings_for(kind: str, folder: Path, pg: str, prefix: str = "treffpunkt_bench"):
     os.environ["TREFFPUNKT_VAR"] = str(folder)
     from shared.config import Settings
 
@@ -24,9 +24,9 @@ def settings_for(kind: str, folder: Path, pg: str):
 
         with psycopg.connect(pg.replace("postgresql+psycopg://", "postgresql://") + "/postgres", autocommit=True) as c:
             for name in DATABASES:
-                c.execute(f'DROP DATABASE IF EXISTS "treffpunkt_bench_{name}" WITH (FORCE)')
-                c.execute(f'CREATE DATABASE "treffpunkt_bench_{name}"')
-        urls = {f"{n}_database_url": f"{pg}/treffpunkt_bench_{n}" for n in DATABASES}
+                c.execute(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)')
+                c.execute(f'CREATE DATABASE "{prefix}_{name}"')
+        urls = {f"{n}_database_url": f"{pg}/{prefix}_{n}" for n in DATABASES}
     return Settings(secret_key="bench-secret-not-for-production", **urls)
 
 
@@ -35,8 +35,9 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgresql"), required=True)
     parser.add_argument("--dir", required=True)
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432")
+    parser.add_argument("--db-prefix", default="treffpunkt_bench", help="names of the (recreated) databases")
     args = parser.parse_args()
-    settings = settings_for(args.db, Path(args.dir), args.pg)
+    settings = settings_for(args.db, Path(args.dir), args.pg, args.db_prefix)
 
     from werkzeug.serving import make_server
 

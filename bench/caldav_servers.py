@@ -65,8 +65,9 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def start_ours(kind: str, folder: Path, items, log) -> Server:
-    process = subprocess.Popen([PY, str(ROOT / "bench" / "caldav_serve_ours.py"), "--db", kind, "--dir", str(folder)],
+def start_ours(kind: str, folder: Path, items, log, db_prefix: str = "treffpunkt_bench") -> Server:
+    process = subprocess.Popen([PY, str(ROOT / "bench" / "caldav_serve_ours.py"), "--db", kind, "--dir", str(folder),
+                                "--db-prefix", db_prefix],
                                stdout=subprocess.PIPE, stderr=log, cwd=ROOT, text=True)
     info = json.loads(process.stdout.readline())
     server = Server(f"ours ({'SQLite' if kind == 'sqlite' else 'PostgreSQL'})", f"http://127.0.0.1:{info['port']}",

@@ -15,7 +15,8 @@ from shared.identity.models import DISTRICTS
 from shared.web import db, identity
 
 from services.calendar.dav.sqlstore import SqlStore
-from services.calendar.domain.feeds import InvalidFilter, assemble, parse_filter
+from services.calendar.domain.feeds import InvalidFilter, parse_filter
+from services.calendar.domain.feedtext import assemble_text as assemble
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 CACHE_SIZE = 128
