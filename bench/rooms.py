@@ -7,7 +7,11 @@ race on PostgreSQL with many rooms and occurrences.
 Creates (drops and recreates) its own databases <db> and <db>_identity on 127.0.0.1:5432, serves
 the rooms app with gunicorn on a free loopback port, publishes the app's outbox messages to
 --redis (the keys it creates there are deleted afterwards). Prints a Markdown table and writes
-it to bench/results/rooms-<date>.md."""
+it to bench/results/rooms-<date>.md.
+
+It imports the rooms service from the tree it sits in. While someone edits that tree, run it from
+a committed snapshot instead: `git archive HEAD | tar -x -C /tmp/snap`, then from /tmp/snap
+`TREFFPUNKT_BENCH_COMMIT=$(git -C <repo> rev-parse --short HEAD) <repo>/.venv/bin/python bench/rooms.py`."""
 from __future__ import annotations
 
 import argparse
@@ -68,6 +72,8 @@ def ms(value: float) -> str:
 
 
 def _commit() -> str:
+    if os.environ.get("TREFFPUNKT_BENCH_COMMIT"):
+        return os.environ["TREFFPUNKT_BENCH_COMMIT"]
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE.parent, capture_output=True,
                               text=True, timeout=10).stdout.strip() or "?"
