@@ -60,8 +60,8 @@ def _check(session: Session, booking: Booking, dates: list[Occurrence], viewer: 
         return []
     rules = queries.rules_of(session, booking.room_id)
     closures = queries.closures_of(session, booking.room)
-    held = queries.holdings_between(session, booking.room_id, min(o.starts_at for o in dates),
-                                    max(o.ends_at for o in dates))
+    held = queries.holdings_for(session, booking.room_id, [domain.Slot(o.starts_at, o.ends_at) for o in dates],
+                                rules.buffer)
     held = [h for h in held if h.booking_id != booking.id]
     blocked = []
     for o in dates:

@@ -46,6 +46,34 @@ def holdings_between(session: Session, room_id: int, start, end, slack=None) -> 
     return [Holding(*row) for row in rows]
 
 
+def holdings_for(session: Session, room_id: int, slots: list[Slot], buffer) -> list[Holding]:
+    """Valid occurrences of the room that may collide with any of the wanted slots (each slot
+    occupying [start, end + buffer), as domain.collides sees it). On PostgreSQL one probe of the
+    exclusion constraint's GiST index with all slots as a multirange: a 52-week series then reads
+    only the rows it collides with, not a year of the room's bookings."""
+    if not slots:
+        return []
+    if session.get_bind().dialect.name != "postgresql":
+        return holdings_between(session, room_id, min(s.starts_at for s in slots), max(s.ends_at for s in slots))
+    from sqlalchemy import bindparam
+    from sqlalchemy.dialects.postgresql import TSTZMULTIRANGE, Range
+
+    wanted = bindparam("wanted", [Range(s.starts_at, s.ends_at + buffer, bounds="[)") for s in slots],
+                       type_=TSTZMULTIRANGE)
+    rows = session.execute(
+        select(*HOLDING_COLUMNS).join(Booking, Booking.id == Occurrence.booking_id)
+        .where(Occurrence.room_id == room_id, Occurrence.state == "valid", _during().op("&&")(wanted))
+        .order_by(Occurrence.starts_at))
+    return [Holding(*row) for row in rows]
+
+
+def _during():
+    """The generated tstzrange column of the PostgreSQL migration (not mapped: SQLite lacks it)."""
+    from sqlalchemy import literal_column
+
+    return literal_column("occurrences.during")
+
+
 def lock_room(session: Session, room_id: int) -> Room | None:
     """The room, locked for the rest of the transaction (PostgreSQL: FOR UPDATE), so writes to
     one room happen one after the other and the conflict check sees every committed booking.
@@ -105,9 +133,12 @@ def free_rooms(session: Session, slot: Slot, district: str = "", capacity: int =
     """Active rooms matching the filters with no valid occurrence (buffer included) in the slot."""
     from sqlalchemy import and_, exists, func
 
-    busy = exists().where(and_(Occurrence.room_id == Room.id, Occurrence.state == "valid",
-                               Occurrence.starts_at < slot.ends_at,
-                               func.coalesce(Occurrence.blocked_until, Occurrence.ends_at) > slot.starts_at))
+    if session.get_bind().dialect.name == "postgresql":  # the GiST index of the exclusion constraint
+        overlap = _during().op("&&")(func.tstzrange(slot.starts_at, slot.ends_at, "[)"))
+    else:
+        overlap = and_(Occurrence.starts_at < slot.ends_at,
+                       func.coalesce(Occurrence.blocked_until, Occurrence.ends_at) > slot.starts_at)
+    busy = exists().where(and_(Occurrence.room_id == Room.id, Occurrence.state == "valid", overlap))
     query = select(Room).where(Room.active, ~busy, Room.capacity >= capacity)
     if district:
         query = query.where(Room.district == district)

@@ -69,7 +69,7 @@ def check(session: Session, booker: Principal, room: Room, rec: domain.Recurrenc
     rules = queries.rules_of(session, room.id)
     closures = queries.closures_of(session, room)
     wanted = recurrence.expand(rec, ctx.tz)
-    held = queries.holdings_between(session, room.id, wanted[0][1].starts_at, wanted[-1][1].ends_at)
+    held = queries.holdings_for(session, room.id, [slot for _day, slot, _skipped in wanted], rules.buffer)
     dates = []
     for day, slot, skipped in wanted:
         hits = domain.conflicts(slot, held, booker.partner_id, rules.buffer, ignore_booking)
