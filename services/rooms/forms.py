@@ -45,18 +45,22 @@ class CheckboxesField(SelectMultipleField):
 
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%H.%M"]  # browsers without a time picker send what people type
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
+# Plain text fields, not the browsers' date/time widgets: those change their segment order with
+# the operating system's locale, which trips up typing by keyboard and screen readers.
+TEXT_DATE = {"type": "text", "inputmode": "numeric", "autocomplete": "off", "size": 10}
+TEXT_TIME = {"type": "text", "inputmode": "numeric", "autocomplete": "off", "size": 5}
 WEEKDAY_NAMES = (_l("Montag"), _l("Dienstag"), _l("Mittwoch"), _l("Donnerstag"), _l("Freitag"),
                  _l("Samstag"), _l("Sonntag"))
 
 
 def _date(label, required: bool = True):
     checks = [InputRequired(_l("Bitte geben Sie ein Datum an."))] if required else [Optional()]
-    return LocalDateField(label, format=DATE_FORMATS, validators=checks)
+    return LocalDateField(label, format=DATE_FORMATS, validators=checks, render_kw=TEXT_DATE)
 
 
 def _time(label, message):
-    return LocalTimeField(label, format=TIME_FORMATS, validators=[InputRequired(message)])
+    return LocalTimeField(label, format=TIME_FORMATS, validators=[InputRequired(message)], render_kw=TEXT_TIME)
 
 
 class SearchForm(FlaskForm):
@@ -71,8 +75,8 @@ class SearchForm(FlaskForm):
     weekday = SelectField(_l("Wochentag"), default="", choices=[("", _l("– beliebig –"))] +
                           [(str(i), n) for i, n in enumerate(WEEKDAY_NAMES)])
     day = _date(_l("oder Datum"), required=False)
-    start = LocalTimeField(_l("Von"), format=TIME_FORMATS, validators=[Optional()])
-    end = LocalTimeField(_l("Bis"), format=TIME_FORMATS, validators=[Optional()])
+    start = LocalTimeField(_l("Von"), format=TIME_FORMATS, validators=[Optional()], render_kw=TEXT_TIME)
+    end = LocalTimeField(_l("Bis"), format=TIME_FORMATS, validators=[Optional()], render_kw=TEXT_TIME)
 
 
 class BookingForm(FlaskForm):
@@ -159,9 +163,9 @@ class RulesForm(FlaskForm):
 def _add_opening_fields() -> None:
     for key, name in zip(WEEKDAYS, WEEKDAY_NAMES):
         setattr(RulesForm, f"open_{key}", LocalTimeField(_l("%(day)s geöffnet ab", day=name), format=TIME_FORMATS,
-                                                         validators=[Optional()]))
+                                                         validators=[Optional()], render_kw=TEXT_TIME))
         setattr(RulesForm, f"close_{key}", LocalTimeField(_l("%(day)s geöffnet bis", day=name), format=TIME_FORMATS,
-                                                          validators=[Optional()]))
+                                                          validators=[Optional()], render_kw=TEXT_TIME))
 
 
 _add_opening_fields()
