@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, TimeField, widgets)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from services.rooms.domain import EQUIPMENT, TITLE_MAX, WEEKDAYS
@@ -44,6 +45,11 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 wants them."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%H.%M"]  # browsers without a time picker send what people type
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 # Plain text fields, not the browsers' date/time widgets: those change their segment order with
@@ -72,8 +78,8 @@ class SearchForm(FlaskForm):
         Optional(), NumberRange(0, 2000, _l("Bitte eine Zahl zwischen 0 und 2000."))])
     equipment = CheckboxesField(_l("Ausstattung"), choices=[])
     step_free = BooleanField(_l("Nur barrierefreie Räume (stufenlos)"))
-    weekday = SelectField(_l("Wochentag"), default="", choices=[("", _l("– beliebig –"))] +
-                          [(str(i), n) for i, n in enumerate(WEEKDAY_NAMES)])
+    weekday = SelectField(_l("Wochentag"), default="", choices=choices([("", _l("– beliebig –"))] +
+                                                                      [(str(i), n) for i, n in enumerate(WEEKDAY_NAMES)]))
     day = _date(_l("oder Datum"), required=False)
     start = LocalTimeField(_l("Von"), format=TIME_FORMATS, validators=[Optional()], render_kw=TEXT_TIME)
     end = LocalTimeField(_l("Bis"), format=TIME_FORMATS, validators=[Optional()], render_kw=TEXT_TIME)
@@ -90,14 +96,14 @@ class BookingForm(FlaskForm):
         Length(max=TITLE_MAX, message=_l("Der Titel darf höchstens %(max)d Zeichen lang sein.")),
     ])
     public = BooleanField(_l("Öffentlich im Kalender zeigen"))
-    freq = SelectField(_l("Wiederholung"), default="once", choices=[
+    freq = SelectField(_l("Wiederholung"), default="once", choices=choices([
         ("once", _l("einmalig")), ("weekly", _l("wöchentlich")), ("nweekly", _l("alle n Wochen")),
-        ("monthly", _l("monatlich am gleichen Wochentag (z. B. 2. Dienstag)"))])
+        ("monthly", _l("monatlich am gleichen Wochentag (z. B. 2. Dienstag)"))]))
     interval = WholeNumberField(_l("Abstand in Wochen (bei „alle n Wochen“)"), default=2, validators=[
         Optional(), NumberRange(1, 8, _l("Der Abstand muss zwischen 1 und 8 liegen."))])
-    ordinal = SelectField(_l("Welcher Wochentag im Monat (bei „monatlich“)"), default="", choices=[
+    ordinal = SelectField(_l("Welcher Wochentag im Monat (bei „monatlich“)"), default="", choices=choices([
         ("", _l("wie am ersten Termin")), ("1", _l("der erste")), ("2", _l("der zweite")),
-        ("3", _l("der dritte")), ("4", _l("der vierte")), ("-1", _l("der letzte"))])
+        ("3", _l("der dritte")), ("4", _l("der vierte")), ("-1", _l("der letzte"))]))
     until = _date(_l("Wiederholen bis (Datum)"), required=False)
     count = WholeNumberField(_l("oder Anzahl der Termine"), validators=[
         Optional(), NumberRange(1, 200, _l("Eine Serie hat höchstens 200 Termine."))])
@@ -120,9 +126,9 @@ class BookingForm(FlaskForm):
 
 
 class ScopeMixin:
-    scope = RadioField(_l("Welche Termine?"), default="occurrence", choices=[
+    scope = RadioField(_l("Welche Termine?"), default="occurrence", choices=choices([
         ("occurrence", _l("nur diesen Termin")), ("following", _l("diesen und alle folgenden")),
-        ("series", _l("die ganze Serie"))], validators=[InputRequired(_l("Bitte wählen Sie aus."))])
+        ("series", _l("die ganze Serie"))]), validators=[InputRequired(_l("Bitte wählen Sie aus."))])
 
 
 class CancelForm(ScopeMixin, FlaskForm):
@@ -171,5 +177,5 @@ def _add_opening_fields() -> None:
 _add_opening_fields()
 
 
-def equipment_choices(label) -> list[tuple[str, str]]:
-    return [(key, label(key)) for key in EQUIPMENT]
+def equipment_choices(label) -> list[SelectChoice]:
+    return choices((key, label(key)) for key in EQUIPMENT)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from shared.web import db, login_required
 
 from services.rooms import domain, messages, queries
-from services.rooms.forms import SearchForm, WEEKDAY_NAMES, equipment_choices
+from services.rooms.forms import SearchForm, WEEKDAY_NAMES, choices, equipment_choices
 from services.rooms.views import bp, grid, partner_names
 from services.rooms.webctx import ctx
 
@@ -23,7 +23,7 @@ def index():
     session, context = db(), ctx()
     rooms = queries.active_rooms(session)
     form = SearchForm(request.args)
-    form.district.choices = [("", _("– alle –"))] + [(d, d) for d in sorted({r.district for r in rooms if r.district})]
+    form.district.choices = choices([("", _("– alle –"))] + [(d, d) for d in sorted({r.district for r in rooms if r.district})])
     form.equipment.choices = equipment_choices(messages.equipment_label)
     searched = any(request.args.get(k) for k in ("weekday", "day", "start", "end"))
     found, status = None, 200
