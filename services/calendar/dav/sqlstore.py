@@ -117,6 +117,19 @@ class SqlStore(CalendarCollections):
             query = query.where(or_(CalendarObject.last_end.is_(None), CalendarObject.last_end > start))
         return [(name, etag) for name, etag in self.session.execute(query.order_by(CalendarObject.name))]
 
+    def range_objects(self, calendar_id, start: datetime | None, end: datetime | None,
+                      component: str | None = None) -> list[ObjectInfo]:
+        """Like range_candidates, with every column and the data (for reports that send it)."""
+        query = select(*_REPORT_COLUMNS).where(CalendarObject.calendar_id == calendar_id,
+                                               CalendarObject.deleted.is_(False))
+        if component is not None:
+            query = query.where(CalendarObject.component == component)
+        if end is not None:
+            query = query.where(or_(CalendarObject.first_start.is_(None), CalendarObject.first_start < end))
+        if start is not None:
+            query = query.where(or_(CalendarObject.last_end.is_(None), CalendarObject.last_end > start))
+        return [_row_info(row) for row in self.session.execute(query.order_by(CalendarObject.name))]
+
     def report_objects(self, calendar_id, names) -> list[ObjectInfo]:
         """The named live objects with their data, in one query (multiget, query results)."""
         if not names:
