@@ -51,6 +51,7 @@ def _s(value) -> str:
 
 def table(r: dict) -> str:
     offered = "as fast as one producer commits" if not r["rate"] else f"{r['rate']:.0f} commits/s"
+    limit = f"{r['rate_email']:.0f} per second" if r["rate_email"] else "off"
     kill = f"one worker SIGKILLed at {r['killed_after']:.1f} s, another started" if r["killed_after"] else "none"
     lines = [
         f"## Notify benchmark, {r['when']}",
@@ -58,7 +59,7 @@ def table(r: dict) -> str:
         f"{r['messages']} confirmations, each committed on its own into rooms' outbox (PostgreSQL), relayed",
         f"to Redis, {r['workers']} notify workers ({r['pool']}, concurrency {r['concurrency']}), a local aiosmtpd",
         f"sink answering 451 to {r['fail_rate']:.0%} of attempts; load: {offered}; kill: {kill};",
-        f"notify's email rate limit: {r['rate_email'] or 'off'} per second.",
+        f"notify's email rate limit: {limit}.",
         f"Machine: {r['machine']}.",
         "",
         "| measure | value |",
