@@ -130,3 +130,20 @@ def test_owner_may_see_but_not_change_the_time(rooms_app, rooms, web):
     assert response.status_code == 403
     assert "anderen Partner" in response.get_data(as_text=True)
     assert count(rooms_app, Occurrence, Occurrence.state == "valid") == 1
+
+
+def test_re_adding_a_date_that_was_taken_meanwhile_is_409(rooms_app, rooms, web):
+    otto = web("otto")
+    day = next_week()
+    booking_id = _book(otto, rooms["saal"], day, n=2)
+    first = _occurrences(rooms_app, booking_id)[0][0]
+    assert _post(otto, f"/rooms/bookings/{booking_id}/cancel/{first}", scope="occurrence").status_code == 302
+    assert post_booking_form(web("lena"), rooms["saal"], date=day.isoformat(), start="18:30", end="19:30",
+                             title="Nachgerückt").status_code == 302
+    before = _occurrences(rooms_app, booking_id)
+    page = otto.get(f"/rooms/bookings/{booking_id}").get_data(as_text=True)
+    response = otto.post(f"/rooms/bookings/{booking_id}/restore/{first}", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "belegt (Mehrgenerationenhaus Lobeda)" in html and "Nachgerückt" not in html
+    assert _occurrences(rooms_app, booking_id) == before

@@ -68,3 +68,15 @@ def test_every_search_field_has_a_label(rooms, web):
     fields = tree.xpath("//main//input[not(@type='hidden')] | //main//select | //main//textarea")
     assert fields
     assert all(f.get("id") in labelled for f in fields), [f.get("name") for f in fields if f.get("id") not in labelled]
+
+
+def test_room_page_leafs_through_weeks_with_plain_links(rooms, web):
+    day = next_week() + __import__("datetime").timedelta(weeks=3)
+    post_booking_form(web("lena"), rooms["kueche"], date=day.isoformat(), start="10:00", end="12:00", title="Kochen")
+    client = web("otto")
+    html = client.get(f"/rooms/{rooms['kueche']}").get_data(as_text=True)
+    assert 'class="g-busy"' not in html.split('id="woche"')[1].split("</figure>")[0]
+    html = client.get(f"/rooms/{rooms['kueche']}?woche={day.isoformat()}").get_data(as_text=True)
+    grid = html.split('id="woche"')[1].split("</figure>")[0]
+    assert grid.count('class="g-busy"') == 1 and "belegt 10:00–12:00" in grid and "Kochen" not in grid
+    assert "Woche davor" in html and "Woche danach" in html

@@ -79,13 +79,14 @@ def _page(found, form, status: int = 200, error: str | None = None, preview=None
     rules = queries.rules_of(session, found.id)
     asks = rules.approval_required and me.partner_id != found.partner_id
     first = form.date.data if form.date.data and not form.date.errors else context.now.astimezone(context.tz).date()
-    monday = grid.monday_of(first)
+    monday = grid.monday_of(_shown_week(first))
     start = grid_start(monday, context.tz)
     held = queries.holdings_between(session, found.id, start, start + timedelta(days=7), slack=timedelta(seconds=1))
     wanted = (first, form.start.data, form.end.data) if form.start.data and form.end.data and not form.errors else None
     return render_template("rooms/room.html", room=found, form=form, error=error, upcoming=upcoming,
                            owner=partner_name(found.partner_id), messages=messages, asks=asks, rules=rules,
                            preview=preview, week=grid.week(monday, held, context.tz, wanted),
+                           earlier=monday - timedelta(weeks=1), later=monday + timedelta(weeks=1),
                            partner_name=partner_name, skipped=set(form.skip.data or ())), status
 
 
@@ -113,3 +114,11 @@ def _conflict_text(blocked) -> str:
     if len(blocked) == 1 and blocked[0].conflicts:
         return messages.conflict(blocked[0].conflicts[0])
     return messages.series_conflict(blocked) if blocked else messages.conflict(None)
+
+
+def _shown_week(default: date) -> date:
+    """?woche=YYYY-MM-DD leafs through the room's weeks (plain links, no JavaScript)."""
+    try:
+        return date.fromisoformat(request.args.get("woche", ""))
+    except ValueError:
+        return default
