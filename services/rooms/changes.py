@@ -88,7 +88,8 @@ def _finish(session: Session, booking: Booking, actor: Principal, action: str, c
     return booking
 
 
-def approve(session: Session, actor: Principal, booking_id: int, comment: str, ctx: Ctx) -> Booking:
+def _request_for_owner(session: Session, actor: Principal, booking_id: int) -> Booking:
+    """The requested booking, locked, if `actor` may decide on it (the room owner's side)."""
     booking = _locked_booking(session, booking_id)
     if not _owner(actor, booking):
         session.rollback()
@@ -96,6 +97,11 @@ def approve(session: Session, actor: Principal, booking_id: int, comment: str, c
     if booking.status != "requested":
         session.rollback()
         raise InvalidInput({"status": "not_requested"})
+    return booking
+
+
+def approve(session: Session, actor: Principal, booking_id: int, comment: str, ctx: Ctx) -> Booking:
+    booking = _request_for_owner(session, actor, booking_id)
     pending = [o for o in booking.occurrences if o.state == "pending"]
     blocked = _check(session, booking, pending, actor, ctx, rules_apply=False)  # the owner may bend own rules
     if blocked:
@@ -111,13 +117,7 @@ def approve(session: Session, actor: Principal, booking_id: int, comment: str, c
 
 
 def decline(session: Session, actor: Principal, booking_id: int, comment: str, ctx: Ctx) -> Booking:
-    booking = _locked_booking(session, booking_id)
-    if not _owner(actor, booking):
-        session.rollback()
-        raise NotAllowed("not_owner")
-    if booking.status != "requested":
-        session.rollback()
-        raise InvalidInput({"status": "not_requested"})
+    booking = _request_for_owner(session, actor, booking_id)
     for o in booking.occurrences:
         if o.state == "pending":
             o.state = "declined"
