@@ -23,3 +23,6 @@ celery.conf.beat_schedule = {
 # reminders come from a scan of due dates, never from far-future ETA tasks
 celery.conf.beat_schedule["notify-scan-reminders"] = {
     "task": "notify.scan_reminders", "schedule": 60.0, "options": {"queue": "notify", "expires": 120}}
+# deliveries whose task got lost (a refused re-publish, a dead worker) are queued again
+celery.conf.beat_schedule["notify-sweep-deliveries"] = {
+    "task": "notify.sweep_deliveries", "schedule": 60.0, "options": {"queue": "notify", "expires": 120}}

@@ -12,6 +12,9 @@ DEFAULTS = {
     "NOTIFY_RETRY_MAX_SECONDS": 1800.0,  # stays below the broker's visibility timeout (3600 s)
     "NOTIFY_SEND_TIMEOUT": 20.0,  # SMTP / HTTP timeout per send
     "NOTIFY_STALE_SENDING_SECONDS": 300.0,  # a "sending" row older than this was left by a dead worker
+    # the sweep re-queues a queued/retrying row this long after it was due (its task got lost)
+    "NOTIFY_SWEEP_AFTER_SECONDS": 600.0,
+    "NOTIFY_SWEEP_BATCH": 500,  # at most this many rows re-queued per sweep run
     # sends per second per channel, for all workers together (0: unlimited); what the provider allows
     "NOTIFY_RATE_EMAIL": 20.0,
     "NOTIFY_RATE_SMS": 5.0,

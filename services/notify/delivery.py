@@ -113,10 +113,11 @@ def _claim(factory, delivery_id: int, stale_seconds: float) -> bool:
         return result.rowcount == 1
 
 
-def attempt(factory, settings, delivery_id: int, config: dict, limiter=None) -> str:
+def attempt(factory, settings, delivery_id: int, config: dict, limiter=None, retry_in: float | None = None) -> str:
     """Send one delivery if it is due. Returns its state afterwards: "sent", "failed",
     "retrying" (try again later), "busy" (another worker is sending it right now) or "limited"
-    (the channel's rate limit says not now; no attempt was spent: queue it again)."""
+    (the channel's rate limit says not now; no attempt was spent: queue it again).
+    `retry_in`: seconds until the caller runs the retry; stored so the sweep can tell a lost one."""
     if limiter is not None:
         with factory() as session:
             row = session.get(Delivery, delivery_id)
@@ -137,22 +138,26 @@ def attempt(factory, settings, delivery_id: int, config: dict, limiter=None) -> 
     except PermanentFailure as exc:
         return _record(factory, delivery_id, "failed", str(exc), failure="permanent")
     except TransientFailure as exc:
-        return _transient(factory, delivery_id, attempts, str(exc), config)
+        return _transient(factory, delivery_id, attempts, str(exc), config, retry_in)
     except Exception as exc:  # a bug or an unclassified error: bounded retries, never a loop
         log.exception("unexpected error sending delivery %s", delivery_id)
-        return _transient(factory, delivery_id, attempts, f"{type(exc).__name__}: {exc}", config)
+        return _transient(factory, delivery_id, attempts, f"{type(exc).__name__}: {exc}", config, retry_in)
     return _record(factory, delivery_id, "sent", "")
 
 
-def _transient(factory, delivery_id: int, attempts: int, error: str, config: dict) -> str:
+def _transient(factory, delivery_id: int, attempts: int, error: str, config: dict,
+               retry_in: float | None = None) -> str:
     if attempts >= config["NOTIFY_MAX_ATTEMPTS"]:
         return _record(factory, delivery_id, "failed", f"Aufgegeben nach {attempts} Versuchen: {error}",
                        failure="exhausted")
-    return _record(factory, delivery_id, "retrying", error)
+    return _record(factory, delivery_id, "retrying", error, retry_in=retry_in or 0.0)
 
 
-def _record(factory, delivery_id: int, status: str, error: str, failure: str = "") -> str:
+def _record(factory, delivery_id: int, status: str, error: str, failure: str = "",
+            retry_in: float = 0.0) -> str:
     values = {"status": status, "last_error": error[:2000], "failure": failure}
+    if status == "retrying":
+        values["next_attempt_at"] = utcnow() + timedelta(seconds=retry_in)
     if status == "sent":
         values["sent_at"] = utcnow()
     with factory() as session:
@@ -178,3 +183,4 @@ def requeue(session, delivery: Delivery) -> None:
     if not delivery.body or (delivery.channel == "sms" and not delivery.recipient.startswith("+")):
         raise DeliveryFailure("Diese Nachricht kann nicht gesendet werden: die Adresse oder Nummer ist ungültig.")
     delivery.status, delivery.attempts, delivery.claimed_at, delivery.failure = "queued", 0, None, ""
+    delivery.next_attempt_at = utcnow()

@@ -3,7 +3,8 @@
 notify.booking_notice  (from rooms, contract in shared.contracts) — email and/or SMS to one person,
                        by that person's preferences; also keeps the reminder plan up to date
 notify.send_delivery   (our own: a re-send, a rate-limited send, a reminder)
-notify.scan_reminders  (beat, every minute: reminders that are due now)"""
+notify.scan_reminders  (beat, every minute: reminders that are due now)
+notify.sweep_deliveries (beat, every minute: re-queue deliveries whose task got lost)"""
 from __future__ import annotations
 
 import logging
@@ -16,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from shared import contracts
 from shared.messaging import register_relay
 
-from services.notify import delivery, preferences, ratelimit, reminders
+from services.notify import delivery, preferences, ratelimit, reminders, sweep
 from services.notify.domain.notice import Notice
 from services.notify.models import OutboxMessage
 
@@ -41,7 +42,8 @@ def _send_all(task, delivery_ids: list[int]) -> dict[str, str]:
     app = current_app
     factory, settings = app.extensions["db"], app.config["SETTINGS"]
     limiter = ratelimit.from_app(app)
-    outcomes = {str(i): delivery.attempt(factory, settings, i, app.config, limiter) for i in delivery_ids}
+    retry_in = backoff(task.request.retries, app.config)  # decided first: the rows record when it is due
+    outcomes = {str(i): delivery.attempt(factory, settings, i, app.config, limiter, retry_in) for i in delivery_ids}
     for i, state in outcomes.items():
         if state == "limited":  # spread the waiting ones out so they do not all return at once
             wait = app.config["NOTIFY_RATE_MAX_WAIT_SECONDS"]
@@ -52,7 +54,7 @@ def _send_all(task, delivery_ids: list[int]) -> dict[str, str]:
         if task.request.retries >= 2 * app.config["NOTIFY_MAX_ATTEMPTS"]:
             delivery.give_up(factory, pending, "Aufgegeben: zu viele Wiederholungen")
             return outcomes
-        raise task.retry(countdown=backoff(task.request.retries, app.config))
+        raise task.retry(countdown=retry_in)
     return outcomes
 
 
@@ -93,4 +95,14 @@ def register(celery) -> None:
                              preferences_url=preferences.url_maker(settings))
         for delivery_id in ids:
             queue_send(celery, delivery_id)
+        return len(ids)
+
+    @celery.task(shared=False, name="notify.sweep_deliveries", acks_late=False, ignore_result=True)
+    def sweep_deliveries():
+        """Re-queue overdue deliveries; a lost or doubled run is harmless (the claim decides)."""
+        ids = sweep.overdue(current_app.extensions["db"], current_app.config)
+        for delivery_id in ids:
+            queue_send(celery, delivery_id)
+        if ids:
+            log.warning("sweep re-queued %d overdue deliveries", len(ids))
         return len(ids)

@@ -1,0 +1,29 @@
+"""The safety net for deliveries whose task got lost.
+
+A task can vanish while its row still waits: the broker refused the re-publish of a retry (Redis
+at maxmemory refuses writes but still allows the ack), or the worker died while sending. Every
+minute (beat) we re-queue rows that are overdue by a clear margin. Duplicates are harmless: the
+conditional claim lets exactly one task send."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import and_, func, or_, select
+
+from services.notify.models import Delivery
+from services.notify.delivery import utcnow
+
+
+def overdue(factory, config: dict) -> list[int]:
+    """Queued/retrying rows due more than NOTIFY_SWEEP_AFTER_SECONDS ago, and "sending" rows
+    claimed more than NOTIFY_STALE_SENDING_SECONDS ago; oldest first, bounded."""
+    now = utcnow()
+    due_before = now - timedelta(seconds=config["NOTIFY_SWEEP_AFTER_SECONDS"])
+    stale_before = now - timedelta(seconds=config["NOTIFY_STALE_SENDING_SECONDS"])
+    due = func.coalesce(Delivery.next_attempt_at, Delivery.created_at)
+    with factory() as session:
+        return list(session.scalars(
+            select(Delivery.id)
+            .where(or_(and_(Delivery.status.in_(("queued", "retrying")), due < due_before),
+                       and_(Delivery.status == "sending", Delivery.claimed_at < stale_before)))
+            .order_by(Delivery.id).limit(int(config["NOTIFY_SWEEP_BATCH"]))))
