@@ -46,7 +46,7 @@ def _email_row(notice: Notice, rendered: texts.Texts, mail_from: str) -> Deliver
         mail_from=mail_from, to=notice.email, to_name=notice.recipient_name, subject=rendered.subject,
         text=rendered.text, html=rendered.html, ics=calendar.to_ical(), method=itip.method_of(notice),
         message_id=mime.message_id_for(notice.message_id, "email", mail_from), date=utcnow())
-    row.body = message.as_string()
+    row.body = mime.wire(message)
     return row
 
 
