@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 from services.calendar.dav import query_xml
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource, object_resource
-from services.calendar.dav.webdav import CALDAV, DAV, NSMAP, clark, propstat_response
+from services.calendar.dav.webdav import CALDAV, DAV, NSMAP, XML_TYPE, clark, propstat_response
 from services.calendar.domain import expand, filters, timeindex
 from services.calendar.domain.objectcache import CACHE, Entry
 from services.calendar.domain.timeindex import EPOCH_MAX, EPOCH_MIN, Instance, overlaps
@@ -81,8 +81,9 @@ def calendar_query(ctx: Context, collection: Resource, root, names: list[str]) -
         rows, candidates = (), ctx.store.range_candidates(collection.calendar.id, _dt(start), _dt(end), component)
     objects = _Objects(ctx, collection.calendar.id, candidates, rows)
     matched, undecided = [], []
+    by_index = not filters.needs_calendar(top)
     for name, _etag in candidates:
-        verdict = filters.decide_by_index(top, objects.entries[name].index)
+        verdict = filters.decide_by_index(top, objects.entries[name].index) if by_index else None
         if verdict is None:
             undecided.append(name)
         elif verdict:
@@ -96,7 +97,7 @@ def _responses(ctx, collection, objects: _Objects, matched, names, wanted) -> li
     fast = set(names) <= FAST_PROPS
     if fast and CALENDAR_DATA not in names:  # only ETags asked: no data needed
         return [fast_response(collection.url, n, objects.etags[n], None) for n in matched]
-    out = []
+    out, rendered = [], []
     loaded = [objects.rows[n] for n in matched] if all(n in objects.rows for n in matched) else \
         ctx.store.report_objects(collection.calendar.id, matched)
     for obj in loaded:
@@ -108,11 +109,40 @@ def _responses(ctx, collection, objects: _Objects, matched, names, wanted) -> li
             data = expanded(entry, obj.etag, obj.data, *wanted.expand)
         # limit-recurrence-set is answered with the full set: a superset the client can narrow
         if fast:
-            out.append(fast_response(collection.url, obj.name, obj.etag, data if CALENDAR_DATA in names else None))
+            rendered.append((collection.url + quote(obj.name), obj.etag, data.decode("utf-8")))
         else:
             resource = object_resource(collection, replace(obj, data=data))
             out.append(propstat_response(resource.url, registry, resource, ctx, "prop", names))
+    if fast:
+        raise Rendered(render_multistatus(rendered))
     return out
+
+
+class Rendered(HTTPException):
+    """A multistatus written as text: for thousands of calendar-data answers, building and
+    serialising an element tree costs more than the query itself. Handed to Flask as is."""
+
+    def __init__(self, body: bytes):
+        from services.calendar.dav.views import DAV_HEADER  # (views imports this module)
+
+        super().__init__(response=Response(body, status=207, content_type=XML_TYPE, headers={"DAV": DAV_HEADER}))
+
+
+def _escape(text: str) -> str:
+    # as lxml writes text: a CR would otherwise be read back as LF (XML end-of-line handling)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def render_multistatus(items) -> bytes:
+    """(href, etag, calendar data) → a DAV:multistatus with one 200 propstat each."""
+    parts = ["<?xml version='1.0' encoding='utf-8'?>\n"
+             '<D:multistatus xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">']
+    for url, etag, text in items:
+        parts.append(f"<D:response><D:href>{_escape(url)}</D:href><D:propstat><D:prop><D:getetag>{_escape(etag)}"
+                     f"</D:getetag><C:calendar-data>{_escape(text)}</C:calendar-data></D:prop>"
+                     "<D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>")
+    parts.append("</D:multistatus>")
+    return "".join(parts).encode("utf-8")
 
 
 def fast_response(collection_url: str, name: str, etag: str, data: bytes | None):

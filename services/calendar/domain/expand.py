@@ -6,6 +6,7 @@ override) is serialised once into a body; an instance is its three time lines pl
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from datetime import date, datetime, timezone
 
 from services.calendar.domain.ical import LOCAL
@@ -82,6 +83,11 @@ def _recurrence_id(value: date | datetime) -> str:
 
 
 def instance_text(name: str, instance: Instance, body: bytes) -> bytes:
+    return _head(name, instance) + body + f"END:{name}\r\n".encode()
+
+
+@lru_cache(maxsize=200_000)  # instances repeat across queries; formatting times dominates expand
+def _head(name: str, instance: Instance) -> bytes:
     if instance.all_day:
         times = [f"DTSTART;VALUE=DATE:{_day(instance.start)}", f"DTEND;VALUE=DATE:{_day(instance.end)}"]
     else:
@@ -90,8 +96,7 @@ def instance_text(name: str, instance: Instance, body: bytes) -> bytes:
             times.append(f"{'DUE' if name == 'VTODO' else 'DTEND'}:{_utc(instance.end)}")
     if instance.recurrence_id is not None:
         times.append(_recurrence_id(instance.recurrence_id))
-    head = f"BEGIN:{name}\r\n" + "\r\n".join(times) + "\r\n"
-    return head.encode() + body + f"END:{name}\r\n".encode()
+    return (f"BEGIN:{name}\r\n" + "\r\n".join(times) + "\r\n").encode()
 
 
 def expanded(name: str, instances: list[Instance], body_of: dict[int, bytes]) -> bytes:
