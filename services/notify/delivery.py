@@ -1,12 +1,13 @@
 """Deliveries: turn a notice into one row per channel, then send each row at most once.
 
-The row is the idempotency record. Sending is: claim (status -> sending, commit), call the
-provider, record the outcome (commit) at once, so a crash can only fall into that short window.
-A claim is a conditional UPDATE, so two workers holding the same message never both send."""
+The row is the idempotency record. Sending is: claim (status -> sending; a conditional UPDATE
+that returns the row, or the INSERT of a new row already claimed), commit, call the provider,
+record the outcome on the same session at once, so a crash can only fall into that short
+window. Two workers holding the same message never both send: only one claim succeeds."""
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from email.utils import parseaddr
 
@@ -64,8 +65,23 @@ def _ids(session, message_id: str) -> list[int]:
     return list(session.scalars(select(Delivery.id).where(Delivery.message_id == message_id).order_by(Delivery.id)))
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A delivery this worker may send now: what goes out, and which attempt this is."""
+    outgoing: Outgoing
+    attempts: int
+    claimed_at: datetime
+
+
 def accept(factory, notice: Notice, mail_from: str, preferences_url=None) -> list[int]:
-    """Create the deliveries of `notice` unless that was done before; returns their ids.
+    """Create the deliveries of `notice` unless that was done before; returns their ids."""
+    return accept_and_claim(factory, notice, mail_from, preferences_url, claim=False)[0]
+
+
+def accept_and_claim(factory, notice: Notice, mail_from: str, preferences_url=None,
+                     claim: bool = True) -> tuple[list[int], list[Claim]]:
+    """Create the deliveries of `notice` unless that was done before: their ids, and (`claim`)
+    the new rows already claimed for this worker in the same commit, ready to send.
 
     The person's preferences at this moment decide channels and language; the decision is
     recorded with the message_id (inbox), so a redelivered notice is not decided again.
@@ -73,7 +89,7 @@ def accept(factory, notice: Notice, mail_from: str, preferences_url=None) -> lis
     with factory() as session:
         done = _ids(session, notice.message_id)
         if done:
-            return done
+            return done, []
         prefs = preferences.load(session, notice.account_id)
     if prefs.language:
         notice = replace(notice, language=prefs.language)
@@ -86,31 +102,41 @@ def accept(factory, notice: Notice, mail_from: str, preferences_url=None) -> lis
         rows.append(_email_row(notice, rendered, mail_from))
     if "sms" in wanted:
         rows.append(_sms_row(notice, rendered))
+    now = utcnow()
     for row in rows:
         row.message_id, row.account_id, row.kind = notice.message_id, notice.account_id, notice.kind
         row.booking_id, row.uid = notice.booking_id, notice.uid
+        if claim and row.status is None:  # valid: claimed at birth, no second round trip to claim it
+            row.status, row.attempts, row.claimed_at = "sending", 1, now
     with factory() as session:
         try:
             if first_time(session, ProcessedMessage, f"notify.{notice.kind}", notice.message_id):
                 session.add_all(rows)
+                session.flush()
+                claims = [Claim(Outgoing(r.id, r.channel, r.recipient, r.subject, r.body), 1, now)
+                          for r in rows if r.status == "sending"]
+                ids = sorted(r.id for r in rows)
                 session.commit()
+                return ids, claims
         except IntegrityError:  # the same message in another worker right now: its rows count
             session.rollback()
-    with factory() as session:
-        return _ids(session, notice.message_id)
+        return _ids(session, notice.message_id), []
 
 
-def _claim(factory, delivery_id: int, stale_seconds: float) -> bool:
+def _claim(session, delivery_id: int, stale_seconds: float) -> Claim | None:
+    """The conditional claim, returning the row in the same statement."""
     now = utcnow()
-    with factory() as session:
-        result = session.execute(
-            update(Delivery)
-            .where(Delivery.id == delivery_id, or_(
-                Delivery.status.in_(("queued", "retrying")),
-                and_(Delivery.status == "sending", Delivery.claimed_at < now - timedelta(seconds=stale_seconds))))
-            .values(status="sending", attempts=Delivery.attempts + 1, claimed_at=now))
-        session.commit()
-        return result.rowcount == 1
+    row = session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, or_(
+            Delivery.status.in_(("queued", "retrying")),
+            and_(Delivery.status == "sending", Delivery.claimed_at < now - timedelta(seconds=stale_seconds))))
+        .values(status="sending", attempts=Delivery.attempts + 1, claimed_at=now)
+        .returning(Delivery.channel, Delivery.recipient, Delivery.subject, Delivery.body, Delivery.attempts)
+    ).first()
+    if row is None:
+        return None
+    return Claim(Outgoing(delivery_id, row.channel, row.recipient, row.subject, row.body), row.attempts, now)
 
 
 def attempt(factory, settings, delivery_id: int, config: dict, limiter=None, retry_in: float | None = None) -> str:
@@ -118,51 +144,66 @@ def attempt(factory, settings, delivery_id: int, config: dict, limiter=None, ret
     "retrying" (try again later), "busy" (another worker is sending it right now) or "limited"
     (the channel's rate limit says not now; no attempt was spent: queue it again).
     `retry_in`: seconds until the caller runs the retry; stored so the sweep can tell a lost one."""
-    if limiter is not None:
-        with factory() as session:
-            row = session.get(Delivery, delivery_id)
-            status, channel = row.status, row.channel
-        # only a send that may happen takes a token; the claim below still decides who sends
-        if status in ("queued", "retrying", "sending") and limiter.acquire(channel) > 0:
-            return "limited"
-    if not _claim(factory, delivery_id, config["NOTIFY_STALE_SENDING_SECONDS"]):
-        with factory() as session:
-            status = session.get(Delivery, delivery_id).status
-        return "busy" if status == "sending" else status
     with factory() as session:
-        row = session.get(Delivery, delivery_id)
-        outgoing = Outgoing(row.id, row.channel, row.recipient, row.subject, row.body)
-        attempts = row.attempts
+        claim = _claim(session, delivery_id, config["NOTIFY_STALE_SENDING_SECONDS"])
+        if claim is None:
+            status = session.scalar(select(Delivery.status).where(Delivery.id == delivery_id))
+            session.rollback()
+            return "busy" if status == "sending" else status
+        session.commit()
+        return send_claimed(session, factory, settings, claim, config, limiter, retry_in)
+
+
+def send_claimed(session, factory, settings, claim: Claim, config: dict, limiter=None,
+                 retry_in: float | None = None) -> str:
+    """Send a claimed delivery and record the outcome on `session` right after the provider's
+    answer. Only a send that will happen takes a rate-limit token (after the claim); a limited
+    one gives its claim back."""
+    outgoing = claim.outgoing
+    if limiter is not None and limiter.acquire(outgoing.channel) > 0:
+        _release(session, claim)
+        return "limited"
     try:
         sender_for(outgoing.channel, settings, factory, config["NOTIFY_SEND_TIMEOUT"]).send(outgoing)
     except PermanentFailure as exc:
-        return _record(factory, delivery_id, "failed", str(exc), failure="permanent")
+        return _record(session, outgoing.delivery_id, "failed", str(exc), failure="permanent")
     except TransientFailure as exc:
-        return _transient(factory, delivery_id, attempts, str(exc), config, retry_in)
+        return _transient(session, outgoing.delivery_id, claim.attempts, str(exc), config, retry_in)
     except Exception as exc:  # a bug or an unclassified error: bounded retries, never a loop
-        log.exception("unexpected error sending delivery %s", delivery_id)
-        return _transient(factory, delivery_id, attempts, f"{type(exc).__name__}: {exc}", config, retry_in)
-    return _record(factory, delivery_id, "sent", "")
+        log.exception("unexpected error sending delivery %s", outgoing.delivery_id)
+        return _transient(session, outgoing.delivery_id, claim.attempts, f"{type(exc).__name__}: {exc}",
+                          config, retry_in)
+    return _record(session, outgoing.delivery_id, "sent", "")
 
 
-def _transient(factory, delivery_id: int, attempts: int, error: str, config: dict,
+def _release(session, claim: Claim) -> None:
+    """Undo our claim without spending the attempt (only if it is still ours)."""
+    previous = claim.attempts - 1
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id == claim.outgoing.delivery_id, Delivery.status == "sending",
+               Delivery.claimed_at == claim.claimed_at)
+        .values(status="queued" if previous == 0 else "retrying", attempts=previous, claimed_at=None))
+    session.commit()
+
+
+def _transient(session, delivery_id: int, attempts: int, error: str, config: dict,
                retry_in: float | None = None) -> str:
     if attempts >= config["NOTIFY_MAX_ATTEMPTS"]:
-        return _record(factory, delivery_id, "failed", f"Aufgegeben nach {attempts} Versuchen: {error}",
+        return _record(session, delivery_id, "failed", f"Aufgegeben nach {attempts} Versuchen: {error}",
                        failure="exhausted")
-    return _record(factory, delivery_id, "retrying", error, retry_in=retry_in or 0.0)
+    return _record(session, delivery_id, "retrying", error, retry_in=retry_in or 0.0)
 
 
-def _record(factory, delivery_id: int, status: str, error: str, failure: str = "",
+def _record(session, delivery_id: int, status: str, error: str, failure: str = "",
             retry_in: float = 0.0) -> str:
     values = {"status": status, "last_error": error[:2000], "failure": failure}
     if status == "retrying":
         values["next_attempt_at"] = utcnow() + timedelta(seconds=retry_in)
     if status == "sent":
         values["sent_at"] = utcnow()
-    with factory() as session:
-        session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
-        session.commit()
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+    session.commit()
     if status != "sent":
         log.warning("delivery %s %s: %s", delivery_id, status, error)
     return status
