@@ -131,7 +131,7 @@ def ratio(peer, ours) -> str:
 
 def table(results: dict, n: int, extra: dict) -> str:
     labels = list(results)
-    ours = [l for l in labels if l.startswith("ours")]
+    ours = [l for l in labels if l.startswith("ours")] or []
     peers = [l for l in labels if not l.startswith("ours")]
     head = ["operation (median)", *labels] + [f"{p.split()[0]} ÷ {o.split('(')[1][:-1]}" for p in peers for o in ours]
     lines = [f"CalDAV benchmark, {n} events (a fifth weekly series with EXDATE and an override), "
@@ -151,13 +151,13 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--budget", type=float, default=120.0, help="seconds per operation and server")
-    parser.add_argument("--only", choices=("ours", "all"), default="all")
+    parser.add_argument("--only", choices=("ours", "peers", "all"), default="all")
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "results"))
     parser.add_argument("--db-prefix", default="treffpunkt_bench", help="PostgreSQL databases <prefix>_* (recreated)")
     args = parser.parse_args()
     items = bench_data.calendar(args.events)
-    starters = [("sqlite", servers.start_ours), ("postgresql", servers.start_ours)]
-    if args.only == "all":
+    starters = [("sqlite", servers.start_ours), ("postgresql", servers.start_ours)] if args.only != "peers" else []
+    if args.only != "ours":
         starters += [("radicale", servers.start_radicale), ("xandikos", servers.start_xandikos)]
     results, extra, counter = {}, {}, [0]
     with tempfile.TemporaryDirectory(prefix="treffpunkt-bench-") as tmp:
@@ -175,7 +175,11 @@ def main() -> None:
                 ops = operations(server, items, counter, matches)
                 results[server.label] = {}
                 for op, fn in ops.items():
-                    results[server.label][op] = timed(fn, args.runs, args.budget)
+                    try:
+                        results[server.label][op] = timed(fn, args.runs, args.budget)
+                    except (RuntimeError, AssertionError) as exc:  # a refusal is a result too
+                        results[server.label][op] = (None, None)
+                        extra[f"{server.label}, {op}"] = f"refused: {str(exc)[:160]}"
                     print(f"  {op}: {fmt(results[server.label][op][1])} (first {fmt(results[server.label][op][0])})",
                           flush=True)
                 extra[f"objects found by the one-month queries on {server.label}"] = str(matches)
