@@ -1,7 +1,8 @@
 """Email over SMTP (smtplib): plain, STARTTLS or implicit TLS, login when a user is set.
 
 SMTP says itself what kind of failure it is: 4xx replies are temporary, 5xx permanent. A server
-that cannot be reached or does not answer in time is temporary too."""
+that cannot be reached or does not answer in time is temporary too. The 250 after DATA is success:
+what happens after it (QUIT) is never waited for and never turns into a retry."""
 from __future__ import annotations
 
 import smtplib
@@ -46,11 +47,9 @@ class SmtpSender:
             client = self._connect()
             try:
                 client.sendmail(sender, [outgoing.recipient], outgoing.body.encode("utf-8"))
-            finally:
-                try:
-                    client.quit()
-                except (smtplib.SMTPException, OSError):
-                    client.close()  # the mail was accepted already; a rude goodbye changes nothing
+            except BaseException:
+                client.close()
+                raise
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             raise _by_code(code, f"SMTP {code} {reply.decode('utf-8', 'replace')}") from None
@@ -62,3 +61,16 @@ class SmtpSender:
             raise TransientFailure(f"SMTP-Server nicht erreichbar: {type(exc).__name__}: {exc}") from None
         except smtplib.SMTPException as exc:
             raise TransientFailure(f"SMTP: {type(exc).__name__}: {exc}") from None
+        _goodbye(client)
+
+
+def _goodbye(client: smtplib.SMTP) -> None:
+    """The 250 after DATA means the server has the mail: say QUIT but do not wait for its 221,
+    so that "sent" is recorded at once (the window for a duplicate is only as long as needed).
+    Nothing here can fail the delivery."""
+    try:
+        client.send("QUIT\r\n")
+    except (smtplib.SMTPException, OSError):
+        pass
+    finally:
+        client.close()
