@@ -126,3 +126,21 @@ def test_caldav_library_creates_renames_and_deletes(live, people):
     assert [str(e.icalendar_component["SUMMARY"]) for e in calendar.events()] == ["Sommerfest"]
     calendar.delete()
     assert "sommerfest" not in [str(c.url).rstrip("/").rsplit("/", 1)[-1] for c in principal.calendars()]
+
+
+def test_calendar_timezone_set_by_a_client_is_returned(live, people, store):
+    from xml.sax.saxutils import escape
+
+    with store() as s:
+        s.ensure_partner_calendar(people["lena"]["partner_id"], "lobeda", "Angebote MGH")
+    default = props(live, people, HOME + "lobeda/", "<c:calendar-timezone/>").findtext(f".//{C}calendar-timezone")
+    assert "TZID:Europe/Berlin" in default
+    london = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/London\r\n"
+              "BEGIN:STANDARD\r\nDTSTART:19701025T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+              "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0000\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\nEND:VCALENDAR\r\n")
+    answer = dav(live, people, "PROPPATCH", HOME + "lobeda/",
+                 f'<d:propertyupdate {NS}><d:set><d:prop><c:calendar-timezone>{escape(london)}'
+                 '</c:calendar-timezone></d:prop></d:set></d:propertyupdate>')
+    assert answer.status_code == 207 and "HTTP/1.1 200 OK" in answer.text
+    stored = props(live, people, HOME + "lobeda/", "<c:calendar-timezone/>").findtext(f".//{C}calendar-timezone")
+    assert "TZID:Europe/London" in stored

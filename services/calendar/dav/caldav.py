@@ -66,6 +66,8 @@ def calendar_description(r: Resource, ctx: Context):
 def calendar_timezone(r: Resource, ctx: Context):
     if r.kind != "calendar":
         return None
+    if r.calendar.timezone:  # what the client set with MKCALENDAR/PROPPATCH, returned as given
+        return r.calendar.timezone
     holder = Calendar()
     holder.add("PRODID", "-//Treffpunkt Jena//Kalender//DE")
     holder.add("VERSION", "2.0")
