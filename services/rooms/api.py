@@ -9,10 +9,9 @@ from flask_babel import gettext as _
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException
 
-from shared.web import csrf, db, identity, relay_now
+from shared.web import csrf, db, identity
 
-from services.rooms import messages, operations, queries
-from services.rooms.models import OutboxMessage
+from services.rooms import queries
 from services.rooms.schemas import BookingDetailOut, ErrorOut, RoomOut, SeriesIn
 
 PREFIX = "/api/rooms"

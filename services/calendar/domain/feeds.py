@@ -72,8 +72,10 @@ def _choice(value: str, allowed, what: str) -> str:
     raise InvalidFilter(f"Unbekannte {what} {value!r}. Möglich sind: {', '.join(allowed)}.")
 
 
-def assemble(resources: list[bytes], name: str, description: str = "") -> bytes:
-    """One VCALENDAR holding every component of `resources` and each VTIMEZONE once."""
+def new_feed(name: str, description: str = "") -> Calendar:
+    """An empty published calendar with the properties subscribers read: its name, the local
+    time zone, and an hourly refresh (REFRESH-INTERVAL for RFC 7986 clients, X-PUBLISHED-TTL for
+    Outlook)."""
     feed = Calendar()
     feed.add("PRODID", PRODID)
     feed.add("VERSION", "2.0")
@@ -85,6 +87,12 @@ def assemble(resources: list[bytes], name: str, description: str = "") -> bytes:
     feed.add("X-WR-TIMEZONE", LOCAL_TZID)
     feed.add("REFRESH-INTERVAL", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     feed.add("X-PUBLISHED-TTL", vDuration(timedelta(hours=1)))
+    return feed
+
+
+def assemble(resources: list[bytes], name: str, description: str = "") -> bytes:
+    """One VCALENDAR holding every component of `resources` and each VTIMEZONE once."""
+    feed = new_feed(name, description)
     timezones = {LOCAL_TZID: berlin_vtimezone()}
     events = []
     for data in resources:

@@ -4,12 +4,11 @@ a parse of every resource), each VTIMEZONE once, one generated for any TZID with
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
-from icalendar import Calendar, Timezone, vDuration
+from icalendar import Timezone
 
 from services.calendar.domain.expand import _logical_lines
-from services.calendar.domain.feeds import PRODID
+from services.calendar.domain.feeds import new_feed
 from services.calendar.domain.ical import COMPONENTS
 from services.calendar.domain.timezones import berlin_vtimezone
 from services.calendar.domain.vocabulary import LOCAL_TZID
@@ -19,18 +18,7 @@ ITEMS = {c.encode() for c in COMPONENTS}
 
 
 def header(name: str, description: str) -> bytes:
-    feed = Calendar()
-    feed.add("PRODID", PRODID)
-    feed.add("VERSION", "2.0")
-    feed.add("CALSCALE", "GREGORIAN")
-    feed.add("METHOD", "PUBLISH")
-    feed.add("X-WR-CALNAME", name)
-    if description:
-        feed.add("X-WR-CALDESC", description)
-    feed.add("X-WR-TIMEZONE", LOCAL_TZID)
-    feed.add("REFRESH-INTERVAL", timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    feed.add("X-PUBLISHED-TTL", vDuration(timedelta(hours=1)))
-    return feed.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+    return new_feed(name, description).to_ical().removesuffix(b"END:VCALENDAR\r\n")
 
 
 def blocks(data: bytes):
