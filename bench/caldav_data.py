@@ -6,23 +6,9 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-VTIMEZONE = """BEGIN:VTIMEZONE
-TZID:Europe/Berlin
-BEGIN:DAYLIGHT
-TZOFFSETFROM:+0100
-TZOFFSETTO:+0200
-TZNAME:CEST
-DTSTART:19700329T020000
-RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
-END:DAYLIGHT
-BEGIN:STANDARD
-TZOFFSETFROM:+0200
-TZOFFSETTO:+0100
-TZNAME:CET
-DTSTART:19701025T030000
-RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
-END:STANDARD
-END:VTIMEZONE"""
+from shared.timezones import berlin_vtimezone
+
+VTIMEZONE = berlin_vtimezone().to_ical().decode().replace("\r\n", "\n").strip()
 TITLES = ("Seniorengymnastik", "Eltern-Kind-Turnen", "Familienkino", "Mittagstisch", "Erzählcafé",
           "Puppentheater", "Sprachcafé", "Beratung", "Handarbeitskreis", "Lernpaten")
 YEAR = datetime(2026, 1, 1)

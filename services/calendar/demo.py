@@ -12,7 +12,7 @@ from shared.identity.demo import PARTNERS
 
 from services.calendar.dav.resources import default_slug
 from services.calendar.dav.sqlstore import SqlStore
-from services.calendar.domain.timezones import berlin_vtimezone
+from shared.timezones import berlin_vtimezone
 from services.calendar.domain.vocabulary import AUDIENCE_PROPERTY
 
 BERLIN = ZoneInfo("Europe/Berlin")

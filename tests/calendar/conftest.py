@@ -63,7 +63,7 @@ def room_message(**overrides) -> dict:
 def weekly_event(uid: str = "offer-1", summary: str = "Seniorengymnastik", categories=("Sport",),
                  audience: str = "Senioren", extra: str = "", klass: str = "PUBLIC") -> bytes:
     """A weekly Monday 10:00 Europe/Berlin series, as a CalDAV client would send it."""
-    from services.calendar.domain.timezones import berlin_vtimezone
+    from shared.timezones import berlin_vtimezone
 
     tz = berlin_vtimezone().to_ical().decode()
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//DE", tz.strip(), "BEGIN:VEVENT",

@@ -9,6 +9,7 @@ import icalendar
 import pytest
 
 from shared import contracts
+from shared.timezones import berlin_vtimezone
 from services.notify.domain import itip, mime
 from services.notify.domain.notice import Notice
 from services.notify.domain.texts import render
@@ -92,7 +93,7 @@ def test_our_vtimezone_agrees_with_the_tz_database_for_years_to_come():
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
-    tz = itip.berlin_timezone().to_tz(lookup_tzid=False)
+    tz = berlin_vtimezone().to_tz(lookup_tzid=False)
     berlin = ZoneInfo("Europe/Berlin")
     moment = datetime(2026, 1, 1, tzinfo=timezone.utc)
     while moment.year < 2045:

@@ -11,7 +11,7 @@ from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource, object_resource
 from services.calendar.dav.webdav import (CALDAV, DAV, ICAL, DavError, clark, element, href,
                                           propstat_response, status_response)
-from services.calendar.domain.timezones import berlin_vtimezone
+from shared.timezones import berlin_vtimezone
 
 MAX_RESOURCE_SIZE = 1024 * 1024
 MAX_MULTIGET = 1000

@@ -8,7 +8,7 @@ from datetime import timedelta
 from icalendar import Calendar, vDuration
 
 from services.calendar.domain.ical import COMPONENTS
-from services.calendar.domain.timezones import berlin_vtimezone
+from shared.timezones import berlin_vtimezone
 from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES, LOCAL_TZID
 
 PRODID = "-//Treffpunkt Jena//Kalender//DE"

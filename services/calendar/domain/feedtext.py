@@ -10,7 +10,7 @@ from icalendar import Timezone
 from services.calendar.domain.expand import _logical_lines
 from services.calendar.domain.feeds import new_feed
 from services.calendar.domain.ical import COMPONENTS
-from services.calendar.domain.timezones import berlin_vtimezone
+from shared.timezones import berlin_vtimezone
 from services.calendar.domain.vocabulary import LOCAL_TZID
 
 TZID = re.compile(rb";TZID=(\"[^\"]*\"|[^;:]*)")

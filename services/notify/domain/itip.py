@@ -6,10 +6,12 @@ never the recipient (Outlook would think the recipient organises it). Several da
 are one event with RDATEs, in Europe/Berlin with an RRULE-based VTIMEZONE."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from email.utils import parseaddr
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
+from icalendar import Calendar, Event, vCalAddress
+
+from shared.timezones import berlin_vtimezone
 
 from services.notify.domain.notice import LOCAL, Notice
 
@@ -18,28 +20,6 @@ PRODID = "-//Treffpunkt Generationen Jena//notify//DE"
 
 def method_of(notice: Notice) -> str:
     return "CANCEL" if notice.cancels else "REQUEST"
-
-
-def berlin_timezone() -> Timezone:
-    """Central European rules since 1996: summer time from the last Sunday of March 02:00 to the
-    last Sunday of October 03:00. An RRULE definition never runs out, unlike a list of dates."""
-    tz = Timezone()
-    tz.add("tzid", "Europe/Berlin")
-    summer = TimezoneDaylight()
-    summer.add("tzname", "CEST")
-    summer.add("dtstart", datetime(1981, 3, 29, 2, 0))
-    summer.add("tzoffsetfrom", timedelta(hours=1))
-    summer.add("tzoffsetto", timedelta(hours=2))
-    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
-    winter = TimezoneStandard()
-    winter.add("tzname", "CET")
-    winter.add("dtstart", datetime(1996, 10, 27, 3, 0))
-    winter.add("tzoffsetfrom", timedelta(hours=2))
-    winter.add("tzoffsetto", timedelta(hours=1))
-    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
-    tz.add_component(summer)
-    tz.add_component(winter)
-    return tz
 
 
 def _address(mail_from: str) -> tuple[str, str]:
@@ -58,7 +38,7 @@ def invitation(notice: Notice, mail_from: str, summary: str, description: str = 
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("method", method)
-    cal.add_component(berlin_timezone())
+    cal.add_component(berlin_vtimezone())
 
     event = Event()
     event.add("uid", notice.uid)

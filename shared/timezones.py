@@ -1,11 +1,13 @@
 """The VTIMEZONE for Europe/Berlin, written with RRULEs (not long RDATE lists): Outlook needs a
-VTIMEZONE for every TZID it sees, and rule-based definitions are what it copes with best."""
+VTIMEZONE for every TZID it sees, and rule-based definitions are what it copes with best; an RRULE
+definition never runs out, unlike a list of dates. One definition for every iCalendar the
+network writes: the calendar's feeds and objects, notify's invitations."""
 from __future__ import annotations
 
 from icalendar import Calendar, Timezone
 
-from services.calendar.domain.vocabulary import LOCAL_TZID
 
+BERLIN = "Europe/Berlin"
 _BERLIN = """BEGIN:VCALENDAR
 VERSION:2.0
 PRODID:-//Treffpunkt Jena//Zeitzonen//DE
@@ -33,4 +35,4 @@ END:VCALENDAR
 
 def berlin_vtimezone() -> Timezone:
     """A fresh VTIMEZONE component (callers add it to their own calendar)."""
-    return next(c for c in Calendar.from_ical(_BERLIN).walk("VTIMEZONE") if str(c["TZID"]) == LOCAL_TZID)
+    return next(c for c in Calendar.from_ical(_BERLIN).walk("VTIMEZONE") if str(c["TZID"]) == BERLIN)
