@@ -59,6 +59,7 @@ class Settings:
     sms_sender: str = field(default="Treffpunkt", metadata={"env": "SMS_SENDER", "help": "Sender name shown on SMS."})
     broker_visibility_timeout: int = field(default=3600, metadata={"env": "BROKER_VISIBILITY_TIMEOUT", "help": "Seconds before Redis hands a message that a dead worker took to another worker; longer than any task or retry delay."})
     outbox_relay_seconds: float = field(default=2.0, metadata={"env": "OUTBOX_RELAY_SECONDS", "help": "How often the beat sweeps outboxes for messages not yet published."})
+    outbox_redeliver_seconds: float = field(default=600.0, metadata={"env": "OUTBOX_REDELIVER_SECONDS", "help": "A published message without the receiver's receipt after this long is published again (then after twice as long, …); the receiver's inbox absorbs copies."})
     demo: bool = field(default=False, metadata={"env": "TREFFPUNKT_DEMO", "help": "Demo mode: demo data and the `demo`/`demo` login exist (make run sets it)."})
 
     @classmethod

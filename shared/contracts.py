@@ -16,10 +16,12 @@ NOTICE_KINDS = ("requested", "approved", "declined", "confirmed", "changed", "ca
 
 
 class Envelope(Schema):
-    """Fields every message carries. message_id makes redelivery detectable."""
+    """Fields every message carries. message_id makes redelivery detectable; `sender` (the
+    sending service, empty for none) is where the receiver sends its receipt."""
 
     message_id = fields.UUID(required=True)
     version = fields.Integer(required=True)
+    sender = fields.String(load_default="", validate=validate.OneOf(("",) + QUEUES))
 
 
 class OccurrenceV1(Schema):
@@ -96,11 +98,18 @@ class BookingNoticeV1(Envelope):
     comment = fields.String(load_default="")
 
 
+class ReceiptV1(Envelope):
+    """receiver -> sender: these messages of yours are recorded here; stop re-sending them."""
+
+    message_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(1, 1000))
+
+
 # (task name, version) -> schema. The task name says who receives it.
 CONTRACTS: dict[tuple[str, int], type[Schema]] = {
     ("calendar.room_changed", 1): RoomChangedV1,
     ("calendar.booking_changed", 1): BookingChangedV1,
     ("notify.booking_notice", 1): BookingNoticeV1,
+    **{(f"{queue}.outbox_receipt", 1): ReceiptV1 for queue in QUEUES},
 }
 
 

@@ -5,10 +5,13 @@ re-queue when a worker dies, prefetch of one, and a visibility timeout longer th
 """
 from __future__ import annotations
 
+import logging
+
 from celery import Celery, Task
 
 from shared.config import Settings
 
+log = logging.getLogger(__name__)
 VISIBILITY_TIMEOUT = 3600  # the default of Settings.broker_visibility_timeout
 
 
@@ -96,9 +99,39 @@ def publish(celery: Celery, task_name: str, payload: dict, queue: str) -> None:
 
 def register_relay(celery: Celery, service: str, factory_getter, outbox_model) -> None:
     """`<service>.relay_outbox`: the periodic sweep (run by beat) that publishes what the
-    immediate relay after a commit could not (broker down, process died)."""
-    from shared import outbox
+    immediate relay after a commit could not (broker down, process died) and what no receipt
+    has come back for; `<service>.outbox_receipt`: receivers confirming messages."""
+    from flask import current_app
+
+    from shared import contracts, outbox
 
     @celery.task(shared=False, name=f"{service}.relay_outbox", acks_late=False, ignore_result=True)
     def relay_outbox():
-        return outbox.relay(factory_getter(), outbox_model, celery)
+        factory = factory_getter()
+        outbox.purge(factory, outbox_model)
+        return outbox.relay(factory, outbox_model, celery,
+                            redeliver_after=current_app.config["SETTINGS"].outbox_redeliver_seconds)
+
+    @celery.task(shared=False, name=f"{service}.outbox_receipt", ignore_result=True)
+    def outbox_receipt(**payload):
+        try:
+            receipt = contracts.load(f"{service}.outbox_receipt", payload)
+        except (contracts.ValidationError, contracts.UnknownContract) as exc:
+            log.error("dropping invalid receipt %s: %s", payload.get("message_id"), exc)
+            return 0
+        return outbox.confirm(factory_getter(), outbox_model, receipt["message_ids"])
+
+
+def send_receipt(celery: Celery, payload: dict) -> None:
+    """Receiver side, once the message is recorded (or known, or refused for good): tell its
+    sender to stop re-sending it. Never raises: a lost receipt only costs one more copy."""
+    from shared import contracts
+
+    sender = payload.get("sender") if isinstance(payload, dict) else None
+    if not sender or sender not in contracts.QUEUES:
+        return
+    try:
+        receipt = contracts.build(f"{sender}.outbox_receipt", message_ids=[payload["message_id"]])
+        celery.send_task(f"{sender}.outbox_receipt", kwargs=receipt, queue=sender, retry=False)
+    except Exception as exc:  # noqa: BLE001 - the sender will publish again and we answer again
+        log.warning("receipt for %s not sent: %s", payload.get("message_id"), exc)

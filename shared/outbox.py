@@ -1,8 +1,14 @@
 """Transactional outbox and inbox, for every service that sends or receives messages.
 
 Outbox: a change and the messages it causes are rows in the same commit; `relay` publishes
-pending rows and marks them sent, so nothing is lost between the commit and the broker. A row
-whose publish failed waits with exponential backoff and is retried by the next sweep.
+pending rows, so nothing is lost between the commit and the broker. A row whose publish failed
+waits with exponential backoff and is retried by the next sweep.
+
+Receipts close the gap between the broker and the receiver: kombu's Redis transport pops a
+message (BRPOP) before it records it as unacknowledged, so a worker killed in between loses it.
+A row therefore stays open until the receiver, having recorded the message in its inbox, sends a
+receipt (`<sender>.outbox_receipt`); an open row is published again after `redeliver_after`
+seconds, doubling each time. The receiver's inbox absorbs the copies.
 
 Inbox: a receiver records each message_id in the same transaction as its effect; a message
 seen before changes nothing (Celery over Redis delivers at least once).
@@ -13,15 +19,18 @@ import json
 import logging
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import DateTime, Integer, String, Text, select
+from typing import ClassVar
+
+from sqlalchemy import DateTime, Index, Integer, String, Text, delete, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, sessionmaker
 
 from shared import contracts
 from shared.messaging import publish
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(minutes=5)
+MAX_REDELIVER_DOUBLINGS = 5  # 10 min, 20, 40 … at most 320 min between copies (default 600 s)
 
 
 def utcnow() -> datetime:
@@ -29,16 +38,25 @@ def utcnow() -> datetime:
 
 
 class OutboxMixin:
-    """Mix into a service's declarative base: `class OutboxMessage(OutboxMixin, Base)`."""
+    """Mix into a service's declarative base: `class OutboxMessage(OutboxMixin, Base)` with
+    `service = "<name>"` (where receipts come back to)."""
 
     __tablename__ = "outbox"
+    service: ClassVar[str]
+
+    @declared_attr.directive
+    def __table_args__(cls):  # one Index object per service's table
+        open_rows = text("confirmed_at IS NULL")
+        return (Index("ix_outbox_open", "next_attempt_at", postgresql_where=open_rows, sqlite_where=open_rows),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     message_id: Mapped[str] = mapped_column(String(36), unique=True)
     task_name: Mapped[str] = mapped_column(String(100))
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    # set by the receiver's receipt: from then on the row is never published again
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
 
@@ -54,20 +72,21 @@ class InboxMixin:
 
 def add(session: Session, model, task_name: str, **payload) -> str:
     """Queue a message in the caller's transaction. Returns its message_id."""
-    message = contracts.build(task_name, **payload)
+    message = contracts.build(task_name, **{**payload, "sender": model.service})
     session.add(model(message_id=message["message_id"], task_name=task_name, payload=json.dumps(message)))
     return message["message_id"]
 
 
-def relay(factory: sessionmaker[Session], model, celery, limit: int = 200) -> tuple[int, int]:
-    """Publish due rows; returns (sent, failed). Safe to run in several processes at once:
-    on PostgreSQL rows are claimed with SKIP LOCKED; elsewhere a duplicate publish is absorbed
-    by the receivers' inbox."""
+def relay(factory: sessionmaker[Session], model, celery, limit: int = 200,
+          redeliver_after: float = 600.0) -> tuple[int, int]:
+    """Publish due rows (new ones, and open ones whose receipt is overdue); returns (sent,
+    failed). Safe to run in several processes at once: on PostgreSQL rows are claimed with SKIP
+    LOCKED; elsewhere a duplicate publish is absorbed by the receivers' inbox."""
     sent = failed = 0
     with factory() as session:
         query = (
             select(model)
-            .where(model.sent_at.is_(None), model.next_attempt_at <= utcnow())
+            .where(model.confirmed_at.is_(None), model.next_attempt_at <= utcnow())
             .order_by(model.id)
             .limit(limit)
         )
@@ -83,11 +102,35 @@ def relay(factory: sessionmaker[Session], model, celery, limit: int = 200) -> tu
                 failed += 1
                 log.warning("outbox publish failed for %s: %s", row.message_id, row.last_error)
                 break  # the broker is likely down: leave the rest for the next sweep
+            if row.sent_at is not None:
+                log.warning("no receipt for %s %s: published again", row.task_name, row.message_id)
+            # the wait for a receipt doubles with every attempt so far (failed publishes included)
+            wait = redeliver_after * 2 ** min(row.attempts, MAX_REDELIVER_DOUBLINGS)
             row.sent_at = utcnow()
             row.attempts += 1
+            row.next_attempt_at = row.sent_at + timedelta(seconds=wait)
             sent += 1
         session.commit()
     return sent, failed
+
+
+def confirm(factory: sessionmaker[Session], model, message_ids) -> int:
+    """A receipt arrived: these rows are done. Returns how many were still open."""
+    ids = [str(m) for m in message_ids]
+    with factory() as session:
+        done = session.execute(
+            update(model).where(model.message_id.in_(ids), model.confirmed_at.is_(None))
+            .values(confirmed_at=utcnow())).rowcount
+        session.commit()
+    return done
+
+
+def purge(factory: sessionmaker[Session], model, older_than: timedelta = timedelta(days=7)) -> int:
+    """Forget confirmed rows after a while (the table would otherwise grow with every change)."""
+    with factory() as session:
+        gone = session.execute(delete(model).where(model.confirmed_at < utcnow() - older_than)).rowcount
+        session.commit()
+    return gone
 
 
 def first_time(session: Session, model, task_name: str, message_id) -> bool:

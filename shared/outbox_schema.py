@@ -35,3 +35,20 @@ def drop_v1(op) -> None:
     op.drop_index("ix_outbox_next_attempt_at", table_name="outbox")
     op.drop_table("outbox")
     op.drop_table("inbox")
+
+
+def add_receipts_v2(op) -> None:
+    """Receipts (shared/outbox.py): rows stay open until confirmed. Rows published before this
+    revision count as confirmed, so an upgrade sends nothing again."""
+    op.add_column("outbox", sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True))
+    op.execute("UPDATE outbox SET confirmed_at = sent_at WHERE sent_at IS NOT NULL")
+    op.drop_index("ix_outbox_next_attempt_at", table_name="outbox")
+    op.create_index("ix_outbox_open", "outbox", ["next_attempt_at"],
+                    postgresql_where=sa.text("confirmed_at IS NULL"), sqlite_where=sa.text("confirmed_at IS NULL"))
+
+
+def drop_receipts_v2(op) -> None:
+    op.drop_index("ix_outbox_open", table_name="outbox")
+    op.create_index("ix_outbox_next_attempt_at", "outbox", ["next_attempt_at"])
+    with op.batch_alter_table("outbox") as batch:  # SQLite cannot drop a column in place
+        batch.drop_column("confirmed_at")

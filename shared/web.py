@@ -229,6 +229,7 @@ def relay_now(outbox_model) -> None:
     from shared import outbox
 
     try:
-        outbox.relay(current_app.extensions["db"], outbox_model, current_app.extensions["celery"])
+        outbox.relay(current_app.extensions["db"], outbox_model, current_app.extensions["celery"],
+                     redeliver_after=current_app.config["SETTINGS"].outbox_redeliver_seconds)
     except Exception:  # the commit already happened; the sweep will retry
         current_app.logger.exception("immediate outbox relay failed; left for the sweep")

@@ -112,6 +112,12 @@ def test_booking_crosses_all_three_services(frontdoor, workers, saal, people, sm
     _drain(workers)
     assert len(smtp_sink.messages) == 1
     assert len(sms_gateway.received) == 1
+    # calendar and notify sent their receipts: rooms will not publish these messages again
+    from services.rooms.models import OutboxMessage
+
+    with frontdoor.apps["rooms"].extensions["db"]() as session:
+        assert {m.task_name: m.confirmed_at is not None for m in session.query(OutboxMessage)} == {
+            "calendar.room_changed": True, "calendar.booking_changed": True, "notify.booking_notice": True}
 
 
 def _drain(workers):
@@ -152,7 +158,7 @@ def test_booking_commits_while_broker_is_down_and_arrives_once_it_is_back(
             message.next_attempt_at = message.created_at
         session.commit()
 
-    started = [Worker(s, settings, tmp_path) for s in ("calendar", "notify")]
+    started = [Worker(s, settings, tmp_path) for s in ("calendar", "notify", "rooms")]  # rooms: receipts
     try:
         for worker in started:
             worker.wait_ready()

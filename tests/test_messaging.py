@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -119,3 +120,101 @@ def test_sqlite_takes_the_write_lock_at_begin(tmp_path):
     other.close()
     first.rollback()
     first.close()
+
+
+def _row(factory, model):
+    with factory() as session:
+        return session.query(model).one()
+
+
+def _due_now(factory, model):
+    """Skip the wait for a receipt, as if that much time had passed."""
+    with factory() as session:
+        for row in session.query(model):
+            row.next_attempt_at = datetime.now(timezone.utc)
+        session.commit()
+
+
+def test_open_row_goes_out_again_until_its_receipt_arrives(settings, rooms_app, rooms_outbox):
+    factory, model = rooms_outbox
+    celery = rooms_app.extensions["celery"]
+    with transaction(factory) as session:
+        message_id = outbox.add(session, model, "calendar.booking_changed", **_booking_changed())
+    assert json.loads(_row(factory, model).payload)["sender"] == "rooms"  # where the receipt goes
+
+    assert outbox.relay(factory, model, celery, redeliver_after=600) == (1, 0)
+    assert outbox.relay(factory, model, celery, redeliver_after=600) == (0, 0)  # its receipt is not overdue
+    first = _row(factory, model)
+    assert first.next_attempt_at - first.sent_at == timedelta(seconds=600)
+
+    _due_now(factory, model)
+    assert outbox.relay(factory, model, celery, redeliver_after=600) == (1, 0)  # no receipt: again
+    second = _row(factory, model)
+    assert second.next_attempt_at - second.sent_at == timedelta(seconds=1200)  # and waits twice as long
+    assert redis.Redis.from_url(settings.broker_url).llen("calendar") == 2
+
+    assert outbox.confirm(factory, model, [message_id]) == 1
+    assert outbox.confirm(factory, model, [message_id]) == 0  # a second receipt changes nothing
+    _due_now(factory, model)
+    assert outbox.relay(factory, model, celery, redeliver_after=600) == (0, 0)
+
+
+def test_confirmed_rows_are_purged_after_a_week(rooms_app, rooms_outbox):
+    factory, model = rooms_outbox
+    with transaction(factory) as session:
+        kept = outbox.add(session, model, "calendar.booking_changed", **_booking_changed())
+        old = outbox.add(session, model, "calendar.booking_changed", **_booking_changed(booking_id=8))
+        still_open = outbox.add(session, model, "calendar.booking_changed", **_booking_changed(booking_id=9))
+    outbox.confirm(factory, model, [kept, old])
+    with factory() as session:
+        long_ago = datetime.now(timezone.utc) - timedelta(days=8)
+        for row in session.query(model).filter(model.message_id.in_([old, still_open])):
+            row.created_at = long_ago
+            row.confirmed_at = long_ago if row.message_id == old else None
+        session.commit()
+    assert outbox.purge(factory, model) == 1
+    with factory() as session:
+        assert {r.message_id for r in session.query(model)} == {kept, still_open}
+
+
+def test_receipt_contract_and_who_gets_one():
+    receipt = contracts.build("rooms.outbox_receipt", message_ids=["6f1c1c8e-0c1e-4d7e-9a55-0d5b8f0b2a11"])
+    assert contracts.load("rooms.outbox_receipt", receipt)["message_ids"]
+    with pytest.raises(ValidationError):
+        contracts.build("rooms.outbox_receipt", message_ids=[])
+    with pytest.raises(ValidationError):
+        contracts.build("calendar.booking_changed", sender="elsewhere", **_booking_changed())
+
+
+def test_message_lost_by_the_broker_arrives_through_the_receipt_loop(settings, rooms_app, calendar_app,
+                                                                     rooms_outbox, tmp_path):
+    """kombu's Redis transport pops a message before it records it as unacknowledged: a worker
+    killed in between loses it. Here the message vanishes from the queue the same way; the
+    outbox publishes it again because no receipt came back, the calendar worker applies it
+    and confirms it, and then nothing more is published."""
+    from services.calendar.models import Calendar
+    from tests.support.workers import Worker
+
+    factory, model = rooms_outbox
+    celery = rooms_app.extensions["celery"]
+    with transaction(factory) as session:
+        outbox.add(session, model, "calendar.room_changed", room_id=41, partner_id=2, name="Werkraum",
+                   revision=1)
+    assert outbox.relay(factory, model, celery, redeliver_after=1) == (1, 0)
+    broker = redis.Redis.from_url(settings.broker_url)
+    assert broker.rpop("calendar") is not None  # taken off the queue and never recorded: lost
+
+    started = [Worker(service, settings, tmp_path).wait_ready() for service in ("calendar", "rooms")]
+    try:
+        deadline = datetime.now(timezone.utc) + timedelta(seconds=60)
+        while _row(factory, model).confirmed_at is None:
+            assert datetime.now(timezone.utc) < deadline, [w.log() for w in started]
+            outbox.relay(factory, model, celery, redeliver_after=1)  # the beat sweep
+            time.sleep(0.3)
+    finally:
+        for worker in started:
+            worker.stop()
+    with calendar_app.extensions["db"]() as session:
+        assert [c.displayname for c in session.query(Calendar).filter(Calendar.room_id == 41)] == ["Werkraum"]
+    _due_now(factory, model)
+    assert outbox.relay(factory, model, celery, redeliver_after=1) == (0, 0)

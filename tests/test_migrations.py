@@ -51,3 +51,29 @@ def test_all_migrations_run_on_sqlite(tmp_path):
                                  for name in infra.DATABASES}))
     for name in infra.DATABASES:
         assert (tmp_path / f"{name}.db").stat().st_size > 0
+
+
+@pytest.mark.parametrize("service", ["calendar", "rooms", "notify"])
+def test_receipts_revision_goes_down_and_up_on_sqlite_keeping_sent_rows_closed(tmp_path, service):
+    """The outbox receipts revision: rows published before it count as confirmed (an upgrade
+    publishes nothing again); it can be undone."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from shared.migrate import alembic_config
+
+    url = f"sqlite:///{tmp_path}/{service}.db"
+    cfg = alembic_config(importlib.import_module(f"services.{service}").MIGRATIONS, url)
+    command.upgrade(cfg, "head")
+    command.downgrade(cfg, "-1")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for n, sent in enumerate(("2026-11-01 10:00:00", None)):
+            conn.execute(text("INSERT INTO outbox (message_id, task_name, payload, created_at, next_attempt_at,"
+                              " sent_at, attempts, last_error) VALUES (:m, 't', '{}', :c, :c, :s, 1, '')"),
+                         {"m": f"m-{n}", "c": "2026-11-01 09:00:00", "s": sent})
+    command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT message_id, confirmed_at IS NOT NULL FROM outbox")).all())
+    engine.dispose()
+    assert rows == {"m-0": 1, "m-1": 0}

@@ -16,6 +16,8 @@ class Base(DeclarativeBase):
 class OutboxMessage(OutboxMixin, Base):
     """Messages this service sends, written in the same commit as the change that causes them."""
 
+    service = "calendar"
+
 
 class ProcessedMessage(InboxMixin, Base):
     """Messages this service has acted on, so that a redelivery changes nothing."""

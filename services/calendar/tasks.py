@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from shared import contracts
 from shared.db import transaction
-from shared.messaging import register_relay
+from shared.messaging import register_relay, send_receipt
 from shared.outbox import first_time
 
 from services.calendar.dav.sqlstore import SqlStore
@@ -58,16 +58,22 @@ def apply_booking_changed(session, message: dict) -> str:
 
 
 def _consume(task_name: str, payload: dict, apply) -> str:
+    """Apply the message once; then (also for a copy seen before, or a message refused for
+    good) send the sender its receipt, after our commit."""
     try:
         message = contracts.load(task_name, payload)
     except (ValidationError, contracts.UnknownContract) as exc:
         # a malformed message will never become valid: log it and drop it, do not retry
         log.error("rejected %s %s: %s", task_name, payload.get("message_id"), exc)
-        return "invalid"
-    with transaction(current_app.extensions["db"]) as session:
-        if not first_time(session, ProcessedMessage, task_name, message["message_id"]):
-            return "duplicate"
-        return apply(session, message) or "applied"
+        outcome = "invalid"
+    else:
+        with transaction(current_app.extensions["db"]) as session:
+            if first_time(session, ProcessedMessage, task_name, message["message_id"]):
+                outcome = apply(session, message) or "applied"
+            else:
+                outcome = "duplicate"
+    send_receipt(current_app.extensions["celery"], payload)
+    return outcome
 
 
 def register(celery) -> None:

@@ -15,7 +15,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import OperationalError
 
 from shared import contracts
-from shared.messaging import register_relay
+from shared.messaging import register_relay, send_receipt
 
 from services.notify import delivery, preferences, ratelimit, reminders, sweep
 from services.notify.domain.notice import Notice
@@ -77,6 +77,7 @@ def register(celery) -> None:
         except (ValidationError, contracts.UnknownContract, ValueError, TypeError) as exc:
             # a malformed message will never get better: log it and drop it
             log.error("dropping invalid notify.booking_notice %s: %s", payload.get("message_id"), exc)
+            send_receipt(self.app, payload)
             return {"dropped": str(exc)}
         notice = Notice.from_message(data)
         settings, factory = current_app.config["SETTINGS"], current_app.extensions["db"]
@@ -84,6 +85,8 @@ def register(celery) -> None:
             reminders.apply_notice(factory, notice)
             ids, claims = delivery.accept_and_claim(factory, notice, settings.mail_from,
                                                     preferences.url_maker(settings))
+            # the deliveries are committed: from here on they are ours to send (retries, sweep)
+            send_receipt(self.app, payload)
             return _send_all(self, ids, claims)
         except OperationalError as exc:  # our database is away: the message waits, bounded
             raise self.retry(exc=exc, countdown=backoff(self.request.retries, current_app.config),

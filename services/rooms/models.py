@@ -158,6 +158,8 @@ class AuditEntry(Base):
 class OutboxMessage(OutboxMixin, Base):
     """Messages this service sends, written in the same commit as the change that causes them."""
 
+    service = "rooms"
+
 
 class ProcessedMessage(InboxMixin, Base):
     """Messages this service has acted on, so that a redelivery changes nothing."""

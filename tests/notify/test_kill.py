@@ -1,11 +1,14 @@
 """The kill test of issue 5: real notify worker processes on real Redis and a real SMTP sink.
 
-1,000 booking notices; half-way the worker is SIGKILLed (its whole process group, pool children
-included) and a new one started. Every message must arrive exactly once: at least once because
-Redis hands a dead worker's unacked messages to the next one after the visibility timeout (set
-short here through BROKER_VISIBILITY_TIMEOUT, the production knob), at most once because of the
-delivery row (claimed before the send, recorded right after it). A second test restarts Redis
-itself (a private, persistent redis-server) in the middle of the run.
+1,000 booking notices, committed into rooms' outbox as a booking does and relayed from there;
+half-way the notify worker is SIGKILLed (its whole process group, pool children included) and a
+new one started. Every message must arrive exactly once. At least once: Redis hands a dead
+worker's unacknowledged messages to the next one after the visibility timeout (set short here
+through BROKER_VISIBILITY_TIMEOUT, the production knob), and a message the dead worker had
+popped but not yet recorded as unacknowledged (kombu's window) is published again by the outbox
+because no receipt came back for it (OUTBOX_REDELIVER_SECONDS, also short here). At most once:
+the delivery row, claimed before the send and recorded right after it. A second test restarts
+Redis itself (a private, persistent redis-server) in the middle of the run.
 
 One duplicate per send in flight is possible and checked to be exactly that: the SMTP server
 accepted the mail, and the worker was killed before it recorded "sent" (README: delivery guarantees).
@@ -16,6 +19,7 @@ import dataclasses
 import re
 import socket
 import subprocess
+import threading
 import time
 from collections import Counter
 
@@ -23,12 +27,16 @@ import pytest
 import redis
 from celery import Celery
 
-from shared.messaging import celery_config, publish
+from shared import outbox
+from shared.messaging import celery_config
 from tests.notify.conftest import notice_payload
 from tests.support.workers import Worker
 
 MESSAGES = 1000
 VISIBILITY_TIMEOUT = 5  # seconds; a dead worker's messages come back after this
+# seconds without a receipt before rooms' outbox publishes a notice again: longer than the
+# queue of 1,000 takes to drain, so copies are the exception (they would be harmless)
+REDELIVER_AFTER = 60
 # a worker's env: short backoff, and a claim left in "sending" by a dead worker counts as
 # abandoned after 5 s (a live send over loopback takes milliseconds)
 WORKER_ENV = {"NOTIFY_RETRY_BASE_SECONDS": "0.2", "NOTIFY_RETRY_MAX_SECONDS": "1",
@@ -62,9 +70,9 @@ def notices(count: int, phone: str = "") -> list[dict]:
 
 
 def broker_idle(url: str) -> bool:
-    """Nothing waiting in the notify queue and nothing taken but unacknowledged."""
+    """Nothing waiting in the notify or rooms queue and nothing taken but unacknowledged."""
     client = redis.Redis.from_url(url)
-    return client.llen("notify") == 0 and client.hlen("unacked") == 0
+    return client.llen("notify") == 0 and client.llen("rooms") == 0 and client.hlen("unacked") == 0
 
 
 def delivery_states(notify_app) -> Counter:
@@ -81,34 +89,72 @@ def start_worker(settings, tmp_path, pool: str, concurrency: int) -> Worker:
                   concurrency=concurrency).wait_ready()
 
 
-def publisher(settings) -> Celery:
-    """A Celery app that only sends, configured like the services' apps (the outbox relay uses
-    the same publish())."""
-    app = Celery("kill-test", set_as_current=False)
-    app.config_from_object(celery_config(settings, "notify"))
-    return app
+class RoomsOutbox:
+    """Rooms' side as in production: notices committed into its outbox, a relay publishing
+    them (what relay_now and the beat sweep do), receipts confirming them (a rooms worker)."""
+
+    def __init__(self, rooms_app, settings):
+        from services.rooms.models import OutboxMessage
+
+        self.factory, self.model = rooms_app.extensions["db"], OutboxMessage
+        self.celery = Celery("kill-test-rooms", set_as_current=False)
+        self.celery.config_from_object(celery_config(settings, "rooms"))
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._relay, daemon=True)
+
+    def commit(self, payloads) -> None:
+        with self.factory() as session:
+            for payload in payloads:
+                outbox.add(session, self.model, "notify.booking_notice", **payload)
+            session.commit()
+
+    def _relay(self) -> None:
+        while not self.stopped.wait(0.3):
+            try:
+                outbox.relay(self.factory, self.model, self.celery, limit=500, redeliver_after=REDELIVER_AFTER)
+            except Exception:  # noqa: BLE001 - broker restarting (the Redis test): next round
+                pass
+
+    def open_rows(self) -> int:
+        from sqlalchemy import func, select
+
+        with self.factory() as session:
+            return session.scalar(select(func.count()).select_from(self.model).where(self.model.confirmed_at.is_(None)))
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
 
 
-def kill_midway_and_finish(notify_app, settings, tmp_path, sink, pool, concurrency, disrupt):
-    """Publish the notices, let a worker deliver half, call `disrupt(worker)`, which returns the
-    worker that finishes; then wait until everything is delivered and the broker is idle."""
+def kill_midway_and_finish(apps, settings, tmp_path, sink, pool, concurrency, disrupt):
+    """Commit the notices into rooms' outbox, let a worker deliver half, call
+    `disrupt(worker)`, which returns the worker that finishes; then wait until everything is
+    delivered, every outbox row confirmed by its receipt, and the broker idle."""
+    notify_app = apps["notify"]
     payloads = notices(MESSAGES)
-    sender = publisher(settings)
-    for payload in payloads:
-        publish(sender, "notify.booking_notice", payload, "notify")
+    source = RoomsOutbox(apps["rooms"], settings)
+    source.commit(payloads)
     workers = [start_worker(settings, tmp_path, pool, concurrency)]
+    receipts = Worker("rooms", settings, tmp_path).wait_ready()
     try:
-        wait_for(lambda: len(sink.messages) >= MESSAGES // 2, 120, lambda: f"{len(sink.messages)} arrived")
-        workers.append(disrupt(workers[0]))
-        expected = {p["message_id"] for p in payloads}
-        wait_for(lambda: expected <= set(arrivals(sink)), 150,
-                 lambda: f"{len(expected - set(arrivals(sink)))} missing; states {delivery_states(notify_app)}; "
-                         f"worker log:\n{workers[-1].log()}")
-        # settle: the restored copies of messages the dead worker held must run too (and send nothing)
-        wait_for(lambda: broker_idle(settings.broker_url) and set(delivery_states(notify_app)) == {"sent"}, 60,
-                 lambda: f"states {delivery_states(notify_app)}")
+        with source:
+            wait_for(lambda: len(sink.messages) >= MESSAGES // 2, 120, lambda: f"{len(sink.messages)} arrived")
+            workers.append(disrupt(workers[0]))
+            expected = {p["message_id"] for p in payloads}
+            wait_for(lambda: expected <= set(arrivals(sink)), 150,
+                     lambda: f"{len(expected - set(arrivals(sink)))} missing; states {delivery_states(notify_app)}; "
+                             f"worker log:\n{workers[-1].log()}")
+            # settle: restored copies of what the dead worker held run too (and send nothing),
+            # and every receipt is in
+            wait_for(lambda: (broker_idle(settings.broker_url) and source.open_rows() == 0
+                              and set(delivery_states(notify_app)) == {"sent"}), 60,
+                     lambda: f"states {delivery_states(notify_app)}, {source.open_rows()} unconfirmed")
     finally:
-        for worker in workers:
+        for worker in [*workers, receipts]:
             worker.stop()
     return expected, workers
 
@@ -132,7 +178,7 @@ def assert_exactly_once(expected, sink, notify_app, workers, accepted_before_kil
 
 @pytest.mark.parametrize("pool,concurrency", [("prefork", 2), ("solo", 1)])
 def test_sigkill_of_the_worker_half_way_loses_nothing_and_sends_nothing_twice(
-        notify_app, settings, tmp_path, smtp_sink, pool, concurrency):
+        apps, settings, tmp_path, smtp_sink, pool, concurrency):
     settings = dataclasses.replace(settings, broker_visibility_timeout=VISIBILITY_TIMEOUT)
     accepted_before_kill: set[str] = set()
 
@@ -141,9 +187,9 @@ def test_sigkill_of_the_worker_half_way_loses_nothing_and_sends_nothing_twice(
         accepted_before_kill.update(arrivals(smtp_sink))  # the dead worker can add nothing more
         return start_worker(settings, tmp_path, pool, concurrency)
 
-    expected, workers = kill_midway_and_finish(notify_app, settings, tmp_path, smtp_sink, pool, concurrency,
+    expected, workers = kill_midway_and_finish(apps, settings, tmp_path, smtp_sink, pool, concurrency,
                                                kill_and_replace)
-    assert_exactly_once(expected, smtp_sink, notify_app, workers, accepted_before_kill, concurrency)
+    assert_exactly_once(expected, smtp_sink, apps["notify"], workers, accepted_before_kill, concurrency)
 
 
 def _free_port() -> int:
@@ -196,7 +242,7 @@ def private_redis(tmp_path):
 
 
 def test_redis_killed_and_restarted_mid_run_loses_nothing_and_sends_nothing_twice(
-        notify_app, settings, tmp_path, smtp_sink, private_redis):
+        apps, settings, tmp_path, smtp_sink, private_redis):
     settings = dataclasses.replace(settings, broker_url=private_redis.url,
                                    broker_visibility_timeout=VISIBILITY_TIMEOUT)
 
@@ -206,9 +252,9 @@ def test_redis_killed_and_restarted_mid_run_loses_nothing_and_sends_nothing_twic
         private_redis.start()
         return worker
 
-    expected, workers = kill_midway_and_finish(notify_app, settings, tmp_path, smtp_sink, "prefork", 2,
+    expected, workers = kill_midway_and_finish(apps, settings, tmp_path, smtp_sink, "prefork", 2,
                                                restart_redis)
     counts = arrivals(smtp_sink)
     assert set(counts) == expected, f"lost: {len(expected - set(counts))}"
     assert not {m: n for m, n in counts.items() if n > 1}
-    assert delivery_states(notify_app) == Counter({"sent": MESSAGES})
+    assert delivery_states(apps["notify"]) == Counter({"sent": MESSAGES})
