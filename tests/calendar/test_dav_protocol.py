@@ -49,6 +49,33 @@ def test_propname_allprop_and_depth(live, people, store):
     assert len(zero.findall(f"{D}response")) == 1
 
 
+def test_depth_one_members_answer_like_get(live, people, store):
+    """A depth-1 PROPFIND lists members from their columns alone: size in bytes (not
+    characters), the ETag GET sends, privileges as elements, unknown properties as 404 in
+    their own namespace, text with markup and CR escaped."""
+    with store() as s:
+        cal = s.ensure_partner_calendar(people["lena"]["partner_id"], "lobeda", "Angebote MGH")
+        s.put(cal.id, "ü & <b>.ics", weekly_event("umlaut", summary="Frühstück für Groß & Klein <öffentlich>"))
+    body = ('<d:propfind xmlns:d="DAV:" xmlns:x="urn:example:other"><d:prop><d:getetag/><d:getcontentlength/>'
+            '<d:getcontenttype/><d:resourcetype/><d:current-user-privilege-set/><x:color/></d:prop></d:propfind>')
+    response = dav(live, people, "PROPFIND", "/dav/calendars/lena/lobeda/", body, Depth="1")
+    assert response.status_code == 207
+    member = etree.fromstring(response.content).findall(f"{D}response")[1]
+    href = member.findtext(f"{D}href")
+    assert href == "/dav/calendars/lena/lobeda/%C3%BC%20%26%20%3Cb%3E.ics"
+    got = dav(live, people, "GET", href)
+    assert member.findtext(f".//{D}getcontentlength") == str(len(got.content)) != str(len(got.text))
+    assert member.findtext(f".//{D}getetag") == got.headers["ETag"]
+    assert member.find(f".//{D}resourcetype") is not None and len(member.find(f".//{D}resourcetype")) == 0
+    assert member.find(f".//{D}current-user-privilege-set/{D}privilege/{D}write") is not None
+    missing = [p for p in member.findall(f"{D}propstat") if "404" in p.findtext(f"{D}status")]
+    assert [el.tag for el in missing[0].find(f"{D}prop")] == ["{urn:example:other}color"]
+    query = ('<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/>'
+             f'<c:calendar-data/></d:prop><d:href>{href.replace("&", "&amp;")}</d:href></c:calendar-multiget>')
+    data = etree.fromstring(dav(live, people, "REPORT", "/dav/calendars/lena/lobeda/", query, Depth="1").content)
+    assert data.findtext(f".//{C}calendar-data").encode() == got.content  # CRLF kept, markup unescaped
+
+
 def test_multiget_and_collection_get(live, people, run_task):
     run_task("calendar.booking_changed", booking_message(public=True))
     body = ('<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/>'

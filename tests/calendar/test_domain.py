@@ -66,6 +66,7 @@ def test_index_of_open_and_bounded_series():
     (b"kein kalender", "kein gültiges iCalendar"),
     (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "keinen Termin"),
     (weekly_event().replace(b"END:VCALENDAR", b"BEGIN:VEVENT\r\nUID:other\r\nDTSTART:20260101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR"), "genau eine UID"),
+    (weekly_event(summary="Kaffee\x0bKuchen"), "Steuerzeichen"),
 ])
 def test_invalid_resources_are_refused_in_german(data, words):
     with pytest.raises(InvalidCalendarData, match=words):

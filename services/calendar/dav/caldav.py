@@ -2,7 +2,7 @@
 and free-busy-query (the last two in dav/reports.py, their XML in dav/query_xml.py)."""
 from __future__ import annotations
 
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from icalendar import Calendar
 
@@ -129,8 +129,8 @@ def multiget(ctx: Context, collection: Resource, root, names: list[str]) -> list
         if obj is None:
             responses.append(status_response(url, "HTTP/1.1 404 Not Found"))
         elif fast:
-            data = obj.data if reports.CALENDAR_DATA in names else None
-            responses.append(reports.fast_response(collection.url, obj.name, obj.etag, data))
+            text = obj.data.decode("utf-8") if reports.CALENDAR_DATA in names else None
+            responses.append(reports.data_response(collection.url + quote(obj.name), obj.etag, text))
         else:
             resource = object_resource(collection, obj)
             responses.append(propstat_response(resource.url, registry, resource, ctx, "prop", names))

@@ -51,7 +51,10 @@ def getcontenttype(r: Resource, ctx: Context):
 
 @registry.register(DAV, "getcontentlength")  # RFC 4918 §15.4
 def getcontentlength(r: Resource, ctx: Context):
-    return str(len(r.obj.data)) if r.kind == "object" and r.obj and r.obj.data is not None else None
+    if r.kind != "object" or r.obj is None:
+        return None
+    size = r.obj.size if r.obj.size is not None else len(r.obj.data) if r.obj.data is not None else None
+    return None if size is None else str(size)
 
 
 @registry.register(CS, "getctag")  # calendarserver.org ctag: changes with every change inside

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import LargeBinary, and_, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -86,8 +86,17 @@ class SqlStore(CalendarCollections):
                                             CalendarObject.deleted.is_(False))
 
     def objects(self, calendar_id, with_data=False):
-        rows = self.session.scalars(self._live(calendar_id).order_by(CalendarObject.name))
-        return [_object_info(o, with_data) for o in rows]
+        """Columns only, no ORM objects (a depth-1 PROPFIND lists every member)."""
+        last = CalendarObject.ics if with_data else self._octets(CalendarObject.ics)
+        rows = self.session.execute(select(*_INFO_COLUMNS, last).where(
+            CalendarObject.calendar_id == calendar_id, CalendarObject.deleted.is_(False)).order_by(CalendarObject.name))
+        return [_row_info(row, with_data) for row in rows]
+
+    def _octets(self, text_column):
+        """The column's size in bytes of UTF-8, computed by the database (no data sent)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return func.octet_length(text_column)
+        return func.length(cast(text_column, LargeBinary))
 
     def objects_named(self, calendar_id, names):
         if not names:
@@ -218,18 +227,22 @@ class SqlStore(CalendarCollections):
             select(Calendar.id, Calendar.revision, Calendar.created_at).order_by(Calendar.id)))
 
 
-_REPORT_COLUMNS = (CalendarObject.name, CalendarObject.uid, CalendarObject.etag, CalendarObject.revision,
-                   CalendarObject.public, CalendarObject.categories, CalendarObject.audience,
-                   CalendarObject.first_start, CalendarObject.last_end, CalendarObject.source_sequence,
-                   CalendarObject.ics)
+_INFO_COLUMNS = (CalendarObject.name, CalendarObject.uid, CalendarObject.etag, CalendarObject.revision,
+                 CalendarObject.public, CalendarObject.categories, CalendarObject.audience,
+                 CalendarObject.first_start, CalendarObject.last_end, CalendarObject.source_sequence)
+_REPORT_COLUMNS = (*_INFO_COLUMNS, CalendarObject.ics)
 
 
-def _row_info(row) -> ObjectInfo:
-    return ObjectInfo(name=row.name, uid=row.uid, etag=row.etag, revision=row.revision, public=row.public,
-                      categories=tuple(filter(None, row.categories.split(","))),
-                      audience=tuple(filter(None, row.audience.split(","))),
-                      first_start=row.first_start, last_end=row.last_end, source_sequence=row.source_sequence,
-                      data=row.ics.encode("utf-8"))
+def _row_info(row, with_data: bool = True) -> ObjectInfo:
+    """An ObjectInfo from _INFO_COLUMNS and then the text (with_data) or its size in bytes."""
+    data = row[-1].encode("utf-8") if with_data else None
+    return ObjectInfo(row.name, row.uid, row.etag, row.revision, row.public, _split(row.categories),
+                      _split(row.audience), row.first_start, row.last_end, row.source_sequence,
+                      data, len(data) if with_data else row[-1])
+
+
+def _split(joined: str) -> tuple[str, ...]:
+    return tuple(filter(None, joined.split(","))) if joined else ()
 
 
 def _check_preconditions(existing: CalendarObject | None, if_match: str | None, if_none_match: bool) -> None:

@@ -36,6 +36,7 @@ class ObjectInfo:
     last_end: datetime | None
     source_sequence: int | None = None
     data: bytes | None = None  # only when asked for
+    size: int | None = None  # bytes of the stored data
 
 
 class StoreError(Exception):

@@ -6,6 +6,7 @@ loading, no entity resolution, no network, no huge trees; any DOCTYPE is refused
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 from lxml import etree
@@ -132,40 +133,82 @@ def parse_propfind(root) -> tuple[str, list[str]]:
     raise DavError(400, "DAV:propfind braucht prop, allprop oder propname.")
 
 
-def propstat_response(url: str, registry: PropertyRegistry, resource, ctx, mode: str, names: list[str]):
+# --- multistatus, written as text ------------------------------------------------------------
+# A depth-1 PROPFIND or a calendar-query answers thousands of resources: building an element
+# per node (each with its namespace map) and serialising the tree cost more than the query.
+# Responses are therefore written as text under one root that declares the namespaces; rare
+# element values (privileges, report sets) are serialised by lxml and carry their own.
+PREFIXES = {DAV: "D", CALDAV: "C", CS: "CS", ICAL: "I"}
+_HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n<D:multistatus"
+         + "".join(f' xmlns:{p}="{ns}"' for ns, p in PREFIXES.items()) + ">")
+OK, NOT_FOUND = "HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found"
+
+
+def escape(text: str) -> str:
+    """Element text as lxml writes it: a CR would otherwise be read back as LF (XML
+    end-of-line handling). Calendar data holds no other control characters (ical.py refuses them)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+@lru_cache(maxsize=1024)
+def _tag(name: str) -> tuple[str, str]:
+    """("<P:local[ xmlns:P=...]", "</P:local>") for a Clark name."""
+    if not name.startswith("{"):
+        return f"<{name}", f"</{name}>"
+    ns, local = name[1:].split("}", 1)
+    prefix = PREFIXES.get(ns)
+    if prefix is not None:
+        return f"<{prefix}:{local}", f"</{prefix}:{local}>"
+    quoted = escape(ns).replace('"', "&quot;")
+    return f'<X:{local} xmlns:X="{quoted}"', f"</X:{local}>"
+
+
+def prop_text(name: str, value=None) -> str:
+    """One property element: empty, with text, or holding a list of elements."""
+    start, end = _tag(name)
+    if not value:
+        return start + "/>"
+    if isinstance(value, str):
+        return f"{start}>{escape(value)}{end}"
+    return start + ">" + "".join(etree.tostring(v, encoding="unicode") for v in value) + end
+
+
+def response_text(url: str, found: list[str], missing: list[str] = ()) -> str:
+    """A DAV:response with a 200 propstat for `found` and a 404 one for `missing` (property texts)."""
+    parts = [f"<D:response><D:href>{escape(url)}</D:href>"]
+    for status, props in ((OK, found), (NOT_FOUND, missing)):
+        if props:
+            parts.append(f"<D:propstat><D:prop>{''.join(props)}</D:prop><D:status>{status}</D:status></D:propstat>")
+    parts.append("</D:response>")
+    return "".join(parts)
+
+
+def propstat_response(url: str, registry: PropertyRegistry, resource, ctx, mode: str, names: list[str]) -> str:
     """One DAV:response with 200 and 404 propstats for `resource`."""
     found, missing = [], []
     if mode == "propname":
         for name, prop in registry.properties.items():
             if registry.value(name, resource, ctx) is not None:
-                found.append(etree.Element(name))
+                found.append(prop_text(name))
     else:
         wanted = names if mode == "prop" else [n for n, p in registry.properties.items() if p.in_allprop] + names
         for name in dict.fromkeys(wanted):
             value = registry.value(name, resource, ctx)
-            el = etree.Element(name)
-            if value is None:
-                if mode == "prop" or name in names:  # allprop leaves out what does not apply
-                    missing.append(el)
-                continue
-            if isinstance(value, str):
-                el.text = value
-            else:
-                el.extend(value)
-            found.append(el)
-    response = element(DAV, "response", None, href(url))
-    for status, props in (("HTTP/1.1 200 OK", found), ("HTTP/1.1 404 Not Found", missing)):
-        if props:
-            response.append(element(DAV, "propstat", None, element(DAV, "prop", None, *props),
-                                    element(DAV, "status", status)))
-    return response
+            if value is not None:
+                found.append(prop_text(name, value))
+            elif mode == "prop" or name in names:  # allprop leaves out what does not apply
+                missing.append(prop_text(name))
+    return response_text(url, found, missing)
 
 
-def status_response(url: str, status: str) -> etree._Element:
-    return element(DAV, "response", None, href(url), element(DAV, "status", status))
+def status_response(url: str, status: str) -> str:
+    return f"<D:response><D:href>{escape(url)}</D:href><D:status>{status}</D:status></D:response>"
 
 
 def multistatus(responses) -> bytes:
-    root = element(DAV, "multistatus")
-    root.extend(responses)
-    return serialize(root)
+    """Responses as text (above) or as elements (which carry their namespace declarations)."""
+    parts = [_HEAD]
+    for r in responses:
+        parts.append(r if isinstance(r, str) else etree.tostring(r, encoding="unicode"))
+    parts.append("</D:multistatus>")
+    return "".join(parts).encode("utf-8")

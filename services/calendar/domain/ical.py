@@ -5,6 +5,7 @@ audience, the UTC span used to pre-filter time ranges) is only an index over it.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -18,6 +19,9 @@ EPOCH_END = int(datetime(9999, 1, 1, tzinfo=timezone.utc).timestamp())  # = time
 # floating times and dates mean local time wherever a client is: widen the index by a day
 FLOATING_SLACK = timedelta(hours=14)
 LOCAL = ZoneInfo(LOCAL_TZID)
+# RFC 5545 §3.3.11 allows no control characters but HTAB in values; these could not be sent
+# back inside an XML report either (XML 1.0 forbids them)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class InvalidCalendarData(ValueError):
@@ -45,6 +49,8 @@ def parse_calendar(data: bytes) -> Calendar:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidCalendarData("Die Kalenderdaten sind nicht UTF-8-kodiert.") from None
+    if _CONTROL.search(text):
+        raise InvalidCalendarData("Die Kalenderdaten enthalten Steuerzeichen, die iCalendar nicht erlaubt.")
     try:
         calendar = Calendar.from_ical(text)
     except Exception as exc:  # icalendar raises ValueError and friends on broken input
