@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared.identity.models import DISTRICTS, ROLES, Account, AppPassword, Partner
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106, low-memory profile)
+
+
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Swap the password hasher for this process. The test suite uses argon2's cheapest
+    profile: it hashes thousands of passwords and protects nothing; verification reads the
+    parameters from each stored hash, so hashes of either profile keep verifying."""
+    global _hasher
+    _hasher = hasher
 CACHE_SECONDS = 60
 
 
