@@ -20,6 +20,12 @@ celery.conf.beat_schedule = {
     }
     for service in ("rooms", "calendar", "notify")
 }
+# confirmed outbox rows are kept a week (for looking into), then deleted
+celery.conf.beat_schedule.update({
+    f"{service}-purge-outbox": {
+        "task": f"{service}.purge_outbox", "schedule": 3600.0, "options": {"queue": service, "expires": 600}}
+    for service in ("rooms", "calendar", "notify")
+})
 # reminders come from a scan of due dates, never from far-future ETA tasks
 celery.conf.beat_schedule["notify-scan-reminders"] = {
     "task": "notify.scan_reminders", "schedule": 60.0, "options": {"queue": "notify", "expires": 120}}

@@ -218,3 +218,26 @@ def test_message_lost_by_the_broker_arrives_through_the_receipt_loop(settings, r
         assert [c.displayname for c in session.query(Calendar).filter(Calendar.room_id == 41)] == ["Werkraum"]
     _due_now(factory, model)
     assert outbox.relay(factory, model, celery, redeliver_after=1) == (0, 0)
+
+
+def test_every_beat_entry_names_a_task_its_queue_runs(apps):
+    """The beat imports no service code and sends tasks by name: a typo there would be a task
+    nobody runs. Each entry's task must be registered by the service whose queue it goes to."""
+    from services.beat import celery as beat
+
+    for name, entry in beat.conf.beat_schedule.items():
+        queue = entry["options"]["queue"]
+        assert entry["task"].split(".", 1)[0] == queue, name
+        assert entry["task"] in apps[queue].extensions["celery"].tasks, name
+
+
+def test_purge_task_forgets_old_confirmed_rows(rooms_app, rooms_outbox):
+    factory, model = rooms_outbox
+    with transaction(factory) as session:
+        old = outbox.add(session, model, "calendar.booking_changed", **_booking_changed())
+    outbox.confirm(factory, model, [old])
+    with factory() as session:
+        session.query(model).update({model.confirmed_at: datetime.now(timezone.utc) - timedelta(days=8)})
+        session.commit()
+    with rooms_app.app_context():
+        assert rooms_app.extensions["celery"].tasks["rooms.purge_outbox"].apply().get() == 1
