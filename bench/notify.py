@@ -5,11 +5,13 @@ server, with a worker SIGKILLed half-way and 5 % of SMTP attempts answered 451.
 
 Each confirmation is committed on its own (one transaction: rooms' outbox row, written with
 shared.outbox.add, as a booking does) into a PostgreSQL database of its own; a relay thread
-publishes them with shared.outbox.relay (what the rooms beat sweep does); two real notify worker
-processes deliver them to the aiosmtpd sink in this process. When half have arrived, one worker's
-process group is SIGKILLed and a new one started. Measured: messages per second (first commit to
-last first arrival), latency from commit (outbox created_at) to arrival, lost and duplicated.
-The table goes to stdout and bench/results/notify-<date>.md.
+publishes them with shared.outbox.relay (what the rooms beat sweep does, with production's
+OUTBOX_REDELIVER_SECONDS), for the whole run; two real notify worker processes deliver them to the
+aiosmtpd sink in this process, and a real rooms worker takes notify's receipts, as in production,
+so a row is published again only if its receipt is really missing. When half have arrived, one
+notify worker's process group is SIGKILLed and a new one started. Measured: messages per second
+(first commit to last first arrival), latency from commit (outbox created_at) to arrival, lost
+and duplicated, receipts. The table goes to stdout and bench/results/notify-<date>.md.
 """
 from __future__ import annotations
 
@@ -107,6 +109,7 @@ class Source:
         from services.rooms.models import OutboxMessage
 
         self.model, self.count, self.rate = OutboxMessage, count, rate
+        self.redeliver_after = settings.outbox_redeliver_seconds
         self.factory = make_session_factory(make_engine(settings.rooms_database_url))
         self.celery = Celery("bench-relay", set_as_current=False)
         self.celery.config_from_object(celery_config(settings, "rooms"))
@@ -128,22 +131,27 @@ class Source:
             self.produced.set()
 
     def relay(self) -> None:
+        """Until the run ends, like the beat's sweep: new rows, and rows whose receipt is overdue."""
         while not self.stop.is_set():
             try:
-                sent, failed = outbox.relay(self.factory, self.model, self.celery, limit=500)
+                sent, failed = outbox.relay(self.factory, self.model, self.celery, limit=500,
+                                            redeliver_after=self.redeliver_after)
             except Exception as exc:
                 self.errors.append(f"relay: {exc!r}")
                 sent = failed = 0
             if sent == 0:
-                if self.produced.is_set() and self.pending() == 0:
-                    return
                 time.sleep(0.05)
 
-    def pending(self) -> int:
+    def receipts(self) -> dict[str, int]:
+        """Rows confirmed by notify's receipt, rows still open, rows published more than once."""
         from sqlalchemy import func, select
 
+        m = self.model
         with self.factory() as session:
-            return session.scalar(select(func.count()).select_from(self.model).where(self.model.sent_at.is_(None)))
+            confirmed, published_again = session.execute(select(
+                func.count(m.confirmed_at), func.count().filter(m.attempts > 1))).one()
+            total = session.scalar(select(func.count()).select_from(m))
+        return {"confirmed": confirmed, "open": total - confirmed, "published_again": published_again}
 
     def committed(self) -> dict[str, float]:
         """message_id -> commit time (the outbox row's created_at)."""
@@ -160,7 +168,7 @@ def delivery_states(settings: Settings) -> dict[str, int]:
 
 def broker_idle(url: str) -> bool:
     client = redis.Redis.from_url(url)
-    return client.llen("notify") == 0 and client.hlen("unacked") == 0
+    return client.llen("notify") == 0 and client.llen("rooms") == 0 and client.hlen("unacked") == 0
 
 
 def run(args) -> dict:
@@ -177,7 +185,8 @@ def run(args) -> dict:
                           concurrency=args.concurrency)
 
         workers = [worker() for _ in range(args.workers)]
-        for w in workers:
+        receipts = Worker("rooms", settings, log_dir)  # takes notify's receipts, as in production
+        for w in [*workers, receipts]:
             w.wait_ready()
         source = Source(settings, args.messages, args.rate)
         threads = [threading.Thread(target=source.produce, daemon=True),
@@ -196,19 +205,23 @@ def run(args) -> dict:
                     print(f"killed a worker after {sink.arrived()} arrivals, started another", file=sys.stderr)
                 time.sleep(0.05)
             finished = time.time()
-            # settle: the dead worker's restored messages run again (and must send nothing)
+            # settle: the dead worker's restored messages run again (and must send nothing), and
+            # the receipts come in
             settle = time.monotonic() + 60
             while time.monotonic() < min(settle, deadline):
                 states = delivery_states(settings)
-                if broker_idle(args.redis) and not set(states) - {"sent", "failed"}:
+                if (broker_idle(args.redis) and not set(states) - {"sent", "failed"}
+                        and source.receipts()["open"] == 0):
                     break
                 time.sleep(0.2)
             time.sleep(1)
         finally:
             source.stop.set()
-            for w in workers:
+            for w in [*workers, receipts]:
                 w.stop()
         result = figures(args, sink, source.committed(), started, finished, killed_at, delivery_states(settings))
+        result["receipts"] = source.receipts()
+        result["redeliver_after"] = source.redeliver_after
         result["errors"] = source.errors
         result["worker_logs"] = str(log_dir)
     markdown = table(result)

@@ -59,7 +59,7 @@ def table(r: dict) -> str:
         f"{r['messages']} confirmations, each committed on its own into rooms' outbox (PostgreSQL), relayed",
         f"to Redis, {r['workers']} notify workers ({r['pool']}, concurrency {r['concurrency']}), a local aiosmtpd",
         f"sink answering 451 to {r['fail_rate']:.0%} of attempts; load: {offered}; kill: {kill};",
-        f"notify's email rate limit: {limit}.",
+        f"notify's email rate limit: {limit}; a rooms worker takes the receipts.",
         f"Machine: {r['machine']}.",
         "",
         "| measure | value |",
@@ -75,6 +75,10 @@ def table(r: dict) -> str:
         f"| SMTP attempts (451 answers) | {r['smtp_attempts']} ({r['smtp_451']}) |",
         f"| delivery rows by state | {', '.join(f'{k} {v}' for k, v in sorted(r['delivery_states'].items()))} |",
     ]
+    if r.get("receipts"):
+        rc = r["receipts"]
+        lines.append(f"| outbox rows confirmed by receipt (open; published again after {r['redeliver_after']:.0f} s) "
+                     f"| {rc['confirmed']} ({rc['open']}; {rc['published_again']}) |")
     if r.get("strangers"):
         lines.append(f"| mails not from this run | {r['strangers']} |")
     return "\n".join(lines)

@@ -2,19 +2,24 @@
 
 The row is the idempotency record. Sending is: claim (status -> sending; a conditional UPDATE
 that returns the row, or the INSERT of a new row already claimed), commit, call the provider,
-record the outcome on the same session at once, so a crash can only fall into that short
-window. Two workers holding the same message never both send: only one claim succeeds."""
+record the outcome on the same connection at once, so a crash can only fall into that short
+window. Two workers holding the same message never both send: only one claim succeeds.
+
+A task does all this on one database connection (`one_connection`): one pool checkout, and on
+PostgreSQL every step after the accepting transaction is a single statement that commits on its
+own (`single_statements`), so recording "sent" after the provider's OK is one round trip."""
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from email.utils import parseaddr
+from typing import Callable, Iterator
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
-
-from shared.outbox import first_time
+from sqlalchemy.orm import Session
 
 from services.notify import preferences
 from services.notify.channels import Outgoing, sender_for
@@ -23,7 +28,7 @@ from services.notify.domain.preferences import channels
 from services.notify.domain.errors import DeliveryFailure, PermanentFailure, TransientFailure
 from services.notify.domain.notice import Notice
 from services.notify.domain.phone import InvalidPhone, to_e164
-from services.notify.models import Delivery, ProcessedMessage
+from services.notify.models import Delivery, ProcessedMessage, insert_for
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +66,11 @@ def _sms_row(notice: Notice, rendered: texts.Texts) -> Delivery:
     return row
 
 
-def _ids(session, message_id: str) -> list[int]:
-    return list(session.scalars(select(Delivery.id).where(Delivery.message_id == message_id).order_by(Delivery.id)))
+def _known(session, message_id: str) -> list[int]:
+    """The delivery ids of a message accepted before (read in a transaction of its own)."""
+    ids = list(session.scalars(select(Delivery.id).where(Delivery.message_id == message_id).order_by(Delivery.id)))
+    session.commit()
+    return ids
 
 
 @dataclass(frozen=True)
@@ -73,24 +81,43 @@ class Claim:
     claimed_at: datetime
 
 
+@contextmanager
+def one_connection(factory) -> Iterator[Session]:
+    """A session that keeps one database connection across its commits (a whole task: one
+    checkout from the pool, one pre-ping)."""
+    with factory.kw["bind"].connect() as connection:
+        with Session(bind=connection, expire_on_commit=False) as session:
+            yield session
+
+
+def single_statements(session: Session) -> None:
+    """From now on each statement on `session` commits by itself (PostgreSQL): claims and
+    outcomes are single statements, so BEGIN and COMMIT would only add round trips. Call it
+    between transactions; SQLite (make run) keeps its explicit transactions."""
+    connection = session.bind
+    if connection.dialect.name == "postgresql" and not connection.in_transaction():
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def accept(factory, notice: Notice, mail_from: str, preferences_url=None) -> list[int]:
     """Create the deliveries of `notice` unless that was done before; returns their ids."""
-    return accept_and_claim(factory, notice, mail_from, preferences_url, claim=False)[0]
+    with one_connection(factory) as session:
+        return accept_and_claim(session, notice, mail_from, preferences_url, claim=False)[0]
 
 
-def accept_and_claim(factory, notice: Notice, mail_from: str, preferences_url=None,
-                     claim: bool = True) -> tuple[list[int], list[Claim]]:
-    """Create the deliveries of `notice` unless that was done before: their ids, and (`claim`)
-    the new rows already claimed for this worker in the same commit, ready to send.
+def _first_time(session, notice: Notice) -> bool:
+    """Record the message in the inbox unless it is there. A copy being recorded by another
+    worker right now makes this wait for that commit, then it counts as seen."""
+    return session.execute(
+        insert_for(session, ProcessedMessage)
+        .values(message_id=notice.message_id, task_name=f"notify.{notice.kind}", processed_at=utcnow())
+        .on_conflict_do_nothing()
+        .returning(ProcessedMessage.message_id)).first() is not None
 
-    The person's preferences at this moment decide channels and language; the decision is
-    recorded with the message_id (inbox), so a redelivered notice is not decided again.
-    `preferences_url(account_id)` makes the settings link for the email footer."""
-    with factory() as session:
-        done = _ids(session, notice.message_id)
-        if done:
-            return done, []
-        prefs = preferences.load(session, notice.account_id)
+
+def _rows(session, notice: Notice, mail_from: str, preferences_url) -> list[Delivery]:
+    """One row per channel the person wants for this kind, rendered in their language."""
+    prefs = preferences.load(session, notice.account_id)
     if prefs.language:
         notice = replace(notice, language=prefs.language)
     if preferences_url is not None:
@@ -102,25 +129,43 @@ def accept_and_claim(factory, notice: Notice, mail_from: str, preferences_url=No
         rows.append(_email_row(notice, rendered, mail_from))
     if "sms" in wanted:
         rows.append(_sms_row(notice, rendered))
-    now = utcnow()
     for row in rows:
         row.message_id, row.account_id, row.kind = notice.message_id, notice.account_id, notice.kind
         row.booking_id, row.uid = notice.booking_id, notice.uid
-        if claim and row.status is None:  # valid: claimed at birth, no second round trip to claim it
-            row.status, row.attempts, row.claimed_at = "sending", 1, now
-    with factory() as session:
-        try:
-            if first_time(session, ProcessedMessage, f"notify.{notice.kind}", notice.message_id):
-                session.add_all(rows)
-                session.flush()
-                claims = [Claim(Outgoing(r.id, r.channel, r.recipient, r.subject, r.body), 1, now)
-                          for r in rows if r.status == "sending"]
-                ids = sorted(r.id for r in rows)
-                session.commit()
-                return ids, claims
-        except IntegrityError:  # the same message in another worker right now: its rows count
+    return rows
+
+
+def accept_and_claim(session, notice: Notice, mail_from: str, preferences_url=None, claim: bool = True,
+                     also: Callable[[Session, Notice], None] | None = None) -> tuple[list[int], list[Claim]]:
+    """In one transaction on `session`: record the message (inbox), run `also(session, notice)`
+    (the task passes the reminder plan's update), create the deliveries of `notice` and commit.
+    Returns their ids and (`claim`) the new rows already claimed for this worker, ready to send.
+    A message seen before changes nothing: its ids, no claims.
+
+    The person's preferences at this moment decide channels and language; the decision is
+    recorded with the message_id, so a redelivered notice is not decided again.
+    `preferences_url(account_id)` makes the settings link for the email footer."""
+    try:
+        if not _first_time(session, notice):
             session.rollback()
-        return _ids(session, notice.message_id), []
+            return _known(session, notice.message_id), []
+        rows = _rows(session, notice, mail_from, preferences_url)
+        if also is not None:
+            also(session, notice)
+        now = utcnow()
+        for row in rows:
+            if claim and row.status is None:  # valid: claimed at birth, no second round trip to claim it
+                row.status, row.attempts, row.claimed_at = "sending", 1, now
+        session.add_all(rows)
+        session.flush()
+        claims = [Claim(Outgoing(r.id, r.channel, r.recipient, r.subject, r.body), 1, now)
+                  for r in rows if r.status == "sending"]
+        ids = sorted(r.id for r in rows)
+        session.commit()
+        return ids, claims
+    except IntegrityError:  # defensive: a row of this message made outside the inbox
+        session.rollback()
+        return _known(session, notice.message_id), []
 
 
 def _claim(session, delivery_id: int, stale_seconds: float) -> Claim | None:
@@ -140,24 +185,31 @@ def _claim(session, delivery_id: int, stale_seconds: float) -> Claim | None:
 
 
 def attempt(factory, settings, delivery_id: int, config: dict, limiter=None, retry_in: float | None = None) -> str:
+    """`attempt_on` a connection of its own."""
+    with one_connection(factory) as session:
+        single_statements(session)
+        return attempt_on(session, factory, settings, delivery_id, config, limiter, retry_in)
+
+
+def attempt_on(session, factory, settings, delivery_id: int, config: dict, limiter=None,
+               retry_in: float | None = None) -> str:
     """Send one delivery if it is due. Returns its state afterwards: "sent", "failed",
     "retrying" (try again later), "busy" (another worker is sending it right now) or "limited"
     (the channel's rate limit says not now; no attempt was spent: queue it again).
     `retry_in`: seconds until the caller runs the retry; stored so the sweep can tell a lost one."""
-    with factory() as session:
-        claim = _claim(session, delivery_id, config["NOTIFY_STALE_SENDING_SECONDS"])
-        if claim is None:
-            status = session.scalar(select(Delivery.status).where(Delivery.id == delivery_id))
-            session.rollback()
-            return "busy" if status == "sending" else status
-        session.commit()
-        return send_claimed(session, factory, settings, claim, config, limiter, retry_in)
+    claim = _claim(session, delivery_id, config["NOTIFY_STALE_SENDING_SECONDS"])
+    if claim is None:
+        status = session.scalar(select(Delivery.status).where(Delivery.id == delivery_id))
+        session.rollback()
+        return "busy" if status == "sending" else status
+    session.commit()
+    return send_claimed(session, factory, settings, claim, config, limiter, retry_in)
 
 
 def send_claimed(session, factory, settings, claim: Claim, config: dict, limiter=None,
                  retry_in: float | None = None) -> str:
     """Send a claimed delivery and record the outcome on `session` right after the provider's
-    answer. Only a send that will happen takes a rate-limit token (after the claim); a limited
+    answer (`session` between transactions, ideally `single_statements`). Only a send that will happen takes a rate-limit token (after the claim); a limited
     one gives its claim back."""
     outgoing = claim.outgoing
     if limiter is not None and limiter.acquire(outgoing.channel) > 0:

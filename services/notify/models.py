@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.outbox import InboxMixin, OutboxMixin, utcnow
@@ -15,6 +16,12 @@ FAILURES = ("permanent", "exhausted")  # why a delivery failed: retrying cannot 
 
 class Base(DeclarativeBase):
     pass
+
+
+def insert_for(session, model):
+    """INSERT with ON CONFLICT (upsert) in the session's dialect: PostgreSQL, or SQLite (make run)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
 
 
 class OutboxMessage(OutboxMixin, Base):

@@ -10,15 +10,12 @@ import uuid
 from datetime import datetime, timezone
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-
-from shared.db import transaction
 
 from services.notify import delivery, preferences
 from services.notify.domain import reminders as rules
 from services.notify.domain.notice import Notice, Occurrence
 from services.notify.domain.preferences import LEAD_OPTIONS
-from services.notify.models import Delivery, PlannedOccurrence, ReminderPlan
+from services.notify.models import Delivery, PlannedOccurrence, ReminderPlan, insert_for
 
 NAMESPACE = uuid.UUID("5b0c7c8e-2f41-4a8e-9d5e-6e6f74696679")
 
@@ -36,34 +33,23 @@ def _header(notice: Notice) -> dict:
 
 
 def _take_plan(session, notice: Notice) -> bool:
-    """Lock this booking's plan for this person if `notice` is not older than what shaped it.
-    The conditional UPDATE holds the row lock (PostgreSQL) until commit, so notices of one
-    booking are applied one after the other, in sequence order."""
-    key = (ReminderPlan.booking_id == notice.booking_id, ReminderPlan.account_id == notice.account_id)
-    taken = session.execute(update(ReminderPlan).where(*key, ReminderPlan.sequence <= notice.sequence)
-                            .values(**_header(notice))).rowcount
-    if taken:
-        return True
-    if session.get(ReminderPlan, (notice.booking_id, notice.account_id)) is not None:
-        return False  # a newer notice was here first
-    session.add(ReminderPlan(booking_id=notice.booking_id, account_id=notice.account_id, **_header(notice)))
-    session.flush()  # a concurrent first notice: IntegrityError, the caller tries again
-    return True
+    """Create this booking's plan for this person, or take it over unless a newer notice shaped
+    it: one upsert, True when it wrote. The row lock it holds (PostgreSQL) lasts until commit,
+    so notices of one booking are applied one after the other, in sequence order."""
+    header = _header(notice)
+    return session.execute(
+        insert_for(session, ReminderPlan)
+        .values(booking_id=notice.booking_id, account_id=notice.account_id, **header)
+        .on_conflict_do_update(index_elements=["booking_id", "account_id"], set_=header,
+                               where=ReminderPlan.sequence <= notice.sequence)
+        .returning(ReminderPlan.booking_id)).first() is not None
 
 
-def apply_notice(factory, notice: Notice) -> None:
-    """Bring the plan up to date with one notice (idempotent: applying it again changes nothing)."""
-    if notice.kind not in rules.PLANNING_KINDS + rules.REMOVING_KINDS:
-        return
-    for _ in range(3):
-        try:
-            with transaction(factory) as session:
-                if _take_plan(session, notice):
-                    _apply(session, notice)
-            return
-        except IntegrityError:
-            continue
-    raise RuntimeError(f"could not update the reminder plan of booking {notice.booking_id}")
+def apply(session, notice: Notice) -> None:
+    """Bring the plan up to date with one notice, in the caller's transaction (the one that
+    records the notice; applying it again would change nothing)."""
+    if notice.kind in rules.PLANNING_KINDS + rules.REMOVING_KINDS and _take_plan(session, notice):
+        _apply(session, notice)
 
 
 def _apply(session, notice: Notice) -> None:

@@ -36,23 +36,22 @@ def queue_send(celery, delivery_id: int, countdown: float = 0.0) -> None:
                      countdown=countdown or None)
 
 
-def _send_all(task, delivery_ids: list[int], claims=()) -> dict[str, str]:
-    """Attempt each delivery (`claims`: those already claimed for us); ask Celery to run us
-    again later while some are still pending. A rate-limited one goes back to the queue on its
-    own, without spending an attempt."""
+def _send_all(task, session, delivery_ids: list[int], claims=()) -> dict[str, str]:
+    """Attempt each delivery on `session` (`claims`: those already claimed for us); ask Celery to
+    run us again later while some are still pending. A rate-limited one goes back to the queue
+    on its own, without spending an attempt."""
     app = current_app
     factory, settings = app.extensions["db"], app.config["SETTINGS"]
     limiter = ratelimit.from_app(app)
     retry_in = backoff(task.request.retries, app.config)  # decided first: the rows record when it is due
+    delivery.single_statements(session)
     outcomes = {}
-    if claims:
-        with factory() as session:
-            for claim in claims:
-                outcomes[str(claim.outgoing.delivery_id)] = delivery.send_claimed(
-                    session, factory, settings, claim, app.config, limiter, retry_in)
+    for claim in claims:
+        outcomes[str(claim.outgoing.delivery_id)] = delivery.send_claimed(
+            session, factory, settings, claim, app.config, limiter, retry_in)
     for i in delivery_ids:
         if str(i) not in outcomes:
-            outcomes[str(i)] = delivery.attempt(factory, settings, i, app.config, limiter, retry_in)
+            outcomes[str(i)] = delivery.attempt_on(session, factory, settings, i, app.config, limiter, retry_in)
     for i, state in outcomes.items():
         if state == "limited":  # spread the waiting ones out so they do not all return at once
             wait = app.config["NOTIFY_RATE_MAX_WAIT_SECONDS"]
@@ -82,12 +81,12 @@ def register(celery) -> None:
         notice = Notice.from_message(data)
         settings, factory = current_app.config["SETTINGS"], current_app.extensions["db"]
         try:
-            reminders.apply_notice(factory, notice)
-            ids, claims = delivery.accept_and_claim(factory, notice, settings.mail_from,
-                                                    preferences.url_maker(settings))
-            # the deliveries are committed: from here on they are ours to send (retries, sweep)
-            send_receipt(self.app, payload)
-            return _send_all(self, ids, claims)
+            with delivery.one_connection(factory) as session:
+                ids, claims = delivery.accept_and_claim(session, notice, settings.mail_from,
+                                                        preferences.url_maker(settings), also=reminders.apply)
+                # the deliveries are committed: from here on they are ours to send (retries, sweep)
+                send_receipt(self.app, payload)
+                return _send_all(self, session, ids, claims)
         except OperationalError as exc:  # our database is away: the message waits, bounded
             raise self.retry(exc=exc, countdown=backoff(self.request.retries, current_app.config),
                              max_retries=2 * current_app.config["NOTIFY_MAX_ATTEMPTS"])
@@ -95,7 +94,8 @@ def register(celery) -> None:
     @celery.task(shared=False, name="notify.send_delivery", bind=True, max_retries=None)
     def send_delivery(self, delivery_id: int):
         try:
-            return _send_all(self, [int(delivery_id)])
+            with delivery.one_connection(current_app.extensions["db"]) as session:
+                return _send_all(self, session, [int(delivery_id)])
         except OperationalError as exc:
             raise self.retry(exc=exc, countdown=backoff(self.request.retries, current_app.config),
                              max_retries=2 * current_app.config["NOTIFY_MAX_ATTEMPTS"])

@@ -1,5 +1,6 @@
-"""After the server's 250 for DATA the mail is delivered: the sender does not wait for the reply
-to QUIT, and a server that misbehaves on QUIT does not turn a sent mail into a retry."""
+"""After the server's 250 for DATA the mail is delivered. QUIT is said only when a kept
+connection is retired (after MAILS_PER_CONNECTION mails), and the sender does not wait for its
+reply: a server that misbehaves on QUIT does not hold up or turn a sent mail into a retry."""
 from __future__ import annotations
 
 import asyncio
@@ -11,7 +12,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
 from services.notify.channels import Outgoing
-from services.notify.channels.email import SmtpSender
+from services.notify.channels.email import MAILS_PER_CONNECTION, SmtpSender
 from tests.support.smtp import SinkHandler, _free_port
 
 MAIL = Outgoing(delivery_id=1, channel="email", recipient="lena@example.org", subject="Test",
@@ -55,8 +56,14 @@ def test_a_250_is_success_whatever_happens_at_quit(settings, goodbye_sink, monke
     sender = SmtpSender(replace(settings, smtp_port=goodbye_sink.port, smtp_security="none", smtp_user=""),
                         timeout=120)
     outcome = []
-    worker = threading.Thread(target=lambda: outcome.append(sender.send(MAIL) or "sent"), daemon=True)
+
+    def send_until_retired():
+        for _ in range(MAILS_PER_CONNECTION):  # the last one retires the connection: QUIT
+            outcome.append(sender.send(MAIL) or "sent")
+
+    worker = threading.Thread(target=send_until_retired, daemon=True)
     worker.start()
     worker.join(30)  # far below the 120 s timeout: the send did not wait for the QUIT reply
-    assert not worker.is_alive() and outcome == ["sent"]
-    assert len(goodbye_sink.handler.messages) == 1
+    assert not worker.is_alive() and outcome == ["sent"] * MAILS_PER_CONNECTION
+    assert GoodbyeServer.quit_seen.wait(10)
+    assert len(goodbye_sink.handler.messages) == MAILS_PER_CONNECTION
