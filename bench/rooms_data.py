@@ -200,6 +200,11 @@ def load_occurrences(db_name: str, network: Network, room_ids: list[int], total:
             " WHERE conrelid = 'occurrences'::regclass AND contype = 'x'").fetchall()
         for name, _definition in constraints:
             conn.execute(f'ALTER TABLE occurrences DROP CONSTRAINT "{name}"')
+        gist_indexes = conn.execute(  # the free-room search's index: also built once after the load
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'occurrences'"
+            " AND indexdef LIKE '%USING gist%'").fetchall()
+        for name, _definition in gist_indexes:
+            conn.execute(f'DROP INDEX "{name}"')
         generated = []  # (booking row, occurrences) kept in memory: one COPY at a time per connection
         remaining = total
         for index, room_id in enumerate(room_ids):
@@ -225,8 +230,10 @@ def load_occurrences(db_name: str, network: Network, room_ids: list[int], total:
         conn.execute("SET maintenance_work_mem = '256MB'")
         for name, definition in constraints:  # rebuilt in bulk; fails if anything overlaps
             conn.execute(f'ALTER TABLE occurrences ADD CONSTRAINT "{name}" {definition}')
+        for _name, definition in gist_indexes:
+            conn.execute(definition)
         conn.commit()
     with psycopg.connect(f"{PG}/{db_name}", autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     return {"bookings": booking_id, "occurrences": occurrences, "first_day": start,
-            "exclusion_constraints": [name for name, _ in constraints]}
+            "exclusion_constraints": [name for name, _ in constraints], "indexes": [name for name, _ in gist_indexes]}

@@ -49,41 +49,8 @@ free_rooms = None
 SERVICE_FREE_LABEL = "service: queries.free_rooms (no filters)"
 if _free is not None:
     def free_rooms(session, starts_at: datetime, ends_at: datetime) -> list:  # noqa: F811
+        ctx = _Ctx(public_url="http://bench.invalid", partner_name_of=lambda _pid: "")
         try:
-            return list(_free(session, domain.Slot(starts_at, ends_at)))
+            return list(_free(session, domain.Slot(starts_at, ends_at), now=ctx.now, tz=ctx.tz))
         finally:
             session.rollback()
-
-
-# --- a prototype of the fix this benchmark suggests (not the service's code) ----------------
-PROPOSED_LABEL = "prototype: series.preview with holdings from one GiST `during && tstzmultirange` query"
-
-
-def proposed_series_conflicts(session, room_id: int, who: Principal, first_day: date, start: time, end: time,
-                              weeks: int, slots: list[tuple[datetime, datetime]]) -> list:
-    """series.preview unchanged, but queries.holdings_between swapped for a query that asks the
-    exclusion constraint's index for just the wanted dates, each widened by the room's buffer."""
-    if _series is None:
-        return series_conflicts(session, room_id, who, first_day, start, end, weeks, slots)
-    from sqlalchemy import bindparam, literal_column, select
-    from sqlalchemy.dialects.postgresql import TSTZMULTIRANGE, Range
-
-    from services.rooms.models import Booking, Occurrence
-
-    original = queries.holdings_between
-
-    def holdings_between(session_, room_id_, _start, _end, slack=None):
-        buffer = queries.rules_of(session_, room_id_).buffer
-        wanted = bindparam("wanted", [Range(s, e + buffer, bounds="[)") for s, e in slots], type_=TSTZMULTIRANGE)
-        rows = session_.execute(
-            select(*queries.HOLDING_COLUMNS).join(Booking, Booking.id == Occurrence.booking_id)
-            .where(Occurrence.room_id == room_id_, Occurrence.state == "valid",
-                   literal_column("occurrences.during").op("&&")(wanted))
-            .order_by(Occurrence.starts_at))
-        return [domain.Holding(*row) for row in rows]
-
-    queries.holdings_between = holdings_between
-    try:
-        return series_conflicts(session, room_id, who, first_day, start, end, weeks, slots)
-    finally:
-        queries.holdings_between = original

@@ -183,9 +183,9 @@ def free(query: dict):
     """Rooms free for the whole window that match the filters."""
     from services.rooms.api import _names, _room_dict
 
-    names = _names()
+    names, context = _names(), ctx()
     rooms = queries.free_rooms(db(), domain.Slot(query["starts_at"], query["ends_at"]), query["district"],
-                               query["capacity"], query["equipment"], query["step_free"])
+                               query["capacity"], query["equipment"], query["step_free"], now=context.now, tz=context.tz)
     return [_room_dict(r, names) for r in rooms]
 
 

@@ -22,6 +22,10 @@ class BookingNotFound(RoomsError):
     pass
 
 
+class ClosureNotFound(RoomsError):
+    pass
+
+
 class NotAllowed(RoomsError):
     pass
 

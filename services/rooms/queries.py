@@ -1,15 +1,16 @@
 """Reading the rooms database: plain SQLAlchemy queries, no Flask."""
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-from datetime import time
-
-from sqlalchemy import or_, select
+from sqlalchemy import Interval, String, and_, bindparam, cast, exists, func, literal, literal_column, or_, select
+from sqlalchemy.dialects.postgresql import TSTZMULTIRANGE, aggregate_order_by
 from sqlalchemy.orm import Session, selectinload
 
-from services.rooms.domain import Closure, Holding, RoomRules, Slot
-from services.rooms.models import Booking, ClosureRow, Occurrence, Room, RoomRulesRow
+from services.rooms.domain import Closure, Holding, RoomRules, Slot, violations
+from services.rooms.models import Booking, ClosureRow, Occurrence, Room, RoomRulesRow, UTCDateTime
 
 UPCOMING_LIMIT = 100
 
@@ -23,6 +24,10 @@ def room(session: Session, room_id: int) -> Room | None:
     return found if found is not None and found.active else None
 
 
+# Written into the SQL text, not bound: the GiST indexes are partial (WHERE state = 'valid'), and
+# a prepared statement's generic plan can use them only when the value is in the text.
+HOLDS_ROOM = Occurrence.state == literal_column("'valid'")
+
 HOLDING_COLUMNS = (Occurrence.booking_id, Booking.booker_partner_id, Booking.title, Occurrence.starts_at,
                    Occurrence.ends_at, Occurrence.blocked_until)
 
@@ -35,12 +40,10 @@ def holdings(session: Session, room_id: int, slot: Slot) -> list[Holding]:
 def holdings_between(session: Session, room_id: int, start, end, slack=None) -> list[Holding]:
     """Valid occurrences of the room occupying any time in [start - slack, end + slack): one
     query for a whole series; the domain decides exactly which date collides with which."""
-    from datetime import timedelta
-
     slack = slack or timedelta(hours=4)  # longer than any buffer, so buffered ends are found
     rows = session.execute(
         select(*HOLDING_COLUMNS).join(Booking, Booking.id == Occurrence.booking_id)
-        .where(Occurrence.room_id == room_id, Occurrence.state == "valid",
+        .where(Occurrence.room_id == room_id, HOLDS_ROOM,
                Occurrence.starts_at < end + slack, Occurrence.ends_at > start - slack)
         .order_by(Occurrence.starts_at))
     return [Holding(*row) for row in rows]
@@ -53,24 +56,18 @@ def holdings_for(session: Session, room_id: int, slots: list[Slot], buffer) -> l
     only the rows it collides with, not a year of the room's bookings."""
     if not slots:
         return []
-    if session.get_bind().dialect.name != "postgresql":
+    if not _postgres(session):
         return holdings_between(session, room_id, min(s.starts_at for s in slots), max(s.ends_at for s in slots))
-    from sqlalchemy import bindparam
-    from sqlalchemy.dialects.postgresql import TSTZMULTIRANGE, Range
-
-    wanted = bindparam("wanted", [Range(s.starts_at, s.ends_at + buffer, bounds="[)") for s in slots],
-                       type_=TSTZMULTIRANGE)
+    wanted = _multirange([Slot(s.starts_at, s.ends_at + buffer) for s in slots])
     rows = session.execute(
         select(*HOLDING_COLUMNS).join(Booking, Booking.id == Occurrence.booking_id)
-        .where(Occurrence.room_id == room_id, Occurrence.state == "valid", _during().op("&&")(wanted))
+        .where(Occurrence.room_id == room_id, HOLDS_ROOM, _during().op("&&")(wanted))
         .order_by(Occurrence.starts_at))
     return [Holding(*row) for row in rows]
 
 
 def _during():
     """The generated tstzrange column of the PostgreSQL migration (not mapped: SQLite lacks it)."""
-    from sqlalchemy import literal_column
-
     return literal_column("occurrences.during")
 
 
@@ -79,32 +76,108 @@ def lock_room(session: Session, room_id: int) -> Room | None:
     one room happen one after the other and the conflict check sees every committed booking.
     SQLite already takes its write lock at BEGIN (shared.db)."""
     query = select(Room).where(Room.id == room_id, Room.active)
-    if session.get_bind().dialect.name == "postgresql":
+    if _postgres(session):
         query = query.with_for_update()
     return session.scalars(query.execution_options(populate_existing=True)).first()
 
 
-def rules_of(session: Session, room_id: int) -> RoomRules:
-    row = session.get(RoomRulesRow, room_id)
-    if row is None:
+RULES_COLUMNS = (RoomRulesRow.opening, RoomRulesRow.min_minutes, RoomRulesRow.max_minutes,
+                 RoomRulesRow.max_days_ahead, RoomRulesRow.buffer_minutes, RoomRulesRow.approval_required)
+CLOSURE_COLUMNS = (ClosureRow.first_day, ClosureRow.last_day, ClosureRow.reason, ClosureRow.room_id)
+
+
+def _rules(opening, min_minutes, max_minutes, max_days_ahead, buffer_minutes, approval_required) -> RoomRules:
+    """RoomRules from the columns of a room_rules row; all None (no row) gives the defaults."""
+    if min_minutes is None:
         return RoomRules()
-    return RoomRules(opening={k: (time.fromisoformat(a), time.fromisoformat(b)) for k, (a, b) in (row.opening or {}).items()},
-                     min_minutes=row.min_minutes, max_minutes=row.max_minutes, max_days_ahead=row.max_days_ahead,
-                     buffer_minutes=row.buffer_minutes, approval_required=row.approval_required)
+    return RoomRules(opening={k: (time.fromisoformat(a), time.fromisoformat(b)) for k, (a, b) in (opening or {}).items()},
+                     min_minutes=min_minutes, max_minutes=max_minutes, max_days_ahead=max_days_ahead,
+                     buffer_minutes=buffer_minutes, approval_required=approval_required)
+
+
+def rules_of(session: Session, room_id: int) -> RoomRules:
+    return _rules(*(session.execute(select(*RULES_COLUMNS).where(RoomRulesRow.room_id == room_id)).first()
+                    or (None,) * len(RULES_COLUMNS)))
+
+
+def applies_to(room) -> object:
+    """Closures of this room and those of all rooms of its partner (`room`: the Room entity or a row)."""
+    return and_(ClosureRow.partner_id == room.partner_id, or_(ClosureRow.room_id == room.id, ClosureRow.room_id.is_(None)))
 
 
 def closures_of(session: Session, room: Room) -> list[Closure]:
     """Closures of this room and those of all rooms of its partner."""
-    rows = session.scalars(select(ClosureRow).where(
-        ClosureRow.partner_id == room.partner_id,
-        or_(ClosureRow.room_id == room.id, ClosureRow.room_id.is_(None))).order_by(ClosureRow.first_day))
-    return [Closure(r.first_day, r.last_day, r.reason, r.room_id) for r in rows]
+    rows = session.execute(select(*CLOSURE_COLUMNS).where(applies_to(room)).order_by(ClosureRow.first_day))
+    return [Closure(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class RoomTerms:
+    """What a conflict check needs of a room besides its bookings: whose it is, its rules and
+    the closures that apply to it."""
+
+    id: int
+    partner_id: int
+    rules: RoomRules
+    closures: list[Closure]
+
+
+def room_and_holdings(session: Session, room_id: int, slots: list[Slot]) -> tuple[RoomTerms, list[Holding]] | None:
+    """The active room's terms and its valid occurrences that may collide with any of the
+    slots, each slot followed by the room's buffer (holdings_for); None for no such room.
+
+    On PostgreSQL this is one query (a series preview is then one round trip besides BEGIN and
+    ROLLBACK): the room row with its rules, its closures and the holdings as JSON arrays, the
+    holdings found by one probe of the exclusion constraint's GiST index with the wanted slots
+    as a multirange whose ranges get the room's buffer added to their ends inside the query.
+    (The multirange merges touching slots; buffering the merged ranges covers the same time.)"""
+    if not _postgres(session):
+        found = room(session, room_id)
+        if found is None:
+            return None
+        terms = RoomTerms(found.id, found.partner_id, rules_of(session, room_id), closures_of(session, found))
+        return terms, holdings_for(session, room_id, slots, terms.rules.buffer)
+    buffered = func.tstzrange(func.lower(literal_column("w")), func.upper(literal_column("w")) +
+                              _minutes(func.coalesce(RoomRulesRow.buffer_minutes, 0)), "[)")
+    wanted = (select(func.range_agg(buffered))
+              .select_from(func.unnest(_multirange(slots)).table_valued("w").render_derived(name="wanted"))
+              .correlate(RoomRulesRow))
+    held = (select(func.json_agg(aggregate_order_by(func.json_build_array(*HOLDING_COLUMNS), Occurrence.starts_at)))
+            .join(Booking, Booking.id == Occurrence.booking_id)
+            .where(Occurrence.room_id == Room.id, HOLDS_ROOM, _during().op("&&")(wanted.scalar_subquery()))
+            .scalar_subquery())
+    closed = (select(func.json_agg(aggregate_order_by(func.json_build_array(*CLOSURE_COLUMNS), ClosureRow.first_day)))
+              .where(applies_to(Room)).scalar_subquery())
+    row = session.execute(select(Room.id, Room.partner_id, *RULES_COLUMNS, closed, held)
+                          .outerjoin(RoomRulesRow, RoomRulesRow.room_id == Room.id)
+                          .where(Room.id == room_id, Room.active)).first()
+    if row is None:
+        return None
+    closures = [Closure(date.fromisoformat(a), date.fromisoformat(b), reason, rid) for a, b, reason, rid in row[-2] or ()]
+    holdings = [Holding(booking_id, partner_id, title, _utc(starts), _utc(ends), _utc(until) if until else None)
+                for booking_id, partner_id, title, starts, ends, until in row[-1] or ()]
+    return RoomTerms(row[0], row[1], _rules(*row[2:-2]), closures), holdings
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(timezone.utc)
+
+
+def _multirange(slots: list[Slot]):
+    """The slots as one tstzmultirange parameter, written as text (quicker than dumping 52
+    Range objects one by one)."""
+    text = "{" + ",".join(f"[{s.starts_at.isoformat()},{s.ends_at.isoformat()})" for s in slots) + "}"
+    return cast(bindparam("wanted", text, type_=String), TSTZMULTIRANGE)
+
+
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def upcoming(session: Session, room_id: int, now: datetime) -> list[Holding]:
     rows = session.execute(
         select(*HOLDING_COLUMNS).join(Booking, Booking.id == Occurrence.booking_id)
-        .where(Occurrence.room_id == room_id, Occurrence.state == "valid", Occurrence.ends_at > now)
+        .where(Occurrence.room_id == room_id, HOLDS_ROOM, Occurrence.ends_at > now)
         .order_by(Occurrence.starts_at)
         .limit(UPCOMING_LIMIT)
     )
@@ -129,20 +202,51 @@ def booking_for(session: Session, booking_id: int, viewer) -> Booking | None:
     return None
 
 
-def free_rooms(session: Session, slot: Slot, district: str = "", capacity: int = 0, equipment=(), step_free=False) -> list[Room]:
-    """Active rooms matching the filters with no valid occurrence (buffer included) in the slot."""
-    from sqlalchemy import and_, exists, func
+def free_rooms(session: Session, slot: Slot, district: str = "", capacity: int = 0, equipment=(), step_free=False, *,
+               now: datetime, tz: ZoneInfo) -> list[Room]:
+    """Active rooms matching the filters that could be booked for the slot: no valid occurrence
+    collides with it (the room's buffer after it included, as domain.collides sees it), no
+    closure covers its days, and its other rules allow it (opening hours, duration, lead time).
 
-    if session.get_bind().dialect.name == "postgresql":  # the GiST index of the exclusion constraint
-        overlap = _during().op("&&")(func.tstzrange(slot.starts_at, slot.ends_at, "[)"))
-    else:
-        overlap = and_(Occurrence.starts_at < slot.ends_at,
-                       func.coalesce(Occurrence.blocked_until, Occurrence.ends_at) > slot.starts_at)
-    busy = exists().where(and_(Occurrence.room_id == Room.id, Occurrence.state == "valid", overlap))
-    query = select(Room).where(Room.active, ~busy, Room.capacity >= capacity)
+    One query; on PostgreSQL the busy test is one index-only scan of the partial GiST index
+    over `during` of valid occurrences (migration c7e1a9d4b2f0), see _busy."""
+    first_day, last_day = slot.starts_at.astimezone(tz).date(), slot.ends_at.astimezone(tz).date()
+    closed = exists().where(applies_to(Room), ClosureRow.first_day <= last_day, ClosureRow.last_day >= first_day)
+    query = (select(Room, *RULES_COLUMNS).outerjoin(RoomRulesRow, RoomRulesRow.room_id == Room.id)
+             .where(Room.active, Room.capacity >= capacity, ~_busy(session, slot), ~closed))
     if district:
         query = query.where(Room.district == district)
     if step_free:
         query = query.where(Room.step_free)
-    rooms = session.scalars(query.order_by(Room.district, Room.name, Room.id)).all()
-    return [r for r in rooms if set(equipment) <= set(r.equipment or [])]
+    wanted = set(equipment)
+    by_default = not violations(slot, RoomRules(), (), now, tz)  # closures were asked of the database
+    found = []
+    for room, *rules in session.execute(query.order_by(Room.district, Room.name, Room.id)):
+        allowed = by_default if rules[1] is None else not violations(slot, _rules(*rules), (), now, tz)
+        if allowed and wanted <= set(room.equipment or []):
+            found.append(room)
+    return found
+
+
+def _busy(session: Session, slot: Slot):
+    """EXISTS a valid occurrence of the outer room that collides with the slot followed by that
+    room's buffer (domain.collides: it starts before the buffered end and is still occupied at
+    the start)."""
+    buffer = func.coalesce(RoomRulesRow.buffer_minutes, 0)
+    start = bindparam("free_start", slot.starts_at, type_=UTCDateTime)
+    end = bindparam("free_end", slot.ends_at, type_=UTCDateTime)
+    if _postgres(session):
+        # one scan of ix_occurrences_valid_during over the window plus the largest buffer of any
+        # room, answered from the index (room_id, starts_at are included); then each room's own
+        widest = select(func.coalesce(func.max(RoomRulesRow.buffer_minutes), 0)).scalar_subquery()
+        window = func.tstzrange(start, end + _minutes(widest), "[)")
+        collides = and_(_during().op("&&")(window), Occurrence.starts_at < end + _minutes(buffer))
+    else:  # SQLite keeps naive UTC text; strftime adds the buffer in the same sortable form
+        buffered_end = func.strftime("%Y-%m-%d %H:%M:%f", end, literal("+") + buffer.cast(String) + literal(" minutes"))
+        collides = and_(Occurrence.starts_at < buffered_end,
+                        func.coalesce(Occurrence.blocked_until, Occurrence.ends_at) > start)
+    return exists().where(Occurrence.room_id == Room.id, HOLDS_ROOM, collides)
+
+
+def _minutes(count):
+    return count * literal_column("interval '1 minute'", Interval)

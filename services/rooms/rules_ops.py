@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from shared.identity.store import Principal
 
 from services.rooms import domain, notices, queries
-from services.rooms.errors import InvalidInput, NotAllowed, RoomNotFound
+from services.rooms.errors import ClosureNotFound, InvalidInput, NotAllowed, RoomNotFound
 from services.rooms.models import ClosureRow, Room, RoomRulesRow
 
 MAX_CLOSURES = 200
@@ -74,6 +74,19 @@ def put_rules(session: Session, actor: Principal, room_id: int, values: dict) ->
     notices.audit(session, actor, "rules_changed", room_id=room.id, rules=as_dict(rules, closures))
     session.commit()
     return as_dict(queries.rules_of(session, room.id), queries.closures_of(session, room))
+
+
+def remove_closure(session: Session, actor: Principal, room_id: int, closure_id: int) -> None:
+    """Remove one closure shown on the room's rules page (one of the room's own or one of all
+    rooms of its partner), audited."""
+    room = _owned_room(session, actor, room_id)
+    row = session.scalars(select(ClosureRow).where(ClosureRow.id == closure_id, queries.applies_to(room))).first()
+    if row is None:
+        raise ClosureNotFound(closure_id)
+    notices.audit(session, actor, "closure_removed", room_id=room.id, first_day=row.first_day,
+                  last_day=row.last_day, reason=row.reason, all_rooms=row.room_id is None)
+    session.delete(row)
+    session.commit()
 
 
 def approval_queue(session: Session, actor: Principal) -> list:

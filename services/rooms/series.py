@@ -19,7 +19,7 @@ from services.rooms.context import Ctx
 from services.rooms.domain import recurrence
 from services.rooms.errors import (BookingConflict, InvalidInput, NotAllowed, RoomNotFound, SeriesConflict,
                                    is_exclusion_violation)
-from services.rooms.models import Booking, Occurrence, Room
+from services.rooms.models import Booking, Occurrence
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class WantedDate:
 
 @dataclass(frozen=True)
 class Preview:
-    room: Room
+    room: queries.RoomTerms
     dates: list[WantedDate]
     needs_approval: bool
     rules: domain.RoomRules
@@ -47,45 +47,55 @@ class Preview:
         return [d for d in self.dates if d.blocked]
 
 
-def needs_approval(rules: domain.RoomRules, room: Room, booker: Principal) -> bool:
+def needs_approval(rules: domain.RoomRules, room, booker: Principal) -> bool:
     return rules.approval_required and booker.partner_id != room.partner_id
 
 
-def check(session: Session, booker: Principal, room: Room, rec: domain.Recurrence, title: str, ctx: Ctx,
-          ignore_booking: int | None = None) -> Preview:
-    """Validate the series and find what collides; raises InvalidInput for a series that
-    cannot be booked at all (bad times, too many dates, no title)."""
+def wanted(rec: domain.Recurrence, title: str, ctx: Ctx) -> tuple[list[date], list[domain.Slot]]:
+    """The local days of the series and their UTC slots, expanded once; raises InvalidInput for
+    a series that cannot be booked at all (bad times, too many dates, no title)."""
     found = recurrence.problems(rec)
     days = [] if found else recurrence.local_days(rec)
     if recurrence.too_many(days):
         found["count"] = "too_many_dates"
-    if not found and days:
-        first = recurrence.slot_on(days[0], rec.start, rec.end, ctx.tz)
-        found.update(domain.problems(first, title, ctx.now))
+    slots = [] if found else [recurrence.slot_on(day, rec.start, rec.end, ctx.tz) for day in days]
+    if slots:
+        found.update(domain.problems(slots[0], title, ctx.now))
     if not found and all(d in rec.skip for d in days):
         found["skip"] = "nothing_left"
     if found:
         raise InvalidInput(found)
-    rules = queries.rules_of(session, room.id)
-    closures = queries.closures_of(session, room)
-    wanted = recurrence.expand(rec, ctx.tz)
-    held = queries.holdings_for(session, room.id, [slot for _day, slot, _skipped in wanted], rules.buffer)
+    return days, slots
+
+
+def check(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, ctx: Ctx,
+          ignore_booking: int | None = None) -> Preview:
+    """Every wanted date with what it collides with and which rules it breaks. One query on
+    PostgreSQL (queries.room_and_holdings). Raises InvalidInput or RoomNotFound."""
+    try:
+        days, slots = wanted(rec, title, ctx)
+    except InvalidInput:
+        if queries.room(session, room_id) is None:
+            raise RoomNotFound(room_id) from None
+        raise
+    found = queries.room_and_holdings(session, room_id, slots)
+    if found is None:
+        raise RoomNotFound(room_id)
+    room, held = found
+    rules = room.rules
+    hits = domain.conflicts_per_slot(slots, held, booker.partner_id, rules.buffer, ignore_booking)
     dates = []
-    for day, slot, skipped in wanted:
-        hits = domain.conflicts(slot, held, booker.partner_id, rules.buffer, ignore_booking)
-        broken = domain.violations(slot, rules, closures, ctx.now, ctx.tz)
+    for day, slot, conflicts in zip(days, slots, hits):
+        broken = domain.violations(slot, rules, room.closures, ctx.now, ctx.tz)
         if slot.starts_at < ctx.now:
             broken.append("in_past")
-        dates.append(WantedDate(day, slot, skipped, tuple(hits), tuple(broken)))
+        dates.append(WantedDate(day, slot, day in rec.skip, tuple(conflicts), tuple(broken)))
     return Preview(room, dates, needs_approval(rules, room, booker), rules)
 
 
 def preview(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, ctx: Ctx) -> Preview:
-    room = queries.room(session, room_id)
-    if room is None:
-        raise RoomNotFound(room_id)
     try:
-        return check(session, booker, room, rec, title, ctx)
+        return check(session, booker, room_id, rec, title, ctx)
     finally:
         session.rollback()  # a preview holds nothing
 
@@ -95,13 +105,12 @@ def book(session: Session, booker: Principal, room_id: int, rec: domain.Recurren
     """Book the series for `booker`, or raise without writing anything."""
     if booker.partner_id is None:
         raise NotAllowed("no_partner")
-    room = queries.lock_room(session, room_id)
-    if room is None:
+    if queries.lock_room(session, room_id) is None:
         session.rollback()
         raise RoomNotFound(room_id)
-    try:
-        found = check(session, booker, room, rec, title, ctx)
-    except InvalidInput:
+    try:  # a new statement after the lock: it sees every booking committed before
+        found = check(session, booker, room_id, rec, title, ctx)
+    except (InvalidInput, RoomNotFound):
         session.rollback()
         raise
     if found.blocked:
@@ -121,8 +130,10 @@ def book(session: Session, booker: Principal, room_id: int, rec: domain.Recurren
 def _conflict_after_refusal(session, booker, room_id, rec, title, ctx) -> BookingConflict:
     """The database refused (a writer that did not lock the room, e.g. an old process): tell
     the booker what is in the way now, as far as it can still be seen."""
-    room = queries.room(session, room_id)
-    blocked = check(session, booker, room, rec, title, ctx).blocked if room else []
+    try:
+        blocked = check(session, booker, room_id, rec, title, ctx).blocked
+    except RoomNotFound:
+        blocked = []
     session.rollback()
     return SeriesConflict(blocked) if blocked else BookingConflict(None)
 

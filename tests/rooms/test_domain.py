@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 from hypothesis import given, strategies as st
 
-from services.rooms.domain import BUSY, Holding, Slot, first_conflict, overlaps, problems
+from services.rooms.domain import BUSY, Holding, Slot, conflicts, conflicts_per_slot, first_conflict, overlaps, problems
 
 NOW = datetime(2025, 11, 20, 12, 0, tzinfo=timezone.utc)
 
@@ -65,3 +65,20 @@ def test_conflict_shows_title_only_to_the_same_partner():
     assert (own.booking_id, own.title, own.own) == (7, "Chorprobe", True)
     assert (other.booking_id, other.title, other.own) == (7, BUSY, False)
     assert first_conflict(Slot(t(3, 16), t(3, 17)), holdings, 1) is None  # exactly the gap
+
+
+_minutes = st.integers(0, 3000)
+
+
+@given(st.lists(st.tuples(_minutes, st.integers(1, 240)), max_size=12),
+       st.lists(st.tuples(_minutes, st.integers(1, 240), st.integers(0, 60), st.integers(1, 4)), max_size=25),
+       st.integers(0, 60))
+def test_conflicts_per_slot_agrees_with_conflicts_slot_by_slot(wanted, held, buffer):
+    base = t(1, 0)
+    slots = [Slot(base + timedelta(minutes=a), base + timedelta(minutes=a + n)) for a, n in wanted]
+    holdings = [Holding(i, partner, "x", base + timedelta(minutes=a), base + timedelta(minutes=a + n),
+                        base + timedelta(minutes=a + n + extra) if extra else None)
+                for i, (a, n, extra, partner) in enumerate(held)]
+    gap = timedelta(minutes=buffer)
+    assert conflicts_per_slot(slots, holdings, 1, gap, ignore_booking=0) == \
+        [conflicts(slot, holdings, 1, gap, ignore_booking=0) for slot in slots]

@@ -65,9 +65,14 @@ def test_closures_for_one_room_or_all_rooms_block_bookings_and_can_be_removed(ro
     assert "Der Raum ist an diesem Tag geschlossen" in response.get_data(as_text=True)
     with rooms_app.extensions["db"]() as s:
         ids = [c.id for c in s.query(ClosureRow).order_by(ClosureRow.id)]
+    # otto's own room is no way to lena's closures
+    otto, club_rules = web("otto"), f"/rooms/{rooms['club']}/rules"
+    assert _post(otto, f"/rooms/{rooms['club']}/closures/{ids[0]}/remove", club_rules).status_code == 404
+    assert _post(otto, f"/rooms/{rooms['saal']}/closures/{ids[0]}/remove", club_rules).status_code == 403
     for closure_id in ids:
         assert _post(lena, f"/rooms/{rooms['saal']}/closures/{closure_id}/remove", rules_url).status_code == 302
     assert count(rooms_app, ClosureRow) == 0
+    assert count(rooms_app, AuditEntry, AuditEntry.action == "closure_removed") == 2
     bad = _post(lena, f"/rooms/{rooms['saal']}/closures", rules_url,
                 **{"closure-first_day": day.isoformat(), "closure-last_day": (day - timedelta(days=3)).isoformat()})
     assert bad.status_code == 400 and "Ende einer Schließzeit" in bad.get_data(as_text=True)

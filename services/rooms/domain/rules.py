@@ -76,10 +76,15 @@ def violations(slot: Slot, rules: RoomRules, closures: list[Closure], now: datet
     local_start, local_end = slot.starts_at.astimezone(tz), slot.ends_at.astimezone(tz)
     if rules.opening and not _within_opening(local_start, local_end, rules.opening):
         found.append("rule_closed_hours")
-    day = local_start.date()
-    if any(c.first_day <= day <= c.last_day or c.first_day <= local_end.date() <= c.last_day for c in closures):
+    if any(closed(c, local_start.date(), local_end.date()) for c in closures):
         found.append("rule_closure")
     return found
+
+
+def closed(closure: Closure, first_day: date, last_day: date) -> bool:
+    """Whether the closure covers any of the local days first_day..last_day (queries.free_rooms
+    asks the same of the database)."""
+    return closure.first_day <= last_day and first_day <= closure.last_day
 
 
 def _within_opening(start: datetime, end: datetime, opening: dict[str, tuple[time, time]]) -> bool:

@@ -8,13 +8,13 @@ from datetime import time
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from shared.web import current_account, db, login_required
 
-from services.rooms import changes, domain, messages, notices, queries, rules_ops
+from services.rooms import changes, domain, messages, queries, rules_ops
 from services.rooms.domain import WEEKDAYS
-from services.rooms.errors import InvalidInput, NotAllowed, RoomNotFound
+from services.rooms.errors import ClosureNotFound, InvalidInput, NotAllowed, RoomNotFound
 from services.rooms.forms import ClosureForm, DecisionForm, RulesForm
 from services.rooms.models import ClosureRow, Room
 from services.rooms.views import bp, partner_name
@@ -45,9 +45,7 @@ def _owned(room_id: int) -> Room:
 
 
 def _closure_rows(room: Room) -> list[ClosureRow]:
-    return list(db().scalars(select(ClosureRow).where(
-        ClosureRow.partner_id == room.partner_id,
-        or_(ClosureRow.room_id == room.id, ClosureRow.room_id.is_(None))).order_by(ClosureRow.first_day)))
+    return list(db().scalars(select(ClosureRow).where(queries.applies_to(room)).order_by(ClosureRow.first_day)))
 
 
 def _values(room_id: int) -> dict:
@@ -133,16 +131,13 @@ def add_closure(room_id: int):
 @bp.post("/<int:room_id>/closures/<int:closure_id>/remove")
 @login_required
 def remove_closure(room_id: int, closure_id: int):
-    room = _owned(room_id)
+    _owned(room_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    row = next((c for c in _closure_rows(room) if c.id == closure_id), None)
-    if row is None:
+    try:
+        rules_ops.remove_closure(db(), current_account(), room_id, closure_id)
+    except ClosureNotFound:
         abort(404)
-    notices.audit(db(), current_account(), "closure_removed", room_id=room.id, first_day=row.first_day,
-                  last_day=row.last_day, reason=row.reason, all_rooms=row.room_id is None)
-    db().delete(row)
-    db().commit()
     flash(_("Die Schließzeit ist entfernt."))
     return redirect(url_for("rooms.rules", room_id=room_id))
 

@@ -64,7 +64,7 @@ def _search(session, form: SearchForm, context) -> dict:
     slot = domain.Slot(datetime.combine(day, form.start.data, tzinfo=context.tz),
                        datetime.combine(day, form.end.data, tzinfo=context.tz))
     rooms = queries.free_rooms(session, slot, form.district.data or "", form.capacity.data or 0,
-                               form.equipment.data or (), bool(form.step_free.data))
+                               form.equipment.data or (), bool(form.step_free.data), now=context.now, tz=context.tz)
     monday = grid.monday_of(day)
     start = datetime.combine(monday, datetime.min.time(), tzinfo=context.tz)
     results = []
