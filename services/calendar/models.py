@@ -62,6 +62,9 @@ class CalendarObject(Base):
     first_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)  # None: open-ended
     source_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)  # booking SEQUENCE
+    # the instances as computed at PUT (domain.timeindex.dumps), so that a new process answers
+    # time ranges without parsing every object again; NULL for tombstones and older rows
+    time_index: Mapped[str | None] = mapped_column(Text, nullable=True)
     revision: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -30,3 +30,19 @@ def test_all_day_instances_stay_dates_with_recurrence_id():
         ("20270704", "20270704"), ("20280704", "20280704")]
     assert all(len(e.walk("VALARM")) == 1 and "Musik und Essen" in str(e["SUMMARY"]) for e in events)
     assert text.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and b"VTIMEZONE" not in text
+
+
+def test_a_stored_index_reads_back_as_built():
+    """What is stored at PUT: dates stay dates; a RECURRENCE-ID DATE-TIME comes back as the
+    same instant (in UTC), which is all expand writes of it."""
+    moved = DATA.replace(b"END:VCALENDAR", b"BEGIN:VEVENT\r\nUID:fest\r\nDTSTAMP:20260101T000000Z\r\n"
+                         b"RECURRENCE-ID;TZID=Europe/Berlin:20270704T100000\r\nDTSTART:20270705T100000Z\r\n"
+                         b"END:VEVENT\r\nEND:VCALENDAR")
+    for data in (DATA, moved):
+        built = timeindex.build(Calendar.from_ical(data), NOW)
+        restored = timeindex.loads(timeindex.dumps(built))
+        assert (restored.component, restored.until, restored.recurring, restored.always, restored.starts) == (
+            built.component, built.until, built.recurring, built.always, built.starts)
+        assert restored.instances == built.instances and restored.longest == built.longest
+        bodies = expand.bodies(data)
+        assert expand.expanded("VEVENT", restored.instances, bodies) == expand.expanded("VEVENT", built.instances, bodies)

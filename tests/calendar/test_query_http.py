@@ -1,4 +1,5 @@
 """calendar-query, expand, free-busy and their errors over real HTTP, on hand-made data."""
+import re
 from datetime import datetime, timezone
 
 import caldav
@@ -180,3 +181,28 @@ def test_caldav_library_search_with_expand(live, cal):
     assert starts == [("absage", datetime(2026, 3, 17, 13, tzinfo=UTC)), ("gym", datetime(2026, 3, 17, 13, tzinfo=UTC)),
                       ("gym", datetime(2026, 3, 23, 9, tzinfo=UTC))]
     assert sorted(str(e.icalendar_component["UID"]) for e in plain) == ["absage", "gym"]
+
+
+def test_a_new_process_answers_from_the_indexes_stored_at_put(live, cal, store):
+    """The process cache starts empty after a restart (and in every other gunicorn worker):
+    the time indexes stored with the objects give the same answers, for every report."""
+    from services.calendar.domain.objectcache import CACHE
+
+    month = tr("20260301T000000Z", "20260401T000000Z")
+    asks = [lambda: query(live, cal, event(month)),
+            lambda: query(live, cal, event(month), '<c:calendar-data><c:expand start="20260301T000000Z" '
+                                                   'end="20260401T000000Z"/></c:calendar-data>'),
+            lambda: report(live, cal, '<c:free-busy-query xmlns:c="urn:ietf:params:xml:ns:caldav">'
+                                      '<c:time-range start="20260301T000000Z" end="20260331T000000Z"/></c:free-busy-query>')]
+    warm = [ask().content for ask in asks]
+    with store() as s:
+        calendar = s.calendar("lobeda")
+        assert sorted(name for name, _etag, _index in s.stored_indexes(calendar.id, list(DATA))) == sorted(DATA)
+    for ask, expected in zip(asks, warm):
+        CACHE._entries.clear()
+        assert without_dtstamp(ask().content) == without_dtstamp(expected)
+
+
+def without_dtstamp(body: bytes) -> bytes:
+    """The free-busy answer is stamped with the moment it was made."""
+    return re.sub(rb"DTSTAMP:\d{8}T\d{6}Z\r\n", b"", body)

@@ -2,9 +2,9 @@
 
 1. SQL pre-filter on the indexed UTC span (first_start, last_end): only objects whose span
    can meet the range, and only their names and ETags;
-2. per ETag, a TimeIndex from the process-wide ObjectCache: parsing and expanding happens once
-   per stored version, not once per query; data is loaded only for the objects that miss the
-   cache or need a full filter, and then for the matches (one query each);
+2. per ETag, a TimeIndex from the process-wide ObjectCache, or else as stored with the object at
+   PUT: parsing and expanding happens once per stored version, not once per query or process;
+   data is loaded only for the objects that need a full filter, and then for the matches;
 3. responses are written as text directly (getetag, calendar-data), through the registry otherwise."""
 from __future__ import annotations
 
@@ -50,7 +50,15 @@ class _Objects:
                 missing.append(name)
             else:
                 self.entries[name] = entry
-        self.load(missing)
+        self.load(self.restore(missing))
+
+    def restore(self, names) -> list[str]:
+        """Entries from the indexes stored at PUT (a new process, or one whose cache let them
+        go): no parsing. Returns the names still missing (stored before indexes were)."""
+        for name, etag, text in self.ctx.store.stored_indexes(self.calendar_id, names):
+            if etag == self.etags[name]:  # else changed meanwhile: load() reads it again
+                self.entries[name] = CACHE.put(etag, timeindex.loads(text))
+        return [n for n in names if n not in self.entries]
 
     def load(self, names) -> None:
         for name in names:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from services.calendar.dav.sqlcollections import CalendarCollections
 from services.calendar.dav.store import (CalendarInfo, ObjectInfo, PreconditionFailed, UidConflict,
                                          UnsupportedComponent)
+from services.calendar.domain import timeindex
 from services.calendar.domain.ical import etag_of, index_resource
 from services.calendar.models import Calendar, CalendarObject
 
@@ -81,15 +82,15 @@ class SqlStore(CalendarCollections):
             .returning(Calendar.revision)).scalar_one()
 
     # --- objects -----------------------------------------------------------------------
-    def _live(self, calendar_id: int):
-        return select(CalendarObject).where(CalendarObject.calendar_id == calendar_id,
-                                            CalendarObject.deleted.is_(False))
+    def _live(self, calendar_id: int, *columns):
+        """The calendar's live objects (or those columns of them)."""
+        return select(*(columns or (CalendarObject,))).where(CalendarObject.calendar_id == calendar_id,
+                                                              CalendarObject.deleted.is_(False))
 
     def objects(self, calendar_id, with_data=False):
         """Columns only, no ORM objects (a depth-1 PROPFIND lists every member)."""
         last = CalendarObject.ics if with_data else self._octets(CalendarObject.ics)
-        rows = self.session.execute(select(*_INFO_COLUMNS, last).where(
-            CalendarObject.calendar_id == calendar_id, CalendarObject.deleted.is_(False)).order_by(CalendarObject.name))
+        rows = self.session.execute(self._live(calendar_id, *_INFO_COLUMNS, last).order_by(CalendarObject.name))
         return [_row_info(row, with_data) for row in rows]
 
     def _octets(self, text_column):
@@ -105,48 +106,38 @@ class SqlStore(CalendarCollections):
         return [_object_info(o, True) for o in rows]
 
     def objects_in_range(self, calendar_id, start: datetime | None, end: datetime | None):
-        query = self._live(calendar_id)
-        if end is not None:
-            query = query.where(or_(CalendarObject.first_start.is_(None), CalendarObject.first_start < end))
-        if start is not None:
-            query = query.where(or_(CalendarObject.last_end.is_(None), CalendarObject.last_end > start))
+        query = _in_range(self._live(calendar_id), start, end)
         return [_object_info(o, True) for o in self.session.scalars(query.order_by(CalendarObject.name))]
 
     # --- reports (calendar-query, multiget, free-busy): columns only, no ORM objects ----------
     def range_candidates(self, calendar_id, start: datetime | None, end: datetime | None,
                          component: str | None = None) -> list[tuple[str, str]]:
         """(name, etag) of the live objects whose indexed UTC span can meet [start, end)."""
-        query = select(CalendarObject.name, CalendarObject.etag).where(
-            CalendarObject.calendar_id == calendar_id, CalendarObject.deleted.is_(False))
-        if component is not None:
-            query = query.where(CalendarObject.component == component)
-        if end is not None:
-            query = query.where(or_(CalendarObject.first_start.is_(None), CalendarObject.first_start < end))
-        if start is not None:
-            query = query.where(or_(CalendarObject.last_end.is_(None), CalendarObject.last_end > start))
+        query = _in_range(self._live(calendar_id, CalendarObject.name, CalendarObject.etag), start, end, component)
         return [(name, etag) for name, etag in self.session.execute(query.order_by(CalendarObject.name))]
 
     def range_objects(self, calendar_id, start: datetime | None, end: datetime | None,
                       component: str | None = None) -> list[ObjectInfo]:
         """Like range_candidates, with every column and the data (for reports that send it)."""
-        query = select(*_REPORT_COLUMNS).where(CalendarObject.calendar_id == calendar_id,
-                                               CalendarObject.deleted.is_(False))
-        if component is not None:
-            query = query.where(CalendarObject.component == component)
-        if end is not None:
-            query = query.where(or_(CalendarObject.first_start.is_(None), CalendarObject.first_start < end))
-        if start is not None:
-            query = query.where(or_(CalendarObject.last_end.is_(None), CalendarObject.last_end > start))
+        query = _in_range(self._live(calendar_id, *_REPORT_COLUMNS), start, end, component)
         return [_row_info(row) for row in self.session.execute(query.order_by(CalendarObject.name))]
 
     def report_objects(self, calendar_id, names) -> list[ObjectInfo]:
         """The named live objects with their data, in one query (multiget, query results)."""
         if not names:
             return []
-        rows = self.session.execute(select(*_REPORT_COLUMNS).where(
-            CalendarObject.calendar_id == calendar_id, CalendarObject.deleted.is_(False),
+        rows = self.session.execute(self._live(calendar_id, *_REPORT_COLUMNS).where(
             CalendarObject.name.in_(list(names))).order_by(CalendarObject.name))
         return [_row_info(row) for row in rows]
+
+    def stored_indexes(self, calendar_id, names) -> list[tuple[str, str, str]]:
+        """(name, etag, time index as stored at PUT) of the named live objects that have one."""
+        names, found = list(names), []
+        query = self._live(calendar_id, CalendarObject.name, CalendarObject.etag, CalendarObject.time_index).where(
+            CalendarObject.time_index.is_not(None))
+        for chunk in (names[i:i + 1000] for i in range(0, len(names), 1000)):
+            found += [tuple(row) for row in self.session.execute(query.where(CalendarObject.name.in_(chunk)))]
+        return found
 
     def get(self, calendar_id, name):
         o = self.session.scalar(self._live(calendar_id).where(CalendarObject.name == name))
@@ -178,6 +169,7 @@ class SqlStore(CalendarCollections):
         obj.component, obj.public = index.component, index.public
         obj.categories, obj.audience = ",".join(index.categories), ",".join(index.audience)
         obj.first_start, obj.last_end = index.first_start, index.last_end
+        obj.time_index = timeindex.dumps(index.time_index)
         obj.revision, obj.source_sequence = revision, source_sequence
         if existing is None:
             self.session.add(obj)
@@ -195,7 +187,7 @@ class SqlStore(CalendarCollections):
         _check_preconditions(existing, if_match, False)
         if existing is None:
             return False
-        existing.deleted, existing.ics, existing.revision = True, "", revision
+        existing.deleted, existing.ics, existing.time_index, existing.revision = True, "", None, revision
         if source_sequence is not None:
             existing.source_sequence = source_sequence
         return True
@@ -227,6 +219,17 @@ class SqlStore(CalendarCollections):
             select(Calendar.id, Calendar.revision, Calendar.created_at).order_by(Calendar.id)))
 
 
+def _in_range(query, start: datetime | None, end: datetime | None, component: str | None = None):
+    """Only objects whose indexed UTC span can meet [start, end) (None: open)."""
+    if component is not None:
+        query = query.where(CalendarObject.component == component)
+    if end is not None:
+        query = query.where(or_(CalendarObject.first_start.is_(None), CalendarObject.first_start < end))
+    if start is not None:
+        query = query.where(or_(CalendarObject.last_end.is_(None), CalendarObject.last_end > start))
+    return query
+
+
 _INFO_COLUMNS = (CalendarObject.name, CalendarObject.uid, CalendarObject.etag, CalendarObject.revision,
                  CalendarObject.public, CalendarObject.categories, CalendarObject.audience,
                  CalendarObject.first_start, CalendarObject.last_end, CalendarObject.source_sequence)
@@ -235,10 +238,10 @@ _REPORT_COLUMNS = (*_INFO_COLUMNS, CalendarObject.ics)
 
 def _row_info(row, with_data: bool = True) -> ObjectInfo:
     """An ObjectInfo from _INFO_COLUMNS and then the text (with_data) or its size in bytes."""
-    data = row[-1].encode("utf-8") if with_data else None
-    return ObjectInfo(row.name, row.uid, row.etag, row.revision, row.public, _split(row.categories),
-                      _split(row.audience), row.first_start, row.last_end, row.source_sequence,
-                      data, len(data) if with_data else row[-1])
+    name, uid, etag, revision, public, categories, audience, first_start, last_end, sequence, last = row
+    data = last.encode("utf-8") if with_data else None
+    return ObjectInfo(name, uid, etag, revision, public, _split(categories), _split(audience), first_start,
+                      last_end, sequence, data, len(data) if with_data else last)
 
 
 def _split(joined: str) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource, object_resource
 from services.calendar.dav.store import CalendarInfo
-from services.calendar.dav.webdav import (CALDAV, DAV, DavError, clark, element, propstat_response,
+from services.calendar.dav.webdav import (CALDAV, DAV, DavError, clark, escape, prop_text, propstat_response,
                                           status_response)
 
 TOKEN_PREFIX = "http://treffpunkt-jena.de/ns/sync/"
@@ -50,7 +50,7 @@ def sync_token(r: Resource, ctx: Context):
     return token_for(r.calendar) if r.kind == "calendar" else None
 
 
-def report(ctx: Context, collection: Resource, root, names: list[str]) -> list:
+def report(ctx: Context, collection: Resource, root, names: list[str]) -> list[str]:
     """The sync-collection REPORT's responses, ending with the new DAV:sync-token element."""
     calendar = collection.calendar
     token_text = (root.findtext(clark(DAV, "sync-token")) or "").strip()
@@ -69,13 +69,13 @@ def report(ctx: Context, collection: Resource, root, names: list[str]) -> list:
             resource = object_resource(collection, change.obj)
             responses.append(propstat_response(resource.url, registry, resource, ctx, "prop", names))
     if truncated:  # RFC 6578 §3.6: say so, and hand out a token that continues after the last one sent
-        responses.append(element(DAV, "response", None, element(DAV, "href", collection.url),
-                                 element(DAV, "status", "HTTP/1.1 507 Insufficient Storage"),
-                                 element(DAV, "error", None, element(DAV, "number-of-matches-within-limits"))))
+        responses.append(f"<D:response><D:href>{escape(collection.url)}</D:href>"
+                         "<D:status>HTTP/1.1 507 Insufficient Storage</D:status>"
+                         "<D:error><D:number-of-matches-within-limits/></D:error></D:response>")
         revision = changes[-1].revision if changes else (since or 0)
     else:
         revision = calendar.revision
-    responses.append(element(DAV, "sync-token", token_for(calendar, revision)))
+    responses.append(prop_text(clark(DAV, "sync-token"), token_for(calendar, revision)))
     return responses
 
 

@@ -8,11 +8,15 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
 from services.calendar.domain.vocabulary import AUDIENCE_PROPERTY, LOCAL_TZID
+
+if TYPE_CHECKING:
+    from services.calendar.domain.timeindex import TimeIndex
 
 COMPONENTS = ("VEVENT", "VTODO", "VJOURNAL")
 EPOCH_END = int(datetime(9999, 1, 1, tzinfo=timezone.utc).timestamp())  # = timeindex.EPOCH_MAX
@@ -37,6 +41,7 @@ class IndexedResource:
     audience: tuple[str, ...]
     first_start: datetime | None
     last_end: datetime | None  # None: open-ended (or unknown), matches every later range
+    time_index: "TimeIndex"  # its instances (stored with it, and cached under its ETag)
 
 
 def etag_of(data: bytes) -> str:
@@ -77,13 +82,14 @@ def index_resource(data: bytes) -> IndexedResource:
     if kinds == {"VEVENT"} and any("DTSTART" not in c for c in items):
         raise InvalidCalendarData("Jeder Termin braucht einen Beginn (DTSTART).")
     main = masters[0] if masters else items[0]
-    first_start, last_end = _span(calendar, items, etag_of(data))
+    index = _time_index(calendar, etag_of(data))
+    first_start, last_end = _span(items, index)
     return IndexedResource(
         uid=uids.pop(), component=kinds.pop(),
         public=str(main.get("CLASS", "PUBLIC")).upper() == "PUBLIC",
         categories=tuple(dict.fromkeys(str(c).strip() for c in main.categories if str(c).strip())),
         audience=_list_values(main.get(AUDIENCE_PROPERTY)),
-        first_start=first_start, last_end=last_end,
+        first_start=first_start, last_end=last_end, time_index=index,
     )
 
 
@@ -116,10 +122,16 @@ def _end_of(component) -> date | datetime | None:
     return start + timedelta(days=1) if not isinstance(start, datetime) else start
 
 
-def _span(calendar: Calendar, items, etag: str) -> tuple[datetime | None, datetime | None]:
-    """The UTC span the SQL pre-filter uses. Recurring series are expanded once into the
-    report cache's TimeIndex (keyed by the ETag the store gives these bytes), so the first
-    calendar-query after a PUT finds it ready; its last end bounds the span."""
+def _time_index(calendar: Calendar, etag: str) -> "TimeIndex":
+    """Recurring series are expanded once, here, into the report cache's TimeIndex (keyed by
+    the ETag the store gives these bytes), so the first calendar-query after a PUT finds it ready."""
+    from services.calendar.domain.objectcache import CACHE  # (it builds on this module)
+
+    return CACHE.remember(etag, calendar, datetime.now(timezone.utc)).index
+
+
+def _span(items, index: "TimeIndex") -> tuple[datetime | None, datetime | None]:
+    """The UTC span the SQL pre-filter uses; the last instance's end bounds a series."""
     if any("DTSTART" not in c for c in items):
         return None, None  # e.g. a task without a start: always a candidate
     starts = [to_utc(c["DTSTART"].dt) for c in items]
@@ -130,9 +142,6 @@ def _span(calendar: Calendar, items, etag: str) -> tuple[datetime | None, dateti
             for period in rdate.dts:  # a DATE, DATE-TIME or PERIOD (start, end|duration)
                 value = period.dt[0] if isinstance(period.dt, tuple) else period.dt
                 starts.append(to_utc(value))
-    from services.calendar.domain.objectcache import CACHE  # (it builds on this module)
-
-    index = CACHE.remember(etag, calendar, datetime.now(timezone.utc)).index
     first = min(starts)
     if not index.recurring:
         return first, max(ends)

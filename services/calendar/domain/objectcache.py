@@ -45,12 +45,16 @@ class ObjectCache:
 
     def remember(self, etag: str, calendar: Calendar, now: datetime) -> Entry:
         """Index an already parsed calendar (the store parses every PUT anyway)."""
-        entry = Entry(timeindex.build(calendar, now))
+        return Entry(self.put(etag, timeindex.build(calendar, now)).index, None, calendar)
+
+    def put(self, etag: str, index: TimeIndex) -> Entry:
+        """Keep an index built elsewhere (e.g. as stored with the object)."""
+        entry = Entry(index)
         with self._lock:
             self._entries[etag] = entry
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
-        return Entry(entry.index, None, calendar)
+        return entry
 
     def bodies(self, etag: str, entry: Entry, data: bytes) -> dict[int, bytes]:
         if entry.bodies is None:

@@ -7,6 +7,7 @@ Europe/Berlin, the calendar-timezone of every collection here. Series are record
 horizon; a range beyond it is answered by expanding again (`covers` says which)."""
 from __future__ import annotations
 
+import json
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -79,6 +80,32 @@ class TimeIndex:
         stop = bisect_left(self.starts, range_end)
         first = bisect_left(self.starts, range_start - self.longest)
         return any(overlaps(i.start, i.end, range_start, range_end) for i in self.instances[first:stop])
+
+
+def dumps(index: TimeIndex) -> str:
+    """The index as compact JSON. A RECURRENCE-ID is kept as what expand writes of it: the
+    UTC second of a DATE-TIME, or the day of a DATE."""
+    rows = [[i.start, i.end, i.source, _rid_value(i.recurrence_id), int(i.all_day), i.busy] for i in index.instances]
+    return json.dumps([index.component, index.until, int(index.recurring), int(index.always), rows],
+                      separators=(",", ":"))
+
+
+def loads(text: str) -> TimeIndex:
+    component, until, recurring, always, rows = json.loads(text)
+    instances = [Instance(s, e, src, _rid(rid), bool(day), busy) for s, e, src, rid, day, busy in rows]
+    return TimeIndex(component, instances, until, bool(recurring), bool(always))
+
+
+def _rid_value(value: date | datetime | None) -> int | str | None:
+    if value is None:
+        return None
+    return epoch(value) if isinstance(value, datetime) else value.isoformat()
+
+
+def _rid(value: int | str | None) -> date | datetime | None:
+    if value is None:
+        return None
+    return datetime.fromtimestamp(value, timezone.utc) if isinstance(value, int) else date.fromisoformat(value)
 
 
 def busy_type(component) -> int:
