@@ -205,12 +205,12 @@ class SqlStore(CalendarCollections):
     # --- feeds -------------------------------------------------------------------------
     def public_partner_objects(self) -> list[tuple[int, ObjectInfo]]:
         rows = self.session.execute(
-            select(Calendar.owner_partner_id, CalendarObject)
+            select(Calendar.owner_partner_id, *_REPORT_COLUMNS)
             .join(CalendarObject, and_(CalendarObject.calendar_id == Calendar.id))
             .where(Calendar.kind == "partner", Calendar.public.is_(True),
                    CalendarObject.deleted.is_(False), CalendarObject.public.is_(True))
             .order_by(Calendar.id, CalendarObject.name))
-        return [(partner_id, _object_info(o, True)) for partner_id, o in rows]
+        return [(row[0], _row_info(row[1:])) for row in rows]
 
     def state_key(self) -> tuple:
         """Changes whenever any calendar changes (revisions only grow; created_at tells a
