@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Interval, String, and_, bindparam, cast, exists, func, literal, literal_column, or_, select
+from sqlalchemy import (Date, Integer, Interval, Row, String, and_, bindparam, cast, exists, func, literal, literal_column,
+                        or_, select)
 from sqlalchemy.dialects.postgresql import TSTZMULTIRANGE, aggregate_order_by
 from sqlalchemy.orm import Session, selectinload
 
@@ -137,20 +139,7 @@ def room_and_holdings(session: Session, room_id: int, slots: list[Slot]) -> tupl
             return None
         terms = RoomTerms(found.id, found.partner_id, rules_of(session, room_id), closures_of(session, found))
         return terms, holdings_for(session, room_id, slots, terms.rules.buffer)
-    buffered = func.tstzrange(func.lower(literal_column("w")), func.upper(literal_column("w")) +
-                              _minutes(func.coalesce(RoomRulesRow.buffer_minutes, 0)), "[)")
-    wanted = (select(func.range_agg(buffered))
-              .select_from(func.unnest(_multirange(slots)).table_valued("w").render_derived(name="wanted"))
-              .correlate(RoomRulesRow))
-    held = (select(func.json_agg(aggregate_order_by(func.json_build_array(*HOLDING_COLUMNS), Occurrence.starts_at)))
-            .join(Booking, Booking.id == Occurrence.booking_id)
-            .where(Occurrence.room_id == Room.id, HOLDS_ROOM, _during().op("&&")(wanted.scalar_subquery()))
-            .scalar_subquery())
-    closed = (select(func.json_agg(aggregate_order_by(func.json_build_array(*CLOSURE_COLUMNS), ClosureRow.first_day)))
-              .where(applies_to(Room)).scalar_subquery())
-    row = session.execute(select(Room.id, Room.partner_id, *RULES_COLUMNS, closed, held)
-                          .outerjoin(RoomRulesRow, RoomRulesRow.room_id == Room.id)
-                          .where(Room.id == room_id, Room.active)).first()
+    row = session.execute(_room_and_holdings_query(), {"room_id": room_id, "wanted": _multirange_text(slots)}).first()
     if row is None:
         return None
     closures = [Closure(date.fromisoformat(a), date.fromisoformat(b), reason, rid) for a, b, reason, rid in row[-2] or ()]
@@ -159,15 +148,38 @@ def room_and_holdings(session: Session, room_id: int, slots: list[Slot]) -> tupl
     return RoomTerms(row[0], row[1], _rules(*row[2:-2]), closures), holdings
 
 
+@cache
+def _room_and_holdings_query():
+    """Built once: constructing this statement costs more Python time than running it."""
+    buffered = func.tstzrange(func.lower(literal_column("w")), func.upper(literal_column("w")) +
+                              _minutes(func.coalesce(RoomRulesRow.buffer_minutes, 0)), "[)")
+    wanted = (select(func.range_agg(buffered))
+              .select_from(func.unnest(cast(bindparam("wanted", type_=String), TSTZMULTIRANGE))
+                           .table_valued("w").render_derived(name="wanted"))
+              .correlate(RoomRulesRow))
+    held = (select(func.json_agg(aggregate_order_by(func.json_build_array(*HOLDING_COLUMNS), Occurrence.starts_at)))
+            .join(Booking, Booking.id == Occurrence.booking_id)
+            .where(Occurrence.room_id == Room.id, HOLDS_ROOM, _during().op("&&")(wanted.scalar_subquery()))
+            .scalar_subquery())
+    closed = (select(func.json_agg(aggregate_order_by(func.json_build_array(*CLOSURE_COLUMNS), ClosureRow.first_day)))
+              .where(applies_to(Room)).scalar_subquery())
+    return (select(Room.id, Room.partner_id, *RULES_COLUMNS, closed, held)
+            .outerjoin(RoomRulesRow, RoomRulesRow.room_id == Room.id)
+            .where(Room.id == bindparam("room_id"), Room.active))
+
+
 def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(timezone.utc)
 
 
 def _multirange(slots: list[Slot]):
-    """The slots as one tstzmultirange parameter, written as text (quicker than dumping 52
-    Range objects one by one)."""
-    text = "{" + ",".join(f"[{s.starts_at.isoformat()},{s.ends_at.isoformat()})" for s in slots) + "}"
-    return cast(bindparam("wanted", text, type_=String), TSTZMULTIRANGE)
+    return cast(bindparam("wanted", _multirange_text(slots), type_=String), TSTZMULTIRANGE)
+
+
+def _multirange_text(slots: list[Slot]) -> str:
+    """The slots as a tstzmultirange literal, sent as text (quicker than dumping 52 Range
+    objects one by one)."""
+    return "{" + ",".join(f"[{s.starts_at.isoformat()},{s.ends_at.isoformat()})" for s in slots) + "}"
 
 
 def _postgres(session: Session) -> bool:
@@ -203,39 +215,51 @@ def booking_for(session: Session, booking_id: int, viewer) -> Booking | None:
 
 
 def free_rooms(session: Session, slot: Slot, district: str = "", capacity: int = 0, equipment=(), step_free=False, *,
-               now: datetime, tz: ZoneInfo) -> list[Room]:
-    """Active rooms matching the filters that could be booked for the slot: no valid occurrence
+               now: datetime, tz: ZoneInfo) -> list[Row]:
+    """Active rooms (rows with the rooms table's columns as attributes, no ORM objects) matching
+    the filters that could be booked for the slot: no valid occurrence
     collides with it (the room's buffer after it included, as domain.collides sees it), no
     closure covers its days, and its other rules allow it (opening hours, duration, lead time).
 
     One query; on PostgreSQL the busy test is one index-only scan of the partial GiST index
     over `during` of valid occurrences (migration c7e1a9d4b2f0), see _busy."""
-    first_day, last_day = slot.starts_at.astimezone(tz).date(), slot.ends_at.astimezone(tz).date()
-    closed = exists().where(applies_to(Room), ClosureRow.first_day <= last_day, ClosureRow.last_day >= first_day)
-    query = (select(Room, *RULES_COLUMNS).outerjoin(RoomRulesRow, RoomRulesRow.room_id == Room.id)
-             .where(Room.active, Room.capacity >= capacity, ~_busy(session, slot), ~closed))
-    if district:
-        query = query.where(Room.district == district)
-    if step_free:
-        query = query.where(Room.step_free)
+    if slot.starts_at < now:
+        return []  # nothing can be booked in the past (series.check: "in_past")
+    values = {"free_start": slot.starts_at, "free_end": slot.ends_at, "capacity": capacity, "district": district,
+              "first_day": slot.starts_at.astimezone(tz).date(), "last_day": slot.ends_at.astimezone(tz).date()}
+    rows = session.execute(_free_rooms_query(_postgres(session), bool(district), bool(step_free)), values)
     wanted = set(equipment)
     by_default = not violations(slot, RoomRules(), (), now, tz)  # closures were asked of the database
     found = []
-    for room, *rules in session.execute(query.order_by(Room.district, Room.name, Room.id)):
+    for row in rows:
+        rules = row[-len(RULES_COLUMNS):]
         allowed = by_default if rules[1] is None else not violations(slot, _rules(*rules), (), now, tz)
-        if allowed and wanted <= set(room.equipment or []):
-            found.append(room)
+        if allowed and wanted <= set(row.equipment or []):
+            found.append(row)
     return found
 
 
-def _busy(session: Session, slot: Slot):
+@cache
+def _free_rooms_query(postgres: bool, by_district: bool, step_free: bool):
+    """Built once per shape (constructing it costs more Python time than running it)."""
+    closed = exists().where(applies_to(Room), ClosureRow.first_day <= bindparam("last_day", type_=Date),
+                            ClosureRow.last_day >= bindparam("first_day", type_=Date))
+    query = (select(*Room.__table__.columns, *RULES_COLUMNS).outerjoin(RoomRulesRow, RoomRulesRow.room_id == Room.id)
+             .where(Room.active, Room.capacity >= bindparam("capacity", type_=Integer), ~_busy(postgres), ~closed))
+    if by_district:
+        query = query.where(Room.district == bindparam("district", type_=String))
+    if step_free:
+        query = query.where(Room.step_free)
+    return query.order_by(Room.district, Room.name, Room.id)
+
+
+def _busy(postgres: bool):
     """EXISTS a valid occurrence of the outer room that collides with the slot followed by that
     room's buffer (domain.collides: it starts before the buffered end and is still occupied at
     the start)."""
     buffer = func.coalesce(RoomRulesRow.buffer_minutes, 0)
-    start = bindparam("free_start", slot.starts_at, type_=UTCDateTime)
-    end = bindparam("free_end", slot.ends_at, type_=UTCDateTime)
-    if _postgres(session):
+    start, end = bindparam("free_start", type_=UTCDateTime), bindparam("free_end", type_=UTCDateTime)
+    if postgres:
         # one scan of ix_occurrences_valid_during over the window plus the largest buffer of any
         # room, answered from the index (room_id, starts_at are included); then each room's own
         widest = select(func.coalesce(func.max(RoomRulesRow.buffer_minutes), 0)).scalar_subquery()

@@ -89,6 +89,7 @@ def test_buffers_opening_hours_closures_and_rules_decide_what_is_free(scene):
                      reason="Betriebsferien"))
     s.commit()
     assert _free(s, tomorrow, 9, 0, 10, 0) == {"Club", "Werkstatt"}  # closed: every room of the owner
+    assert _free(s, day - timedelta(days=30), 9, 0, 10, 0) == set()  # past
 
 
 def test_room_and_holdings_gives_the_terms_and_what_each_buffered_slot_meets(scene):
