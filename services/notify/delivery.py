@@ -48,11 +48,10 @@ def _email_row(notice: Notice, rendered: texts.Texts, mail_from: str) -> Deliver
         row.status, row.failure, row.last_error = "failed", "permanent", f"Ungültige E-Mail-Adresse {notice.email!r}"
         return row
     calendar = itip.invitation(notice, mail_from, summary=notice.title, description=rendered.text)
-    message = mime.build_email(
+    row.body = mime.build_email(
         mail_from=mail_from, to=notice.email, to_name=notice.recipient_name, subject=rendered.subject,
-        text=rendered.text, html=rendered.html, ics=calendar.to_ical(), method=itip.method_of(notice),
+        text=rendered.text, html=rendered.html, ics=calendar, method=itip.method_of(notice),
         message_id=mime.message_id_for(notice.message_id, "email", mail_from), date=utcnow())
-    row.body = mime.wire(message)
     return row
 
 

@@ -24,13 +24,13 @@ def notice(**kwargs) -> Notice:
 
 def build(n: Notice):
     texts = render(n)
-    ics = itip.invitation(n, MAIL_FROM, summary=n.title).to_ical()
-    msg = mime.build_email(mail_from=MAIL_FROM, to=n.email, to_name=n.recipient_name, subject=texts.subject,
-                           text=texts.text, html=texts.html, ics=ics, method=itip.method_of(n),
-                           message_id=mime.message_id_for(n.message_id, "email", MAIL_FROM),
-                           date=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    ics = itip.invitation(n, MAIL_FROM, summary=n.title)
+    wire = mime.build_email(mail_from=MAIL_FROM, to=n.email, to_name=n.recipient_name, subject=texts.subject,
+                            text=texts.text, html=texts.html, ics=ics, method=itip.method_of(n),
+                            message_id=mime.message_id_for(n.message_id, "email", MAIL_FROM),
+                            date=datetime(2026, 3, 1, tzinfo=timezone.utc))
     # through bytes and back, as the receiving side sees it
-    return email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+    return email.message_from_bytes(wire.encode("ascii"), policy=email.policy.default)
 
 
 def calendar_part(msg):
@@ -125,3 +125,44 @@ def test_message_id_is_stable_and_read_back():
     read = mime.read_email(msg.as_string())
     assert read.calendar_method == "REQUEST" and "BEGIN:VCALENDAR" in read.calendar
     assert "Krabbelgruppe" in read.text and read.html.startswith("<!doctype html>")
+
+
+def test_awkward_text_survives_escaping_quoting_and_folding():
+    """Our own iCalendar writer, read back by icalendar: TEXT escapes, RFC 6868 parameters,
+    lines of at most 75 octets, folded neither inside a character nor inside an escape."""
+    title = 'Näh-, Strick- & Häkeltreff; "Maschen\\Muster"\nzweite Zeile ' + "Überlänge " * 12
+    n = notice(title=title, recipient={"account_id": 1, "name": 'Jörg "Jo" Mü^ller, Jr.', "email": "jo@example.org",
+                                       "language": "de"})
+    ics = itip.invitation(n, MAIL_FROM, summary=n.title, description="ä" * 100 + ",;\\" * 40)
+    lines = ics.split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)
+    for line in lines:
+        line.decode("utf-8")  # every physical line is whole UTF-8
+        body = line[1:] if line.startswith(b" ") else line
+        assert (len(body) - len(body.rstrip(b"\\"))) % 2 == 0, line  # no escape cut in two
+    event = icalendar.Calendar.from_ical(ics).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == title
+    assert str(event["DESCRIPTION"]) == "ä" * 100 + ",;\\" * 40
+    assert event["ATTENDEE"].params["CN"] == 'Jörg "Jo" Mü^ller, Jr.'
+    assert str(event["LOCATION"]) == "Saal im Erdgeschoss, Karl-Marx-Allee 28"
+
+
+@pytest.mark.parametrize("title", ["Krabbelgruppe", "Seniorentanz mit Live-Musik und Kaffee " * 4,
+                                   "Nähcafé – Änderungen, Übungen und Öffnungszeiten " * 3])
+def test_headers_are_7bit_folded_and_read_back_the_same(title):
+    n = notice(title=title, recipient={"account_id": 1, "name": "Jörg-Bärbel Müller-Lüdenscheidt, Jr.",
+                                       "email": "joerg@example.org", "language": "de"})
+    texts = render(n)
+    wire = mime.build_email(mail_from=MAIL_FROM, to=n.email, to_name=n.recipient_name, subject=texts.subject,
+                            text=texts.text, html=texts.html, ics=itip.invitation(n, MAIL_FROM, summary=n.title),
+                            method="REQUEST", message_id="<x@treffpunkt-jena.de>",
+                            date=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    head = wire.split("\r\n\r\n", 1)[0]
+    assert wire.isascii() and all(len(line) <= 78 for line in head.split("\r\n"))
+    msg = email.message_from_string(wire, policy=email.policy.default)
+    assert str(msg["Subject"]) == " ".join(texts.subject.split())
+    assert msg["To"].addresses[0].display_name == " ".join(n.recipient_name.split())
+    assert msg["To"].addresses[0].addr_spec == "joerg@example.org"
+    assert msg["From"].addresses[0].addr_spec == "noreply@treffpunkt-jena.de"
+    plain = next(p for p in msg.walk() if p.get_content_type() == "text/plain")
+    assert plain.get_content() == texts.text
