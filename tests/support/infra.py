@@ -10,24 +10,10 @@ import redis
 
 from shared.config import Settings
 
-# Under pytest-xdist each worker (gw0, gw1, …) gets databases and a Redis db of its own: the
-# prefix gains the worker's name, the Redis db number its index.
-WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-_INDEX = int(WORKER[2:]) if WORKER.startswith("gw") else 0
-
-
-def _redis_db(url: str, offset: int) -> str:
-    parts = urlsplit(url)
-    db = int(parts.path.strip("/") or 0) + offset
-    if db > 15:
-        raise ValueError(f"Redis db {db} does not exist: choose TREFFPUNKT_TEST_REDIS with a lower db or fewer workers")
-    return parts._replace(path=f"/{db}").geturl()
-
-
 PG_BASE = os.environ.get("TREFFPUNKT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
-REDIS_URL = _redis_db(os.environ.get("TREFFPUNKT_TEST_REDIS", "redis://127.0.0.1:6379/14"), _INDEX)
+REDIS_URL = os.environ.get("TREFFPUNKT_TEST_REDIS", "redis://127.0.0.1:6379/14")
 DATABASES = ("identity", "calendar", "rooms", "notify")
-PREFIX = os.environ.get("TREFFPUNKT_TEST_DB_PREFIX", "treffpunkt_test") + (f"_{WORKER}" if WORKER else "")
+PREFIX = os.environ.get("TREFFPUNKT_TEST_DB_PREFIX", "treffpunkt_test")
 
 
 class InfrastructureMissing(RuntimeError):
