@@ -182,6 +182,15 @@ def _multirange_text(slots: list[Slot]) -> str:
     return "{" + ",".join(f"[{s.starts_at.isoformat()},{s.ends_at.isoformat()})" for s in slots) + "}"
 
 
+def read_without_transaction(session: Session) -> None:
+    """For a session that has not begun yet, on PostgreSQL: run its statements in autocommit,
+    saving the BEGIN and ROLLBACK round trips. Only for reads that are one statement each
+    (room_and_holdings: one statement, one snapshot); the session's next transaction is
+    ordinary again, as the pool resets the connection when the session gives it back."""
+    if _postgres(session) and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 

@@ -95,6 +95,7 @@ def check(session: Session, booker: Principal, room_id: int, rec: domain.Recurre
 
 def preview(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, ctx: Ctx) -> Preview:
     try:
+        queries.read_without_transaction(session)
         return check(session, booker, room_id, rec, title, ctx)
     finally:
         session.rollback()  # a preview holds nothing

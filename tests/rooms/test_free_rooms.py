@@ -139,3 +139,26 @@ def test_what_the_search_lists_the_preview_calls_bookable(rooms_app, rooms, api_
         assert listed.status_code == 200 and preview.status_code == 200, preview.json
         assert (rooms["saal"] in {r["id"] for r in listed.json}) == preview.json["bookable"] == free, window
         assert rooms["club"] in {r["id"] for r in listed.json}  # otto's room has no rules
+
+
+def test_a_preview_on_a_fresh_session_leaves_it_transactional(rooms_app, rooms, people):
+    """The preview reads in autocommit when its session has not begun (PostgreSQL); whatever the
+    session does next is one ordinary transaction again."""
+    from services.rooms import series
+    from services.rooms.context import Ctx
+    from services.rooms.domain import Recurrence
+    from shared.identity.store import Principal
+    from tests.rooms.conftest import count
+
+    otto = people["otto"]
+    booker = Principal(account_id=otto["id"], username="otto", display_name="Otto", email="", phone="",
+                       language="de", role="staff", partner_id=otto["partner_id"], partner_name="", district="")
+    day = next_week()
+    with rooms_app.extensions["db"]() as s:
+        found = series.preview(s, booker, rooms["club"], Recurrence(day, time(9), time(10), "weekly", count=3), "Chor",
+                               Ctx(public_url="http://test.invalid", partner_name_of=lambda _pid: ""))
+        assert [d.blocked for d in found.dates] == [False] * 3
+        s.add(ClosureRow(partner_id=otto["partner_id"], room_id=rooms["club"], first_day=day, last_day=day))
+        s.flush()
+        s.rollback()
+    assert count(rooms_app, ClosureRow) == 0
