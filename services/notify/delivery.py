@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parseaddr
 from typing import Callable, Iterator
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from services.notify.domain.preferences import channels
 from services.notify.domain.errors import DeliveryFailure, PermanentFailure, TransientFailure
 from services.notify.domain.notice import Notice
 from services.notify.domain.phone import InvalidPhone, to_e164
-from services.notify.models import Delivery, ProcessedMessage, insert_for
+from services.notify.models import Delivery, ProcessedMessage, per_dialect
 
 log = logging.getLogger(__name__)
 
@@ -104,14 +104,18 @@ def accept(factory, notice: Notice, mail_from: str, preferences_url=None) -> lis
         return accept_and_claim(session, notice, mail_from, preferences_url, claim=False)[0]
 
 
+@per_dialect
+def _inbox_insert(dialect):
+    inbox = ProcessedMessage.__table__
+    return dialect.insert(inbox).on_conflict_do_nothing().returning(inbox.c.message_id)
+
+
 def _first_time(session, notice: Notice) -> bool:
     """Record the message in the inbox unless it is there. A copy being recorded by another
     worker right now makes this wait for that commit, then it counts as seen."""
-    return session.execute(
-        insert_for(session, ProcessedMessage)
-        .values(message_id=notice.message_id, task_name=f"notify.{notice.kind}", processed_at=utcnow())
-        .on_conflict_do_nothing()
-        .returning(ProcessedMessage.message_id)).first() is not None
+    return session.execute(_inbox_insert(session), {
+        "message_id": notice.message_id, "task_name": f"notify.{notice.kind}", "processed_at": utcnow(),
+    }).first() is not None
 
 
 def _rows(session, notice: Notice, mail_from: str, preferences_url) -> list[Delivery]:
@@ -246,14 +250,21 @@ def _transient(session, delivery_id: int, attempts: int, error: str, config: dic
     return _record(session, delivery_id, "retrying", error, retry_in=retry_in or 0.0)
 
 
+_table = Delivery.__table__
+# the outcome of a send; sent_at and next_attempt_at only change when given (one statement for all)
+RECORD = update(_table).where(_table.c.id == bindparam("delivery_id")).values(
+    status=bindparam("new_status"), last_error=bindparam("error"), failure=bindparam("why"),
+    sent_at=func.coalesce(bindparam("sent", type_=_table.c.sent_at.type), _table.c.sent_at),
+    next_attempt_at=func.coalesce(bindparam("due", type_=_table.c.next_attempt_at.type), _table.c.next_attempt_at))
+
+
 def _record(session, delivery_id: int, status: str, error: str, failure: str = "",
             retry_in: float = 0.0) -> str:
-    values = {"status": status, "last_error": error[:2000], "failure": failure}
-    if status == "retrying":
-        values["next_attempt_at"] = utcnow() + timedelta(seconds=retry_in)
-    if status == "sent":
-        values["sent_at"] = utcnow()
-    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+    now = utcnow()
+    session.execute(RECORD, {
+        "delivery_id": delivery_id, "new_status": status, "error": error[:2000], "why": failure,
+        "sent": now if status == "sent" else None,
+        "due": now + timedelta(seconds=retry_in) if status == "retrying" else None})
     session.commit()
     if status != "sent":
         log.warning("delivery %s %s: %s", delivery_id, status, error)

@@ -18,10 +18,19 @@ class Base(DeclarativeBase):
     pass
 
 
-def insert_for(session, model):
-    """INSERT with ON CONFLICT (upsert) in the session's dialect: PostgreSQL, or SQLite (make run)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
+def per_dialect(build):
+    """A statement built once per database dialect: `build(dialect)` gets the dialect module
+    (postgresql, or sqlite in make run) for INSERT … ON CONFLICT. A statement object used again
+    keeps SQLAlchemy's compiled form and cache key; the hot path then only binds parameters."""
+    built = {}
+
+    def get(session):
+        name = session.get_bind().dialect.name
+        if name not in built:
+            built[name] = build(postgresql if name == "postgresql" else sqlite)
+        return built[name]
+
+    return get
 
 
 class OutboxMessage(OutboxMixin, Base):

@@ -15,13 +15,17 @@ from services.notify import delivery, preferences
 from services.notify.domain import reminders as rules
 from services.notify.domain.notice import Notice, Occurrence
 from services.notify.domain.preferences import LEAD_OPTIONS
-from services.notify.models import Delivery, PlannedOccurrence, ReminderPlan, insert_for
+from services.notify.models import Delivery, PlannedOccurrence, ReminderPlan, per_dialect
 
 NAMESPACE = uuid.UUID("5b0c7c8e-2f41-4a8e-9d5e-6e6f74696679")
 
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite gives naive UTC
+
+
+HEADER = ("sequence", "uid", "title", "room_name", "room_address", "partner_name", "recipient_name", "email",
+          "phone", "language", "link", "updated_at")
 
 
 def _header(notice: Notice) -> dict:
@@ -32,17 +36,21 @@ def _header(notice: Notice) -> dict:
                 updated_at=datetime.now(timezone.utc))
 
 
+@per_dialect
+def _plan_upsert(dialect):
+    plan = ReminderPlan.__table__
+    upsert = dialect.insert(plan)
+    return upsert.on_conflict_do_update(
+        index_elements=["booking_id", "account_id"], set_={name: upsert.excluded[name] for name in HEADER},
+        where=plan.c.sequence <= upsert.excluded.sequence).returning(plan.c.booking_id)
+
+
 def _take_plan(session, notice: Notice) -> bool:
     """Create this booking's plan for this person, or take it over unless a newer notice shaped
     it: one upsert, True when it wrote. The row lock it holds (PostgreSQL) lasts until commit,
     so notices of one booking are applied one after the other, in sequence order."""
-    header = _header(notice)
-    return session.execute(
-        insert_for(session, ReminderPlan)
-        .values(booking_id=notice.booking_id, account_id=notice.account_id, **header)
-        .on_conflict_do_update(index_elements=["booking_id", "account_id"], set_=header,
-                               where=ReminderPlan.sequence <= notice.sequence)
-        .returning(ReminderPlan.booking_id)).first() is not None
+    row = {"booking_id": notice.booking_id, "account_id": notice.account_id, **_header(notice)}
+    return session.execute(_plan_upsert(session), row).first() is not None
 
 
 def apply(session, notice: Notice) -> None:

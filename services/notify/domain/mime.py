@@ -12,11 +12,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_string, policy
-from email.header import Header
 from email.utils import format_datetime, formataddr, parseaddr
 
 CRLF = "\r\n"
 MAX_LINE = 78  # RFC 5322's "should" for header lines
+ENCODED_CHUNK = 42  # bytes per encoded word: 56 in base64, 68 with "=?utf-8?b?…?=", 77 after "Subject: "
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,19 @@ def _header(name: str, value: str) -> str:
     return CRLF.join([*folded, line])
 
 
-def _words(name: str, value: str) -> str:
-    """`value` as it may stand in the header `name`: non-ASCII as RFC 2047 encoded words
-    (each short enough for a line of its own), separated by spaces."""
-    return value if value.isascii() else Header(value, "utf-8", header_name=name).encode(linesep=" ")
+def _words(value: str) -> str:
+    """`value` as an unstructured header may carry it: non-ASCII as RFC 2047 encoded words
+    (base64, at most 75 characters each, never cutting a character), separated by spaces."""
+    if value.isascii():
+        return value
+    data, words, start = value.encode("utf-8"), [], 0
+    while start < len(data):
+        end = min(len(data), start + ENCODED_CHUNK)
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte
+            end -= 1
+        words.append(f"=?utf-8?b?{base64.b64encode(data[start:end]).decode('ascii')}?=")
+        start = end
+    return " ".join(words)
 
 
 def _address(name: str, address: str) -> str:
@@ -85,7 +94,7 @@ def build_email(*, mail_from: str, to: str, to_name: str, subject: str, text: st
     headers = [
         _header("From", _address(*parseaddr(mail_from))),
         _header("To", _address(to_name, to)),
-        _header("Subject", _words("Subject", _one_line(subject))),
+        _header("Subject", _words(_one_line(subject))),
         _header("Date", format_datetime(date)),
         _header("Message-ID", message_id),
         "Auto-Submitted: auto-generated",  # no out-of-office replies to a no-reply address
