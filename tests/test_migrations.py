@@ -65,7 +65,7 @@ def test_receipts_revision_goes_down_and_up_on_sqlite_keeping_sent_rows_closed(t
     url = f"sqlite:///{tmp_path}/{service}.db"
     cfg = alembic_config(importlib.import_module(f"services.{service}").MIGRATIONS, url)
     command.upgrade(cfg, "head")
-    command.downgrade(cfg, "-1")
+    command.downgrade(cfg, _before_receipts(cfg))
     engine = make_engine(url)
     with engine.begin() as conn:
         for n, sent in enumerate(("2026-11-01 10:00:00", None)):
@@ -77,3 +77,11 @@ def test_receipts_revision_goes_down_and_up_on_sqlite_keeping_sent_rows_closed(t
         rows = dict(conn.execute(text("SELECT message_id, confirmed_at IS NOT NULL FROM outbox")).all())
     engine.dispose()
     assert rows == {"m-0": 1, "m-1": 0}
+
+
+def _before_receipts(cfg) -> str:
+    """The revision just before the one that added outbox receipts (later ones may follow it)."""
+    from alembic.script import ScriptDirectory
+
+    [receipts] = [r for r in ScriptDirectory.from_config(cfg).walk_revisions() if "outbox receipts" in (r.doc or "")]
+    return receipts.down_revision
