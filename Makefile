@@ -37,3 +37,9 @@ system-packages:
 
 clean:
 	rm -rf var/
+
+# Re-extract the German texts marked in shared/ and services/, merge them into the English catalogue
+# (shared/translations/en/LC_MESSAGES/messages.po) and compile messages.mo; lists what is left to translate.
+.PHONY: translations
+translations: install
+	$(BIN)/python -m shared.translations.catalogue

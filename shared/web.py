@@ -7,9 +7,9 @@ import functools
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Flask, abort, current_app, flash, g, jsonify, redirect,
-                   render_template, request, session, url_for)
-from flask_babel import Babel, get_locale, gettext as _
+from flask import (Blueprint, Flask, abort, current_app, flash, g, has_request_context, jsonify,
+                   redirect, render_template, request, session, url_for)
+from flask_babel import Babel, get_locale, gettext as _, lazy_gettext as _l, refresh
 from flask_wtf import CSRFProtect, FlaskForm
 from sqlalchemy import text
 from wtforms import PasswordField, StringField
@@ -23,6 +23,9 @@ csrf = CSRFProtect()
 babel = Babel()
 HERE = Path(__file__).parent
 MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+LANGUAGES = ("de", "en")  # German is the source language; English from translations/en
+LANGUAGE_COOKIE = "treffpunkt_language"
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 
 
 def create_base_app(import_name: str, service: str, config: dict | None = None) -> Flask:
@@ -44,6 +47,7 @@ def create_base_app(import_name: str, service: str, config: dict | None = None) 
         MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="de",
+        BABEL_TRANSLATION_DIRECTORIES=str(HERE / "translations"),
         BABEL_DEFAULT_TIMEZONE=settings.timezone,
     )
     app.config.update(config)
@@ -60,11 +64,24 @@ def create_base_app(import_name: str, service: str, config: dict | None = None) 
     return app
 
 
-def _locale() -> str:
+def _locale() -> str | None:
+    """The account's language, else the visitor's choice from the language link (a cookie), else
+    the browser's, else German. None outside a request (a worker): Flask-Babel's default, German."""
+    if not has_request_context():
+        return None
     account = current_account()
-    if account:
+    if account and account.language in LANGUAGES:
         return account.language
-    return request.accept_languages.best_match(["de", "en"]) or "de"
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    # By the browser's order of preference and the primary tag only: werkzeug's best_match would
+    # pick "en" for "de-AT,en;q=0.5" because only "en" matches exactly.
+    for tag, _quality in request.accept_languages:
+        primary = tag.replace("_", "-").split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return "de"
 
 
 def db():
@@ -179,8 +196,8 @@ def coordination_required(view):
 
 # --- login pages ---------------------------------------------------------------------------
 class LoginForm(FlaskForm):
-    username = StringField("Benutzername", validators=[DataRequired(), Length(max=60)])
-    password = PasswordField("Passwort", validators=[DataRequired(), Length(max=200)])
+    username = StringField(_l("Benutzername"), validators=[DataRequired(), Length(max=60)])
+    password = PasswordField(_l("Passwort"), validators=[DataRequired(), Length(max=200)])
 
 
 def _safe_next(target: str | None, default: str) -> str:
@@ -207,6 +224,8 @@ def _web_blueprint(service: str) -> Blueprint:
                 session.clear()
                 session["account_id"] = principal.account_id
                 session.permanent = True
+                g.account = principal
+                refresh()  # the rest of this request (the greeting) in the account's language
                 flash(_("Angemeldet als %(name)s.", name=principal.display_name))
                 return redirect(_safe_next(request.args.get("next"), f"/{service}/"))
             error = _("Benutzername oder Passwort ist falsch.")
@@ -218,6 +237,15 @@ def _web_blueprint(service: str) -> Blueprint:
         session.clear()
         flash(_("Sie sind abgemeldet."))
         return redirect(url_for("web.login"))
+
+    @bp.get(f"/{service}/language/<any({', '.join(LANGUAGES)}):language>")
+    def set_language(language):
+        """Remember a visitor's language for a year and go back to the page they came from. A GET
+        that only sets this cookie: nothing else changes, so it needs no CSRF token."""
+        response = redirect(_safe_next(request.args.get("next"), f"/{service}/"))
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_SECONDS, path="/",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
+        return response
 
     bp.teardown_app_request(_close_session)
     return bp
