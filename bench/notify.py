@@ -8,7 +8,8 @@ shared.outbox.add, as a booking does) into a PostgreSQL database of its own; a r
 publishes them with shared.outbox.relay (what the rooms beat sweep does, with production's
 OUTBOX_REDELIVER_SECONDS), for the whole run; two real notify worker processes deliver them to the
 aiosmtpd sink in this process, and a real rooms worker takes notify's receipts, as in production,
-so a row is published again only if its receipt is really missing. When half have arrived, one
+so a row is published again only if its receipt is really missing (--receipts queue: no rooms
+worker, the receipts stay in Redis, and nothing comes due again during the run). When half have arrived, one
 notify worker's process group is SIGKILLed and a new one started. Measured: messages per second
 (first commit to last first arrival), latency from commit (outbox created_at) to arrival, lost
 and duplicated, receipts. The table goes to stdout and bench/results/notify-<date>.md.
@@ -60,6 +61,9 @@ def parse_args(argv=None):
     p.add_argument("--rate-email", type=float, default=0,
                    help="notify's global email rate limit NOTIFY_RATE_EMAIL (0: unlimited, to measure capacity)")
     p.add_argument("--no-kill", action="store_true", help="leave the workers alone")
+    p.add_argument("--receipts", choices=("worker", "queue"), default="worker",
+                   help="worker: a rooms worker takes notify's receipts (production); queue: they stay in "
+                        "Redis and the relay waits longer than the run before publishing anything again")
     p.add_argument("--db-prefix", default="treffpunkt_bench_notify", help="databases <prefix>_<service>")
     p.add_argument("--redis", default="redis://127.0.0.1:6379/11", help="broker (this Redis database is flushed!)")
     p.add_argument("--timeout", type=float, default=900, help="give up after this many seconds")
@@ -105,11 +109,11 @@ def confirmation(i: int) -> dict:
 class Source:
     """Rooms' side: commits confirmations into its outbox and relays them to the broker."""
 
-    def __init__(self, settings: Settings, count: int, rate: float):
+    def __init__(self, settings: Settings, count: int, rate: float, redeliver_after: float):
         from services.rooms.models import OutboxMessage
 
         self.model, self.count, self.rate = OutboxMessage, count, rate
-        self.redeliver_after = settings.outbox_redeliver_seconds
+        self.redeliver_after = redeliver_after
         self.factory = make_session_factory(make_engine(settings.rooms_database_url))
         self.celery = Celery("bench-relay", set_as_current=False)
         self.celery.config_from_object(celery_config(settings, "rooms"))
@@ -166,9 +170,10 @@ def delivery_states(settings: Settings) -> dict[str, int]:
         return dict(conn.execute("SELECT status, count(*) FROM delivery GROUP BY status").fetchall())
 
 
-def broker_idle(url: str) -> bool:
+def broker_idle(url: str, with_receipts: bool) -> bool:
     client = redis.Redis.from_url(url)
-    return client.llen("notify") == 0 and client.llen("rooms") == 0 and client.hlen("unacked") == 0
+    return (client.llen("notify") == 0 and client.hlen("unacked") == 0
+            and (not with_receipts or client.llen("rooms") == 0))
 
 
 def run(args) -> dict:
@@ -185,10 +190,13 @@ def run(args) -> dict:
                           concurrency=args.concurrency)
 
         workers = [worker() for _ in range(args.workers)]
-        receipts = Worker("rooms", settings, log_dir)  # takes notify's receipts, as in production
-        for w in [*workers, receipts]:
+        # a rooms worker takes notify's receipts, as in production; without it no row may come due
+        # again during the run (they would all be re-sent, unconfirmed)
+        receipts = [Worker("rooms", settings, log_dir)] if args.receipts == "worker" else []
+        for w in [*workers, *receipts]:
             w.wait_ready()
-        source = Source(settings, args.messages, args.rate)
+        redeliver_after = settings.outbox_redeliver_seconds if receipts else args.timeout + 600
+        source = Source(settings, args.messages, args.rate, redeliver_after)
         threads = [threading.Thread(target=source.produce, daemon=True),
                    threading.Thread(target=source.relay, daemon=True)]
         started = time.time()
@@ -210,17 +218,18 @@ def run(args) -> dict:
             settle = time.monotonic() + 60
             while time.monotonic() < min(settle, deadline):
                 states = delivery_states(settings)
-                if (broker_idle(args.redis) and not set(states) - {"sent", "failed"}
-                        and source.receipts()["open"] == 0):
+                if (broker_idle(args.redis, with_receipts=bool(receipts))
+                        and not set(states) - {"sent", "failed"} and (not receipts or source.receipts()["open"] == 0)):
                     break
                 time.sleep(0.2)
             time.sleep(1)
         finally:
             source.stop.set()
-            for w in [*workers, receipts]:
+            for w in [*workers, *receipts]:
                 w.stop()
         result = figures(args, sink, source.committed(), started, finished, killed_at, delivery_states(settings))
-        result["receipts"] = source.receipts()
+        result["receipts"] = {**source.receipts(), "taken_by": args.receipts,
+                              "waiting_in_redis": redis.Redis.from_url(args.redis).llen("rooms")}
         result["redeliver_after"] = source.redeliver_after
         result["errors"] = source.errors
         result["worker_logs"] = str(log_dir)

@@ -49,6 +49,12 @@ def _s(value) -> str:
     return "–" if value is None else f"{value:.2f} s"
 
 
+def _receipts(r: dict) -> str:
+    if r.get("receipts", {}).get("taken_by") == "queue":
+        return "left in Redis (no rooms worker; nothing comes due again during the run)"
+    return "taken by a rooms worker, as in production"
+
+
 def table(r: dict) -> str:
     offered = "as fast as one producer commits" if not r["rate"] else f"{r['rate']:.0f} commits/s"
     limit = f"{r['rate_email']:.0f} per second" if r["rate_email"] else "off"
@@ -59,7 +65,7 @@ def table(r: dict) -> str:
         f"{r['messages']} confirmations, each committed on its own into rooms' outbox (PostgreSQL), relayed",
         f"to Redis, {r['workers']} notify workers ({r['pool']}, concurrency {r['concurrency']}), a local aiosmtpd",
         f"sink answering 451 to {r['fail_rate']:.0%} of attempts; load: {offered}; kill: {kill};",
-        f"notify's email rate limit: {limit}; a rooms worker takes the receipts.",
+        f"notify's email rate limit: {limit}; receipts: {_receipts(r)}.",
         f"Machine: {r['machine']}.",
         "",
         "| measure | value |",
@@ -75,10 +81,13 @@ def table(r: dict) -> str:
         f"| SMTP attempts (451 answers) | {r['smtp_attempts']} ({r['smtp_451']}) |",
         f"| delivery rows by state | {', '.join(f'{k} {v}' for k, v in sorted(r['delivery_states'].items()))} |",
     ]
-    if r.get("receipts"):
-        rc = r["receipts"]
+    rc = r.get("receipts")
+    if rc and rc["taken_by"] == "worker":
         lines.append(f"| outbox rows confirmed by receipt (open; published again after {r['redeliver_after']:.0f} s) "
                      f"| {rc['confirmed']} ({rc['open']}; {rc['published_again']}) |")
+    elif rc:
+        lines.append(f"| receipts waiting in Redis (outbox rows published more than once) "
+                     f"| {rc['waiting_in_redis']} ({rc['published_again']}) |")
     if r.get("strangers"):
         lines.append(f"| mails not from this run | {r['strangers']} |")
     return "\n".join(lines)
