@@ -17,13 +17,13 @@ from wtforms.validators import DataRequired, Length
 
 from shared.config import DEV_SECRET, Settings
 from shared.db import make_engine, make_session_factory
+from shared.identity.models import LANGUAGES  # German is the source language; English from translations/en
 from shared.identity.store import IdentityStore, Principal
 
 csrf = CSRFProtect()
 babel = Babel()
 HERE = Path(__file__).parent
 MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-LANGUAGES = ("de", "en")  # German is the source language; English from translations/en
 LANGUAGE_COOKIE = "treffpunkt_language"
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 
@@ -241,11 +241,18 @@ def _web_blueprint(service: str) -> Blueprint:
     @bp.get(f"/{service}/language/<any({', '.join(LANGUAGES)}):language>")
     def set_language(language):
         """Remember a visitor's language for a year and go back to the page they came from. A GET
-        that only sets this cookie: nothing else changes, so it needs no CSRF token."""
+        that only sets this cookie: nothing else changes, so it needs no CSRF token. A logged-in
+        person changes the account's language instead (which comes first), with a POST."""
         response = redirect(_safe_next(request.args.get("next"), f"/{service}/"))
         response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_SECONDS, path="/",
                             secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
         return response
+
+    @bp.post(f"/{service}/language/<any({', '.join(LANGUAGES)}):language>")
+    @login_required
+    def set_account_language(language):
+        identity().set_language(current_account().account_id, language)
+        return redirect(_safe_next(request.form.get("next"), f"/{service}/"))
 
     bp.teardown_app_request(_close_session)
     return bp

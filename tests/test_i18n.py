@@ -141,7 +141,8 @@ def test_an_english_account_gets_english_pages_whatever_the_browser_says(frontdo
     assert "Logged in as Emma." in rooms  # the greeting already in the account's language
     assert "Find a free room" in rooms and ">Monday<" in rooms and "Room exchange" in rooms
     assert "Freien Raum finden" not in rooms
-    assert "hreflang=" not in rooms  # signed in, the account decides; no switch offered
+    # signed in, the switch is a form that changes the account's language (CSRF-protected)
+    assert 'action="/rooms/language/de"' in rooms and 'name="csrf_token"' in rooms
     calendar = _page(client, "/calendar/")
     assert '<html lang="en">' in calendar and "Connect Thunderbird (read and write)" in calendar
     preferences = _page(client, "/notify/preferences")
@@ -163,3 +164,29 @@ def test_api_errors_follow_the_browser_language(frontdoor, people):
     response = Client(frontdoor).get("/api/rooms/rooms", headers={"Accept-Language": "en"})
     assert response.status_code == 401
     assert response.json["message"] == "Login required: user name and app password (HTTP Basic)."
+
+
+def test_a_signed_in_person_switches_the_accounts_language_with_csrf(frontdoor, people, identity):
+    client = Client(frontdoor)
+    login(client, "lena")
+    page = _page(client, "/calendar/?district=Lobeda")
+    form = re.search(r'<form class="language" method="post" action="([^"]+)">(.*?)</form>', page, re.S)
+    assert form.group(1) == "/calendar/language/en"
+    fields = dict(re.findall(r'name="(csrf_token|next)" value="([^"]*)"', form.group(2)))
+    assert fields["next"] == "/calendar/?district=Lobeda"
+
+    refused = client.post("/calendar/language/en", data={"next": fields["next"]})
+    assert refused.status_code == 400 and identity.principal(people["lena"]["id"]).language == "de"
+
+    switched = client.post("/calendar/language/en", data=fields)
+    assert switched.status_code == 302 and switched.headers["Location"] == "/calendar/?district=Lobeda"
+    assert identity.principal(people["lena"]["id"]).language == "en"
+    rooms = _page(client, "/rooms/", **{"Accept-Language": "de"})
+    assert '<html lang="en">' in rooms and "Find a free room" in rooms
+
+
+def test_switching_needs_a_login_and_a_known_language(frontdoor, people):
+    client = Client(frontdoor)
+    assert client.post("/rooms/language/en").status_code == 400  # no session, so no CSRF token either
+    login(client, "lena")
+    assert client.post("/rooms/language/fr").status_code == 404

@@ -11,6 +11,7 @@ from shared.outbox import utcnow
 
 ROLES = ("coordination", "staff")
 DISTRICTS = ("Lobeda", "Winzerla", "Nord", "West", "Ost", "Zentrum")
+LANGUAGES = ("de", "en")  # German first; English from shared/translations
 
 
 class IdentityBase(DeclarativeBase):

@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from shared.identity.models import DISTRICTS, ROLES, Account, AppPassword, Partner
+from shared.identity.models import DISTRICTS, LANGUAGES, ROLES, Account, AppPassword, Partner
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106, low-memory profile)
 
@@ -125,6 +125,18 @@ class IdentityStore:
         with self._factory() as s, s.begin():
             account = self._account(s, username)
             account.password_hash = hash_secret(password)
+        self._forget(username)
+
+    def set_language(self, account_id: int, language: str) -> None:
+        """The language the account's pages (and, by default, its messages) are in."""
+        if language not in LANGUAGES:
+            raise IdentityError(f"Unbekannte Sprache {language!r}; erlaubt: {', '.join(LANGUAGES)}")
+        with self._factory() as s, s.begin():
+            account = s.get(Account, account_id)
+            if account is None:
+                raise IdentityError(f"Unbekanntes Konto {account_id}")
+            account.language = language
+            username = account.username
         self._forget(username)
 
     def create_app_password(self, username: str, label: str, secret: str | None = None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from shared.web import current_account, db, login_required, relay_now
@@ -17,17 +17,18 @@ from services.rooms.models import OutboxMessage
 from services.rooms.views import bp, partner_name
 from services.rooms.webctx import ctx
 
-STATE_NAMES = {"valid": "gebucht", "pending": "wartet auf Freigabe", "skipped": "ausgelassen",
-               "cancelled": "abgesagt", "declined": "abgelehnt"}
-STATUS_NAMES = {"confirmed": "bestätigt", "requested": "angefragt", "declined": "abgelehnt", "cancelled": "abgesagt"}
+STATE_NAMES = {"valid": _l("gebucht"), "pending": _l("wartet auf Freigabe"), "skipped": _l("ausgelassen"),
+               "cancelled": _l("abgesagt"), "declined": _l("abgelehnt")}
+STATUS_NAMES = {"confirmed": _l("bestätigt"), "requested": _l("angefragt"), "declined": _l("abgelehnt"),
+                "cancelled": _l("abgesagt")}
 
 
 def state_name(code: str) -> str:
-    return _(STATE_NAMES.get(code, code))
+    return str(STATE_NAMES.get(code, code))
 
 
 def status_name(code: str) -> str:
-    return _(STATUS_NAMES.get(code, code))
+    return str(STATUS_NAMES.get(code, code))
 
 
 @bp.get("/bookings")
