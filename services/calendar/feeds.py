@@ -21,6 +21,9 @@ from services.calendar.domain.feedtext import assemble_text as assemble
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 CACHE_SIZE = 128
 NETWORK_NAME = "Treffpunkt Generationen Jena"
+# A feed is the same bytes for every subscriber (one cache entry, one ETag), so its own words
+# do not follow the asker's language: they are German, like the offerings in it.
+NETWORK_DESCRIPTION = "Öffentliche Angebote im Netzwerk Treffpunkt Generationen Jena"
 _lock = Lock()
 
 
@@ -84,7 +87,7 @@ def network_feed():
     def render():
         selected = [o.data for partner_id, o in store.public_partner_objects()
                     if feed_filter.accepts(partner_id, o.categories, o.audience)]
-        return assemble(selected, _feed_name(args), _("Öffentliche Angebote im Netzwerk Treffpunkt Generationen Jena"))
+        return assemble(selected, _feed_name(args), NETWORK_DESCRIPTION)
 
     body, etag = _cached(key, render)
     return _send(body, etag, "treffpunkt-jena.ics")

@@ -31,6 +31,16 @@ def test_network_feed_has_public_events_timezone_and_name(calendar_app, network)
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in text and "X-PUBLISHED-TTL:PT1H" in text
 
 
+def test_a_feed_is_the_same_bytes_whatever_language_the_asker_speaks(calendar_app, network):
+    """One cache entry and one ETag per feed: the first subscriber's language must not become
+    everyone's."""
+    client = calendar_app.test_client()
+    english = client.get("/feeds/network.ics", headers={"Accept-Language": "en"})
+    german = client.get("/feeds/network.ics", headers={"Accept-Language": "de"})
+    assert english.data == german.data and english.headers["ETag"] == german.headers["ETag"]
+    assert "X-WR-CALDESC:Öffentliche Angebote" in german.get_data(as_text=True)
+
+
 def test_network_feed_filters(calendar_app, network):
     client = calendar_app.test_client()
     assert summaries(client.get("/feeds/network.ics?partner=awo-nord")) == {"Mittagstisch"}
