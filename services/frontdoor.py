@@ -2,8 +2,8 @@
 reverse proxy does in production (no path rewriting: each app owns its full paths)."""
 from __future__ import annotations
 
+from werkzeug.exceptions import NotFound
 from werkzeug.utils import redirect
-from werkzeug.wrappers import Response
 
 from shared.config import Settings
 
@@ -40,9 +40,18 @@ class FrontDoor:
         if path == "/" and environ.get("REQUEST_METHOD") in DAV_DISCOVERY_METHODS:
             service = "calendar"  # calendar programs given only the server address start here
         if service is None:
-            response = redirect("/rooms/") if path == "/" else Response("Nicht gefunden", status=404)
-            return response(environ, start_response)
+            if path == "/":
+                return redirect("/rooms/")(environ, start_response)
+            return self.not_found(environ, start_response)
         return self.apps[service](environ, start_response)
+
+    def not_found(self, environ, start_response):
+        """The rooms service's error page, in the visitor's language. Not by passing the request
+        on: each app also serves its own files under /static/, which are no address of the site."""
+        app = self.apps["rooms"]
+        with app.request_context(environ):
+            response = app.finalize_request(app.handle_user_exception(NotFound()))
+        return response(environ, start_response)
 
 
 def create_apps(settings: Settings | None = None) -> dict:

@@ -12,6 +12,7 @@ from flask import (Blueprint, Flask, abort, current_app, flash, g, has_request_c
 from flask_babel import Babel, get_locale, gettext as _, lazy_gettext as _l, refresh
 from flask_wtf import CSRFProtect, FlaskForm
 from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -26,6 +27,9 @@ HERE = Path(__file__).parent
 MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 LANGUAGE_COOKIE = "treffpunkt_language"
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+# Errors people meet on pages get shared/templates/error.html; programs keep their own bodies.
+PAGE_ERRORS = (400, 403, 404, 405, 409, 413)
+PROGRAM_PATHS = ("/api/", "/dav", "/.well-known/", "/feeds/")  # JSON, CalDAV's XML, iCalendar feeds
 
 
 def create_base_app(import_name: str, service: str, config: dict | None = None) -> Flask:
@@ -59,6 +63,8 @@ def create_base_app(import_name: str, service: str, config: dict | None = None) 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_locale)
     app.register_blueprint(_web_blueprint(service))
+    for code in PAGE_ERRORS:
+        app.register_error_handler(code, _error_page)
     app.add_url_rule(f"/{service}/healthz", "healthz", _healthz)
     app.jinja_env.globals.update(current_account=current_account, get_locale=get_locale)
     return app
@@ -82,6 +88,18 @@ def _locale() -> str | None:
         if primary in LANGUAGES:
             return primary
     return "de"
+
+
+def _error_page(exc: HTTPException):
+    """A page in the reader's language with a way back, instead of werkzeug's English one. For
+    programs (API, CalDAV, feeds, or a client that does not accept HTML) whatever handled the error
+    before: the service's own catch-all handler (the rooms API's JSON), else werkzeug's response."""
+    accept = request.accept_mimetypes
+    if request.path.startswith(PROGRAM_PATHS) or (accept and not accept.accept_html):
+        fallback = current_app.error_handler_spec[None][None].get(HTTPException)
+        return fallback(exc) if fallback else exc
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]  # e.g. Allow on 405
+    return render_template("error.html", code=exc.code), exc.code, headers
 
 
 def db():

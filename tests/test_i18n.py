@@ -21,7 +21,9 @@ def _forms(message) -> list[str]:
 
 
 def _translated(catalog) -> dict:
-    return {(m.id, m.context): m.string for m in catalog if m.id and m.string and not m.fuzzy}
+    """Plural entries as tuples: the .po reader gives tuples, the .mo reader lists."""
+    return {(tuple(_forms(m.id)), m.context): tuple(_forms(m.string))
+            for m in catalog if m.id and m.string and not m.fuzzy}
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,17 @@ PAGE_SIZE = 100
 MAX_QUERY = 200
 
 
+def N_(text: str) -> str:
+    """Marks a text for the catalogue (babel's keyword) without translating it here."""
+    return text
+
+
+# delivery.requeue refuses in German (the delivery code knows no request or language); its words
+# are marked here so the catalogue has them in English, and resend() translates the refusal.
+REQUEUE_REFUSALS = (N_("Nur fehlgeschlagene Nachrichten können erneut gesendet werden."),
+                    N_("Diese Nachricht kann nicht gesendet werden: die Adresse oder Nummer ist ungültig."))
+
+
 def _visible():
     """Deliveries this account may see: all for the coordination office, else its own."""
     me = current_account()
@@ -144,7 +155,7 @@ def resend(delivery_id: int):
         deliveries.requeue(db(), row)
     except DeliveryFailure as exc:
         db().rollback()
-        flash(str(exc))
+        flash(_(str(exc)) if str(exc) in REQUEUE_REFUSALS else str(exc))
         return redirect(url_for("notify.show", delivery_id=delivery_id)), 303
     db().commit()
     try:

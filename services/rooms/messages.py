@@ -2,7 +2,7 @@
 (German first, English when the account asks for it). Used by the web pages and the API."""
 from __future__ import annotations
 
-from flask_babel import format_date, format_time, gettext as _, lazy_gettext as _l
+from flask_babel import format_date, format_time, get_locale, gettext as _, lazy_gettext as _l, ngettext
 
 from services.rooms import domain
 
@@ -43,9 +43,28 @@ def equipment_label(key: str) -> str:
     return str(EQUIPMENT_LABELS.get(key, key))
 
 
+# Days as the pages write them, by name and language (the template filter `day`). Not CLDR's
+# English formats: those put the month first ("December 3, 2025"); these keep the day first, as in
+# German, and write the month as a word where German uses a number ("3 Dec 2025", not "3.12.2025").
+DAY_PATTERNS = {
+    "de": {"full": "EEEE, d. MMMM y", "abbr": "EE, d. MMMM y", "long": "d. MMMM y", "short": "d.M.y",
+           "weekday": "EEEE, d.M.", "axis": "EE d."},
+    "en": {"full": "EEEE, d MMMM y", "abbr": "EE, d MMMM y", "long": "d MMMM y", "short": "d MMM y",
+           "weekday": "EEEE, d MMM", "axis": "EE d"},
+}
+
+
+def day(value, style: str = "full") -> str:
+    """'Mittwoch, 3. Dezember 2025' / 'Wednesday, 3 December 2025' (style "full"), in the local time
+    zone for a datetime; the other styles are in DAY_PATTERNS."""
+    locale = get_locale()
+    patterns = DAY_PATTERNS.get(locale.language if locale else "de", DAY_PATTERNS["de"])
+    return format_date(value, patterns[style])
+
+
 def when(starts_at, ends_at) -> str:
     """'am 3. Dezember 2025 von 15:00 bis 16:00', in the local time zone."""
-    return _("am %(day)s von %(start)s bis %(end)s", day=format_date(starts_at, "d. MMMM y"),
+    return _("am %(day)s von %(start)s bis %(end)s", day=day(starts_at, "long"),
              start=format_time(starts_at, "HH:mm"), end=format_time(ends_at, "HH:mm"))
 
 
@@ -100,6 +119,8 @@ def conflict_line(c: domain.Conflict, partner_name: str) -> str:
 
 
 def series_conflict(dates) -> str:
-    return _("%(n)s Termin(e) kollidieren oder verstoßen gegen Raumregeln: %(first)s. Bitte lassen Sie diese "
-             "Termine aus oder wählen Sie eine andere Zeit.", n=len(dates),
-             first=", ".join(format_date(d.day, "d.M.y") for d in dates[:10]))
+    return ngettext("%(num)s Termin kollidiert oder verstößt gegen Raumregeln: %(first)s. Bitte lassen Sie ihn "
+                    "aus oder wählen Sie eine andere Zeit.",
+                    "%(num)s Termine kollidieren oder verstoßen gegen Raumregeln: %(first)s. Bitte lassen Sie diese "
+                    "Termine aus oder wählen Sie eine andere Zeit.", len(dates),
+                    first=", ".join(day(d.day, "short") for d in dates[:10]))

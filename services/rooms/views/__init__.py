@@ -29,3 +29,4 @@ def init_app(app) -> None:
     app.register_blueprint(cancel_link.bp)
     api.init_app(app)
     app.jinja_env.filters.setdefault("equipment_label", messages.equipment_label)
+    app.jinja_env.filters.setdefault("day", messages.day)
