@@ -1,7 +1,8 @@
 """German first, English second: every German text marked in the code has an English translation
 in the one catalogue, the compiled catalogue is the committed one, and the pages speak English to
 an account set to English, to a visitor who chose it (cookie) and to an English browser, German
-otherwise."""
+otherwise. Counts take each language's plural form, days are written as each language writes them,
+and errors on pages are a page in the reader's language while programs keep their error bodies."""
 import re
 from collections import Counter
 
@@ -192,3 +193,141 @@ def test_switching_needs_a_login_and_a_known_language(frontdoor, people):
     assert client.post("/rooms/language/en").status_code == 400  # no session, so no CSRF token either
     login(client, "lena")
     assert client.post("/rooms/language/fr").status_code == 404
+
+
+# --- counts, days and error pages ------------------------------------------------------------
+def _day_after(days: int):
+    from datetime import date, timedelta
+
+    return date.today() + timedelta(days=days)
+
+
+@pytest.fixture
+def two_rooms(rooms_app, people):
+    """A hall for 60 in Lobeda (lena's and emma's house), a room for one in Nord (otto's)."""
+    from services.rooms import operations
+
+    with rooms_app.extensions["db"]() as s:
+        return {key: operations.create_room(s, people[who]["partner_id"], name=name, district=district,
+                                            address="Karl-Marx-Allee 28", capacity=capacity).id
+                for key, who, name, district, capacity in (("saal", "lena", "Großer Saal", "Lobeda", 60),
+                                                             ("kammer", "otto", "Kammer", "Nord", 1))}
+
+
+def _search(client, day, **filters):
+    response = client.get("/rooms/", query_string={"day": day.isoformat(), "start": "15:00", "end": "16:00", **filters})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def _written(day, pattern: str, language: str) -> str:
+    """A day in the words of `language`: weekday and month names from CLDR, the order from the test."""
+    from babel.dates import format_date
+
+    return pattern.format(weekday=format_date(day, "EEEE", locale=language), d=day.day,
+                          month=format_date(day, "MMMM", locale=language), y=day.year)
+
+
+def test_counts_take_the_plural_form_of_the_language(frontdoor, two_rooms, emma):
+    day = _day_after(9)
+    for user, words in (("lena", {"both": "2 Räume sind dann frei.", "one": "1 Raum ist dann frei.",
+                                  "all": ">2 Räume</caption>", "seats": ("– 60 Plätze", "– 1 Platz"),
+                                  "heading": "Frei am {weekday}, {d}. {month} {y} von 15:00 bis 16:00"}),
+                        (emma, {"both": "2 rooms are free then.", "one": "1 room is free then.",
+                                "all": ">2 rooms</caption>", "seats": ("– 60 places", "– 1 place"),
+                                "heading": "Free on {weekday}, {d} {month} {y} from 15:00 to 16:00"})):
+        client = Client(frontdoor)
+        login(client, user)
+        language = "en" if user == emma else "de"
+        both = _search(client, day)
+        assert words["both"] in both and words["all"] in both and all(s in both for s in words["seats"])
+        # the day as the language writes it: "Mittwoch, 3. Dezember 2025", "Wednesday, 3 December 2025"
+        assert _written(day, words["heading"], language) in both
+        assert words["one"] in _search(client, day, district="Nord")
+
+
+def test_an_english_day_on_the_room_and_booking_pages(frontdoor, two_rooms, emma):
+    client = Client(frontdoor)
+    login(client, emma)
+    day = _day_after(10)
+    page = _page(client, f"/rooms/{two_rooms['saal']}")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    booked = client.post(f"/rooms/{two_rooms['saal']}", data={
+        "csrf_token": token, "date": day.strftime("%d.%m.%Y"), "start": "15:00", "end": "16:00", "title": "Tea"})
+    assert booked.status_code == 302, booked.get_data(as_text=True)
+    room = _page(client, f"/rooms/{two_rooms['saal']}")
+    assert f"<td>{_written(day, '{weekday}, {d} {month} {y}', 'en')}</td>" in room
+    booking = _page(client, booked.headers["Location"])
+    assert f"<th scope=\"row\">{_written(day, '{weekday}, {d} {month} {y}', 'en')}, 15:00–16:00</th>" in booking
+
+
+@pytest.mark.parametrize("user, title, text, back", [
+    ("lena", "Seite nicht gefunden", "Diese Adresse gibt es nicht (mehr).", "Zur Startseite"),
+    ("emma", "Page not found", "This address does not exist (any more).", "To the start page"),
+])
+def test_a_missing_page_is_explained_in_the_readers_language(frontdoor, people, emma, user, title, text, back):
+    client = Client(frontdoor)
+    login(client, user)
+    response = client.get("/rooms/4711", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert response.status_code == 404 and response.content_type.startswith("text/html")
+    html = response.get_data(as_text=True)
+    assert f"<h1>{title}</h1>" in html and text in html and f'<a href="/rooms/">{back}</a>' in html
+    assert "Not Found" not in html and f'<html lang="{"en" if user == emma else "de"}">' in html
+
+
+def test_no_access_and_a_wrong_method_get_the_page_too(frontdoor, two_rooms, emma):
+    client = Client(frontdoor)
+    login(client, emma)
+    forbidden = client.get(f"/rooms/{two_rooms['kammer']}/rules")  # otto's house's room
+    assert forbidden.status_code == 403 and "<h1>No access</h1>" in forbidden.get_data(as_text=True)
+    wrong = client.get("/rooms/logout")
+    assert wrong.status_code == 405 and set(wrong.headers["Allow"].split(", ")) == {"OPTIONS", "POST"}
+    assert "<h1>Not possible like this</h1>" in wrong.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("accept, title", [("en-GB,en;q=0.9", "Page not found"), ("de", "Seite nicht gefunden"),
+                                           (None, "Seite nicht gefunden")])
+def test_the_front_door_answers_unknown_addresses_with_the_page(frontdoor, accept, title):
+    response = Client(frontdoor).get("/nirgends", headers={"Accept-Language": accept} if accept else {})
+    assert response.status_code == 404 and response.content_type.startswith("text/html")
+    assert f"<h1>{title}</h1>" in response.get_data(as_text=True)
+    # each app's own /static/ is no address of the site
+    assert Client(frontdoor).get("/static/site.css").status_code == 404
+
+
+def test_programs_keep_their_own_error_bodies(frontdoor, people):
+    from tests.rooms.conftest import basic
+
+    client = Client(frontdoor)
+    lena = basic("lena", people["lena"]["app_password"])
+    browserish = {"Accept": "text/html,*/*;q=0.8", "Accept-Language": "en"}
+    api = client.get("/api/rooms/unbekannt", headers={**lena, **browserish})  # lena's account is German
+    assert api.status_code == 404 and api.is_json and api.json["message"] == "Diese Adresse gibt es in der API nicht."
+    dav = client.get("/dav/nirgends/", headers={**lena, **browserish})
+    assert dav.status_code == 404 and dav.content_type.startswith("application/xml")
+    assert "Diese Adresse gibt es nicht" in dav.get_data(as_text=True) and "<h1>" not in dav.get_data(as_text=True)
+    too_big = client.open("/dav/principals/lena/", method="PROPFIND", data=b"x" * (3 * 1024 * 1024),
+                          headers={**lena, **browserish, "Depth": "0"})  # werkzeug's 413, raised on reading
+    assert too_big.status_code == 413 and "Zu groß" not in too_big.get_data(as_text=True)
+    feed = client.get("/feeds/nirgends.ics", headers=browserish)
+    assert feed.status_code == 404 and "Page not found" not in feed.get_data(as_text=True)
+    # a program asking a page for JSON does not get the page either
+    assert "Seite nicht gefunden" not in client.get("/rooms/nirgends", headers={"Accept": "application/json"}
+                                                    ).get_data(as_text=True)
+
+
+def test_resend_refusals_from_the_delivery_code_are_translated(notify_app):
+    from flask_babel import gettext
+
+    from services.notify import delivery, views
+    from services.notify.domain.errors import DeliveryFailure
+    from services.notify.models import Delivery
+
+    refusals = set()
+    for row in (Delivery(status="sent"), Delivery(status="failed", channel="sms", recipient="0151 234", body="x")):
+        with pytest.raises(DeliveryFailure) as refused:
+            delivery.requeue(None, row)
+        refusals.add(str(refused.value))
+    assert refusals == set(views.REQUEUE_REFUSALS)
+    with notify_app.test_request_context(headers={"Accept-Language": "en"}):
+        assert gettext(views.REQUEUE_REFUSALS[0]) == "Only failed messages can be sent again."

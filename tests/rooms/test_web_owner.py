@@ -115,7 +115,8 @@ def test_queue_shows_the_conflict_a_request_would_cause_and_approval_rechecks(ro
     assert "kollidiert mit" in page and "Eigene Probe" in page
     response = _post(lena, f"/rooms/requests/{booking_id}/approve", "/rooms/requests", comment="gern")
     assert response.status_code == 409
-    assert "1 Termin kollidiert" in response.get_data(as_text=True) and "Eigene Probe" in response.get_data(as_text=True)
+    refusal = response.get_data(as_text=True)
+    assert "1 Termin kollidiert" in refusal and "Eigene Probe" in refusal
     with rooms_app.extensions["db"]() as s:
         assert s.get(Booking, booking_id).status == "requested"
     response = _post(lena, f"/rooms/requests/{booking_id}/decline", "/rooms/requests", comment="Leider belegt")
