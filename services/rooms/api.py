@@ -48,7 +48,7 @@ class RoomsApi(Api):
 
     def _json_errors_for_api(self, exc: HTTPException):
         if not (request.path == PREFIX or request.path.startswith(PREFIX + "/")):
-            return exc  # HTML pages: Flask's own error page
+            return exc  # pages: shared/web.py's error page for the common codes, werkzeug's otherwise
         data = getattr(exc, "data", None) or {}
         errors = data.get("errors") or data.get("messages") or {}
         if set(errors) == {"json"} and isinstance(errors["json"], dict):
