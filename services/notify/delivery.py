@@ -18,7 +18,6 @@ from email.utils import parseaddr
 from typing import Callable, Iterator
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.notify import preferences
@@ -143,32 +142,29 @@ def accept_and_claim(session, notice: Notice, mail_from: str, preferences_url=No
     """In one transaction on `session`: record the message (inbox), run `also(session, notice)`
     (the task passes the reminder plan's update), create the deliveries of `notice` and commit.
     Returns their ids and (`claim`) the new rows already claimed for this worker, ready to send.
-    A message seen before changes nothing: its ids, no claims.
+    A message seen before changes nothing: its ids, no claims. Any other conflict is unexpected
+    and raises IntegrityError with nothing recorded, so the message is tried again, never dropped.
 
     The person's preferences at this moment decide channels and language; the decision is
     recorded with the message_id, so a redelivered notice is not decided again.
     `preferences_url(account_id)` makes the settings link for the email footer."""
-    try:
-        if not _first_time(session, notice):
-            session.rollback()
-            return _known(session, notice.message_id), []
-        rows = _rows(session, notice, mail_from, preferences_url)
-        if also is not None:
-            also(session, notice)
-        now = utcnow()
-        for row in rows:
-            if claim and row.status is None:  # valid: claimed at birth, no second round trip to claim it
-                row.status, row.attempts, row.claimed_at = "sending", 1, now
-        session.add_all(rows)
-        session.flush()
-        claims = [Claim(Outgoing(r.id, r.channel, r.recipient, r.subject, r.body), 1, now)
-                  for r in rows if r.status == "sending"]
-        ids = sorted(r.id for r in rows)
-        session.commit()
-        return ids, claims
-    except IntegrityError:  # defensive: a row of this message made outside the inbox
+    if not _first_time(session, notice):
         session.rollback()
         return _known(session, notice.message_id), []
+    rows = _rows(session, notice, mail_from, preferences_url)
+    if also is not None:
+        also(session, notice)
+    now = utcnow()
+    for row in rows:
+        if claim and row.status is None:  # valid: claimed at birth, no second round trip to claim it
+            row.status, row.attempts, row.claimed_at = "sending", 1, now
+    session.add_all(rows)
+    session.flush()
+    claims = [Claim(Outgoing(r.id, r.channel, r.recipient, r.subject, r.body), 1, now)
+              for r in rows if r.status == "sending"]
+    ids = sorted(r.id for r in rows)
+    session.commit()
+    return ids, claims
 
 
 def _claim(session, delivery_id: int, stale_seconds: float) -> Claim | None:

@@ -12,7 +12,7 @@ import random
 
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from shared import contracts
 from shared.messaging import register_relay, send_receipt
@@ -87,7 +87,8 @@ def register(celery) -> None:
                 # the deliveries are committed: from here on they are ours to send (retries, sweep)
                 send_receipt(self.app, payload)
                 return _send_all(self, session, ids, claims)
-        except OperationalError as exc:  # our database is away: the message waits, bounded
+        except (OperationalError, IntegrityError) as exc:  # database away, or an unexpected conflict:
+            # nothing was recorded and no receipt sent; the message waits, bounded
             raise self.retry(exc=exc, countdown=backoff(self.request.retries, current_app.config),
                              max_retries=2 * current_app.config["NOTIFY_MAX_ATTEMPTS"])
 

@@ -3,6 +3,7 @@ aiosmtpd, real HTTP to the fake SMS gateway."""
 from __future__ import annotations
 
 import icalendar
+import pytest
 
 from tests.notify.conftest import notice_payload
 
@@ -140,3 +141,28 @@ def test_concurrent_attempts_on_one_delivery_send_it_once(notify_app, settings, 
     assert outcomes.count("sent") >= 1 and set(outcomes) <= {"sent", "busy"}
     assert len(smtp_sink.messages) == 1
     assert deliveries()[0]["attempts"] == 1
+
+
+def test_an_unexpected_conflict_records_nothing_and_sends_no_receipt(run_task, notify_app, settings, smtp_sink,
+                                                                     deliveries):
+    """A delivery row of the message already there without its inbox record (it cannot happen
+    through the task): the accepting transaction fails as a whole and is retried, so the message
+    is neither recorded as seen nor confirmed to its sender; it would come again."""
+    import redis
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import IntegrityError
+
+    from services.notify.models import Delivery, ProcessedMessage
+
+    payload = notice_payload(phone="", sender="rooms")
+    with notify_app.extensions["db"]() as session:
+        session.add(Delivery(message_id=payload["message_id"], channel="email", account_id=1, recipient="x@example.org",
+                             kind="confirmed", booking_id=42, uid=payload["uid"], status="failed"))
+        session.commit()
+    with pytest.raises(IntegrityError):  # after the bounded retries, each failing the same way
+        run_task("notify.booking_notice", **payload)
+    with notify_app.extensions["db"]() as session:
+        assert session.scalar(select(func.count()).select_from(ProcessedMessage)) == 0
+    assert [d["status"] for d in deliveries()] == ["failed"]
+    assert smtp_sink.messages == []
+    assert redis.Redis.from_url(settings.broker_url).llen("rooms") == 0  # no receipt
