@@ -123,18 +123,3 @@ def register_relay(celery: Celery, service: str, factory_getter, outbox_model) -
             log.error("dropping invalid receipt %s: %s", payload.get("message_id"), exc)
             return 0
         return outbox.confirm(factory_getter(), outbox_model, receipt["message_ids"])
-
-
-def send_receipt(celery: Celery, payload: dict) -> None:
-    """Receiver side, once the message is recorded (or known, or refused for good): tell its
-    sender to stop re-sending it. Never raises: a lost receipt only costs one more copy."""
-    from shared import contracts
-
-    sender = payload.get("sender") if isinstance(payload, dict) else None
-    if not sender or sender not in contracts.QUEUES:
-        return
-    try:
-        receipt = contracts.build(f"{sender}.outbox_receipt", message_ids=[payload["message_id"]])
-        celery.send_task(f"{sender}.outbox_receipt", kwargs=receipt, queue=sender, retry=False)
-    except Exception as exc:  # noqa: BLE001 - the sender will publish again and we answer again
-        log.warning("receipt for %s not sent: %s", payload.get("message_id"), exc)

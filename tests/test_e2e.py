@@ -112,12 +112,16 @@ def test_booking_crosses_all_three_services(frontdoor, workers, saal, people, sm
     _drain(workers)
     assert len(smtp_sink.messages) == 1
     assert len(sms_gateway.received) == 1
-    # calendar and notify sent their receipts: rooms will not publish these messages again
+    # calendar and notify sent their receipts (gathered for a moment): rooms will not publish
+    # these messages again
     from services.rooms.models import OutboxMessage
 
-    with frontdoor.apps["rooms"].extensions["db"]() as session:
-        assert {m.task_name: m.confirmed_at is not None for m in session.query(OutboxMessage)} == {
-            "calendar.room_changed": True, "calendar.booking_changed": True, "notify.booking_notice": True}
+    def confirmed():
+        with frontdoor.apps["rooms"].extensions["db"]() as session:
+            return {m.task_name: m.confirmed_at is not None for m in session.query(OutboxMessage)}
+
+    wait_until(lambda: all(confirmed().values()), what="receipts for every message")
+    assert set(confirmed()) == {"calendar.room_changed", "calendar.booking_changed", "notify.booking_notice"}
 
 
 def _drain(workers):

@@ -1,6 +1,7 @@
 """Contracts, the transactional outbox and the inbox, against real PostgreSQL and Redis."""
 from __future__ import annotations
 
+import base64
 import json
 import time
 from dataclasses import replace
@@ -241,3 +242,42 @@ def test_purge_task_forgets_old_confirmed_rows(rooms_app, rooms_outbox):
         session.commit()
     with rooms_app.app_context():
         assert rooms_app.extensions["celery"].tasks["rooms.purge_outbox"].apply().get() == 1
+
+
+def _receipts_in_queue(broker_url: str, queue: str) -> list[list[str]]:
+    """The message_ids of each receipt waiting in `queue`, oldest first."""
+    bodies = redis.Redis.from_url(broker_url).lrange(queue, 0, -1)[::-1]
+    found = []
+    for raw in bodies:
+        message = json.loads(raw)
+        assert message["headers"]["task"] == f"{queue}.outbox_receipt"
+        args, kwargs, _embed = json.loads(base64.b64decode(message["body"]))
+        found.append(kwargs["message_ids"])
+    return found
+
+
+def test_receipts_of_a_process_go_out_together(settings, calendar_app):
+    """Three messages recorded close together: one receipt naming all three, soon; nothing for
+    a message without a sender."""
+    from shared import receipts
+
+    celery = calendar_app.extensions["celery"]
+    ids = [contracts.build("calendar.booking_changed", sender="rooms", **_booking_changed())["message_id"]
+           for _ in range(3)]
+    for message_id in ids:
+        receipts.send_receipt(celery, {"message_id": message_id, "sender": "rooms"})
+    receipts.send_receipt(celery, {"message_id": ids[0], "sender": ""})  # nobody to tell
+    deadline = time.monotonic() + 5
+    while not _receipts_in_queue(settings.broker_url, "rooms") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _receipts_in_queue(settings.broker_url, "rooms") == [ids]
+
+
+def test_a_full_batch_of_receipts_goes_out_at_once(settings, calendar_app):
+    from shared import receipts
+
+    celery = calendar_app.extensions["celery"]
+    ids = [f"00000000-0000-4000-8000-{n:012d}" for n in range(receipts.MOST)]
+    for message_id in ids:
+        receipts.send_receipt(celery, {"message_id": message_id, "sender": "notify"})
+    assert _receipts_in_queue(settings.broker_url, "notify") == [ids]  # no waiting for the window

@@ -15,7 +15,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from shared import contracts
 from shared.db import transaction
-from shared.messaging import register_relay, send_receipt
+from shared.messaging import register_relay
+from shared.receipts import send_receipt
 from shared.outbox import first_time
 
 from services.calendar.dav.sqlstore import SqlStore

@@ -15,7 +15,8 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from shared import contracts
-from shared.messaging import register_relay, send_receipt
+from shared.messaging import register_relay
+from shared.receipts import send_receipt
 
 from services.notify import delivery, preferences, ratelimit, reminders, sweep
 from services.notify.domain.notice import Notice
