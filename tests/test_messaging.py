@@ -79,6 +79,8 @@ def test_outbox_row_waits_while_broker_is_down_then_goes_out_once(settings, room
     assert len(queued) == 1
     body = json.loads(queued[0])
     assert body["headers"]["task"] == "calendar.booking_changed"
+    # what monitoring shows of it is its id, not a repr of the payload (titles, names, addresses)
+    assert body["headers"]["kwargsrepr"] == f"{{'message_id': '{message_id}'}}"
 
 
 def test_relay_backs_off_after_a_failure(settings, rooms_app, rooms_outbox):
