@@ -80,7 +80,7 @@ def network_feed():
     try:
         feed_filter = parse_filter(args, partners, DISTRICTS)
     except InvalidFilter as exc:
-        return _plain(str(exc), 400)
+        return _plain(filter_message(exc), 400)
     store = SqlStore(db())
     key = ("network", tuple(sorted((k, tuple(sorted(v))) for k, v in args.items())), store.state_key())
 
@@ -91,6 +91,18 @@ def network_feed():
 
     body, etag = _cached(key, render)
     return _send(body, etag, "treffpunkt-jena.ics")
+
+
+def filter_message(exc: InvalidFilter) -> str:
+    """The refusal in the asker's language (the domain's own text is German)."""
+    texts = {
+        "filter": _("Unbekannter Filter %(value)s. Möglich sind: %(allowed)s."),
+        "partner": _("Unbekannter Partner %(value)s. Bitte den Kurznamen aus der Liste auf /calendar/ verwenden."),
+        "district": _("Unbekannter Stadtteil %(value)s. Möglich sind: %(allowed)s."),
+        "category": _("Unbekannte Kategorie %(value)s. Möglich sind: %(allowed)s."),
+        "audience": _("Unbekannte Zielgruppe %(value)s. Möglich sind: %(allowed)s."),
+    }
+    return texts[exc.key] % {"value": repr(exc.value), "allowed": exc.allowed}
 
 
 def _feed_name(args: dict[str, list[str]]) -> str:

@@ -39,7 +39,7 @@ def index():
             parse_filter(choice, partners, DISTRICTS)
             built = _links("/feeds/network.ics?" + urlencode(choice, doseq=True))
         except InvalidFilter as exc:
-            error = str(exc)
+            error = feeds.filter_message(exc)
     return render_template(
         "calendar/index.html", partners=partners, partner_calendars=partner_calendars, rooms=rooms,
         network=_links("/feeds/network.ics"), partner_links={p["slug"]: _links(f"/feeds/network.ics?partner={p['slug']}") for p in partners},

@@ -58,6 +58,17 @@ def test_unknown_filter_values_get_400_in_german(calendar_app, network):
         assert response.status_code == 400 and words in response.get_data(as_text=True)
 
 
+def test_filter_refusals_speak_the_askers_language(calendar_app, network):
+    client = calendar_app.test_client()
+    german = client.get("/feeds/network.ics?district=Atlantis").get_data(as_text=True)
+    assert german.startswith("Unbekannter Stadtteil 'Atlantis'. Möglich sind: Lobeda, Winzerla")
+    english = client.get("/feeds/network.ics?district=Atlantis", headers={"Accept-Language": "en"})
+    assert english.status_code == 400
+    assert english.get_data(as_text=True).startswith("Unknown district 'Atlantis'. Possible districts: Lobeda")
+    page = client.get("/calendar/?audience=Katzen", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Unknown audience &#39;Katzen&#39;" in page or "Unknown audience 'Katzen'" in page
+
+
 def test_etag_and_304_and_change_invalidates(calendar_app, network, store, people):
     client = calendar_app.test_client()
     first = client.get("/feeds/network.ics")

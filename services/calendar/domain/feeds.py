@@ -16,7 +16,20 @@ FILTER_KEYS = ("partner", "district", "category", "audience")
 
 
 class InvalidFilter(ValueError):
-    """An unknown filter value; the message is for a person (German)."""
+    """An unknown filter value: `key` (a FILTER_KEYS entry, or "filter" for an unknown key),
+    the `value` given and what is `allowed`. str() is German; pages translate from the fields."""
+
+    GERMAN = {
+        "filter": "Unbekannter Filter {value!r}. Möglich sind: {allowed}.",
+        "partner": "Unbekannter Partner {value!r}. Bitte den Kurznamen aus der Liste auf /calendar/ verwenden.",
+        "district": "Unbekannter Stadtteil {value!r}. Möglich sind: {allowed}.",
+        "category": "Unbekannte Kategorie {value!r}. Möglich sind: {allowed}.",
+        "audience": "Unbekannte Zielgruppe {value!r}. Möglich sind: {allowed}.",
+    }
+
+    def __init__(self, key: str, value: str, allowed=()):
+        self.key, self.value, self.allowed = key, value, ", ".join(allowed)
+        super().__init__(self.GERMAN[key].format(value=value, allowed=self.allowed))
 
 
 @dataclass(frozen=True)
@@ -44,32 +57,32 @@ def parse_filter(args: dict[str, list[str]], partners: list[dict], districts) ->
     """`args` maps a query key to its values; `partners` are dicts with id, slug, district."""
     unknown = set(args) - set(FILTER_KEYS)
     if unknown:
-        raise InvalidFilter(f"Unbekannter Filter {sorted(unknown)[0]!r}. Möglich sind: {', '.join(FILTER_KEYS)}.")
+        raise InvalidFilter("filter", sorted(unknown)[0], FILTER_KEYS)
     by_slug = {p["slug"]: p for p in partners}
     selected: set[int] | None = None
     if args.get("partner"):
         for slug in args["partner"]:
             if slug not in by_slug:
-                raise InvalidFilter(f"Unbekannter Partner {slug!r}. Bitte den Kurznamen aus der Liste auf /calendar/ verwenden.")
+                raise InvalidFilter("partner", slug)
         selected = {by_slug[s]["id"] for s in args["partner"]}
     if args.get("district"):
-        wanted = {_choice(d, districts, "Stadtteil") for d in args["district"]}
+        wanted = {_choice(d, districts, "district") for d in args["district"]}
         in_districts = {p["id"] for p in partners if p["district"] in wanted}
         selected = in_districts if selected is None else selected & in_districts
         if not selected:
             selected = {-1}  # a partner outside the district: nothing matches (not "everything")
     return FeedFilter(
         partner_ids=frozenset(selected or ()),
-        category=frozenset(_choice(c, CATEGORIES, "Kategorie").casefold() for c in args.get("category", [])),
-        audience=frozenset(_choice(a, AUDIENCES, "Zielgruppe").casefold() for a in args.get("audience", [])),
+        category=frozenset(_choice(c, CATEGORIES, "category").casefold() for c in args.get("category", [])),
+        audience=frozenset(_choice(a, AUDIENCES, "audience").casefold() for a in args.get("audience", [])),
     )
 
 
-def _choice(value: str, allowed, what: str) -> str:
+def _choice(value: str, allowed, key: str) -> str:
     for option in allowed:
         if option.casefold() == value.strip().casefold():
             return option
-    raise InvalidFilter(f"Unbekannte {what} {value!r}. Möglich sind: {', '.join(allowed)}.")
+    raise InvalidFilter(key, value, allowed)
 
 
 def new_feed(name: str, description: str = "") -> Calendar:
