@@ -129,3 +129,29 @@ def test_only_failed_deliveries_can_be_resent(notify_app, run_task, people, deli
                            follow_redirects=True)
     assert "Nur fehlgeschlagene Nachrichten" in response.get_data(as_text=True)
     assert deliveries()[0]["status"] == "sent"
+
+
+def test_both_lists_page_through_keeping_their_filters(notify_app, people):
+    """101 given-up emails: the first page shows 100 and links to the next one with the same
+    filters; the log does the same with its status filter."""
+    import uuid
+
+    from services.notify.models import Delivery
+    from services.notify.views import PAGE_SIZE
+
+    with notify_app.extensions["db"]() as session:
+        session.add_all(Delivery(message_id=str(uuid.uuid4()), channel="email", account_id=people["lena"]["id"],
+                                 recipient=f"person{i}@example.org", kind="confirmed", booking_id=i, uid=f"b{i}",
+                                 status="failed", failure="permanent", last_error="550 unknown user")
+                        for i in range(PAGE_SIZE + 1))
+        session.commit()
+    client = _client(notify_app, "kora")
+    for first, wanted_link in (("/notify/dead?why=permanent&channel=email", 'why=permanent'),
+                               ("/notify/?status=failed&channel=email", 'status=failed')):
+        page = html.unescape(client.get(first).get_data(as_text=True))
+        assert page.count("@example.org</td>") == PAGE_SIZE
+        older = re.search(r'<a href="([^"]+)">Ältere</a>', page).group(1)
+        assert "page=2" in older and wanted_link in older and "channel=email" in older
+        second = html.unescape(client.get(older).get_data(as_text=True))
+        assert second.count("@example.org</td>") == 1 and "person0@example.org" in second
+        assert re.search(r'<a href="[^"]*page=1[^"]*">Neuere</a>', second)
