@@ -125,14 +125,19 @@ def test_feed_filter_audience_alle_is_for_everyone():
     assert not f.accepts(1, (), ("Senioren",))
 
 
-@pytest.mark.parametrize("args, words", [
-    ({"partner": ["gibt-es-nicht"]}, "Unbekannter Partner"), ({"district": ["Mars"]}, "Unbekannte Stadtteil"),
-    ({"category": ["Schach"]}, "Unbekannte Kategorie"), ({"audience": ["Hunde"]}, "Unbekannte Zielgruppe"),
-    ({"farbe": ["rot"]}, "Unbekannter Filter"),
+@pytest.mark.parametrize("args, words, key", [
+    ({"partner": ["gibt-es-nicht"]}, "Unbekannter Partner", "partner"),
+    ({"district": ["Mars"]}, "Unbekannter Stadtteil", "district"),
+    ({"category": ["Schach"]}, "Unbekannte Kategorie", "category"),
+    ({"audience": ["Hunde"]}, "Unbekannte Zielgruppe", "audience"),
+    ({"farbe": ["rot"]}, "Unbekannter Filter", "filter"),
 ])
-def test_unknown_feed_filters_are_refused(args, words):
-    with pytest.raises(InvalidFilter, match=words):
+def test_unknown_feed_filters_are_refused(args, words, key):
+    with pytest.raises(InvalidFilter, match=words) as refused:
         parse_filter(args, PARTNERS, DISTRICTS)
+    (given, values), = args.items()
+    assert refused.value.key == key  # pages translate from key and value
+    assert refused.value.value == (given if key == "filter" else values[0])
 
 
 def test_feed_has_one_vtimezone_per_tzid_and_refresh_hints():
