@@ -6,7 +6,7 @@ from datetime import timezone
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_datetime, get_locale, gettext as _
 from sqlalchemy import func, or_, select
 
 from shared.messaging import publish
@@ -170,12 +170,20 @@ def resend(delivery_id: int):
     return redirect(url_for("notify.show", delivery_id=delivery_id)), 303
 
 
+# a moment in the log: 03.12.2025 15:00 in German; in English the month in words, so nobody
+# reads 03.12 as the 12th of March
+MOMENT_PATTERNS = {"de": "dd.MM.yyyy HH:mm", "en": "d MMM yyyy, HH:mm"}
+
+
 def _local(moment) -> str:
     if moment is None:
         return ""
     if moment.tzinfo is None:  # SQLite (make run) gives back naive UTC
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(ZoneInfo(current_app.config["SETTINGS"].timezone)).strftime("%d.%m.%Y %H:%M")
+    local = moment.astimezone(ZoneInfo(current_app.config["SETTINGS"].timezone))
+    language = get_locale().language if get_locale() else "de"
+    return format_datetime(local.replace(tzinfo=None), MOMENT_PATTERNS.get(language, MOMENT_PATTERNS["de"]),
+                           rebase=False)
 
 
 def _labels() -> dict:

@@ -155,3 +155,20 @@ def test_both_lists_page_through_keeping_their_filters(notify_app, people):
         second = html.unescape(client.get(older).get_data(as_text=True))
         assert second.count("@example.org</td>") == 1 and "person0@example.org" in second
         assert re.search(r'<a href="[^"]*page=1[^"]*">Neuere</a>', second)
+
+
+def test_log_times_are_local_and_written_for_the_readers_language(notify_app, people, identity):
+    from datetime import datetime, timezone
+
+    from services.notify.models import Delivery
+
+    with notify_app.extensions["db"]() as session:
+        session.add(Delivery(message_id="00000000-0000-4000-8000-000000000001", channel="email",
+                             account_id=people["lena"]["id"], recipient="lena@example.org", kind="confirmed",
+                             booking_id=1, uid="b1", status="sent",
+                             created_at=datetime(2025, 12, 3, 14, 0, tzinfo=timezone.utc)))
+        session.commit()
+    client = _client(notify_app, "kora")
+    assert ">03.12.2025 15:00<" in client.get("/notify/").get_data(as_text=True)  # Europe/Berlin
+    identity.set_language(people["kora"]["id"], "en")
+    assert ">3 Dec 2025, 15:00<" in client.get("/notify/").get_data(as_text=True)
