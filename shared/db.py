@@ -5,10 +5,12 @@ Each service calls these with its own URL and keeps its own engine; nothing conn
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -58,3 +60,19 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def per_dialect(build):
+    """A statement built once per database dialect and then reused: `build(dialect)` gets the
+    dialect module (postgresql, or sqlite in make run) for INSERT … ON CONFLICT. A statement
+    object used again keeps SQLAlchemy's compiled form and cache key; a hot path then only binds
+    parameters. Returns `get(session)`."""
+
+    @cache
+    def built(name: str):
+        return build(postgresql if name == "postgresql" else sqlite)
+
+    def get(session: Session):
+        return built(session.get_bind().dialect.name)
+
+    return get

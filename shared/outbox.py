@@ -18,14 +18,14 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta, timezone
-
+from functools import cache
 from typing import ClassVar
 
 from sqlalchemy import DateTime, Index, Integer, String, Text, delete, select, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, sessionmaker
 
 from shared import contracts
+from shared.db import per_dialect
 from shared.messaging import publish
 
 log = logging.getLogger(__name__)
@@ -136,15 +136,18 @@ def purge(factory: sessionmaker[Session], model, older_than: timedelta = timedel
 def first_time(session: Session, model, task_name: str, message_id) -> bool:
     """Record message_id in the caller's transaction; False if it was processed before.
 
-    Concurrent duplicates both pass the check; the primary key then fails one of them at commit
-    (IntegrityError), which the task treats as "already done"."""
-    message_id = str(message_id)
-    if session.get(model, message_id) is not None:
-        return False
-    session.add(model(message_id=message_id, task_name=task_name))
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        return False
-    return True
+    One INSERT … ON CONFLICT DO NOTHING: a copy being recorded by another worker right now
+    makes this wait for that commit and then count as seen (or, if that one rolls back, record
+    it here)."""
+    inserted = session.execute(_inbox_insert(session)(model.__table__), {
+        "message_id": str(message_id), "task_name": task_name, "processed_at": utcnow()}).first()
+    return inserted is not None
+
+
+@per_dialect
+def _inbox_insert(dialect):
+    @cache
+    def for_table(inbox):
+        return dialect.insert(inbox).on_conflict_do_nothing().returning(inbox.c.message_id)
+
+    return for_table

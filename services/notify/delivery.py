@@ -20,6 +20,8 @@ from typing import Callable, Iterator
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from shared.outbox import first_time
+
 from services.notify import preferences
 from services.notify.channels import Outgoing, sender_for
 from services.notify.domain import itip, mime, texts
@@ -27,7 +29,7 @@ from services.notify.domain.preferences import channels
 from services.notify.domain.errors import DeliveryFailure, PermanentFailure, TransientFailure
 from services.notify.domain.notice import Notice
 from services.notify.domain.phone import InvalidPhone, to_e164
-from services.notify.models import Delivery, ProcessedMessage, per_dialect
+from services.notify.models import Delivery, ProcessedMessage
 
 log = logging.getLogger(__name__)
 
@@ -103,20 +105,6 @@ def accept(factory, notice: Notice, mail_from: str, preferences_url=None) -> lis
         return accept_and_claim(session, notice, mail_from, preferences_url, claim=False)[0]
 
 
-@per_dialect
-def _inbox_insert(dialect):
-    inbox = ProcessedMessage.__table__
-    return dialect.insert(inbox).on_conflict_do_nothing().returning(inbox.c.message_id)
-
-
-def _first_time(session, notice: Notice) -> bool:
-    """Record the message in the inbox unless it is there. A copy being recorded by another
-    worker right now makes this wait for that commit, then it counts as seen."""
-    return session.execute(_inbox_insert(session), {
-        "message_id": notice.message_id, "task_name": f"notify.{notice.kind}", "processed_at": utcnow(),
-    }).first() is not None
-
-
 def _rows(session, notice: Notice, mail_from: str, preferences_url) -> list[Delivery]:
     """One row per channel the person wants for this kind, rendered in their language."""
     prefs = preferences.load(session, notice.account_id)
@@ -148,7 +136,7 @@ def accept_and_claim(session, notice: Notice, mail_from: str, preferences_url=No
     The person's preferences at this moment decide channels and language; the decision is
     recorded with the message_id, so a redelivered notice is not decided again.
     `preferences_url(account_id)` makes the settings link for the email footer."""
-    if not _first_time(session, notice):
+    if not first_time(session, ProcessedMessage, f"notify.{notice.kind}", notice.message_id):
         session.rollback()
         return _known(session, notice.message_id), []
     rows = _rows(session, notice, mail_from, preferences_url)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.outbox import InboxMixin, OutboxMixin, utcnow
@@ -16,21 +15,6 @@ FAILURES = ("permanent", "exhausted")  # why a delivery failed: retrying cannot 
 
 class Base(DeclarativeBase):
     pass
-
-
-def per_dialect(build):
-    """A statement built once per database dialect: `build(dialect)` gets the dialect module
-    (postgresql, or sqlite in make run) for INSERT … ON CONFLICT. A statement object used again
-    keeps SQLAlchemy's compiled form and cache key; the hot path then only binds parameters."""
-    built = {}
-
-    def get(session):
-        name = session.get_bind().dialect.name
-        if name not in built:
-            built[name] = build(postgresql if name == "postgresql" else sqlite)
-        return built[name]
-
-    return get
 
 
 class OutboxMessage(OutboxMixin, Base):

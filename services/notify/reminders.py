@@ -11,11 +11,13 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 
+from shared.db import per_dialect
+
 from services.notify import delivery, preferences
 from services.notify.domain import reminders as rules
 from services.notify.domain.notice import Notice, Occurrence
 from services.notify.domain.preferences import LEAD_OPTIONS
-from services.notify.models import Delivery, PlannedOccurrence, ReminderPlan, per_dialect
+from services.notify.models import Delivery, PlannedOccurrence, ReminderPlan
 
 NAMESPACE = uuid.UUID("5b0c7c8e-2f41-4a8e-9d5e-6e6f74696679")
 
