@@ -1,0 +1,183 @@
+"""`make run` as a newcomer meets it: `treffpunkt run` with nothing configured (SQLite under var/,
+the file broker, mail and SMS captured), driven through headless Chromium.
+
+The demo login books another partner's room; the confirmation email (with its invitation) and
+the SMS show up at /notify/, the booking in the room's iCal feed and CalDAV collection. Ctrl-C
+stops every process; a second start reuses the data instead of loading the demo again."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import fields
+from datetime import date, timedelta
+from pathlib import Path
+
+import caldav
+import icalendar
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from shared.config import Settings
+from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)
+
+TREFFPUNKT = Path(sys.executable).with_name("treffpunkt")
+START_TIMEOUT = 120  # the issue: answers within two minutes on a fresh machine
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _embedded_env(var_dir: Path) -> dict[str, str]:
+    """The environment of a bare machine: none of our variables set, except demo mode and var/."""
+    ours = {f.metadata["env"] for f in fields(Settings)}
+    env = {k: v for k, v in os.environ.items() if k not in ours}
+    return {**env, "TREFFPUNKT_DEMO": "1", "TREFFPUNKT_VAR": str(var_dir)}
+
+
+def _processes_using(var_dir: Path) -> list[int]:
+    """Pids whose environment names this var/ (the server and the workers and beat it started)."""
+    marker = f"TREFFPUNKT_VAR={var_dir}".encode()
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker in (entry / "environ").read_bytes().split(b"\0"):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+class MakeRun:
+    """One `treffpunkt run` on a free port; stop() is Ctrl-C."""
+
+    def __init__(self, var_dir: Path):
+        self.var_dir = var_dir
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = var_dir.parent / f"run-{self.port}.log"
+
+    def start(self) -> float:
+        started = time.monotonic()
+        self.process = subprocess.Popen([str(TREFFPUNKT), "run", "--port", str(self.port)],
+                                        env=_embedded_env(self.var_dir), stdout=self.log.open("wb"),
+                                        stderr=subprocess.STDOUT)
+        while time.monotonic() - started < START_TIMEOUT:
+            if self.process.poll() is not None:
+                pytest.fail(f"treffpunkt run exited with {self.process.returncode}:\n{self.output()}")
+            try:
+                if requests.get(f"{self.url}/rooms/login", timeout=2).status_code == 200:
+                    return time.monotonic() - started
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.3)
+        self.process.kill()
+        pytest.fail(f"no answer on {self.url} within {START_TIMEOUT} s:\n{self.output()}")
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=30)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@pytest.fixture
+def var_dir(tmp_path):
+    yield tmp_path / "var"
+    for pid in _processes_using(tmp_path / "var"):  # only if a test failed half-way
+        os.kill(pid, signal.SIGKILL)
+
+
+def _log_in(page, base: str):
+    page.goto(f"{base}/rooms/")
+    page.get_by_label("Benutzername").fill("demo")
+    page.get_by_label("Passwort").fill("demo")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{base}/rooms/")
+
+
+def _book(page, day: date, start: str, end: str, title: str):
+    page.get_by_label("Datum", exact=True).fill(day.isoformat())
+    page.get_by_label("Beginn", exact=True).fill(start)
+    page.get_by_label("Ende", exact=True).fill(end)
+    page.get_by_label("Titel", exact=True).fill(title)
+    page.get_by_role("button", name="Verbindlich buchen").click()
+
+
+def _wait_for_two_sent(page, base: str):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        page.goto(f"{base}/notify/?status=sent")
+        if page.locator("tbody tr").count() == 2:
+            return
+        time.sleep(0.5)
+    pytest.fail(f"email and SMS not both sent within 60 s:\n{page.locator('main').inner_text()}")
+
+
+def test_make_run_serves_the_booking_path_and_restarts_on_its_data(browser, var_dir):  # noqa: F811
+    run = MakeRun(var_dir)
+    first_start = run.start()
+    output = run.output()
+    assert "demo" in output and "Strg-C" in output, output  # the demo logins are printed on start
+    day = date.today() + timedelta(days=30)
+
+    page = browser.new_page(locale="de-DE")
+    _log_in(page, run.url)
+    page.get_by_role("link", name="Saal am Markt").click()  # Diakonie's room; demo is MGH Lobeda
+    room_url = page.url
+    _book(page, day, "10:00", "11:00", "Erzählcafé zu Gast")
+    expect(page.get_by_text("Ihre Buchung ist bestätigt.").first).to_be_visible()
+
+    page.goto(room_url)
+    _book(page, day, "10:30", "11:30", "Doppelt gebucht")
+    expect(page.get_by_role("alert")).to_contain_text("schon belegt")
+
+    # email and SMS, sent through the embedded broker and captured, are shown at /notify/
+    _wait_for_two_sent(page, run.url)
+    table = page.locator("tbody").inner_text()
+    assert "E-Mail" in table and "SMS" in table and "demo@example.org" in table
+    page.get_by_role("row").filter(has_text="E-Mail").get_by_role("link").first.click()
+    href = page.get_by_role("link", name="Kalendereinladung herunterladen (.ics)").get_attribute("href")
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    invitation = requests.get(f"{run.url}{href}", cookies=cookies, timeout=10)
+    assert invitation.headers["Content-Type"].startswith("text/calendar")
+    event = icalendar.Calendar.from_ical(invitation.content).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]).startswith("Erzählcafé zu Gast")
+    uid = str(event["UID"])
+    page.close()
+
+    # the room's calendar has it: the public iCal feed and CalDAV with the demo login
+    room_id = room_url.rstrip("/").rsplit("/", 1)[1]
+    deadline = time.monotonic() + 60
+    while uid not in requests.get(f"{run.url}/feeds/rooms/{room_id}.ics", timeout=10).text.replace("\r\n ", ""):
+        assert time.monotonic() < deadline, "booking not in the room's feed within 60 s"
+        time.sleep(0.5)
+    client = caldav.DAVClient(url=f"{run.url}/dav/", username="demo", password="demo")
+    room_calendar = client.calendar(url=f"{run.url}/dav/rooms/{room_id}/")
+    assert uid in [str(e.icalendar_component["UID"]) for e in room_calendar.events()]
+
+    # Ctrl-C: the server and every worker and the beat are gone
+    assert run.stop() == 0, run.output()
+    deadline = time.monotonic() + 15
+    while _processes_using(var_dir):
+        assert time.monotonic() < deadline, f"still running after Ctrl-C: {_processes_using(var_dir)}"
+        time.sleep(0.2)
+
+    # a second `make run` keeps the booking and does not load the demo twice
+    again = MakeRun(var_dir)
+    again.start()
+    names = [room["name"] for room in requests.get(f"{again.url}/api/rooms/rooms", auth=("demo", "demo"),
+                                                    timeout=10).json()]
+    assert len(names) == len(set(names)) and "Saal am Markt" in names
+    assert uid in requests.get(f"{again.url}/feeds/rooms/{room_id}.ics", timeout=10).text.replace("\r\n ", "")
+    assert again.stop() == 0, again.output()
+    print(f"make run answered after {first_start:.1f} s (migrations and demo data on an empty var/)")
