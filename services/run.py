@@ -75,9 +75,9 @@ def run_all(host: str = "127.0.0.1", port: int = 8080) -> None:
         print(line)
     print(f"Logs der Worker: {settings.var_dir / 'log'}.  Beenden mit Strg-C.\n", flush=True)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        print("\nHalte an …", flush=True)
+        server.serve_forever()  # werkzeug's own loop swallows the KeyboardInterrupt and returns
     finally:
+        print("\nHalte an …", flush=True)
         server.server_close()
         _stop(children)
+        print("Angehalten.", flush=True)

@@ -167,6 +167,7 @@ def test_make_run_serves_the_booking_path_and_restarts_on_its_data(browser, var_
 
     # Ctrl-C: the server and every worker and the beat are gone
     assert run.stop() == 0, run.output()
+    assert run.output().rstrip().endswith("Angehalten."), run.output()[-2000:]
     deadline = time.monotonic() + 15
     while _processes_using(var_dir):
         assert time.monotonic() < deadline, f"still running after Ctrl-C: {_processes_using(var_dir)}"
