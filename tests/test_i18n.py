@@ -320,14 +320,13 @@ def test_resend_refusals_from_the_delivery_code_are_translated(notify_app):
     from flask_babel import gettext
 
     from services.notify import delivery, views
-    from services.notify.domain.errors import DeliveryFailure
     from services.notify.models import Delivery
 
-    refusals = set()
+    reasons = set()
     for row in (Delivery(status="sent"), Delivery(status="failed", channel="sms", recipient="0151 234", body="x")):
-        with pytest.raises(DeliveryFailure) as refused:
+        with pytest.raises(delivery.ResendRefused) as refused:
             delivery.requeue(None, row)
-        refusals.add(str(refused.value))
-    assert refusals == set(views.REQUEUE_REFUSALS)
+        reasons.add(refused.value.reason)
+    assert reasons == set(views.RESEND_REFUSALS)
     with notify_app.test_request_context(headers={"Accept-Language": "en"}):
-        assert gettext(views.REQUEUE_REFUSALS[0]) == "Only failed messages can be sent again."
+        assert gettext(views.RESEND_REFUSALS["not_failed"]) == "Only failed messages can be sent again."

@@ -26,7 +26,7 @@ from services.notify import preferences
 from services.notify.channels import Outgoing, sender_for
 from services.notify.domain import itip, mime, texts
 from services.notify.domain.preferences import channels
-from services.notify.domain.errors import DeliveryFailure, PermanentFailure, TransientFailure
+from services.notify.domain.errors import PermanentFailure, TransientFailure
 from services.notify.domain.notice import Notice
 from services.notify.domain.phone import InvalidPhone, to_e164
 from services.notify.models import Delivery, ProcessedMessage
@@ -263,11 +263,19 @@ def give_up(factory, delivery_ids: list[int], reason: str) -> None:
         session.commit()
 
 
+class ResendRefused(Exception):
+    """Why a delivery cannot be sent again, as a code the page turns into words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def requeue(session, delivery: Delivery) -> None:
     """A coordinator sends a failed delivery again: fresh attempts, same message."""
     if delivery.status != "failed":
-        raise DeliveryFailure("Nur fehlgeschlagene Nachrichten können erneut gesendet werden.")
+        raise ResendRefused("not_failed")
     if not delivery.body or (delivery.channel == "sms" and not delivery.recipient.startswith("+")):
-        raise DeliveryFailure("Diese Nachricht kann nicht gesendet werden: die Adresse oder Nummer ist ungültig.")
+        raise ResendRefused("unsendable")
     delivery.status, delivery.attempts, delivery.claimed_at, delivery.failure = "queued", 0, None, ""
     delivery.next_attempt_at = utcnow()

@@ -13,7 +13,6 @@ from shared.messaging import publish
 from shared.web import coordination_required, current_account, db, login_required
 
 from services.notify import delivery as deliveries
-from services.notify.domain.errors import DeliveryFailure
 from services.notify.domain.mime import read_email
 from services.notify.domain.preferences import KINDS
 from services.notify.models import CHANNELS, FAILURES, STATUSES, CapturedMessage, Delivery
@@ -28,10 +27,11 @@ def N_(text: str) -> str:
     return text
 
 
-# delivery.requeue refuses in German (the delivery code knows no request or language); its words
-# are marked here so the catalogue has them in English, and resend() translates the refusal.
-REQUEUE_REFUSALS = (N_("Nur fehlgeschlagene Nachrichten können erneut gesendet werden."),
-                    N_("Diese Nachricht kann nicht gesendet werden: die Adresse oder Nummer ist ungültig."))
+# delivery.requeue refuses with a reason code; these are its words (translated when flashed)
+RESEND_REFUSALS = {
+    "not_failed": N_("Nur fehlgeschlagene Nachrichten können erneut gesendet werden."),
+    "unsendable": N_("Diese Nachricht kann nicht gesendet werden: die Adresse oder Nummer ist ungültig."),
+}
 
 
 def _visible():
@@ -153,9 +153,9 @@ def resend(delivery_id: int):
     row = _delivery_or_404(delivery_id)
     try:
         deliveries.requeue(db(), row)
-    except DeliveryFailure as exc:
+    except deliveries.ResendRefused as refused:
         db().rollback()
-        flash(_(str(exc)) if str(exc) in REQUEUE_REFUSALS else str(exc))
+        flash(_(RESEND_REFUSALS[refused.reason]))
         return redirect(url_for("notify.show", delivery_id=delivery_id)), 303
     db().commit()
     try:
