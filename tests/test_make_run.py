@@ -59,8 +59,9 @@ def _processes_using(var_dir: Path) -> list[int]:
 class MakeRun:
     """One `treffpunkt run` on a free port; stop() is Ctrl-C."""
 
-    def __init__(self, var_dir: Path):
+    def __init__(self, var_dir: Path, env: dict[str, str] | None = None):
         self.var_dir = var_dir
+        self.env = env or _embedded_env(var_dir)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = var_dir.parent / f"run-{self.port}.log"
@@ -68,7 +69,7 @@ class MakeRun:
     def start(self) -> float:
         started = time.monotonic()
         self.process = subprocess.Popen([str(TREFFPUNKT), "run", "--port", str(self.port)],
-                                        env=_embedded_env(self.var_dir), stdout=self.log.open("wb"),
+                                        env=self.env, stdout=self.log.open("wb"),
                                         stderr=subprocess.STDOUT)
         while time.monotonic() - started < START_TIMEOUT:
             if self.process.poll() is not None:
@@ -182,3 +183,29 @@ def test_make_run_serves_the_booking_path_and_restarts_on_its_data(browser, var_
     assert uid in requests.get(f"{again.url}/feeds/rooms/{room_id}.ics", timeout=10).text.replace("\r\n ", "")
     assert again.stop() == 0, again.output()
     print(f"make run answered after {first_start:.1f} s (migrations and demo data on an empty var/)")
+
+
+def test_make_run_uses_redis_postgresql_and_smtp_when_configured(settings, var_dir, smtp_sink, sms_gateway):
+    """REDIS_URL, the database URLs and MAIL_/SMS_ settings replace the embedded defaults."""
+    env = {**os.environ, **settings.to_env(), "TREFFPUNKT_DEMO": "1", "TREFFPUNKT_VAR": str(var_dir)}
+    run = MakeRun(var_dir, env)
+    run.start()
+    demo = ("demo", "demo")
+    rooms = requests.get(f"{run.url}/api/rooms/rooms", auth=demo, timeout=10).json()
+    room = next(r for r in rooms if r["name"] == "Saal am Markt")
+    day = date.today() + timedelta(days=30)
+    booked = requests.post(f"{run.url}/api/rooms/bookings", auth=demo, timeout=10, json={
+        "room_id": room["id"], "title": "Erzählcafé zu Gast",
+        "starts_at": f"{day.isoformat()}T10:00:00+01:00", "ends_at": f"{day.isoformat()}T11:00:00+01:00"})
+    assert booked.status_code == 201, booked.text
+
+    deadline = time.monotonic() + 60
+    while not (smtp_sink.messages and sms_gateway.received):
+        assert time.monotonic() < deadline, "email and SMS not received within 60 s"
+        time.sleep(0.3)
+    assert "demo@example.org" in smtp_sink.messages[0]["To"]
+    assert f"booking-{booked.json()['id']}@" in requests.get(f"{run.url}/feeds/rooms/{room['id']}.ics",
+                                                               timeout=10).text
+    assert run.stop() == 0, run.output()
+    # nothing embedded was used: no SQLite files, no file broker
+    assert not list(var_dir.glob("*.db")) and not (var_dir / "broker").exists()
