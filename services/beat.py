@@ -20,10 +20,10 @@ celery.conf.beat_schedule = {
     }
     for service in ("rooms", "calendar", "notify")
 }
-# confirmed outbox rows are kept a week (for looking into), then deleted
+# confirmed outbox rows are kept a week (for looking into), inbox records a month, then deleted
 celery.conf.beat_schedule.update({
-    f"{service}-purge-outbox": {
-        "task": f"{service}.purge_outbox", "schedule": 3600.0, "options": {"queue": service, "expires": 600}}
+    f"{service}-purge-messages": {
+        "task": f"{service}.purge_messages", "schedule": 3600.0, "options": {"queue": service, "expires": 600}}
     for service in ("rooms", "calendar", "notify")
 })
 # reminders come from a scan of due dates, never from far-future ETA tasks

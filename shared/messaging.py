@@ -103,11 +103,12 @@ def publish(celery: Celery, task_name: str, payload: dict, queue: str) -> None:
     )
 
 
-def register_relay(celery: Celery, service: str, factory_getter, outbox_model) -> None:
+def register_relay(celery: Celery, service: str, factory_getter, outbox_model, inbox_model) -> None:
     """`<service>.relay_outbox`: the periodic sweep (run by beat) that publishes what the
     immediate relay after a commit could not (broker down, process died) and what no receipt
     has come back for; `<service>.outbox_receipt`: receivers confirming messages;
-    `<service>.purge_outbox` (beat, hourly): confirmed rows older than a week go."""
+    `<service>.purge_messages` (beat, hourly): confirmed outbox rows older than a week and
+    inbox records older than a month go."""
     from flask import current_app
 
     from shared import contracts, outbox
@@ -117,9 +118,9 @@ def register_relay(celery: Celery, service: str, factory_getter, outbox_model) -
         return outbox.relay(factory_getter(), outbox_model, celery,
                             redeliver_after=current_app.config["SETTINGS"].outbox_redeliver_seconds)
 
-    @celery.task(shared=False, name=f"{service}.purge_outbox", acks_late=False, ignore_result=True)
-    def purge_outbox():
-        return outbox.purge(factory_getter(), outbox_model)
+    @celery.task(shared=False, name=f"{service}.purge_messages", acks_late=False, ignore_result=True)
+    def purge_messages():
+        return outbox.purge(factory_getter(), outbox_model, inbox_model)
 
     @celery.task(shared=False, name=f"{service}.outbox_receipt", ignore_result=True)
     def outbox_receipt(**payload):

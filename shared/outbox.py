@@ -125,12 +125,21 @@ def confirm(factory: sessionmaker[Session], model, message_ids) -> int:
     return done
 
 
-def purge(factory: sessionmaker[Session], model, older_than: timedelta = timedelta(days=7)) -> int:
-    """Forget confirmed rows after a while (the table would otherwise grow with every change)."""
+OUTBOX_KEPT = timedelta(days=7)
+# A copy can only still come while its sender's row is open (receipts lost, the sender retrying
+# at most every 320 min) or waits in the broker; a month is far past both, and past OUTBOX_KEPT.
+INBOX_KEPT = timedelta(days=30)
+
+
+def purge(factory: sessionmaker[Session], outbox_model, inbox_model) -> tuple[int, int]:
+    """Forget confirmed outbox rows after a week and inbox records after a month (both tables
+    would otherwise grow with every change). Returns (outbox rows, inbox rows) deleted."""
+    now = utcnow()
     with factory() as session:
-        gone = session.execute(delete(model).where(model.confirmed_at < utcnow() - older_than)).rowcount
+        sent = session.execute(delete(outbox_model).where(outbox_model.confirmed_at < now - OUTBOX_KEPT)).rowcount
+        seen = session.execute(delete(inbox_model).where(inbox_model.processed_at < now - INBOX_KEPT)).rowcount
         session.commit()
-    return gone
+    return sent, seen
 
 
 def first_time(session: Session, model, task_name: str, message_id) -> bool:

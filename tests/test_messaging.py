@@ -175,7 +175,9 @@ def test_confirmed_rows_are_purged_after_a_week(rooms_app, rooms_outbox):
             row.created_at = long_ago
             row.confirmed_at = long_ago if row.message_id == old else None
         session.commit()
-    assert outbox.purge(factory, model) == 1
+    from services.rooms.models import ProcessedMessage
+
+    assert outbox.purge(factory, model, ProcessedMessage) == (1, 0)
     with factory() as session:
         assert {r.message_id for r in session.query(model)} == {kept, still_open}
 
@@ -234,16 +236,24 @@ def test_every_beat_entry_names_a_task_its_queue_runs(apps):
         assert entry["task"] in apps[queue].extensions["celery"].tasks, name
 
 
-def test_purge_task_forgets_old_confirmed_rows(rooms_app, rooms_outbox):
+def test_purge_task_forgets_old_confirmed_rows_and_inbox_records_after_a_month(rooms_app, rooms_outbox):
+    from services.rooms.models import ProcessedMessage
+
     factory, model = rooms_outbox
+    now = datetime.now(timezone.utc)
     with transaction(factory) as session:
         old = outbox.add(session, model, "calendar.booking_changed", **_booking_changed())
+        for message_id, age in (("seen-long-ago", 31), ("seen-this-month", 29)):
+            session.add(ProcessedMessage(message_id=message_id, task_name="rooms.outbox_receipt",
+                                         processed_at=now - timedelta(days=age)))
     outbox.confirm(factory, model, [old])
     with factory() as session:
-        session.query(model).update({model.confirmed_at: datetime.now(timezone.utc) - timedelta(days=8)})
+        session.query(model).update({model.confirmed_at: now - timedelta(days=8)})
         session.commit()
     with rooms_app.app_context():
-        assert rooms_app.extensions["celery"].tasks["rooms.purge_outbox"].apply().get() == 1
+        assert rooms_app.extensions["celery"].tasks["rooms.purge_messages"].apply().get() == (1, 1)
+    with factory() as session:
+        assert [m.message_id for m in session.query(ProcessedMessage)] == ["seen-this-month"]
 
 
 def _receipts_in_queue(broker_url: str, queue: str) -> list[list[str]]:

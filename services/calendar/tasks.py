@@ -78,7 +78,7 @@ def _consume(task_name: str, payload: dict, apply) -> str:
 
 
 def register(celery) -> None:
-    register_relay(celery, "calendar", lambda: current_app.extensions["db"], OutboxMessage)
+    register_relay(celery, "calendar", lambda: current_app.extensions["db"], OutboxMessage, ProcessedMessage)
 
     @celery.task(shared=False, name="calendar.room_changed", **RETRY)
     def room_changed(**payload):

@@ -20,7 +20,7 @@ from shared.receipts import send_receipt
 
 from services.notify import delivery, preferences, ratelimit, reminders, sweep
 from services.notify.domain.notice import Notice
-from services.notify.models import OutboxMessage
+from services.notify.models import OutboxMessage, ProcessedMessage
 
 log = logging.getLogger(__name__)
 PENDING = ("retrying", "busy")
@@ -68,7 +68,7 @@ def _send_all(task, session, delivery_ids: list[int], claims=()) -> dict[str, st
 
 
 def register(celery) -> None:
-    register_relay(celery, "notify", lambda: current_app.extensions["db"], OutboxMessage)
+    register_relay(celery, "notify", lambda: current_app.extensions["db"], OutboxMessage, ProcessedMessage)
 
     @celery.task(shared=False, name="notify.booking_notice", bind=True, max_retries=None)
     def booking_notice(self, **payload):
