@@ -9,6 +9,15 @@ from shared.identity.models import DISTRICTS, ROLES
 from shared.identity.store import IdentityError, IdentityStore
 
 
+MIN_PASSWORD = 12  # people choose logins here; the demo's demo/demo is loaded without the CLI
+
+
+def _long_enough(_ctx, _param, password):
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise click.BadParameter(f"mindestens {MIN_PASSWORD} Zeichen (z. B. drei Wörter mit Bindestrichen)")
+    return password
+
+
 def store() -> IdentityStore:
     return IdentityStore(make_session_factory(make_engine(Settings.from_env().identity_database_url)))
 
@@ -40,6 +49,7 @@ def partner_create(slug, name, district, address, email, phone):
 
 @partner.command("list")
 def partner_list():
+    """The partners: id, slug, district, name."""
     for p in store().partners():
         click.echo(f"{p['id']:>4}  {p['slug']:<24} {p['district']:<10} {p['name']}")
 
@@ -57,8 +67,10 @@ def account():
 @click.option("--email", default="")
 @click.option("--phone", default="")
 @click.option("--language", type=click.Choice(["de", "en"]), default="de")
-@click.password_option(help="web login password (asked if not given)")
+@click.password_option(help=f"web login password, at least {MIN_PASSWORD} characters (asked if not given)",
+                       callback=_long_enough)
 def account_create(username, display_name, partner_slug, role, email, phone, language, password):
+    """Create account USERNAME shown as DISPLAY_NAME: staff of a partner, or the coordination office."""
     aid = _run(store().create_account, username, display_name, partner_slug=partner_slug, role=role,
                email=email, phone=phone, password=password, language=language)
     click.echo(f"account {username} created (id {aid})")
