@@ -52,3 +52,13 @@ def drop_receipts_v2(op) -> None:
     op.create_index("ix_outbox_next_attempt_at", "outbox", ["next_attempt_at"])
     with op.batch_alter_table("outbox") as batch:  # SQLite cannot drop a column in place
         batch.drop_column("confirmed_at")
+
+
+def drop_sent_index_v3(op) -> None:
+    """No query looks rows up by sent_at (the relay reads open rows through ix_outbox_open); the
+    index only cost a write on every publish. The hourly purges scan instead."""
+    op.drop_index("ix_outbox_sent_at", table_name="outbox")
+
+
+def restore_sent_index_v3(op) -> None:
+    op.create_index("ix_outbox_sent_at", "outbox", ["sent_at"])
