@@ -5,6 +5,7 @@ Each service calls these with its own URL and keeps its own engine; nothing conn
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 from typing import Iterator
@@ -13,6 +14,13 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A stored moment as aware UTC: SQLite (make run) hands back naive UTC, PostgreSQL aware."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 def make_engine(url: str, **kwargs) -> Engine:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import functools
 from pathlib import Path
+from zoneinfo import ZoneInfo
 from urllib.parse import urlsplit
 
 from flask import (Blueprint, Flask, abort, current_app, flash, g, has_request_context, jsonify,
                    redirect, render_template, request, session, url_for)
-from flask_babel import Babel, get_locale, gettext as _, lazy_gettext as _l, refresh
+from flask_babel import Babel, format_datetime, get_locale, gettext as _, lazy_gettext as _l, refresh
 from flask_wtf import CSRFProtect, FlaskForm
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
@@ -17,7 +18,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from shared.config import DEV_SECRET, Settings
-from shared.db import make_engine, make_session_factory
+from shared.db import as_utc, make_engine, make_session_factory
 from shared.identity.models import LANGUAGES  # German is the source language; English from translations/en
 from shared.identity.store import IdentityStore, Principal
 
@@ -67,7 +68,23 @@ def create_base_app(import_name: str, service: str, config: dict | None = None) 
         app.register_error_handler(code, _error_page)
     app.add_url_rule(f"/{service}/healthz", "healthz", _healthz)
     app.jinja_env.globals.update(current_account=current_account, get_locale=get_locale)
+    app.jinja_env.filters["local"] = local_moment
     return app
+
+
+# a moment on a page: 03.12.2025 15:00 in German; in English the month in words, so nobody
+# reads 03.12 as the 12th of March
+MOMENT_PATTERNS = {"de": "dd.MM.yyyy HH:mm", "en": "d MMM yyyy, HH:mm"}
+
+
+def local_moment(moment) -> str:
+    """A stored moment in the local time zone, written for the reader's language ('' for None)."""
+    if moment is None:
+        return ""
+    local = as_utc(moment).astimezone(ZoneInfo(current_app.config["SETTINGS"].timezone))
+    language = get_locale().language if get_locale() else "de"
+    return format_datetime(local.replace(tzinfo=None), MOMENT_PATTERNS.get(language, MOMENT_PATTERNS["de"]),
+                           rebase=False)
 
 
 def _locale() -> str | None:

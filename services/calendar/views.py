@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, render_template, request
 from shared.identity.models import DISTRICTS
 from shared.web import current_account, db, identity
 
-from services.calendar import feeds
+from services.calendar import app_passwords, feeds
 from services.calendar.dav import views as dav_views
 from services.calendar.dav.sqlstore import SqlStore
 from services.calendar.domain.feeds import FILTER_KEYS, InvalidFilter, parse_filter
@@ -50,5 +50,6 @@ def index():
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(app_passwords.bp)
     app.register_blueprint(feeds.bp)
     dav_views.init_app(app)

@@ -2,11 +2,8 @@
 messages), and re-sending a failed delivery."""
 from __future__ import annotations
 
-from datetime import timezone
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, get_locale, gettext as _
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from shared.messaging import publish
@@ -170,22 +167,6 @@ def resend(delivery_id: int):
     return redirect(url_for("notify.show", delivery_id=delivery_id)), 303
 
 
-# a moment in the log: 03.12.2025 15:00 in German; in English the month in words, so nobody
-# reads 03.12 as the 12th of March
-MOMENT_PATTERNS = {"de": "dd.MM.yyyy HH:mm", "en": "d MMM yyyy, HH:mm"}
-
-
-def _local(moment) -> str:
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:  # SQLite (make run) gives back naive UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    local = moment.astimezone(ZoneInfo(current_app.config["SETTINGS"].timezone))
-    language = get_locale().language if get_locale() else "de"
-    return format_datetime(local.replace(tzinfo=None), MOMENT_PATTERNS.get(language, MOMENT_PATTERNS["de"]),
-                           rebase=False)
-
-
 def _labels() -> dict:
     return {
         "status": {"queued": _("wartet"), "sending": _("wird gesendet"), "sent": _("gesendet"),
@@ -204,5 +185,4 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(preferences_bp)
-    app.jinja_env.filters["local"] = _local
     app.context_processor(lambda: {"labels": _labels()})

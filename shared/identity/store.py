@@ -2,7 +2,9 @@
 
 Passwords and app passwords are stored as Argon2 hashes. Checking an Argon2 hash costs tens of
 milliseconds by design; CalDAV clients send Basic credentials on every request, so a successful
-check is remembered for a short while (keyed by a SHA-256 of the credentials, never the secret).
+check is remembered for a short while (keyed by a SHA-256 of the credentials, never the secret);
+a remembered check still asks the database whether that app password is there (no hash), so
+revoking one takes effect at once in every process.
 """
 from __future__ import annotations
 
@@ -11,13 +13,16 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.db import as_utc
 from shared.identity.models import DISTRICTS, LANGUAGES, ROLES, Account, AppPassword, Partner
+from shared.outbox import utcnow
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106, low-memory profile)
 
@@ -29,6 +34,7 @@ def use_hasher(hasher: PasswordHasher) -> None:
     global _hasher
     _hasher = hasher
 CACHE_SECONDS = 60
+LAST_USED_STEP = timedelta(hours=1)  # "last used" is shown to the hour; fewer writes on the login path
 
 
 class IdentityError(ValueError):
@@ -81,7 +87,7 @@ def _matches(hash_: str, secret: str) -> bool:
 class IdentityStore:
     def __init__(self, factory: sessionmaker[Session]):
         self._factory = factory
-        self._cache: dict[str, tuple[float, Principal]] = {}
+        self._cache: dict[str, tuple[float, int, Principal]] = {}  # key -> (until, app password id, who)
         self._lock = threading.Lock()
 
     # --- writing -------------------------------------------------------------------------
@@ -147,6 +153,26 @@ class IdentityStore:
             s.add(AppPassword(account_id=account.id, label=label, secret_hash=hash_secret(secret)))
         return secret
 
+    def revoke_app_password(self, account_id: int, password_id: int) -> bool:
+        """Delete one of the account's own app passwords; False if it has none with that id."""
+        with self._factory() as s, s.begin():
+            row = s.scalar(select(AppPassword).where(AppPassword.id == password_id,
+                                                     AppPassword.account_id == account_id))
+            if row is None:
+                return False
+            username = row.account.username
+            s.delete(row)
+        self._forget(username)
+        return True
+
+    def app_passwords(self, account_id: int) -> list[dict]:
+        """The account's app passwords, newest first (never the secrets: only hashes are kept)."""
+        with self._factory() as s:
+            rows = s.scalars(select(AppPassword).where(AppPassword.account_id == account_id)
+                             .order_by(AppPassword.id.desc()))
+            return [{"id": r.id, "label": r.label, "created_at": r.created_at, "last_used_at": r.last_used_at}
+                    for r in rows]
+
     # --- reading -------------------------------------------------------------------------
     def check_password(self, username: str, password: str) -> Principal | None:
         """Web login: the account password."""
@@ -162,18 +188,31 @@ class IdentityStore:
         now = time.monotonic()
         with self._lock:
             hit = self._cache.get(key)
-            if hit and hit[0] > now:
-                return hit[1]
+        if hit and hit[0] > now:
+            if self._still_there(hit[1]):
+                return hit[2]
+            self._forget(username)
+            return None
         with self._factory() as s:
             account = s.scalar(select(Account).where(Account.username == username, Account.active))
             if account is None:
                 return None
-            if not any(_matches(p.secret_hash, secret) for p in account.app_passwords):
+            used = next((p for p in account.app_passwords if _matches(p.secret_hash, secret)), None)
+            if used is None:
                 return None
             principal = _principal(account)
+            if used.last_used_at is None or as_utc(used.last_used_at) < utcnow() - LAST_USED_STEP:
+                used.last_used_at = utcnow()  # at most one write an hour per app password
+                s.commit()
         with self._lock:
-            self._cache[key] = (now + CACHE_SECONDS, principal)
+            self._cache[key] = (now + CACHE_SECONDS, used.id, principal)
         return principal
+
+    def _still_there(self, password_id: int) -> bool:
+        """The app password exists and its account is active: one indexed lookup."""
+        with self._factory() as s:
+            return s.scalar(select(AppPassword.id).join(Account).where(
+                AppPassword.id == password_id, Account.active)) is not None
 
     def principal(self, account_id: int) -> Principal | None:
         with self._factory() as s:
@@ -218,4 +257,4 @@ class IdentityStore:
 
     def _forget(self, username: str) -> None:
         with self._lock:
-            self._cache = {k: v for k, v in self._cache.items() if v[1].username != username}
+            self._cache = {k: v for k, v in self._cache.items() if v[2].username != username}

@@ -7,8 +7,9 @@ are kept for the collection's lifetime, so a token stays valid as long as the ca
 from __future__ import annotations
 
 import re
-from datetime import timezone
 from urllib.parse import quote
+
+from shared.db import as_utc
 
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource, object_resource
@@ -25,9 +26,7 @@ def _epoch(calendar: CalendarInfo) -> str:
     created = calendar.created_at
     if created is None:
         return "0"
-    if created.tzinfo is None:  # SQLite hands back naive UTC
-        created = created.replace(tzinfo=timezone.utc)
-    return format(int(created.timestamp() * 1_000_000), "x")
+    return format(int(as_utc(created).timestamp() * 1_000_000), "x")
 
 
 def token_for(calendar: CalendarInfo, revision: int | None = None) -> str:
