@@ -66,6 +66,10 @@ def parse_args(argv=None):
                         "Redis and the relay waits longer than the run before publishing anything again")
     p.add_argument("--db-prefix", default="treffpunkt_bench_notify", help="databases <prefix>_<service>")
     p.add_argument("--redis", default="redis://127.0.0.1:6379/11", help="broker (this Redis database is flushed!)")
+    p.add_argument("--redeliver-after", type=float, default=None,
+                   help="OUTBOX_REDELIVER_SECONDS of the relay (default: production's). A message the killed "
+                        "worker had taken off the queue and not yet recorded comes back only this long after "
+                        "its publish: shorter than the settle time (60 s), so the run sees it arrive")
     p.add_argument("--timeout", type=float, default=900, help="give up after this many seconds")
     p.add_argument("--json", help="also write the figures as JSON here")
     args = p.parse_args(argv)
@@ -195,7 +199,7 @@ def run(args) -> dict:
         receipts = [Worker("rooms", settings, log_dir)] if args.receipts == "worker" else []
         for w in [*workers, *receipts]:
             w.wait_ready()
-        redeliver_after = settings.outbox_redeliver_seconds if receipts else args.timeout + 600
+        redeliver_after = (args.redeliver_after or settings.outbox_redeliver_seconds) if receipts else args.timeout + 600
         source = Source(settings, args.messages, args.rate, redeliver_after)
         threads = [threading.Thread(target=source.produce, daemon=True),
                    threading.Thread(target=source.relay, daemon=True)]
