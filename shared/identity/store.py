@@ -2,9 +2,10 @@
 
 Passwords and app passwords are stored as Argon2 hashes. Checking an Argon2 hash costs tens of
 milliseconds by design; CalDAV clients send Basic credentials on every request, so a successful
-check is remembered for a short while (keyed by a SHA-256 of the credentials, never the secret);
-a remembered check still asks the database whether that app password is there (no hash), so
-revoking one takes effect at once in every process.
+check is remembered for a short while (keyed by a SHA-256 of the credentials, never the secret).
+Every few seconds a remembered check asks the database whether its app password is still there
+and its account active (one indexed lookup, no hash): a revoked password stops working within
+RECHECK_SECONDS in every process, at once in the one that revoked it.
 """
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def use_hasher(hasher: PasswordHasher) -> None:
     parameters from each stored hash, so hashes of either profile keep verifying."""
     global _hasher
     _hasher = hasher
-CACHE_SECONDS = 60
+CACHE_SECONDS = 60  # how long a verified secret skips Argon2
+RECHECK_SECONDS = 5  # how long it then skips asking whether its app password is still there
 LAST_USED_STEP = timedelta(hours=1)  # "last used" is shown to the hour; fewer writes on the login path
 
 
@@ -87,7 +89,8 @@ def _matches(hash_: str, secret: str) -> bool:
 class IdentityStore:
     def __init__(self, factory: sessionmaker[Session]):
         self._factory = factory
-        self._cache: dict[str, tuple[float, int, Principal]] = {}  # key -> (until, app password id, who)
+        # key -> [verified until, checked until, app password id, who]
+        self._cache: dict[str, list] = {}
         self._lock = threading.Lock()
 
     # --- writing -------------------------------------------------------------------------
@@ -189,8 +192,11 @@ class IdentityStore:
         with self._lock:
             hit = self._cache.get(key)
         if hit and hit[0] > now:
-            if self._still_there(hit[1]):
-                return hit[2]
+            if hit[1] > now:
+                return hit[3]
+            if self._still_there(hit[2]):
+                hit[1] = now + RECHECK_SECONDS
+                return hit[3]
             self._forget(username)
             return None
         with self._factory() as s:
@@ -205,7 +211,7 @@ class IdentityStore:
                 used.last_used_at = utcnow()  # at most one write an hour per app password
                 s.commit()
         with self._lock:
-            self._cache[key] = (now + CACHE_SECONDS, used.id, principal)
+            self._cache[key] = [now + CACHE_SECONDS, now + RECHECK_SECONDS, used.id, principal]
         return principal
 
     def _still_there(self, password_id: int) -> bool:
@@ -257,4 +263,4 @@ class IdentityStore:
 
     def _forget(self, username: str) -> None:
         with self._lock:
-            self._cache = {k: v for k, v in self._cache.items() if v[2].username != username}
+            self._cache = {k: v for k, v in self._cache.items() if v[3].username != username}
