@@ -2,10 +2,13 @@
 identity database; what it creates logs in on the web and over CalDAV/API."""
 from __future__ import annotations
 
+import time
+
 import pytest
 from click.testing import CliRunner
 
 from services.cli import main
+from shared.identity.store import RECHECK_SECONDS
 from tests.conftest import login
 
 
@@ -53,3 +56,25 @@ def test_refusals_name_the_problem_and_change_nothing(treffpunkt, identity, args
     assert refused.exit_code != 0 and message in refused.output, refused.output
     assert [p["slug"] for p in identity.partners()] == ["famz-nord"]
     assert identity.principal_by_username("bob") is None
+
+
+def test_new_password_and_closing_an_account(treffpunkt, rooms_app, people):
+    assert treffpunkt("account", "password", "lena", "--password", "kurz").exit_code != 0
+    changed = treffpunkt("account", "password", "lena", "--password", "ein-neues-langes-wort")
+    assert changed.exit_code == 0, changed.output
+    login(rooms_app.test_client(), "lena", "ein-neues-langes-wort")
+
+    web = rooms_app.test_client()
+    login(web, "otto")
+    secret = people["otto"]["app_password"]
+    assert rooms_app.test_client().get("/api/rooms/rooms", auth=("otto", secret)).status_code == 200
+    assert treffpunkt("account", "deactivate", "otto").exit_code == 0
+    assert web.get("/rooms/").status_code == 302  # the session ends with its next request
+    # the CLI is another process: the app's remembered check asks again within RECHECK_SECONDS
+    deadline = time.monotonic() + RECHECK_SECONDS + 10
+    while rooms_app.test_client().get("/api/rooms/rooms", auth=("otto", secret)).status_code != 401:
+        assert time.monotonic() < deadline, "a closed account still gets into the API"
+        time.sleep(0.2)
+    assert treffpunkt("account", "activate", "otto").exit_code == 0
+    assert rooms_app.test_client().get("/api/rooms/rooms", auth=("otto", secret)).status_code == 200
+    assert "niemand" in treffpunkt("account", "deactivate", "niemand").output

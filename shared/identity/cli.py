@@ -76,6 +76,32 @@ def account_create(username, display_name, partner_slug, role, email, phone, lan
     click.echo(f"account {username} created (id {aid})")
 
 
+@account.command("password")
+@click.argument("username")
+@click.password_option(help=f"the new web login password, at least {MIN_PASSWORD} characters (asked if not given)",
+                       callback=_long_enough)
+def account_password(username, password):
+    """Set a new web login password for USERNAME (someone forgot theirs)."""
+    _run(store().set_password, username, password)
+    click.echo(f"password of {username} changed")
+
+
+@account.command("deactivate")
+@click.argument("username")
+def account_deactivate(username):
+    """Close USERNAME's account: no more web login, CalDAV or API (data stays)."""
+    _run(store().set_active, username, False)
+    click.echo(f"account {username} deactivated")
+
+
+@account.command("activate")
+@click.argument("username")
+def account_activate(username):
+    """Open a closed account again."""
+    _run(store().set_active, username, True)
+    click.echo(f"account {username} active again")
+
+
 @click.command("app-password")
 @click.argument("username")
 @click.option("--label", default="CalDAV", help="which device or program uses it")

@@ -136,6 +136,13 @@ class IdentityStore:
             account.password_hash = hash_secret(password)
         self._forget(username)
 
+    def set_active(self, username: str, active: bool) -> None:
+        """Close an account (someone left) or open it again. A closed account's web session ends
+        with its next request; its app passwords stop within RECHECK_SECONDS."""
+        with self._factory() as s, s.begin():
+            self._account(s, username).active = active
+        self._forget(username)
+
     def set_language(self, account_id: int, language: str) -> None:
         """The language the account's pages (and, by default, its messages) are in."""
         if language not in LANGUAGES:
