@@ -13,14 +13,14 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import Callable, Iterator
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from shared.outbox import first_time
+from shared.outbox import first_time, utcnow
 
 from services.notify import preferences
 from services.notify.channels import Outgoing, sender_for
@@ -32,10 +32,6 @@ from services.notify.domain.phone import InvalidPhone, to_e164
 from services.notify.models import Delivery, ProcessedMessage
 
 log = logging.getLogger(__name__)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _valid_address(value: str) -> bool:
@@ -196,8 +192,8 @@ def attempt_on(session, factory, settings, delivery_id: int, config: dict, limit
 def send_claimed(session, factory, settings, claim: Claim, config: dict, limiter=None,
                  retry_in: float | None = None) -> str:
     """Send a claimed delivery and record the outcome on `session` right after the provider's
-    answer (`session` between transactions, ideally `single_statements`). Only a send that will happen takes a rate-limit token (after the claim); a limited
-    one gives its claim back."""
+    answer (`session` between transactions, ideally `single_statements`). Only a send that will
+    happen takes a rate-limit token (after the claim); a limited one gives its claim back."""
     outgoing = claim.outgoing
     if limiter is not None and limiter.acquire(outgoing.channel) > 0:
         _release(session, claim)

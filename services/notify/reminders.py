@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 
-from shared.db import per_dialect
+from shared.db import as_utc, per_dialect
 
 from services.notify import delivery, preferences
 from services.notify.domain import reminders as rules
@@ -20,10 +20,6 @@ from services.notify.domain.preferences import LEAD_OPTIONS
 from services.notify.models import Delivery, PlannedOccurrence, ReminderPlan
 
 NAMESPACE = uuid.UUID("5b0c7c8e-2f41-4a8e-9d5e-6e6f74696679")
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite gives naive UTC
 
 
 HEADER = ("sequence", "uid", "title", "room_name", "room_address", "partner_name", "recipient_name", "email",
@@ -63,7 +59,7 @@ def apply(session, notice: Notice) -> None:
 
 
 def _apply(session, notice: Notice) -> None:
-    rows = {_aware(r.starts_at): r for r in session.scalars(select(PlannedOccurrence).where(
+    rows = {as_utc(r.starts_at): r for r in session.scalars(select(PlannedOccurrence).where(
         PlannedOccurrence.booking_id == notice.booking_id, PlannedOccurrence.account_id == notice.account_id))}
     if notice.kind in rules.REMOVING_KINDS:
         dates = [rules.PlannedDate(o.starts_at, o.ends_at, o.cancelled) for o in notice.occurrences]
@@ -92,15 +88,15 @@ def message_id_for(booking_id: int, account_id: int, starts_at: datetime) -> str
 
 def _notice(plan: ReminderPlan, date: PlannedOccurrence, dates: list[PlannedOccurrence]) -> Notice:
     def occurrence(row):
-        return Occurrence(_aware(row.starts_at), _aware(row.ends_at), row.cancelled, row.ref, row.cancel_url)
+        return Occurrence(as_utc(row.starts_at), as_utc(row.ends_at), row.cancelled, row.ref, row.cancel_url)
 
     # the invitation carries the booking's whole current plan, so the calendar entry stays as it is
     return Notice(
-        message_id=message_id_for(plan.booking_id, plan.account_id, _aware(date.starts_at)), kind="reminder",
+        message_id=message_id_for(plan.booking_id, plan.account_id, as_utc(date.starts_at)), kind="reminder",
         booking_id=plan.booking_id, uid=plan.uid, sequence=plan.sequence, title=plan.title,
         room_name=plan.room_name, room_address=plan.room_address, partner_name=plan.partner_name,
         account_id=plan.account_id, recipient_name=plan.recipient_name, email=plan.email, phone=plan.phone,
-        language=plan.language, occurrences=tuple(occurrence(r) for r in sorted(dates, key=lambda r: _aware(r.starts_at))),
+        language=plan.language, occurrences=tuple(occurrence(r) for r in sorted(dates, key=lambda r: as_utc(r.starts_at))),
         link=plan.link, reminder_for=occurrence(date))
 
 
@@ -117,7 +113,7 @@ def scan(factory, mail_from: str, now: datetime | None = None, preferences_url=N
         prefs = preferences.load_many(session, (r.account_id for r in candidates))
     to_send: list[int] = []
     for date in candidates:
-        if not rules.is_due(_aware(date.starts_at), prefs[date.account_id].lead_minutes, _aware(date.learned_at), now):
+        if not rules.is_due(as_utc(date.starts_at), prefs[date.account_id].lead_minutes, as_utc(date.learned_at), now):
             continue
         with factory() as session:
             fresh = session.get(PlannedOccurrence, date.id)

@@ -34,6 +34,8 @@ def use_hasher(hasher: PasswordHasher) -> None:
     parameters from each stored hash, so hashes of either profile keep verifying."""
     global _hasher
     _hasher = hasher
+
+
 CACHE_SECONDS = 60  # how long a verified secret skips Argon2
 RECHECK_SECONDS = 5  # how long it then skips asking whether its app password is still there
 LAST_USED_STEP = timedelta(hours=1)  # "last used" is shown to the hour; fewer writes on the login path
