@@ -11,6 +11,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-secret-change-me"
+# Outside demo mode SECRET_KEY signs sessions, CSRF tokens and the links in emails: a value anyone
+# can read in this repository (the built-in one, the placeholders people copy) or one short enough
+# to guess lets them forge all of these.
+PUBLIC_SECRETS = frozenset({DEV_SECRET, "CHANGE-ME-openssl-rand-hex-32", "CHANGE-ME-see-the-line-above"})
+PLACEHOLDER_WORDS = ("change-me", "changeme", "change_me")
+MIN_SECRET_BYTES = 32
+MAKE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
 def _var_dir() -> Path:
@@ -38,7 +45,7 @@ def _env(name: str, default):
 class Settings:
     """One field per variable; `help` in the metadata documents it."""
 
-    secret_key: str = field(default=DEV_SECRET, metadata={"env": "SECRET_KEY", "help": "Signs sessions and CSRF tokens; the same for all three services. Required outside demo mode."})
+    secret_key: str = field(default=DEV_SECRET, metadata={"env": "SECRET_KEY", "help": "Signs sessions, CSRF tokens and the links in emails; the same for all three services. Outside demo mode at least 32 random bytes, never a placeholder: `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."})
     identity_database_url: str = field(default_factory=lambda: _sqlite("identity"), metadata={"env": "IDENTITY_DATABASE_URL", "help": "Partners, accounts and app passwords (the one source of truth for identity)."})
     calendar_database_url: str = field(default_factory=lambda: _sqlite("calendar"), metadata={"env": "CALENDAR_DATABASE_URL", "help": "Calendar service: calendars, events, sync tokens."})
     rooms_database_url: str = field(default_factory=lambda: _sqlite("rooms"), metadata={"env": "ROOMS_DATABASE_URL", "help": "Rooms service: rooms, bookings, occurrences."})
@@ -86,6 +93,19 @@ class Settings:
 
     def database_url(self, service: str) -> str:
         return getattr(self, f"{service}_database_url")
+
+
+def secret_problem(secret: str) -> str | None:
+    """Why `secret` must not be used outside demo mode (a message for the operator), or None."""
+    if secret in PUBLIC_SECRETS or any(word in secret.lower() for word in PLACEHOLDER_WORDS):
+        reason = "is a placeholder written in the repository"
+    elif len(secret.strip().encode()) < MIN_SECRET_BYTES:
+        reason = f"is shorter than {MIN_SECRET_BYTES} bytes"
+    else:
+        return None
+    return (f"SECRET_KEY {reason}: anyone could forge logins and signed links with it. Make one with "
+            f"{MAKE_SECRET} and put it into .env (see deploy/env.example); only demo mode (make run) "
+            "may run without.")
 
 
 def config_table() -> str:

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from shared.config import DEV_SECRET, Settings
+from shared.config import Settings, secret_problem
 from shared.db import as_utc, make_engine, make_session_factory
 from shared.identity.models import LANGUAGES  # German is the source language; English from translations/en
 from shared.identity.store import IdentityStore, Principal
@@ -38,8 +38,8 @@ def create_base_app(import_name: str, service: str, config: dict | None = None) 
     engines are lazy, the broker is only contacted when a message is sent."""
     config = dict(config or {})
     settings = config.pop("SETTINGS", None) or Settings.from_env()
-    if settings.secret_key == DEV_SECRET and not settings.demo:
-        raise RuntimeError("SECRET_KEY is not set: only demo mode (make run) may use the built-in one")
+    if not settings.demo and (problem := secret_problem(settings.secret_key)):
+        raise RuntimeError(problem)
     app = Flask(import_name)
     app.config.update(
         SETTINGS=settings,
