@@ -67,6 +67,9 @@ class Settings:
     broker_visibility_timeout: int = field(default=3600, metadata={"env": "BROKER_VISIBILITY_TIMEOUT", "help": "Seconds before Redis hands a message that a dead worker took to another worker; longer than any task or retry delay."})
     outbox_relay_seconds: float = field(default=2.0, metadata={"env": "OUTBOX_RELAY_SECONDS", "help": "How often the beat sweeps outboxes for messages not yet published."})
     outbox_redeliver_seconds: float = field(default=600.0, metadata={"env": "OUTBOX_REDELIVER_SECONDS", "help": "A published message without the receiver's receipt after this long is published again (then after twice as long, …); the receiver's inbox absorbs copies."})
+    session_idle_minutes: int = field(default=120, metadata={"env": "SESSION_IDLE_MINUTES", "help": "A web login ends after this long without a request (shared computers in the meeting points: nobody finds it open after lunch)."})
+    session_max_hours: int = field(default=12, metadata={"env": "SESSION_MAX_HOURS", "help": "A web login ends this long after it began, however busy (one working day: it never carries over to the next)."})
+    trusted_proxies: int = field(default=0, metadata={"env": "TRUSTED_PROXIES", "help": "How many reverse proxies stand in front of the services; their X-Forwarded-For/-Proto are believed (0 for make run, 1 behind Caddy in compose). The client address counts failed logins."})
     demo: bool = field(default=False, metadata={"env": "TREFFPUNKT_DEMO", "help": "Demo mode: demo data and the `demo`/`demo` login exist (make run sets it)."})
 
     @classmethod
