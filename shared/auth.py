@@ -84,7 +84,7 @@ def check_program_credentials() -> None:
     """before_request: programs' credentials are checked (and throttled) before any view, also
     where a view checks them on its own."""
     if "Authorization" in request.headers and for_programs():
-        current_account()
+        _settle(_app_password_account)
 
 
 class TooManyFailures(Exception):

@@ -85,7 +85,7 @@ def create_base_app(import_name: str, service: str, config: dict | None = None) 
                                                session_max=timedelta(hours=settings.session_max_hours))
     app.extensions["login_throttle"] = throttle_for(settings.broker_url)
     app.before_request(check_program_credentials)
-    app.after_request(_security_headers)
+    app.after_request(_security_headers(secure=app.config["SESSION_COOKIE_SECURE"]))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_locale)
     app.register_blueprint(_web_blueprint(service))
@@ -176,15 +176,22 @@ def _healthz():
     return jsonify(status="ok" if healthy else "unhealthy", service=current_app.config["SERVICE"], **checks), (200 if healthy else 503)
 
 
-def _security_headers(response):
-    headers = response.headers
-    for name, value in SECURITY_HEADERS.items():
-        headers.setdefault(name, value)
-    if request.path.startswith(signed_links.PREFIXES):
-        headers.update(SIGNED_LINK_HEADERS)
-    if current_app.config["SESSION_COOKIE_SECURE"]:  # PUBLIC_URL is https: browsers stay on it
-        headers.setdefault("Strict-Transport-Security", HSTS)
-    return response
+def _security_headers(secure: bool):
+    """after_request: SECURITY_HEADERS where the view set none of its own; HSTS when PUBLIC_URL is
+    https (browsers stay on it). Built once: it runs on every CalDAV request too (a few µs)."""
+    defaults = [(name.lower(), name, value) for name, value in SECURITY_HEADERS.items()]
+    if secure:
+        defaults.append(("strict-transport-security", "Strict-Transport-Security", HSTS))
+
+    def add(response):
+        headers = response.headers
+        own = {name.lower() for name, _value in headers}
+        headers.extend([(name, value) for low, name, value in defaults if low not in own])
+        if request.path.startswith(signed_links.PREFIXES):
+            headers.update(SIGNED_LINK_HEADERS)
+        return response
+
+    return add
 
 
 def _web_blueprint(service: str) -> Blueprint:
