@@ -202,3 +202,11 @@ def test_a_known_and_an_unknown_name_cost_the_same_hash(rooms_app, calendar_app,
     counting_hasher.verified = 0
     assert _dav(calendar_app.test_client(), username, "falsch").status_code == 401
     assert counting_hasher.verified == 1
+
+
+def test_a_successful_login_forgives_earlier_typing_mistakes(rooms_app, people):
+    client = rooms_app.test_client()
+    _fail_web(client, "lena", ACCOUNT_LIMIT - 1)
+    assert _try_login(rooms_app.test_client(), "lena", PASSWORD).status_code == 302
+    _fail_web(client, "lena", ACCOUNT_LIMIT - 1)
+    assert _try_login(rooms_app.test_client(), "lena", PASSWORD).status_code == 302

@@ -130,3 +130,17 @@ def _age_sessions(app, *, seen: timedelta, created: timedelta | None = None) -> 
         conn.execute(text("UPDATE web_sessions SET seen_at = :seen"), {"seen": utcnow() - seen})
         if created is not None:
             conn.execute(text("UPDATE web_sessions SET created_at = :created"), {"created": utcnow() - created})
+
+
+def test_the_sessions_revision_goes_down_and_up_on_sqlite(tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine, inspect
+
+    from shared.identity import MIGRATIONS
+    from shared.migrate import alembic_config, upgrade
+
+    url = f"sqlite:///{tmp_path}/identity.db"
+    upgrade(MIGRATIONS, url)
+    command.downgrade(alembic_config(MIGRATIONS, url), "-1")
+    upgrade(MIGRATIONS, url)
+    assert "web_sessions" in inspect(create_engine(url)).get_table_names()
