@@ -8,7 +8,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.utils import redirect
 
 from shared.config import Settings
-from shared.signed_links import RedactSignedLinks
+from shared.signed_links import redact_log
 
 # Longest prefix first; the same table is in deploy/Caddyfile.
 ROUTES: tuple[tuple[str, str], ...] = (
@@ -69,12 +69,5 @@ def create_apps(settings: Settings | None = None) -> dict:
 
 
 def create_frontdoor(settings: Settings | None = None) -> FrontDoor:
-    _redact_request_log()
+    redact_log(logging.getLogger("werkzeug"))  # its request lines in the terminal of `make run`
     return FrontDoor(create_apps(settings))
-
-
-def _redact_request_log() -> None:
-    """werkzeug writes each request line to the terminal of `make run`: without signed links' tokens."""
-    werkzeug_log = logging.getLogger("werkzeug")
-    if not any(isinstance(f, RedactSignedLinks) for f in werkzeug_log.filters):
-        werkzeug_log.addFilter(RedactSignedLinks())

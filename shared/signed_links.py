@@ -27,10 +27,16 @@ def redact(text: str) -> str:
 
 
 class RedactSignedLinks(logging.Filter):
-    """For loggers that write request lines (werkzeug's in `make run`)."""
+    """For loggers that name requests (werkzeug's request lines in `make run`, Flask's errors)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if mentions_one(message):
             record.msg, record.args = redact(message), ()
         return True
+
+
+def redact_log(logger: logging.Logger) -> None:
+    """Install the filter once (apps are built many times in one process: tests, make run)."""
+    if not any(isinstance(f, RedactSignedLinks) for f in logger.filters):
+        logger.addFilter(RedactSignedLinks())

@@ -86,6 +86,7 @@ def create_base_app(import_name: str, service: str, config: dict | None = None) 
     app.extensions["login_throttle"] = throttle_for(settings.broker_url)
     app.before_request(check_program_credentials)
     app.after_request(_security_headers(secure=app.config["SESSION_COOKIE_SECURE"]))
+    signed_links.redact_log(app.logger)  # "Exception on /rooms/cancel/<token>"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_locale)
     app.register_blueprint(_web_blueprint(service))

@@ -175,6 +175,12 @@ def test_make_run_request_log_keeps_no_signed_link_token(settings, caplog):
     assert not any("SECRET" in line for line in lines)
 
 
+def test_the_services_own_error_log_keeps_no_signed_link_token(rooms_app, caplog):
+    with caplog.at_level(logging.ERROR, logger=rooms_app.logger.name):
+        rooms_app.logger.error("Exception on /rooms/cancel/SECRET-CANCEL-TOKEN [GET]")
+    assert caplog.records[-1].getMessage() == "Exception on /rooms/cancel/[redacted] [GET]"
+
+
 # --- the proxy --------------------------------------------------------------------------------
 def _caddy_redactions() -> list[tuple[str, str, str]]:
     """(field, pattern, replacement) of each regexp filter in the Caddyfile's log format."""
