@@ -27,7 +27,7 @@ def settings_for(kind: str, folder: Path, pg: str, prefix: str = "treffpunkt_ben
                 c.execute(f'DROP DATABASE IF EXISTS "{prefix}_{name}" WITH (FORCE)')
                 c.execute(f'CREATE DATABASE "{prefix}_{name}"')
         urls = {f"{n}_database_url": f"{pg}/{prefix}_{n}" for n in DATABASES}
-    return Settings(secret_key="bench-secret-not-for-production", **urls)
+    return Settings(secret_key="bench-secret-for-measuring-only-not-for-production", **urls)
 
 
 def main() -> None:

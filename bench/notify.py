@@ -90,7 +90,7 @@ def prepare(args, sink_port: int, var_dir: Path) -> Settings:
     redis.Redis.from_url(args.redis).flushdb()
     os.environ["TREFFPUNKT_VAR"] = str(var_dir)
     urls = {f"{name}_database_url": f"{PG}/{args.db_prefix}_{name}" for name in DATABASES}
-    settings = Settings(secret_key="bench-secret", broker_url=args.redis, mail_backend="smtp",
+    settings = Settings(secret_key="bench-secret-for-measuring-only-not-for-production", broker_url=args.redis, mail_backend="smtp",
                         smtp_host="127.0.0.1", smtp_port=sink_port, broker_visibility_timeout=VISIBILITY_TIMEOUT,
                         **urls)
     migrate_all(settings)

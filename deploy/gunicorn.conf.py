@@ -11,6 +11,10 @@ Tuned through the environment, so one file serves all three services:
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+from shared import signed_links
+
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name, "")
@@ -23,10 +27,19 @@ worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", 4)
 
 # Large calendar reports and feeds take a while on old hardware; a stuck worker must still go.
+# (With gthread workers this is the worker's heartbeat: a worker whose main loop stalls is
+# restarted. A single request is bounded by the services themselves and by Caddy's timeouts.)
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30
 # The proxy reuses its connections to us; idle ones are closed after this many seconds.
 keepalive = 5
+
+# What one request may send before the application sees it (bodies: MAX_CONTENT_LENGTH and
+# Caddy's request_body). A request line carries at most a path with a filter query; CalDAV
+# clients send a dozen headers.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
 
 # Recycle workers now and then so a slow leak can never take a service down.
 max_requests = 2000
@@ -49,3 +62,17 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 access_log_format = '%({x-forwarded-for}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(D)sus'
+
+
+class RedactingLogger(Logger):
+    """The access log without the tokens of signed links (shared/signed_links.py): the request
+    line, path, Referer and every other field that could carry one keep only the prefix."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        if signed_links.mentions_one(environ.get("RAW_URI", "") + environ.get("HTTP_REFERER", "")):
+            atoms = {k: signed_links.redact(v) if isinstance(v, str) else v for k, v in atoms.items()}
+        return atoms
+
+
+logger_class = RedactingLogger

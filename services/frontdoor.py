@@ -2,10 +2,13 @@
 reverse proxy does in production (no path rewriting: each app owns its full paths)."""
 from __future__ import annotations
 
+import logging
+
 from werkzeug.exceptions import NotFound
 from werkzeug.utils import redirect
 
 from shared.config import Settings
+from shared.signed_links import redact_log
 
 # Longest prefix first; the same table is in deploy/Caddyfile.
 ROUTES: tuple[tuple[str, str], ...] = (
@@ -66,4 +69,5 @@ def create_apps(settings: Settings | None = None) -> dict:
 
 
 def create_frontdoor(settings: Settings | None = None) -> FrontDoor:
+    redact_log(logging.getLogger("werkzeug"))  # its request lines in the terminal of `make run`
     return FrontDoor(create_apps(settings))

@@ -11,6 +11,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-secret-change-me"
+# Outside demo mode SECRET_KEY signs sessions, CSRF tokens and the links in emails: a value anyone
+# can read in this repository (the built-in one, the placeholders people copy) or one short enough
+# to guess lets them forge all of these.
+PUBLIC_SECRETS = frozenset({DEV_SECRET, "CHANGE-ME-openssl-rand-hex-32", "CHANGE-ME-see-the-line-above"})
+PLACEHOLDER_WORDS = ("change-me", "changeme", "change_me")
+MIN_SECRET_BYTES = 32
+MAKE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
 def _var_dir() -> Path:
@@ -38,7 +45,7 @@ def _env(name: str, default):
 class Settings:
     """One field per variable; `help` in the metadata documents it."""
 
-    secret_key: str = field(default=DEV_SECRET, metadata={"env": "SECRET_KEY", "help": "Signs sessions and CSRF tokens; the same for all three services. Required outside demo mode."})
+    secret_key: str = field(default=DEV_SECRET, metadata={"env": "SECRET_KEY", "help": "Signs sessions, CSRF tokens and the links in emails; the same for all three services. Outside demo mode at least 32 random bytes, never a placeholder: `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."})
     identity_database_url: str = field(default_factory=lambda: _sqlite("identity"), metadata={"env": "IDENTITY_DATABASE_URL", "help": "Partners, accounts and app passwords (the one source of truth for identity)."})
     calendar_database_url: str = field(default_factory=lambda: _sqlite("calendar"), metadata={"env": "CALENDAR_DATABASE_URL", "help": "Calendar service: calendars, events, sync tokens."})
     rooms_database_url: str = field(default_factory=lambda: _sqlite("rooms"), metadata={"env": "ROOMS_DATABASE_URL", "help": "Rooms service: rooms, bookings, occurrences."})
@@ -60,6 +67,9 @@ class Settings:
     broker_visibility_timeout: int = field(default=3600, metadata={"env": "BROKER_VISIBILITY_TIMEOUT", "help": "Seconds before Redis hands a message that a dead worker took to another worker; longer than any task or retry delay."})
     outbox_relay_seconds: float = field(default=2.0, metadata={"env": "OUTBOX_RELAY_SECONDS", "help": "How often the beat sweeps outboxes for messages not yet published."})
     outbox_redeliver_seconds: float = field(default=600.0, metadata={"env": "OUTBOX_REDELIVER_SECONDS", "help": "A published message without the receiver's receipt after this long is published again (then after twice as long, …); the receiver's inbox absorbs copies."})
+    session_idle_minutes: int = field(default=120, metadata={"env": "SESSION_IDLE_MINUTES", "help": "A web login ends after this long without a request (shared computers in the meeting points: nobody finds it open after lunch)."})
+    session_max_hours: int = field(default=12, metadata={"env": "SESSION_MAX_HOURS", "help": "A web login ends this long after it began, however busy (one working day: it never carries over to the next)."})
+    trusted_proxies: int = field(default=0, metadata={"env": "TRUSTED_PROXIES", "help": "How many reverse proxies stand in front of the services; their X-Forwarded-For/-Proto are believed (0 for make run, 1 behind Caddy in compose). The client address counts failed logins."})
     demo: bool = field(default=False, metadata={"env": "TREFFPUNKT_DEMO", "help": "Demo mode: demo data and the `demo`/`demo` login exist (make run sets it)."})
 
     @classmethod
@@ -86,6 +96,19 @@ class Settings:
 
     def database_url(self, service: str) -> str:
         return getattr(self, f"{service}_database_url")
+
+
+def secret_problem(secret: str) -> str | None:
+    """Why `secret` must not be used outside demo mode (a message for the operator), or None."""
+    if secret in PUBLIC_SECRETS or any(word in secret.lower() for word in PLACEHOLDER_WORDS):
+        reason = "is a placeholder written in the repository"
+    elif len(secret.strip().encode()) < MIN_SECRET_BYTES:
+        reason = f"is shorter than {MIN_SECRET_BYTES} bytes"
+    else:
+        return None
+    return (f"SECRET_KEY {reason}: anyone could forge logins and signed links with it. Make one with "
+            f"{MAKE_SECRET} and put it into .env (see deploy/env.example); only demo mode (make run) "
+            "may run without.")
 
 
 def config_table() -> str:

@@ -23,9 +23,12 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """An engine for `url`. SQLite (make run only) gets WAL, a busy timeout and write
-    transactions that take the write lock at BEGIN, so check-then-write is serialised."""
+def make_engine(url: str, *, statement_timeout_ms: int | None = None, **kwargs) -> Engine:
+    """An engine for `url`. SQLite (make run only) gets WAL, a busy timeout (a writer waits up to
+    30 s for the lock instead of failing at once) and write transactions that take the write lock
+    at BEGIN, so check-then-write is serialised. On PostgreSQL `statement_timeout_ms` bounds every
+    statement, lock waits included (the services' engines: no request or task can hold a
+    connection for ever)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -34,6 +37,8 @@ def make_engine(url: str, **kwargs) -> Engine:
         _sqlite_serialised_writes(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if statement_timeout_ms is not None and url.startswith("postgresql"):
+        kwargs.setdefault("connect_args", {})["options"] = f"-c statement_timeout={int(statement_timeout_ms)}"
     return create_engine(url, **kwargs)
 
 

@@ -1,26 +1,28 @@
 """Flask plumbing common to the three services: settings, database session, identity, login
-(session + CSRF for pages, HTTP Basic with app passwords for CalDAV and the API), /healthz."""
+(session + CSRF for pages, HTTP Basic with app passwords for CalDAV and the API: shared.auth),
+security headers, /healthz."""
 from __future__ import annotations
 
-import base64
-import functools
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
-from urllib.parse import urlsplit
 
-from flask import (Blueprint, Flask, abort, current_app, flash, g, has_request_context, jsonify,
-                   redirect, render_template, request, session, url_for)
-from flask_babel import Babel, format_datetime, get_locale, gettext as _, lazy_gettext as _l, refresh
-from flask_wtf import CSRFProtect, FlaskForm
+from flask import Blueprint, Flask, current_app, g, has_request_context, jsonify, redirect, render_template, request
+from flask_babel import Babel, format_datetime, get_locale
+from flask_wtf import CSRFProtect
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shared.config import DEV_SECRET, Settings
+from shared import signed_links
+from shared.auth import PROGRAM_PATHS, check_program_credentials, login_view, logout_view, safe_next
+# the services import these from here
+from shared.auth import basic_auth_required, coordination_required, current_account, identity, login_required  # noqa: F401
+from shared.config import Settings, secret_problem
 from shared.db import as_utc, make_engine, make_session_factory
 from shared.identity.models import LANGUAGES  # German is the source language; English from translations/en
-from shared.identity.store import IdentityStore, Principal
+from shared.identity.store import IdentityStore
+from shared.identity.throttle import throttle_for
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -30,7 +32,21 @@ LANGUAGE_COOKIE = "treffpunkt_language"
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 # Errors people meet on pages get shared/templates/error.html; programs keep their own bodies.
 PAGE_ERRORS = (400, 403, 404, 405, 409, 413)
-PROGRAM_PATHS = ("/api/", "/dav", "/.well-known/", "/feeds/")  # JSON, CalDAV's XML, iCalendar feeds
+# Every answer: no other site may frame a form (clickjacking), nothing is sniffed into another
+# type, and the pages load only their own files. They use no JavaScript; inline style attributes
+# stay allowed for the sandboxed mail preview on /notify/ (mails carry their styles inline).
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                               "style-src-attr 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+# A signed link is a key: it must not leave in a Referer or stay in a cache (shared/signed_links.py).
+SIGNED_LINK_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+STATEMENT_TIMEOUT_MS = 30_000  # far above any statement of a request or task; a runaway one ends
+HSTS = "max-age=31536000"  # a year; not includeSubDomains: other hosts of the domain are not ours
 
 
 def create_base_app(import_name: str, service: str, config: dict | None = None) -> Flask:
@@ -38,9 +54,11 @@ def create_base_app(import_name: str, service: str, config: dict | None = None) 
     engines are lazy, the broker is only contacted when a message is sent."""
     config = dict(config or {})
     settings = config.pop("SETTINGS", None) or Settings.from_env()
-    if settings.secret_key == DEV_SECRET and not settings.demo:
-        raise RuntimeError("SECRET_KEY is not set: only demo mode (make run) may use the built-in one")
+    if not settings.demo and (problem := secret_problem(settings.secret_key)):
+        raise RuntimeError(problem)
     app = Flask(import_name)
+    if settings.trusted_proxies:  # the client address (login throttle) and scheme as the proxy saw them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     app.config.update(
         SETTINGS=settings,
         SERVICE=service,
@@ -49,6 +67,8 @@ def create_base_app(import_name: str, service: str, config: dict | None = None) 
         SESSION_COOKIE_PATH="/",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),  # also the CSRF token, kept in it
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_max_hours),
         MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="de",
@@ -56,11 +76,17 @@ def create_base_app(import_name: str, service: str, config: dict | None = None) 
         BABEL_DEFAULT_TIMEZONE=settings.timezone,
     )
     app.config.update(config)
-    engine = make_engine(settings.database_url(service))
+    engine = make_engine(settings.database_url(service), statement_timeout_ms=STATEMENT_TIMEOUT_MS)
     app.extensions["db"] = make_session_factory(engine)
     app.extensions["db_engine"] = engine
-    identity_engine = make_engine(settings.identity_database_url)
-    app.extensions["identity"] = IdentityStore(make_session_factory(identity_engine))
+    identity_engine = make_engine(settings.identity_database_url, statement_timeout_ms=STATEMENT_TIMEOUT_MS)
+    app.extensions["identity"] = IdentityStore(make_session_factory(identity_engine),
+                                               session_idle=timedelta(minutes=settings.session_idle_minutes),
+                                               session_max=timedelta(hours=settings.session_max_hours))
+    app.extensions["login_throttle"] = throttle_for(settings.broker_url)
+    app.before_request(check_program_credentials)
+    app.after_request(_security_headers(secure=app.config["SESSION_COOKIE_SECURE"]))
+    signed_links.redact_log(app.logger)  # "Exception on /rooms/cancel/<token>"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_locale)
     app.register_blueprint(_web_blueprint(service))
@@ -126,10 +152,6 @@ def db():
     return g.db_session
 
 
-def identity() -> IdentityStore:
-    return current_app.extensions["identity"]
-
-
 def _close_session(_exc=None):
     session_ = g.pop("db_session", None)
     if session_ is not None:
@@ -155,130 +177,37 @@ def _healthz():
     return jsonify(status="ok" if healthy else "unhealthy", service=current_app.config["SERVICE"], **checks), (200 if healthy else 503)
 
 
-# --- who is asking -------------------------------------------------------------------------
-def current_account() -> Principal | None:
-    """The account of this request: from HTTP Basic (app password) or the login session."""
-    if "account" in g:
-        return g.account
-    # Credentials that are sent but wrong never fall back to a browser session.
-    has_basic = request.headers.get("Authorization", "").lower().startswith("basic ")
-    g.account = _basic_principal() if has_basic else _session_principal()
-    return g.account
+def _security_headers(secure: bool):
+    """after_request: SECURITY_HEADERS where the view set none of its own; HSTS when PUBLIC_URL is
+    https (browsers stay on it). Built once: it runs on every CalDAV request too (a few µs)."""
+    defaults = [(name.lower(), name, value) for name, value in SECURITY_HEADERS.items()]
+    if secure:
+        defaults.append(("strict-transport-security", "Strict-Transport-Security", HSTS))
 
+    def add(response):
+        headers = response.headers
+        own = {name.lower() for name, _value in headers}
+        headers.extend([(name, value) for low, name, value in defaults if low not in own])
+        if request.path.startswith(signed_links.PREFIXES):
+            headers.update(SIGNED_LINK_HEADERS)
+        return response
 
-def _session_principal() -> Principal | None:
-    account_id = session.get("account_id")
-    return identity().principal(account_id) if account_id else None
-
-
-def _basic_principal() -> Principal | None:
-    header = request.headers.get("Authorization", "")
-    if not header.lower().startswith("basic "):
-        return None
-    try:
-        username, _sep, secret = base64.b64decode(header[6:]).decode("utf-8").partition(":")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return identity().check_app_password(username, secret)
-
-
-def _here() -> str:
-    return request.full_path if request.query_string else request.path
-
-
-def login_required(view):
-    """For pages: send people without a session to the login form, and back afterwards."""
-
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        if current_account() is None:
-            return redirect(url_for("web.login", next=_here()))
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def basic_auth_required(realm: str = "Treffpunkt"):
-    """For CalDAV and the API: 401 with a Basic challenge unless an app password matches."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(*args, **kwargs):
-            if current_account() is None:
-                response = jsonify(message=_("Anmeldung nötig: Benutzername und App-Passwort (HTTP Basic)."))
-                response.status_code = 401
-                response.headers["WWW-Authenticate"] = f'Basic realm="{realm}", charset="UTF-8"'
-                return response
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def coordination_required(view):
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        account = current_account()
-        if account is None:
-            return redirect(url_for("web.login", next=_here()))
-        if not account.is_coordination:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-# --- login pages ---------------------------------------------------------------------------
-class LoginForm(FlaskForm):
-    username = StringField(_l("Benutzername"), validators=[DataRequired(), Length(max=60)])
-    password = PasswordField(_l("Passwort"), validators=[DataRequired(), Length(max=200)])
-
-
-def _safe_next(target: str | None, default: str) -> str:
-    """Only same-site paths, so the login form cannot be used to redirect elsewhere."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
+    return add
 
 
 def _web_blueprint(service: str) -> Blueprint:
     bp = Blueprint("web", __name__, template_folder=str(HERE / "templates"),
                    static_folder=str(HERE / "static"), static_url_path=f"/{service}/static/shared")
 
-    @bp.route(f"/{service}/login", methods=["GET", "POST"])
-    def login():
-        form = LoginForm()
-        error = None
-        if form.validate_on_submit():
-            principal = identity().check_password(form.username.data.strip(), form.password.data)
-            if principal is not None:
-                session.clear()
-                session["account_id"] = principal.account_id
-                session.permanent = True
-                g.account = principal
-                refresh()  # the rest of this request (the greeting) in the account's language
-                flash(_("Angemeldet als %(name)s.", name=principal.display_name))
-                return redirect(_safe_next(request.args.get("next"), f"/{service}/"))
-            error = _("Benutzername oder Passwort ist falsch.")
-        status = 401 if error else (400 if form.errors else 200)
-        return render_template("login.html", form=form, error=error), status
-
-    @bp.route(f"/{service}/logout", methods=["POST"])
-    def logout():
-        session.clear()
-        flash(_("Sie sind abgemeldet."))
-        return redirect(url_for("web.login"))
+    bp.add_url_rule(f"/{service}/login", "login", lambda: login_view(service), methods=["GET", "POST"])
+    bp.add_url_rule(f"/{service}/logout", "logout", logout_view, methods=["POST"])
 
     @bp.get(f"/{service}/language/<any({', '.join(LANGUAGES)}):language>")
     def set_language(language):
         """Remember a visitor's language for a year and go back to the page they came from. A GET
         that only sets this cookie: nothing else changes, so it needs no CSRF token. A logged-in
         person changes the account's language instead (which comes first), with a POST."""
-        response = redirect(_safe_next(request.args.get("next"), f"/{service}/"))
+        response = redirect(safe_next(request.args.get("next"), f"/{service}/"))
         response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_SECONDS, path="/",
                             secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
         return response
@@ -287,7 +216,7 @@ def _web_blueprint(service: str) -> Blueprint:
     @login_required
     def set_account_language(language):
         identity().set_language(current_account().account_id, language)
-        return redirect(_safe_next(request.form.get("next"), f"/{service}/"))
+        return redirect(safe_next(request.form.get("next"), f"/{service}/"))
 
     bp.teardown_app_request(_close_session)
     return bp

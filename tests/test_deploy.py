@@ -25,11 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
 DEPLOY = ROOT / "deploy"
 SETTINGS_ENV = {f.metadata["env"] for f in dataclasses.fields(Settings)}
-# The one variable that is not the application's: the compose PostgreSQL's password, which
-# docker-compose.yml also writes into the four database URLs.
-COMPOSE_ONLY_ENV = {"POSTGRES_PASSWORD"}
-# Variables of the official postgres image that its service may set.
+# The variables that are not the application's: the compose PostgreSQL's password, which
+# docker-compose.yml also writes into the four database URLs, and the proxy's site address.
+COMPOSE_ONLY_ENV = {"POSTGRES_PASSWORD", "SITE_ADDRESS"}
+# Variables of the official postgres image that its service may set, and what the Caddyfile reads.
 POSTGRES_IMAGE_ENV = {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}
+PROXY_ENV = {"SITE_ADDRESS"}
 DUMMY = {"SECRET_KEY": "test-secret-from-env", "POSTGRES_PASSWORD": "test0db0password"}
 
 
@@ -185,6 +186,8 @@ def test_every_variable_in_compose_is_a_setting():
         keys = set(service.get("environment") or {})
         if service.get("image", "").startswith("postgres:"):
             assert keys <= POSTGRES_IMAGE_ENV, f"{name}: {keys - POSTGRES_IMAGE_ENV}"
+        elif service.get("image", "").startswith("caddy:"):
+            assert keys <= PROXY_ENV, f"{name}: {keys - PROXY_ENV}"
         else:
             assert keys <= SETTINGS_ENV, f"{name} sets unknown variables {sorted(keys - SETTINGS_ENV)}"
     interpolated = set(re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)", COMPOSE.read_text()))
@@ -256,8 +259,11 @@ def _walk(nodes):
 
 
 def _site(port: str = ":8080"):
+    """The site block served at `port` when the environment sets nothing: a `{$NAME:default}`
+    address stands for its default."""
     blocks = _caddy_blocks((DEPLOY / "Caddyfile").read_text())
-    (site,) = [children for tokens, children in blocks if tokens == [port]]
+    (site,) = [children for tokens, children in blocks
+               if [re.sub(r"\{\$\w+:(.*)\}", r"\1", t) for t in tokens] == [port]]
     return site
 
 

@@ -58,3 +58,16 @@ class AppPassword(IdentityBase):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     account: Mapped[Account] = relationship(back_populates="app_passwords")
+
+
+class WebSession(IdentityBase):
+    """One login in one browser. The cookie carries a random token, this row only its SHA-256:
+    deleting the row ends the login wherever a copy of the cookie is (logout, a new password, a
+    closed account). seen_at is written at most every few minutes (see store.SEEN_STEP)."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

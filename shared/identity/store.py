@@ -6,6 +6,11 @@ check is remembered for a short while (keyed by a SHA-256 of the credentials, ne
 Every few seconds a remembered check asks the database whether its app password is still there
 and its account active (one indexed lookup, no hash): a revoked password stops working within
 RECHECK_SECONDS in every process, at once in the one that revoked it.
+
+A name that does not exist (or has no password) is checked against a stand-in hash, so a failed
+login costs the same Argon2 work either way and response time does not tell which names exist.
+
+Web logins are rows in web_sessions (models.WebSession): the server ends them by deleting rows.
 """
 from __future__ import annotations
 
@@ -14,18 +19,22 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import delete, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from shared.db import as_utc
-from shared.identity.models import DISTRICTS, LANGUAGES, ROLES, Account, AppPassword, Partner
+from shared.identity.models import DISTRICTS, LANGUAGES, ROLES, Account, AppPassword, Partner, WebSession
 from shared.outbox import utcnow
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106, low-memory profile)
+
+
+_stand_in: tuple[PasswordHasher, str] | None = None  # a hash of nobody's password, per hasher
 
 
 def use_hasher(hasher: PasswordHasher) -> None:
@@ -39,6 +48,7 @@ def use_hasher(hasher: PasswordHasher) -> None:
 CACHE_SECONDS = 60  # how long a verified secret skips Argon2
 RECHECK_SECONDS = 5  # how long it then skips asking whether its app password is still there
 LAST_USED_STEP = timedelta(hours=1)  # "last used" is shown to the hour; fewer writes on the login path
+SEEN_STEP = timedelta(minutes=5)  # a session's last request is written at most this often (idle timeout)
 
 
 class IdentityError(ValueError):
@@ -88,9 +98,24 @@ def _matches(hash_: str, secret: str) -> bool:
         return False
 
 
+def _stand_in_hash() -> str:
+    """Made with the current hasher, so checking against it costs what a real check costs."""
+    global _stand_in
+    if _stand_in is None or _stand_in[0] is not _hasher:
+        _stand_in = (_hasher, _hasher.hash(secrets.token_urlsafe(16)))
+    return _stand_in[1]
+
+
+def _digest(token: str) -> str:
+    """Session tokens are 256 random bits: a fast hash suffices to keep them out of the table."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class IdentityStore:
-    def __init__(self, factory: sessionmaker[Session]):
+    def __init__(self, factory: sessionmaker[Session], *, session_idle: timedelta = timedelta(hours=2),
+                 session_max: timedelta = timedelta(hours=12)):
         self._factory = factory
+        self.session_idle, self.session_max = session_idle, session_max
         # key -> [verified until, checked until, app password id, who]
         self._cache: dict[str, list] = {}
         self._lock = threading.Lock()
@@ -133,17 +158,64 @@ class IdentityStore:
             return account.id
 
     def set_password(self, username: str, password: str) -> None:
+        """A new web password; every web session of the account ends (whoever knew the old one)."""
         with self._factory() as s, s.begin():
             account = self._account(s, username)
             account.password_hash = hash_secret(password)
+            s.execute(delete(WebSession).where(WebSession.account_id == account.id))
         self._forget(username)
 
     def set_active(self, username: str, active: bool) -> None:
-        """Close an account (someone left) or open it again. A closed account's web session ends
-        with its next request; its app passwords stop within RECHECK_SECONDS."""
+        """Close an account (someone left) or open it again. A closed account's web sessions end
+        for good (opening it again revives none); its app passwords stop within RECHECK_SECONDS."""
         with self._factory() as s, s.begin():
-            self._account(s, username).active = active
+            account = self._account(s, username)
+            account.active = active
+            if not active:
+                s.execute(delete(WebSession).where(WebSession.account_id == account.id))
         self._forget(username)
+
+    # --- web sessions ------------------------------------------------------------------------
+    def start_session(self, account_id: int) -> str:
+        """A new web login; returns the token for the cookie (only its hash is stored). Sessions
+        that have run out, anyone's, are deleted on the way: logins are rare, the table stays small."""
+        token, now = secrets.token_urlsafe(32), utcnow()
+        with self._factory() as s, s.begin():
+            s.execute(delete(WebSession).where(or_(WebSession.seen_at < now - self.session_idle,
+                                                   WebSession.created_at < now - self.session_max)))
+            s.add(WebSession(token_hash=_digest(token), account_id=account_id, created_at=now, seen_at=now))
+        return token
+
+    def session_principal(self, token: str) -> Principal | None:
+        """Who holds this session token, if the session still runs: one indexed lookup; a write
+        at most every SEEN_STEP for the idle timeout."""
+        now = utcnow()
+        with self._factory() as s:
+            row = s.execute(select(WebSession, Account).join(Account).options(joinedload(Account.partner))
+                            .where(WebSession.token_hash == _digest(token), Account.active)).first()
+            if row is None:
+                return None
+            web, account = row
+            if self._ran_out(web, now):
+                s.delete(web)
+                s.commit()
+                return None
+            if as_utc(web.seen_at) < now - SEEN_STEP:
+                web.seen_at = now
+                s.commit()
+            return _principal(account)
+
+    def _ran_out(self, web: WebSession, now: datetime) -> bool:
+        return as_utc(web.seen_at) < now - self.session_idle or as_utc(web.created_at) < now - self.session_max
+
+    def end_session(self, token: str) -> None:
+        with self._factory() as s, s.begin():
+            s.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
+
+    def end_sessions(self, account_id: int) -> None:
+        """Log out everywhere: every web session of the account."""
+        with self._factory() as s, s.begin():
+            s.execute(delete(WebSession).where(WebSession.account_id == account_id))
 
     def set_language(self, account_id: int, language: str) -> None:
         """The language the account's pages (and, by default, its messages) are in."""
@@ -189,30 +261,43 @@ class IdentityStore:
     def check_password(self, username: str, password: str) -> Principal | None:
         """Web login: the account password."""
         with self._factory() as s:
-            account = s.scalar(select(Account).where(Account.username == username, Account.active))
-            if account is None or not _matches(account.password_hash, password):
+            account = s.scalar(select(Account).options(joinedload(Account.partner))
+                               .where(Account.username == username, Account.active))
+            usable = account is not None and bool(account.password_hash)
+            if not _matches(account.password_hash if usable else _stand_in_hash(), password) or not usable:
                 return None
             return _principal(account)
 
     def check_app_password(self, username: str, secret: str) -> Principal | None:
         """HTTP Basic (CalDAV, API): any of the account's app passwords."""
-        key = hashlib.sha256(f"{username}\0{secret}".encode()).hexdigest()
+        return self.remembered_app_password(username, secret) or self.verify_app_password(username, secret)
+
+    def remembered_app_password(self, username: str, secret: str) -> Principal | None:
+        """The account, when these credentials were verified lately and their app password is
+        still there (no hash); None when they need verify_app_password."""
         now = time.monotonic()
         with self._lock:
-            hit = self._cache.get(key)
-        if hit and hit[0] > now:
-            if hit[1] > now:
-                return hit[3]
-            if self._still_there(hit[2]):
-                hit[1] = now + RECHECK_SECONDS
-                return hit[3]
-            self._forget(username)
+            hit = self._cache.get(self._key(username, secret))
+        if not hit or hit[0] <= now:
             return None
+        if hit[1] > now:
+            return hit[3]
+        if self._still_there(hit[2]):
+            hit[1] = now + RECHECK_SECONDS
+            return hit[3]
+        self._forget(username)
+        return None
+
+    def verify_app_password(self, username: str, secret: str) -> Principal | None:
+        """The full check against the stored hashes (tens of milliseconds each, by design)."""
+        now = time.monotonic()
         with self._factory() as s:
-            account = s.scalar(select(Account).where(Account.username == username, Account.active))
-            if account is None:
-                return None
-            used = next((p for p in account.app_passwords if _matches(p.secret_hash, secret)), None)
+            account = s.scalar(select(Account).options(joinedload(Account.partner), selectinload(Account.app_passwords))
+                               .where(Account.username == username, Account.active))
+            candidates = account.app_passwords if account is not None else []
+            used = next((p for p in candidates if _matches(p.secret_hash, secret)), None)
+            if not candidates:
+                _matches(_stand_in_hash(), secret)  # the same work as for a real name
             if used is None:
                 return None
             principal = _principal(account)
@@ -220,8 +305,12 @@ class IdentityStore:
                 used.last_used_at = utcnow()  # at most one write an hour per app password
                 s.commit()
         with self._lock:
-            self._cache[key] = [now + CACHE_SECONDS, now + RECHECK_SECONDS, used.id, principal]
+            self._cache[self._key(username, secret)] = [now + CACHE_SECONDS, now + RECHECK_SECONDS, used.id, principal]
         return principal
+
+    @staticmethod
+    def _key(username: str, secret: str) -> str:
+        return hashlib.sha256(f"{username}\0{secret}".encode()).hexdigest()
 
     def _still_there(self, password_id: int) -> bool:
         """The app password exists and its account is active: one indexed lookup."""
@@ -262,6 +351,10 @@ class IdentityStore:
     def has_accounts(self) -> bool:
         with self._factory() as s:
             return s.scalar(select(Account.id).limit(1)) is not None
+
+    @property
+    def engine(self) -> Engine:
+        return self._factory.kw["bind"]
 
     @staticmethod
     def _account(s: Session, username: str) -> Account:

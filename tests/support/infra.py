@@ -54,7 +54,7 @@ def flush_redis() -> None:
 
 def test_settings(tmp_path, **overrides) -> Settings:
     values = dict(
-        secret_key="test-secret",
+        secret_key="test-secret-of-the-suite-32-bytes-or-more",
         identity_database_url=database_url("identity"),
         calendar_database_url=database_url("calendar"),
         rooms_database_url=database_url("rooms"),

@@ -1,0 +1,77 @@
+"""Failed logins, counted per account name and per client address, for the web form and HTTP
+Basic alike, in a moving window (the `limits` library, as under Flask-Limiter).
+
+The counters live in Redis (REDIS_URL), so every service and every gunicorn worker sees the same
+numbers; without Redis (`make run`, one process) in this process, shared by its three apps. Only
+failures count: a successful check adds nothing, and a check remembered by the identity store
+never gets here at all (CalDAV clients send credentials with every request). Unknown names are
+counted like real ones, so a lock does not tell whether a name exists.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import time
+from functools import cache
+
+from limits import RateLimitItemPerMinute
+from limits.errors import StorageError
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+log = logging.getLogger(__name__)
+
+WINDOW_MINUTES = 15
+# Ten tries per name leave room for typing and a forgotten caps lock, and hold a guesser to
+# under a thousand tries a day; an address gets more, since an office shares one behind NAT.
+ACCOUNT_LIMIT = 10
+ADDRESS_LIMIT = 30
+_ACCOUNT = RateLimitItemPerMinute(ACCOUNT_LIMIT, WINDOW_MINUTES, namespace="account")
+_ADDRESS = RateLimitItemPerMinute(ADDRESS_LIMIT, WINDOW_MINUTES, namespace="address")
+NAME_CHARS = 60  # as long as a user name may be; longer input must not make longer keys
+
+
+class LoginThrottle:
+    def __init__(self, storage_url: str):
+        options = {"key_prefix": "treffpunkt-login", "socket_timeout": 2} if storage_url.startswith("redis") else {}
+        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url, wrap_exceptions=True, **options))
+
+    def wait_seconds(self, name: str, address: str) -> int:
+        """0 when a check of `name` from `address` may go ahead, else the seconds until it may."""
+        waits = []
+        try:
+            for item, key in self._keys(name, address):
+                if not self._limiter.test(item, key):
+                    reset = self._limiter.get_window_stats(item, key).reset_time
+                    waits.append(max(1, math.ceil(reset - time.time())))
+        except StorageError:  # Redis away: logins keep working, unthrottled, and it is logged
+            log.warning("login throttle unavailable; checking without it", exc_info=True)
+        return max(waits, default=0)
+
+    def failed(self, name: str, address: str) -> None:
+        try:
+            for item, key in self._keys(name, address):
+                self._limiter.hit(item, key)
+        except StorageError:
+            log.warning("login throttle unavailable; a failed login was not counted", exc_info=True)
+
+    def succeeded(self, name: str) -> None:
+        """The person knows the password: their earlier typing mistakes no longer count."""
+        try:
+            self._limiter.clear(_ACCOUNT, _name_key(name))
+        except StorageError:
+            log.warning("login throttle unavailable", exc_info=True)
+
+    @staticmethod
+    def _keys(name: str, address: str):
+        return ((_ACCOUNT, _name_key(name)), (_ADDRESS, address))
+
+
+def _name_key(name: str) -> str:
+    return name.strip().casefold()[:NAME_CHARS]
+
+
+@cache
+def throttle_for(broker_url: str) -> LoginThrottle:
+    """One per storage and process: the apps of `make run` share the in-process counters."""
+    return LoginThrottle(broker_url or "memory://")
