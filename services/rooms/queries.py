@@ -11,7 +11,7 @@ from sqlalchemy import (Date, Integer, Interval, Row, String, and_, bindparam, c
 from sqlalchemy.dialects.postgresql import TSTZMULTIRANGE, aggregate_order_by
 from sqlalchemy.orm import Session, selectinload
 
-from services.rooms.domain import Closure, Holding, RoomRules, Slot, violations
+from services.rooms.domain import Closure, Holding, RoomRules, Slot, permissions, violations
 from services.rooms.models import Booking, ClosureRow, Occurrence, Room, RoomRulesRow, UTCDateTime
 
 UPCOMING_LIMIT = 100
@@ -216,11 +216,7 @@ def booking_for(session: Session, booking_id: int, viewer) -> Booking | None:
     """The booking if the viewer may see it in full: its booker's partner, the room's owner, or
     the coordination office. Anyone else gets None, as if it did not exist."""
     booking = session.get(Booking, booking_id)
-    if booking is None or viewer is None:
-        return None
-    if viewer.is_coordination or viewer.partner_id in (booking.booker_partner_id, booking.room.partner_id):
-        return booking
-    return None
+    return booking if booking is not None and permissions.can_see_details(booking, viewer) else None
 
 
 def free_rooms(session: Session, slot: Slot, district: str = "", capacity: int = 0, equipment=(), step_free=False, *,
