@@ -53,8 +53,10 @@ class Whole(fields.Integer):
 
 
 class Id(Whole):
+    """A database id in a JSON body: a number, not a string of digits."""
+
     def __init__(self, **kwargs):
-        super().__init__(1, MAX_ID, **kwargs)
+        super().__init__(1, MAX_ID, strict=True, **kwargs)
 
     def _range_text(self) -> str:
         return _("Bitte eine Nummer (ganze Zahl von 1 bis %(high)s) angeben.", high=MAX_ID)
