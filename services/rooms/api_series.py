@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
-
 from shared.web import db, relay_now
 
 from services.rooms import changes, domain, messages, queries, rules_ops, series
-from services.rooms.domain import permissions
 from services.rooms.api import blp, error
 from services.rooms.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RequestChanged,
                                    RoomNotFound, SeriesConflict)
-from services.rooms.models import AuditEntry, Booking, OutboxMessage
+from services.rooms.models import OutboxMessage
 from services.rooms.schemas import (AuditOut, BookingDetailOut, CancelIn, ChangeIn, DecisionIn, ErrorOut, FreeQuery,
                                     PreviewOut, RoomOut, RulesIO, SeriesIn)
 from services.rooms.webctx import ctx
@@ -202,12 +199,4 @@ def free(query: dict):
 @blp.response(200, AuditOut(many=True))
 def audit():
     """Changes to the caller's bookings and rooms (everything for the coordination office)."""
-    me = g.account
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500)
-    if not permissions.oversees_network(me):
-        mine = select(Booking.id).where(Booking.booker_partner_id == me.partner_id)
-        from services.rooms.models import Room
-
-        rooms = select(Room.id).where(Room.partner_id == me.partner_id)
-        query = query.where(or_(AuditEntry.booking_id.in_(mine), AuditEntry.room_id.in_(rooms)))
-    return list(db().scalars(query))
+    return queries.audit_for(db(), g.account)

@@ -148,9 +148,9 @@ class BookingForm(FlaskForm):
                 datetime.combine(self.date.data, self.end.data, tzinfo=tz))
 
     def add_problems(self, problems: dict[str, list[str]]) -> None:
-        for field, messages in problems.items():
+        for field, texts in problems.items():
             target = getattr(self, self.FIELD_OF.get(field, "date"))
-            target.errors = list(target.errors) + messages
+            target.errors = list(target.errors) + texts
 
 
 class ScopeMixin:

@@ -92,7 +92,8 @@ def remove_closure(session: Session, actor: Principal, room_id: int, closure_id:
 
 
 def approval_queue(session: Session, actor: Principal) -> list:
-    """Requested bookings of the actor's rooms (all rooms for the coordination office)."""
+    """Requested bookings of the actor's rooms (all rooms for the coordination office):
+    permissions.can_decide, as SQL."""
     from services.rooms.models import Booking
 
     query = select(Booking).join(Room, Room.id == Booking.room_id).where(Booking.status == "requested")

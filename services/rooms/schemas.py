@@ -9,6 +9,7 @@ from marshmallow.validate import Length, OneOf
 from services.rooms.domain import EQUIPMENT, MAX_DATES, TITLE_MAX, WEEKDAYS
 from services.rooms.domain.recurrence import FREQUENCIES, MAX_INTERVAL
 from services.rooms.domain.rooms import MAX_CAPACITY
+from services.rooms import messages
 from services.rooms.changes import SCOPES
 from services.rooms.domain.approval import COMMENT_MAX
 from services.rooms.domain.rules import MAX_BUFFER_MINUTES, MAX_CLOSURES, MAX_DAYS_AHEAD, MAX_MINUTES, REASON_MAX
@@ -17,6 +18,8 @@ from services.rooms.fields import MAX_ID, Day, Id, Moment, Text, Whole
 REQUIRED = _l("Dieses Feld fehlt.")
 NULL = _l("Dieses Feld darf nicht leer (null) sein.")
 TOO_MANY = _l("Höchstens {max} Einträge.")
+SCOPE_UNKNOWN, WEEKDAY_UNKNOWN = messages.PROBLEMS["scope_unknown"], messages.PROBLEMS["weekday_unknown"]
+OPENING_PAIR = _l("Bitte Beginn und Ende angeben, z. B. [\"08:00\", \"20:00\"].")
 
 
 def _messages(invalid) -> dict:
@@ -78,7 +81,7 @@ class ErrorOut(Schema):
 
 
 class RecurrenceIn(In):
-    freq = fields.String(load_default="weekly", validate=OneOf(FREQUENCIES, error=_l("Bitte once, weekly oder monthly angeben.")),
+    freq = fields.String(load_default="weekly", validate=OneOf(FREQUENCIES, error=messages.PROBLEMS["freq_unknown"]),
                          metadata={"description": "once, weekly or monthly (by weekday)"})
     interval = Whole(1, MAX_INTERVAL, load_default=1, metadata={"description": "every n weeks / months"})
     count = Whole(1, MAX_DATES, load_default=None, allow_none=True)
@@ -133,11 +136,11 @@ class BookingDetailOut(BookingOut):
 class DecisionIn(In):
     comment = Text(COMMENT_MAX, multiline=True, load_default="", metadata={"description": "shown to the booker"})
     sequence = Whole(0, MAX_ID, load_default=None, allow_none=True, metadata={
-        "description": "the booking's sequence as the decision was made on it; a request changed since is not decided (409)"})
+        "description": "the booking's sequence the decision was made on; a request changed since is not decided (409)"})
 
 
 class CancelIn(In):
-    scope = fields.String(load_default="series", validate=OneOf(SCOPES, error=_l("Bitte occurrence, following oder series angeben.")),
+    scope = fields.String(load_default="series", validate=OneOf(SCOPES, error=SCOPE_UNKNOWN),
                           metadata={"description": "occurrence, following or series"})
     occurrence_id = Id(load_default=None, allow_none=True)
 
@@ -155,15 +158,16 @@ class ClosureIO(In):
 
 
 class RulesIO(In):
-    opening = fields.Dict(keys=fields.String(validate=OneOf(WEEKDAYS, error=_l("Wochentage bitte als mo, di, mi, do, fr, sa, so angeben."))),
-                          values=fields.List(fields.String(), validate=Length(equal=2, error=_l("Bitte Beginn und Ende angeben, z. B. [\"08:00\", \"20:00\"]."))),
+    opening = fields.Dict(keys=fields.String(validate=OneOf(WEEKDAYS, error=WEEKDAY_UNKNOWN)),
+                          values=fields.List(fields.String(), validate=Length(equal=2, error=OPENING_PAIR)),
                           load_default=dict, metadata={"example": {"mo": ["08:00", "20:00"]}})
     min_minutes = Whole(0, MAX_MINUTES, load_default=0)
     max_minutes = Whole(1, MAX_MINUTES, load_default=MAX_MINUTES)
     max_days_ahead = Whole(1, MAX_DAYS_AHEAD, load_default=MAX_DAYS_AHEAD)
     buffer_minutes = Whole(0, MAX_BUFFER_MINUTES, load_default=0)
     approval_required = fields.Boolean(load_default=False)
-    closures = fields.List(fields.Nested(ClosureIO), load_default=list, validate=Length(max=MAX_CLOSURES, error=TOO_MANY))
+    closures = fields.List(fields.Nested(ClosureIO), load_default=list,
+                           validate=Length(max=MAX_CLOSURES, error=TOO_MANY))
 
 
 class FreeQuery(In):
@@ -171,7 +175,8 @@ class FreeQuery(In):
     ends_at = Moment(required=True)
     district = Text(60, load_default="")
     capacity = Whole(0, MAX_CAPACITY, load_default=0)
-    equipment = fields.List(fields.String(validate=OneOf(EQUIPMENT, error=_l("Unbekannte Ausstattung."))), load_default=list)
+    equipment = fields.List(fields.String(validate=OneOf(EQUIPMENT, error=messages.PROBLEMS["equipment_unknown"])),
+                            load_default=list)
     step_free = fields.Boolean(load_default=False)
 
 
