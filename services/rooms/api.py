@@ -51,8 +51,8 @@ class RoomsApi(Api):
             return exc  # pages: shared/web.py's error page for the common codes, werkzeug's otherwise
         data = getattr(exc, "data", None) or {}
         errors = data.get("errors") or data.get("messages") or {}
-        if set(errors) == {"json"} and isinstance(errors["json"], dict):
-            errors = errors["json"]  # webargs nests body errors under the location
+        if len(errors) == 1 and set(errors) <= {"json", "query"} and isinstance(next(iter(errors.values())), dict):
+            errors = next(iter(errors.values()))  # webargs nests errors under their location (body or query)
         if exc.code == 400 and errors.get("json") == ["Invalid JSON body."]:
             message, errors = _("Der Inhalt ist kein gültiges JSON."), {"json": [_("Kein gültiges JSON.")]}
         elif exc.code == 422:

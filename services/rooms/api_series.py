@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
-
 from shared.web import db, relay_now
 
 from services.rooms import changes, domain, messages, queries, rules_ops, series
 from services.rooms.api import blp, error
-from services.rooms.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RoomNotFound,
-                                   SeriesConflict)
-from services.rooms.models import AuditEntry, Booking, OutboxMessage
+from services.rooms.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RequestChanged,
+                                   RoomNotFound, SeriesConflict)
+from services.rooms.models import OutboxMessage
 from services.rooms.schemas import (AuditOut, BookingDetailOut, CancelIn, ChangeIn, DecisionIn, ErrorOut, FreeQuery,
                                     PreviewOut, RoomOut, RulesIO, SeriesIn)
 from services.rooms.webctx import ctx
@@ -43,6 +41,9 @@ def failure(exc: Exception, context):
         return error(404, _("Eine Buchung mit der Nummer %(id)s gibt es nicht.", id=exc.args[0]))
     if isinstance(exc, NotAllowed):
         return error(403, messages.problem(str(exc.args[0])))
+    if isinstance(exc, RequestChanged):
+        return error(409, messages.problem("request_changed"), {"sequence": [messages.problem("request_changed")]},
+                     sequence=exc.sequence)
     if isinstance(exc, InvalidInput):
         return error(422, _("Die Angaben sind fehlerhaft; Details stehen in errors."), messages.problems(exc.problems))
     if isinstance(exc, SeriesConflict):
@@ -68,7 +69,7 @@ class WantedDateList:
         return WantedDateOut(many=True).dump(dates)
 
 
-ERRORS = (RoomNotFound, BookingNotFound, NotAllowed, InvalidInput, BookingConflict)
+ERRORS = (RoomNotFound, BookingNotFound, NotAllowed, InvalidInput, BookingConflict, RequestChanged)
 
 
 @blp.post("/preview")
@@ -98,10 +99,10 @@ def book_series(data: dict):
     return booking
 
 
-def _act(fn, *args):
+def _act(fn, *args, **kwargs):
     context = ctx()
     try:
-        booking = fn(db(), g.account, *args, context)
+        booking = fn(db(), g.account, *args, context, **kwargs)
     except ERRORS as exc:
         return failure(exc, context)
     relay_now(OutboxMessage)
@@ -113,15 +114,17 @@ def _act(fn, *args):
 @blp.response(200, BookingDetailOut)
 @blp.alt_response(409, schema=ErrorOut)
 def approve(data: dict, booking_id: int):
-    """Room owner: confirm a request (checked again for conflicts in the same transaction)."""
-    return _act(changes.approve, booking_id, data["comment"])
+    """Room owner: every waiting date holds the room (checked again for conflicts in the same
+    transaction). With `sequence`, a request the booker changed since is not approved (409)."""
+    return _act(changes.approve, booking_id, data["comment"], sequence=data["sequence"])
 
 
 @blp.post("/bookings/<int:booking_id>/decline")
 @blp.arguments(DecisionIn)
 @blp.response(200, BookingDetailOut)
 def decline(data: dict, booking_id: int):
-    return _act(changes.decline, booking_id, data["comment"])
+    """Room owner: every waiting date is declined; dates approved before stay booked."""
+    return _act(changes.decline, booking_id, data["comment"], sequence=data["sequence"])
 
 
 @blp.post("/bookings/<int:booking_id>/cancel")
@@ -137,7 +140,8 @@ def cancel(data: dict, booking_id: int):
 @blp.response(200, BookingDetailOut)
 @blp.alt_response(409, schema=ErrorOut)
 def change(data: dict, booking_id: int):
-    """Move one date (to exactly starts_at/ends_at) or following/series (to their local times)."""
+    """Move one date (to exactly starts_at/ends_at) or following/series (to their local times).
+    Judged like a new booking; in a room that needs approval moved dates wait for the owner again."""
     return _act(changes.change_time, booking_id, data["scope"], data["occurrence_id"], data["starts_at"], data["ends_at"])
 
 
@@ -145,7 +149,9 @@ def change(data: dict, booking_id: int):
 @blp.response(200, BookingDetailOut)
 @blp.alt_response(409, schema=ErrorOut)
 def restore(booking_id: int, occurrence_id: int):
-    """Add a skipped or cancelled date back to its series (checked again)."""
+    """Add a skipped or cancelled date back, judged like a new booking's date: free, within the
+    room's rules, and waiting for the owner's approval where the room needs it. Only the side
+    that cancelled a date (or the coordination office) may put it back."""
     return _act(changes.restore, booking_id, occurrence_id)
 
 
@@ -193,12 +199,4 @@ def free(query: dict):
 @blp.response(200, AuditOut(many=True))
 def audit():
     """Changes to the caller's bookings and rooms (everything for the coordination office)."""
-    me = g.account
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(500)
-    if not me.is_coordination:
-        mine = select(Booking.id).where(Booking.booker_partner_id == me.partner_id)
-        from services.rooms.models import Room
-
-        rooms = select(Room.id).where(Room.partner_id == me.partner_id)
-        query = query.where(or_(AuditEntry.booking_id.in_(mine), AuditEntry.room_id.in_(rooms)))
-    return list(db().scalars(query))
+    return queries.audit_for(db(), g.account)

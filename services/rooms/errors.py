@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
+from services.rooms.domain.permissions import REFUSAL
+
 
 class RoomsError(Exception):
     pass
@@ -39,6 +41,15 @@ class BookingConflict(RoomsError):
         self.conflict = conflict
 
 
+class RequestChanged(RoomsError):
+    """The booker changed a request after the owner looked at it: the owner decides on what
+    they have seen, or looks again (`sequence`: the request's current one)."""
+
+    def __init__(self, sequence: int):
+        super().__init__(sequence)
+        self.sequence = sequence
+
+
 class SeriesConflict(BookingConflict):
     """Dates of a series that collide or break a room rule (services.rooms.series.WantedDate)."""
 
@@ -50,3 +61,9 @@ class SeriesConflict(BookingConflict):
 
 def is_exclusion_violation(exc: IntegrityError) -> bool:
     return getattr(exc.orig, "sqlstate", None) == "23P01"
+
+
+def require(allowed: bool, action: str, code: str | None = None) -> None:
+    """Raise NotAllowed with the action's refusal code (domain.permissions.REFUSAL) unless allowed."""
+    if not allowed:
+        raise NotAllowed(code or REFUSAL[action])

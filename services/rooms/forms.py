@@ -7,12 +7,16 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField,
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, TimeField, widgets)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from services.rooms.domain import EQUIPMENT, TITLE_MAX, WEEKDAYS
+from services.rooms import messages
+from services.rooms.domain import EQUIPMENT, TITLE_MAX, WEEKDAYS, day_in_range, text_problem
+from services.rooms.domain.approval import COMMENT_MAX
+from services.rooms.domain.rules import REASON_MAX
+from services.rooms.fields import MAX_ID
 
 
 class _GermanParse:
@@ -29,7 +33,31 @@ class _GermanParse:
 
 
 class LocalDateField(_GermanParse, DateField):
+    """A typed date, refused outside the days the service can compute with (the API's Day field
+    has the same bounds), so a year 1 or 9999 never reaches time-zone arithmetic."""
+
     parse_error = _l("Bitte geben Sie das Datum an, z. B. 03.12.2025.")
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not day_in_range(self.data):
+            self.data = None
+            raise ValueError(messages.problem("date_range"))
+
+
+class PlainText:
+    """Free text as the API's Text field takes it (domain.text_problem): at most `max_length`
+    characters, no control characters, line breaks only where `multiline`."""
+
+    def __init__(self, max_length: int, multiline: bool = False, too_long=None):
+        self.max_length, self.multiline, self.too_long = max_length, multiline, too_long
+
+    def __call__(self, form, field):
+        code = text_problem(field.data or "", self.max_length, self.multiline)
+        if code == "text_too_long" and self.too_long:
+            raise ValidationError(str(self.too_long) % {"max": self.max_length})
+        if code:
+            raise ValidationError(messages.text_problem(code, self.max_length))
 
 
 class LocalTimeField(_GermanParse, TimeField):
@@ -93,7 +121,7 @@ class BookingForm(FlaskForm):
     end = _time(_l("Ende"), _l("Bitte geben Sie eine Endzeit an."))
     title = StringField(_l("Titel"), validators=[
         InputRequired(_l("Bitte geben Sie einen Titel an.")),
-        Length(max=TITLE_MAX, message=_l("Der Titel darf höchstens %(max)d Zeichen lang sein.")),
+        PlainText(TITLE_MAX, too_long=_l("Der Titel darf höchstens %(max)d Zeichen lang sein.")),
     ])
     public = BooleanField(_l("Öffentlich im Kalender zeigen"))
     freq = SelectField(_l("Wiederholung"), default="once", choices=choices([
@@ -120,9 +148,9 @@ class BookingForm(FlaskForm):
                 datetime.combine(self.date.data, self.end.data, tzinfo=tz))
 
     def add_problems(self, problems: dict[str, list[str]]) -> None:
-        for field, messages in problems.items():
+        for field, texts in problems.items():
             target = getattr(self, self.FIELD_OF.get(field, "date"))
-            target.errors = list(target.errors) + messages
+            target.errors = list(target.errors) + texts
 
 
 class ScopeMixin:
@@ -143,14 +171,19 @@ class ChangeForm(ScopeMixin, FlaskForm):
 
 class DecisionForm(FlaskForm):
     comment = TextAreaField(_l("Kommentar für die Buchenden (freiwillig)"), validators=[
-        Length(max=2000, message=_l("Höchstens 2000 Zeichen."))])
+        PlainText(COMMENT_MAX, multiline=True)])
+    sequence = HiddenField()  # the request's version the owner saw (changes.approve refuses a newer one)
+
+    def seen_sequence(self) -> int | None:
+        """The sequence the page was rendered with; None when missing or mangled (then not checked)."""
+        value = (self.sequence.data or "").strip()
+        return int(value) if value.isdigit() and int(value) <= MAX_ID else None
 
 
 class ClosureForm(FlaskForm):
     first_day = _date(_l("Geschlossen ab"))
     last_day = _date(_l("Geschlossen bis einschließlich"))
-    reason = StringField(_l("Grund (z. B. Ferien, Renovierung)"), validators=[
-        Length(max=200, message=_l("Höchstens 200 Zeichen."))])
+    reason = StringField(_l("Grund (z. B. Ferien, Renovierung)"), validators=[PlainText(REASON_MAX)])
     all_rooms = BooleanField(_l("Für alle Räume unseres Hauses"))
 
 

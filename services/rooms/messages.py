@@ -35,6 +35,13 @@ def problem(code: str) -> str:
     return str(PROBLEMS.get(code, code))
 
 
+def text_problem(code: str, max_length: int) -> str:
+    """domain.text_problem's code as a sentence that names the field's own limit."""
+    if code == "text_too_long":
+        return _("Höchstens %(n)s Zeichen.", n=max_length)
+    return problem(code)
+
+
 def problems(found: dict[str, str]) -> dict[str, list[str]]:
     return {field: [problem(code)] for field, code in found.items()}
 
@@ -108,6 +115,16 @@ SERIES_PROBLEMS = {
     "buffer_range": _l("Die Pufferzeit muss zwischen 0 und 240 Minuten liegen."),
     "closure_order": _l("Das Ende einer Schließzeit muss nach ihrem Beginn liegen."),
     "too_many_closures": _l("Höchstens 200 Schließzeiten."),
+    "text_too_long": _l("Der Text ist zu lang."),
+    "reason_too_long": _l("Der Grund einer Schließzeit darf höchstens 200 Zeichen lang sein."),
+    "date_range": _l("Bitte ein Datum zwischen %(first)s und %(last)s angeben.",
+                     first=domain.EARLIEST_DAY.year, last=domain.LATEST_DAY.year),
+    "text_control": _l("Bitte ohne Steuerzeichen (unsichtbare Zeichen wie NUL; in einzeiligen Feldern auch "
+                       "ohne Zeilenumbruch oder Tabulator)."),
+    "cancelled_by_owner": _l("Diesen Termin hat das Haus abgesagt, dem der Raum gehört; nur das Haus kann ihn "
+                             "wieder aufnehmen. Bitte buchen oder fragen Sie ihn neu an."),
+    "request_changed": _l("Die Anfrage wurde inzwischen geändert. Bitte sehen Sie sie sich noch einmal an und "
+                          "entscheiden Sie dann."),
 }
 PROBLEMS.update(SERIES_PROBLEMS)
 

@@ -84,6 +84,11 @@ class Booking(Base):
     def uid_for(booking_id: int) -> str:
         return f"booking-{booking_id}@{UID_DOMAIN}"
 
+    @property
+    def owner_partner_id(self) -> int:
+        """The partner whose room it is (the side that approves; domain.permissions)."""
+        return self.room.partner_id
+
 
 OCCURRENCE_STATES = ("valid", "pending", "skipped", "cancelled", "declined")
 
@@ -110,6 +115,9 @@ class Occurrence(Base):
     # end plus the room's buffer when booked; NULL (rows written without it) means no buffer
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     state: Mapped[str] = mapped_column(String(20), default="valid")
+    # the side that cancelled it (domain.permissions: booker, owner, coordination); only that side
+    # or the coordination office may put it back; NULL for dates never cancelled or cancelled before
+    cancelled_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
     booking: Mapped[Booking] = relationship(back_populates="occurrences")
 
 

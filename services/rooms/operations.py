@@ -12,9 +12,10 @@ from shared import outbox
 from shared.identity.store import Principal
 
 from services.rooms import domain, series
+from services.rooms.domain import permissions
 from services.rooms.context import Ctx
 from services.rooms.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RoomNotFound,
-                                   RoomsError, SeriesConflict)
+                                   RoomsError, SeriesConflict, require)
 from services.rooms.models import Booking, OutboxMessage, Room
 
 
@@ -40,8 +41,7 @@ def update_room(session: Session, room_id: int, editor: Principal, **values) -> 
     room = session.get(Room, room_id)
     if room is None:
         raise RoomNotFound(room_id)
-    if not (editor.is_coordination or editor.partner_id == room.partner_id):
-        raise NotAllowed("not_owner")
+    require(permissions.can_update_room(room, editor), "room")
     merged = {f: getattr(room, f) for f in ROOM_FIELDS} | values
     for field, value in _room_values(merged).items():
         setattr(room, field, value)
@@ -57,7 +57,8 @@ def _room_values(values: dict) -> dict:
         raise TypeError(f"unknown room fields {sorted(unknown)}")
     values = {"equipment": [], "capacity": 0, **values}
     values["equipment"] = list(dict.fromkeys(values["equipment"]))
-    problems = domain.room_problems(values.get("name", ""), int(values["capacity"]), values["equipment"])
+    texts = {f: values[f] for f in ("district", "address", "description") if values.get(f) is not None}
+    problems = domain.room_problems(values.get("name", ""), int(values["capacity"]), values["equipment"], **texts)
     if problems:
         raise InvalidInput(problems)
     values["name"] = values["name"].strip()

@@ -11,8 +11,8 @@ from sqlalchemy import (Date, Integer, Interval, Row, String, and_, bindparam, c
 from sqlalchemy.dialects.postgresql import TSTZMULTIRANGE, aggregate_order_by
 from sqlalchemy.orm import Session, selectinload
 
-from services.rooms.domain import Closure, Holding, RoomRules, Slot, violations
-from services.rooms.models import Booking, ClosureRow, Occurrence, Room, RoomRulesRow, UTCDateTime
+from services.rooms.domain import Closure, Holding, RoomRules, Slot, permissions, violations
+from services.rooms.models import AuditEntry, Booking, ClosureRow, Occurrence, Room, RoomRulesRow, UTCDateTime
 
 UPCOMING_LIMIT = 100
 
@@ -216,11 +216,21 @@ def booking_for(session: Session, booking_id: int, viewer) -> Booking | None:
     """The booking if the viewer may see it in full: its booker's partner, the room's owner, or
     the coordination office. Anyone else gets None, as if it did not exist."""
     booking = session.get(Booking, booking_id)
-    if booking is None or viewer is None:
-        return None
-    if viewer.is_coordination or viewer.partner_id in (booking.booker_partner_id, booking.room.partner_id):
-        return booking
-    return None
+    return booking if booking is not None and permissions.can_see_details(booking, viewer) else None
+
+
+AUDIT_LIMIT = 500
+
+
+def audit_for(session: Session, viewer) -> list[AuditEntry]:
+    """The newest audit entries the viewer may see: everything for the coordination office, else
+    those of bookings and rooms of the viewer's partner (permissions.can_see_details, as SQL)."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_LIMIT)
+    if not permissions.oversees_network(viewer):
+        bookings = select(Booking.id).where(Booking.booker_partner_id == viewer.partner_id)
+        rooms = select(Room.id).where(Room.partner_id == viewer.partner_id)
+        query = query.where(or_(AuditEntry.booking_id.in_(bookings), AuditEntry.room_id.in_(rooms)))
+    return list(session.scalars(query))
 
 
 def free_rooms(session: Session, slot: Slot, district: str = "", capacity: int = 0, equipment=(), step_free=False, *,

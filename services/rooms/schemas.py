@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
+from marshmallow.validate import Length, OneOf
+
+from services.rooms.domain import EQUIPMENT, MAX_DATES, TITLE_MAX, WEEKDAYS
+from services.rooms.domain.recurrence import FREQUENCIES, MAX_INTERVAL
+from services.rooms.domain.rooms import MAX_CAPACITY
+from services.rooms import messages
+from services.rooms.changes import SCOPES
+from services.rooms.domain.approval import COMMENT_MAX
+from services.rooms.domain.rules import MAX_BUFFER_MINUTES, MAX_CLOSURES, MAX_DAYS_AHEAD, MAX_MINUTES, REASON_MAX
+from services.rooms.fields import MAX_ID, Day, Id, Moment, Text, Whole
 
 REQUIRED = _l("Dieses Feld fehlt.")
 NULL = _l("Dieses Feld darf nicht leer (null) sein.")
+TOO_MANY = _l("Höchstens {max} Einträge.")
+SCOPE_UNKNOWN, WEEKDAY_UNKNOWN = messages.PROBLEMS["scope_unknown"], messages.PROBLEMS["weekday_unknown"]
+OPENING_PAIR = _l("Bitte Beginn und Ende angeben, z. B. [\"08:00\", \"20:00\"].")
 
 
 def _messages(invalid) -> dict:
@@ -32,17 +45,18 @@ class RoomOut(Schema):
     description = fields.String()
 
 
-class BookingIn(Schema):
-    room_id = fields.Integer(required=True, strict=True, error_messages=_messages(_l("Bitte eine Raum-Nummer (ganze Zahl) angeben.")))
-    starts_at = fields.AwareDateTime(
-        required=True, format="iso", metadata={"example": "2025-12-03T15:00:00+01:00"},
-        error_messages={**_messages(_l("Bitte Datum und Uhrzeit im Format ISO 8601 angeben, z. B. 2025-12-03T15:00:00+01:00.")),
-                        "invalid_awareness": _l("Bitte die Zeit mit Zeitzone angeben, z. B. +01:00.")})
-    ends_at = fields.AwareDateTime(
-        required=True, format="iso", metadata={"example": "2025-12-03T16:00:00+01:00"},
-        error_messages={**_messages(_l("Bitte Datum und Uhrzeit im Format ISO 8601 angeben, z. B. 2025-12-03T16:00:00+01:00.")),
-                        "invalid_awareness": _l("Bitte die Zeit mit Zeitzone angeben, z. B. +01:00.")})
-    title = fields.String(required=True, error_messages=_messages(_l("Der Titel muss Text sein.")))
+class In(Schema):
+    """Request bodies and queries: unknown keys are refused, in German."""
+
+    error_messages = {"unknown": _l("Dieses Feld gibt es hier nicht."),
+                      "type": _l("Bitte ein JSON-Objekt senden.")}
+
+
+class BookingIn(In):
+    room_id = Id(required=True)
+    starts_at = Moment(required=True, metadata={"example": "2025-12-03T15:00:00+01:00"})
+    ends_at = Moment(required=True, metadata={"example": "2025-12-03T16:00:00+01:00"})
+    title = Text(TITLE_MAX, required=True)
     public = fields.Boolean(load_default=False, error_messages=_messages(_l("Bitte true oder false angeben.")))
 
 
@@ -66,18 +80,20 @@ class ErrorOut(Schema):
     errors = fields.Dict()
 
 
-class RecurrenceIn(Schema):
-    freq = fields.String(load_default="weekly", metadata={"description": "once, weekly or monthly (by weekday)"})
-    interval = fields.Integer(load_default=1, metadata={"description": "every n weeks / months"})
-    count = fields.Integer(load_default=None, allow_none=True)
-    until = fields.Date(load_default=None, allow_none=True)
-    ordinal = fields.Integer(load_default=None, allow_none=True,
-                             metadata={"description": "monthly: 1-4 or -1 (last); default: as the first date"})
+class RecurrenceIn(In):
+    freq = fields.String(load_default="weekly", validate=OneOf(FREQUENCIES, error=messages.PROBLEMS["freq_unknown"]),
+                         metadata={"description": "once, weekly or monthly (by weekday)"})
+    interval = Whole(1, MAX_INTERVAL, load_default=1, metadata={"description": "every n weeks / months"})
+    count = Whole(1, MAX_DATES, load_default=None, allow_none=True)
+    until = Day(load_default=None, allow_none=True)
+    ordinal = Whole(-1, 4, load_default=None, allow_none=True,
+                    metadata={"description": "monthly: 1-4 or -1 (last); default: as the first date"})
 
 
 class SeriesIn(BookingIn):
     recurrence = fields.Nested(RecurrenceIn, load_default=None, allow_none=True)
-    skip = fields.List(fields.Date(), load_default=list, metadata={"description": "local dates to leave out"})
+    skip = fields.List(Day(), load_default=list, validate=Length(max=MAX_DATES, error=TOO_MANY),
+                       metadata={"description": "local dates to leave out"})
 
 
 class ConflictOut(Schema):
@@ -106,6 +122,8 @@ class PreviewOut(Schema):
 
 class SeriesOccurrenceOut(OccurrenceOut):
     id = fields.Integer()
+    cancelled_by = fields.String(allow_none=True, metadata={
+        "description": "booker, owner or coordination: the side that cancelled the date (only it may put it back)"})
     blocked_until = fields.AwareDateTime(format="iso", allow_none=True)
 
 
@@ -115,44 +133,50 @@ class BookingDetailOut(BookingOut):
     comment = fields.String()
 
 
-class DecisionIn(Schema):
-    comment = fields.String(load_default="", metadata={"description": "shown to the booker"})
+class DecisionIn(In):
+    comment = Text(COMMENT_MAX, multiline=True, load_default="", metadata={"description": "shown to the booker"})
+    sequence = Whole(0, MAX_ID, load_default=None, allow_none=True, metadata={
+        "description": "the booking's sequence the decision was made on; a request changed since is not decided (409)"})
 
 
-class CancelIn(Schema):
-    scope = fields.String(load_default="series", metadata={"description": "occurrence, following or series"})
-    occurrence_id = fields.Integer(load_default=None, allow_none=True)
+class CancelIn(In):
+    scope = fields.String(load_default="series", validate=OneOf(SCOPES, error=SCOPE_UNKNOWN),
+                          metadata={"description": "occurrence, following or series"})
+    occurrence_id = Id(load_default=None, allow_none=True)
 
 
 class ChangeIn(CancelIn):
-    starts_at = fields.AwareDateTime(required=True, format="iso")
-    ends_at = fields.AwareDateTime(required=True, format="iso")
+    starts_at = Moment(required=True)
+    ends_at = Moment(required=True)
 
 
-class ClosureIO(Schema):
-    first_day = fields.Date(required=True)
-    last_day = fields.Date(required=True)
-    reason = fields.String(load_default="")
+class ClosureIO(In):
+    first_day = Day(required=True)
+    last_day = Day(required=True)
+    reason = Text(REASON_MAX, load_default="")
     all_rooms = fields.Boolean(load_default=False, metadata={"description": "for every room of the owner"})
 
 
-class RulesIO(Schema):
-    opening = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), load_default=dict,
-                          metadata={"example": {"mo": ["08:00", "20:00"]}})
-    min_minutes = fields.Integer(load_default=0)
-    max_minutes = fields.Integer(load_default=14 * 60)
-    max_days_ahead = fields.Integer(load_default=732)
-    buffer_minutes = fields.Integer(load_default=0)
+class RulesIO(In):
+    opening = fields.Dict(keys=fields.String(validate=OneOf(WEEKDAYS, error=WEEKDAY_UNKNOWN)),
+                          values=fields.List(fields.String(), validate=Length(equal=2, error=OPENING_PAIR)),
+                          load_default=dict, metadata={"example": {"mo": ["08:00", "20:00"]}})
+    min_minutes = Whole(0, MAX_MINUTES, load_default=0)
+    max_minutes = Whole(1, MAX_MINUTES, load_default=MAX_MINUTES)
+    max_days_ahead = Whole(1, MAX_DAYS_AHEAD, load_default=MAX_DAYS_AHEAD)
+    buffer_minutes = Whole(0, MAX_BUFFER_MINUTES, load_default=0)
     approval_required = fields.Boolean(load_default=False)
-    closures = fields.List(fields.Nested(ClosureIO), load_default=list)
+    closures = fields.List(fields.Nested(ClosureIO), load_default=list,
+                           validate=Length(max=MAX_CLOSURES, error=TOO_MANY))
 
 
-class FreeQuery(Schema):
-    starts_at = fields.AwareDateTime(required=True, format="iso")
-    ends_at = fields.AwareDateTime(required=True, format="iso")
-    district = fields.String(load_default="")
-    capacity = fields.Integer(load_default=0)
-    equipment = fields.List(fields.String(), load_default=list)
+class FreeQuery(In):
+    starts_at = Moment(required=True)
+    ends_at = Moment(required=True)
+    district = Text(60, load_default="")
+    capacity = Whole(0, MAX_CAPACITY, load_default=0)
+    equipment = fields.List(fields.String(validate=OneOf(EQUIPMENT, error=messages.PROBLEMS["equipment_unknown"])),
+                            load_default=list)
     step_free = fields.Boolean(load_default=False)
 
 

@@ -16,7 +16,7 @@ from shared.identity.store import Principal
 
 from services.rooms import domain, notices, queries
 from services.rooms.context import Ctx
-from services.rooms.domain import recurrence
+from services.rooms.domain import permissions, recurrence
 from services.rooms.errors import (BookingConflict, InvalidInput, NotAllowed, RoomNotFound, SeriesConflict,
                                    is_exclusion_violation)
 from services.rooms.models import Booking, Occurrence
@@ -47,10 +47,6 @@ class Preview:
         return [d for d in self.dates if d.blocked]
 
 
-def needs_approval(rules: domain.RoomRules, room, booker: Principal) -> bool:
-    return rules.approval_required and booker.partner_id != room.partner_id
-
-
 def wanted(rec: domain.Recurrence, title: str, ctx: Ctx) -> tuple[list[date], list[domain.Slot]]:
     """The local days of the series and their UTC slots, expanded once; raises InvalidInput for
     a series that cannot be booked at all (bad times, too many dates, no title)."""
@@ -68,8 +64,7 @@ def wanted(rec: domain.Recurrence, title: str, ctx: Ctx) -> tuple[list[date], li
     return days, slots
 
 
-def check(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, ctx: Ctx,
-          ignore_booking: int | None = None) -> Preview:
+def check(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, ctx: Ctx) -> Preview:
     """Every wanted date with what it collides with and which rules it breaks. One query on
     PostgreSQL (queries.room_and_holdings). Raises InvalidInput or RoomNotFound."""
     try:
@@ -78,19 +73,30 @@ def check(session: Session, booker: Principal, room_id: int, rec: domain.Recurre
         if queries.room(session, room_id) is None:
             raise RoomNotFound(room_id) from None
         raise
+    return judge(session, booker, room_id, days, slots, ctx, skip=rec.skip)
+
+
+def judge(session: Session, actor: Principal, room_id: int, days: list[date], slots: list[domain.Slot], ctx: Ctx,
+          skip: frozenset[date] = frozenset(), booking: Booking | None = None) -> Preview:
+    """The one decision on dates a booking wants, for a new booking, a change and a date put
+    back alike: what each collides with (as `actor` may see it; the booking's own other dates
+    aside), which room rules it breaks (opening hours, durations, lead time, closures, buffer, the
+    past), and whether the owner must approve (domain.needs_approval). Raises RoomNotFound."""
     found = queries.room_and_holdings(session, room_id, slots)
     if found is None:
         raise RoomNotFound(room_id)
     room, held = found
     rules = room.rules
-    hits = domain.conflicts_per_slot(slots, held, booker.partner_id, rules.buffer, ignore_booking)
+    hits = domain.conflicts_per_slot(slots, held, actor.partner_id, rules.buffer, booking.id if booking else None)
     dates = []
     for day, slot, conflicts in zip(days, slots, hits):
         broken = domain.violations(slot, rules, room.closures, ctx.now, ctx.tz)
         if slot.starts_at < ctx.now:
             broken.append("in_past")
-        dates.append(WantedDate(day, slot, day in rec.skip, tuple(conflicts), tuple(broken)))
-    return Preview(room, dates, needs_approval(rules, room, booker), rules)
+        dates.append(WantedDate(day, slot, day in skip, tuple(conflicts), tuple(broken)))
+    booker_partner_id = booking.booker_partner_id if booking else actor.partner_id
+    asks = domain.needs_approval(rules, room.partner_id, booker_partner_id, actor.partner_id)
+    return Preview(room, dates, asks, rules)
 
 
 def preview(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, ctx: Ctx) -> Preview:
@@ -104,11 +110,13 @@ def preview(session: Session, booker: Principal, room_id: int, rec: domain.Recur
 def book(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, public: bool,
          ctx: Ctx) -> Booking:
     """Book the series for `booker`, or raise without writing anything."""
-    if booker.partner_id is None:
-        raise NotAllowed("no_partner")
-    if queries.lock_room(session, room_id) is None:
+    room = queries.lock_room(session, room_id)
+    if room is None:
         session.rollback()
         raise RoomNotFound(room_id)
+    if not permissions.can_book(room, booker):
+        session.rollback()
+        raise NotAllowed(permissions.REFUSAL["book"])
     try:  # a new statement after the lock: it sees every booking committed before
         found = check(session, booker, room_id, rec, title, ctx)
     except (InvalidInput, RoomNotFound):

@@ -4,9 +4,13 @@ from services.rooms.domain.conflicts import (BUSY, Conflict, Holding, collides, 
 from services.rooms.domain.recurrence import MAX_DATES, Recurrence, expand, local_days
 from services.rooms.domain.rooms import EQUIPMENT, room_problems
 from services.rooms.domain.rules import WEEKDAYS, Closure, RoomRules, rules_problems, violations
-from services.rooms.domain.slots import MAX_DURATION, TITLE_MAX, Slot, overlaps, problems
+from services.rooms.domain.slots import (EARLIEST_DAY, LATEST_DAY, MAX_DURATION, TITLE_MAX, Slot, day_in_range,
+                                         overlaps, problems)
+from services.rooms.domain.approval import needs_approval, state_for, status_after
+from services.rooms.domain.text import text_problem
 
-__all__ = ["BUSY", "Closure", "Conflict", "EQUIPMENT", "Holding", "MAX_DATES", "MAX_DURATION", "Recurrence",
-           "RoomRules", "Slot", "TITLE_MAX", "WEEKDAYS", "collides", "conflicts", "conflicts_per_slot", "expand", "first_conflict",
-           "local_days", "overlaps", "problems", "room_problems", "rules_problems", "violations",
-           "visible_title"]
+__all__ = ["BUSY", "Closure", "Conflict", "EARLIEST_DAY", "EQUIPMENT", "Holding", "LATEST_DAY", "MAX_DATES",
+           "MAX_DURATION", "Recurrence", "RoomRules", "Slot", "TITLE_MAX", "WEEKDAYS", "collides", "conflicts",
+           "conflicts_per_slot", "day_in_range", "expand", "first_conflict", "local_days", "needs_approval",
+           "overlaps", "problems", "room_problems", "rules_problems", "state_for", "status_after", "text_problem",
+           "violations", "visible_title"]

@@ -8,11 +8,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from services.rooms.domain.slots import MAX_DURATION, Slot
+from services.rooms.domain.slots import MAX_DURATION, Slot, day_in_range
+from services.rooms.domain.text import text_problem
 
 WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")  # keys of opening hours, Monday first
 MAX_BUFFER_MINUTES = 240
 MAX_DAYS_AHEAD = 2 * 366
+MAX_MINUTES = int(MAX_DURATION.total_seconds() // 60)
+MAX_CLOSURES = 200  # per room, the partner-wide ones included
+REASON_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class RoomRules:
 
     opening: dict[str, tuple[time, time]] = field(default_factory=dict)
     min_minutes: int = 0
-    max_minutes: int = int(MAX_DURATION.total_seconds() // 60)
+    max_minutes: int = MAX_MINUTES
     max_days_ahead: int = MAX_DAYS_AHEAD
     buffer_minutes: int = 0
     approval_required: bool = False
@@ -48,18 +52,28 @@ def rules_problems(rules: RoomRules, closures: list[Closure]) -> dict[str, str]:
     for key, (opens, closes) in rules.opening.items():
         if key not in WEEKDAYS:
             found["opening"] = "weekday_unknown"
+        elif opens.tzinfo is not None or closes.tzinfo is not None:
+            found["opening"] = "opening_format"  # wall-clock times of the room's own zone only
         elif closes <= opens:
             found["opening"] = "opening_order"
     if not 0 <= rules.min_minutes <= rules.max_minutes:
         found["min_minutes"] = "duration_range"
-    if rules.max_minutes > MAX_DURATION.total_seconds() // 60 or rules.max_minutes < 1:
+    if not 1 <= rules.max_minutes <= MAX_MINUTES:
         found["max_minutes"] = "duration_range"
     if not 1 <= rules.max_days_ahead <= MAX_DAYS_AHEAD:
         found["max_days_ahead"] = "days_ahead_range"
     if not 0 <= rules.buffer_minutes <= MAX_BUFFER_MINUTES:
         found["buffer_minutes"] = "buffer_range"
-    if any(c.last_day < c.first_day for c in closures):
+    if len(closures) > MAX_CLOSURES:
+        found["closures"] = "too_many_closures"
+    elif not all(day_in_range(c.first_day) and day_in_range(c.last_day) for c in closures):
+        found["closures"] = "date_range"
+    elif any(c.last_day < c.first_day for c in closures):
         found["closures"] = "closure_order"
+    else:
+        reason = next((code for c in closures if (code := text_problem(c.reason, REASON_MAX))), None)
+        if reason:
+            found["closures"] = "reason_too_long" if reason == "text_too_long" else reason
     return found
 
 

@@ -6,11 +6,20 @@ Problems are returned as codes per field; the web and API layers turn them into 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+from services.rooms.domain.text import text_problem
 
 MAX_DURATION = timedelta(hours=14)
 MAX_AHEAD = timedelta(days=2 * 366)  # bookings further out are almost always typos in the year
 TITLE_MAX = 200
+# Days the service accepts at all: far from datetime's ends (years 1 and 9999), where a time zone
+# or a buffer applied to a moment overflows, and wide enough for every real booking and closure.
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2199, 12, 31)
+
+
+def day_in_range(day: date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
 
 
 @dataclass(frozen=True)
@@ -52,4 +61,6 @@ def problems(slot: Slot, title: str, now: datetime) -> dict[str, str]:
         found["title"] = "title_missing"
     elif len(cleaned) > TITLE_MAX:
         found["title"] = "title_too_long"
+    elif text_problem(cleaned, TITLE_MAX):
+        found["title"] = "text_control"
     return found

@@ -5,9 +5,13 @@ mine.py: "Meine Buchungen" (cancel, change, re-add); owner.py: "Meine Räume" (r
 closures, approval queue)."""
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date, datetime, time
+
+from flask import Blueprint, request
 
 from shared.web import identity
+
+from services.rooms.domain import day_in_range
 
 bp = Blueprint("rooms", __name__, url_prefix="/rooms", static_folder="../static",
                static_url_path="/static/rooms")
@@ -21,10 +25,30 @@ def partner_name(partner_id: int) -> str:
     return (identity().partner(partner_id) or {}).get("name", "")
 
 
+def day_arg(name: str) -> date | None:
+    """A day from the query string (links: ?woche=, ?date=), or None when missing, mangled or
+    outside the days the service computes with (a link is a hint, not a form to answer)."""
+    try:
+        day = date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return day if day_in_range(day) else None
+
+
+def clock_arg(name: str) -> time | None:
+    """A wall-clock time "15:00" from the query string, or None."""
+    try:
+        return datetime.strptime(request.args.get(name, ""), "%H:%M").time()
+    except ValueError:
+        return None
+
+
 def init_app(app) -> None:
     from services.rooms import api, cancel_link, messages
+    from services.rooms.fields import IdConverter
     from services.rooms.views import book, mine, owner, search  # noqa: F401  (routes register on bp)
 
+    app.url_map.converters["int"] = IdConverter  # every <int:…> here is an id: bounded, before any route
     app.register_blueprint(bp)
     app.register_blueprint(cancel_link.bp)
     api.init_app(app)

@@ -15,7 +15,7 @@ from services.rooms.domain import visible_title
 from services.rooms.errors import (BookingConflict, InvalidInput, NotAllowed, RoomNotFound, SeriesConflict)
 from services.rooms.forms import BookingForm
 from services.rooms.models import OutboxMessage
-from services.rooms.views import bp, grid, partner_name
+from services.rooms.views import bp, clock_arg, day_arg, grid, partner_name
 from services.rooms.webctx import ctx
 
 
@@ -97,17 +97,11 @@ def grid_start(monday: date, tz):
 
 
 def _prefill(form: BookingForm) -> None:
-    """From a search result's link: the wanted date and window."""
-    from datetime import time
-
-    try:
-        if request.args.get("date"):
-            form.date.data = date.fromisoformat(request.args["date"])
-        if request.args.get("start") and request.args.get("end"):
-            form.start.data = time.fromisoformat(request.args["start"])
-            form.end.data = time.fromisoformat(request.args["end"])
-    except ValueError:
-        pass  # a mangled link just leaves the form empty
+    """From a search result's link: the wanted date and window (a mangled link leaves them empty)."""
+    form.date.data = day_arg("date") or form.date.data
+    start, end = clock_arg("start"), clock_arg("end")
+    if start and end:
+        form.start.data, form.end.data = start, end
 
 
 def _conflict_text(blocked) -> str:
@@ -118,7 +112,4 @@ def _conflict_text(blocked) -> str:
 
 def _shown_week(default: date) -> date:
     """?woche=YYYY-MM-DD leafs through the room's weeks (plain links, no JavaScript)."""
-    try:
-        return date.fromisoformat(request.args.get("woche", ""))
-    except ValueError:
-        return default
+    return day_arg("woche") or default

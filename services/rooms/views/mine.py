@@ -11,7 +11,9 @@ from flask_wtf import FlaskForm
 from shared.web import current_account, db, login_required, relay_now
 
 from services.rooms import changes, messages, queries
-from services.rooms.errors import BookingConflict, BookingNotFound, InvalidInput, NotAllowed, SeriesConflict
+from services.rooms.domain import permissions
+from services.rooms.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RequestChanged,
+                                   SeriesConflict)
 from services.rooms.forms import CancelForm, ChangeForm
 from services.rooms.models import OutboxMessage
 from services.rooms.views import bp, partner_name
@@ -52,29 +54,27 @@ def _occurrence(booking, occurrence_id):
     return found
 
 
-def may_change(booking) -> bool:
-    me = current_account()
-    return me.is_coordination or me.partner_id == booking.booker_partner_id
-
-
 @bp.get("/bookings/<int:booking_id>")
 @login_required
 def booking(booking_id: int):
-    found = _visible(booking_id)
+    found, me = _visible(booking_id), current_account()
     return render_template("rooms/booking.html", booking=found, owner=partner_name(found.room.partner_id),
                            booker=partner_name(found.booker_partner_id), messages=messages, form=FlaskForm(),
-                           state_name=state_name, status_name=status_name, may_change=may_change(found),
-                           now=ctx().now)
+                           state_name=state_name, status_name=status_name, now=ctx().now,
+                           may_cancel=permissions.can_cancel(found, me), may_change=permissions.can_change(found, me),
+                           may_restore=lambda o: permissions.can_restore(found, o.cancelled_by, me))
 
 
-def _run(fn, booking, *args):
+def _run(fn, booking, *args, **kwargs):
     """Run a change; (None, None) on success, else (status, German message)."""
     try:
-        fn(db(), current_account(), booking.id, *args, ctx())
+        fn(db(), current_account(), booking.id, *args, ctx(), **kwargs)
     except NotAllowed as exc:
         return 403, messages.problem(str(exc.args[0]))
     except BookingNotFound:
         abort(404)
+    except RequestChanged:
+        return 409, messages.problem("request_changed")
     except InvalidInput as exc:
         return 400, " ".join(m for ms in messages.problems(exc.problems).values() for m in ms)
     except SeriesConflict as exc:
@@ -125,7 +125,8 @@ def change(booking_id: int, occurrence_id: int):
             ends_at = datetime.combine(form.date.data, form.end.data, tzinfo=context.tz)
             status, error = _run(changes.change_time, found, form.scope.data, occurrence.id, starts_at, ends_at)
             if status is None:
-                flash(_("Die Zeit ist geändert."))
+                flash(_("Die Zeit ist geändert. Die Änderung wartet auf die Freigabe des Hauses; bis dahin ist der Raum "
+                        "dafür nicht gebucht.") if found.status == "requested" else _("Die Zeit ist geändert."))
                 return redirect(url_for("rooms.booking", booking_id=found.id))
     return render_template("rooms/change.html", booking=found, occurrence=occurrence, form=form,
                            error=error), status
@@ -142,5 +143,6 @@ def restore(booking_id: int, occurrence_id: int):
     if status is not None:
         return render_template("rooms/message.html", title=_("Termin nicht wieder aufgenommen"), error=error,
                                back=url_for("rooms.booking", booking_id=found.id)), status
-    flash(_("Der Termin ist wieder aufgenommen."))
+    flash(_("Der Termin ist wieder angefragt; er ist erst mit der Freigabe des Hauses gebucht.")
+          if occurrence.state == "pending" else _("Der Termin ist wieder aufgenommen."))
     return redirect(url_for("rooms.booking", booking_id=found.id))

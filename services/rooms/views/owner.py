@@ -13,7 +13,7 @@ from sqlalchemy import select
 from shared.web import current_account, db, login_required
 
 from services.rooms import changes, domain, messages, queries, rules_ops
-from services.rooms.domain import WEEKDAYS
+from services.rooms.domain import WEEKDAYS, permissions
 from services.rooms.errors import ClosureNotFound, InvalidInput, NotAllowed, RoomNotFound
 from services.rooms.forms import ClosureForm, DecisionForm, RulesForm
 from services.rooms.models import ClosureRow, Room
@@ -24,7 +24,7 @@ from services.rooms.webctx import ctx
 
 def _my_rooms() -> list[Room]:
     me = current_account()
-    return [r for r in queries.active_rooms(db()) if me.is_coordination or r.partner_id == me.partner_id]
+    return [r for r in queries.active_rooms(db()) if permissions.can_manage_rules(r, me)]
 
 
 @bp.get("/mine")
@@ -180,7 +180,7 @@ def decide(booking_id: int, decision: str):
                                error=" ".join(form.comment.errors) or _("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu."),
                                back=url_for("rooms.requests")), 400
     fn = changes.approve if decision == "approve" else changes.decline
-    status, error = _run(fn, found, form.comment.data or "")
+    status, error = _run(fn, found, form.comment.data or "", sequence=form.seen_sequence())
     if status is not None:
         return render_template("rooms/message.html", title=_("Nicht entschieden"), error=error,
                                back=url_for("rooms.requests")), status
