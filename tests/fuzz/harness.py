@@ -101,7 +101,7 @@ class Failure:
         return (self.kind, self.sent.method, self.sent.path.split("?")[0][:80], self.detail[:60])
 
     def report(self, number: int) -> str:
-        head = {"error": "answer >= 500", "slow": f"slower than {BOUND:g} s", "hang": f"no answer in {BOUND:g} s",
+        head = {"error": "answer >= 500", "slow": "answered too late", "hang": "no answer in time",
                 "down": "service did not answer the next request", "rule": "answer breaks a rule"}[self.kind]
         times = f" ({self.count} examples)" if self.count > 1 else ""
         where = f"\n    at {self.where}" if self.where else ""
@@ -221,19 +221,23 @@ _OUR_FRAME = re.compile(r'File "[^"]*/((?:services|shared)/[^"]+)", line (\d+), 
 
 
 def _summary(trace: str) -> tuple[str, str]:
-    """(the innermost frame of our own code, the last lines of the traceback)."""
+    """(the innermost frame of our own code, the traceback's last frame and its exception line)."""
     frames = _OUR_FRAME.findall(trace)
     where = f"{frames[-1][0]}:{frames[-1][1]} in {frames[-1][2]}" if frames else ""
-    tail = [line for line in trace.strip().splitlines() if line.strip()][-6:]
-    return where, "traceback (end):\n      " + "\n      ".join(tail)
+    lines = trace.rstrip().splitlines()
+    last_frame = max((i for i, line in enumerate(lines) if line.startswith("  File ")), default=-1)
+    frame = [line for line in lines[last_frame:last_frame + 2] if line.strip()] if last_frame >= 0 else []
+    raised = next((line for line in lines[last_frame + 1:] if line and not line.startswith(" ")), "")
+    shown = [line[:300] for line in (*frame, raised) if line]
+    return where, "traceback (end):\n      " + "\n      ".join(shown)
 
 
 class Fuzzer:
     """One test's client: sends, checks the property, collects failures and the figures."""
 
     def __init__(self, server: Server, figures: Figures, name: str, health: str = "/rooms/healthz",
-                 user: str | None = None, secret: str | None = None):
-        self.server, self.figures, self.name, self.health = server, figures, name, health
+                 user: str | None = None, secret: str | None = None, bound: float = BOUND):
+        self.server, self.figures, self.name, self.health, self.bound = server, figures, name, health, bound
         self.auth = "Basic " + base64.b64encode(f"{user}:{secret}".encode()).decode() if user else None
         self.failures: dict[tuple, Failure] = {}
         self.hangs = 0
@@ -257,9 +261,9 @@ class Fuzzer:
         sent = Sent(method, path, all_headers, body.encode("utf-8") if isinstance(body, str) else body)
         self.last = sent
         try:
-            answer = raw_request(self.server.port, sent)
+            answer = raw_request(self.server.port, sent, self.bound)
         except (TimeoutError, socket.timeout):
-            self._hung("hang", sent, f"no answer within {BOUND:g} s")
+            self._hung("hang", sent, f"no answer within {self.bound:g} s")
             return None
         except (ConnectionError, http.client.HTTPException, OSError) as exc:
             self._hung("down", sent, f"connection failed: {type(exc).__name__}: {exc}\n    server log (end):\n"
@@ -271,7 +275,7 @@ class Fuzzer:
             where, trace = _summary(self.server.traceback(request_id))
             body_excerpt = answer.text[:300].replace("\n", " ")
             self._record(Failure("error", sent, f"answer {answer.status}: {body_excerpt}\n    {trace}", where))
-        elif answer.seconds > BOUND:
+        elif answer.seconds > self.bound:
             self._record(Failure("slow", sent, f"answered {answer.status} after {answer.seconds:.1f} s"))
         return answer
 
@@ -292,7 +296,7 @@ class Fuzzer:
     def check_health(self) -> None:
         culprit = self.last
         try:
-            answer = raw_request(self.server.port, Sent("GET", self.health, {}))
+            answer = raw_request(self.server.port, Sent("GET", self.health, {}), self.bound)
             healthy = answer.status == 200
             detail = f"health check answered {answer.status}: {answer.text[:200]}"
         except (OSError, http.client.HTTPException) as exc:
@@ -305,7 +309,7 @@ class Fuzzer:
         self._record(Failure("rule", self.last, rule))
 
     def _hung(self, kind: str, sent: Sent, detail: str) -> None:
-        self.slowest = max(self.slowest, BOUND)
+        self.slowest = max(self.slowest, self.bound)
         self.hangs += 1
         self.figures.hangs += 1
         self._record(Failure(kind, sent, detail))
