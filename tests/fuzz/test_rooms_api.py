@@ -67,21 +67,27 @@ def test_inputs_reported_in_issue_9(api, fuzz_server):
     _schema, fuzz, booked = api
     room, booking = booked["room_id"], booked["booking_id"]
     soon = datetime.now(ZoneInfo("Europe/Berlin")).replace(microsecond=0) + timedelta(days=10)
-    one = {"room_id": room, "starts_at": soon.isoformat(), "ends_at": (soon + timedelta(hours=1)).isoformat(),
-           "title": "Fuzz"}
+    hours = iter(range(100))
+
+    def one(**changes) -> dict:
+        """A valid booking at an hour of its own (so no case fails only by colliding with another)."""
+        start = soon + timedelta(hours=next(hours))
+        return {"room_id": room, "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat(),
+                "title": "Fuzz", **changes}
+
     cases = [("GET", f"/api/rooms/rooms/{2**63}", None), ("GET", f"/api/rooms/bookings/{10**30}", None),
              ("GET", f"/api/rooms/rooms/{2**31}/rules", None),
              ("POST", f"/api/rooms/bookings/{2**63}/cancel", {}),
              ("POST", f"/api/rooms/bookings/{booking}/occurrences/{10**30}/restore", {}),
-             ("POST", "/api/rooms/bookings", {**one, "room_id": 2**63}),
-             ("POST", "/api/rooms/bookings", {**one, "room_id": 10**30}),
-             ("POST", "/api/rooms/preview", {**one, "starts_at": _moment(1), "ends_at": _moment(1, hour=11)}),
-             ("POST", "/api/rooms/bookings", {**one, "starts_at": _moment(9999, 12, 31, 21),
-                                              "ends_at": _moment(9999, 12, 31, 22)}),
-             ("POST", "/api/rooms/bookings", {**one, "recurrence": {"freq": "weekly", "until": "9999-12-31"}}),
-             ("POST", "/api/rooms/bookings", {**one, "recurrence": {"freq": "weekly", "count": 2**63}}),
-             ("POST", "/api/rooms/bookings", {**one, "skip": ["0001-01-01", "9999-12-31"]}),
-             ("POST", "/api/rooms/bookings", {**one, "title": "Skat\u0000runde"}),
+             ("POST", "/api/rooms/bookings", one(room_id=2**63)),
+             ("POST", "/api/rooms/bookings", one(room_id=10**30)),
+             ("POST", "/api/rooms/preview", one(starts_at=_moment(1), ends_at=_moment(1, hour=11))),
+             ("POST", "/api/rooms/bookings", one(starts_at=_moment(9999, 12, 31, 21),
+                                                ends_at=_moment(9999, 12, 31, 22))),
+             ("POST", "/api/rooms/bookings", one(recurrence={"freq": "weekly", "until": "9999-12-31"})),
+             ("POST", "/api/rooms/bookings", one(recurrence={"freq": "weekly", "count": 2**63})),
+             ("POST", "/api/rooms/bookings", one(skip=["0001-01-01", "9999-12-31"])),
+             ("POST", "/api/rooms/bookings", one(title="Skat\u0000runde")),
              ("POST", f"/api/rooms/bookings/{booking}/change", {"starts_at": _moment(9999, 12, 31, 21),
                                                                 "ends_at": _moment(9999, 12, 31, 22)}),
              ("PUT", f"/api/rooms/rooms/{room}/rules", {"opening": {"mo": ["08:00+05:00", "20:00"]}}),
