@@ -146,12 +146,10 @@ def sync_collection(draw) -> str:
 @st.composite
 def propfind(draw) -> str:
     kind = draw(st.sampled_from(["prop", "prop", "allprop", "propname", "empty", "both"]))
-    if kind == "allprop":
-        return f"<D:propfind {NS}><D:allprop/></D:propfind>"
-    if kind == "propname":
-        return f"<D:propfind {NS}><D:propname/></D:propfind>"
-    if kind == "empty":
-        return f"<D:propfind {NS}/>"
+    whole = {"allprop": f"<D:propfind {NS}><D:allprop/></D:propfind>",
+             "propname": f"<D:propfind {NS}><D:propname/></D:propfind>", "empty": f"<D:propfind {NS}/>"}
+    if kind in whole:
+        return whole[kind]
     names = draw(st.lists(st.sampled_from([
         "<D:getetag/>", "<D:resourcetype/>", "<D:current-user-privilege-set/>", "<C:calendar-data/>",
         "<CS:getctag/>", "<D:sync-token/>", "<C:calendar-home-set/>", "<D:owner/>", "<D:supported-report-set/>",
