@@ -6,7 +6,7 @@ of a local file that an external entity or XInclude pointed at."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from tests.fuzz import dav_xml
 from tests.fuzz.harness import fuzz_settings
@@ -16,6 +16,8 @@ SERIES = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Treffpunkt//Fuzz//DE\r\nB
           "DURATION:PT1H\r\nRRULE:FREQ=WEEKLY\r\nSUMMARY:Seniorengymnastik\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
 SECRET = "treffpunkt-fuzz-secret-4711"
 DEPTHS = st.sampled_from(["0", "1", "1", "infinity", "", "2", "-1", "99999999999999999999", "1, 0", None])
+NUL_HREF = (f"<C:calendar-multiget {dav_xml.NS}><D:prop><D:getetag/></D:prop>"
+            "<D:href>{calendar}%00.ics</D:href></C:calendar-multiget>")  # found by `make fuzz`
 CONTENT_TYPES = st.sampled_from(["application/xml; charset=utf-8", "text/xml", "application/xml; charset=latin-1",
                                  "text/plain", None])
 
@@ -48,6 +50,7 @@ def test_hostile_dav_bodies(calendar_with_series, secret_file):
     @given(request=bodies, target=st.sampled_from(["{calendar}", "{calendar}", "{calendar}series.ics",
                                                    "/dav/calendars/lena/", "/dav/", "/dav/rooms/"]),
            depth=DEPTHS, content_type=CONTENT_TYPES)
+    @example(request=("REPORT", NUL_HREF), target="{calendar}", depth="1", content_type="application/xml")
     def send(request, target, depth, content_type):
         method, body = request
         headers = {k: v for k, v in (("Depth", depth), ("Content-Type", content_type)) if v is not None}
