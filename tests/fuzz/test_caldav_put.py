@@ -17,7 +17,7 @@ MONTH_QUERY = ('<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns
 
 
 def event(*lines: str) -> bytes:
-    """A plain event with `lines` added: the explicit examples, from issue 9's reports."""
+    """A plain event with `lines` added: the explicit examples, from issue 9's reports and earlier runs."""
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Treffpunkt//Fuzz//DE", "BEGIN:VEVENT",
             "UID:fuzz-1@treffpunkt.test", "DTSTAMP:20260101T000000Z", "SUMMARY:Offener Treff"]
     if not any(line.startswith("DTSTART") for line in lines):
@@ -29,7 +29,8 @@ REPORTED = [event("RRULE:FREQ=DAILY;INTERVAL=0"), event("RRULE:FREQ=SECONDLY"), 
             event("RRULE:FREQ=FOO"), event("RRULE:FREQ=DAILY;COUNT=-1"), event("RRULE:FREQ=DAILY;INTERVAL=99999999999"),
             event("DTSTART:00000101T100000Z"), event("DTSTART:00010101T100000Z"), event("DTSTART:99991231T230000Z"),
             event("DTSTART:20260302T100000Z", "DTEND:20260301T100000Z"), event("DURATION:PTxH"),
-            event("RRULE:FREQ=WEEKLY", "EXDATE:yesterday"), event("RRULE:FREQ=WEEKLY", "RDATE:2026-03-09")]
+            event("RRULE:FREQ=WEEKLY", "EXDATE:yesterday"), event("RRULE:FREQ=WEEKLY", "RDATE:2026-03-09"),
+            event("DTEND:20260230T100000Z")]  # the last: found by `make fuzz`
 
 
 def reported(test):

@@ -16,8 +16,15 @@ SERIES = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Treffpunkt//Fuzz//DE\r\nB
           "DURATION:PT1H\r\nRRULE:FREQ=WEEKLY\r\nSUMMARY:Seniorengymnastik\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
 SECRET = "treffpunkt-fuzz-secret-4711"
 DEPTHS = st.sampled_from(["0", "1", "1", "infinity", "", "2", "-1", "99999999999999999999", "1, 0", None])
+# found by `make fuzz`, kept as explicit examples
 NUL_HREF = (f"<C:calendar-multiget {dav_xml.NS}><D:prop><D:getetag/></D:prop>"
-            "<D:href>{calendar}%00.ics</D:href></C:calendar-multiget>")  # found by `make fuzz`
+            "<D:href>{calendar}%00.ics</D:href></C:calendar-multiget>")
+EXPAND_TO_9999 = (f'<C:calendar-query {dav_xml.NS}><D:prop><C:calendar-data><C:expand start="20270101T000000Z" '
+                  'end="99991231T235959Z"/></C:calendar-data></D:prop><C:filter><C:comp-filter name="VCALENDAR"/>'
+                  "</C:filter></C:calendar-query>")
+OPEN_START = (f'<C:calendar-query {dav_xml.NS}><D:prop><C:calendar-data><C:limit-freebusy-set end="20260302T000000Z"/>'
+              '</C:calendar-data></D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">'
+              '<C:time-range end="21000101T000000Z"/></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>')
 CONTENT_TYPES = st.sampled_from(["application/xml; charset=utf-8", "text/xml", "application/xml; charset=latin-1",
                                  "text/plain", None])
 
@@ -51,6 +58,8 @@ def test_hostile_dav_bodies(calendar_with_series, secret_file):
                                                    "/dav/calendars/lena/", "/dav/", "/dav/rooms/"]),
            depth=DEPTHS, content_type=CONTENT_TYPES)
     @example(request=("REPORT", NUL_HREF), target="{calendar}", depth="1", content_type="application/xml")
+    @example(request=("REPORT", EXPAND_TO_9999), target="{calendar}", depth="1", content_type="application/xml")
+    @example(request=("REPORT", OPEN_START), target="{calendar}", depth="1", content_type="application/xml")
     def send(request, target, depth, content_type):
         method, body = request
         headers = {k: v for k, v in (("Depth", depth), ("Content-Type", content_type)) if v is not None}

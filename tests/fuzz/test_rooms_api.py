@@ -84,6 +84,8 @@ def test_inputs_reported_in_issue_9(api, fuzz_server):
              ("POST", "/api/rooms/preview", one(starts_at=_moment(1), ends_at=_moment(1, hour=11))),
              ("POST", "/api/rooms/bookings", one(starts_at=_moment(9999, 12, 31, 21),
                                                 ends_at=_moment(9999, 12, 31, 22))),
+             ("POST", "/api/rooms/bookings", one(starts_at="0006-03-01T00:00:01+03:42",  # found by `make fuzz`
+                                                ends_at="0001-01-01T00:00:00+01:01")),
              ("POST", "/api/rooms/bookings", one(recurrence={"freq": "weekly", "until": "9999-12-31"})),
              ("POST", "/api/rooms/bookings", one(recurrence={"freq": "weekly", "count": 2**63})),
              ("POST", "/api/rooms/bookings", one(skip=["0001-01-01", "9999-12-31"])),
