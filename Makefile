@@ -4,13 +4,19 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test install install-dev services system-packages clean
+.PHONY: run test fuzz install install-dev services system-packages clean
 
 run: install
 	TREFFPUNKT_DEMO=1 $(BIN)/treffpunkt run
 
 test: install-dev system-packages services
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fuzz suite (tests/fuzz, also part of `make test`) with FUZZ_SCALE times the examples, at
+# random instead of the same ones every run: for before a release. Prints its figures at the end.
+FUZZ_SCALE ?= 20
+fuzz: install-dev system-packages services
+	FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/python -m pytest tests/fuzz --timeout=7200 $(PYTEST_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'

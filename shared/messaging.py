@@ -14,6 +14,19 @@ from shared.config import Settings
 log = logging.getLogger(__name__)
 VISIBILITY_TIMEOUT = 3600  # the default of Settings.broker_visibility_timeout
 
+# How long a task may run: after the soft limit Celery raises SoftTimeLimitExceeded inside it (it
+# can still record what happened), after the hard one the pool kills its process. Either way the
+# message is not lost: a consumer sends its receipt only after its commit, so the sender's outbox
+# publishes the message again; notify retries its own deliveries; periodic tasks run again soon.
+# Only the prefork pool (production's workers) enforces them; the solo pool of `make run` cannot.
+TIME_LIMIT = (60, 90)  # (soft, hard) seconds for every task without limits of its own, e.g.
+# calendar.booking_changed: one resource of at most 200 dates, well under a second
+RELAY_TIME_LIMITS = {
+    "relay_outbox": (30, 45),  # one batch of publishes; beat sends the next within seconds
+    "outbox_receipt": (15, 30),  # one UPDATE of up to 1,000 rows
+    "purge_messages": (120, 180),  # hourly DELETE of a week's confirmed rows, a month's inbox
+}
+
 
 def redis_transport_options(visibility_timeout: int) -> dict:
     """kombu returns a dead worker's unacked messages only in a sweep every interval × throttle
@@ -65,6 +78,8 @@ def celery_config(settings: Settings, queue: str) -> dict:
         "broker_connection_timeout": 3,
         "worker_hijack_root_logger": False,
         "timezone": "UTC",
+        "task_soft_time_limit": TIME_LIMIT[0],
+        "task_time_limit": TIME_LIMIT[1],
     }
 
 
@@ -91,11 +106,17 @@ def publish(celery: Celery, task_name: str, payload: dict, queue: str) -> None:
 
     The message's printable form (what monitoring tools and logs show) is its id only: Celery
     would otherwise put a repr of every name, address and phone number into the headers, and
-    building that repr cost more than the publish itself."""
+    building that repr cost more than the publish itself.
+
+    Time limits are left to the worker (its own configuration): Celery would otherwise copy the
+    limits of a same-named task registered in the sending process into the message, and those
+    would win over the worker's."""
     celery.send_task(
         task_name,
         kwargs=payload,
         queue=queue,
+        time_limit=None,
+        soft_time_limit=None,
         retry=True,
         retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
         argsrepr="()",
@@ -113,16 +134,20 @@ def register_relay(celery: Celery, service: str, factory_getter, outbox_model, i
 
     from shared import contracts, outbox
 
-    @celery.task(shared=False, name=f"{service}.relay_outbox", acks_late=False, ignore_result=True)
+    def limits(task: str) -> dict:
+        soft, hard = RELAY_TIME_LIMITS[task]
+        return {"name": f"{service}.{task}", "soft_time_limit": soft, "time_limit": hard}
+
+    @celery.task(shared=False, acks_late=False, ignore_result=True, **limits("relay_outbox"))
     def relay_outbox():
         return outbox.relay(factory_getter(), outbox_model, celery,
                             redeliver_after=current_app.config["SETTINGS"].outbox_redeliver_seconds)
 
-    @celery.task(shared=False, name=f"{service}.purge_messages", acks_late=False, ignore_result=True)
+    @celery.task(shared=False, acks_late=False, ignore_result=True, **limits("purge_messages"))
     def purge_messages():
         return outbox.purge(factory_getter(), outbox_model, inbox_model)
 
-    @celery.task(shared=False, name=f"{service}.outbox_receipt", ignore_result=True)
+    @celery.task(shared=False, ignore_result=True, **limits("outbox_receipt"))
     def outbox_receipt(**payload):
         try:
             receipt = contracts.load(f"{service}.outbox_receipt", payload)

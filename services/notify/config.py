@@ -21,6 +21,11 @@ DEFAULTS = {
     "NOTIFY_RATE_BURST_SECONDS": 1.0,  # a full bucket holds this many seconds' worth of sends
     "NOTIFY_RATE_MAX_WAIT_SECONDS": 2.0,  # wait this long in the worker; longer: re-queue with a countdown
     "NOTIFY_PREFERENCES_LINK_DAYS": 60,  # how long the settings link in an email stays valid
+    # a task that sends (a notice: email and SMS, each up to NOTIFY_SEND_TIMEOUT per step): after the
+    # soft limit its unfinished sends are recorded and retried, after the hard one the process dies
+    # and the sweep takes the rows over (NOTIFY_STALE_SENDING_SECONDS)
+    "NOTIFY_TASK_SOFT_SECONDS": 90.0,
+    "NOTIFY_TASK_HARD_SECONDS": 120.0,
 }
 
 

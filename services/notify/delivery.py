@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import Callable, Iterator
 
+from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,8 @@ from services.notify.domain.phone import InvalidPhone, to_e164
 from services.notify.models import Delivery, ProcessedMessage
 
 log = logging.getLogger(__name__)
+# the delivery log's words for a send stopped by the task's soft time limit (people read it)
+TIMED_OUT = "Zeitlimit der Aufgabe überschritten: der Anbieter hat nicht rechtzeitig geantwortet"
 
 
 def _valid_address(value: str) -> bool:
@@ -196,10 +199,13 @@ def send_claimed(session, factory, settings, claim: Claim, config: dict, limiter
     happen takes a rate-limit token (after the claim); a limited one gives its claim back."""
     outgoing = claim.outgoing
     if limiter is not None and limiter.acquire(outgoing.channel) > 0:
-        _release(session, claim)
+        release(session, claim)
         return "limited"
     try:
         sender_for(outgoing.channel, settings, factory, config["NOTIFY_SEND_TIMEOUT"]).send(outgoing)
+    except SoftTimeLimitExceeded:  # the task's time is up mid-send: a failed attempt; the task retries
+        _transient(session, outgoing.delivery_id, claim.attempts, TIMED_OUT, config, retry_in)
+        raise
     except PermanentFailure as exc:
         return _record(session, outgoing.delivery_id, "failed", str(exc), failure="permanent")
     except TransientFailure as exc:
@@ -211,7 +217,7 @@ def send_claimed(session, factory, settings, claim: Claim, config: dict, limiter
     return _record(session, outgoing.delivery_id, "sent", "")
 
 
-def _release(session, claim: Claim) -> None:
+def release(session, claim: Claim) -> None:
     """Undo our claim without spending the attempt (only if it is still ours)."""
     previous = claim.attempts - 1
     session.execute(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 
+from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -24,6 +25,7 @@ from services.notify.models import OutboxMessage, ProcessedMessage
 
 log = logging.getLogger(__name__)
 PENDING = ("retrying", "busy")
+PERIODIC_LIMITS = {"soft_time_limit": 45, "time_limit": 55}  # beat sends the next run after 60 s
 
 
 def backoff(retries: int, config: dict) -> float:
@@ -34,7 +36,7 @@ def backoff(retries: int, config: dict) -> float:
 
 def queue_send(celery, delivery_id: int, countdown: float = 0.0) -> None:
     celery.send_task("notify.send_delivery", kwargs={"delivery_id": int(delivery_id)}, queue="notify",
-                     countdown=countdown or None)
+                     countdown=countdown or None, time_limit=None, soft_time_limit=None)  # the worker's own
 
 
 def _send_all(task, session, delivery_ids: list[int], claims=()) -> dict[str, str]:
@@ -46,13 +48,24 @@ def _send_all(task, session, delivery_ids: list[int], claims=()) -> dict[str, st
     limiter = ratelimit.from_app(app)
     retry_in = backoff(task.request.retries, app.config)  # decided first: the rows record when it is due
     delivery.single_statements(session)
-    outcomes = {}
-    for claim in claims:
-        outcomes[str(claim.outgoing.delivery_id)] = delivery.send_claimed(
-            session, factory, settings, claim, app.config, limiter, retry_in)
-    for i in delivery_ids:
-        if str(i) not in outcomes:
-            outcomes[str(i)] = delivery.attempt_on(session, factory, settings, i, app.config, limiter, retry_in)
+    outcomes, started = {}, set()
+    try:
+        for claim in claims:
+            started.add(claim.outgoing.delivery_id)
+            outcomes[str(claim.outgoing.delivery_id)] = delivery.send_claimed(
+                session, factory, settings, claim, app.config, limiter, retry_in)
+        for i in delivery_ids:
+            if str(i) not in outcomes:
+                outcomes[str(i)] = delivery.attempt_on(session, factory, settings, i, app.config, limiter, retry_in)
+    except SoftTimeLimitExceeded:
+        # Out of time (a provider that does not answer): the send under way was recorded as a failed
+        # attempt (or, stopped while recording, is taken over by the sweep once stale); claims not
+        # yet started go back unspent. All of them are tried again after the backoff.
+        for claim in claims:
+            if claim.outgoing.delivery_id not in started:
+                delivery.release(session, claim)
+        log.warning("notify task %s ran out of time; retrying in %.0f s", task.request.id, retry_in)
+        raise task.retry(countdown=retry_in) from None
     for i, state in outcomes.items():
         if state == "limited":  # spread the waiting ones out so they do not all return at once
             wait = app.config["NOTIFY_RATE_MAX_WAIT_SECONDS"]
@@ -67,10 +80,14 @@ def _send_all(task, session, delivery_ids: list[int], claims=()) -> dict[str, st
     return outcomes
 
 
-def register(celery) -> None:
+def register(celery, config: dict) -> None:
     register_relay(celery, "notify", lambda: current_app.extensions["db"], OutboxMessage, ProcessedMessage)
+    # sending tasks: time limits from the configuration (they depend on NOTIFY_SEND_TIMEOUT), and
+    # as many retries as _send_all allows before it gives the deliveries up
+    sending = {"bind": True, "soft_time_limit": config["NOTIFY_TASK_SOFT_SECONDS"],
+               "time_limit": config["NOTIFY_TASK_HARD_SECONDS"], "max_retries": 2 * config["NOTIFY_MAX_ATTEMPTS"]}
 
-    @celery.task(shared=False, name="notify.booking_notice", bind=True, max_retries=None)
+    @celery.task(shared=False, name="notify.booking_notice", **sending)
     def booking_notice(self, **payload):
         try:
             data = contracts.load("notify.booking_notice", payload)
@@ -88,12 +105,12 @@ def register(celery) -> None:
                 # the deliveries are committed: from here on they are ours to send (retries, sweep)
                 send_receipt(self.app, payload)
                 return _send_all(self, session, ids, claims)
-        except (OperationalError, IntegrityError) as exc:  # database away, or an unexpected conflict:
-            # nothing was recorded and no receipt sent; the message waits, bounded
+        except (OperationalError, IntegrityError, SoftTimeLimitExceeded) as exc:  # database away or stuck,
+            # or an unexpected conflict: nothing was recorded and no receipt sent; the message waits, bounded
             raise self.retry(exc=exc, countdown=backoff(self.request.retries, current_app.config),
                              max_retries=2 * current_app.config["NOTIFY_MAX_ATTEMPTS"])
 
-    @celery.task(shared=False, name="notify.send_delivery", bind=True, max_retries=None)
+    @celery.task(shared=False, name="notify.send_delivery", **sending)
     def send_delivery(self, delivery_id: int):
         try:
             with delivery.one_connection(current_app.extensions["db"]) as session:
@@ -102,7 +119,7 @@ def register(celery) -> None:
             raise self.retry(exc=exc, countdown=backoff(self.request.retries, current_app.config),
                              max_retries=2 * current_app.config["NOTIFY_MAX_ATTEMPTS"])
 
-    @celery.task(shared=False, name="notify.scan_reminders", acks_late=False, ignore_result=True)
+    @celery.task(shared=False, name="notify.scan_reminders", acks_late=False, ignore_result=True, **PERIODIC_LIMITS)
     def scan_reminders():
         """Idempotent, so a lost or doubled run is harmless: the next minute's run catches up."""
         settings = current_app.config["SETTINGS"]
@@ -112,7 +129,8 @@ def register(celery) -> None:
             queue_send(celery, delivery_id)
         return len(ids)
 
-    @celery.task(shared=False, name="notify.sweep_deliveries", acks_late=False, ignore_result=True)
+    @celery.task(shared=False, name="notify.sweep_deliveries", acks_late=False, ignore_result=True,
+                 **PERIODIC_LIMITS)
     def sweep_deliveries():
         """Re-queue overdue deliveries; a lost or doubled run is harmless (the claim decides)."""
         ids = sweep.overdue(current_app.extensions["db"], current_app.config)

@@ -5,18 +5,28 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
+from werkzeug.routing import IntegerConverter
 
 from shared.messaging import publish
-from shared.web import coordination_required, current_account, db, login_required
+from shared.web import current_account, db, login_required
 
-from services.notify import delivery as deliveries
+from services.notify import delivery as deliveries, filters
+from services.notify.domain import permissions
 from services.notify.domain.mime import read_email
+from services.notify.domain.permissions import Action
 from services.notify.domain.preferences import KINDS
+from services.notify.filters import PAGE_SIZE
 from services.notify.models import CHANNELS, FAILURES, STATUSES, CapturedMessage, Delivery
 
 bp = Blueprint("notify", __name__, url_prefix="/notify", template_folder="templates")
-PAGE_SIZE = 100
-MAX_QUERY = 200
+
+
+class RowId(IntegerConverter):
+    """An id in a path: what an INTEGER column can hold, else 404 before the database is asked
+    (PostgreSQL refuses to compare with 2**31 and more: "integer out of range", a 500)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 def N_(text: str) -> str:
@@ -32,47 +42,19 @@ RESEND_REFUSALS = {
 
 
 def _visible():
-    """Deliveries this account may see: all for the coordination office, else its own."""
+    """Deliveries the reader may see (permissions.allowed(SEE) for each row), as a query."""
     me = current_account()
     query = select(Delivery)
-    if not me.is_coordination:
+    if not permissions.sees_everyone(me):
         query = query.where(Delivery.account_id == me.account_id)
     return query
 
 
 def _delivery_or_404(delivery_id: int) -> Delivery:
-    row = db().scalars(_visible().where(Delivery.id == delivery_id)).first()
-    if row is None:  # someone else's delivery looks the same as a missing one
-        abort(404)
+    row = db().get(Delivery, delivery_id)
+    if row is None or not permissions.allowed(Action.SEE, current_account(), row.account_id):
+        abort(404)  # someone else's delivery looks the same as a missing one
     return row
-
-
-def _filters(allowed: dict) -> tuple[dict, list[str]]:
-    """The list filters from the query string; unknown values become German errors."""
-    values, errors = {}, []
-    q = request.args.get("q", "").strip()
-    if len(q) > MAX_QUERY:
-        errors.append(_("Der Suchtext ist zu lang (höchstens %(n)s Zeichen).", n=MAX_QUERY))
-    values["q"] = q[:MAX_QUERY]
-    for name, options in allowed.items():
-        value = request.args.get(name, "")
-        if value and value not in options:
-            errors.append(_unknown(name))
-            value = ""
-        values[name] = value
-    page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        errors.append(_("Die Seitenzahl muss eine positive ganze Zahl sein."))
-        page = "1"
-    values["page"] = int(page)
-    return values, errors
-
-
-def _unknown(name: str) -> str:
-    return {"status": _("Unbekannter Status. Bitte wählen Sie einen aus der Liste."),
-            "kind": _("Unbekannter Anlass. Bitte wählen Sie einen aus der Liste."),
-            "channel": _("Unbekannter Weg. Bitte wählen Sie E-Mail oder SMS."),
-            "why": _("Unbekannter Grund. Bitte wählen Sie einen aus der Liste.")}[name]
 
 
 def _filtered(query, f: dict):
@@ -100,7 +82,7 @@ def _counts(column, query) -> dict[str, int]:
 @bp.get("/")
 @login_required
 def index():
-    f, errors = _filters({"status": STATUSES, "kind": KINDS, "channel": CHANNELS})
+    f, errors = filters.read(filters.LogFilters(), request.args)
     context = dict(f=f, statuses=STATUSES, kinds=KINDS, channels=CHANNELS, errors=errors)
     if errors:
         return render_template("notify/index.html", rows=[], counts={}, more=False, **context), 400
@@ -113,7 +95,7 @@ def index():
 @login_required
 def dead():
     """Given up: failed permanently (retrying cannot help) or after all retries, with the reason."""
-    f, errors = _filters({"why": FAILURES, "kind": KINDS, "channel": CHANNELS})
+    f, errors = filters.read(filters.GivenUpFilters(), request.args)
     context = dict(f=f, failures=FAILURES, kinds=KINDS, channels=CHANNELS, errors=errors)
     if errors:
         return render_template("notify/dead.html", rows=[], counts={}, more=False, **context), 400
@@ -123,7 +105,7 @@ def dead():
     return render_template("notify/dead.html", rows=rows, counts=counts, more=more, **context)
 
 
-@bp.get("/deliveries/<int:delivery_id>")
+@bp.get("/deliveries/<row_id:delivery_id>")
 @login_required
 def show(delivery_id: int):
     row = _delivery_or_404(delivery_id)
@@ -133,7 +115,7 @@ def show(delivery_id: int):
     return render_template("notify/delivery.html", row=row, captured=captured, mail=mail)
 
 
-@bp.get("/deliveries/<int:delivery_id>/invite.ics")
+@bp.get("/deliveries/<row_id:delivery_id>/invite.ics")
 @login_required
 def invitation(delivery_id: int):
     row = _delivery_or_404(delivery_id)
@@ -144,9 +126,11 @@ def invitation(delivery_id: int):
                     headers={"Content-Disposition": f'attachment; filename="buchung-{row.booking_id}.ics"'})
 
 
-@bp.post("/deliveries/<int:delivery_id>/resend")
-@coordination_required
+@bp.post("/deliveries/<row_id:delivery_id>/resend")
+@login_required
 def resend(delivery_id: int):
+    if not permissions.allowed(Action.RESEND, current_account()):
+        abort(403)
     row = _delivery_or_404(delivery_id)
     try:
         deliveries.requeue(db(), row)
@@ -183,6 +167,7 @@ def _labels() -> dict:
 def init_app(app) -> None:
     from services.notify.preference_views import bp as preferences_bp
 
+    app.url_map.converters["row_id"] = RowId  # before the rules that use it are added
     app.register_blueprint(bp)
     app.register_blueprint(preferences_bp)
     app.context_processor(lambda: {"labels": _labels()})
