@@ -23,9 +23,11 @@ def _children(settings: Settings) -> list[subprocess.Popen]:
     env = {**os.environ, "TREFFPUNKT_VAR": str(settings.var_dir)}
     log_dir = settings.var_dir / "log"
     log_dir.mkdir(parents=True, exist_ok=True)
+    # prefork even for one task at a time: only a pool child can be stopped at a task's time limit
     commands = {
         f"worker-{svc}": [sys.executable, "-m", "celery", "-A", f"services.{svc}.worker", "worker",
-                          "-Q", svc, "-n", f"{svc}@%h", "--pool", "solo", "--loglevel", "INFO"]
+                          "-Q", svc, "-n", f"{svc}@%h", "--pool", "prefork", "--concurrency", "1",
+                          "--loglevel", "INFO"]
         for svc in SERVICES
     }
     commands["beat"] = [sys.executable, "-m", "celery", "-A", "services.beat", "beat", "--loglevel", "INFO"]
