@@ -11,6 +11,8 @@ from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource, object_resource
 from services.calendar.dav.webdav import (CALDAV, DAV, ICAL, DavError, clark, element, href,
                                           propstat_response, status_response)
+from services.calendar.domain.limits import MAX_DATE_TIME, MAX_INSTANCES, MIN_DATE_TIME, caldav_stamp
+from services.calendar.domain.recurrence import WorkLimitExceeded
 from shared.timezones import berlin_vtimezone
 
 MAX_RESOURCE_SIZE = 1024 * 1024
@@ -57,6 +59,21 @@ def max_resource_size(r: Resource, ctx: Context):
     return str(MAX_RESOURCE_SIZE) if r.kind == "calendar" else None
 
 
+@registry.register(CALDAV, "min-date-time", in_allprop=False)  # RFC 4791 §5.2.6
+def min_date_time(r: Resource, ctx: Context):
+    return caldav_stamp(MIN_DATE_TIME) if r.kind == "calendar" else None
+
+
+@registry.register(CALDAV, "max-date-time", in_allprop=False)  # RFC 4791 §5.2.7
+def max_date_time(r: Resource, ctx: Context):
+    return caldav_stamp(MAX_DATE_TIME) if r.kind == "calendar" else None
+
+
+@registry.register(CALDAV, "max-instances", in_allprop=False)  # RFC 4791 §5.2.8
+def max_instances(r: Resource, ctx: Context):
+    return str(MAX_INSTANCES) if r.kind == "calendar" else None
+
+
 @registry.register(CALDAV, "calendar-description", in_allprop=False)  # RFC 4791 §5.2.1
 def calendar_description(r: Resource, ctx: Context):
     return r.calendar.description if r.kind == "calendar" else None
@@ -87,6 +104,13 @@ def calendar_data(r: Resource, ctx: Context):
 
 # --- REPORTs -------------------------------------------------------------------------------
 def report(ctx: Context, resource: Resource, root) -> list:
+    try:
+        return _report(ctx, resource, root)
+    except WorkLimitExceeded as exc:  # RFC 4791 §7.8's postcondition for answers too large to give
+        raise DavError(403, str(exc), (DAV, "number-of-matches-within-limits")) from None
+
+
+def _report(ctx: Context, resource: Resource, root) -> list:
     if root is None:
         raise DavError(400, "REPORT braucht einen XML-Körper.")
     if resource.kind != "calendar":

@@ -22,6 +22,7 @@ from services.calendar.dav.resources import Context, Resource, object_resource
 from services.calendar.dav.webdav import CALDAV, DAV, clark, escape, propstat_response, response_text
 from services.calendar.domain import expand, filters, timeindex
 from services.calendar.domain.objectcache import CACHE, Entry
+from services.calendar.domain.recurrence import Budget
 from services.calendar.domain.timeindex import EPOCH_MAX, EPOCH_MIN, Instance, overlaps
 
 GETETAG, CALENDAR_DATA = clark(DAV, "getetag"), clark(CALDAV, "calendar-data")
@@ -39,6 +40,7 @@ class _Objects:
 
     def __init__(self, ctx: Context, calendar_id: int, candidates: list[tuple[str, str]], rows=()):
         self.ctx, self.calendar_id, self.now = ctx, calendar_id, datetime.now(timezone.utc)
+        self.budget = Budget()  # the expansion work this report may cause
         self.etags = dict(candidates)
         self.entries: dict[str, Entry] = {}
         self.rows = {r.name: r for r in rows}  # loaded with their data already (one query)
@@ -56,8 +58,9 @@ class _Objects:
         """Entries from the indexes stored at PUT (a new process, or one whose cache let them
         go): no parsing. Returns the names still missing (stored before indexes were)."""
         for name, etag, text in self.ctx.store.stored_indexes(self.calendar_id, names):
-            if etag == self.etags[name]:  # else changed meanwhile: load() reads it again
-                self.entries[name] = CACHE.put(etag, timeindex.loads(text))
+            index = timeindex.loads(text)
+            if etag == self.etags[name] and index is not None:  # else changed meanwhile, or
+                self.entries[name] = CACHE.put(etag, index)       # older than bounded expansion
         return [n for n in names if n not in self.entries]
 
     def load(self, names) -> None:
@@ -96,7 +99,8 @@ def calendar_query(ctx: Context, collection: Resource, root, names: list[str]) -
         elif verdict:
             matched.append(name)
     objects.load(undecided)
-    matched += [n for n in undecided if filters.matches(top, objects.calendar(n), objects.entries[n].index)]
+    matched += [n for n in undecided
+                if filters.matches(top, objects.calendar(n), objects.entries[n].index, objects.budget)]
     return _responses(ctx, collection, objects, sorted(matched), names, wanted)
 
 
@@ -113,7 +117,7 @@ def _responses(ctx, collection, objects: _Objects, matched, names, wanted) -> li
             entry = objects.entries.get(obj.name)
             if entry is None or objects.etags.get(obj.name) != obj.etag:
                 entry = CACHE.build(obj.etag, obj.data, objects.now)
-            data = expanded(entry, obj.etag, obj.data, *wanted.expand)
+            data = expanded(entry, obj.etag, obj.data, *wanted.expand, objects.budget)
         # limit-recurrence-set is answered with the full set: a superset the client can narrow
         if fast:
             out.append(data_response(collection.url + quote(obj.name), obj.etag, data.decode("utf-8")))
@@ -131,18 +135,26 @@ def data_response(url: str, etag: str, text: str | None = None) -> str:
     return response_text(url, found)
 
 
-def instances(entry: Entry, data: bytes, start: int, end: int) -> list[Instance]:
-    """The instances overlapping [start, end): from the index, or expanded again past it."""
+def instances(entry: Entry, data: bytes, start: int, end: int, budget: Budget) -> list[Instance]:
+    """The instances overlapping [start, end): from the index, or expanded again past it
+    (both charged to the report's `budget`)."""
     index = entry.index
-    if index.covers(end):
-        return index.between(start, end)
-    calendar = entry.calendar if entry.calendar is not None else Calendar.from_ical(data)
-    found = timeindex.expand(calendar, index.component, _dt(start - 86400), _dt(end + 86400))
-    return [i for i in found if overlaps(i.start, i.end, start, end)]
+    if index.covers(end, start):
+        found = index.between(start, end)
+    else:
+        calendar = entry.calendar if entry.calendar is not None else Calendar.from_ical(data)
+        found = [i for i in timeindex.expand(calendar, index.component, _utc(start - 86400), _utc(end + 86400), budget)
+                 if overlaps(i.start, i.end, start, end)]
+    budget.charge(len(found))
+    return found
 
 
-def expanded(entry: Entry, etag: str, data: bytes, start: int, end: int) -> bytes:
-    return expand.expanded(entry.index.component, instances(entry, data, start, end),
+def _utc(seconds: int) -> datetime:
+    return datetime.fromtimestamp(max(min(seconds, EPOCH_MAX), EPOCH_MIN), timezone.utc)
+
+
+def expanded(entry: Entry, etag: str, data: bytes, start: int, end: int, budget: Budget) -> bytes:
+    return expand.expanded(entry.index.component, instances(entry, data, start, end, budget),
                            CACHE.bodies(etag, entry, data))
 
 
@@ -158,15 +170,15 @@ def free_busy(ctx: Context, collection: Resource, root):
     el = root.find(clark(CALDAV, "time-range"))
     if el is None:
         raise query_xml.invalid("free-busy-query braucht einen time-range.")
-    start, end = query_xml.time_range(el)
-    if start <= EPOCH_MIN or end >= EPOCH_MAX:
+    if not el.get("start") or not el.get("end"):
         raise query_xml.invalid("free-busy-query braucht start und end.")
+    start, end = query_xml.time_range(el)
     candidates = ctx.store.range_candidates(collection.calendar.id, _dt(start), _dt(end), "VEVENT")
     objects = _Objects(ctx, collection.calendar.id, candidates)
     found = []
     for name, _etag in candidates:
-        if not objects.entries[name].index.covers(end):
+        if not objects.entries[name].index.covers(end, start):
             objects.load([name])
-        found += instances(objects.entries[name], objects.data.get(name, b""), start, end)
+        found += instances(objects.entries[name], objects.data.get(name, b""), start, end, objects.budget)
     now = datetime.now(timezone.utc)
     raise FreeBusy(expand.freebusy_calendar(expand.busy_periods(found, start, end), start, end, now))

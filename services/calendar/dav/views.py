@@ -133,8 +133,8 @@ def put(ctx: Context, resource: Resource) -> Response:
                                       if_match=request.headers.get("If-Match"),
                                       if_none_match=request.headers.get("If-None-Match", "").strip() == "*",
                                       components=ACCEPTED_COMPONENTS)
-    except InvalidCalendarData as exc:
-        raise DavError(403, str(exc), (CALDAV, "valid-calendar-data")) from None
+    except InvalidCalendarData as exc:  # valid-calendar-data, or a limit: max-instances, min/max-date-time
+        raise DavError(403, str(exc), (CALDAV, exc.precondition)) from None
     except UnsupportedComponent as exc:
         raise DavError(403, str(exc), (CALDAV, "supported-calendar-component")) from None
     except PreconditionFailed as exc:
