@@ -153,9 +153,9 @@ def multiget(ctx: Context, collection: Resource, root, names: list[str]) -> list
         if obj is None:
             responses.append(status_response(url, "HTTP/1.1 404 Not Found"))
         elif fast:
-            text = obj.data.decode("utf-8") if reports.CALENDAR_DATA in names else None
+            text = ctx.shown(collection.calendar, obj).data.decode("utf-8") if reports.CALENDAR_DATA in names else None
             responses.append(reports.data_response(collection.url + quote(obj.name), obj.etag, text))
         else:
-            resource = object_resource(collection, obj)
+            resource = object_resource(ctx, collection, obj)
             responses.append(propstat_response(resource.url, registry, resource, ctx, "prop", names))
     return responses
