@@ -20,6 +20,7 @@ from services.calendar.dav.sqlstore import SqlStore
 from services.calendar.domain.disclosure import public_view
 from services.calendar.domain.feeds import InvalidFilter, parse_filter
 from services.calendar.domain.feedtext import assemble_text as assemble
+from services.calendar.domain.names import MAX_ID
 from services.calendar.domain.vocabulary import BUSY_SUMMARY
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -85,7 +86,7 @@ def _plain(message: str, status: int) -> Response:
 @bp.get("/rooms/<int:room_id>.ics")
 def room_feed(room_id: int):
     store = SqlStore(db())
-    calendar = store.room_calendar(room_id)
+    calendar = store.room_calendar(room_id) if room_id <= MAX_ID else None
     if calendar is None:
         return _plain(_("Einen Raum mit der Nummer %(id)s gibt es nicht.", id=room_id), 404)
 
@@ -126,7 +127,7 @@ def filter_message(exc: InvalidFilter) -> str:
         "category": _("Unbekannte Kategorie %(value)s. Möglich sind: %(allowed)s."),
         "audience": _("Unbekannte Zielgruppe %(value)s. Möglich sind: %(allowed)s."),
     }
-    return texts[exc.key] % {"value": repr(exc.value), "allowed": exc.allowed}
+    return texts[exc.key] % {"value": repr(exc.value[:60]), "allowed": exc.allowed}
 
 
 def _feed_name(args: dict[str, list[str]]) -> str:

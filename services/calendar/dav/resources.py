@@ -18,7 +18,8 @@ from urllib.parse import quote, unquote
 from shared.identity.store import Principal
 
 from services.calendar.dav.store import CalendarInfo, CalendarStore, ObjectInfo
-from services.calendar.domain import access, disclosure
+from services.calendar.dav.webdav import DavError
+from services.calendar.domain import access, disclosure, names
 from services.calendar.domain.vocabulary import BUSY_SUMMARY, PRIVATE_SUMMARY
 
 BASE = "/dav/"
@@ -90,10 +91,15 @@ def calendar_resource(ctx: Context, url: str, calendar: CalendarInfo | None) -> 
 
 
 def resolve(ctx: Context, path: str) -> Resource | None:
-    """The resource at `path` (a request path under /dav/), or None for 404."""
+    """The resource at `path` (a request path under /dav/), or None for 404. A segment no
+    resource could have (control characters, too long) is refused with 400."""
     segments = [unquote(s) for s in path[len(BASE):].split("/") if s] if path.startswith(BASE) else None
     if segments is None:
         return None
+    for segment in segments:
+        problem = names.segment_problem(segment)
+        if problem:
+            raise DavError(400, problem)
     me = ctx.principal.username
     match segments:
         case []:
@@ -109,8 +115,9 @@ def resolve(ctx: Context, path: str) -> Resource | None:
             return _object_or_collection(ctx, cal, rest)
         case ["rooms"]:
             return Resource("rooms", f"{BASE}rooms/")
-        case ["rooms", room_id, *rest] if room_id.isdigit() and len(rest) <= 1:
-            cal = calendar_resource(ctx, f"{BASE}rooms/{room_id}/", ctx.store.room_calendar(int(room_id)))
+        case ["rooms", room, *rest] if names.numeric_id(room) is not None and len(rest) <= 1:
+            room_id = names.numeric_id(room)
+            cal = calendar_resource(ctx, f"{BASE}rooms/{room_id}/", ctx.store.room_calendar(room_id))
             return _object_or_collection(ctx, cal, rest)
     return None
 
@@ -119,6 +126,9 @@ def _object_or_collection(ctx: Context, cal: Resource | None, rest: list[str]) -
     if cal is None or not rest:
         return cal
     name = rest[0]
+    problem = names.object_name_problem(name)
+    if problem:
+        raise DavError(400, problem)
     obj = ctx.store.get(cal.calendar.id, name)
     return Resource("object", cal.url + quote(name), calendar=cal.calendar, name=name, writable=cal.writable,
                     obj=None if obj is None else ctx.shown(cal.calendar, obj))
