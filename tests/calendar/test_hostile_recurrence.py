@@ -181,3 +181,16 @@ def test_open_and_far_time_ranges_are_clipped_not_500(calendar_app, people, stor
     body = query("", "").replace(b'start="" end=""', time_range.encode())
     found = hrefs(dav(calendar_app, people, "REPORT", CAL, body, Depth="1"))
     assert (CAL + "turnen.ics" in found) == ("1850" not in time_range)
+
+
+def test_only_the_choke_point_expands_recurrence():
+    """Every expansion goes through domain/recurrence.between: no other module of the calendar
+    may call recurring-ical-events or dateutil's rules directly."""
+    from pathlib import Path
+
+    import services.calendar
+
+    root = Path(services.calendar.__file__).parent
+    users = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
+                   if "recurring_ical_events" in p.read_text() or "dateutil.rrule" in p.read_text())
+    assert users == ["domain/recurrence.py"]

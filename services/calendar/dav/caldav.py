@@ -54,24 +54,12 @@ def supported_calendar_data(r: Resource, ctx: Context):
     return [data]
 
 
-@registry.register(CALDAV, "max-resource-size", in_allprop=False)  # RFC 4791 §5.2.5
-def max_resource_size(r: Resource, ctx: Context):
-    return str(MAX_RESOURCE_SIZE) if r.kind == "calendar" else None
-
-
-@registry.register(CALDAV, "min-date-time", in_allprop=False)  # RFC 4791 §5.2.6
-def min_date_time(r: Resource, ctx: Context):
-    return caldav_stamp(MIN_DATE_TIME) if r.kind == "calendar" else None
-
-
-@registry.register(CALDAV, "max-date-time", in_allprop=False)  # RFC 4791 §5.2.7
-def max_date_time(r: Resource, ctx: Context):
-    return caldav_stamp(MAX_DATE_TIME) if r.kind == "calendar" else None
-
-
-@registry.register(CALDAV, "max-instances", in_allprop=False)  # RFC 4791 §5.2.8
-def max_instances(r: Resource, ctx: Context):
-    return str(MAX_INSTANCES) if r.kind == "calendar" else None
+# RFC 4791 §5.2.5-5.2.8: the fixed limits of every calendar collection (domain/limits.py)
+LIMITS = {"max-resource-size": str(MAX_RESOURCE_SIZE), "min-date-time": caldav_stamp(MIN_DATE_TIME),
+          "max-date-time": caldav_stamp(MAX_DATE_TIME), "max-instances": str(MAX_INSTANCES)}
+for _name, _value in LIMITS.items():
+    registry.register(CALDAV, _name, in_allprop=False)(
+        lambda r, ctx, value=_value: value if r.kind == "calendar" else None)
 
 
 @registry.register(CALDAV, "calendar-description", in_allprop=False)  # RFC 4791 §5.2.1
