@@ -81,8 +81,9 @@ class _Objects:
         for obj in self.ctx.store.report_objects(self.calendar_id, [n for n in names if n not in self.data]):
             obj = self.shown(obj)  # a busy view has the same times: its index is the object's
             self.data[obj.name] = obj.data
-            self.etags[obj.name] = obj.etag  # the row as read now (a concurrent write wins)
-            self.entries[obj.name] = CACHE.build(obj.etag, obj.data, self.now)
+            if obj.name not in self.entries or self.etags[obj.name] != obj.etag:  # (changed meanwhile)
+                self.etags[obj.name] = obj.etag
+                self.entries[obj.name] = CACHE.build(obj.etag, obj.data, self.now)
 
     def calendar(self, name: str) -> Calendar:
         entry = self.entries[name]

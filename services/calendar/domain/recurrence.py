@@ -264,14 +264,16 @@ def between(calendar: Calendar, components, start: datetime, end: datetime,
     if start >= end:
         return safe, []
     if budget is not None:
-        budget.charge(_work(safe, end))
+        budget.charge(instance_estimate(safe, end))
     query = recurring_ical_events.of(safe, components=list(components))
     # the library's occurrence objects carry their source component; building a component
     # per instance (its public API) costs twice as much and is not needed here
     return safe, query._occurrences_between(start.astimezone(LOCAL), end.astimezone(LOCAL))
 
 
-def _work(calendar: Calendar, end: datetime) -> int:
+def instance_estimate(calendar: Calendar, end: datetime) -> int:
+    """instance_bound of every component of (an already bounded) `calendar`, each at most what
+    its capped rules allow: what expanding it up to `end` runs through."""
     total = 0
     for component in calendar.subcomponents:
         if component.name in COMPONENTS and "DTSTART" in component:

@@ -139,17 +139,37 @@ def build(calendar: Calendar, now: datetime) -> TimeIndex:
         return TimeIndex(name, [], EPOCH_MAX, False)
     begin = datetime.fromtimestamp(min(starts), timezone.utc)
     horizon = max(begin, now) + HORIZON
+    estimate = recurrence.instance_estimate(calendar, horizon)
+    if estimate > INDEX_LIMIT:  # record only a window around now that holds about INDEX_LIMIT
+        since = max(begin, now - INDEX_LOOKBACK)
+        until = _window_end(calendar, since, horizon)
+        instances = expand(calendar, name, since - timedelta(days=2), until)
+        return _trimmed(TimeIndex(name, instances, epoch(until), recurring, since=epoch(since)), now)
     instances = expand(calendar, name, begin - timedelta(days=2), horizon)
     until = EPOCH_MAX if not recurring or _bounded(items, horizon) else epoch(horizon)
     return _trimmed(TimeIndex(name, instances, until, recurring), now)
 
 
+def _window_end(calendar: Calendar, since: datetime, horizon: datetime) -> datetime:
+    """The latest end (before `horizon`) up to which, by the estimate, no more than
+    INDEX_LIMIT instances follow `since`: a bisection over cheap arithmetic, no expansion."""
+    before = recurrence.instance_estimate(calendar, since)
+    low, high = since, horizon
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) / 2
+        if recurrence.instance_estimate(calendar, middle) - before <= INDEX_LIMIT:
+            low = middle
+        else:
+            high = middle
+    return max(low, since + timedelta(hours=1))
+
+
 def _trimmed(index: TimeIndex, now: datetime) -> TimeIndex:
-    """At most INDEX_LIMIT instances: those ending after a year before `now`, and of these
-    the first ones (the rest is expanded again when a range asks for it)."""
+    """At most INDEX_LIMIT instances (the estimate may be off): those ending after a year
+    before `now`, and of these the first ones (the rest is expanded again when asked for)."""
     if len(index.instances) <= INDEX_LIMIT:
         return index
-    since = epoch(now - INDEX_LOOKBACK)
+    since = max(index.since, epoch(now - INDEX_LOOKBACK))
     kept = [i for i in index.instances if i.end > since]
     until = index.until
     if len(kept) > INDEX_LIMIT:
