@@ -65,10 +65,9 @@ def rule_problem(rule: vRecur, start: date | datetime) -> str | None:
     if not isinstance(rule, vRecur):  # what icalendar keeps of a rule it could not read
         return f"Die Wiederholungsregel (RRULE) ist fehlerhaft: {str(rule)[:80]!r}."
     try:
-        problem = _syntax_problem(rule)
+        return _syntax_problem(rule) or _never_matches(rule.to_ical(), _naive(start))
     except (TypeError, ValueError, AttributeError):
-        problem = "Die Wiederholungsregel (RRULE) ist fehlerhaft."
-    return problem or _never_matches(rule.to_ical(), _naive(start))
+        return "Die Wiederholungsregel (RRULE) ist fehlerhaft."
 
 
 def _syntax_problem(rule: vRecur) -> str | None:
