@@ -42,7 +42,7 @@ def busy_view(data: bytes, hidden: Hidden, summary: str) -> bytes:
         if block.kind in ITEMS and (hidden(block.event_class) or hidden(master)):
             out += _busy(block, summary)
         else:
-            out += block.lines
+            out.append(block.text)
     return b"".join(out)
 
 
@@ -56,7 +56,7 @@ def public_view(data: bytes, busy_summary: str | None = None) -> bytes | None:
     out, exdates, master_end = [], [], None
     for block in blocks:
         if block.kind not in ITEMS:
-            out += block.lines
+            out.append(block.text)
             continue
         rid = block.own.get(b"RECURRENCE-ID")
         if block.event_class == "PUBLIC" and master == "PUBLIC":
@@ -77,9 +77,34 @@ def public_view(data: bytes, busy_summary: str | None = None) -> bytes | None:
 
 @dataclass
 class _Block:
-    kind: bytes  # b"" for the VCALENDAR's own lines, else the top-level component's name
-    lines: list[bytes] = field(default_factory=list)  # each property unfolded onto one line
-    own: dict[bytes, bytes] = field(default_factory=dict)  # first line of each own property
+    """One top-level component (or the VCALENDAR's own lines: kind b""), as text; an event's
+    lines are split (each property unfolded onto one line) only when asked for."""
+    kind: bytes
+    text: bytes
+    _lines: list[bytes] | None = field(default=None, repr=False)
+    _own: dict[bytes, bytes] | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> list[bytes]:
+        if self._lines is None:
+            self._lines = [line.replace(b"\r\n ", b"").replace(b"\r\n\t", b"") if b"\r\n " in line
+                           or b"\r\n\t" in line else line for line in _logical_lines(self.text)]
+        return self._lines
+
+    @property
+    def own(self) -> dict[bytes, bytes]:
+        """The first line of each of the component's own properties (not a VALARM's)."""
+        if self._own is None:
+            self._own, depth = {}, 0
+            for line in self.lines:
+                head = line[:6].upper()
+                if head == b"BEGIN:":
+                    depth += 1
+                elif head[:4] == b"END:":
+                    depth -= 1
+                elif depth == 1:
+                    self._own.setdefault(_name(line), line)
+        return self._own
 
     @property
     def event_class(self) -> str:
@@ -87,27 +112,27 @@ class _Block:
         return "PUBLIC" if line is None else _class_value(line[len(b"CLASS"):])
 
 
+MARK = re.compile(rb"^(BEGIN|END):([A-Za-z0-9-]+)[ \t]*(?:\r\n|\Z)", re.M | re.I)
+
+
 def _blocks(data: bytes) -> list[_Block]:
-    blocks, depth, current = [], 0, _Block(b"")
-    for line in _logical_lines(data):
-        if b"\r\n " in line or b"\r\n\t" in line:
-            line = line.replace(b"\r\n ", b"").replace(b"\r\n\t", b"")
-        head = line[:6].upper()
-        if head == b"BEGIN:":
+    """The top-level components found by their BEGIN/END lines (a regular expression, so a
+    VTIMEZONE's many lines cost nothing), with CRLF line ends throughout."""
+    data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    blocks, depth, at, kind = [], 0, 0, b""
+    for mark in MARK.finditer(data):
+        if mark[1].upper() == b"BEGIN":
             depth += 1
             if depth == 2:
-                blocks.append(current)
-                current = _Block(line[6:].strip().upper())
-        current.lines.append(line)
-        if head[:4] == b"END:":
+                blocks.append(_Block(b"", data[at:mark.start()]))
+                at, kind = mark.start(), mark[2].upper()
+        else:
             depth -= 1
             if depth == 1:
-                blocks.append(current)
-                current = _Block(b"")
-        elif depth == 2 and current.kind in ITEMS:  # (VTIMEZONE lines need no names)
-            current.own.setdefault(_name(line), line)
-    blocks.append(current)
-    return [b for b in blocks if b.lines]
+                blocks.append(_Block(kind, data[at:mark.end()]))
+                at = mark.end()
+    blocks.append(_Block(b"", data[at:]))
+    return [b for b in blocks if b.text]
 
 
 def _master_class(blocks: list[_Block]) -> str:
