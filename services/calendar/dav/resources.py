@@ -12,7 +12,8 @@ Who may do what is asked of domain.access; what of an event a reader sees, of
 domain.disclosure (Context.shown)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from urllib.parse import quote, unquote
 
 from shared.identity.store import Principal
@@ -47,6 +48,7 @@ class Resource:
 class Context:
     principal: Principal
     store: CalendarStore
+    _sees_everything: dict[int, bool] = field(default_factory=dict, repr=False)
 
     @property
     def principal_url(self) -> str:
@@ -56,19 +58,26 @@ class Context:
     def home_url(self) -> str:
         return f"{BASE}calendars/{quote(self.principal.username)}/"
 
-    @property
+    @cached_property
     def reader(self) -> access.Reader:
         return access.Reader(self.principal.partner_id, self.principal.is_coordination)
 
     def shown(self, calendar: CalendarInfo, obj: ObjectInfo) -> ObjectInfo:
         """`obj` as this reader may see it: private events of others as busy time only."""
-        if obj.data is None or access.sees_every_detail(self.reader, calendar):
+        if obj.data is None or self.sees_everything(calendar):
             return obj
         hidden = lambda event_class: not access.sees_details(self.reader, calendar, event_class)  # noqa: E731
         if not disclosure.has_hidden(obj.data, hidden):
             return obj
         summary = BUSY_SUMMARY if calendar.kind == "room" else PRIVATE_SUMMARY
         return replace(obj, data=disclosure.busy_view(obj.data, hidden, summary))
+
+    def sees_everything(self, calendar: CalendarInfo) -> bool:
+        """Asked once per calendar and request (a report shows thousands of events)."""
+        known = self._sees_everything.get(calendar.id)
+        if known is None:
+            known = self._sees_everything[calendar.id] = access.sees_every_detail(self.reader, calendar)
+        return known
 
     def ensure_own_calendar(self) -> None:
         """A partner without any calendar gets its default one on first visit of the home."""
