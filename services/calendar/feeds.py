@@ -1,7 +1,9 @@
 """Public iCal feeds (no login): one per room, and the network's offerings with filters.
 
 Rendered feeds are cached in the process, keyed by the filter and by the revisions of all
-calendars (which only grow), so a cached feed is never stale. Strong ETags; If-None-Match → 304."""
+calendars (which only grow), so a cached feed is never stale. Strong ETags; If-None-Match → 304.
+A feed carries each event's public view only (domain/disclosure.py: an allow-list of
+properties; private events and dates left out, or in a room's feed shown as busy)."""
 from __future__ import annotations
 
 import hashlib
@@ -15,11 +17,15 @@ from shared.identity.models import DISTRICTS
 from shared.web import db, identity
 
 from services.calendar.dav.sqlstore import SqlStore
+from services.calendar.domain.disclosure import public_view
 from services.calendar.domain.feeds import InvalidFilter, parse_filter
 from services.calendar.domain.feedtext import assemble_text as assemble
+from services.calendar.domain.names import MAX_ID
+from services.calendar.domain.vocabulary import BUSY_SUMMARY
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 CACHE_SIZE = 128
+VIEW_CACHE_SIZE = 50_000  # public views by ETag: a change re-renders one event, not 10,000
 NETWORK_NAME = "Treffpunkt Generationen Jena"
 # A feed is the same bytes for every subscriber (one cache entry, one ETag), so its own words
 # do not follow the asker's language: they are German, like the offerings in it.
@@ -46,6 +52,25 @@ def _cached(key, render) -> tuple[bytes, str]:
     return entry
 
 
+def _public(objects, busy_summary: str | None = None) -> list[bytes]:
+    """The public views of `objects` (those with anything public), remembered by ETag."""
+    views = current_app.extensions.setdefault("calendar_public_views", OrderedDict())
+    out = []
+    for obj in objects:
+        key = (obj.etag, busy_summary)
+        with _lock:
+            found = views.get(key, False)
+        if found is False:
+            found = public_view(obj.data, busy_summary)
+            with _lock:
+                views[key] = found
+                while len(views) > VIEW_CACHE_SIZE:
+                    views.popitem(last=False)
+        if found is not None:
+            out.append(found)
+    return out
+
+
 def _send(body: bytes, etag: str, filename: str) -> Response:
     headers = {"ETag": etag, "Cache-Control": "public, max-age=300",
                "Content-Disposition": f'inline; filename="{filename}"'}
@@ -61,12 +86,12 @@ def _plain(message: str, status: int) -> Response:
 @bp.get("/rooms/<int:room_id>.ics")
 def room_feed(room_id: int):
     store = SqlStore(db())
-    calendar = store.room_calendar(room_id)
+    calendar = store.room_calendar(room_id) if room_id <= MAX_ID else None
     if calendar is None:
         return _plain(_("Einen Raum mit der Nummer %(id)s gibt es nicht.", id=room_id), 404)
 
     def render():
-        return assemble([o.data for o in store.objects(calendar.id, with_data=True)],
+        return assemble(_public(store.objects(calendar.id, with_data=True), BUSY_SUMMARY),
                         calendar.displayname, calendar.description)
 
     body, etag = _cached(("room", room_id, store.state_key()), render)
@@ -85,9 +110,9 @@ def network_feed():
     key = ("network", tuple(sorted((k, tuple(sorted(v))) for k, v in args.items())), store.state_key())
 
     def render():
-        selected = [o.data for partner_id, o in store.public_partner_objects()
+        selected = [o for partner_id, o in store.public_partner_objects()
                     if feed_filter.accepts(partner_id, o.categories, o.audience)]
-        return assemble(selected, _feed_name(args), NETWORK_DESCRIPTION)
+        return assemble(_public(selected), _feed_name(args), NETWORK_DESCRIPTION)
 
     body, etag = _cached(key, render)
     return _send(body, etag, "treffpunkt-jena.ics")
@@ -102,7 +127,7 @@ def filter_message(exc: InvalidFilter) -> str:
         "category": _("Unbekannte Kategorie %(value)s. Möglich sind: %(allowed)s."),
         "audience": _("Unbekannte Zielgruppe %(value)s. Möglich sind: %(allowed)s."),
     }
-    return texts[exc.key] % {"value": repr(exc.value), "allowed": exc.allowed}
+    return texts[exc.key] % {"value": repr(exc.value[:60]), "allowed": exc.allowed}
 
 
 def _feed_name(args: dict[str, list[str]]) -> str:

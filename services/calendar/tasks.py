@@ -3,7 +3,9 @@
 Each task: validate the payload against its contract, then in ONE transaction record the
 message in the inbox and apply the effect, so a redelivered message changes nothing. Booking
 messages carry the booking's whole state and a sequence: an older one (lower sequence) than
-what the room calendar already shows is ignored. Database trouble is retried with backoff."""
+what the room calendar already shows is ignored. Database trouble is retried with backoff; a
+message that can never be applied (its data refused by the calendar or the database) is
+logged and refused for good: recorded, receipted, never retried."""
 from __future__ import annotations
 
 import logging
@@ -11,7 +13,7 @@ from urllib.parse import quote
 
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from shared import contracts
 from shared.db import transaction
@@ -20,12 +22,15 @@ from shared.receipts import send_receipt
 from shared.outbox import first_time
 
 from services.calendar.dav.sqlstore import SqlStore
-from services.calendar.domain.booking import booking_resource
+from services.calendar.domain.booking import booking_resource, clean_text
+from services.calendar.domain.calendar_data import InvalidCalendarData
 from services.calendar.models import OutboxMessage, ProcessedMessage
 
 log = logging.getLogger(__name__)
 RETRY = dict(autoretry_for=(OperationalError, IntegrityError, DBAPIError), retry_backoff=True,
-             retry_backoff_max=300, retry_jitter=True, max_retries=12)
+             retry_backoff_max=300, retry_jitter=True, max_retries=12, soft_time_limit=60, time_limit=90)
+# what no retry can change: the calendar refuses the data, or the database its values
+PERMANENT = (InvalidCalendarData, DataError, ValueError)
 
 
 def object_name(uid: str) -> str:
@@ -34,8 +39,9 @@ def object_name(uid: str) -> str:
 
 
 def apply_room_changed(session, message: dict) -> None:
-    room_name = message["name"] if message["active"] else f"{message['name']} (nicht mehr angeboten)"
-    details = ", ".join(filter(None, (message["address"], message["district"])))
+    name = clean_text(message["name"]) or f"Raum {message['room_id']}"
+    room_name = (name if message["active"] else f"{name} (nicht mehr angeboten)")[:200]  # the column's width
+    details = ", ".join(filter(None, (clean_text(message["address"] or ""), clean_text(message["district"] or ""))))
     SqlStore(session).ensure_room_calendar(message["room_id"], displayname=room_name,
                                            description=details, room_revision=message["revision"])
 
@@ -68,11 +74,18 @@ def _consume(task_name: str, payload: dict, apply) -> str:
         log.error("rejected %s %s: %s", task_name, payload.get("message_id"), exc)
         outcome = "invalid"
     else:
-        with transaction(current_app.extensions["db"]) as session:
-            if first_time(session, ProcessedMessage, task_name, message["message_id"]):
-                outcome = apply(session, message) or "applied"
-            else:
-                outcome = "duplicate"
+        factory = current_app.extensions["db"]
+        try:
+            with transaction(factory) as session:
+                if first_time(session, ProcessedMessage, task_name, message["message_id"]):
+                    outcome = apply(session, message) or "applied"
+                else:
+                    outcome = "duplicate"
+        except PERMANENT as exc:
+            log.error("refused %s %s for good: %s", task_name, message["message_id"], exc)
+            with transaction(factory) as session:  # recorded, so that a copy changes nothing either
+                first_time(session, ProcessedMessage, task_name, message["message_id"])
+            outcome = "refused"
     send_receipt(current_app.extensions["celery"], payload)
     return outcome
 

@@ -12,6 +12,7 @@ from shared.web import current_account, db, identity
 from services.calendar import app_passwords, feeds
 from services.calendar.dav import views as dav_views
 from services.calendar.dav.sqlstore import SqlStore
+from services.calendar.domain import access
 from services.calendar.domain.feeds import FILTER_KEYS, InvalidFilter, parse_filter
 from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES
 
@@ -29,7 +30,8 @@ def index():
     partners = identity().partners()
     by_id = {p["id"]: p for p in partners}
     calendars = SqlStore(db()).calendars()
-    partner_calendars = [(c, by_id.get(c.owner_partner_id)) for c in calendars if c.kind == "partner" and c.public]
+    partner_calendars = [(c, by_id.get(c.owner_partner_id)) for c in calendars
+                         if c.kind == "partner" and access.is_listed_publicly(c)]
     rooms = [(c, _links(f"/feeds/rooms/{c.room_id}.ics")) for c in calendars if c.kind == "room"]
     choice = {key: [v for v in request.args.getlist(key) if v] for key in FILTER_KEYS}
     choice = {k: v for k, v in choice.items() if v}

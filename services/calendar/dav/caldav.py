@@ -11,6 +11,8 @@ from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource, object_resource
 from services.calendar.dav.webdav import (CALDAV, DAV, ICAL, DavError, clark, element, href,
                                           propstat_response, status_response)
+from services.calendar.domain.limits import MAX_DATE_TIME, MAX_INSTANCES, MIN_DATE_TIME, caldav_stamp
+from services.calendar.domain.recurrence import WorkLimitExceeded
 from shared.timezones import berlin_vtimezone
 
 MAX_RESOURCE_SIZE = 1024 * 1024
@@ -52,9 +54,12 @@ def supported_calendar_data(r: Resource, ctx: Context):
     return [data]
 
 
-@registry.register(CALDAV, "max-resource-size", in_allprop=False)  # RFC 4791 §5.2.5
-def max_resource_size(r: Resource, ctx: Context):
-    return str(MAX_RESOURCE_SIZE) if r.kind == "calendar" else None
+# RFC 4791 §5.2.5-5.2.8: the fixed limits of every calendar collection (domain/limits.py)
+LIMITS = {"max-resource-size": str(MAX_RESOURCE_SIZE), "min-date-time": caldav_stamp(MIN_DATE_TIME),
+          "max-date-time": caldav_stamp(MAX_DATE_TIME), "max-instances": str(MAX_INSTANCES)}
+for _name, _value in LIMITS.items():
+    registry.register(CALDAV, _name, in_allprop=False)(
+        lambda r, ctx, value=_value: value if r.kind == "calendar" else None)
 
 
 @registry.register(CALDAV, "calendar-description", in_allprop=False)  # RFC 4791 §5.2.1
@@ -87,6 +92,13 @@ def calendar_data(r: Resource, ctx: Context):
 
 # --- REPORTs -------------------------------------------------------------------------------
 def report(ctx: Context, resource: Resource, root) -> list:
+    try:
+        return _report(ctx, resource, root)
+    except WorkLimitExceeded as exc:  # RFC 4791 §7.8's postcondition for answers too large to give
+        raise DavError(403, str(exc), (DAV, "number-of-matches-within-limits")) from None
+
+
+def _report(ctx: Context, resource: Resource, root) -> list:
     if root is None:
         raise DavError(400, "REPORT braucht einen XML-Körper.")
     if resource.kind != "calendar":
@@ -129,9 +141,9 @@ def multiget(ctx: Context, collection: Resource, root, names: list[str]) -> list
         if obj is None:
             responses.append(status_response(url, "HTTP/1.1 404 Not Found"))
         elif fast:
-            text = obj.data.decode("utf-8") if reports.CALENDAR_DATA in names else None
+            text = ctx.shown(collection.calendar, obj).data.decode("utf-8") if reports.CALENDAR_DATA in names else None
             responses.append(reports.data_response(collection.url + quote(obj.name), obj.etag, text))
         else:
-            resource = object_resource(collection, obj)
+            resource = object_resource(ctx, collection, obj)
             responses.append(propstat_response(resource.url, registry, resource, ctx, "prop", names))
     return responses

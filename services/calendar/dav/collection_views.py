@@ -12,6 +12,7 @@ from services.calendar.dav.resources import BASE, Context, Resource, resolve
 from services.calendar.dav.store import SlugTaken
 from services.calendar.dav.webdav import (CALDAV, DAV, XML_TYPE, DavError, element, multistatus, parse_xml,
                                           serialize)
+from services.calendar.domain import access
 
 READ_ONLY = "Dieser Kalender ist für Sie nur lesbar (Raumkalender oder Kalender eines anderen Partners)."
 
@@ -34,7 +35,7 @@ def _create(ctx: Context, path: str, root, response_tag: tuple[str, str]) -> Res
         raise DavError(403, "Kalender lassen sich nur im eigenen Kalenderordner anlegen "
                             f"({ctx.home_url}); in Kalendern gibt es keine Unterordner.",
                        (CALDAV, "calendar-collection-location-ok"))
-    if ctx.principal.partner_id is None:
+    if not access.can_create_calendar(ctx.reader):
         raise DavError(403, "Nur Konten eines Partners können Kalender anlegen.", (DAV, "need-privileges"))
     slug = segments[2]
     if ctx.store.calendar(slug) is not None:  # taken, by a calendar this account cannot see
@@ -78,7 +79,7 @@ def mkcol(ctx: Context, path: str) -> Response:
 def proppatch(ctx: Context, resource: Resource) -> Response:
     if not resource.exists:
         raise DavError(404, "Diesen Kalendereintrag gibt es nicht.")
-    if resource.kind != "calendar" or not resource.writable:
+    if resource.kind != "calendar" or not access.can_manage_calendar(ctx.reader, resource.calendar):
         raise DavError(403, READ_ONLY if resource.kind == "calendar" else
                        "Hier lassen sich keine Eigenschaften ändern; nur an eigenen Kalendern.", (DAV, "need-privileges"))
     root = parse_xml(request.get_data())
@@ -93,7 +94,7 @@ def proppatch(ctx: Context, resource: Resource) -> Response:
 
 
 def delete_calendar(ctx: Context, resource: Resource) -> Response:
-    if not resource.writable:
+    if not access.can_manage_calendar(ctx.reader, resource.calendar):
         raise DavError(403, READ_ONLY, (DAV, "need-privileges"))
     if_match = request.headers.get("If-Match")
     etag = f'"rev-{resource.calendar.id}-{resource.calendar.revision}"'

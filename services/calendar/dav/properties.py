@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.calendar.dav.resources import BASE, Context, Resource
 from services.calendar.dav.webdav import CALDAV, CS, DAV, ICAL, PropertyRegistry, element, href
+from services.calendar.domain import access
 
 registry = PropertyRegistry()
 
@@ -95,7 +96,7 @@ def current_user_privilege_set(r: Resource, ctx: Context):
     if r.writable:
         return _privileges("read", "read-current-user-privilege-set", "write", "write-properties",
                            "write-content", "bind", "unbind")
-    if r.kind == "home" and ctx.principal.partner_id is not None:  # MKCALENDAR, DELETE of own calendars
+    if r.kind == "home" and access.can_create_calendar(ctx.reader):  # MKCALENDAR, DELETE of own calendars
         return _privileges("read", "read-current-user-privilege-set", "bind", "unbind")
     return _privileges("read", "read-current-user-privilege-set")
 

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from services.calendar.dav.webdav import CALDAV, DAV, DavError, clark
 from services.calendar.domain.filters import (COLLATIONS, KNOWN_COMPONENTS, MATCH_TYPES, TIMED_COMPONENTS,
                                               CompFilter, ParamFilter, PropFilter, TextMatch)
+from services.calendar.domain.limits import MAX_EPOCH, MIN_EPOCH
 
 MAX_DEPTH = 8
 
@@ -35,11 +36,18 @@ def time_range(el) -> tuple[int, int]:
     start, end = parse_time(el.get("start")), parse_time(el.get("end"))
     if start is None and end is None:
         raise invalid("time-range braucht start oder end.")
-    start = -(2**40) if start is None else start
-    end = 2**40 if end is None else end
-    if end <= start:
+    if start is not None and end is not None and end <= start:
         raise invalid("Im time-range muss end nach start liegen.")
-    return start, end
+    return clipped(start, end)
+
+
+def clipped(start: int | None, end: int | None) -> tuple[int, int]:
+    """The range within [min-date-time, max-date-time): nothing is stored outside, so the answer
+    is the same, and neither an open end nor the year 1 reaches an expansion. A range wholly
+    outside becomes the empty range at min-date-time."""
+    start = MIN_EPOCH if start is None else max(start, MIN_EPOCH)
+    end = MAX_EPOCH if end is None else min(end, MAX_EPOCH)
+    return (start, end) if start < end else (MIN_EPOCH, MIN_EPOCH)
 
 
 def parse_filter(query_root) -> CompFilter:
@@ -156,7 +164,7 @@ def _bounded_range(el) -> tuple[int, int] | None:
     if start is None or end is None or end <= start:
         raise DavError(400, "expand und limit-recurrence-set brauchen start und end (end nach start).",
                        (CALDAV, "valid-calendar-data"))
-    return start, end
+    return clipped(start, end)
 
 
 def outer_range(top: CompFilter) -> tuple[int | None, int | None, str | None]:

@@ -18,10 +18,12 @@ from werkzeug.exceptions import HTTPException
 
 from services.calendar.dav import query_xml
 from services.calendar.dav.properties import registry
-from services.calendar.dav.resources import Context, Resource, object_resource
+from services.calendar.dav.resources import Context, Resource
+from services.calendar.dav.store import ObjectInfo
 from services.calendar.dav.webdav import CALDAV, DAV, clark, escape, propstat_response, response_text
 from services.calendar.domain import expand, filters, timeindex
 from services.calendar.domain.objectcache import CACHE, Entry
+from services.calendar.domain.recurrence import Budget
 from services.calendar.domain.timeindex import EPOCH_MAX, EPOCH_MIN, Instance, overlaps
 
 GETETAG, CALENDAR_DATA = clark(DAV, "getetag"), clark(CALDAV, "calendar-data")
@@ -35,14 +37,19 @@ def _dt(seconds: int | None) -> datetime | None:
 
 
 class _Objects:
-    """The entries of one report: cached ones, or built from data loaded in one batch."""
+    """The entries of one report: cached ones, or built from data loaded in one batch. Data is
+    held as the reader may see it (Context.shown), so that filters (a text-match on SUMMARY)
+    and expansions never see what the reader must not."""
 
-    def __init__(self, ctx: Context, calendar_id: int, candidates: list[tuple[str, str]], rows=()):
-        self.ctx, self.calendar_id, self.now = ctx, calendar_id, datetime.now(timezone.utc)
+    def __init__(self, ctx: Context, collection: Resource, candidates: list[tuple[str, str]], rows=()):
+        self.ctx, self.collection, self.now = ctx, collection, datetime.now(timezone.utc)
+        self.calendar_id = collection.calendar.id
+        self.budget = Budget()  # the expansion work this report may cause
+        self.redacted: set[str] = set()
         self.etags = dict(candidates)
         self.entries: dict[str, Entry] = {}
-        self.rows = {r.name: r for r in rows}  # loaded with their data already (one query)
-        self.data: dict[str, bytes] = {r.name: r.data for r in rows}
+        self.rows = {r.name: self.shown(r) for r in rows}  # loaded with their data already (one query)
+        self.data: dict[str, bytes] = {name: r.data for name, r in self.rows.items()}
         missing = []
         for name, etag in candidates:
             entry = CACHE.get(etag)
@@ -52,12 +59,19 @@ class _Objects:
                 self.entries[name] = entry
         self.load(self.restore(missing))
 
+    def shown(self, obj: ObjectInfo) -> ObjectInfo:
+        visible = self.ctx.shown(self.collection.calendar, obj)
+        if visible is not obj:
+            self.redacted.add(obj.name)
+        return visible
+
     def restore(self, names) -> list[str]:
         """Entries from the indexes stored at PUT (a new process, or one whose cache let them
         go): no parsing. Returns the names still missing (stored before indexes were)."""
         for name, etag, text in self.ctx.store.stored_indexes(self.calendar_id, names):
-            if etag == self.etags[name]:  # else changed meanwhile: load() reads it again
-                self.entries[name] = CACHE.put(etag, timeindex.loads(text))
+            index = timeindex.loads(text)
+            if etag == self.etags[name] and index is not None:  # else changed meanwhile, or
+                self.entries[name] = CACHE.put(etag, index)       # older than bounded expansion
         return [n for n in names if n not in self.entries]
 
     def load(self, names) -> None:
@@ -65,9 +79,11 @@ class _Objects:
             if name in self.rows and name not in self.entries:
                 self.entries[name] = CACHE.build(self.etags[name], self.data[name], self.now)
         for obj in self.ctx.store.report_objects(self.calendar_id, [n for n in names if n not in self.data]):
+            obj = self.shown(obj)  # a busy view has the same times: its index is the object's
             self.data[obj.name] = obj.data
-            self.etags[obj.name] = obj.etag  # the row as read now (a concurrent write wins)
-            self.entries[obj.name] = CACHE.build(obj.etag, obj.data, self.now)
+            if obj.name not in self.entries or self.etags[obj.name] != obj.etag:  # (changed meanwhile)
+                self.etags[obj.name] = obj.etag
+                self.entries[obj.name] = CACHE.build(obj.etag, obj.data, self.now)
 
     def calendar(self, name: str) -> Calendar:
         entry = self.entries[name]
@@ -86,7 +102,7 @@ def calendar_query(ctx: Context, collection: Resource, root, names: list[str]) -
         candidates = [(r.name, r.etag) for r in rows]
     else:
         rows, candidates = (), ctx.store.range_candidates(collection.calendar.id, _dt(start), _dt(end), component)
-    objects = _Objects(ctx, collection.calendar.id, candidates, rows)
+    objects = _Objects(ctx, collection, candidates, rows)
     matched, undecided = [], []
     by_index = not filters.needs_calendar(top)
     for name, _etag in candidates:
@@ -96,7 +112,8 @@ def calendar_query(ctx: Context, collection: Resource, root, names: list[str]) -
         elif verdict:
             matched.append(name)
     objects.load(undecided)
-    matched += [n for n in undecided if filters.matches(top, objects.calendar(n), objects.entries[n].index)]
+    matched += [n for n in undecided
+                if filters.matches(top, objects.calendar(n), objects.entries[n].index, objects.budget)]
     return _responses(ctx, collection, objects, sorted(matched), names, wanted)
 
 
@@ -106,19 +123,22 @@ def _responses(ctx, collection, objects: _Objects, matched, names, wanted) -> li
         return [data_response(collection.url + quote(n), objects.etags[n]) for n in matched]
     out = []
     loaded = [objects.rows[n] for n in matched] if all(n in objects.rows for n in matched) else \
-        ctx.store.report_objects(collection.calendar.id, matched)
+        [objects.shown(o) for o in ctx.store.report_objects(collection.calendar.id, matched)]
     for obj in loaded:
         data = obj.data
         if wanted is not None and wanted.expand:
             entry = objects.entries.get(obj.name)
             if entry is None or objects.etags.get(obj.name) != obj.etag:
                 entry = CACHE.build(obj.etag, obj.data, objects.now)
-            data = expanded(entry, obj.etag, obj.data, *wanted.expand)
+            bodies = expand.bodies(data) if obj.name in objects.redacted else CACHE.bodies(obj.etag, entry, data)
+            data = expand.expanded(entry.index.component,
+                                   instances(entry, obj.data, *wanted.expand, objects.budget), bodies)
         # limit-recurrence-set is answered with the full set: a superset the client can narrow
         if fast:
             out.append(data_response(collection.url + quote(obj.name), obj.etag, data.decode("utf-8")))
-        else:
-            resource = object_resource(collection, replace(obj, data=data))
+        else:  # already as the reader may see it: straight into a resource
+            resource = Resource("object", collection.url + quote(obj.name), calendar=collection.calendar,
+                                obj=replace(obj, data=data), name=obj.name, writable=collection.writable)
             out.append(propstat_response(resource.url, registry, resource, ctx, "prop", names))
     return out
 
@@ -131,19 +151,22 @@ def data_response(url: str, etag: str, text: str | None = None) -> str:
     return response_text(url, found)
 
 
-def instances(entry: Entry, data: bytes, start: int, end: int) -> list[Instance]:
-    """The instances overlapping [start, end): from the index, or expanded again past it."""
+def instances(entry: Entry, data: bytes, start: int, end: int, budget: Budget) -> list[Instance]:
+    """The instances overlapping [start, end): from the index, or expanded again past it
+    (both charged to the report's `budget`)."""
     index = entry.index
-    if index.covers(end):
-        return index.between(start, end)
-    calendar = entry.calendar if entry.calendar is not None else Calendar.from_ical(data)
-    found = timeindex.expand(calendar, index.component, _dt(start - 86400), _dt(end + 86400))
-    return [i for i in found if overlaps(i.start, i.end, start, end)]
+    if index.covers(end, start):
+        found = index.between(start, end)
+    else:
+        calendar = entry.calendar if entry.calendar is not None else Calendar.from_ical(data)
+        found = [i for i in timeindex.expand(calendar, index.component, _utc(start - 86400), _utc(end + 86400), budget)
+                 if overlaps(i.start, i.end, start, end)]
+    budget.charge(len(found))
+    return found
 
 
-def expanded(entry: Entry, etag: str, data: bytes, start: int, end: int) -> bytes:
-    return expand.expanded(entry.index.component, instances(entry, data, start, end),
-                           CACHE.bodies(etag, entry, data))
+def _utc(seconds: int) -> datetime:
+    return datetime.fromtimestamp(max(min(seconds, EPOCH_MAX), EPOCH_MIN), timezone.utc)
 
 
 # --- free-busy-query (RFC 4791 §7.10) ----------------------------------------------------------
@@ -158,15 +181,15 @@ def free_busy(ctx: Context, collection: Resource, root):
     el = root.find(clark(CALDAV, "time-range"))
     if el is None:
         raise query_xml.invalid("free-busy-query braucht einen time-range.")
-    start, end = query_xml.time_range(el)
-    if start <= EPOCH_MIN or end >= EPOCH_MAX:
+    if not el.get("start") or not el.get("end"):
         raise query_xml.invalid("free-busy-query braucht start und end.")
+    start, end = query_xml.time_range(el)
     candidates = ctx.store.range_candidates(collection.calendar.id, _dt(start), _dt(end), "VEVENT")
-    objects = _Objects(ctx, collection.calendar.id, candidates)
+    objects = _Objects(ctx, collection, candidates)
     found = []
     for name, _etag in candidates:
-        if not objects.entries[name].index.covers(end):
+        if not objects.entries[name].index.covers(end, start):
             objects.load([name])
-        found += instances(objects.entries[name], objects.data.get(name, b""), start, end)
+        found += instances(objects.entries[name], objects.data.get(name, b""), start, end, objects.budget)
     now = datetime.now(timezone.utc)
     raise FreeBusy(expand.freebusy_calendar(expand.busy_periods(found, start, end), start, end, now))

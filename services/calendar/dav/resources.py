@@ -7,15 +7,21 @@
                                            calendars (read-only)
   /dav/calendars/<username>/<slug>/<name>  calendars and their objects
   /dav/rooms/<room_id>/<name>              every room calendar, also here (read-only)
-"""
+
+Who may do what is asked of domain.access; what of an event a reader sees, of
+domain.disclosure (Context.shown)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from urllib.parse import quote, unquote
 
 from shared.identity.store import Principal
 
 from services.calendar.dav.store import CalendarInfo, CalendarStore, ObjectInfo
+from services.calendar.dav.webdav import DavError
+from services.calendar.domain import access, disclosure, names
+from services.calendar.domain.vocabulary import BUSY_SUMMARY, PRIVATE_SUMMARY
 
 BASE = "/dav/"
 
@@ -42,6 +48,7 @@ class Resource:
 class Context:
     principal: Principal
     store: CalendarStore
+    _sees_everything: dict[int, bool] = field(default_factory=dict, repr=False)
 
     @property
     def principal_url(self) -> str:
@@ -51,13 +58,26 @@ class Context:
     def home_url(self) -> str:
         return f"{BASE}calendars/{quote(self.principal.username)}/"
 
-    def can_see(self, calendar: CalendarInfo) -> bool:
-        return calendar.kind == "room" or calendar.public or self.can_write(calendar)
+    @cached_property
+    def reader(self) -> access.Reader:
+        return access.Reader(self.principal.partner_id, self.principal.is_coordination)
 
-    def can_write(self, calendar: CalendarInfo) -> bool:
-        """A partner writes only its own calendars; room calendars follow bookings only."""
-        return (calendar.kind == "partner" and self.principal.partner_id is not None
-                and calendar.owner_partner_id == self.principal.partner_id)
+    def shown(self, calendar: CalendarInfo, obj: ObjectInfo) -> ObjectInfo:
+        """`obj` as this reader may see it: private events of others as busy time only."""
+        if obj.data is None or self.sees_everything(calendar):
+            return obj
+        hidden = lambda event_class: not access.sees_details(self.reader, calendar, event_class)  # noqa: E731
+        if not disclosure.has_hidden(obj.data, hidden):
+            return obj
+        summary = BUSY_SUMMARY if calendar.kind == "room" else PRIVATE_SUMMARY
+        return replace(obj, data=disclosure.busy_view(obj.data, hidden, summary))
+
+    def sees_everything(self, calendar: CalendarInfo) -> bool:
+        """Asked once per calendar and request (a report shows thousands of events)."""
+        known = self._sees_everything.get(calendar.id)
+        if known is None:
+            known = self._sees_everything[calendar.id] = access.sees_every_detail(self.reader, calendar)
+        return known
 
     def ensure_own_calendar(self) -> None:
         """A partner without any calendar gets its default one on first visit of the home."""
@@ -74,16 +94,21 @@ def default_slug(partner_id: int) -> str:
 
 
 def calendar_resource(ctx: Context, url: str, calendar: CalendarInfo | None) -> Resource | None:
-    if calendar is None or not ctx.can_see(calendar):
+    if calendar is None or not access.can_read_calendar(ctx.reader, calendar):
         return None
-    return Resource("calendar", url, calendar=calendar, writable=ctx.can_write(calendar))
+    return Resource("calendar", url, calendar=calendar, writable=access.can_write_events(ctx.reader, calendar))
 
 
 def resolve(ctx: Context, path: str) -> Resource | None:
-    """The resource at `path` (a request path under /dav/), or None for 404."""
+    """The resource at `path` (a request path under /dav/), or None for 404. A segment no
+    resource could have (control characters, too long) is refused with 400."""
     segments = [unquote(s) for s in path[len(BASE):].split("/") if s] if path.startswith(BASE) else None
     if segments is None:
         return None
+    for segment in segments:
+        problem = names.segment_problem(segment)
+        if problem:
+            raise DavError(400, problem)
     me = ctx.principal.username
     match segments:
         case []:
@@ -99,8 +124,9 @@ def resolve(ctx: Context, path: str) -> Resource | None:
             return _object_or_collection(ctx, cal, rest)
         case ["rooms"]:
             return Resource("rooms", f"{BASE}rooms/")
-        case ["rooms", room_id, *rest] if room_id.isdigit() and len(rest) <= 1:
-            cal = calendar_resource(ctx, f"{BASE}rooms/{room_id}/", ctx.store.room_calendar(int(room_id)))
+        case ["rooms", room, *rest] if names.numeric_id(room) is not None and len(rest) <= 1:
+            room_id = names.numeric_id(room)
+            cal = calendar_resource(ctx, f"{BASE}rooms/{room_id}/", ctx.store.room_calendar(room_id))
             return _object_or_collection(ctx, cal, rest)
     return None
 
@@ -109,9 +135,12 @@ def _object_or_collection(ctx: Context, cal: Resource | None, rest: list[str]) -
     if cal is None or not rest:
         return cal
     name = rest[0]
+    problem = names.object_name_problem(name)
+    if problem:
+        raise DavError(400, problem)
     obj = ctx.store.get(cal.calendar.id, name)
-    return Resource("object", cal.url + quote(name), calendar=cal.calendar, obj=obj, name=name,
-                    writable=cal.writable)
+    return Resource("object", cal.url + quote(name), calendar=cal.calendar, name=name, writable=cal.writable,
+                    obj=None if obj is None else ctx.shown(cal.calendar, obj))
 
 
 def children(ctx: Context, resource: Resource) -> list[Resource]:
@@ -125,13 +154,14 @@ def children(ctx: Context, resource: Resource) -> list[Resource]:
         return [r for c in ctx.store.calendars()
                 if (r := calendar_resource(ctx, f"{ctx.home_url}{quote(c.slug)}/", c)) is not None]
     if resource.kind == "rooms":
-        return [Resource("calendar", f"{BASE}rooms/{c.room_id}/", calendar=c)
-                for c in ctx.store.calendars() if c.kind == "room"]
+        return [r for c in ctx.store.calendars()
+                if c.kind == "room" and (r := calendar_resource(ctx, f"{BASE}rooms/{c.room_id}/", c)) is not None]
     if resource.kind == "calendar":
-        return [object_resource(resource, o) for o in ctx.store.objects(resource.calendar.id)]
+        return [object_resource(ctx, resource, o) for o in ctx.store.objects(resource.calendar.id)]
     return []
 
 
-def object_resource(collection: Resource, obj: ObjectInfo) -> Resource:
-    return Resource("object", collection.url + quote(obj.name), calendar=collection.calendar, obj=obj,
-                    name=obj.name, writable=collection.writable)
+def object_resource(ctx: Context, collection: Resource, obj: ObjectInfo) -> Resource:
+    """An event of `collection` as `ctx`'s reader may see it (every way out goes through here)."""
+    return Resource("object", collection.url + quote(obj.name), calendar=collection.calendar,
+                    obj=ctx.shown(collection.calendar, obj), name=obj.name, writable=collection.writable)

@@ -65,7 +65,7 @@ def report(ctx: Context, collection: Resource, root, names: list[str]) -> list[s
         if change.obj is None:
             responses.append(status_response(collection.url + quote(change.name), "HTTP/1.1 404 Not Found"))
         else:
-            resource = object_resource(collection, change.obj)
+            resource = object_resource(ctx, collection, change.obj)
             responses.append(propstat_response(resource.url, registry, resource, ctx, "prop", names))
     if truncated:  # RFC 6578 §3.6: say so, and hand out a token that continues after the last one sent
         responses.append(f"<D:response><D:href>{escape(collection.url)}</D:href>"

@@ -101,7 +101,8 @@ def get(ctx: Context, resource: Resource) -> Response:
                         headers={"ETag": resource.obj.etag})
     if resource.kind == "calendar":  # the whole calendar as one .ics, as Radicale does
         objects = ctx.store.objects(resource.calendar.id, with_data=True)
-        body = assemble([o.data for o in objects], resource.calendar.displayname, resource.calendar.description)
+        body = assemble([ctx.shown(resource.calendar, o).data for o in objects], resource.calendar.displayname,
+                        resource.calendar.description)
         return Response(body, content_type="text/calendar; charset=utf-8", headers={
             "ETag": f'"rev-{resource.calendar.id}-{resource.calendar.revision}"',
             "Content-Disposition": f'inline; filename="{resource.calendar.slug}.ics"'})
@@ -133,8 +134,8 @@ def put(ctx: Context, resource: Resource) -> Response:
                                       if_match=request.headers.get("If-Match"),
                                       if_none_match=request.headers.get("If-None-Match", "").strip() == "*",
                                       components=ACCEPTED_COMPONENTS)
-    except InvalidCalendarData as exc:
-        raise DavError(403, str(exc), (CALDAV, "valid-calendar-data")) from None
+    except InvalidCalendarData as exc:  # valid-calendar-data, or a limit: max-instances, min/max-date-time
+        raise DavError(403, str(exc), (CALDAV, exc.precondition)) from None
     except UnsupportedComponent as exc:
         raise DavError(403, str(exc), (CALDAV, "supported-calendar-component")) from None
     except PreconditionFailed as exc:

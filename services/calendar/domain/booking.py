@@ -6,6 +6,7 @@ the first (RDATE alone cannot say that portably). Times are UTC, so no VTIMEZONE
 No valid occurrence, or a cancelled/declined booking: no resource at all (None)."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from icalendar import Calendar, Event
@@ -14,6 +15,14 @@ from services.calendar.domain.vocabulary import BUSY_SUMMARY
 
 GONE_STATUSES = ("cancelled", "declined")
 PRODID = "-//Treffpunkt Jena//Raumbörse//DE"
+# RFC 5545 allows no control characters in text (and PostgreSQL no NUL): rooms refuses them in
+# titles, but a message from an older sender may still carry some
+_CONTROL = re.compile("[\x00-\x1f\x7f]+")
+
+
+def clean_text(text: str) -> str:
+    """`text` with control characters (line breaks too) turned into single spaces."""
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def valid_occurrences(booking: dict) -> list[tuple[datetime, datetime]]:
@@ -27,7 +36,7 @@ def booking_resource(booking: dict, room_name: str = "") -> bytes | None:
     spans = valid_occurrences(booking)
     if booking["status"] in GONE_STATUSES or not spans:
         return None
-    summary = booking["title"] if booking.get("public") else BUSY_SUMMARY
+    summary = (clean_text(booking["title"]) or BUSY_SUMMARY) if booking.get("public") else BUSY_SUMMARY
     tentative = booking["status"] == "requested"
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
@@ -56,6 +65,6 @@ def _event(booking, summary, start, end, tentative, room_name) -> Event:
     event.add("STATUS", "TENTATIVE" if tentative else "CONFIRMED")
     event.add("TRANSP", "OPAQUE")
     event.add("CLASS", "PUBLIC" if booking.get("public") else "PRIVATE")
-    if room_name:
-        event.add("LOCATION", room_name)
+    if clean_text(room_name):
+        event.add("LOCATION", clean_text(room_name))
     return event

@@ -29,7 +29,7 @@ class InvalidFilter(ValueError):
 
     def __init__(self, key: str, value: str, allowed=()):
         self.key, self.value, self.allowed = key, value, ", ".join(allowed)
-        super().__init__(self.GERMAN[key].format(value=value, allowed=self.allowed))
+        super().__init__(self.GERMAN[key].format(value=value[:60], allowed=self.allowed))
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-import recurring_ical_events
 from icalendar import Calendar
 
-from services.calendar.domain.ical import LOCAL
+from services.calendar.domain import recurrence
+from services.calendar.domain.recurrence import Budget
 from services.calendar.domain.timeindex import TimeIndex, epoch, overlaps
 
 COLLATIONS = ("i;ascii-casemap", "i;unicode-casemap", "i;octet")
@@ -92,57 +92,62 @@ def decide_by_index(top: CompFilter, index: TimeIndex) -> bool | None:
         if comp.name != index.component:
             return False
         if comp.time_range and not index.always:
-            if not index.covers(comp.time_range[1]):
-                return None
-            if not index.matches(*comp.time_range):
-                return False
+            verdict = _by_index(index, *comp.time_range)
+            if verdict is not True:
+                return verdict
     return True
 
 
-def matches(top: CompFilter, calendar: Calendar, index: TimeIndex) -> bool:
-    """RFC 4791 §9.7.1 for the VCALENDAR filter `top` against one stored resource."""
+def _by_index(index: TimeIndex, start: int, end: int) -> bool | None:
+    """A recorded instance in the range decides; no recorded one only where the record is complete."""
+    if index.always or index.matches(start, end):
+        return True
+    return False if index.covers(end, start) else None
+
+
+def matches(top: CompFilter, calendar: Calendar, index: TimeIndex, budget: Budget | None = None) -> bool:
+    """RFC 4791 §9.7.1 for the VCALENDAR filter `top` against one stored resource; expanding
+    past the index is charged to `budget` (the report's)."""
+    budget = budget or Budget()
     if top.is_not_defined:
         return False  # every resource is a VCALENDAR
     return all(_prop_matches(p, calendar) for p in top.props) and \
-        all(_comp_matches(c, calendar, calendar, index) for c in top.comps)
+        all(_comp_matches(c, calendar, calendar, index, budget) for c in top.comps)
 
 
-def _comp_matches(f: CompFilter, parent, calendar: Calendar, index: TimeIndex) -> bool:
+def _comp_matches(f: CompFilter, parent, calendar: Calendar, index: TimeIndex, budget: Budget) -> bool:
     candidates = [c for c in parent.subcomponents if c.name == f.name]
     if f.is_not_defined:
         return not candidates
     if not candidates:
         return False
-    if f.time_range is not None and not _in_range(f, parent, calendar, index):
+    if f.time_range is not None and not _in_range(f, parent, calendar, index, budget):
         return False
     return any(all(_prop_matches(p, c) for p in f.props) and
-               all(_comp_matches(child, c, calendar, index) for child in f.comps) for c in candidates)
+               all(_comp_matches(child, c, calendar, index, budget) for child in f.comps) for c in candidates)
 
 
-def _in_range(f: CompFilter, parent, calendar: Calendar, index: TimeIndex) -> bool:
+def _in_range(f: CompFilter, parent, calendar: Calendar, index: TimeIndex, budget: Budget) -> bool:
     start, end = f.time_range
     if f.name == "VALARM":  # §9.9: an alarm whose trigger of some instance falls in the range
-        query = recurring_ical_events.of(calendar, components=["VALARM"])
-        return any(True for _ in query.between(_local(start), _local(end)))
+        return bool(recurrence.between(calendar, ["VALARM"], _utc(start), _utc(end), budget)[1])
     if parent is not calendar:
         return False
-    if index.always or index.covers(end):
-        return index.always or index.matches(start, end)
-    query = recurring_ical_events.of(calendar, components=[f.name])
-    return any(overlaps(epoch(o["DTSTART"].dt), _end(o), start, end)
-               for o in query.between(_local(start - 86400), _local(end + 86400)))
+    verdict = _by_index(index, start, end)
+    if verdict is not None:
+        return verdict
+    found = recurrence.between(calendar, [f.name], _utc(start - 86400), _utc(end + 86400), budget)[1]
+    return any(overlaps(epoch(o.start), _end(o), start, end) for o in found)
 
 
 def _end(occurrence) -> int:
-    start = occurrence["DTSTART"].dt
-    for key in ("DTEND", "DUE"):
-        if key in occurrence:
-            return epoch(occurrence[key].dt)
-    return epoch(start) + (86400 if not isinstance(start, datetime) else 0)
+    if occurrence.end is not None and occurrence.end != occurrence.start:
+        return epoch(occurrence.end)
+    return epoch(occurrence.start) + (86400 if not isinstance(occurrence.start, datetime) else 0)
 
 
-def _local(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, timezone.utc).astimezone(LOCAL)
+def _utc(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc)
 
 
 def _prop_matches(f: PropFilter, component) -> bool:

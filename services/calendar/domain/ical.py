@@ -9,28 +9,23 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from services.calendar.domain.vocabulary import AUDIENCE_PROPERTY, LOCAL_TZID
+from services.calendar.domain import checks
+from services.calendar.domain.calendar_data import COMPONENTS, LOCAL, InvalidCalendarData
+from services.calendar.domain.vocabulary import AUDIENCE_PROPERTY, AUDIENCES, CATEGORIES
 
 if TYPE_CHECKING:
     from services.calendar.domain.timeindex import TimeIndex
 
-COMPONENTS = ("VEVENT", "VTODO", "VJOURNAL")
 EPOCH_END = int(datetime(9999, 1, 1, tzinfo=timezone.utc).timestamp())  # = timeindex.EPOCH_MAX
 # floating times and dates mean local time wherever a client is: widen the index by a day
 FLOATING_SLACK = timedelta(hours=14)
-LOCAL = ZoneInfo(LOCAL_TZID)
-# RFC 5545 §3.3.11 allows no control characters but HTAB in values; these could not be sent
-# back inside an XML report either (XML 1.0 forbids them)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-class InvalidCalendarData(ValueError):
-    """The body is not one valid calendar resource; the message is for a person (German)."""
-
+# RFC 5545 §3.3.11 allows no control characters but HTAB in values (DEL included); most could
+# not be sent back inside an XML report either (XML 1.0 forbids them)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+MAX_UID = 255  # the column holds 300; Outlook's long UIDs have about 120 characters
 
 @dataclass(frozen=True)
 class IndexedResource:
@@ -81,14 +76,17 @@ def index_resource(data: bytes) -> IndexedResource:
         raise InvalidCalendarData("Die UID kommt mehrfach ohne RECURRENCE-ID vor.")
     if kinds == {"VEVENT"} and any("DTSTART" not in c for c in items):
         raise InvalidCalendarData("Jeder Termin braucht einen Beginn (DTSTART).")
+    if len(next(iter(uids))) > MAX_UID:
+        raise InvalidCalendarData(f"Die UID ist zu lang (höchstens {MAX_UID} Zeichen).")
+    checks.check_times(calendar)
     main = masters[0] if masters else items[0]
     index = _time_index(calendar, etag_of(data))
     first_start, last_end = _span(items, index)
     return IndexedResource(
         uid=uids.pop(), component=kinds.pop(),
         public=str(main.get("CLASS", "PUBLIC")).upper() == "PUBLIC",
-        categories=tuple(dict.fromkeys(str(c).strip() for c in main.categories if str(c).strip())),
-        audience=_list_values(main.get(AUDIENCE_PROPERTY)),
+        categories=_known(_list_values(main.get("CATEGORIES")), CATEGORIES),
+        audience=_known(_list_values(main.get(AUDIENCE_PROPERTY)), AUDIENCES),
         first_start=first_start, last_end=last_end, time_index=index,
     )
 
@@ -97,7 +95,15 @@ def _list_values(value) -> tuple[str, ...]:
     if value is None:
         return ()
     values = value if isinstance(value, list) else [value]
-    return tuple(dict.fromkeys(p.strip() for v in values for p in str(v).split(",") if p.strip()))
+    texts = [c for v in values for c in (v.cats if hasattr(v, "cats") else [v])]
+    return tuple(dict.fromkeys(p.strip() for v in texts for p in str(v).split(",") if p.strip()))
+
+
+def _known(values: tuple[str, ...], vocabulary) -> tuple[str, ...]:
+    """Only the network's own words are indexed (the feeds filter by nothing else); free text
+    stays in the data, and the index columns stay short."""
+    by_fold = {word.casefold(): word for word in vocabulary}
+    return tuple(dict.fromkeys(by_fold[v.casefold()] for v in values if v.casefold() in by_fold))
 
 
 def to_utc(value: date | datetime, *, end: bool = False) -> datetime:

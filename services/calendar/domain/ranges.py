@@ -1,32 +1,24 @@
 """Does a calendar resource have an occurrence in a time range? (CalDAV time-range, feeds)
 
-Recurrence is expanded by recurring-ical-events (RRULE, RDATE, EXDATE, RECURRENCE-ID
-overrides, DST-correct local times); never by hand. Ranges are half-open [start, end)."""
+Expanded by the one bounded expansion (domain.recurrence.between, over recurring-ical-events:
+RRULE, RDATE, EXDATE, RECURRENCE-ID overrides, DST-correct local times); never by hand.
+Ranges are half-open [start, end)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from itertools import islice
+from datetime import datetime
 
-import recurring_ical_events
 from icalendar import Calendar
 
-from services.calendar.domain.ical import COMPONENTS, LOCAL
-
-
-def occurrences(calendar: Calendar, start: datetime, end: datetime, components=("VEVENT",)) -> list:
-    """Occurrences (as components) overlapping [start, end). Floating times and all-day dates
-    are read as Europe/Berlin, the calendar time zone of every collection here."""
-    query = recurring_ical_events.of(calendar, components=list(components))
-    return list(query.between(start.astimezone(LOCAL), end.astimezone(LOCAL)))
+from services.calendar.domain import recurrence
+from services.calendar.domain.calendar_data import COMPONENTS
+from services.calendar.domain.limits import MAX_DATE_TIME, MIN_DATE_TIME
 
 
 def overlaps(calendar: Calendar, start: datetime | None, end: datetime | None,
              components=COMPONENTS) -> bool:
     """True if any occurrence of `components` overlaps [start, end); a missing bound is open."""
-    start = start or datetime(1900, 1, 1, tzinfo=timezone.utc)
-    end = end or datetime(9999, 1, 1, tzinfo=timezone.utc)
-    query = recurring_ical_events.of(calendar, components=list(components))
-    return any(True for _ in islice(query.between(start.astimezone(LOCAL), end.astimezone(LOCAL)), 1))
+    found = recurrence.between(calendar, components, start or MIN_DATE_TIME, end or MAX_DATE_TIME)[1]
+    return any(True for _ in found)
 
 
 def may_overlap(first_start: datetime | None, last_end: datetime | None,

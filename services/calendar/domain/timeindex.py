@@ -4,7 +4,9 @@ recurring-ical-events expands RRULE, RDATE, EXDATE and RECURRENCE-ID overrides (
 DST-correct local times); this module only records the result so that a CalDAV time-range
 (RFC 4791 §9.9) becomes a binary search. Floating times and all-day dates are read as
 Europe/Berlin, the calendar-timezone of every collection here. Series are recorded up to a
-horizon; a range beyond it is answered by expanding again (`covers` says which)."""
+horizon, and at most INDEX_LIMIT instances (from a year before "now" when there are more); a
+range outside [since, until) is answered by expanding again (`covers` says which). Expanding
+goes through domain.recurrence.between, the one bounded expansion."""
 from __future__ import annotations
 
 import json
@@ -12,15 +14,15 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-import recurring_ical_events
 from icalendar import Calendar
 
-from services.calendar.domain.ical import COMPONENTS, LOCAL
+from services.calendar.domain import recurrence
+from services.calendar.domain.calendar_data import COMPONENTS, LOCAL
+from services.calendar.domain.limits import INDEX_LIMIT, INDEX_LOOKBACK
 
 EPOCH_MIN = int(datetime(1900, 1, 1, tzinfo=timezone.utc).timestamp())
 EPOCH_MAX = int(datetime(9999, 1, 1, tzinfo=timezone.utc).timestamp())
 HORIZON = timedelta(days=3 * 366)  # series are recorded this far past "now" (or past their start)
-DENSE = {"SECONDLY", "MINUTELY", "HOURLY"}  # not recorded: expanded per query instead
 FREE, BUSY, TENTATIVE = 0, 1, 2  # free-busy type of an instance
 
 
@@ -58,6 +60,7 @@ class TimeIndex:
     until: int  # instances are complete up to here (EPOCH_MAX: all of them)
     recurring: bool
     always: bool = False  # a task without any date: in every range (RFC 4791 §9.9)
+    since: int = EPOCH_MIN  # ... and from here on (later when the series had too many to record)
     longest: int = 0
     starts: list[int] = field(default_factory=list)
 
@@ -65,8 +68,8 @@ class TimeIndex:
         self.starts = [i.start for i in self.instances]
         self.longest = max((i.end - i.start for i in self.instances), default=0)
 
-    def covers(self, range_end: int) -> bool:
-        return range_end <= self.until
+    def covers(self, range_end: int, range_start: int | None = None) -> bool:
+        return range_end <= self.until and (range_start is None or range_start >= self.since)
 
     def between(self, range_start: int, range_end: int) -> list[Instance]:
         """Recorded instances overlapping the range (only valid where `covers`)."""
@@ -86,14 +89,19 @@ def dumps(index: TimeIndex) -> str:
     """The index as compact JSON. A RECURRENCE-ID is kept as what expand writes of it: the
     UTC second of a DATE-TIME, or the day of a DATE."""
     rows = [[i.start, i.end, i.source, _rid_value(i.recurrence_id), int(i.all_day), i.busy] for i in index.instances]
-    return json.dumps([index.component, index.until, int(index.recurring), int(index.always), rows],
+    return json.dumps([index.component, index.until, int(index.recurring), int(index.always), rows, index.since],
                       separators=(",", ":"))
 
 
-def loads(text: str) -> TimeIndex:
-    component, until, recurring, always, rows = json.loads(text)
+def loads(text: str) -> TimeIndex | None:
+    """None for an index written before expansion was bounded (five fields): it may hold an
+    unchecked series, so it is built again from the data."""
+    fields = json.loads(text)
+    if len(fields) != 6:
+        return None
+    component, until, recurring, always, rows, since = fields
     instances = [Instance(s, e, src, _rid(rid), bool(day), busy) for s, e, src, rid, day, busy in rows]
-    return TimeIndex(component, instances, until, bool(recurring), bool(always))
+    return TimeIndex(component, instances, until, bool(recurring), bool(always), since)
 
 
 def _rid_value(value: date | datetime | None) -> int | str | None:
@@ -117,29 +125,62 @@ def busy_type(component) -> int:
 
 def build(calendar: Calendar, now: datetime) -> TimeIndex:
     """The instances of the one kind of component in `calendar`, up to now + HORIZON."""
+    calendar = recurrence.bounded(calendar)  # what is expanded is also what is judged below
     items = [c for c in calendar.subcomponents if c.name in COMPONENTS]
     name = items[0].name if items else "VEVENT"
     if name == "VTODO" and not any("DTSTART" in c or "DUE" in c for c in items):
         return TimeIndex(name, [], EPOCH_MAX, False, always=True)
     recurring = any("RRULE" in c or "RDATE" in c for c in items)
-    if any(_dense(c) for c in items):
-        return TimeIndex(name, [], EPOCH_MIN, True)
-    starts = [epoch(v) for c in items for v in ([c["DTSTART"].dt] if "DTSTART" in c else []) + _rdates(c)]
+    try:
+        starts = [epoch(v) for c in items for v in ([c["DTSTART"].dt] if "DTSTART" in c else []) + _rdates(c)]
+    except (OverflowError, ValueError, TypeError, AttributeError, KeyError):
+        starts = []  # stored before values were checked: nothing to record
     if not starts:
         return TimeIndex(name, [], EPOCH_MAX, False)
     begin = datetime.fromtimestamp(min(starts), timezone.utc)
     horizon = max(begin, now) + HORIZON
+    estimate = recurrence.instance_estimate(calendar, horizon)
+    if estimate > INDEX_LIMIT:  # record only a window around now that holds about INDEX_LIMIT
+        since = max(begin, now - INDEX_LOOKBACK)
+        until = _window_end(calendar, since, horizon)
+        instances = expand(calendar, name, since - timedelta(days=2), until)
+        return _trimmed(TimeIndex(name, instances, epoch(until), recurring, since=epoch(since)), now)
     instances = expand(calendar, name, begin - timedelta(days=2), horizon)
     until = EPOCH_MAX if not recurring or _bounded(items, horizon) else epoch(horizon)
-    return TimeIndex(name, instances, until, recurring)
+    return _trimmed(TimeIndex(name, instances, until, recurring), now)
 
 
-def expand(calendar: Calendar, name: str, start: datetime, end: datetime) -> list[Instance]:
+def _window_end(calendar: Calendar, since: datetime, horizon: datetime) -> datetime:
+    """The latest end (before `horizon`) up to which, by the estimate, no more than
+    INDEX_LIMIT instances follow `since`: a bisection over cheap arithmetic, no expansion."""
+    before = recurrence.instance_estimate(calendar, since)
+    low, high = since, horizon
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) / 2
+        if recurrence.instance_estimate(calendar, middle) - before <= INDEX_LIMIT:
+            low = middle
+        else:
+            high = middle
+    return max(low, since + timedelta(hours=1))
+
+
+def _trimmed(index: TimeIndex, now: datetime) -> TimeIndex:
+    """At most INDEX_LIMIT instances (the estimate may be off): those ending after a year
+    before `now`, and of these the first ones (the rest is expanded again when asked for)."""
+    if len(index.instances) <= INDEX_LIMIT:
+        return index
+    since = max(index.since, epoch(now - INDEX_LOOKBACK))
+    kept = [i for i in index.instances if i.end > since]
+    until = index.until
+    if len(kept) > INDEX_LIMIT:
+        kept, until = kept[:INDEX_LIMIT], kept[INDEX_LIMIT].start
+    return TimeIndex(index.component, kept, until, index.recurring, index.always, since)
+
+
+def expand(calendar: Calendar, name: str, start: datetime, end: datetime,
+           budget: recurrence.Budget | None = None) -> list[Instance]:
     """Instances overlapping (roughly) [start, end), sorted by start."""
-    query = recurring_ical_events.of(calendar, components=[name])
-    # the library's occurrence objects carry the source component; building a component
-    # per instance (its public API) costs twice as much and is not needed here
-    occurrences = query._occurrences_between(start.astimezone(LOCAL), end.astimezone(LOCAL))
+    calendar, occurrences = recurrence.between(calendar, [name], start, end, budget)
     positions = {id(c): n for n, c in enumerate(calendar.subcomponents)}
     instances = []
     for occurrence in occurrences:
@@ -158,12 +199,6 @@ def expand(calendar: Calendar, name: str, start: datetime, end: datetime) -> lis
 
 def _is_recurring(component) -> bool:
     return "RRULE" in component or "RDATE" in component
-
-
-def _dense(component) -> bool:
-    rule = component.get("RRULE")
-    rules = rule if isinstance(rule, list) else [rule] if rule is not None else []
-    return any(str(f).upper() in DENSE for r in rules for f in r.get("FREQ", []))
 
 
 def _bounded(items, horizon: datetime) -> bool:

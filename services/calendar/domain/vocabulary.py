@@ -6,3 +6,4 @@ AUDIENCES = ("Kinder", "Familien", "Senioren", "Alle")
 AUDIENCE_PROPERTY = "X-TREFFPUNKT-AUDIENCE"
 LOCAL_TZID = "Europe/Berlin"
 BUSY_SUMMARY = "Belegt"  # what a room calendar shows for a booking that is not public
+PRIVATE_SUMMARY = "Beschäftigt"  # what others see of a partner's private event (busy time only)
