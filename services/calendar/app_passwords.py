@@ -6,19 +6,25 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
+from shared.text import has_control_characters
 from shared.web import current_account, identity, login_required
 
 bp = Blueprint("app_passwords", __name__, url_prefix="/calendar/app-passwords", template_folder="templates")
 MAX_PER_ACCOUNT = 20  # a person has a few devices; a bound keeps the login check (one hash each) short
 
 
+def _visible_text(form, field):
+    if has_control_characters(field.data or ""):
+        raise ValidationError(_l("Bitte nur sichtbaren Text eingeben, ohne Steuerzeichen."))
+
+
 class NewAppPassword(FlaskForm):
     label = StringField(_l("Wofür? (z. B. „Thunderbird im Büro“ oder „Handy“)"), validators=[
         DataRequired(message=_l("Bitte geben Sie an, wofür das App-Passwort ist.")),
-        Length(max=100, message=_l("Höchstens 100 Zeichen."))])
+        Length(max=100, message=_l("Höchstens 100 Zeichen.")), _visible_text])
 
 
 def _page(form: NewAppPassword, status: int = 200, error: str | None = None, created: dict | None = None):

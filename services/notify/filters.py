@@ -4,13 +4,12 @@ int() cannot read ("²") or a NUL in the search text used to end in a 500. Every
 every choice comes from its list, and each mistake becomes a sentence the reader can act on."""
 from __future__ import annotations
 
-import unicodedata
-
 from flask_babel import gettext as _, lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from services.notify.domain.preferences import KINDS
 from services.notify.models import CHANNELS, FAILURES, STATUSES
+from shared.text import has_control_characters
 
 PAGE_SIZE = 100
 MAX_QUERY = 200
@@ -18,14 +17,10 @@ MAX_QUERY = 200
 MAX_PAGE = 100_000
 
 
-def _control(text: str) -> bool:
-    return any(unicodedata.category(c) == "Cc" for c in text)
-
-
 def _search_text(value: str) -> None:
     if len(value) > MAX_QUERY:
         raise ValidationError(_("Der Suchtext ist zu lang (höchstens %(n)s Zeichen).", n=MAX_QUERY))
-    if _control(value):  # NUL cannot even be stored in PostgreSQL text
+    if has_control_characters(value):  # NUL cannot even be stored in PostgreSQL text
         raise ValidationError(_("Der Suchtext enthält Steuerzeichen. Bitte geben Sie nur sichtbaren Text ein."))
 
 
@@ -84,5 +79,5 @@ def read(schema: _Filters, args) -> tuple[dict, list[str]]:
         errors = [_first(wrong[name]) for name in schema.fields if name in wrong]
         values = {**defaults, **valid}
         if "q" in wrong:  # keep what was typed visible, as far as the field can show it
-            values["q"] = "".join(c for c in given["q"] if not _control(c))[:MAX_QUERY]
+            values["q"] = "".join(c for c in given["q"] if not has_control_characters(c))[:MAX_QUERY]
         return values, errors

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 from shared.db import as_utc
 from shared.identity.models import DISTRICTS, LANGUAGES, ROLES, Account, AppPassword, Partner, WebSession
 from shared.outbox import utcnow
+from shared.text import has_control_characters
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106, low-memory profile)
 
@@ -231,6 +232,8 @@ class IdentityStore:
 
     def create_app_password(self, username: str, label: str, secret: str | None = None) -> str:
         """Returns the new secret; it is shown once and stored only as a hash."""
+        if has_control_characters(label):  # every way in (page, CLI) ends here
+            raise IdentityError("Die Bezeichnung darf keine Steuerzeichen enthalten.")
         secret = secret or secrets.token_urlsafe(18)
         with self._factory() as s, s.begin():
             account = self._account(s, username)

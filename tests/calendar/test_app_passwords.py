@@ -123,3 +123,15 @@ def test_make_one_in_the_browser_and_sync_with_it(browser, live, people):  # noq
     expect(page.get_by_role("status")).to_contain_text("entzogen")
     assert not _caldav_works(live, "otto", secret)
     page.close()
+
+
+def test_a_label_with_control_characters_is_refused_at_the_field(calendar_app, people):
+    """A NUL in the label reached PostgreSQL and gave a 500 (found by tests/fuzz)."""
+    client = calendar_app.test_client()
+    login(client, "lena", service="calendar")
+    page = client.get("/calendar/app-passwords/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/calendar/app-passwords/", data={"csrf_token": token, "label": "Handy\x00Büro"})
+    assert response.status_code == 400
+    assert "Steuerzeichen" in response.get_data(as_text=True)
+    assert [p["label"] for p in calendar_app.extensions["identity"].app_passwords(people["lena"]["id"])] == ["test"]

@@ -54,6 +54,17 @@ def test_good_names_still_work(live, people):
         assert raw(live, people, "PUT", CAL + name, weekly_event(name[:20])).status == 201, name
 
 
+def test_a_multiget_href_no_object_could_have_is_not_found(live, people):
+    """A NUL in a multiget href reached PostgreSQL and gave a 500 (found by `make fuzz`)."""
+    assert raw(live, people, "PUT", CAL + "da.ics", weekly_event("da")).status == 201
+    body = (f'<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/>'
+            f'</D:prop><D:href>{CAL}%00.ics</D:href><D:href>{CAL}..</D:href><D:href>{CAL}da.ics</D:href>'
+            f'</C:calendar-multiget>').encode()
+    response = raw(live, people, "REPORT", CAL, body)
+    assert response.status == 207, response.body[:300]
+    assert response.body.count(b"404 Not Found") == 2 and b"da.ics" in response.body
+
+
 @pytest.mark.parametrize("path", ["/dav/calendars/lena/lob%00eda/x.ics", "/dav/calendars/lena/" + "k" * 300 + "/",
                                   "/dav/calendars/le%01na/"])
 def test_bad_segments_elsewhere_are_refused(live, people, path):

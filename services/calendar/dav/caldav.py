@@ -11,6 +11,7 @@ from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource, object_resource
 from services.calendar.dav.webdav import (CALDAV, DAV, ICAL, DavError, clark, element, href,
                                           propstat_response, status_response)
+from services.calendar.domain.names import object_name_problem
 from services.calendar.domain.limits import MAX_DATE_TIME, MAX_INSTANCES, MIN_DATE_TIME, caldav_stamp
 from services.calendar.domain.recurrence import WorkLimitExceeded
 from shared.timezones import berlin_vtimezone
@@ -131,8 +132,9 @@ def multiget(ctx: Context, collection: Resource, root, names: list[str]) -> list
     wanted = {}
     for url in urls:
         path = unquote(urlsplit(url).path)
-        if path.startswith(base) and path[len(base):] and "/" not in path[len(base):]:
-            wanted[url] = path[len(base):]
+        name = path[len(base):]
+        if path.startswith(base) and name and object_name_problem(name) is None:
+            wanted[url] = name  # a name no object can have (a NUL, "..") is simply not found
     found = {o.name: o for o in ctx.store.report_objects(collection.calendar.id, sorted(set(wanted.values())))}
     fast = set(names) <= reports.FAST_PROPS
     responses = []

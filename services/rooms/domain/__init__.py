@@ -7,7 +7,7 @@ from services.rooms.domain.rules import WEEKDAYS, Closure, RoomRules, rules_prob
 from services.rooms.domain.slots import (EARLIEST_DAY, LATEST_DAY, MAX_DURATION, TITLE_MAX, Slot, day_in_range,
                                          overlaps, problems)
 from services.rooms.domain.approval import needs_approval, state_for, status_after
-from services.rooms.domain.text import text_problem
+from shared.text import text_problem
 
 __all__ = ["BUSY", "Closure", "Conflict", "EARLIEST_DAY", "EQUIPMENT", "Holding", "LATEST_DAY", "MAX_DATES",
            "MAX_DURATION", "Recurrence", "RoomRules", "Slot", "TITLE_MAX", "WEEKDAYS", "collides", "conflicts",

@@ -1,7 +1,7 @@
 """What a room offer must look like."""
 from __future__ import annotations
 
-from services.rooms.domain.text import text_problem
+from shared.text import text_problem
 
 EQUIPMENT = ("beamer", "leinwand", "kueche", "klavier", "matten", "musikanlage", "whiteboard",
              "tische", "stuehle", "wlan", "kinderecke", "werkbank", "spiegel", "flipchart")

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from services.rooms.domain.slots import MAX_DURATION, Slot, day_in_range
-from services.rooms.domain.text import text_problem
+from shared.text import text_problem
 
 WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")  # keys of opening hours, Monday first
 MAX_BUFFER_MINUTES = 240

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from services.rooms.domain.text import text_problem
+from shared.text import text_problem
 
 MAX_DURATION = timedelta(hours=14)
 MAX_AHEAD = timedelta(days=2 * 366)  # bookings further out are almost always typos in the year

@@ -1,9 +1,9 @@
-"""What free text (titles, names, comments, reasons) may contain. Pure: no Flask, no database.
+"""What free text people type (titles, names, comments, reasons, labels, searches) may contain.
+Pure: no Flask, no database; every service's forms, API schemas and domain checks call this one.
 
 Control characters have no business in a title: PostgreSQL refuses NUL outright, iCalendar
 (RFC 5545) and XML cannot carry the others, so a stored one breaks the calendar worker and every
-feed that shows the booking; lone surrogates cannot even be encoded. Refused at the boundary by
-this one check, which the API schemas, the web forms and the domain's own checks all call."""
+feed that shows the booking; lone surrogates cannot even be encoded."""
 from __future__ import annotations
 
 import re
@@ -21,3 +21,7 @@ def text_problem(value: str, max_length: int, multiline: bool = False) -> str | 
     if len(value) > max_length:
         return "text_too_long"
     return None
+
+
+def has_control_characters(value: str, multiline: bool = False) -> bool:
+    return bool((_MULTI_LINE if multiline else _SINGLE_LINE).search(value))
