@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException
 
-from shared.web import csrf, db, identity
+from shared.web import csrf, current_account, db, identity
 
 from services.rooms import queries
 from services.rooms.schemas import BookingDetailOut, ErrorOut, RoomOut, SeriesIn
@@ -67,16 +67,13 @@ class RoomsApi(Api):
 
 @blp.before_request
 def _basic_auth_only():
-    """App passwords only: a browser session must not drive the API (it is CSRF-exempt)."""
-    auth = request.authorization
-    principal = None
-    if auth is not None and auth.type == "basic" and auth.username:
-        principal = identity().check_app_password(auth.username, auth.password or "")
+    """App passwords only: a browser session must not drive the API (it is CSRF-exempt).
+    shared.auth decides by the path (app passwords alone under /api/), checked and throttled once."""
+    principal = current_account()
     if principal is None:
         response = error(401, _("Anmeldung nötig: Benutzername und App-Passwort (HTTP Basic)."))
         response.headers["WWW-Authenticate"] = 'Basic realm="Treffpunkt", charset="UTF-8"'
         return response
-    g.account = principal
 
 
 def _room_dict(room, names: dict[int, str]) -> dict:
