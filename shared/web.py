@@ -19,6 +19,7 @@ from shared.auth import PROGRAM_PATHS, check_program_credentials, login_view, lo
 # the services import these from here
 from shared.auth import basic_auth_required, coordination_required, current_account, identity, login_required  # noqa: F401
 from shared.config import Settings, secret_problem
+from shared.ids import IdConverter
 from shared.db import as_utc, make_engine, make_session_factory
 from shared.identity.models import LANGUAGES  # German is the source language; English from translations/en
 from shared.identity.store import IdentityStore
@@ -57,6 +58,7 @@ def create_base_app(import_name: str, service: str, config: dict | None = None) 
     if not settings.demo and (problem := secret_problem(settings.secret_key)):
         raise RuntimeError(problem)
     app = Flask(import_name)
+    app.url_map.converters["int"] = IdConverter  # every <int:…> is a database id (shared/ids.py)
     if settings.trusted_proxies:  # the client address (login throttle) and scheme as the proxy saw them
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     app.config.update(

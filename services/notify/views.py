@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
-from werkzeug.routing import IntegerConverter
 
 from shared.messaging import publish
 from shared.web import current_account, db, login_required
@@ -19,14 +18,6 @@ from services.notify.filters import PAGE_SIZE
 from services.notify.models import CHANNELS, FAILURES, STATUSES, CapturedMessage, Delivery
 
 bp = Blueprint("notify", __name__, url_prefix="/notify", template_folder="templates")
-
-
-class RowId(IntegerConverter):
-    """An id in a path: what an INTEGER column can hold, else 404 before the database is asked
-    (PostgreSQL refuses to compare with 2**31 and more: "integer out of range", a 500)."""
-
-    def __init__(self, url_map):
-        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 def N_(text: str) -> str:
@@ -105,7 +96,7 @@ def dead():
     return render_template("notify/dead.html", rows=rows, counts=counts, more=more, **context)
 
 
-@bp.get("/deliveries/<row_id:delivery_id>")
+@bp.get("/deliveries/<int:delivery_id>")
 @login_required
 def show(delivery_id: int):
     row = _delivery_or_404(delivery_id)
@@ -115,7 +106,7 @@ def show(delivery_id: int):
     return render_template("notify/delivery.html", row=row, captured=captured, mail=mail)
 
 
-@bp.get("/deliveries/<row_id:delivery_id>/invite.ics")
+@bp.get("/deliveries/<int:delivery_id>/invite.ics")
 @login_required
 def invitation(delivery_id: int):
     row = _delivery_or_404(delivery_id)
@@ -126,7 +117,7 @@ def invitation(delivery_id: int):
                     headers={"Content-Disposition": f'attachment; filename="buchung-{row.booking_id}.ics"'})
 
 
-@bp.post("/deliveries/<row_id:delivery_id>/resend")
+@bp.post("/deliveries/<int:delivery_id>/resend")
 @login_required
 def resend(delivery_id: int):
     if not permissions.allowed(Action.RESEND, current_account()):
@@ -167,7 +158,6 @@ def _labels() -> dict:
 def init_app(app) -> None:
     from services.notify.preference_views import bp as preferences_bp
 
-    app.url_map.converters["row_id"] = RowId  # before the rules that use it are added
     app.register_blueprint(bp)
     app.register_blueprint(preferences_bp)
     app.context_processor(lambda: {"labels": _labels()})

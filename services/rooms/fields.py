@@ -9,19 +9,9 @@ import datetime as dt
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from marshmallow import ValidationError, fields
-from werkzeug.routing import IntegerConverter
 
 from services.rooms import domain, messages
-
-MAX_ID = 2**31 - 1  # PostgreSQL `integer`, the type of every id column
-
-
-class IdConverter(IntegerConverter):
-    """<int:…> in every rooms URL is a database id: 1 … 2**31 - 1, anything else is 404 (not a
-    500 from the database). Installed as the app's `int` converter, so no route can forget it."""
-
-    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):  # noqa: A002 (werkzeug's names)
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+from shared.ids import MAX_ID  # PostgreSQL `integer`, the type of every id column
 
 
 def _refuse(text: str) -> ValidationError:

@@ -135,3 +135,14 @@ def test_a_label_with_control_characters_is_refused_at_the_field(calendar_app, p
     assert response.status_code == 400
     assert "Steuerzeichen" in response.get_data(as_text=True)
     assert [p["label"] for p in calendar_app.extensions["identity"].app_passwords(people["lena"]["id"])] == ["test"]
+
+
+def test_revoking_an_id_beyond_the_database_is_not_found(calendar_app, people):
+    """/calendar/app-passwords/2147483648/revoke gave a 500 ("integer out of range", found by
+    `make fuzz`): every app's <int:…> is now shared.ids.IdConverter."""
+    client = calendar_app.test_client()
+    login(client, "lena", service="calendar")
+    page = client.get("/calendar/app-passwords/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    for wanted in ("2147483648", "99999999999999999999", "0"):
+        assert client.post(f"/calendar/app-passwords/{wanted}/revoke", data={"csrf_token": token}).status_code == 404

@@ -45,10 +45,8 @@ def clock_arg(name: str) -> time | None:
 
 def init_app(app) -> None:
     from services.rooms import api, cancel_link, messages
-    from services.rooms.fields import IdConverter
     from services.rooms.views import book, mine, owner, search  # noqa: F401  (routes register on bp)
 
-    app.url_map.converters["int"] = IdConverter  # every <int:…> here is an id: bounded, before any route
     app.register_blueprint(bp)
     app.register_blueprint(cancel_link.bp)
     api.init_app(app)
