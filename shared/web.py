@@ -19,8 +19,8 @@ from shared.auth import PROGRAM_PATHS, check_program_credentials, login_view, lo
 # the services import these from here
 from shared.auth import basic_auth_required, coordination_required, current_account, identity, login_required  # noqa: F401
 from shared.config import Settings, secret_problem
-from shared.ids import IdConverter
 from shared.db import as_utc, make_engine, make_session_factory
+from shared.ids import IdConverter
 from shared.identity.models import LANGUAGES  # German is the source language; English from translations/en
 from shared.identity.store import IdentityStore
 from shared.identity.throttle import throttle_for

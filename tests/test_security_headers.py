@@ -121,6 +121,7 @@ def test_the_pages_work_under_their_content_security_policy(browser, frontdoor, 
             assert page.goto(f"{live.url}{path}").status == 200, path
             assert page.url == f"{live.url}{path}", path  # logged in: no detour to the login form
             assert page.evaluate("getComputedStyle(document.body).fontFamily")  # the stylesheet loaded
+        page.goto(f"{live.url}/calendar/app-passwords/")  # beside the devices, not in every page's header
         page.get_by_role("button", name="Überall abmelden").click()
         assert page.get_by_role("status").inner_text().startswith("Sie sind jetzt überall abgemeldet")
         page.close()
