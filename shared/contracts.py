@@ -139,7 +139,7 @@ def build(task_name: str, version: int = 1, **payload) -> dict:
     """A message ready for the outbox: a fresh message_id, validated, as JSON-safe values."""
     payload = {"message_id": str(uuid.uuid4()), "version": version, **payload}
     schema = schema_for(task_name, version)
-    return _jsonable(schema.dump(schema.load(_jsonable(payload))))
+    return jsonable(schema.dump(schema.load(jsonable(payload))))
 
 
 def load(task_name: str, payload: dict) -> dict:
@@ -147,11 +147,12 @@ def load(task_name: str, payload: dict) -> dict:
     return schema_for(task_name, int(payload.get("version", 0))).load(payload)
 
 
-def _jsonable(value):
+def jsonable(value):
+    """`value` with dates, times and UUIDs as strings, tuples as lists: what JSON can carry."""
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, uuid.UUID):
         return str(value)
     if hasattr(value, "isoformat"):

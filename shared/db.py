@@ -63,7 +63,9 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
+    """The unit of work: everything written in the block commits together when it ends, and
+    nothing does when it is left by an exception (a refused booking, a conflict, a crash).
+    Messages added to the outbox inside it are published after the commit (shared.outbox)."""
     session = factory()
     try:
         yield session
@@ -73,6 +75,22 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def autocommit(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """The one named exception to `transaction`: on PostgreSQL each statement commits by itself.
+    For work that is one statement at a time and must hold no snapshot or lock in between —
+    reads that are one statement each (a booking preview), claims and outcomes of deliveries —
+    it saves the BEGIN and COMMIT round trips. SQLite (make run) keeps explicit transactions;
+    there, as for anything left open, leaving the block rolls back."""
+    with factory() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 def per_dialect(build):

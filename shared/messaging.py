@@ -124,15 +124,16 @@ def publish(celery: Celery, task_name: str, payload: dict, queue: str) -> None:
     )
 
 
-def register_relay(celery: Celery, service: str, factory_getter, outbox_model, inbox_model) -> None:
+def register_relay(celery: Celery, service: str, factory, outbox_model, inbox_model, redeliver_after: float) -> None:
     """`<service>.relay_outbox`: the periodic sweep (run by beat) that publishes what the
     immediate relay after a commit could not (broker down, process died) and what no receipt
     has come back for; `<service>.outbox_receipt`: receivers confirming messages;
     `<service>.purge_messages` (beat, hourly): confirmed outbox rows older than a week and
-    inbox records older than a month go."""
-    from flask import current_app
-
+    inbox records older than a month go. Also: every commit of the app's sessions that queued
+    messages publishes them right away (shared.outbox.publish_after_commit)."""
     from shared import contracts, outbox
+
+    outbox.publish_after_commit(factory, outbox_model, celery, redeliver_after)
 
     def limits(task: str) -> dict:
         soft, hard = RELAY_TIME_LIMITS[task]
@@ -140,12 +141,11 @@ def register_relay(celery: Celery, service: str, factory_getter, outbox_model, i
 
     @celery.task(shared=False, acks_late=False, ignore_result=True, **limits("relay_outbox"))
     def relay_outbox():
-        return outbox.relay(factory_getter(), outbox_model, celery,
-                            redeliver_after=current_app.config["SETTINGS"].outbox_redeliver_seconds)
+        return outbox.relay(factory, outbox_model, celery, redeliver_after=redeliver_after)
 
     @celery.task(shared=False, acks_late=False, ignore_result=True, **limits("purge_messages"))
     def purge_messages():
-        return outbox.purge(factory_getter(), outbox_model, inbox_model)
+        return outbox.purge(factory, outbox_model, inbox_model)
 
     @celery.task(shared=False, ignore_result=True, **limits("outbox_receipt"))
     def outbox_receipt(**payload):
@@ -154,4 +154,4 @@ def register_relay(celery: Celery, service: str, factory_getter, outbox_model, i
         except (contracts.ValidationError, contracts.UnknownContract) as exc:
             log.error("dropping invalid receipt %s: %s", payload.get("message_id"), exc)
             return 0
-        return outbox.confirm(factory_getter(), outbox_model, receipt["message_ids"])
+        return outbox.confirm(factory, outbox_model, receipt["message_ids"])

@@ -19,7 +19,7 @@ from shared.auth import PROGRAM_PATHS, check_program_credentials, login_view, lo
 # the services import these from here
 from shared.auth import basic_auth_required, coordination_required, current_account, identity, login_required  # noqa: F401
 from shared.config import Settings, secret_problem
-from shared.db import as_utc, make_engine, make_session_factory
+from shared.db import as_utc, make_engine, make_session_factory, transaction
 from shared.ids import IdConverter
 from shared.identity.models import LANGUAGES  # German is the source language; English from translations/en
 from shared.identity.store import IdentityStore
@@ -154,6 +154,13 @@ def db():
     return g.db_session
 
 
+def unit_of_work():
+    """`with unit_of_work() as session:` — one transaction of this service's database for a
+    request's change (shared.db.transaction: commits at the end of the block, rolls back when it
+    is left by an exception; queued messages are published after the commit)."""
+    return transaction(current_app.extensions["db"])
+
+
 def _close_session(_exc=None):
     session_ = g.pop("db_session", None)
     if session_ is not None:
@@ -223,14 +230,3 @@ def _web_blueprint(service: str) -> Blueprint:
     bp.teardown_app_request(_close_session)
     return bp
 
-
-def relay_now(outbox_model) -> None:
-    """Publish this service's pending outbox rows right after a commit. Never raises: what
-    cannot be published now is picked up by the periodic sweep."""
-    from shared import outbox
-
-    try:
-        outbox.relay(current_app.extensions["db"], outbox_model, current_app.extensions["celery"],
-                     redeliver_after=current_app.config["SETTINGS"].outbox_redeliver_seconds)
-    except Exception:  # the commit already happened; the sweep will retry
-        current_app.logger.exception("immediate outbox relay failed; left for the sweep")

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import redis
 from marshmallow import ValidationError
+from sqlalchemy import text
 
 from shared import contracts, outbox
 from shared.db import make_engine, make_session_factory, transaction
@@ -52,9 +53,38 @@ def test_unknown_contract_or_version_is_refused():
 
 @pytest.fixture
 def rooms_outbox(rooms_app):
+    """The rooms database through sessions without the app's publish-after-commit hook: as for
+    a process that died right after its commit, the rows wait for a relay."""
     from services.rooms.models import OutboxMessage
 
-    return rooms_app.extensions["db"], OutboxMessage
+    return make_session_factory(rooms_app.extensions["db_engine"]), OutboxMessage
+
+
+def test_a_commit_that_queued_messages_publishes_them(settings, rooms_app):
+    from services.rooms.models import OutboxMessage
+
+    redis.Redis.from_url(settings.broker_url).delete("calendar")
+    with transaction(rooms_app.extensions["db"]) as session:
+        message_id = outbox.add(session, OutboxMessage, "calendar.booking_changed", **_booking_changed())
+    with rooms_app.extensions["db"]() as session:
+        row = session.query(OutboxMessage).filter_by(message_id=message_id).one()
+        assert row.sent_at is not None and row.attempts == 1
+    queued = redis.Redis.from_url(settings.broker_url).lrange("calendar", 0, -1)
+    assert [json.loads(q)["headers"]["task"] for q in queued] == ["calendar.booking_changed"]
+
+
+def test_a_rolled_back_unit_of_work_publishes_nothing(settings, rooms_app):
+    from services.rooms.models import OutboxMessage
+
+    redis.Redis.from_url(settings.broker_url).delete("calendar")
+    with pytest.raises(RuntimeError), transaction(rooms_app.extensions["db"]) as session:
+        outbox.add(session, OutboxMessage, "calendar.booking_changed", **_booking_changed())
+        raise RuntimeError("refused")
+    with rooms_app.extensions["db"]() as session:  # a later commit of a session that queued nothing
+        session.execute(text("SELECT 1"))
+        session.commit()
+        assert session.query(OutboxMessage).count() == 0
+    assert redis.Redis.from_url(settings.broker_url).llen("calendar") == 0
 
 
 def test_outbox_row_waits_while_broker_is_down_then_goes_out_once(settings, rooms_app, rooms_outbox):

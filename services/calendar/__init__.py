@@ -12,6 +12,6 @@ def create_app(config: dict | None = None):
     from services.calendar import tasks, views
 
     app = create_base_app(__name__, "calendar", config)
-    tasks.register(make_celery(app, "calendar"))
+    tasks.register(make_celery(app, "calendar"), app)
     views.init_app(app)
     return app

@@ -90,8 +90,9 @@ def _consume(task_name: str, payload: dict, apply) -> str:
     return outcome
 
 
-def register(celery) -> None:
-    register_relay(celery, "calendar", lambda: current_app.extensions["db"], OutboxMessage, ProcessedMessage)
+def register(celery, app) -> None:
+    register_relay(celery, "calendar", app.extensions["db"], OutboxMessage, ProcessedMessage,
+                   app.config["SETTINGS"].outbox_redeliver_seconds)
 
     @celery.task(shared=False, name="calendar.room_changed", **RETRY)
     def room_changed(**payload):

@@ -14,6 +14,6 @@ def create_app(config: dict | None = None):
 
     config = {**notify_config.from_env(), **(config or {})}
     app = create_base_app(__name__, "notify", config)
-    tasks.register(make_celery(app, "notify"), app.config)
+    tasks.register(make_celery(app, "notify"), app)
     views.init_app(app)
     return app

@@ -80,8 +80,10 @@ def _send_all(task, session, delivery_ids: list[int], claims=()) -> dict[str, st
     return outcomes
 
 
-def register(celery, config: dict) -> None:
-    register_relay(celery, "notify", lambda: current_app.extensions["db"], OutboxMessage, ProcessedMessage)
+def register(celery, app) -> None:
+    config = app.config
+    register_relay(celery, "notify", app.extensions["db"], OutboxMessage, ProcessedMessage,
+                   app.config["SETTINGS"].outbox_redeliver_seconds)
     # sending tasks: time limits from the configuration (they depend on NOTIFY_SEND_TIMEOUT), and
     # as many retries as _send_all allows before it gives the deliveries up
     sending = {"bind": True, "soft_time_limit": config["NOTIFY_TASK_SOFT_SECONDS"],

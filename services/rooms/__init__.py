@@ -12,6 +12,6 @@ def create_app(config: dict | None = None):
     from services.rooms import tasks, views
 
     app = create_base_app(__name__, "rooms", config)
-    tasks.register(make_celery(app, "rooms"))
+    tasks.register(make_celery(app, "rooms"), app)
     views.init_app(app)
     return app

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import g
 from flask_babel import gettext as _
-from shared.web import db, relay_now
+from shared.web import db
 
 from services.rooms import changes, domain, messages, queries, rules_ops, series
 from services.rooms.api import blp, error
 from services.rooms.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RequestChanged,
                                    RoomNotFound, SeriesConflict)
-from services.rooms.models import OutboxMessage
+
 from services.rooms.schemas import (AuditOut, BookingDetailOut, CancelIn, ChangeIn, DecisionIn, ErrorOut, FreeQuery,
                                     PreviewOut, RoomOut, RulesIO, SeriesIn)
 from services.rooms.webctx import ctx
@@ -95,7 +95,6 @@ def book_series(data: dict):
                               data["public"], context)
     except ERRORS as exc:
         return failure(exc, context)
-    relay_now(OutboxMessage)
     return booking
 
 
@@ -105,7 +104,6 @@ def _act(fn, *args, **kwargs):
         booking = fn(db(), g.account, *args, context, **kwargs)
     except ERRORS as exc:
         return failure(exc, context)
-    relay_now(OutboxMessage)
     return booking
 
 

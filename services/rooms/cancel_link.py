@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template
 from flask_wtf import FlaskForm
 
-from shared.web import db, relay_now
+from shared.web import db
 
 from services.rooms import changes, links
 from services.rooms.errors import RoomsError
-from services.rooms.models import Booking, OutboxMessage
+from services.rooms.models import Booking
 from services.rooms.webctx import ctx
 
 bp = Blueprint("rooms_cancel", __name__)
@@ -39,6 +39,5 @@ def cancel_occurrence(token: str):
             changes.cancel(db(), booker, booking.id, "occurrence", occurrence.id, context)
         except RoomsError:
             abort(409)
-        relay_now(OutboxMessage)
         state = "done"
     return render_template("rooms/cancel_link.html", booking=booking, occurrence=occurrence, form=form, state=state)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from services.rooms import operations
-from services.rooms.models import OutboxMessage, Room
+from services.rooms.models import Room
 
 # partner slug -> rooms (name, capacity, equipment, step_free, description)
 ROOMS = {
@@ -54,8 +54,6 @@ ROOMS = {
 
 def load(app) -> int:
     """Create what is missing; returns how many rooms were created."""
-    from shared.web import relay_now
-
     created = 0
     with app.app_context():
         store = app.extensions["identity"]
@@ -72,5 +70,4 @@ def load(app) -> int:
                                            address=partner["address"], capacity=capacity, equipment=equipment,
                                            step_free=step_free, description=description)
                     created += 1
-        relay_now(OutboxMessage)  # broker down is fine: the beat sweep sends them later
     return created

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from shared import outbox
+from shared import contracts, outbox
 from shared.identity.store import Principal
 
 from services.rooms import links
@@ -65,12 +65,5 @@ def audit(session: Session, actor: Principal | None, action: str, *, room_id: in
           booking_id: int | None = None, **details) -> None:
     session.add(AuditEntry(account_id=actor.account_id if actor else None,
                            partner_id=actor.partner_id if actor else None, action=action, room_id=room_id,
-                           booking_id=booking_id, details=_jsonable(details)))
+                           booking_id=booking_id, details=contracts.jsonable(details)))
 
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -8,13 +8,13 @@ from datetime import date, timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from shared.web import current_account, db, login_required, relay_now
+from shared.web import current_account, db, login_required
 
 from services.rooms import domain, messages, queries, series
 from services.rooms.domain import visible_title
 from services.rooms.errors import (BookingConflict, InvalidInput, NotAllowed, RoomNotFound, SeriesConflict)
 from services.rooms.forms import BookingForm
-from services.rooms.models import OutboxMessage
+
 from services.rooms.views import bp, clock_arg, day_arg, grid, partner_name
 from services.rooms.webctx import ctx
 
@@ -65,7 +65,6 @@ def room(room_id: int):
         return _page(found, form, status=403, error=messages.problem(str(exc.args[0])))
     except RoomNotFound:
         abort(404)
-    relay_now(OutboxMessage)
     flash(_("Ihre Anfrage ist gesendet; der Raum wird erst mit der Freigabe gebucht.")
           if booking.status == "requested" else _("Ihre Buchung ist bestätigt."))
     return redirect(url_for("rooms.booking", booking_id=booking.id))

@@ -8,14 +8,14 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from shared.web import current_account, db, login_required, relay_now
+from shared.web import current_account, db, login_required
 
 from services.rooms import changes, messages, queries
 from services.rooms.domain import permissions
 from services.rooms.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RequestChanged,
                                    SeriesConflict)
 from services.rooms.forms import CancelForm, ChangeForm
-from services.rooms.models import OutboxMessage
+
 from services.rooms.views import bp, partner_name
 from services.rooms.webctx import ctx
 
@@ -83,7 +83,6 @@ def _run(fn, booking, *args, **kwargs):
         return 409, messages.series_conflict(exc.dates) + " " + " ".join(lines)
     except BookingConflict as exc:
         return 409, messages.conflict(exc.conflict)
-    relay_now(OutboxMessage)
     return None, None
 
 
