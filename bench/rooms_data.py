@@ -21,9 +21,10 @@ from shared.identity.store import IdentityStore
 from shared.db import make_session_factory
 from shared.migrate import upgrade
 
-from services.rooms import MIGRATIONS, operations
+from services.rooms import MIGRATIONS
+from services.rooms.booking import rooms as operations
 from services.rooms.domain import EQUIPMENT
-from services.rooms.models import Base, Booking
+from services.rooms.db.models import Base, Booking
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PG = "postgresql://postgres@127.0.0.1:5432"

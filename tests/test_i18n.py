@@ -205,7 +205,7 @@ def _day_after(days: int):
 @pytest.fixture
 def two_rooms(rooms_app, people):
     """A hall for 60 in Lobeda (lena's and emma's house), a room for one in Nord (otto's)."""
-    from services.rooms import operations
+    from services.rooms.booking import rooms as operations
 
     with rooms_app.extensions["db"]() as s:
         return {key: operations.create_room(s, people[who]["partner_id"], name=name, district=district,

@@ -9,7 +9,8 @@ def create_app(config: dict | None = None):
     from shared.messaging import make_celery
     from shared.web import create_base_app
 
-    from services.rooms import tasks, views
+    from services.rooms import tasks
+    from services.rooms import web as views
 
     app = create_base_app(__name__, "rooms", config)
     tasks.register(make_celery(app, "rooms"), app)

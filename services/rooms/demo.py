@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from services.rooms import operations
-from services.rooms.models import Room
+from services.rooms.booking import rooms as operations
+from services.rooms.db.models import Room
 
 # partner slug -> rooms (name, capacity, equipment, step_free, description)
 ROOMS = {

@@ -38,7 +38,7 @@ def count(app, model, *where) -> int:
 @pytest.fixture
 def rooms(rooms_app, people):
     """Großer Saal and Küche of lena's partner (MGH Lobeda), Clubraum of otto's (AWO Nord)."""
-    from services.rooms import operations
+    from services.rooms.booking import rooms as operations
 
     made = {}
     with rooms_app.extensions["db"]() as s:

@@ -1,7 +1,7 @@
 """The JSON API: HTTP Basic with app passwords, JSON errors with a message, OpenAPI spec."""
 import pytest
 
-from services.rooms.models import Booking, Occurrence, OutboxMessage
+from services.rooms.db.models import Booking, Occurrence, OutboxMessage
 from tests.rooms.conftest import at, basic, count, next_week
 
 

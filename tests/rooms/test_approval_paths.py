@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from services.rooms.models import Occurrence, OutboxMessage
+from services.rooms.db.models import Occurrence, OutboxMessage
 from shared import contracts
 from tests.rooms.conftest import BERLIN, at, csrf_token, next_week
 

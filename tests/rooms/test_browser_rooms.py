@@ -30,7 +30,7 @@ def _blocker(rooms_app, people, room_id: int, day: date) -> None:
 
     from datetime import datetime, time
 
-    from services.rooms import operations
+    from services.rooms.booking import rooms as operations
 
     berlin = ZoneInfo("Europe/Berlin")
     lena = rooms_app.extensions["identity"].principal(people["lena"]["id"])
@@ -102,7 +102,7 @@ def test_search_and_book_a_weekly_series_by_keyboard(browser, frontdoor, rooms_a
         expect(row).to_contain_text("bestätigt")
         page.close()
     with rooms_app.extensions["db"]() as s:
-        from services.rooms.models import Booking
+        from services.rooms.db.models import Booking
 
         booking = s.query(Booking).filter_by(title="Yoga am Abend").one()
         assert [o.state for o in booking.occurrences] == ["valid", "valid", "skipped", "valid"]

@@ -4,7 +4,7 @@ import json
 
 from sqlalchemy import select
 
-from services.rooms.models import Occurrence, OutboxMessage
+from services.rooms.db.models import Occurrence, OutboxMessage
 from tests.rooms.conftest import at, csrf_token, next_week
 
 

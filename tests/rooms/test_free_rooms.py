@@ -6,9 +6,9 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
-from services.rooms import queries
+from services.rooms.db import queries
 from services.rooms.domain import WEEKDAYS, Slot, conflicts_per_slot
-from services.rooms.models import Base, Booking, ClosureRow, Occurrence, Room, RoomRulesRow
+from services.rooms.db.models import Base, Booking, ClosureRow, Occurrence, Room, RoomRulesRow
 from tests.rooms.conftest import BERLIN, at, next_week
 
 OWNER, OTHER = 1, 2  # partner ids
@@ -144,8 +144,8 @@ def test_what_the_search_lists_the_preview_calls_bookable(rooms_app, rooms, api_
 def test_a_preview_on_a_fresh_session_leaves_it_transactional(rooms_app, rooms, people):
     """The preview reads in autocommit when its session has not begun (PostgreSQL); whatever the
     session does next is one ordinary transaction again."""
-    from services.rooms import series
-    from services.rooms.context import Ctx
+    from services.rooms.booking import series
+    from services.rooms.booking.context import Ctx
     from services.rooms.domain import Recurrence
     from shared.identity.store import Principal
     from tests.rooms.conftest import count

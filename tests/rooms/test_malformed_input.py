@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from lxml import html as lhtml
 
-from services.rooms.models import AuditEntry, Booking, ClosureRow, Occurrence
+from services.rooms.db.models import AuditEntry, Booking, ClosureRow, Occurrence
 from tests.rooms.conftest import at, count, csrf_token, next_week
 
 HUGE_IDS = [2**31, 2**63, 10**30]

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from services.rooms import operations
-from services.rooms.models import Booking, Occurrence, OutboxMessage
+from services.rooms.booking import rooms as operations
+from services.rooms.db.models import Booking, Occurrence, OutboxMessage
 from tests.rooms.conftest import at, count, next_week
 
 THREADS = 20

@@ -5,8 +5,8 @@ import redis
 from marshmallow import ValidationError
 
 from shared import contracts
-from services.rooms import operations
-from services.rooms.models import OutboxMessage, Room
+from services.rooms.booking import rooms as operations
+from services.rooms.db.models import OutboxMessage, Room
 from tests.rooms.conftest import at, next_week
 from tests.support.infra import REDIS_URL
 

@@ -16,7 +16,7 @@ from typing import Callable
 import pytest
 from sqlalchemy import func, select
 
-from services.rooms.models import AuditEntry, Booking, ClosureRow, Occurrence, RoomRulesRow
+from services.rooms.db.models import AuditEntry, Booking, ClosureRow, Occurrence, RoomRulesRow
 from tests.rooms.conftest import at, basic, csrf_token, next_week
 
 ROLES = ("owner", "booker", "third", "coordination", "anonymous")
@@ -281,8 +281,8 @@ def test_web_with_an_app_password_instead_of_a_login_opens_nothing(world, role, 
 def test_room_update_only_by_the_owner_side(world, role):
     """Rooms are changed through operations.update_room (demo loader, administration); no page or
     API route offers it yet, so this cell is asked of the operation itself."""
-    from services.rooms import operations
-    from services.rooms.errors import NotAllowed
+    from services.rooms.booking import rooms as operations
+    from services.rooms.booking.errors import NotAllowed
 
     identity = world.app.extensions["identity"]
     who = identity.principal(world.people[ACCOUNT[role]]["id"]) if role != "anonymous" else None
@@ -294,7 +294,7 @@ def test_room_update_only_by_the_owner_side(world, role):
             changed = False
     assert changed == (role in OWNER_SIDE)
     with world.app.extensions["db"]() as s:
-        from services.rooms.models import Room
+        from services.rooms.db.models import Room
 
         assert (s.get(Room, world.saal).capacity == 42) == (role in OWNER_SIDE)
 

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import delete, text
 
-from services.rooms import changes, series
-from services.rooms.context import Ctx
+from services.rooms.booking import dates as changes, series
+from services.rooms.booking.context import Ctx
 from services.rooms.domain import Recurrence
-from services.rooms.errors import InvalidInput, SeriesConflict
-from services.rooms.models import AuditEntry, Booking, Occurrence, OutboxMessage
+from services.rooms.booking.errors import InvalidInput, SeriesConflict
+from services.rooms.db.models import AuditEntry, Booking, Occurrence, OutboxMessage
 from tests.rooms.conftest import next_week
 
 BERLIN = ZoneInfo("Europe/Berlin")

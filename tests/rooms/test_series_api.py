@@ -8,7 +8,7 @@ from datetime import timedelta, timezone
 from sqlalchemy import select, text
 
 from shared import contracts
-from services.rooms.models import AuditEntry, Occurrence, OutboxMessage
+from services.rooms.db.models import AuditEntry, Occurrence, OutboxMessage
 from tests.rooms.conftest import BERLIN, at, count, next_week
 
 

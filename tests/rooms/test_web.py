@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from services.rooms.models import Booking, Occurrence, OutboxMessage
+from services.rooms.db.models import Booking, Occurrence, OutboxMessage
 from tests.rooms.conftest import count, csrf_token, next_week, post_booking_form
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from lxml import html as lhtml
 
-from services.rooms.models import AuditEntry, Booking, Occurrence
+from services.rooms.db.models import AuditEntry, Booking, Occurrence
 from tests.rooms.conftest import count, csrf_token, next_week, post_booking_form
 
 

@@ -3,8 +3,8 @@ from datetime import timedelta
 
 from lxml import html as lhtml
 
-from services.rooms import queries
-from services.rooms.models import AuditEntry, Booking, ClosureRow, RoomRulesRow
+from services.rooms.db import queries
+from services.rooms.db.models import AuditEntry, Booking, ClosureRow, RoomRulesRow
 from tests.rooms.conftest import count, csrf_token, next_week, post_booking_form
 
 
@@ -92,7 +92,7 @@ def test_other_partner_cannot_see_or_change_rules(rooms_app, rooms, web):
 
 def _request(rooms_app, rooms, web, people, day):
     with rooms_app.extensions["db"]() as s:
-        from services.rooms import rules_ops
+        from services.rooms.booking import rules as rules_ops
 
         lena = rooms_app.extensions["identity"].principal(people["lena"]["id"])
         rules_ops.put_rules(s, lena, rooms["saal"], {"approval_required": True})

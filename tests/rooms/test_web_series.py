@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from lxml import html as lhtml
 
-from services.rooms.models import Booking, Occurrence, OutboxMessage
+from services.rooms.db.models import Booking, Occurrence, OutboxMessage
 from tests.rooms.conftest import count, csrf_token, next_week, post_booking_form
 
 
@@ -110,7 +110,7 @@ def test_missing_csrf_stores_nothing(rooms_app, rooms, web):
 
 
 def test_room_with_approval_says_so_and_sends_a_request(rooms_app, rooms, web, people):
-    from services.rooms import rules_ops
+    from services.rooms.booking import rules as rules_ops
     from shared.identity.store import Principal  # noqa: F401  (type only)
 
     with rooms_app.extensions["db"]() as s:

@@ -8,10 +8,11 @@ from flask_wtf import FlaskForm
 
 from shared.web import db
 
-from services.rooms import changes, links
-from services.rooms.errors import RoomsError
-from services.rooms.models import Booking
-from services.rooms.webctx import ctx
+from services.rooms.booking import dates as changes
+from services.rooms.domain import cancel_tokens as links
+from services.rooms.booking.errors import RoomsError
+from services.rooms.db.models import Booking
+from services.rooms.request_context import ctx
 
 bp = Blueprint("rooms_cancel", __name__)
 

@@ -10,7 +10,8 @@ import datetime as dt
 from flask_babel import gettext as _, lazy_gettext as _l
 from marshmallow import ValidationError, fields
 
-from services.rooms import domain, messages
+from services.rooms import domain
+from services.rooms import wording as messages
 from shared.ids import MAX_ID  # PostgreSQL `integer`, the type of every id column
 
 

@@ -9,11 +9,11 @@ from marshmallow.validate import Length, OneOf
 from services.rooms.domain import EQUIPMENT, MAX_DATES, TITLE_MAX, WEEKDAYS
 from services.rooms.domain.recurrence import FREQUENCIES, MAX_INTERVAL
 from services.rooms.domain.rooms import MAX_CAPACITY
-from services.rooms import messages
-from services.rooms.changes import SCOPES
+from services.rooms import wording as messages
+from services.rooms.booking.dates import SCOPES
 from services.rooms.domain.approval import COMMENT_MAX
 from services.rooms.domain.rules import MAX_BUFFER_MINUTES, MAX_CLOSURES, MAX_DAYS_AHEAD, MAX_MINUTES, REASON_MAX
-from services.rooms.fields import MAX_ID, Day, Id, Moment, Text, Whole
+from services.rooms.api.fields import MAX_ID, Day, Id, Moment, Text, Whole
 
 REQUIRED = _l("Dieses Feld fehlt.")
 NULL = _l("Dieses Feld darf nicht leer (null) sein.")

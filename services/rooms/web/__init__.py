@@ -44,8 +44,10 @@ def clock_arg(name: str) -> time | None:
 
 
 def init_app(app) -> None:
-    from services.rooms import api, cancel_link, messages
-    from services.rooms.views import book, mine, owner, search  # noqa: F401  (routes register on bp)
+    from services.rooms import api
+    from services.rooms.web import cancel_link
+    from services.rooms import wording as messages
+    from services.rooms.web import book, mine, owner, search  # noqa: F401  (routes register on bp)
 
     app.register_blueprint(bp)
     app.register_blueprint(cancel_link.bp)

@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 
 from shared.identity.store import Principal
 
-from services.rooms import domain, notices, queries
-from services.rooms.context import Ctx
+from services.rooms import domain
+from services.rooms.booking import notices
+from services.rooms.db import queries
+from services.rooms.booking.context import Ctx
 from services.rooms.domain import permissions, recurrence
-from services.rooms.errors import (BookingConflict, InvalidInput, NotAllowed, RoomNotFound, SeriesConflict,
+from services.rooms.booking.errors import (BookingConflict, InvalidInput, NotAllowed, RoomNotFound, SeriesConflict,
                                    is_exclusion_violation)
-from services.rooms.models import Booking, Occurrence
+from services.rooms.db.models import Booking, Occurrence
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from flask import current_app
 
 from shared.web import identity
 
-from services.rooms.context import Ctx
+from services.rooms.booking.context import Ctx
 
 
 def ctx() -> Ctx:

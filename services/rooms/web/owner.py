@@ -12,14 +12,17 @@ from sqlalchemy import select
 
 from shared.web import current_account, db, login_required
 
-from services.rooms import changes, domain, messages, queries, rules_ops
+from services.rooms import domain
+from services.rooms.booking import dates as changes, rules as rules_ops
+from services.rooms import wording as messages
+from services.rooms.db import queries
 from services.rooms.domain import WEEKDAYS, permissions
-from services.rooms.errors import ClosureNotFound, InvalidInput, NotAllowed, RoomNotFound
-from services.rooms.forms import ClosureForm, DecisionForm, RulesForm
-from services.rooms.models import ClosureRow, Room
-from services.rooms.views import bp, partner_name
-from services.rooms.views.mine import _run
-from services.rooms.webctx import ctx
+from services.rooms.booking.errors import ClosureNotFound, InvalidInput, NotAllowed, RoomNotFound
+from services.rooms.web.forms import ClosureForm, DecisionForm, RulesForm
+from services.rooms.db.models import ClosureRow, Room
+from services.rooms.web import bp, partner_name
+from services.rooms.web.mine import _run
+from services.rooms.request_context import ctx
 
 
 def _my_rooms() -> list[Room]:

@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 from shared import outbox
 from shared.identity.store import Principal
 
-from services.rooms import domain, series
+from services.rooms import domain
+from services.rooms.booking import series
 from services.rooms.domain import permissions
-from services.rooms.context import Ctx
-from services.rooms.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RoomNotFound,
+from services.rooms.booking.context import Ctx
+from services.rooms.booking.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RoomNotFound,
                                    RoomsError, SeriesConflict, require)
-from services.rooms.models import Booking, OutboxMessage, Room
+from services.rooms.db.models import Booking, OutboxMessage, Room
 
 
 # the errors live in errors.py; re-exported here, where callers have always found them

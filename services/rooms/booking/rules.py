@@ -8,10 +8,12 @@ from sqlalchemy.orm import Session
 
 from shared.identity.store import Principal
 
-from services.rooms import domain, notices, queries
+from services.rooms import domain
+from services.rooms.booking import notices
+from services.rooms.db import queries
 from services.rooms.domain import permissions
-from services.rooms.errors import ClosureNotFound, InvalidInput, RoomNotFound, require
-from services.rooms.models import ClosureRow, Room, RoomRulesRow
+from services.rooms.booking.errors import ClosureNotFound, InvalidInput, RoomNotFound, require
+from services.rooms.db.models import ClosureRow, Room, RoomRulesRow
 
 
 def _owned_room(session: Session, actor: Principal, room_id: int, action: str = "rules") -> Room:
@@ -94,7 +96,7 @@ def remove_closure(session: Session, actor: Principal, room_id: int, closure_id:
 def approval_queue(session: Session, actor: Principal) -> list:
     """Requested bookings of the actor's rooms (all rooms for the coordination office):
     permissions.can_decide, as SQL."""
-    from services.rooms.models import Booking
+    from services.rooms.db.models import Booking
 
     query = select(Booking).join(Room, Room.id == Booking.room_id).where(Booking.status == "requested")
     if not permissions.oversees_network(actor):

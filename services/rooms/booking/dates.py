@@ -16,13 +16,15 @@ from sqlalchemy.orm import Session
 
 from shared.identity.store import Principal
 
-from services.rooms import domain, notices, queries, series
-from services.rooms.context import Ctx
+from services.rooms import domain
+from services.rooms.booking import notices, series
+from services.rooms.db import queries
+from services.rooms.booking.context import Ctx
 from services.rooms.domain import permissions
 from services.rooms.domain.approval import COMMENT_MAX
-from services.rooms.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RequestChanged,
+from services.rooms.booking.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RequestChanged,
                                    SeriesConflict, is_exclusion_violation)
-from services.rooms.models import Booking, Occurrence
+from services.rooms.db.models import Booking, Occurrence
 
 SCOPES = ("occurrence", "following", "series")
 LIVE = ("valid", "pending")

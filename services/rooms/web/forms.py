@@ -12,11 +12,11 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from services.rooms import messages
+from services.rooms import wording as messages
 from services.rooms.domain import EQUIPMENT, TITLE_MAX, WEEKDAYS, day_in_range, text_problem
 from services.rooms.domain.approval import COMMENT_MAX
 from services.rooms.domain.rules import REASON_MAX
-from services.rooms.fields import MAX_ID
+from services.rooms.api.fields import MAX_ID
 
 
 class _GermanParse:

@@ -11,8 +11,8 @@ from werkzeug.exceptions import HTTPException
 
 from shared.web import csrf, current_account, db, identity
 
-from services.rooms import queries
-from services.rooms.schemas import BookingDetailOut, ErrorOut, RoomOut, SeriesIn
+from services.rooms.db import queries
+from services.rooms.api.schemas import BookingDetailOut, ErrorOut, RoomOut, SeriesIn
 
 PREFIX = "/api/rooms"
 blp = Blueprint("rooms_api", __name__, url_prefix=PREFIX, description="Räume und Buchungen")
@@ -113,7 +113,7 @@ def create_booking(data: dict):
     """Book one slot or a series (recurrence); times in ISO 8601 with offset, half-open
     [starts_at, ends_at) = the first date. Any conflicting date fails the whole series (409,
     listed in conflicts): leave it out with skip, or change the time."""
-    from services.rooms.api_series import book_series
+    from services.rooms.api.bookings import book_series
 
     return book_series(data)
 
@@ -151,7 +151,7 @@ def init_app(app) -> None:
         "security": [{"basic": []}]})
     api.spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
     csrf.exempt(blp)
-    from services.rooms import api_series  # noqa: F401  (adds its routes to blp)
+    from services.rooms.api import bookings as api_series  # noqa: F401  (adds its routes to blp)
 
     api.register_blueprint(blp)
     app.register_blueprint(docs)

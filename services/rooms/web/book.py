@@ -10,13 +10,16 @@ from flask_babel import gettext as _
 
 from shared.web import current_account, db, login_required
 
-from services.rooms import domain, messages, queries, series
+from services.rooms import domain
+from services.rooms import wording as messages
+from services.rooms.db import queries
+from services.rooms.booking import series
 from services.rooms.domain import visible_title
-from services.rooms.errors import (BookingConflict, InvalidInput, NotAllowed, RoomNotFound, SeriesConflict)
-from services.rooms.forms import BookingForm
+from services.rooms.booking.errors import (BookingConflict, InvalidInput, NotAllowed, RoomNotFound, SeriesConflict)
+from services.rooms.web.forms import BookingForm
 
-from services.rooms.views import bp, clock_arg, day_arg, grid, partner_name
-from services.rooms.webctx import ctx
+from services.rooms.web import bp, clock_arg, day_arg, grid, partner_name
+from services.rooms.request_context import ctx
 
 
 def recurrence_of(form: BookingForm) -> domain.Recurrence:

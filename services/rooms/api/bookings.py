@@ -6,14 +6,17 @@ from flask import g
 from flask_babel import gettext as _
 from shared.web import db
 
-from services.rooms import changes, domain, messages, queries, rules_ops, series
+from services.rooms import domain
+from services.rooms.booking import dates as changes, rules as rules_ops, series
+from services.rooms import wording as messages
+from services.rooms.db import queries
 from services.rooms.api import blp, error
-from services.rooms.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RequestChanged,
+from services.rooms.booking.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RequestChanged,
                                    RoomNotFound, SeriesConflict)
 
-from services.rooms.schemas import (AuditOut, BookingDetailOut, CancelIn, ChangeIn, DecisionIn, ErrorOut, FreeQuery,
+from services.rooms.api.schemas import (AuditOut, BookingDetailOut, CancelIn, ChangeIn, DecisionIn, ErrorOut, FreeQuery,
                                     PreviewOut, RoomOut, RulesIO, SeriesIn)
-from services.rooms.webctx import ctx
+from services.rooms.request_context import ctx
 
 
 def recurrence_from(data: dict, context) -> domain.Recurrence:
@@ -64,7 +67,7 @@ def _one(c):
 
 class WantedDateList:
     def dump(self, dates):
-        from services.rooms.schemas import WantedDateOut
+        from services.rooms.api.schemas import WantedDateOut
 
         return WantedDateOut(many=True).dump(dates)
 

@@ -10,14 +10,16 @@ from flask_wtf import FlaskForm
 
 from shared.web import current_account, db, login_required
 
-from services.rooms import changes, messages, queries
+from services.rooms.booking import dates as changes
+from services.rooms import wording as messages
+from services.rooms.db import queries
 from services.rooms.domain import permissions
-from services.rooms.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RequestChanged,
+from services.rooms.booking.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RequestChanged,
                                    SeriesConflict)
-from services.rooms.forms import CancelForm, ChangeForm
+from services.rooms.web.forms import CancelForm, ChangeForm
 
-from services.rooms.views import bp, partner_name
-from services.rooms.webctx import ctx
+from services.rooms.web import bp, partner_name
+from services.rooms.request_context import ctx
 
 STATE_NAMES = {"valid": _l("gebucht"), "pending": _l("wartet auf Freigabe"), "skipped": _l("ausgelassen"),
                "cancelled": _l("abgesagt"), "declined": _l("abgelehnt")}

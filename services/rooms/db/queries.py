@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import TSTZMULTIRANGE, aggregate_order_by
 from sqlalchemy.orm import Session, selectinload
 
 from services.rooms.domain import Closure, Holding, RoomRules, Slot, permissions, violations
-from services.rooms.models import AuditEntry, Booking, ClosureRow, Occurrence, Room, RoomRulesRow, UTCDateTime
+from services.rooms.db.models import AuditEntry, Booking, ClosureRow, Occurrence, Room, RoomRulesRow, UTCDateTime
 
 UPCOMING_LIMIT = 100
 

@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 
 from shared.web import db, login_required
 
-from services.rooms import domain, messages, queries
-from services.rooms.forms import SearchForm, WEEKDAY_NAMES, choices, equipment_choices
-from services.rooms.views import bp, grid, partner_names
-from services.rooms.webctx import ctx
+from services.rooms import domain
+from services.rooms import wording as messages
+from services.rooms.db import queries
+from services.rooms.web.forms import SearchForm, WEEKDAY_NAMES, choices, equipment_choices
+from services.rooms.web import bp, grid, partner_names
+from services.rooms.request_context import ctx
 
 MAX_RESULTS = 60
 

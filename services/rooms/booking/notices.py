@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 from shared import contracts, outbox
 from shared.identity.store import Principal
 
-from services.rooms import links
-from services.rooms.context import Ctx
-from services.rooms.models import AuditEntry, Booking, OutboxMessage
+from services.rooms.domain import cancel_tokens as links
+from services.rooms.booking.context import Ctx
+from services.rooms.db.models import AuditEntry, Booking, OutboxMessage
 
 HOLDS = ("valid", "pending")  # dates the booking wants; the others are shown as cancelled
 
