@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timezone
 from shared.identity.store import Principal
 
 from services.rooms import domain
-from services.rooms.db import queries
+from services.rooms.db import occupancy as queries
 
 try:  # series preview (the check the booking form and the API run before booking)
     from services.rooms.booking import series as _series

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from services.rooms.db.models import Booking, Occurrence, OutboxMessage
-from tests.rooms.conftest import count, csrf_token, next_week, post_booking_form
+from tests.support.rooms import count, csrf_token, next_week, post_booking_form
 
 
 def _form(day, start, end, title, public=False):

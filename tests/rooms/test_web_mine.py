@@ -6,7 +6,7 @@ from datetime import timedelta
 from lxml import html as lhtml
 
 from services.rooms.db.models import AuditEntry, Booking, Occurrence
-from tests.rooms.conftest import count, csrf_token, next_week, post_booking_form
+from tests.support.rooms import count, csrf_token, next_week, post_booking_form
 
 
 def _book(client, room_id, day, n=3, title="Kurs"):

@@ -3,8 +3,9 @@ from datetime import timedelta
 
 from lxml import html as lhtml
 
+from services.rooms.booking.rules import put_rules
 from services.rooms.db.models import Booking, Occurrence, OutboxMessage
-from tests.rooms.conftest import count, csrf_token, next_week, post_booking_form
+from tests.support.rooms import count, csrf_token, next_week, post_booking_form, run
 
 
 def _series(day, title="Kurs", **extra):
@@ -110,12 +111,8 @@ def test_missing_csrf_stores_nothing(rooms_app, rooms, web):
 
 
 def test_room_with_approval_says_so_and_sends_a_request(rooms_app, rooms, web, people):
-    from services.rooms.booking import rules as rules_ops
-    from shared.identity.store import Principal  # noqa: F401  (type only)
-
-    with rooms_app.extensions["db"]() as s:
-        lena = rooms_app.extensions["identity"].principal(people["lena"]["id"])
-        rules_ops.put_rules(s, lena, rooms["saal"], {"approval_required": True})
+    lena = rooms_app.extensions["identity"].principal(people["lena"]["id"])
+    run(rooms_app.extensions["db"], put_rules, lena, rooms["saal"], {"approval_required": True})
     otto = web("otto")
     page = otto.get(f"/rooms/{rooms['saal']}").get_data(as_text=True)
     assert "Anfrage senden" in page and "Verbindlich buchen" not in page

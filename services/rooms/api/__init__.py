@@ -1,37 +1,22 @@
-"""JSON API of the rooms service under /api/rooms (flask-smorest, HTTP Basic with app passwords).
+"""JSON API of the rooms service under /api/rooms (flask-smorest, HTTP Basic with app passwords),
+one module per resource: rooms, bookings, approvals, rules, audit.
 
 flask-smorest's Api would answer every HTTP error of the whole app as JSON; RoomsApi keeps that
 to /api/rooms so the HTML pages keep their own error pages."""
 from __future__ import annotations
 
-from flask import Blueprint as FlaskBlueprint, current_app, g, jsonify, render_template, request
+from flask import Blueprint as FlaskBlueprint, current_app, render_template, request
 from flask_babel import gettext as _
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from shared.web import csrf, current_account, db, identity
+from shared.web import csrf
 
-from services.rooms.db import queries
-from services.rooms.api.schemas import BookingDetailOut, ErrorOut, RoomOut, SeriesIn
+# their routes join blp in this order, which is the order of the OpenAPI document and the docs page
+from services.rooms.api import rooms, bookings, approvals, rules, audit  # noqa: F401, I001
+from services.rooms.api.blueprint import PREFIX, blp, error
 
-PREFIX = "/api/rooms"
-blp = Blueprint("rooms_api", __name__, url_prefix=PREFIX, description="Räume und Buchungen")
 docs = FlaskBlueprint("rooms_api_docs", __name__)
-
-
-def error(status: int, message: str, errors: dict | None = None, **extra):
-    response = jsonify(message=str(message), errors=_lists(errors or {}), **extra)
-    response.status_code = status
-    return response
-
-
-def _lists(errors):
-    """Every leaf a list of strings (marshmallow keeps lazy translated messages unwrapped)."""
-    if isinstance(errors, dict):
-        return {str(k): _lists(v) for k, v in errors.items()}
-    if isinstance(errors, (list, tuple)):
-        return [str(v) if not isinstance(v, dict) else _lists(v) for v in errors]
-    return [str(errors)]
 
 
 def _default_message(code: int) -> str:
@@ -65,76 +50,6 @@ class RoomsApi(Api):
         return response
 
 
-@blp.before_request
-def _basic_auth_only():
-    """App passwords only: a browser session must not drive the API (it is CSRF-exempt).
-    shared.auth decides by the path (app passwords alone under /api/), checked and throttled once."""
-    principal = current_account()
-    if principal is None:
-        response = error(401, _("Anmeldung nötig: Benutzername und App-Passwort (HTTP Basic)."))
-        response.headers["WWW-Authenticate"] = 'Basic realm="Treffpunkt", charset="UTF-8"'
-        return response
-
-
-def _room_dict(room, names: dict[int, str]) -> dict:
-    return {**{c: getattr(room, c) for c in ("id", "partner_id", "name", "district", "address", "capacity",
-                                              "equipment", "step_free", "description")},
-            "partner_name": names.get(room.partner_id, "")}
-
-
-def _names() -> dict[int, str]:
-    return {p["id"]: p["name"] for p in identity().partners()}
-
-
-@blp.get("/rooms")
-@blp.response(200, RoomOut(many=True))
-def list_rooms():
-    """All rooms offered in the network."""
-    names = _names()
-    return [_room_dict(r, names) for r in queries.active_rooms(db())]
-
-
-@blp.get("/rooms/<int:room_id>")
-@blp.response(200, RoomOut)
-@blp.alt_response(404, schema=ErrorOut)
-def get_room(room_id: int):
-    room = queries.room(db(), room_id)
-    if room is None:
-        return error(404, _("Einen Raum mit der Nummer %(id)s gibt es nicht.", id=room_id))
-    return _room_dict(room, _names())
-
-
-@blp.post("/bookings")
-@blp.arguments(SeriesIn)
-@blp.response(201, BookingDetailOut)
-@blp.alt_response(409, schema=ErrorOut, description="Der Raum ist zu dieser Zeit schon belegt.")
-@blp.alt_response(404, schema=ErrorOut)
-def create_booking(data: dict):
-    """Book one slot or a series (recurrence); times in ISO 8601 with offset, half-open
-    [starts_at, ends_at) = the first date. Any conflicting date fails the whole series (409,
-    listed in conflicts): leave it out with skip, or change the time."""
-    from services.rooms.api.bookings import book_series
-
-    return book_series(data)
-
-
-@blp.get("/bookings")
-@blp.response(200, BookingDetailOut(many=True))
-def my_bookings():
-    """The bookings made with this account."""
-    return queries.bookings_of(db(), g.account.account_id)
-
-
-@blp.get("/bookings/<int:booking_id>")
-@blp.response(200, BookingDetailOut)
-@blp.alt_response(404, schema=ErrorOut)
-def get_booking(booking_id: int):
-    booking = queries.booking_for(db(), booking_id, g.account)
-    if booking is None:
-        return error(404, _("Eine Buchung mit der Nummer %(id)s gibt es nicht (oder sie gehört einem anderen Partner).", id=booking_id))
-    return booking
-
-
 @docs.get(PREFIX + "/")
 @docs.get(PREFIX + "/docs")
 def api_docs():
@@ -151,8 +66,6 @@ def init_app(app) -> None:
         "security": [{"basic": []}]})
     api.spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
     csrf.exempt(blp)
-    from services.rooms.api import bookings as api_series  # noqa: F401  (adds its routes to blp)
-
     api.register_blueprint(blp)
     app.register_blueprint(docs)
     app.extensions["rooms_api"] = api

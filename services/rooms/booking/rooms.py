@@ -1,10 +1,6 @@
-"""What the rooms service does, one transaction each: the change and the messages it causes
-(transactional outbox) are committed together. Used by the web views, the API and the demo
-loader; no Flask here. Errors carry codes and data; the HTTP layer words them."""
+"""Offering rooms: create and update a room, announced to the calendar through the outbox in
+the caller's unit of work (the demo loader, administration). No Flask here."""
 from __future__ import annotations
-
-from datetime import datetime
-from typing import Callable
 
 from sqlalchemy.orm import Session
 
@@ -12,20 +8,10 @@ from shared import outbox
 from shared.identity.store import Principal
 
 from services.rooms import domain
-from services.rooms.booking import series
+from services.rooms.booking.errors import InvalidInput, RoomNotFound, require
+from services.rooms.db.models import OutboxMessage, Room
 from services.rooms.domain import permissions
-from services.rooms.booking.context import Ctx
-from services.rooms.booking.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RoomNotFound,
-                                   RoomsError, SeriesConflict, require)
-from services.rooms.db.models import Booking, OutboxMessage, Room
 
-
-# the errors live in errors.py; re-exported here, where callers have always found them
-__all__ = ["BookingConflict", "BookingNotFound", "InvalidInput", "NotAllowed", "RoomNotFound", "RoomsError",
-           "SeriesConflict", "book_slot", "create_room", "update_room"]
-
-
-# --- rooms ---------------------------------------------------------------------------------
 ROOM_FIELDS = ("name", "district", "address", "capacity", "equipment", "step_free", "description", "active")
 
 
@@ -34,7 +20,6 @@ def create_room(session: Session, partner_id: int, **values) -> Room:
     session.add(room)
     session.flush()
     _room_changed(session, room)
-    session.commit()
     return room
 
 
@@ -48,7 +33,6 @@ def update_room(session: Session, room_id: int, editor: Principal, **values) -> 
         setattr(room, field, value)
     room.revision += 1
     _room_changed(session, room)
-    session.commit()
     return room
 
 
@@ -70,30 +54,3 @@ def _room_changed(session: Session, room: Room) -> None:
     outbox.add(session, OutboxMessage, "calendar.room_changed", room_id=room.id, partner_id=room.partner_id,
                name=room.name, district=room.district or "", address=room.address or "",
                capacity=room.capacity, step_free=room.step_free, active=room.active, revision=room.revision)
-
-
-# --- bookings ------------------------------------------------------------------------------
-def book_slot(session: Session, booker: Principal, room_id: int, starts_at: datetime, ends_at: datetime,
-              title: str, public: bool, *, public_url: str, partner_name_of: Callable[[int], str],
-              now: datetime | None = None, ctx: Ctx | None = None) -> Booking:
-    """Book one slot for `booker`: a series of one date (see series.book)."""
-    problems = domain.problems(domain.Slot(starts_at, ends_at), title, now or outbox.utcnow())
-    if problems.get("starts_at") == "naive_time":
-        raise InvalidInput(problems)
-    ctx = ctx or Ctx(public_url=public_url, partner_name_of=partner_name_of,
-                     principal_of=lambda account_id: booker if account_id == booker.account_id else None)
-    if now is not None:
-        ctx.now = now
-    rec = one_off(starts_at, ends_at, ctx)
-    if rec is None:
-        raise InvalidInput(problems or {"ends_at": "crosses_midnight"})
-    return series.book(session, booker, room_id, rec, title, public, ctx)
-
-
-def one_off(starts_at: datetime, ends_at: datetime, ctx: Ctx) -> domain.Recurrence | None:
-    """A single slot as a series of one local date; None when it does not end on the local day
-    it starts (bookings over midnight are not offered)."""
-    start, end = starts_at.astimezone(ctx.tz), ends_at.astimezone(ctx.tz)
-    if end.date() != start.date():
-        return None
-    return domain.Recurrence(start.date(), start.time(), end.time())

@@ -10,16 +10,13 @@ from flask_wtf import FlaskForm
 
 from shared.web import current_account, db, login_required
 
-from services.rooms.booking import dates as changes
-from services.rooms import wording as messages
+from services.rooms import wording
+from services.rooms.booking import cancel as cancelling, change as changing, restore as restoring
 from services.rooms.db import queries
 from services.rooms.domain import permissions
-from services.rooms.booking.errors import (BookingConflict, BookingNotFound, InvalidInput, NotAllowed, RequestChanged,
-                                   SeriesConflict)
-from services.rooms.web.forms import CancelForm, ChangeForm
-
-from services.rooms.web import bp, partner_name
 from services.rooms.request_context import ctx
+from services.rooms.web.blueprint import attempt, bp
+from services.rooms.web.forms import CancelForm, ChangeForm
 
 STATE_NAMES = {"valid": _l("gebucht"), "pending": _l("wartet auf Freigabe"), "skipped": _l("ausgelassen"),
                "cancelled": _l("abgesagt"), "declined": _l("abgelehnt")}
@@ -42,93 +39,81 @@ def my_bookings():
                            state_name=state_name, status_name=status_name)
 
 
-def _visible(booking_id: int):
-    found = queries.booking_for(db(), booking_id, current_account())
+def visible(session, booking_id: int, occurrence_id: int | None = None):
+    """The booking if the viewer may see it (else the not-found page), and the date named."""
+    found = queries.booking_for(session, booking_id, current_account())
     if found is None:
         abort(404)
-    return found
-
-
-def _occurrence(booking, occurrence_id):
-    found = next((o for o in booking.occurrences if o.id == occurrence_id), None)
-    if found is None:
+    if occurrence_id is None:
+        return found, None
+    occurrence = next((o for o in found.occurrences if o.id == occurrence_id), None)
+    if occurrence is None:
         abort(404)
-    return found
+    return found, occurrence
 
 
 @bp.get("/bookings/<int:booking_id>")
 @login_required
 def booking(booking_id: int):
-    found, me = _visible(booking_id), current_account()
-    return render_template("rooms/booking.html", booking=found, owner=partner_name(found.room.partner_id),
-                           booker=partner_name(found.booker_partner_id), messages=messages, form=FlaskForm(),
-                           state_name=state_name, status_name=status_name, now=ctx().now,
+    found, me, context = visible(db(), booking_id)[0], current_account(), ctx()
+    return render_template("rooms/booking.html", booking=found, owner=context.partner_name_of(found.room.partner_id),
+                           booker=context.partner_name_of(found.booker_partner_id), messages=wording, form=FlaskForm(),
+                           state_name=state_name, status_name=status_name, now=context.now,
                            may_cancel=permissions.can_cancel(found, me), may_change=permissions.can_change(found, me),
                            may_restore=lambda o: permissions.can_restore(found, o.cancelled_by, me))
 
 
-def _run(fn, booking, *args, **kwargs):
-    """Run a change; (None, None) on success, else (status, German message)."""
-    try:
-        fn(db(), current_account(), booking.id, *args, ctx(), **kwargs)
-    except NotAllowed as exc:
-        return 403, messages.problem(str(exc.args[0]))
-    except BookingNotFound:
-        abort(404)
-    except RequestChanged:
-        return 409, messages.problem("request_changed")
-    except InvalidInput as exc:
-        return 400, " ".join(m for ms in messages.problems(exc.problems).values() for m in ms)
-    except SeriesConflict as exc:
-        lines = [messages.conflict_line(c, partner_name(c.partner_id)) for d in exc.dates for c in d.conflicts]
-        lines += [messages.problem(v) for d in exc.dates for v in d.violations]
-        return 409, messages.series_conflict(exc.dates) + " " + " ".join(lines)
-    except BookingConflict as exc:
-        return 409, messages.conflict(exc.conflict)
-    return None, None
+def _on_date(booking_id: int, occurrence_id: int, use_case):
+    """`use_case(session, me, booking, occurrence, context)` on a date the viewer may see, in one
+    unit of work: (the booking, None) or (None, the refusal)."""
+    me, context = current_account(), ctx()
+    return attempt(lambda session: use_case(session, me, *visible(session, booking_id, occurrence_id), context), context)
 
 
 @bp.route("/bookings/<int:booking_id>/cancel/<int:occurrence_id>", methods=["GET", "POST"])
 @login_required
 def cancel(booking_id: int, occurrence_id: int):
-    found = _visible(booking_id)
-    occurrence = _occurrence(found, occurrence_id)
     form = CancelForm()
     status, error = 200, None
     if form.is_submitted():
-        if not form.validate():
-            status = 400
-        else:
-            status, error = _run(changes.cancel, found, form.scope.data, occurrence.id)
-            if status is None:
+        status = 400
+        if form.validate():
+            done, refused = _on_date(booking_id, occurrence_id, lambda session, me, found, occurrence, context:
+                                     cancelling.cancel(session, me, found.id, form.scope.data, occurrence.id, context))
+            if done:
                 flash(_("Abgesagt. Der Raum ist für diese Zeit wieder frei."))
-                return redirect(url_for("rooms.booking", booking_id=found.id))
+                return redirect(url_for("rooms.booking", booking_id=booking_id))
+            status, error = refused.status, refused.sentence()
+    found, occurrence = visible(db(), booking_id, occurrence_id)
     return render_template("rooms/cancel.html", booking=found, occurrence=occurrence, form=form,
                            error=error), status
+
+
+def _moved(session, me, found, occurrence, context, form: ChangeForm):
+    starts_at = datetime.combine(form.date.data, form.start.data, tzinfo=context.tz)
+    ends_at = datetime.combine(form.date.data, form.end.data, tzinfo=context.tz)
+    return changing.change_time(session, me, found.id, form.scope.data, occurrence.id, starts_at, ends_at, context)
 
 
 @bp.route("/bookings/<int:booking_id>/change/<int:occurrence_id>", methods=["GET", "POST"])
 @login_required
 def change(booking_id: int, occurrence_id: int):
-    found = _visible(booking_id)
-    occurrence = _occurrence(found, occurrence_id)
-    context = ctx()
     form = ChangeForm()
-    if not form.is_submitted():
-        local_start, local_end = occurrence.starts_at.astimezone(context.tz), occurrence.ends_at.astimezone(context.tz)
-        form.date.data, form.start.data, form.end.data = local_start.date(), local_start.time(), local_end.time()
     status, error = 200, None
     if form.is_submitted():
-        if not form.validate():
-            status = 400
-        else:
-            starts_at = datetime.combine(form.date.data, form.start.data, tzinfo=context.tz)
-            ends_at = datetime.combine(form.date.data, form.end.data, tzinfo=context.tz)
-            status, error = _run(changes.change_time, found, form.scope.data, occurrence.id, starts_at, ends_at)
-            if status is None:
+        status = 400
+        if form.validate():
+            done, refused = _on_date(booking_id, occurrence_id, lambda *args: _moved(*args, form))
+            if done:
                 flash(_("Die Zeit ist geändert. Die Änderung wartet auf die Freigabe des Hauses; bis dahin ist der Raum "
-                        "dafür nicht gebucht.") if found.status == "requested" else _("Die Zeit ist geändert."))
-                return redirect(url_for("rooms.booking", booking_id=found.id))
+                        "dafür nicht gebucht.") if done.status == "requested" else _("Die Zeit ist geändert."))
+                return redirect(url_for("rooms.booking", booking_id=booking_id))
+            status, error = refused.status, refused.sentence()
+    found, occurrence = visible(db(), booking_id, occurrence_id)
+    if not form.is_submitted():
+        tz = ctx().tz
+        local_start, local_end = occurrence.starts_at.astimezone(tz), occurrence.ends_at.astimezone(tz)
+        form.date.data, form.start.data, form.end.data = local_start.date(), local_start.time(), local_end.time()
     return render_template("rooms/change.html", booking=found, occurrence=occurrence, form=form,
                            error=error), status
 
@@ -136,14 +121,15 @@ def change(booking_id: int, occurrence_id: int):
 @bp.post("/bookings/<int:booking_id>/restore/<int:occurrence_id>")
 @login_required
 def restore(booking_id: int, occurrence_id: int):
-    found = _visible(booking_id)
-    occurrence = _occurrence(found, occurrence_id)
     if not FlaskForm().validate_on_submit():
+        visible(db(), booking_id, occurrence_id)
         abort(400)
-    status, error = _run(changes.restore, found, occurrence.id)
-    if status is not None:
-        return render_template("rooms/message.html", title=_("Termin nicht wieder aufgenommen"), error=error,
-                               back=url_for("rooms.booking", booking_id=found.id)), status
+    done, refused = _on_date(booking_id, occurrence_id, lambda session, me, found, occurrence, context:
+                             restoring.restore(session, me, found.id, occurrence.id, context))
+    if refused:
+        return render_template("rooms/message.html", title=_("Termin nicht wieder aufgenommen"), error=refused.sentence(),
+                               back=url_for("rooms.booking", booking_id=booking_id)), refused.status
+    state = next(o.state for o in done.occurrences if o.id == occurrence_id)
     flash(_("Der Termin ist wieder angefragt; er ist erst mit der Freigabe des Hauses gebucht.")
-          if occurrence.state == "pending" else _("Der Termin ist wieder aufgenommen."))
-    return redirect(url_for("rooms.booking", booking_id=found.id))
+          if state == "pending" else _("Der Termin ist wieder aufgenommen."))
+    return redirect(url_for("rooms.booking", booking_id=booking_id))

@@ -1,6 +1,5 @@
 """"Meine Räume" for the staff of the rooms' owner: rules per room (opening hours, durations,
-lead time, buffer, approval), closures, and the queue of requests with the conflicts each
-would cause, approved or declined with a comment."""
+lead time, buffer, approval) and closures."""
 from __future__ import annotations
 
 from datetime import time
@@ -12,17 +11,13 @@ from sqlalchemy import select
 
 from shared.web import current_account, db, login_required
 
-from services.rooms import domain
-from services.rooms.booking import dates as changes, rules as rules_ops
-from services.rooms import wording as messages
+from services.rooms.booking import rules as room_rules
 from services.rooms.db import queries
-from services.rooms.domain import WEEKDAYS, permissions
-from services.rooms.booking.errors import ClosureNotFound, InvalidInput, NotAllowed, RoomNotFound
-from services.rooms.web.forms import ClosureForm, DecisionForm, RulesForm
 from services.rooms.db.models import ClosureRow, Room
-from services.rooms.web import bp, partner_name
-from services.rooms.web.mine import _run
+from services.rooms.domain import WEEKDAYS, permissions
 from services.rooms.request_context import ctx
+from services.rooms.web.blueprint import attempt, bp
+from services.rooms.web.forms import ClosureForm, RulesForm
 
 
 def _my_rooms() -> list[Room]:
@@ -34,49 +29,48 @@ def _my_rooms() -> list[Room]:
 @login_required
 def my_rooms():
     return render_template("rooms/my_rooms.html", rooms=_my_rooms(),
-                           waiting=len(rules_ops.approval_queue(db(), current_account())))
+                           waiting=len(queries.approval_queue(db(), current_account())))
 
 
 def _owned(room_id: int) -> Room:
-    try:
-        rules_ops.get_rules(db(), current_account(), room_id)
-    except RoomNotFound:
+    """The room, if the viewer's side may manage its rules; else the not-found or refused page."""
+    room = queries.room(db(), room_id)
+    if room is None:
         abort(404)
-    except NotAllowed:
+    if not permissions.can_manage_rules(room, current_account()):
         abort(403)
-    return queries.room(db(), room_id)
+    return room
 
 
 def _closure_rows(room: Room) -> list[ClosureRow]:
     return list(db().scalars(select(ClosureRow).where(queries.applies_to(room)).order_by(ClosureRow.first_day)))
 
 
-def _values(room_id: int) -> dict:
-    return rules_ops.get_rules(db(), current_account(), room_id)
+def _current(room: Room) -> dict:
+    return room_rules.as_dict(queries.rules_of(db(), room.id), queries.closures_of(db(), room))
 
 
 @bp.route("/<int:room_id>/rules", methods=["GET", "POST"])
 @login_required
 def rules(room_id: int):
-    room = _owned(room_id)
-    current = _values(room_id)
-    form = RulesForm(data=None if FlaskForm().is_submitted() else _form_data(current))
+    form = RulesForm(data=None) if FlaskForm().is_submitted() else None
     status, error = 200, None
-    if form.is_submitted():
+    if form is not None:
         if form.validate() and not _opening_problems(form):
-            values = dict(current, opening=_opening(form), min_minutes=form.min_minutes.data,
+            values = dict(opening=_opening(form), min_minutes=form.min_minutes.data,
                           max_minutes=form.max_minutes.data, max_days_ahead=form.max_days_ahead.data,
                           buffer_minutes=form.buffer_minutes.data, approval_required=form.approval_required.data)
-            try:
-                rules_ops.put_rules(db(), current_account(), room_id, values)
-            except InvalidInput as exc:
-                for field, texts in messages.problems(exc.problems).items():
-                    target = getattr(form, field, None) or form.min_minutes
-                    target.errors = list(target.errors) + texts
-            else:
+            me = current_account()
+            done, refused = attempt(lambda session: room_rules.change_rules(session, me, room_id, values), ctx())
+            if done:
                 flash(_("Die Regeln sind gespeichert."))
                 return redirect(url_for("rooms.rules", room_id=room_id))
+            for field, texts in refused.errors.items():
+                target = getattr(form, field, None) or form.min_minutes
+                target.errors = list(target.errors) + texts
         status, error = 400, _("Bitte prüfen Sie die markierten Angaben. Es wurde nichts gespeichert.")
+    room = _owned(room_id)
+    form = form or RulesForm(data=_form_data(_current(room)))
     return _rules_page(room, form, ClosureForm(prefix="closure"), status, error)
 
 
@@ -114,78 +108,30 @@ def _opening(form: RulesForm) -> dict:
 @bp.post("/<int:room_id>/closures")
 @login_required
 def add_closure(room_id: int):
-    room = _owned(room_id)
     form = ClosureForm(prefix="closure")
     if form.validate():
-        current = _values(room_id)
         closure = {"first_day": form.first_day.data, "last_day": form.last_day.data,
                    "reason": form.reason.data or "", "all_rooms": form.all_rooms.data}
-        try:
-            rules_ops.put_rules(db(), current_account(), room_id, dict(current, closures=current["closures"] + [closure]))
-        except InvalidInput as exc:
-            form.last_day.errors = [t for ts in messages.problems(exc.problems).values() for t in ts]
-        else:
+        me = current_account()
+        done, refused = attempt(lambda session: room_rules.add_closure(session, me, room_id, closure), ctx())
+        if done:
             flash(_("Die Schließzeit ist eingetragen."))
             return redirect(url_for("rooms.rules", room_id=room_id))
-    rules_form = RulesForm(formdata=None, data=_form_data(_values(room_id)))
+        form.last_day.errors = [t for ts in refused.errors.values() for t in ts]
+    room = _owned(room_id)
+    rules_form = RulesForm(formdata=None, data=_form_data(_current(room)))
     return _rules_page(room, rules_form, form, 400, _("Die Schließzeit wurde nicht eingetragen."))
 
 
 @bp.post("/<int:room_id>/closures/<int:closure_id>/remove")
 @login_required
 def remove_closure(room_id: int, closure_id: int):
-    _owned(room_id)
     if not FlaskForm().validate_on_submit():
+        _owned(room_id)
         abort(400)
-    try:
-        rules_ops.remove_closure(db(), current_account(), room_id, closure_id)
-    except ClosureNotFound:
-        abort(404)
+    me = current_account()
+    _done, refused = attempt(lambda session: room_rules.remove_closure(session, me, room_id, closure_id), ctx())
+    if refused:
+        abort(refused.status)
     flash(_("Die Schließzeit ist entfernt."))
     return redirect(url_for("rooms.rules", room_id=room_id))
-
-
-@bp.get("/requests")
-@login_required
-def requests():
-    me, context = current_account(), ctx()
-    queue = []
-    for booking in rules_ops.approval_queue(db(), me):
-        queue.append((booking, _would_collide(booking, me, context)))
-    return render_template("rooms/requests.html", queue=queue, form=DecisionForm(), partner_name=partner_name,
-                           messages=messages)
-
-
-def _would_collide(booking, me, context) -> list:
-    """(occurrence, [conflict lines]) for each pending date of a request."""
-    pending = [o for o in booking.occurrences if o.state == "pending"]
-    if not pending:
-        return []
-    rules = queries.rules_of(db(), booking.room_id)
-    held = [h for h in queries.holdings_between(db(), booking.room_id, pending[0].starts_at, pending[-1].ends_at)
-            if h.booking_id != booking.id]
-    return [(o, [messages.conflict_line(c, partner_name(c.partner_id))
-                 for c in domain.conflicts(domain.Slot(o.starts_at, o.ends_at), held, me.partner_id, rules.buffer)])
-            for o in pending]
-
-
-@bp.post("/requests/<int:booking_id>/<decision>")
-@login_required
-def decide(booking_id: int, decision: str):
-    if decision not in ("approve", "decline"):
-        abort(404)
-    found = queries.booking_for(db(), booking_id, current_account())
-    if found is None:
-        abort(404)
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        return render_template("rooms/message.html", title=_("Nicht entschieden"),
-                               error=" ".join(form.comment.errors) or _("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu."),
-                               back=url_for("rooms.requests")), 400
-    fn = changes.approve if decision == "approve" else changes.decline
-    status, error = _run(fn, found, form.comment.data or "", sequence=form.seen_sequence())
-    if status is not None:
-        return render_template("rooms/message.html", title=_("Nicht entschieden"), error=error,
-                               back=url_for("rooms.requests")), status
-    flash(_("Die Anfrage ist freigegeben.") if decision == "approve" else _("Die Anfrage ist abgelehnt."))
-    return redirect(url_for("rooms.requests"))
