@@ -1,5 +1,7 @@
 """The blueprint every resource of the rooms API adds its routes to, who may use it (app
-passwords only), and its answers: JSON errors from answers.describe, writes in one unit of work."""
+passwords only), and its answers: JSON errors from answers.describe. Reads use the request's
+read session (shared.web.db); every write runs in one unit of work (act), previews in
+request_context.preview_session."""
 from __future__ import annotations
 
 from typing import Callable
