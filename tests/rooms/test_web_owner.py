@@ -114,6 +114,7 @@ def test_queue_shows_the_conflict_a_request_would_cause_and_approval_rechecks(ro
     response = _post(lena, f"/rooms/requests/{booking_id}/approve", "/rooms/requests", comment="gern")
     assert response.status_code == 409
     refusal = response.get_data(as_text=True)
+    assert 'data-code="series_conflict"' in refusal
     assert "Eigene Probe" in refusal  # the booking in the way, with its title for its own partner
     with rooms_app.extensions["db"]() as s:
         assert s.get(Booking, booking_id).status == "requested"

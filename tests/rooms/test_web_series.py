@@ -70,7 +70,7 @@ def test_conflict_at_confirm_time_is_409_listing_the_dates_and_nothing_is_stored
     response = post_booking_form(web("otto"), rooms["saal"], action="book", **_series(day))
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert "schon belegt" in html and "Geheime Probe" not in html
+    assert 'data-code="series_conflict"' in html and "Geheime Probe" not in html
     tree = lhtml.fromstring(html)
     assert [r.xpath(".//input")[0].get("value") for r in tree.xpath("//tr[@class='blocked']")] == [third.isoformat()]
     assert count(rooms_app, Booking) == 1

@@ -6,7 +6,7 @@ and touches db() only after that block, to show the result (on SQLite, make run,
 holds the database's write lock: a read session opened before would block the change)."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Callable
 
@@ -22,6 +22,24 @@ from services.rooms.domain import day_in_range
 
 bp = Blueprint("rooms", __name__, url_prefix="/rooms", static_folder="../static",
                static_url_path="/static/rooms")
+
+
+@dataclass(frozen=True)
+class PageError:
+    """A refusal as a page shows it: the words, and answers.describe's code in the error box's
+    data-code (for programs and tests; people read the words)."""
+
+    text: str
+    code: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def shown(answer: Answer, with_details: bool = True) -> PageError:
+    """The refusal for the error box; the details (each date in the way) unless the page lists
+    the dates itself."""
+    return PageError(answer.sentence() if with_details else answer.text, answer.code)
 
 
 def refusal(exc: RoomsError, context: Ctx) -> Answer:

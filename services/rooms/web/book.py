@@ -18,7 +18,7 @@ from services.rooms.db import occupancy, queries
 from services.rooms.domain import visible_title
 from services.rooms.request_context import ctx, preview_session
 from services.rooms.web import grid
-from services.rooms.web.blueprint import bp, clock_arg, day_arg, refusal
+from services.rooms.web.blueprint import bp, clock_arg, day_arg, refusal, shown
 from services.rooms.web.forms import BookingForm
 
 
@@ -51,8 +51,8 @@ def room(room_id: int):
     try:
         if request.form.get("action") == "preview":
             with preview_session() as session:
-                shown = series.preview(session, me, room_id, rec, form.title.data, context)
-            return _page(room_id, form, preview=shown)
+                dates = series.preview(session, me, room_id, rec, form.title.data, context)
+            return _page(room_id, form, preview=dates)
         with unit_of_work() as session:
             booking = series.book(session, me, room_id, rec, form.title.data, form.public.data, context)
     except RoomsError as exc:
@@ -63,15 +63,15 @@ def room(room_id: int):
 
 
 def _refused(room_id: int, form: BookingForm, rec: domain.Recurrence, answer: Answer):
-    """The form again with the refusal; after a conflict with every date as it stands now."""
+    """The form again with the refusal."""
     if answer.code == INVALID_INPUT:
         form.add_problems(answer.errors)
         return _page(room_id, form, status=answer.status)
-    shown = None
+    dates = None  # after a conflict the page lists every date again, as it stands now
     if answer.code == SERIES_CONFLICT:
         with preview_session() as session:
-            shown = series.preview(session, current_account(), room_id, rec, form.title.data, ctx())
-    return _page(room_id, form, status=answer.status, error=answer.text, preview=shown)
+            dates = series.preview(session, current_account(), room_id, rec, form.title.data, ctx())
+    return _page(room_id, form, status=answer.status, error=shown(answer, with_details=False), preview=dates)
 
 
 def _page(room_id: int, form, status: int = 200, error: str | None = None, preview=None):

@@ -12,11 +12,12 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
+from shared.ids import MAX_ID
+
 from services.rooms import wording
 from services.rooms.domain import EQUIPMENT, TITLE_MAX, WEEKDAYS, day_in_range, text_problem
 from services.rooms.domain.approval import COMMENT_MAX
 from services.rooms.domain.rules import REASON_MAX
-from services.rooms.api.fields import MAX_ID
 
 
 class _GermanParse:

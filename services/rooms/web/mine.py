@@ -15,7 +15,7 @@ from services.rooms.booking import cancel as cancelling, change as changing, res
 from services.rooms.db import queries
 from services.rooms.domain import permissions
 from services.rooms.request_context import ctx
-from services.rooms.web.blueprint import attempt, bp
+from services.rooms.web.blueprint import attempt, bp, shown
 from services.rooms.web.forms import CancelForm, ChangeForm
 
 STATE_NAMES = {"valid": _l("gebucht"), "pending": _l("wartet auf Freigabe"), "skipped": _l("ausgelassen"),
@@ -83,7 +83,7 @@ def cancel(booking_id: int, occurrence_id: int):
             if done:
                 flash(_("Abgesagt. Der Raum ist für diese Zeit wieder frei."))
                 return redirect(url_for("rooms.booking", booking_id=booking_id))
-            status, error = refused.status, refused.sentence()
+            status, error = refused.status, shown(refused)
     found, occurrence = visible(db(), booking_id, occurrence_id)
     return render_template("rooms/cancel.html", booking=found, occurrence=occurrence, form=form,
                            error=error), status
@@ -108,7 +108,7 @@ def change(booking_id: int, occurrence_id: int):
                 flash(_("Die Zeit ist geändert. Die Änderung wartet auf die Freigabe des Hauses; bis dahin ist der Raum "
                         "dafür nicht gebucht.") if done.status == "requested" else _("Die Zeit ist geändert."))
                 return redirect(url_for("rooms.booking", booking_id=booking_id))
-            status, error = refused.status, refused.sentence()
+            status, error = refused.status, shown(refused)
     found, occurrence = visible(db(), booking_id, occurrence_id)
     if not form.is_submitted():
         tz = ctx().tz
@@ -127,7 +127,7 @@ def restore(booking_id: int, occurrence_id: int):
     done, refused = _on_date(booking_id, occurrence_id, lambda session, me, found, occurrence, context:
                              restoring.restore(session, me, found.id, occurrence.id, context))
     if refused:
-        return render_template("rooms/message.html", title=_("Termin nicht wieder aufgenommen"), error=refused.sentence(),
+        return render_template("rooms/message.html", title=_("Termin nicht wieder aufgenommen"), error=shown(refused),
                                back=url_for("rooms.booking", booking_id=booking_id)), refused.status
     state = next(o.state for o in done.occurrences if o.id == occurrence_id)
     flash(_("Der Termin ist wieder angefragt; er ist erst mit der Freigabe des Hauses gebucht.")

@@ -11,7 +11,7 @@ from services.rooms import domain, wording
 from services.rooms.booking import decide as deciding
 from services.rooms.db import occupancy, queries
 from services.rooms.request_context import ctx
-from services.rooms.web.blueprint import attempt, bp
+from services.rooms.web.blueprint import attempt, bp, shown
 from services.rooms.web.forms import DecisionForm
 from services.rooms.web.mine import visible
 
@@ -55,11 +55,11 @@ def decide(booking_id: int, decision: str):
         session, me, visible(session, booking_id)[0].id, form.comment.data or "", context,
         sequence=form.seen_sequence()), context)
     if refused:
-        return _not_decided(refused.sentence(), refused.status)
+        return _not_decided(shown(refused), refused.status)
     flash(_("Die Anfrage ist freigegeben.") if decision == "approve" else _("Die Anfrage ist abgelehnt."))
     return redirect(url_for("rooms.requests"))
 
 
-def _not_decided(error: str, status: int):
+def _not_decided(error, status: int):
     return render_template("rooms/message.html", title=_("Nicht entschieden"), error=error,
                            back=url_for("rooms.requests")), status
