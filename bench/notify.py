@@ -114,7 +114,7 @@ class Source:
     """Rooms' side: commits confirmations into its outbox and relays them to the broker."""
 
     def __init__(self, settings: Settings, count: int, rate: float, redeliver_after: float):
-        from services.rooms.models import OutboxMessage
+        from services.rooms.db.models import OutboxMessage
 
         self.model, self.count, self.rate = OutboxMessage, count, rate
         self.redeliver_after = redeliver_after

@@ -18,12 +18,13 @@ from shared.db import make_engine
 from shared.identity import MIGRATIONS as IDENTITY_MIGRATIONS
 from shared.identity.models import DISTRICTS
 from shared.identity.store import IdentityStore
-from shared.db import make_session_factory
+from shared.db import make_session_factory, transaction
 from shared.migrate import upgrade
 
-from services.rooms import MIGRATIONS, operations
+from services.rooms import MIGRATIONS
+from services.rooms.booking.rooms import create_room
 from services.rooms.domain import EQUIPMENT
-from services.rooms.models import Base, Booking
+from services.rooms.db.models import Base, Booking
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PG = "postgresql://postgres@127.0.0.1:5432"
@@ -80,15 +81,15 @@ def make_identity(db_name: str, partners: int = 10, accounts_per_partner: int = 
 
 
 def make_rooms_db(db_name: str, network: Network, rooms: int, seed: int) -> list[int]:
-    """Migrated rooms database with `rooms` rooms made through operations.create_room."""
+    """Migrated rooms database with `rooms` rooms made through booking.rooms.create_room."""
     recreate_database(db_name)
     upgrade(MIGRATIONS, sa_url(db_name))
     rng = random.Random(seed)
     engine = make_engine(sa_url(db_name))
     ids = []
-    with Session(engine, expire_on_commit=False) as session:
+    with transaction(make_session_factory(engine)) as session:
         for i in range(rooms):
-            room = operations.create_room(
+            room = create_room(
                 session, network.partners[i % len(network.partners)], name=f"Raum {i + 1}",
                 district=DISTRICTS[i % len(DISTRICTS)], address=f"Teststraße {i + 1}, Jena",
                 capacity=rng.choice((8, 12, 20, 30, 50, 80, 120)),

@@ -9,11 +9,12 @@ from datetime import date, datetime, time, timezone
 
 from shared.identity.store import Principal
 
-from services.rooms import domain, queries
+from services.rooms import domain
+from services.rooms.db import occupancy as queries
 
 try:  # series preview (the check the booking form and the API run before booking)
-    from services.rooms import series as _series
-    from services.rooms.context import Ctx as _Ctx
+    from services.rooms.booking import series as _series
+    from services.rooms.booking.context import Ctx as _Ctx
 except ImportError:  # older service: one query per date
     _series = None
 

@@ -119,8 +119,8 @@ def people(identity):
 @pytest.fixture
 def lobeda_room(rooms_app, people):
     """"Großer Saal" of Lena's partner (Lobeda), announced to the calendar through the outbox."""
-    from services.rooms import operations
-    from services.rooms.models import OutboxMessage
+    from services.rooms.booking import rooms as operations
+    from services.rooms.db.models import OutboxMessage
     from shared import outbox
     from shared.db import transaction
 

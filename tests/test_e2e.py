@@ -114,7 +114,7 @@ def test_booking_crosses_all_three_services(frontdoor, workers, saal, people, sm
     assert len(sms_gateway.received) == 1
     # calendar and notify sent their receipts (gathered for a moment): rooms will not publish
     # these messages again
-    from services.rooms.models import OutboxMessage
+    from services.rooms.db.models import OutboxMessage
 
     def confirmed():
         with frontdoor.apps["rooms"].extensions["db"]() as session:
@@ -142,7 +142,7 @@ def test_booking_commits_while_broker_is_down_and_arrives_once_it_is_back(
 
     from services import rooms
     from services.frontdoor import FrontDoor
-    from services.rooms.models import Booking, OutboxMessage
+    from services.rooms.db.models import Booking, OutboxMessage
 
     cut_off = replace(settings, broker_url="redis://127.0.0.1:1/0")
     door = FrontDoor({**apps, "rooms": rooms.create_app({"SETTINGS": cut_off})})

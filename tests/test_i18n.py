@@ -205,9 +205,10 @@ def _day_after(days: int):
 @pytest.fixture
 def two_rooms(rooms_app, people):
     """A hall for 60 in Lobeda (lena's and emma's house), a room for one in Nord (otto's)."""
-    from services.rooms import operations
+    from services.rooms.booking import rooms as operations
+    from shared.db import transaction
 
-    with rooms_app.extensions["db"]() as s:
+    with transaction(rooms_app.extensions["db"]) as s:
         return {key: operations.create_room(s, people[who]["partner_id"], name=name, district=district,
                                             address="Karl-Marx-Allee 28", capacity=capacity).id
                 for key, who, name, district, capacity in (("saal", "lena", "Großer Saal", "Lobeda", 60),
@@ -296,7 +297,7 @@ def test_the_front_door_answers_unknown_addresses_with_the_page(frontdoor, accep
 
 
 def test_programs_keep_their_own_error_bodies(frontdoor, people):
-    from tests.rooms.conftest import basic
+    from tests.support.rooms import basic
 
     client = Client(frontdoor)
     lena = basic("lena", people["lena"]["app_password"])

@@ -55,13 +55,13 @@ def test_unknown_contract_or_version_is_refused():
 def rooms_outbox(rooms_app):
     """The rooms database through sessions without the app's publish-after-commit hook: as for
     a process that died right after its commit, the rows wait for a relay."""
-    from services.rooms.models import OutboxMessage
+    from services.rooms.db.models import OutboxMessage
 
     return make_session_factory(rooms_app.extensions["db_engine"]), OutboxMessage
 
 
 def test_a_commit_that_queued_messages_publishes_them(settings, rooms_app):
-    from services.rooms.models import OutboxMessage
+    from services.rooms.db.models import OutboxMessage
 
     redis.Redis.from_url(settings.broker_url).delete("calendar")
     with transaction(rooms_app.extensions["db"]) as session:
@@ -74,7 +74,7 @@ def test_a_commit_that_queued_messages_publishes_them(settings, rooms_app):
 
 
 def test_a_rolled_back_unit_of_work_publishes_nothing(settings, rooms_app):
-    from services.rooms.models import OutboxMessage
+    from services.rooms.db.models import OutboxMessage
 
     redis.Redis.from_url(settings.broker_url).delete("calendar")
     with pytest.raises(RuntimeError), transaction(rooms_app.extensions["db"]) as session:
@@ -205,7 +205,7 @@ def test_confirmed_rows_are_purged_after_a_week(rooms_app, rooms_outbox):
             row.created_at = long_ago
             row.confirmed_at = long_ago if row.message_id == old else None
         session.commit()
-    from services.rooms.models import ProcessedMessage
+    from services.rooms.db.models import ProcessedMessage
 
     assert outbox.purge(factory, model, ProcessedMessage) == (1, 0)
     with factory() as session:
@@ -267,7 +267,7 @@ def test_every_beat_entry_names_a_task_its_queue_runs(apps):
 
 
 def test_purge_task_forgets_old_confirmed_rows_and_inbox_records_after_a_month(rooms_app, rooms_outbox):
-    from services.rooms.models import ProcessedMessage
+    from services.rooms.db.models import ProcessedMessage
 
     factory, model = rooms_outbox
     now = datetime.now(timezone.utc)

@@ -72,8 +72,8 @@ def _cancel_path(rooms_app, lobeda_room, people) -> str:
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from tests.rooms.conftest import basic
-    from services.rooms.models import OutboxMessage
+    from tests.support.rooms import basic
+    from services.rooms.db.models import OutboxMessage
 
     start = (datetime.now(ZoneInfo("Europe/Berlin")) + timedelta(days=9)).replace(hour=15, minute=0, second=0,
                                                                                    microsecond=0)

@@ -1,11 +1,14 @@
 """Demo rooms for the Jena network (make run). Idempotent: a room that exists is left alone.
-Rooms are created through the operations, so calendar.room_changed goes to the outbox."""
+Rooms are created through the use case (booking.rooms), in one transaction, so
+calendar.room_changed goes to the outbox."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from services.rooms import operations
-from services.rooms.models import Room
+from shared.db import transaction
+
+from services.rooms.booking.rooms import create_room
+from services.rooms.db.models import Room
 
 # partner slug -> rooms (name, capacity, equipment, step_free, description)
 ROOMS = {
@@ -57,7 +60,7 @@ def load(app) -> int:
     created = 0
     with app.app_context():
         store = app.extensions["identity"]
-        with app.extensions["db"]() as session:
+        with transaction(app.extensions["db"]) as session:
             for slug, rooms in ROOMS.items():
                 partner = store.partner_by_slug(slug)
                 if partner is None:
@@ -66,8 +69,8 @@ def load(app) -> int:
                 for name, capacity, equipment, step_free, description in rooms:
                     if name in existing:
                         continue
-                    operations.create_room(session, partner["id"], name=name, district=partner["district"],
-                                           address=partner["address"], capacity=capacity, equipment=equipment,
-                                           step_free=step_free, description=description)
+                    create_room(session, partner["id"], name=name, district=partner["district"],
+                                address=partner["address"], capacity=capacity, equipment=equipment,
+                                step_free=step_free, description=description)
                     created += 1
     return created

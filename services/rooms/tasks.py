@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from shared.messaging import register_relay
 
-from services.rooms.models import OutboxMessage, ProcessedMessage
+from services.rooms.db.models import OutboxMessage, ProcessedMessage
 
 
 def register(celery, app) -> None:

@@ -94,7 +94,7 @@ class RoomsOutbox:
     them (what relay_now and the beat sweep do), receipts confirming them (a rooms worker)."""
 
     def __init__(self, rooms_app, settings):
-        from services.rooms.models import OutboxMessage
+        from services.rooms.db.models import OutboxMessage
 
         self.factory, self.model = rooms_app.extensions["db"], OutboxMessage
         self.celery = Celery("kill-test-rooms", set_as_current=False)

@@ -1,8 +1,8 @@
 """The JSON API: HTTP Basic with app passwords, JSON errors with a message, OpenAPI spec."""
 import pytest
 
-from services.rooms.models import Booking, Occurrence, OutboxMessage
-from tests.rooms.conftest import at, basic, count, next_week
+from services.rooms.db.models import Booking, Occurrence, OutboxMessage
+from tests.support.rooms import at, basic, count, next_week
 
 
 def _body(room_id, start, end, title="Chorprobe", **extra):
@@ -56,15 +56,16 @@ def test_conflict_is_409_naming_the_booking(rooms_app, rooms, api_auth):
     clash = client.post("/api/rooms/bookings", headers=api_auth("otto"),
                         json=_body(rooms["saal"], at(day, 15, 30), at(day, 16, 30)))
     assert clash.status_code == 409
-    assert "von 15:00 bis 16:00 schon belegt" in clash.json["message"]
-    assert f"Nr. {first.json['id']}" in clash.json["message"]
+    assert clash.json["errors"] == {"starts_at": [clash.json["message"]]}
     assert clash.json["conflict"]["booking_id"] == first.json["id"]
+    assert clash.json["conflict"]["starts_at"] == first.json["occurrences"][0]["starts_at"]
+    assert [d["conflicts"][0]["booking_id"] for d in clash.json["conflicts"]] == [first.json["id"]]
     assert clash.json["conflict"]["title"] == "belegt"
     assert "Geheimes Treffen" not in clash.get_data(as_text=True)
     assert count(rooms_app, Booking) == 1
     own = client.post("/api/rooms/bookings", headers=api_auth("lena"),
                       json=_body(rooms["saal"], at(day, 14), at(day, 15, 1)))
-    assert own.status_code == 409 and "Geheimes Treffen" in own.json["message"]
+    assert own.status_code == 409 and own.json["conflict"]["title"] == "Geheimes Treffen"  # own partner's title
 
 
 def test_without_or_with_wrong_credentials_is_401(rooms_app, rooms, people, web):

@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from services.rooms.models import Occurrence, OutboxMessage
+from services.rooms.booking.errors import NotAllowed
+from services.rooms.db.models import Occurrence, OutboxMessage
 from shared import contracts
-from tests.rooms.conftest import BERLIN, at, csrf_token, next_week
+from tests.support.rooms import BERLIN, answer_for, at, csrf_token, next_week
 
 
 @pytest.fixture
@@ -123,7 +124,8 @@ def test_the_booker_cannot_put_back_a_date_the_owner_cancelled(rooms_app, rooms,
     first = booking["occurrences"][0]["id"]
     assert api.cancel("lena", booking, first).status_code == 200  # the owner takes the room back
     refused = api.restore("otto", booking, first)
-    assert refused.status_code == 403 and "Haus abgesagt" in refused.json["message"]
+    assert refused.status_code == 403
+    assert refused.json["message"] == answer_for(rooms_app, NotAllowed("cancelled_by_owner")).text
     assert api.restore("kora", booking, first).status_code == 200  # the coordination office may
     assert api.cancel("lena", booking, first).status_code == 200
     owner = api.restore("lena", booking, first)  # as may the owner who cancelled it
@@ -231,7 +233,8 @@ def test_changing_a_waiting_request_keeps_it_waiting_and_tells_the_owner_again(r
     assert [k for k, _ in _notices(rooms_app)].count("requested") == 2
     # the owner decided on what it saw before the change: refused, nothing approved
     stale = api.approve("lena", request, sequence=seen)
-    assert stale.status_code == 409 and "inzwischen geändert" in stale.json["message"]
+    assert stale.status_code == 409 and stale.json["sequence"] == moved.json["sequence"]
+    assert list(stale.json["errors"]) == ["sequence"]
     assert api.queue("lena") == [request["id"]]
     fresh = api.approve("lena", request, sequence=moved.json["sequence"])
     assert fresh.status_code == 200 and _states(fresh) == ["valid"]

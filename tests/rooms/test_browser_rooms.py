@@ -30,14 +30,12 @@ def _blocker(rooms_app, people, room_id: int, day: date) -> None:
 
     from datetime import datetime, time
 
-    from services.rooms import operations
+    from tests.support.rooms import book_one
 
     berlin = ZoneInfo("Europe/Berlin")
     lena = rooms_app.extensions["identity"].principal(people["lena"]["id"])
-    with rooms_app.extensions["db"]() as s:
-        operations.book_slot(s, lena, room_id, datetime.combine(day, time(18, 30), tzinfo=berlin),
-                             datetime.combine(day, time(19, 30), tzinfo=berlin), "Chorprobe", False,
-                             public_url="http://x", partner_name_of=lambda _p: "")
+    book_one(rooms_app.extensions["db"], lena, room_id, datetime.combine(day, time(18, 30), tzinfo=berlin),
+             datetime.combine(day, time(19, 30), tzinfo=berlin), "Chorprobe")
 
 
 def test_search_and_book_a_weekly_series_by_keyboard(browser, frontdoor, rooms_app, lobeda_room, people):  # noqa: F811
@@ -102,7 +100,7 @@ def test_search_and_book_a_weekly_series_by_keyboard(browser, frontdoor, rooms_a
         expect(row).to_contain_text("bestätigt")
         page.close()
     with rooms_app.extensions["db"]() as s:
-        from services.rooms.models import Booking
+        from services.rooms.db.models import Booking
 
         booking = s.query(Booking).filter_by(title="Yoga am Abend").one()
         assert [o.state for o in booking.occurrences] == ["valid", "valid", "skipped", "valid"]

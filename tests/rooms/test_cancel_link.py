@@ -4,8 +4,8 @@ import json
 
 from sqlalchemy import select
 
-from services.rooms.models import Occurrence, OutboxMessage
-from tests.rooms.conftest import at, csrf_token, next_week
+from services.rooms.db.models import Occurrence, OutboxMessage
+from tests.support.rooms import at, csrf_token, next_week
 
 
 def test_cancel_link_cancels_one_date(rooms_app, rooms, api_auth):

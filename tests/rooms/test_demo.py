@@ -1,8 +1,8 @@
 """Demo rooms: about twenty rooms of the Jena partners, loaded twice without duplicates."""
 from shared.identity import demo as identity_demo
 from services.rooms import demo
-from services.rooms.models import OutboxMessage, Room
-from tests.rooms.conftest import count
+from services.rooms.db.models import OutboxMessage, Room
+from tests.support.rooms import count
 
 
 def test_demo_rooms_are_idempotent_and_announced(rooms_app, identity):

@@ -6,10 +6,10 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
-from services.rooms import queries
+from services.rooms.db import occupancy
 from services.rooms.domain import WEEKDAYS, Slot, conflicts_per_slot
-from services.rooms.models import Base, Booking, ClosureRow, Occurrence, Room, RoomRulesRow
-from tests.rooms.conftest import BERLIN, at, next_week
+from services.rooms.db.models import Base, Booking, ClosureRow, Occurrence, Room, RoomRulesRow
+from tests.support.rooms import BERLIN, at, next_week
 
 OWNER, OTHER = 1, 2  # partner ids
 
@@ -72,7 +72,7 @@ def scene(session):
 
 def _free(s, day, h1, m1, h2, m2) -> set[str]:
     slot = Slot(datetime.combine(day, time(h1, m1), tzinfo=BERLIN), datetime.combine(day, time(h2, m2), tzinfo=BERLIN))
-    return {r.name for r in queries.free_rooms(s, slot, now=datetime.now(timezone.utc), tz=BERLIN)}
+    return {r.name for r in occupancy.free_rooms(s, slot, now=datetime.now(timezone.utc), tz=BERLIN)}
 
 
 def test_buffers_opening_hours_closures_and_rules_decide_what_is_free(scene):
@@ -99,7 +99,7 @@ def test_room_and_holdings_gives_the_terms_and_what_each_buffered_slot_meets(sce
         """The terms, and the bookings colliding with any of the slots as the preview decides
         (SQLite's query may return a few more rows; the domain picks)."""
         slots = [Slot(at(day, a), at(day, b)) for a, b in hours]
-        terms, holdings = queries.room_and_holdings(s, rooms[room].id, slots)
+        terms, holdings = occupancy.room_and_holdings(s, rooms[room].id, slots)
         hits = conflicts_per_slot(slots, holdings, None, terms.rules.buffer)
         return terms, sorted({c.booking_id for found in hits for c in found})
 
@@ -111,7 +111,7 @@ def test_room_and_holdings_gives_the_terms_and_what_each_buffered_slot_meets(sce
     assert held("Werkstatt", (12, 13))[1] == []  # a pending request holds nothing
     terms, _ = held("Club", (9, 10))
     assert [(c.first_day, c.reason) for c in terms.closures] == [(day, "Putz")]
-    assert queries.room_and_holdings(s, 9999, [Slot(at(day, 9), at(day, 10))]) is None
+    assert occupancy.room_and_holdings(s, 9999, [Slot(at(day, 9), at(day, 10))]) is None
 
 
 def test_what_the_search_lists_the_preview_calls_bookable(rooms_app, rooms, api_auth):
@@ -141,23 +141,25 @@ def test_what_the_search_lists_the_preview_calls_bookable(rooms_app, rooms, api_
         assert rooms["club"] in {r["id"] for r in listed.json}  # otto's room has no rules
 
 
-def test_a_preview_on_a_fresh_session_leaves_it_transactional(rooms_app, rooms, people):
-    """The preview reads in autocommit when its session has not begun (PostgreSQL); whatever the
-    session does next is one ordinary transaction again."""
-    from services.rooms import series
-    from services.rooms.context import Ctx
+def test_a_preview_in_autocommit_leaves_the_next_session_transactional(rooms_app, rooms, people):
+    """Previews run in shared.db.autocommit (PostgreSQL: each statement commits by itself); the
+    connection goes back to the pool, and the next session on it is one ordinary transaction."""
+    from services.rooms.booking import series
+    from services.rooms.booking.context import Ctx
     from services.rooms.domain import Recurrence
+    from shared.db import autocommit
     from shared.identity.store import Principal
-    from tests.rooms.conftest import count
+    from tests.support.rooms import count
 
     otto = people["otto"]
     booker = Principal(account_id=otto["id"], username="otto", display_name="Otto", email="", phone="",
                        language="de", role="staff", partner_id=otto["partner_id"], partner_name="", district="")
     day = next_week()
-    with rooms_app.extensions["db"]() as s:
+    with autocommit(rooms_app.extensions["db"]) as s:
         found = series.preview(s, booker, rooms["club"], Recurrence(day, time(9), time(10), "weekly", count=3), "Chor",
                                Ctx(public_url="http://test.invalid", partner_name_of=lambda _pid: ""))
         assert [d.blocked for d in found.dates] == [False] * 3
+    with rooms_app.extensions["db"]() as s:
         s.add(ClosureRow(partner_id=otto["partner_id"], room_id=rooms["club"], first_day=day, last_day=day))
         s.flush()
         s.rollback()

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from lxml import html as lhtml
 
-from services.rooms.models import AuditEntry, Booking, ClosureRow, Occurrence
-from tests.rooms.conftest import at, count, csrf_token, next_week
+from services.rooms.db.models import AuditEntry, Booking, ClosureRow, Occurrence
+from tests.support.rooms import at, count, csrf_token, next_week
 
 HUGE_IDS = [2**31, 2**63, 10**30]
 YEAR_1 = "0001-01-01T00:30:00+01:00"

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from services.rooms import operations
-from services.rooms.models import Booking, Occurrence, OutboxMessage
-from tests.rooms.conftest import at, count, next_week
+from services.rooms.booking.errors import BookingConflict
+from services.rooms.db.models import Booking, Occurrence, OutboxMessage
+from tests.support.rooms import at, book_one, count, next_week
 
 THREADS = 20
 
@@ -36,7 +36,7 @@ def test_twenty_concurrent_requests_for_one_slot_yield_exactly_one_booking(rooms
     winner = next(json for status, json in results if status == 201)
     for status, json in results:
         if status == 409:
-            assert "schon belegt" in json["message"] or "gerade eben belegt" in json["message"]
+            assert json["errors"] == {"starts_at": [json["message"]]} and "conflict" in json, json
     assert count(rooms_app, Booking) == 1
     assert count(rooms_app, Occurrence) == 1
     assert count(rooms_app, OutboxMessage, OutboxMessage.task_name == "notify.booking_notice") == 1
@@ -86,13 +86,12 @@ def test_a_database_refusal_becomes_the_same_conflict(rooms_app, rooms, identity
     outcome = {}
 
     def book():
-        with rooms_app.extensions["db"]() as s:
-            try:
-                operations.book_slot(s, booker, rooms["saal"], at(day, 15, 30), at(day, 16, 30), "Zu spät",
-                                     False, public_url="http://x", partner_name_of=lambda _pid: "MGH")
-                outcome["result"] = "booked"
-            except Exception as exc:  # recorded and checked below
-                outcome["result"] = exc
+        try:
+            book_one(rooms_app.extensions["db"], booker, rooms["saal"], at(day, 15, 30), at(day, 16, 30), "Zu spät",
+                     partner_name="MGH")
+            outcome["result"] = "booked"
+        except Exception as exc:  # recorded and checked below
+            outcome["result"] = exc
 
     worker = threading.Thread(target=book)
     worker.start()
@@ -100,7 +99,7 @@ def test_a_database_refusal_becomes_the_same_conflict(rooms_app, rooms, identity
     tx.commit()
     competitor.close()
     worker.join(timeout=30)
-    assert isinstance(outcome["result"], operations.BookingConflict), outcome
+    assert isinstance(outcome["result"], BookingConflict), outcome
     assert outcome["result"].conflict.booking_id == competitor_id
     assert outcome["result"].conflict.title == "belegt"
     assert count(rooms_app, Booking) == 1

@@ -1,13 +1,15 @@
 """Messages: a booking and its two messages are one commit; rooms announce themselves."""
 import json
 
+import pytest
 import redis
 from marshmallow import ValidationError
 
 from shared import contracts
-from services.rooms import operations
-from services.rooms.models import OutboxMessage, Room
-from tests.rooms.conftest import at, next_week
+from services.rooms.booking.errors import InvalidInput, NotAllowed
+from services.rooms.booking.rooms import create_room, update_room
+from services.rooms.db.models import OutboxMessage, Room
+from tests.support.rooms import at, next_week, run
 from tests.support.infra import REDIS_URL
 
 
@@ -57,15 +59,12 @@ def test_rooms_created_and_changed_announce_themselves(rooms_app, rooms, identit
     assert all(p["revision"] == 0 for p in loaded)
     lena = identity.principal_by_username("lena")
     otto = identity.principal_by_username("otto")
-    with rooms_app.extensions["db"]() as s:
-        room = operations.update_room(s, rooms["saal"], lena, capacity=90, step_free=False)
-        assert (room.capacity, room.revision) == (90, 1)
-        try:
-            operations.update_room(s, rooms["saal"], otto, name="Gekapert")
-        except operations.NotAllowed:
-            s.rollback()
-        else:
-            raise AssertionError("another partner changed the room")
+    factory = rooms_app.extensions["db"]
+    room = run(factory, update_room, rooms["saal"], lena, capacity=90, step_free=False)
+    assert (room.capacity, room.revision) == (90, 1)
+    with pytest.raises(NotAllowed):
+        run(factory, update_room, rooms["saal"], otto, name="Gekapert")
+    with factory() as s:
         assert s.get(Room, rooms["saal"]).name == "Großer Saal"
     latest = contracts.load("calendar.room_changed", json.loads(_rows(rooms_app, "calendar.room_changed")[-1].payload))
     assert (latest["room_id"], latest["capacity"], latest["step_free"], latest["revision"]) == (rooms["saal"], 90, False, 1)
@@ -73,14 +72,9 @@ def test_rooms_created_and_changed_announce_themselves(rooms_app, rooms, identit
 
 
 def test_invalid_room_is_refused_without_a_message(rooms_app, people):
-    with rooms_app.extensions["db"]() as s:
-        for values in (dict(name=" "), dict(name="Saal", capacity=-1), dict(name="Saal", equipment=["sauna"])):
-            try:
-                operations.create_room(s, people["lena"]["partner_id"], **values)
-            except operations.InvalidInput:
-                s.rollback()
-            else:
-                raise AssertionError(f"accepted {values}")
+    for values in (dict(name=" "), dict(name="Saal", capacity=-1), dict(name="Saal", equipment=["sauna"])):
+        with pytest.raises(InvalidInput):
+            run(rooms_app.extensions["db"], create_room, people["lena"]["partner_id"], **values)
     assert _rows(rooms_app) == []
 
 

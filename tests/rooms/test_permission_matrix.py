@@ -16,8 +16,10 @@ from typing import Callable
 import pytest
 from sqlalchemy import func, select
 
-from services.rooms.models import AuditEntry, Booking, ClosureRow, Occurrence, RoomRulesRow
-from tests.rooms.conftest import at, basic, csrf_token, next_week
+from services.rooms.booking.errors import NotAllowed
+from services.rooms.booking.rooms import update_room
+from services.rooms.db.models import AuditEntry, Booking, ClosureRow, Occurrence, Room, RoomRulesRow
+from tests.support.rooms import at, basic, csrf_token, next_week, run
 
 ROLES = ("owner", "booker", "third", "coordination", "anonymous")
 ACCOUNT = {"owner": "lena", "booker": "otto", "third": "dora", "coordination": "kora"}
@@ -279,23 +281,17 @@ def test_web_with_an_app_password_instead_of_a_login_opens_nothing(world, role, 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_room_update_only_by_the_owner_side(world, role):
-    """Rooms are changed through operations.update_room (demo loader, administration); no page or
+    """Rooms are changed through booking.rooms.update_room (demo loader, administration); no page or
     API route offers it yet, so this cell is asked of the operation itself."""
-    from services.rooms import operations
-    from services.rooms.errors import NotAllowed
-
     identity = world.app.extensions["identity"]
     who = identity.principal(world.people[ACCOUNT[role]]["id"]) if role != "anonymous" else None
-    with world.app.extensions["db"]() as s:
-        try:
-            operations.update_room(s, world.saal, who, capacity=42)
-            changed = True
-        except NotAllowed:
-            changed = False
+    try:
+        run(world.app.extensions["db"], update_room, world.saal, who, capacity=42)
+        changed = True
+    except NotAllowed:
+        changed = False
     assert changed == (role in OWNER_SIDE)
     with world.app.extensions["db"]() as s:
-        from services.rooms.models import Room
-
         assert (s.get(Room, world.saal).capacity == 42) == (role in OWNER_SIDE)
 
 

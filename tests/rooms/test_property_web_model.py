@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import delete, text
 
-from services.rooms import changes, series
-from services.rooms.context import Ctx
+from services.rooms.booking import cancel as cancelling, change as changing, series
+from services.rooms.booking.context import Ctx
 from services.rooms.domain import Recurrence
-from services.rooms.errors import InvalidInput, SeriesConflict
-from services.rooms.models import AuditEntry, Booking, Occurrence, OutboxMessage
-from tests.rooms.conftest import next_week
+from services.rooms.booking.errors import InvalidInput, SeriesConflict
+from services.rooms.db.models import AuditEntry, Booking, Occurrence, OutboxMessage
+from tests.support.rooms import next_week, run
 
 BERLIN = ZoneInfo("Europe/Berlin")
 OVERLAPS = text("""SELECT count(*) FROM occurrences a JOIN occurrences b
@@ -53,52 +53,51 @@ def test_database_agrees_with_the_model_and_never_double_books(rooms_app, rooms,
         return [(o[1], o[2]) for b, (_, occ) in model.items() if b != exclude for o in occ if o[3]]
 
     for action in actions:
-        with factory() as s:
-            if action[0] == "book":
-                _, user, day, hour, hours, n = action
-                first = base + timedelta(days=day)
-                rec = Recurrence(first, time(hour), time(hour + hours), "weekly" if n > 1 else "once", 1,
-                                 n if n > 1 else None)
-                wanted = [(datetime.combine(first + timedelta(weeks=k), time(hour), tzinfo=BERLIN),
-                           datetime.combine(first + timedelta(weeks=k), time(hour + hours), tzinfo=BERLIN))
-                          for k in range(n)]
-                expect_ok = not any(_overlap(w, h) for w in wanted for h in live_slots())
+        if action[0] == "book":
+            _, user, day, hour, hours, n = action
+            first = base + timedelta(days=day)
+            rec = Recurrence(first, time(hour), time(hour + hours), "weekly" if n > 1 else "once", 1,
+                             n if n > 1 else None)
+            wanted = [(datetime.combine(first + timedelta(weeks=k), time(hour), tzinfo=BERLIN),
+                       datetime.combine(first + timedelta(weeks=k), time(hour + hours), tzinfo=BERLIN))
+                      for k in range(n)]
+            expect_ok = not any(_overlap(w, h) for w in wanted for h in live_slots())
+            try:
+                booking = run(factory, series.book, who[user], rooms["saal"], rec, "Kurs", False, ctx)
+            except SeriesConflict:
+                assert not expect_ok
+            else:
+                assert expect_ok
+                model[booking.id] = (user, [[o.id, w[0], w[1], True] for o, w in zip(booking.occurrences, wanted)])
+                order.append(booking.id)
+        elif order:
+            booking_id = order[action[1] % len(order)]
+            user, occ = model[booking_id]
+            target = occ[action[2] % len(occ)]
+            if action[0] == "cancel":
+                chosen = occ if action[3] == "series" else [target]
+                expect_ok = any(o[3] for o in chosen)
                 try:
-                    booking = series.book(s, who[user], rooms["saal"], rec, "Kurs", False, ctx)
-                except SeriesConflict:
+                    run(factory, cancelling.cancel, who[user], booking_id, action[3], target[0], ctx)
+                except InvalidInput:
                     assert not expect_ok
                 else:
                     assert expect_ok
-                    model[booking.id] = (user, [[o.id, w[0], w[1], True] for o, w in zip(booking.occurrences, wanted)])
-                    order.append(booking.id)
-            elif order:
-                booking_id = order[action[1] % len(order)]
-                user, occ = model[booking_id]
-                target = occ[action[2] % len(occ)]
-                if action[0] == "cancel":
-                    chosen = occ if action[3] == "series" else [target]
-                    expect_ok = any(o[3] for o in chosen)
-                    try:
-                        changes.cancel(s, who[user], booking_id, action[3], target[0], ctx)
-                    except InvalidInput:
-                        assert not expect_ok
-                    else:
-                        assert expect_ok
-                        for o in chosen:
-                            o[3] = False
+                    for o in chosen:
+                        o[3] = False
+            else:
+                _, _, _, hour, hours = action
+                day = target[1].date()
+                new = (datetime.combine(day, time(hour), tzinfo=BERLIN),
+                       datetime.combine(day, time(hour + hours), tzinfo=BERLIN))
+                expect_ok = target[3] and not any(_overlap(new, h) for h in live_slots(exclude=booking_id))
+                try:
+                    run(factory, changing.change_time, who[user], booking_id, "occurrence", target[0], new[0], new[1], ctx)
+                except (SeriesConflict, InvalidInput):
+                    assert not expect_ok
                 else:
-                    _, _, _, hour, hours = action
-                    day = target[1].date()
-                    new = (datetime.combine(day, time(hour), tzinfo=BERLIN),
-                           datetime.combine(day, time(hour + hours), tzinfo=BERLIN))
-                    expect_ok = target[3] and not any(_overlap(new, h) for h in live_slots(exclude=booking_id))
-                    try:
-                        changes.change_time(s, who[user], booking_id, "occurrence", target[0], new[0], new[1], ctx)
-                    except (SeriesConflict, InvalidInput):
-                        assert not expect_ok
-                    else:
-                        assert expect_ok
-                        target[1], target[2] = new
+                    assert expect_ok
+                    target[1], target[2] = new
         with factory() as s:
             assert s.scalar(OVERLAPS) == 0
             stored = {(o.id, o.starts_at, o.ends_at) for o in s.query(Occurrence).filter(Occurrence.state == "valid")}

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import delete, text
 
-from services.rooms import changes, rules_ops, series
-from services.rooms.context import Ctx
+from services.rooms.booking import cancel as cancelling, decide, rules, series
+from services.rooms.booking.context import Ctx
 from services.rooms.domain import Recurrence
-from services.rooms.errors import InvalidInput, SeriesConflict
-from services.rooms.models import AuditEntry, Booking, Occurrence, OutboxMessage
-from tests.rooms.conftest import next_week
+from services.rooms.booking.errors import InvalidInput, SeriesConflict
+from services.rooms.db.models import AuditEntry, Booking, Occurrence, OutboxMessage
+from tests.support.rooms import next_week, run
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ROUNDS = 8
@@ -30,8 +30,7 @@ def setup(rooms_app, rooms, people):
     ctx = Ctx(public_url="http://treffpunkt.test", partner_name_of=lambda _p: "",
               principal_of={p.account_id: p for p in who.values()}.get)
     factory = rooms_app.extensions["db"]
-    with factory() as s:
-        rules_ops.put_rules(s, who["lena"], rooms["saal"], {"approval_required": True})
+    run(factory, rules.put_rules, who["lena"], rooms["saal"], {"approval_required": True})
     return factory, who, ctx, rooms["saal"]
 
 
@@ -51,14 +50,14 @@ def _together(*calls):
     barrier = threading.Barrier(len(calls))
     results: list = [None] * len(calls)
 
-    def run(i, fn):
+    def go(i, fn):
         barrier.wait()
         try:
             results[i] = fn()
         except Exception as exc:  # noqa: BLE001  (the outcome is what we check)
             results[i] = exc
 
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(calls)]
+    threads = [threading.Thread(target=go, args=(i, fn)) for i, fn in enumerate(calls)]
     for t in threads:
         t.start()
     for t in threads:
@@ -67,11 +66,7 @@ def _together(*calls):
 
 
 def _with_session(factory, fn, *args):
-    def call():
-        with factory() as s:
-            result = fn(s, *args)
-            return result.id
-    return call
+    return lambda: run(factory, fn, *args).id
 
 
 @pytest.mark.parametrize("weekly", [False, True])
@@ -81,10 +76,9 @@ def test_approve_vs_book_never_double_books(setup, weekly):
     outcomes = set()
     for _ in range(ROUNDS):
         _clear(factory)
-        with factory() as s:
-            request_id = series.book(s, who["otto"], room_id, _rec(day, weekly), "Anfrage", False, ctx).id
+        request_id = run(factory, series.book, who["otto"], room_id, _rec(day, weekly), "Anfrage", False, ctx).id
         approve, direct = _together(
-            _with_session(factory, changes.approve, who["lena"], request_id, "ok", ctx),
+            _with_session(factory, decide.approve, who["lena"], request_id, "ok", ctx),
             # the owner's own staff book directly (no approval), overlapping the request's first date
             _with_session(factory, series.book, who["lena"], room_id,
                           Recurrence(day, time(15, 30), time(16, 30)), "Eigene", False, ctx))
@@ -108,11 +102,10 @@ def test_cancel_vs_approve_ends_cancelled_without_a_valid_date(setup):
     day = next_week()
     for _ in range(ROUNDS):
         _clear(factory)
-        with factory() as s:
-            request_id = series.book(s, who["otto"], room_id, _rec(day, weekly=True), "Anfrage", False, ctx).id
+        request_id = run(factory, series.book, who["otto"], room_id, _rec(day, weekly=True), "Anfrage", False, ctx).id
         approve, cancel = _together(
-            _with_session(factory, changes.approve, who["lena"], request_id, "ok", ctx),
-            _with_session(factory, changes.cancel, who["otto"], request_id, "series", None, ctx))
+            _with_session(factory, decide.approve, who["lena"], request_id, "ok", ctx),
+            _with_session(factory, cancelling.cancel, who["otto"], request_id, "series", None, ctx))
         assert cancel == request_id, cancel  # cancelling always succeeds: pending or valid, it is freed
         assert approve == request_id or isinstance(approve, InvalidInput), approve  # too late: not requested
         with factory() as s:
@@ -121,5 +114,4 @@ def test_cancel_vs_approve_ends_cancelled_without_a_valid_date(setup):
             assert {o.state for o in booking.occurrences} == {"cancelled"}
             assert s.scalar(OVERLAPS) == 0
         # the slot is free again for anyone
-        with factory() as s:
-            assert series.book(s, who["lena"], room_id, _rec(day), "Danach", False, ctx).status == "confirmed"
+        assert run(factory, series.book, who["lena"], room_id, _rec(day), "Danach", False, ctx).status == "confirmed"

@@ -8,8 +8,8 @@ from datetime import timedelta, timezone
 from sqlalchemy import select, text
 
 from shared import contracts
-from services.rooms.models import AuditEntry, Occurrence, OutboxMessage
-from tests.rooms.conftest import BERLIN, at, count, next_week
+from services.rooms.db.models import AuditEntry, Occurrence, OutboxMessage
+from tests.support.rooms import BERLIN, at, count, next_week
 
 
 def _series(room_id, day, h1, h2, title="Kurs", **extra):

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from lxml import html as lhtml
 
-from services.rooms.models import AuditEntry, Booking, Occurrence
-from tests.rooms.conftest import count, csrf_token, next_week, post_booking_form
+from services.rooms.db.models import AuditEntry, Booking, Occurrence
+from tests.support.rooms import count, csrf_token, next_week, post_booking_form
 
 
 def _book(client, room_id, day, n=3, title="Kurs"):
@@ -75,7 +75,8 @@ def test_change_time_of_the_series_and_a_conflict_is_409_changing_nothing(rooms_
     response = _post(otto, url, scope="series", date=day.isoformat(), start="10:00", end="11:00")
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert "belegt (Mehrgenerationenhaus Lobeda)" in html and "Privat" not in html
+    assert 'data-code="series_conflict"' in html
+    assert "Mehrgenerationenhaus Lobeda" in html and "Privat" not in html  # who holds it, not what
     assert _occurrences(rooms_app, booking_id) == before
 
 
@@ -128,7 +129,7 @@ def test_owner_may_see_but_not_change_the_time(rooms_app, rooms, web):
     response = _post(otto, f"/rooms/bookings/{booking_id}/change/{oid}", scope="occurrence",
                      date=next_week().isoformat(), start="08:00", end="09:00")
     assert response.status_code == 403
-    assert "anderen Partner" in response.get_data(as_text=True)
+    assert 'data-code="not_yours"' in response.get_data(as_text=True)
     assert count(rooms_app, Occurrence, Occurrence.state == "valid") == 1
 
 
@@ -145,5 +146,6 @@ def test_re_adding_a_date_that_was_taken_meanwhile_is_409(rooms_app, rooms, web)
     response = otto.post(f"/rooms/bookings/{booking_id}/restore/{first}", data={"csrf_token": csrf_token(page)})
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert "belegt (Mehrgenerationenhaus Lobeda)" in html and "Nachgerückt" not in html
+    assert 'data-code="series_conflict"' in html
+    assert "Mehrgenerationenhaus Lobeda" in html and "Nachgerückt" not in html
     assert _occurrences(rooms_app, booking_id) == before

@@ -3,9 +3,10 @@ from datetime import timedelta
 
 from lxml import html as lhtml
 
-from services.rooms import queries
-from services.rooms.models import AuditEntry, Booking, ClosureRow, RoomRulesRow
-from tests.rooms.conftest import count, csrf_token, next_week, post_booking_form
+from services.rooms.booking.rules import put_rules
+from services.rooms.db import queries
+from services.rooms.db.models import AuditEntry, Booking, ClosureRow, RoomRulesRow
+from tests.support.rooms import count, csrf_token, next_week, post_booking_form, run
 
 
 def _post(client, url, form_url, **data):
@@ -91,11 +92,8 @@ def test_other_partner_cannot_see_or_change_rules(rooms_app, rooms, web):
 
 
 def _request(rooms_app, rooms, web, people, day):
-    with rooms_app.extensions["db"]() as s:
-        from services.rooms import rules_ops
-
-        lena = rooms_app.extensions["identity"].principal(people["lena"]["id"])
-        rules_ops.put_rules(s, lena, rooms["saal"], {"approval_required": True})
+    lena = rooms_app.extensions["identity"].principal(people["lena"]["id"])
+    run(rooms_app.extensions["db"], put_rules, lena, rooms["saal"], {"approval_required": True})
     assert post_booking_form(web("otto"), rooms["saal"], action="book", date=day.isoformat(), start="15:00",
                              end="16:00", title="Skatturnier").status_code == 302
     with rooms_app.extensions["db"]() as s:
@@ -116,7 +114,8 @@ def test_queue_shows_the_conflict_a_request_would_cause_and_approval_rechecks(ro
     response = _post(lena, f"/rooms/requests/{booking_id}/approve", "/rooms/requests", comment="gern")
     assert response.status_code == 409
     refusal = response.get_data(as_text=True)
-    assert "1 Termin kollidiert" in refusal and "Eigene Probe" in refusal
+    assert 'data-code="series_conflict"' in refusal
+    assert "Eigene Probe" in refusal  # the booking in the way, with its title for its own partner
     with rooms_app.extensions["db"]() as s:
         assert s.get(Booking, booking_id).status == "requested"
     response = _post(lena, f"/rooms/requests/{booking_id}/decline", "/rooms/requests", comment="Leider belegt")

@@ -3,7 +3,7 @@ import re
 
 from lxml import html as lhtml
 
-from tests.rooms.conftest import next_week, post_booking_form
+from tests.support.rooms import next_week, post_booking_form
 
 
 def _weekday(day) -> str:

@@ -3,8 +3,9 @@ from datetime import timedelta
 
 from lxml import html as lhtml
 
-from services.rooms.models import Booking, Occurrence, OutboxMessage
-from tests.rooms.conftest import count, csrf_token, next_week, post_booking_form
+from services.rooms.booking.rules import put_rules
+from services.rooms.db.models import Booking, Occurrence, OutboxMessage
+from tests.support.rooms import count, csrf_token, next_week, post_booking_form, run
 
 
 def _series(day, title="Kurs", **extra):
@@ -69,7 +70,7 @@ def test_conflict_at_confirm_time_is_409_listing_the_dates_and_nothing_is_stored
     response = post_booking_form(web("otto"), rooms["saal"], action="book", **_series(day))
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert "schon belegt" in html and "Geheime Probe" not in html
+    assert 'data-code="series_conflict"' in html and "Geheime Probe" not in html
     tree = lhtml.fromstring(html)
     assert [r.xpath(".//input")[0].get("value") for r in tree.xpath("//tr[@class='blocked']")] == [third.isoformat()]
     assert count(rooms_app, Booking) == 1
@@ -110,12 +111,8 @@ def test_missing_csrf_stores_nothing(rooms_app, rooms, web):
 
 
 def test_room_with_approval_says_so_and_sends_a_request(rooms_app, rooms, web, people):
-    from services.rooms import rules_ops
-    from shared.identity.store import Principal  # noqa: F401  (type only)
-
-    with rooms_app.extensions["db"]() as s:
-        lena = rooms_app.extensions["identity"].principal(people["lena"]["id"])
-        rules_ops.put_rules(s, lena, rooms["saal"], {"approval_required": True})
+    lena = rooms_app.extensions["identity"].principal(people["lena"]["id"])
+    run(rooms_app.extensions["db"], put_rules, lena, rooms["saal"], {"approval_required": True})
     otto = web("otto")
     page = otto.get(f"/rooms/{rooms['saal']}").get_data(as_text=True)
     assert "Anfrage senden" in page and "Verbindlich buchen" not in page

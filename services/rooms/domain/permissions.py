@@ -1,4 +1,4 @@
-"""Who may do what in the room exchange: one rule per action, asked by the operations, the web
+"""Who may do what in the room exchange: one rule per action, asked by the use cases, the web
 pages and the API alike, so no layer words a permission of its own.
 
 Plain values in: `who` is anything with `partner_id` and `is_coordination` (the identity's
@@ -107,7 +107,7 @@ def can_update_room(room: RoomSide, who: Who | None) -> bool:
     return can_manage_rules(room, who)
 
 
-REFUSAL = {  # action -> the problem code services/rooms/messages.py words
+REFUSAL = {  # action -> the problem code services/rooms/wording.py words
     "book": "no_partner", "see": "not_yours", "decide": "not_owner", "cancel": "not_yours",
     "change": "not_yours", "restore": "not_yours", "rules": "not_owner", "closures": "not_owner",
     "room": "not_owner",

@@ -1,4 +1,4 @@
-from services.rooms.models import Base
+from services.rooms.db.models import Base
 from shared.migrate import run_env
 
 run_env(Base.metadata)

@@ -1,4 +1,5 @@
-"""Reading and setting a room's rules and closures (owner only), audited."""
+"""A room's rules and closures: read and set by the owner's side only, audited, in the caller's
+unit of work."""
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -8,10 +9,12 @@ from sqlalchemy.orm import Session
 
 from shared.identity.store import Principal
 
-from services.rooms import domain, notices, queries
+from services.rooms import domain
+from services.rooms.booking import notices
+from services.rooms.booking.errors import ClosureNotFound, InvalidInput, RoomNotFound, require
+from services.rooms.db import queries
+from services.rooms.db.models import ClosureRow, Room, RoomRulesRow
 from services.rooms.domain import permissions
-from services.rooms.errors import ClosureNotFound, InvalidInput, RoomNotFound, require
-from services.rooms.models import ClosureRow, Room, RoomRulesRow
 
 
 def _owned_room(session: Session, actor: Principal, room_id: int, action: str = "rules") -> Room:
@@ -54,7 +57,6 @@ def put_rules(session: Session, actor: Principal, room_id: int, values: dict) ->
                                None if c.get("all_rooms") else room.id) for c in values.get("closures", [])]
     found = domain.rules_problems(rules, closures)
     if found:
-        session.rollback()
         raise InvalidInput(found)
     row = session.get(RoomRulesRow, room.id) or RoomRulesRow(room_id=room.id)
     row.opening = {k: [a.strftime("%H:%M"), b.strftime("%H:%M")] for k, (a, b) in opening.items()}
@@ -69,8 +71,18 @@ def put_rules(session: Session, actor: Principal, room_id: int, values: dict) ->
         session.add(ClosureRow(partner_id=room.partner_id, room_id=c.room_id, first_day=c.first_day,
                                last_day=c.last_day, reason=c.reason))
     notices.audit(session, actor, "rules_changed", room_id=room.id, rules=as_dict(rules, closures))
-    session.commit()
     return as_dict(queries.rules_of(session, room.id), queries.closures_of(session, room))
+
+
+def change_rules(session: Session, actor: Principal, room_id: int, values: dict) -> dict:
+    """Replace the rules given in `values` and keep the closures (the rules form)."""
+    return put_rules(session, actor, room_id, {**get_rules(session, actor, room_id), **values})
+
+
+def add_closure(session: Session, actor: Principal, room_id: int, closure: dict) -> dict:
+    """One more closure beside those the room has (the closure form)."""
+    current = get_rules(session, actor, room_id)
+    return put_rules(session, actor, room_id, {**current, "closures": current["closures"] + [closure]})
 
 
 def _clock(text: str) -> time:
@@ -88,17 +100,3 @@ def remove_closure(session: Session, actor: Principal, room_id: int, closure_id:
     notices.audit(session, actor, "closure_removed", room_id=room.id, first_day=row.first_day,
                   last_day=row.last_day, reason=row.reason, all_rooms=row.room_id is None)
     session.delete(row)
-    session.commit()
-
-
-def approval_queue(session: Session, actor: Principal) -> list:
-    """Requested bookings of the actor's rooms (all rooms for the coordination office):
-    permissions.can_decide, as SQL."""
-    from services.rooms.models import Booking
-
-    query = select(Booking).join(Room, Room.id == Booking.room_id).where(Booking.status == "requested")
-    if not permissions.oversees_network(actor):
-        query = query.where(Room.partner_id == actor.partner_id)
-    return list(session.scalars(query.order_by(Booking.created_at)))
-
-

@@ -12,11 +12,12 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from services.rooms import messages
+from shared.ids import MAX_ID
+
+from services.rooms import wording
 from services.rooms.domain import EQUIPMENT, TITLE_MAX, WEEKDAYS, day_in_range, text_problem
 from services.rooms.domain.approval import COMMENT_MAX
 from services.rooms.domain.rules import REASON_MAX
-from services.rooms.fields import MAX_ID
 
 
 class _GermanParse:
@@ -42,7 +43,7 @@ class LocalDateField(_GermanParse, DateField):
         super().process_formdata(valuelist)
         if self.data is not None and not day_in_range(self.data):
             self.data = None
-            raise ValueError(messages.problem("date_range"))
+            raise ValueError(wording.problem("date_range"))
 
 
 class PlainText:
@@ -57,7 +58,7 @@ class PlainText:
         if code == "text_too_long" and self.too_long:
             raise ValidationError(str(self.too_long) % {"max": self.max_length})
         if code:
-            raise ValidationError(messages.text_problem(code, self.max_length))
+            raise ValidationError(wording.text_problem(code, self.max_length))
 
 
 class LocalTimeField(_GermanParse, TimeField):
@@ -172,7 +173,7 @@ class ChangeForm(ScopeMixin, FlaskForm):
 class DecisionForm(FlaskForm):
     comment = TextAreaField(_l("Kommentar für die Buchenden (freiwillig)"), validators=[
         PlainText(COMMENT_MAX, multiline=True)])
-    sequence = HiddenField()  # the request's version the owner saw (changes.approve refuses a newer one)
+    sequence = HiddenField()  # the request's version the owner saw (booking.decide.approve refuses a newer one)
 
     def seen_sequence(self) -> int | None:
         """The sequence the page was rendered with; None when missing or mangled (then not checked)."""

@@ -3,20 +3,23 @@
 the binding booking. Without JavaScript: the preview is the same form posted again."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from shared.web import current_account, db, login_required
+from shared.web import current_account, db, login_required, unit_of_work
 
-from services.rooms import domain, messages, queries, series
+from services.rooms import domain, wording
+from services.rooms.answers import INVALID_INPUT, SERIES_CONFLICT, Answer
+from services.rooms.booking import series
+from services.rooms.booking.errors import RoomsError
+from services.rooms.db import occupancy, queries
 from services.rooms.domain import visible_title
-from services.rooms.errors import (BookingConflict, InvalidInput, NotAllowed, RoomNotFound, SeriesConflict)
-from services.rooms.forms import BookingForm
-
-from services.rooms.views import bp, clock_arg, day_arg, grid, partner_name
-from services.rooms.webctx import ctx
+from services.rooms.request_context import ctx, preview_session
+from services.rooms.web import grid
+from services.rooms.web.blueprint import bp, clock_arg, day_arg, refusal, shown
+from services.rooms.web.forms import BookingForm
 
 
 def recurrence_of(form: BookingForm) -> domain.Recurrence:
@@ -38,61 +41,58 @@ def recurrence_of(form: BookingForm) -> domain.Recurrence:
 @bp.route("/<int:room_id>", methods=["GET", "POST"])
 @login_required
 def room(room_id: int):
-    found = queries.room(db(), room_id)
-    if found is None:
-        abort(404)
     form = BookingForm()
     if not form.is_submitted():
         _prefill(form)
-        return _page(found, form)
+        return _page(room_id, form)
     if not form.validate():
-        return _page(found, form, status=400)
-    context, me = ctx(), current_account()
-    rec = recurrence_of(form)
+        return _page(room_id, form, status=400)
+    me, context, rec = current_account(), ctx(), recurrence_of(form)
     try:
         if request.form.get("action") == "preview":
-            return _page(found, form, preview=series.preview(db(), me, found.id, rec, form.title.data, context))
-        booking = series.book(db(), me, found.id, rec, form.title.data, form.public.data, context)
-    except InvalidInput as exc:
-        form.add_problems(messages.problems(exc.problems))
-        return _page(found, form, status=400)
-    except SeriesConflict:
-        again = series.preview(db(), me, found.id, rec, form.title.data, context)
-        return _page(found, form, status=409, preview=again, error=_conflict_text(again.blocked))
-    except BookingConflict as exc:
-        return _page(found, form, status=409, error=messages.conflict(exc.conflict))
-    except NotAllowed as exc:
-        return _page(found, form, status=403, error=messages.problem(str(exc.args[0])))
-    except RoomNotFound:
-        abort(404)
+            with preview_session() as session:
+                dates = series.preview(session, me, room_id, rec, form.title.data, context)
+            return _page(room_id, form, preview=dates)
+        with unit_of_work() as session:
+            booking = series.book(session, me, room_id, rec, form.title.data, form.public.data, context)
+    except RoomsError as exc:
+        return _refused(room_id, form, rec, refusal(exc, context))
     flash(_("Ihre Anfrage ist gesendet; der Raum wird erst mit der Freigabe gebucht.")
           if booking.status == "requested" else _("Ihre Buchung ist bestätigt."))
     return redirect(url_for("rooms.booking", booking_id=booking.id))
 
 
-def _page(found, form, status: int = 200, error: str | None = None, preview=None):
-    me, context = current_account(), ctx()
-    session = db()
+def _refused(room_id: int, form: BookingForm, rec: domain.Recurrence, answer: Answer):
+    """The form again with the refusal."""
+    if answer.code == INVALID_INPUT:
+        form.add_problems(answer.errors)
+        return _page(room_id, form, status=answer.status)
+    dates = None  # after a conflict the page lists every date again, as it stands now
+    if answer.code == SERIES_CONFLICT:
+        with preview_session() as session:
+            dates = series.preview(session, current_account(), room_id, rec, form.title.data, ctx())
+    return _page(room_id, form, status=answer.status, error=shown(answer, with_details=False), preview=dates)
+
+
+def _page(room_id: int, form, status: int = 200, error: str | None = None, preview=None):
+    me, context, session = current_account(), ctx(), db()
+    found = queries.room(session, room_id)
+    if found is None:
+        abort(404)
     upcoming = [(h, visible_title(h.title, h.partner_id, me.partner_id))
-                for h in queries.upcoming(session, found.id, context.now)]
+                for h in occupancy.upcoming(session, found.id, context.now)]
     rules = queries.rules_of(session, found.id)
-    asks = rules.approval_required and me.partner_id != found.partner_id
+    asks = domain.needs_approval(rules, found.partner_id, me.partner_id, me.partner_id)
     first = form.date.data if form.date.data and not form.date.errors else context.now.astimezone(context.tz).date()
     monday = grid.monday_of(_shown_week(first))
-    start = grid_start(monday, context.tz)
-    held = queries.holdings_between(session, found.id, start, start + timedelta(days=7), slack=timedelta(seconds=1))
+    start = datetime.combine(monday, time(0), tzinfo=context.tz)
+    held = occupancy.holdings_between(session, found.id, start, start + timedelta(days=7), slack=timedelta(seconds=1))
     wanted = (first, form.start.data, form.end.data) if form.start.data and form.end.data and not form.errors else None
     return render_template("rooms/room.html", room=found, form=form, error=error, upcoming=upcoming,
-                           owner=partner_name(found.partner_id), messages=messages, asks=asks, rules=rules,
+                           owner=context.partner_name_of(found.partner_id), messages=wording, asks=asks, rules=rules,
                            preview=preview, week=grid.week(monday, held, context.tz, wanted),
                            earlier=monday - timedelta(weeks=1), later=monday + timedelta(weeks=1),
-                           partner_name=partner_name, skipped=set(form.skip.data or ())), status
-
-
-def grid_start(monday: date, tz):
-    from datetime import datetime, time
-
-    return datetime.combine(monday, time(0), tzinfo=tz)
+                           partner_name=context.partner_name_of, skipped=set(form.skip.data or ())), status
 
 
 def _prefill(form: BookingForm) -> None:
@@ -101,12 +101,6 @@ def _prefill(form: BookingForm) -> None:
     start, end = clock_arg("start"), clock_arg("end")
     if start and end:
         form.start.data, form.end.data = start, end
-
-
-def _conflict_text(blocked) -> str:
-    if len(blocked) == 1 and blocked[0].conflicts:
-        return messages.conflict(blocked[0].conflicts[0])
-    return messages.series_conflict(blocked) if blocked else messages.conflict(None)
 
 
 def _shown_week(default: date) -> date:

@@ -1,30 +1,24 @@
-"""Reading the rooms database: plain SQLAlchemy queries, no Flask."""
+"""What occupies a room: valid occurrences that collide with wanted slots (one GiST probe per
+series on PostgreSQL), a room's terms together with them in one query, and the rooms free for a
+window. Plain SQLAlchemy, no Flask."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 from functools import cache
-from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (Date, Integer, Interval, Row, String, and_, bindparam, cast, exists, func, literal, literal_column,
-                        or_, select)
+                        select)
 from sqlalchemy.dialects.postgresql import TSTZMULTIRANGE, aggregate_order_by
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from services.rooms.domain import Closure, Holding, RoomRules, Slot, permissions, violations
-from services.rooms.models import AuditEntry, Booking, ClosureRow, Occurrence, Room, RoomRulesRow, UTCDateTime
+from services.rooms.db.models import Booking, ClosureRow, Occurrence, Room, RoomRulesRow, UTCDateTime
+from services.rooms.db.queries import (CLOSURE_COLUMNS, RULES_COLUMNS, applies_to, closures_of, is_postgres, room,
+                                       rules_from_columns, rules_of)
+from services.rooms.domain import Closure, Holding, RoomRules, Slot, violations
 
 UPCOMING_LIMIT = 100
-
-
-def active_rooms(session: Session) -> list[Room]:
-    return list(session.scalars(select(Room).where(Room.active).order_by(Room.district, Room.name, Room.id)))
-
-
-def room(session: Session, room_id: int) -> Room | None:
-    found = session.get(Room, room_id)
-    return found if found is not None and found.active else None
-
 
 # Written into the SQL text, not bound: the GiST indexes are partial (WHERE state = 'valid'), and
 # a prepared statement's generic plan can use them only when the value is in the text.
@@ -58,7 +52,7 @@ def holdings_for(session: Session, room_id: int, slots: list[Slot], buffer) -> l
     only the rows it collides with, not a year of the room's bookings."""
     if not slots:
         return []
-    if not _postgres(session):
+    if not is_postgres(session):
         return holdings_between(session, room_id, min(s.starts_at for s in slots), max(s.ends_at for s in slots))
     wanted = _multirange([Slot(s.starts_at, s.ends_at + buffer) for s in slots])
     rows = session.execute(
@@ -71,46 +65,6 @@ def holdings_for(session: Session, room_id: int, slots: list[Slot], buffer) -> l
 def _during():
     """The generated tstzrange column of the PostgreSQL migration (not mapped: SQLite lacks it)."""
     return literal_column("occurrences.during")
-
-
-def lock_room(session: Session, room_id: int) -> Room | None:
-    """The room, locked for the rest of the transaction (PostgreSQL: FOR UPDATE), so writes to
-    one room happen one after the other and the conflict check sees every committed booking.
-    SQLite already takes its write lock at BEGIN (shared.db)."""
-    query = select(Room).where(Room.id == room_id, Room.active)
-    if _postgres(session):
-        query = query.with_for_update()
-    return session.scalars(query.execution_options(populate_existing=True)).first()
-
-
-RULES_COLUMNS = (RoomRulesRow.opening, RoomRulesRow.min_minutes, RoomRulesRow.max_minutes,
-                 RoomRulesRow.max_days_ahead, RoomRulesRow.buffer_minutes, RoomRulesRow.approval_required)
-CLOSURE_COLUMNS = (ClosureRow.first_day, ClosureRow.last_day, ClosureRow.reason, ClosureRow.room_id)
-
-
-def _rules(opening, min_minutes, max_minutes, max_days_ahead, buffer_minutes, approval_required) -> RoomRules:
-    """RoomRules from the columns of a room_rules row; all None (no row) gives the defaults."""
-    if min_minutes is None:
-        return RoomRules()
-    return RoomRules(opening={k: (time.fromisoformat(a), time.fromisoformat(b)) for k, (a, b) in (opening or {}).items()},
-                     min_minutes=min_minutes, max_minutes=max_minutes, max_days_ahead=max_days_ahead,
-                     buffer_minutes=buffer_minutes, approval_required=approval_required)
-
-
-def rules_of(session: Session, room_id: int) -> RoomRules:
-    return _rules(*(session.execute(select(*RULES_COLUMNS).where(RoomRulesRow.room_id == room_id)).first()
-                    or (None,) * len(RULES_COLUMNS)))
-
-
-def applies_to(room) -> object:
-    """Closures of this room and those of all rooms of its partner (`room`: the Room entity or a row)."""
-    return and_(ClosureRow.partner_id == room.partner_id, or_(ClosureRow.room_id == room.id, ClosureRow.room_id.is_(None)))
-
-
-def closures_of(session: Session, room: Room) -> list[Closure]:
-    """Closures of this room and those of all rooms of its partner."""
-    rows = session.execute(select(*CLOSURE_COLUMNS).where(applies_to(room)).order_by(ClosureRow.first_day))
-    return [Closure(*row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -133,7 +87,7 @@ def room_and_holdings(session: Session, room_id: int, slots: list[Slot]) -> tupl
     holdings found by one probe of the exclusion constraint's GiST index with the wanted slots
     as a multirange whose ranges get the room's buffer added to their ends inside the query.
     (The multirange merges touching slots; buffering the merged ranges covers the same time.)"""
-    if not _postgres(session):
+    if not is_postgres(session):
         found = room(session, room_id)
         if found is None:
             return None
@@ -145,7 +99,7 @@ def room_and_holdings(session: Session, room_id: int, slots: list[Slot]) -> tupl
     closures = [Closure(date.fromisoformat(a), date.fromisoformat(b), reason, rid) for a, b, reason, rid in row[-2] or ()]
     holdings = [Holding(booking_id, partner_id, title, _utc(starts), _utc(ends), _utc(until) if until else None)
                 for booking_id, partner_id, title, starts, ends, until in row[-1] or ()]
-    return RoomTerms(row[0], row[1], _rules(*row[2:-2]), closures), holdings
+    return RoomTerms(row[0], row[1], rules_from_columns(*row[2:-2]), closures), holdings
 
 
 @cache
@@ -182,19 +136,6 @@ def _multirange_text(slots: list[Slot]) -> str:
     return "{" + ",".join(f"[{s.starts_at.isoformat()},{s.ends_at.isoformat()})" for s in slots) + "}"
 
 
-def read_without_transaction(session: Session) -> None:
-    """For a session that has not begun yet, on PostgreSQL: run its statements in autocommit,
-    saving the BEGIN and ROLLBACK round trips. Only for reads that are one statement each
-    (room_and_holdings: one statement, one snapshot); the session's next transaction is
-    ordinary again, as the pool resets the connection when the session gives it back."""
-    if _postgres(session) and not session.in_transaction():
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-
-
-def _postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 def upcoming(session: Session, room_id: int, now: datetime) -> list[Holding]:
     rows = session.execute(
         select(*HOLDING_COLUMNS).join(Booking, Booking.id == Occurrence.booking_id)
@@ -203,34 +144,6 @@ def upcoming(session: Session, room_id: int, now: datetime) -> list[Holding]:
         .limit(UPCOMING_LIMIT)
     )
     return [Holding(*row) for row in rows]
-
-
-def bookings_of(session: Session, account_id: int) -> list[Booking]:
-    return list(session.scalars(
-        select(Booking).where(Booking.booker_account_id == account_id)
-        .options(selectinload(Booking.occurrences), selectinload(Booking.room))
-        .order_by(Booking.id.desc()).limit(500)))
-
-
-def booking_for(session: Session, booking_id: int, viewer) -> Booking | None:
-    """The booking if the viewer may see it in full: its booker's partner, the room's owner, or
-    the coordination office. Anyone else gets None, as if it did not exist."""
-    booking = session.get(Booking, booking_id)
-    return booking if booking is not None and permissions.can_see_details(booking, viewer) else None
-
-
-AUDIT_LIMIT = 500
-
-
-def audit_for(session: Session, viewer) -> list[AuditEntry]:
-    """The newest audit entries the viewer may see: everything for the coordination office, else
-    those of bookings and rooms of the viewer's partner (permissions.can_see_details, as SQL)."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_LIMIT)
-    if not permissions.oversees_network(viewer):
-        bookings = select(Booking.id).where(Booking.booker_partner_id == viewer.partner_id)
-        rooms = select(Room.id).where(Room.partner_id == viewer.partner_id)
-        query = query.where(or_(AuditEntry.booking_id.in_(bookings), AuditEntry.room_id.in_(rooms)))
-    return list(session.scalars(query))
 
 
 def free_rooms(session: Session, slot: Slot, district: str = "", capacity: int = 0, equipment=(), step_free=False, *,
@@ -243,16 +156,16 @@ def free_rooms(session: Session, slot: Slot, district: str = "", capacity: int =
     One query; on PostgreSQL the busy test is one index-only scan of the partial GiST index
     over `during` of valid occurrences (migration c7e1a9d4b2f0), see _busy."""
     if slot.starts_at < now:
-        return []  # nothing can be booked in the past (series.check: "in_past")
+        return []  # nothing can be booked in the past (booking.series.judge: "in_past")
     values = {"free_start": slot.starts_at, "free_end": slot.ends_at, "capacity": capacity, "district": district,
               "first_day": slot.starts_at.astimezone(tz).date(), "last_day": slot.ends_at.astimezone(tz).date()}
-    rows = session.execute(_free_rooms_query(_postgres(session), bool(district), bool(step_free)), values)
+    rows = session.execute(_free_rooms_query(is_postgres(session), bool(district), bool(step_free)), values)
     wanted = set(equipment)
     by_default = not violations(slot, RoomRules(), (), now, tz)  # closures were asked of the database
     found = []
     for row in rows:
         rules = row[-len(RULES_COLUMNS):]
-        allowed = by_default if rules[1] is None else not violations(slot, _rules(*rules), (), now, tz)
+        allowed = by_default if rules[1] is None else not violations(slot, rules_from_columns(*rules), (), now, tz)
         if allowed and wanted <= set(row.equipment or []):
             found.append(row)
     return found

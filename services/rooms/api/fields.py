@@ -2,7 +2,7 @@
 URL converter for ids. Every number, date and text a request carries passes one of these, so
 nothing unbounded reaches PostgreSQL (integer columns end at 2**31 - 1), datetime arithmetic
 (a time zone or buffer applied to year 9999 overflows) or the calendar (control characters).
-The web forms use the same bounds (forms.py)."""
+The web forms use the same bounds (web/forms.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +10,8 @@ import datetime as dt
 from flask_babel import gettext as _, lazy_gettext as _l
 from marshmallow import ValidationError, fields
 
-from services.rooms import domain, messages
+from services.rooms import domain
+from services.rooms import wording
 from shared.ids import MAX_ID  # PostgreSQL `integer`, the type of every id column
 
 
@@ -54,7 +55,7 @@ class Id(Whole):
 
 def _in_range(day: dt.date) -> None:
     if not domain.day_in_range(day):
-        raise _refuse(messages.problem("date_range"))
+        raise _refuse(wording.problem("date_range"))
 
 
 class Day(fields.Date):
@@ -98,5 +99,5 @@ class Text(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         found = domain.text_problem(text, self.max_length, self.multiline)
         if found:
-            raise _refuse(messages.text_problem(found, self.max_length))
+            raise _refuse(wording.text_problem(found, self.max_length))
         return text

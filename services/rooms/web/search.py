@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 
 from shared.web import db, login_required
 
-from services.rooms import domain, messages, queries
-from services.rooms.forms import SearchForm, WEEKDAY_NAMES, choices, equipment_choices
-from services.rooms.views import bp, grid, partner_names
-from services.rooms.webctx import ctx
+from services.rooms import domain, wording
+from services.rooms.db import occupancy, queries
+from services.rooms.request_context import ctx, partner_names
+from services.rooms.web import grid
+from services.rooms.web.blueprint import bp
+from services.rooms.web.forms import WEEKDAY_NAMES, SearchForm, choices, equipment_choices
 
 MAX_RESULTS = 60
 
@@ -24,7 +26,7 @@ def index():
     rooms = queries.active_rooms(session)
     form = SearchForm(request.args)
     form.district.choices = choices([("", _("– alle –"))] + [(d, d) for d in sorted({r.district for r in rooms if r.district})])
-    form.equipment.choices = equipment_choices(messages.equipment_label)
+    form.equipment.choices = equipment_choices(wording.equipment_label)
     searched = any(request.args.get(k) for k in ("weekday", "day", "start", "end"))
     found, status = None, 200
     if searched:
@@ -63,13 +65,13 @@ def _search(session, form: SearchForm, context) -> dict:
     day = wanted_day(form, today)
     slot = domain.Slot(datetime.combine(day, form.start.data, tzinfo=context.tz),
                        datetime.combine(day, form.end.data, tzinfo=context.tz))
-    rooms = queries.free_rooms(session, slot, form.district.data or "", form.capacity.data or 0,
+    rooms = occupancy.free_rooms(session, slot, form.district.data or "", form.capacity.data or 0,
                                form.equipment.data or (), bool(form.step_free.data), now=context.now, tz=context.tz)
     monday = grid.monday_of(day)
     start = datetime.combine(monday, datetime.min.time(), tzinfo=context.tz)
     results = []
     for room in rooms[:MAX_RESULTS]:
-        held = queries.holdings_between(session, room.id, start, start + timedelta(days=7), slack=timedelta(seconds=1))
+        held = occupancy.holdings_between(session, room.id, start, start + timedelta(days=7), slack=timedelta(seconds=1))
         results.append((room, grid.week(monday, held, context.tz, (day, form.start.data, form.end.data))))
     return {"day": day, "start": form.start.data, "end": form.end.data, "results": results,
             "more": max(len(rooms) - MAX_RESULTS, 0)}

@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 from shared import contracts, outbox
 from shared.identity.store import Principal
 
-from services.rooms import links
-from services.rooms.context import Ctx
-from services.rooms.models import AuditEntry, Booking, OutboxMessage
+from services.rooms.booking.context import Ctx
+from services.rooms.db.models import AuditEntry, Booking, OutboxMessage
+from services.rooms.domain import cancel_tokens
 
 HOLDS = ("valid", "pending")  # dates the booking wants; the others are shown as cancelled
 
@@ -23,7 +23,7 @@ def occurrences(booking: Booking, ctx: Ctx, with_links: bool = False) -> list[di
         item = {"id": o.id, "starts_at": o.starts_at, "ends_at": o.ends_at,
                 "state": "valid" if o.state in HOLDS else "cancelled"}
         if with_links and o.state == "valid" and ctx.secret:
-            item["cancel_url"] = ctx.url(links.cancel_path(ctx.secret, booking.id, o.id))
+            item["cancel_url"] = ctx.url(cancel_tokens.cancel_path(ctx.secret, booking.id, o.id))
         found.append(item)
     return found
 

@@ -1,5 +1,6 @@
-"""What an operation needs from the world besides the database session: plain values and
-callables, so operations stay free of Flask and tests can pass their own."""
+"""What a use case needs from the world besides the database session: plain values and
+callables, so the use cases stay free of Flask and tests can pass their own
+(request_context.ctx builds it for a request)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

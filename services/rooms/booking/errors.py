@@ -1,4 +1,5 @@
-"""Errors of the rooms operations: codes and data; the HTTP layer words them."""
+"""Errors of the rooms use cases: codes and data; answers.describe words them for the pages and
+the API."""
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError

@@ -2,8 +2,9 @@
 
 Preview: every wanted date with the bookings it collides with (as far as the booker may see
 them) and the room rules it breaks. Book: the same check again inside the write transaction,
-after locking the room row; any remaining conflict fails the whole series (409), nothing is
-half-written. The exclusion constraint (buffer included) still guards the insert."""
+after locking the room row; any remaining conflict fails the whole series, nothing is
+half-written. The exclusion constraint (buffer included) still guards the insert. Both run in
+the caller's session; the caller's unit of work commits or rolls back."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,12 +15,14 @@ from sqlalchemy.orm import Session
 
 from shared.identity.store import Principal
 
-from services.rooms import domain, notices, queries
-from services.rooms.context import Ctx
+from services.rooms import domain
+from services.rooms.booking import notices
+from services.rooms.booking.context import Ctx
+from services.rooms.booking.errors import (BookingConflict, InvalidInput, RoomNotFound, SeriesConflict,
+                                           is_exclusion_violation, require)
+from services.rooms.db import occupancy, queries
+from services.rooms.db.models import Booking, Occurrence, Room
 from services.rooms.domain import permissions, recurrence
-from services.rooms.errors import (BookingConflict, InvalidInput, NotAllowed, RoomNotFound, SeriesConflict,
-                                   is_exclusion_violation)
-from services.rooms.models import Booking, Occurrence
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class WantedDate:
 
 @dataclass(frozen=True)
 class Preview:
-    room: queries.RoomTerms
+    room: occupancy.RoomTerms
     dates: list[WantedDate]
     needs_approval: bool
     rules: domain.RoomRules
@@ -64,9 +67,10 @@ def wanted(rec: domain.Recurrence, title: str, ctx: Ctx) -> tuple[list[date], li
     return days, slots
 
 
-def check(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, ctx: Ctx) -> Preview:
-    """Every wanted date with what it collides with and which rules it breaks. One query on
-    PostgreSQL (queries.room_and_holdings). Raises InvalidInput or RoomNotFound."""
+def preview(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, ctx: Ctx) -> Preview:
+    """Every wanted date with what it collides with and which rules it breaks; books nothing.
+    One query on PostgreSQL (occupancy.room_and_holdings), so callers run it in shared.db.autocommit.
+    Raises InvalidInput or RoomNotFound."""
     try:
         days, slots = wanted(rec, title, ctx)
     except InvalidInput:
@@ -82,7 +86,7 @@ def judge(session: Session, actor: Principal, room_id: int, days: list[date], sl
     back alike: what each collides with (as `actor` may see it; the booking's own other dates
     aside), which room rules it breaks (opening hours, durations, lead time, closures, buffer, the
     past), and whether the owner must approve (domain.needs_approval). Raises RoomNotFound."""
-    found = queries.room_and_holdings(session, room_id, slots)
+    found = occupancy.room_and_holdings(session, room_id, slots)
     if found is None:
         raise RoomNotFound(room_id)
     room, held = found
@@ -99,57 +103,42 @@ def judge(session: Session, actor: Principal, room_id: int, days: list[date], sl
     return Preview(room, dates, asks, rules)
 
 
-def preview(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, ctx: Ctx) -> Preview:
-    try:
-        queries.read_without_transaction(session)
-        return check(session, booker, room_id, rec, title, ctx)
-    finally:
-        session.rollback()  # a preview holds nothing
-
-
 def book(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, public: bool,
          ctx: Ctx) -> Booking:
-    """Book the series for `booker`, or raise without writing anything."""
+    """Book the series for `booker` in the caller's unit of work, or raise (and the caller's
+    transaction writes nothing)."""
     room = queries.lock_room(session, room_id)
     if room is None:
-        session.rollback()
         raise RoomNotFound(room_id)
-    if not permissions.can_book(room, booker):
-        session.rollback()
-        raise NotAllowed(permissions.REFUSAL["book"])
-    try:  # a new statement after the lock: it sees every booking committed before
-        found = check(session, booker, room_id, rec, title, ctx)
-    except (InvalidInput, RoomNotFound):
-        session.rollback()
-        raise
+    require(permissions.can_book(room, booker), "book")
+    found = preview(session, booker, room_id, rec, title, ctx)  # after the lock: sees every booking committed before
     if found.blocked:
-        session.rollback()
         raise SeriesConflict(found.blocked)
     try:
-        booking = _insert(session, booker, found, rec, title.strip(), public, ctx)
-        session.commit()
+        return _insert(session, booker, room, found, rec, title.strip(), public, ctx)
     except IntegrityError as exc:
-        session.rollback()
         if not is_exclusion_violation(exc):
             raise
+        # SQLAlchemy takes no further statement in a transaction whose flush failed; the refused
+        # insert is all it held, and the check below must see what won in a transaction of its own
+        session.rollback()
         raise _conflict_after_refusal(session, booker, room_id, rec, title, ctx) from None
-    return booking
 
 
 def _conflict_after_refusal(session, booker, room_id, rec, title, ctx) -> BookingConflict:
     """The database refused (a writer that did not lock the room, e.g. an old process): tell
     the booker what is in the way now, as far as it can still be seen."""
     try:
-        blocked = check(session, booker, room_id, rec, title, ctx).blocked
+        blocked = preview(session, booker, room_id, rec, title, ctx).blocked
     except RoomNotFound:
         blocked = []
-    session.rollback()
     return SeriesConflict(blocked) if blocked else BookingConflict(None)
 
 
-def _insert(session: Session, booker: Principal, found: Preview, rec, title: str, public: bool, ctx: Ctx) -> Booking:
-    room, requested = found.room, found.needs_approval
-    booking = Booking(room_id=room.id, booker_account_id=booker.account_id, booker_partner_id=booker.partner_id,
+def _insert(session: Session, booker: Principal, room: Room, found: Preview, rec, title: str, public: bool,
+            ctx: Ctx) -> Booking:
+    requested = found.needs_approval
+    booking = Booking(room=room, booker_account_id=booker.account_id, booker_partner_id=booker.partner_id,
                       title=title, status="requested" if requested else "confirmed", sequence=0,
                       public=bool(public), recurrence=rec.describe() if rec.freq != "once" else None, comment="")
     session.add(booking)

@@ -9,16 +9,16 @@ from marshmallow.validate import Length, OneOf
 from services.rooms.domain import EQUIPMENT, MAX_DATES, TITLE_MAX, WEEKDAYS
 from services.rooms.domain.recurrence import FREQUENCIES, MAX_INTERVAL
 from services.rooms.domain.rooms import MAX_CAPACITY
-from services.rooms import messages
-from services.rooms.changes import SCOPES
+from services.rooms import wording
+from services.rooms.booking.dates import SCOPES
 from services.rooms.domain.approval import COMMENT_MAX
 from services.rooms.domain.rules import MAX_BUFFER_MINUTES, MAX_CLOSURES, MAX_DAYS_AHEAD, MAX_MINUTES, REASON_MAX
-from services.rooms.fields import MAX_ID, Day, Id, Moment, Text, Whole
+from services.rooms.api.fields import MAX_ID, Day, Id, Moment, Text, Whole
 
 REQUIRED = _l("Dieses Feld fehlt.")
 NULL = _l("Dieses Feld darf nicht leer (null) sein.")
 TOO_MANY = _l("Höchstens {max} Einträge.")
-SCOPE_UNKNOWN, WEEKDAY_UNKNOWN = messages.PROBLEMS["scope_unknown"], messages.PROBLEMS["weekday_unknown"]
+SCOPE_UNKNOWN, WEEKDAY_UNKNOWN = wording.PROBLEMS["scope_unknown"], wording.PROBLEMS["weekday_unknown"]
 OPENING_PAIR = _l("Bitte Beginn und Ende angeben, z. B. [\"08:00\", \"20:00\"].")
 
 
@@ -81,7 +81,7 @@ class ErrorOut(Schema):
 
 
 class RecurrenceIn(In):
-    freq = fields.String(load_default="weekly", validate=OneOf(FREQUENCIES, error=messages.PROBLEMS["freq_unknown"]),
+    freq = fields.String(load_default="weekly", validate=OneOf(FREQUENCIES, error=wording.PROBLEMS["freq_unknown"]),
                          metadata={"description": "once, weekly or monthly (by weekday)"})
     interval = Whole(1, MAX_INTERVAL, load_default=1, metadata={"description": "every n weeks / months"})
     count = Whole(1, MAX_DATES, load_default=None, allow_none=True)
@@ -175,7 +175,7 @@ class FreeQuery(In):
     ends_at = Moment(required=True)
     district = Text(60, load_default="")
     capacity = Whole(0, MAX_CAPACITY, load_default=0)
-    equipment = fields.List(fields.String(validate=OneOf(EQUIPMENT, error=messages.PROBLEMS["equipment_unknown"])),
+    equipment = fields.List(fields.String(validate=OneOf(EQUIPMENT, error=wording.PROBLEMS["equipment_unknown"])),
                             load_default=list)
     step_free = fields.Boolean(load_default=False)
 

@@ -1,0 +1,1 @@
+"""The rooms database: tables (models), reads (queries) and what occupies a room (occupancy)."""

@@ -1,0 +1,32 @@
+"""What a use case needs from a Flask request, for the pages and the API alike: the Ctx
+(settings, partner names, people from identity) and a session for previews."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from shared.db import autocommit
+from shared.web import identity
+
+from services.rooms.booking.context import Ctx
+
+
+def partner_names() -> dict[int, str]:
+    """Partner id -> name, for every partner of the network (one identity query)."""
+    return {p["id"]: p["name"] for p in identity().partners()}
+
+
+def ctx() -> Ctx:
+    settings = current_app.config["SETTINGS"]
+    store = identity()
+    names = partner_names()
+    return Ctx(public_url=settings.public_url, partner_name_of=lambda pid: names.get(pid, ""),
+               secret=current_app.config["SECRET_KEY"], tz=ZoneInfo(settings.timezone),
+               principal_of=store.principal, staff_of=store.staff_of)
+
+
+def preview_session():
+    """`with preview_session() as session:` for a booking preview (shared.db.autocommit): it is
+    one statement and holds nothing, so it needs no transaction of its own."""
+    return autocommit(current_app.extensions["db"])

@@ -1,0 +1,18 @@
+"""Web pages of the rooms service (Raumbörse): thin, they parse, ask the domain's permission,
+call the use case and render.
+
+search.py: find a free room; book.py: room page with series preview and booking; mine.py:
+"Meine Buchungen" (cancel, change, re-add); owner.py: "Meine Räume" (rules, closures);
+requests.py: the approval queue; cancel_link.py: the one-click cancel link of reminders."""
+from __future__ import annotations
+
+from services.rooms import wording
+from services.rooms.web import book, cancel_link, mine, owner, requests, search  # noqa: F401  (their routes join bp)
+from services.rooms.web.blueprint import bp
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+    app.register_blueprint(cancel_link.bp)
+    app.jinja_env.filters.setdefault("equipment_label", wording.equipment_label)
+    app.jinja_env.filters.setdefault("day", wording.day)
