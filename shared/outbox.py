@@ -17,24 +17,21 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import cache
 from typing import ClassVar
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, delete, event, select, text, update
+from sqlalchemy import DateTime, Index, Integer, String, Text, delete, select, text, update
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, sessionmaker
 
 from shared import contracts
+from shared.clock import utcnow
 from shared.db import per_dialect
 from shared.messaging import publish
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(minutes=5)
 MAX_REDELIVER_DOUBLINGS = 5  # 10 min, 20, 40 … at most 320 min between copies (default 600 s)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class OutboxMixin:
@@ -75,30 +72,11 @@ ADDED = "outbox_added"  # session.info key: this transaction queued messages
 
 def add(session: Session, model, task_name: str, **payload) -> str:
     """Queue a message in the caller's transaction; it is published after the commit (see
-    `publish_after_commit`). Returns its message_id."""
+    `shared.relay.publish_after_commit`). Returns its message_id."""
     message = contracts.build(task_name, **{**payload, "sender": model.service})
     session.add(model(message_id=message["message_id"], task_name=task_name, payload=json.dumps(message)))
     session.info[ADDED] = True
     return message["message_id"]
-
-
-def publish_after_commit(factory: sessionmaker[Session], model, celery, redeliver_after: float) -> None:
-    """After every commit of a session from `factory` that queued messages, relay them at once,
-    so no caller has to remember to. Never raises: the commit has happened, and what cannot be
-    published now (broker down) is left to the periodic sweep (`<service>.relay_outbox`)."""
-
-    @event.listens_for(factory, "after_commit")
-    def _relay(session: Session) -> None:
-        if not session.info.pop(ADDED, False):
-            return
-        try:
-            relay(factory, model, celery, redeliver_after=redeliver_after)
-        except Exception:
-            log.exception("immediate outbox relay failed; left for the sweep")
-
-    @event.listens_for(factory, "after_soft_rollback")
-    def _forget(session: Session, _previous) -> None:
-        session.info.pop(ADDED, None)  # rolled back: nothing was queued
 
 
 def relay(factory: sessionmaker[Session], model, celery, limit: int = 200,

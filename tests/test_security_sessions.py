@@ -13,7 +13,7 @@ from sqlalchemy import text
 from werkzeug.http import parse_date
 
 from services.cli import main
-from shared.outbox import utcnow
+from shared.clock import utcnow
 from tests.conftest import login
 
 COOKIE = "treffpunkt_session"

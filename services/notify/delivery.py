@@ -21,7 +21,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from shared.outbox import first_time, utcnow
+from shared.clock import utcnow
+from shared.outbox import first_time
 
 from services.notify import preferences
 from services.notify.channels import Outgoing, sender_for

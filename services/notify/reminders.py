@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select, update
 
+from shared.clock import utcnow
 from shared.db import as_utc, per_dialect
 
 from services.notify import delivery, preferences
@@ -31,7 +32,7 @@ def _header(notice: Notice) -> dict:
                 room_name=notice.room_name[:300], room_address=notice.room_address[:300],
                 partner_name=notice.partner_name[:300], recipient_name=notice.recipient_name[:200],
                 email=notice.email[:254], phone=notice.phone[:32], language=notice.language, link=notice.link,
-                updated_at=datetime.now(timezone.utc))
+                updated_at=utcnow())
 
 
 @per_dialect
@@ -103,7 +104,7 @@ def _notice(plan: ReminderPlan, date: PlannedOccurrence, dates: list[PlannedOccu
 def scan(factory, mail_from: str, now: datetime | None = None, preferences_url=None) -> list[int]:
     """Create the reminders that are due at `now`; returns the ids of their deliveries still to
     send (the caller queues them). Safe to run twice, or in two processes at once."""
-    now = now or datetime.now(timezone.utc)
+    now = now or utcnow()
     horizon = now + rules.horizon(max(lead for lead in LEAD_OPTIONS if lead))
     with factory() as session:
         candidates = session.scalars(select(PlannedOccurrence).where(

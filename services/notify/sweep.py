@@ -10,8 +10,9 @@ from datetime import timedelta
 
 from sqlalchemy import and_, func, or_, select
 
+from shared.clock import utcnow
+
 from services.notify.models import Delivery
-from services.notify.delivery import utcnow
 
 
 def overdue(factory, config: dict) -> list[int]:

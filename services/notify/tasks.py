@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from shared import contracts
-from shared.messaging import register_relay
+from shared.relay import register_relay
 from shared.receipts import send_receipt
 
 from services.notify import delivery, preferences, ratelimit, reminders, sweep

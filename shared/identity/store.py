@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from shared.db import as_utc
 from shared.identity.models import DISTRICTS, LANGUAGES, ROLES, Account, AppPassword, Partner, WebSession
-from shared.outbox import utcnow
+from shared.clock import utcnow
 from shared.text import has_control_characters
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106, low-memory profile)
