@@ -8,7 +8,7 @@ def create_app(config: dict | None = None):
     """App factory. `config` may carry SETTINGS (a shared.config.Settings), Flask keys and the
     NOTIFY_* keys of services.notify.config (which default from the environment)."""
     from shared.messaging import make_celery
-    from shared.web import create_base_app
+    from shared.web.app import create_base_app
 
     from services.notify import config as notify_config, tasks, views
 

@@ -8,7 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from shared.web import current_account, db, identity, login_required
+from shared.auth import current_account, identity, login_required
+from shared.web.request_db import db
 
 from services.notify import preferences
 from services.notify.domain.preferences import KINDS, LEAD_OPTIONS, Preferences, choice_for

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from shared.messaging import publish
-from shared.web import current_account, db, login_required
+from shared.auth import current_account, login_required
+from shared.web.request_db import db
 
 from services.notify import delivery as deliveries, filters
 from services.notify.domain import permissions

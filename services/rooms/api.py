@@ -9,7 +9,9 @@ from flask_babel import gettext as _
 from flask_smorest import Api, Blueprint
 from werkzeug.exceptions import HTTPException
 
-from shared.web import csrf, current_account, db, identity
+from shared.auth import current_account, identity
+from shared.web.csrf import csrf
+from shared.web.request_db import db
 
 from services.rooms import queries
 from services.rooms.schemas import BookingDetailOut, ErrorOut, RoomOut, SeriesIn

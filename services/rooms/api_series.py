@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import g
 from flask_babel import gettext as _
-from shared.web import db
+from shared.web.request_db import db
 
 from services.rooms import changes, domain, messages, queries, rules_ops, series
 from services.rooms.api import blp, error

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template
 from flask_wtf import FlaskForm
 
-from shared.web import db
+from shared.web.request_db import db
 
 from services.rooms import changes, links
 from services.rooms.errors import RoomsError

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from shared.web import identity
+from shared.auth import identity
 
 from services.rooms.context import Ctx
 

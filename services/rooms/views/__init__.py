@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 
 from flask import Blueprint, request
 
-from shared.web import identity
+from shared.auth import identity
 
 from services.rooms.domain import day_in_range
 

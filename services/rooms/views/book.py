@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from shared.web import current_account, db, login_required
+from shared.auth import current_account, login_required
+from shared.web.request_db import db
 
 from services.rooms import domain, messages, queries, series
 from services.rooms.domain import visible_title

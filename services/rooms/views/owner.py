@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from shared.web import current_account, db, login_required
+from shared.auth import current_account, login_required
+from shared.web.request_db import db
 
 from services.rooms import changes, domain, messages, queries, rules_ops
 from services.rooms.domain import WEEKDAYS, permissions
