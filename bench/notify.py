@@ -80,7 +80,7 @@ def parse_args(argv=None):
 
 def prepare(args, sink_port: int, var_dir: Path) -> Settings:
     """Fresh databases and broker of the benchmark's own, migrated like production."""
-    from services.cli import migrate_all
+    from services.databases import migrate_all
 
     libpq = PG.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(libpq + "/postgres", autocommit=True) as conn:

@@ -10,6 +10,8 @@ from werkzeug.utils import redirect
 from shared.config import Settings
 from shared.signed_links import redact_log
 
+from services import calendar, notify, rooms
+
 # Longest prefix first; the same table is in deploy/Caddyfile.
 ROUTES: tuple[tuple[str, str], ...] = (
     ("/.well-known/caldav", "calendar"),
@@ -58,8 +60,6 @@ class FrontDoor:
 
 
 def create_apps(settings: Settings | None = None) -> dict:
-    from services import calendar, notify, rooms
-
     settings = settings or Settings.from_env()
     return {
         "calendar": calendar.create_app({"SETTINGS": settings}),

@@ -39,7 +39,7 @@ def sms_gateway():
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory, smtp_sink, sms_gateway):
-    from services.cli import migrate_all
+    from services.databases import migrate_all
 
     s = infra.test_settings(tmp_path_factory.mktemp("var"), smtp_port=smtp_sink.port,
                             sms_url=sms_gateway.url + "/sms", sms_token="test-token")
