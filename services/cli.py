@@ -10,7 +10,11 @@ from shared.identity.cli import COMMANDS
 
 from services.databases import migrate_all
 from services.demo import load_demo
+from services.notify.settings import NotifySettings
 from services.run import run_all
+
+# every settings dataclass, in the order of the table in README.md
+SETTINGS = (Settings, NotifySettings)
 
 
 @click.group()
@@ -44,7 +48,7 @@ def run(host, port):
 @main.command("config-table")
 def show_config_table():
     """Print the configuration variables as a Markdown table (for README.md)."""
-    click.echo(config_table())
+    click.echo(config_table(*SETTINGS))
 
 
 for command in COMMANDS:

@@ -205,9 +205,10 @@ def test_env_example_lists_every_setting_and_nothing_else():
 
 
 def test_readme_configuration_table_is_current():
+    from services.cli import SETTINGS
     from shared.config import config_table
 
-    assert config_table() in (ROOT / "README.md").read_text(), \
+    assert config_table(*SETTINGS) in (ROOT / "README.md").read_text(), \
         "README.md: paste the output of `treffpunkt config-table` into the Configuration section"
 
 

@@ -14,7 +14,7 @@ from werkzeug.http import parse_date
 
 from services.cli import main
 from shared.clock import utcnow
-from tests.conftest import login
+from tests.support.login import login
 
 COOKIE = "treffpunkt_session"
 

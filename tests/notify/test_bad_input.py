@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tests.conftest import login
-from tests.notify.conftest import notice_payload
+from tests.support.login import login
+from tests.support.notify import notice_payload
 
 HUGE = "99999999999999999999"  # beyond bigint: OFFSET and id comparisons overflowed (500)
 

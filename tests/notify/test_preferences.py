@@ -9,8 +9,8 @@ import time
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from tests.conftest import login
-from tests.notify.conftest import notice_payload
+from tests.support.login import login
+from tests.support.notify import notice_payload
 
 
 def _csrf(page: str) -> str:

@@ -7,16 +7,15 @@ import re
 import icalendar
 import pytest
 
-from tests.conftest import login
-from tests.notify.conftest import notice_payload
+from tests.support.login import login
+from tests.support.notify import notice_payload, tune
 from tests.support.workers import queue_length
 
 
 @pytest.fixture
 def captured(notify_app, monkeypatch):
     """make run's backends: messages are kept in our database instead of leaving the host."""
-    monkeypatch.setattr(notify_app.config["SETTINGS"], "mail_backend", "capture")
-    monkeypatch.setattr(notify_app.config["SETTINGS"], "sms_backend", "capture")
+    tune(monkeypatch, notify_app, mail_backend="capture", sms_backend="capture")
 
 
 @pytest.fixture
