@@ -100,7 +100,8 @@ class Settings:
         return _var_dir()
 
     def database_url(self, service: str) -> str:
-        return getattr(self, f"{service}_database_url")
+        url: str = getattr(self, f"{service}_database_url")
+        return url
 
 
 def secret_problem(secret: str) -> str | None:

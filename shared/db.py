@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
-from typing import Callable, Iterator
+from types import ModuleType
+from typing import Any, Callable, Iterator, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -23,7 +24,7 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
-def make_engine(url: str, *, statement_timeout_ms: int | None = None, **kwargs) -> Engine:
+def make_engine(url: str, *, statement_timeout_ms: int | None = None, **kwargs: Any) -> Engine:
     """An engine for `url`. SQLite (make run only) gets WAL, a busy timeout (a writer waits up to
     30 s for the lock instead of failing at once) and write transactions that take the write lock
     at BEGIN, so check-then-write is serialised. On PostgreSQL `statement_timeout_ms` bounds every
@@ -44,7 +45,7 @@ def make_engine(url: str, *, statement_timeout_ms: int | None = None, **kwargs) 
 
 def _sqlite_serialised_writes(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _connect(dbapi_conn, _record):
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # let us emit BEGIN ourselves
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -53,7 +54,7 @@ def _sqlite_serialised_writes(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(conn):
+    def _begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -61,6 +62,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+T = TypeVar("T")
 # what `transaction` and `autocommit` take: a service's sessionmaker, or a OneConnection
 SessionFactory = Callable[[], Session]
 
@@ -144,17 +146,17 @@ def autocommit_connection(factory: sessionmaker[Session] | OneConnection) -> Ite
                 connection.execution_options(isolation_level=connection.default_isolation_level)
 
 
-def per_dialect(build):
+def per_dialect(build: Callable[[ModuleType], T]) -> Callable[[Session], T]:
     """A statement built once per database dialect and then reused: `build(dialect)` gets the
     dialect module (postgresql, or sqlite in make run) for INSERT … ON CONFLICT. A statement
     object used again keeps SQLAlchemy's compiled form and cache key; a hot path then only binds
     parameters. Returns `get(session)`."""
 
     @cache
-    def built(name: str):
+    def built(name: str) -> T:
         return build(postgresql if name == "postgresql" else sqlite)
 
-    def get(session: Session):
+    def get(session: Session) -> T:
         return built(session.get_bind().dialect.name)
 
     return get

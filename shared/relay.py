@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from celery import Celery
+from marshmallow import ValidationError
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -70,7 +71,7 @@ def register_relay(celery: Celery, service: str, factory: sessionmaker[Session],
     def outbox_receipt(**payload: Any) -> int:
         try:
             receipt = contracts.load(f"{service}.outbox_receipt", payload)
-        except (contracts.ValidationError, contracts.UnknownContract) as exc:
+        except (ValidationError, contracts.UnknownContract) as exc:
             log.error("dropping invalid receipt %s: %s", payload.get("message_id"), exc)
             return 0
         return outbox.confirm(factory, outbox_model, receipt["message_ids"])

@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from celery.exceptions import SoftTimeLimitExceeded
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 
 from shared.clock import utcnow
 from shared.db import SessionFactory, transaction
@@ -116,7 +117,7 @@ def _transient(statements: SessionFactory, settings: NotifySettings, delivery_id
     return _record(statements, delivery_id, "retrying", error, retry_in=retry_in or 0.0)
 
 
-_table = Delivery.__table__
+_table = cast(Table, Delivery.__table__)
 # the outcome of a send; sent_at and next_attempt_at only change when given (one statement for all)
 RECORD = update(_table).where(_table.c.id == bindparam("delivery_id")).values(
     status=bindparam("new_status"), last_error=bindparam("error"), failure=bindparam("why"),

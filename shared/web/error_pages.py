@@ -18,7 +18,7 @@ def error_page(exc: HTTPException) -> ResponseReturnValue:
     accept = request.accept_mimetypes
     if request.path.startswith(PROGRAM_PATHS) or (accept and not accept.accept_html):
         fallback = current_app.error_handler_spec[None][None].get(HTTPException)
-        return fallback(exc) if fallback else exc
+        return fallback(exc) if fallback else exc  # type: ignore[return-value]  # a sync handler
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]  # e.g. Allow on 405
     return render_template("error.html", code=exc.code), exc.code or 500, headers
 

@@ -22,5 +22,5 @@ def local_moment(moment: datetime | None) -> str:
     local = utc.astimezone(ZoneInfo(current_app.config["SETTINGS"].timezone))
     locale = get_locale()
     language = locale.language if locale else "de"
-    return format_datetime(local.replace(tzinfo=None), MOMENT_PATTERNS.get(language, MOMENT_PATTERNS["de"]),
-                           rebase=False)
+    return str(format_datetime(local.replace(tzinfo=None), MOMENT_PATTERNS.get(language, MOMENT_PATTERNS["de"]),
+                           rebase=False))

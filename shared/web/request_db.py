@@ -16,7 +16,8 @@ def db() -> Session:
     """The request's database session (own database of this service), closed at teardown."""
     if "db_session" not in g:
         g.db_session = current_app.extensions["db"]()
-    return g.db_session
+    session: Session = g.db_session
+    return session
 
 
 def unit_of_work() -> AbstractContextManager[Session]:
