@@ -55,7 +55,7 @@ def _send_all(task: Task, statements: SessionFactory, delivery_ids: Sequence[int
     limiter = ratelimit.from_app(app)
     retry_in = backoff(task.request.retries, settings)  # decided first: the rows record when it is due
     outcomes: dict[str, str | None] = {}
-    started = set()
+    started: set[int] = set()
     try:
         for claim in claims:
             started.add(claim.outgoing.delivery_id)
@@ -89,7 +89,8 @@ def _send_all(task: Task, statements: SessionFactory, delivery_ids: Sequence[int
 
 def _retry_later(task: Task, exc: Exception) -> Exception:
     """The database is away or stuck, or a conflict was unexpected: nothing was recorded (and no
-    receipt sent); the message waits, bounded."""
+    receipt sent); the message waits, bounded. (task.retry raises Retry itself; the caller writes
+    `raise` for the reader.)"""
     settings = notify_settings.current()
     return task.retry(exc=exc, countdown=backoff(task.request.retries, settings),
                       max_retries=2 * settings.max_attempts)

@@ -7,7 +7,8 @@ from flask import current_app, has_request_context, redirect, request
 from flask_babel import Babel
 from werkzeug.wrappers import Response
 
-from shared.auth import current_account, identity, safe_next
+from shared.auth import current_account, identity
+from shared.web.login import safe_next
 from shared.identity.models import LANGUAGES
 
 babel = Babel()

@@ -8,7 +8,8 @@ from pathlib import Path
 from flask import Blueprint
 from werkzeug.wrappers import Response
 
-from shared.auth import login_required, login_view, logout_view
+from shared.auth import login_required
+from shared.web.login import login_view, logout_view
 from shared.identity.models import LANGUAGES
 from shared.web import language as languages
 
