@@ -38,6 +38,7 @@ from shared import outbox  # noqa: E402
 from shared.config import Settings  # noqa: E402
 from shared.db import make_engine, make_session_factory, transaction  # noqa: E402
 from shared.messaging import celery_config  # noqa: E402
+from services.notify.settings import NotifySettings  # noqa: E402
 
 PG = os.environ.get("TREFFPUNKT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 DATABASES = ("identity", "calendar", "rooms", "notify")
@@ -80,7 +81,7 @@ def parse_args(argv=None):
 
 def prepare(args, sink_port: int, var_dir: Path) -> Settings:
     """Fresh databases and broker of the benchmark's own, migrated like production."""
-    from services.cli import migrate_all
+    from services.databases import migrate_all
 
     libpq = PG.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(libpq + "/postgres", autocommit=True) as conn:
@@ -90,9 +91,8 @@ def prepare(args, sink_port: int, var_dir: Path) -> Settings:
     redis.Redis.from_url(args.redis).flushdb()
     os.environ["TREFFPUNKT_VAR"] = str(var_dir)
     urls = {f"{name}_database_url": f"{PG}/{args.db_prefix}_{name}" for name in DATABASES}
-    settings = Settings(secret_key="bench-secret-for-measuring-only-not-for-production", broker_url=args.redis, mail_backend="smtp",
-                        smtp_host="127.0.0.1", smtp_port=sink_port, broker_visibility_timeout=VISIBILITY_TIMEOUT,
-                        **urls)
+    settings = Settings(secret_key="bench-secret-for-measuring-only-not-for-production", broker_url=args.redis,
+                        broker_visibility_timeout=VISIBILITY_TIMEOUT, **urls)
     migrate_all(settings)
     return settings
 
@@ -190,8 +190,8 @@ def run(args) -> dict:
 
         def worker() -> Worker:
             env = {**WORKER_ENV, "NOTIFY_RATE_EMAIL": str(args.rate_email)}
-            return Worker("notify", settings, log_dir, extra_env=env, pool=args.pool,
-                          concurrency=args.concurrency)
+            return Worker("notify", settings, log_dir, extra_env=env, pool=args.pool, concurrency=args.concurrency,
+                          notify=NotifySettings(mail_backend="smtp", smtp_host="127.0.0.1", smtp_port=sink.port))
 
         workers = [worker() for _ in range(args.workers)]
         # a rooms worker takes notify's receipts, as in production; without it no row may come due

@@ -1,22 +1,20 @@
 """`treffpunkt`: the command line of the whole system (composition root, like services/run.py)."""
 from __future__ import annotations
 
+import os
+
 import click
 
 from shared.config import Settings, config_table
-from shared.identity import MIGRATIONS as IDENTITY_MIGRATIONS
 from shared.identity.cli import COMMANDS
-from shared.migrate import upgrade
 
-SERVICES = ("calendar", "rooms", "notify")
+from services.databases import migrate_all
+from services.demo import load_demo
+from services.notify.settings import NotifySettings
+from services.run import run_all
 
-
-def migrate_all(settings: Settings) -> None:
-    import importlib
-
-    upgrade(IDENTITY_MIGRATIONS, settings.identity_database_url)
-    for name in SERVICES:
-        upgrade(importlib.import_module(f"services.{name}").MIGRATIONS, settings.database_url(name))
+# every settings dataclass, in the order of the table in README.md
+SETTINGS = (Settings, NotifySettings)
 
 
 @click.group()
@@ -34,8 +32,6 @@ def migrate():
 @main.command()
 def demo():
     """Load the Jena demo data (idempotent)."""
-    from services.demo import load_demo
-
     for line in load_demo(Settings.from_env(demo=True)):
         click.echo(line)
 
@@ -45,10 +41,6 @@ def demo():
 @click.option("--port", default=8080, type=int)
 def run(host, port):
     """Everything on one machine: migrate, demo data, workers, beat, front door (make run)."""
-    import os
-
-    from services.run import run_all
-
     os.environ.setdefault("TREFFPUNKT_DEMO", "1")  # one machine, embedded defaults: demo mode
     run_all(host, port)
 
@@ -56,7 +48,7 @@ def run(host, port):
 @main.command("config-table")
 def show_config_table():
     """Print the configuration variables as a Markdown table (for README.md)."""
-    click.echo(config_table())
+    click.echo(config_table(*SETTINGS))
 
 
 for command in COMMANDS:

@@ -6,12 +6,12 @@ from shared.db import make_engine, make_session_factory
 from shared.identity import demo as identity_demo
 from shared.identity.store import IdentityStore
 
+from services import calendar, rooms
+from services.calendar import demo as calendar_demo
+from services.rooms import demo as rooms_demo
+
 
 def load_demo(settings: Settings) -> list[str]:
-    from services import calendar, rooms
-    from services.calendar import demo as calendar_demo
-    from services.rooms import demo as rooms_demo
-
     store = IdentityStore(make_session_factory(make_engine(settings.identity_database_url)))
     lines = identity_demo.load(store)
     rooms_demo.load(rooms.create_app({"SETTINGS": settings}))

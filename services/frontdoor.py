@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 
+from flask import Flask
 from werkzeug.exceptions import NotFound
 from werkzeug.utils import redirect
 
 from shared.config import Settings
 from shared.signed_links import redact_log
+
+from services import calendar, notify, rooms
+from services.notify.settings import NotifySettings
 
 # Longest prefix first; the same table is in deploy/Caddyfile.
 ROUTES: tuple[tuple[str, str], ...] = (
@@ -57,14 +61,13 @@ class FrontDoor:
         return response(environ, start_response)
 
 
-def create_apps(settings: Settings | None = None) -> dict:
-    from services import calendar, notify, rooms
-
+def create_apps(settings: Settings | None = None, notify_settings: NotifySettings | None = None) -> dict[str, Flask]:
+    """The three apps; settings from the environment where not given."""
     settings = settings or Settings.from_env()
     return {
         "calendar": calendar.create_app({"SETTINGS": settings}),
         "rooms": rooms.create_app({"SETTINGS": settings}),
-        "notify": notify.create_app({"SETTINGS": settings}),
+        "notify": notify.create_app({"SETTINGS": settings, "NOTIFY_SETTINGS": notify_settings}),
     }
 
 

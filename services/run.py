@@ -16,7 +16,9 @@ from werkzeug.serving import make_server
 
 from shared.config import Settings
 
-SERVICES = ("calendar", "rooms", "notify")
+from services.databases import SERVICES, migrate_all
+from services.demo import load_demo
+from services.frontdoor import create_frontdoor
 
 
 def _children(settings: Settings) -> list[subprocess.Popen]:
@@ -52,10 +54,6 @@ def _stop(children: list[subprocess.Popen]) -> None:
 
 
 def run_all(host: str = "127.0.0.1", port: int = 8080) -> None:
-    from services.cli import migrate_all
-    from services.demo import load_demo
-    from services.frontdoor import create_frontdoor
-
     settings = Settings.from_env()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     migrate_all(settings)

@@ -11,16 +11,10 @@ name or address gets 429 with Retry-After before any hash is computed.
 from __future__ import annotations
 
 import functools
-import math
 from typing import Callable
-from urllib.parse import urlsplit
 
-from flask import (abort, current_app, flash, g, jsonify, make_response, redirect, render_template,
-                   request, session, url_for)
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext, refresh
-from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from flask import abort, current_app, g, jsonify, make_response, redirect, request, session, url_for
+from flask_babel import gettext as _
 
 from shared.identity.store import IdentityStore, Principal
 
@@ -48,6 +42,11 @@ def _settle(find: Callable[[], Principal | None]) -> Principal | None:
     g.account = None  # asked for while being worked out (a message's language): nobody yet
     g.account = find()
     return g.account
+
+
+def session_account() -> Principal | None:
+    """The account of this request's login session, whatever the path (logging out)."""
+    return _account_for(programs=False)
 
 
 def _account_for(programs: bool) -> Principal | None:
@@ -153,60 +152,3 @@ def basic_auth_required(realm: str = "Treffpunkt"):
         return wrapped
 
     return decorator
-
-
-# --- the login form and logging out ------------------------------------------------------------
-class LoginForm(FlaskForm):
-    username = StringField(_l("Benutzername"), validators=[DataRequired(), Length(max=60)])
-    password = PasswordField(_l("Passwort"), validators=[DataRequired(), Length(max=200)])
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only same-site paths, so the login form cannot be used to redirect elsewhere."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
-
-
-def login_view(service: str):
-    form = LoginForm()
-    if not form.validate_on_submit():
-        return render_template("login.html", form=form, error=None), (400 if form.errors else 200)
-    name = form.username.data.strip()
-    try:
-        principal = throttled(name, lambda: identity().check_password(name, form.password.data))
-    except TooManyFailures as exc:
-        minutes = math.ceil(exc.seconds / 60)
-        error = ngettext("Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie %(num)s Minute und "
-                         "versuchen Sie es dann noch einmal.",
-                         "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie %(num)s Minuten und "
-                         "versuchen Sie es dann noch einmal.", minutes)
-        return render_template("login.html", form=form, error=error), 429, {"Retry-After": str(exc.seconds)}
-    if principal is None:
-        return render_template("login.html", form=form, error=_("Benutzername oder Passwort ist falsch.")), 401
-    session.clear()  # nothing of an earlier visitor's session carries over into this login
-    session[SESSION_TOKEN] = identity().start_session(principal.account_id)
-    session.permanent = True
-    g.account = principal
-    refresh()  # the rest of this request (the greeting) in the account's language
-    flash(_("Angemeldet als %(name)s.", name=principal.display_name))
-    return redirect(safe_next(request.args.get("next"), f"/{service}/"))
-
-
-def logout_view():
-    """Ends this session on the server (a copy of the cookie is worthless afterwards), or with
-    `everywhere` every session of the account."""
-    token, account = session.get(SESSION_TOKEN), _account_for(programs=False)
-    if account is not None and request.form.get("everywhere"):
-        identity().end_sessions(account.account_id)
-        message = _("Sie sind jetzt überall abgemeldet, auf allen Geräten.")
-    else:
-        if isinstance(token, str):
-            identity().end_session(token)
-        message = _("Sie sind abgemeldet.")
-    session.clear()
-    flash(message)
-    return redirect(url_for("web.login"))

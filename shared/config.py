@@ -1,13 +1,17 @@
 """Settings from environment variables, with defaults that make `make run` work on a bare machine.
 
-Every service reads the same Settings object; each uses only its own database URL. The table of
-variables in README.md is generated from FIELDS below (`treffpunkt config-table`).
+Every service reads the same Settings object (what all of them need; each uses only its own
+database URL); a service with settings of its own keeps them in a dataclass of the same kind
+(services/notify/settings.py). Each field names its variable and documents it in its metadata:
+`from_env` reads them, `to_env` writes them for a child process, and the table of variables in
+README.md is generated from them (`treffpunkt config-table`).
 """
 from __future__ import annotations
 
 import os
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
+from typing import Any, Mapping, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-secret-change-me"
@@ -28,8 +32,8 @@ def _sqlite(name: str) -> str:
     return f"sqlite:///{_var_dir() / (name + '.db')}"
 
 
-def _env(name: str, default):
-    value = os.environ.get(name)
+def _env(environ: Mapping[str, str], name: str, default: Any) -> Any:
+    value = environ.get(name)
     if value is None or value == "":
         return default() if callable(default) else default
     if isinstance(default, bool):
@@ -39,6 +43,28 @@ def _env(name: str, default):
     if isinstance(default, float):
         return float(value)
     return value
+
+
+T = TypeVar("T")
+
+
+def from_env(cls: type[T], environ: Mapping[str, str] = os.environ, **overrides: Any) -> T:
+    """An instance of the settings dataclass `cls` from the variables its fields name."""
+    values = {}
+    for f in fields(cls):  # type: ignore[arg-type]
+        default = f.default if f.default is not MISSING else f.default_factory
+        values[f.name] = _env(environ, f.metadata["env"], default)
+    values.update(overrides)
+    return cls(**values)
+
+
+def to_env(settings: object) -> dict[str, str]:
+    """The variables that make `from_env` in a child process give back `settings`."""
+    env = {}
+    for f in fields(settings):  # type: ignore[arg-type]
+        value = getattr(settings, f.name)
+        env[f.metadata["env"]] = ("1" if value else "0") if isinstance(value, bool) else str(value)
+    return env
 
 
 @dataclass
@@ -53,17 +79,6 @@ class Settings:
     broker_url: str = field(default="", metadata={"env": "REDIS_URL", "help": "Celery broker. Empty: a file-based broker under var/broker (make run only)."})
     public_url: str = field(default="http://127.0.0.1:8080", metadata={"env": "PUBLIC_URL", "help": "Address users reach the front door at; used in links in emails and feeds."})
     timezone: str = field(default="Europe/Berlin", metadata={"env": "TIMEZONE", "help": "Local time zone shown to users."})
-    mail_backend: str = field(default="capture", metadata={"env": "MAIL_BACKEND", "help": "`capture` (stored, shown at /notify/) or `smtp`."})
-    mail_from: str = field(default="Treffpunkt Jena <noreply@treffpunkt-jena.de>", metadata={"env": "MAIL_FROM", "help": "Sender and iTIP ORGANIZER of all email."})
-    smtp_host: str = field(default="127.0.0.1", metadata={"env": "SMTP_HOST", "help": "SMTP server."})
-    smtp_port: int = field(default=25, metadata={"env": "SMTP_PORT", "help": "SMTP port."})
-    smtp_security: str = field(default="none", metadata={"env": "SMTP_SECURITY", "help": "`none`, `starttls` or `tls`."})
-    smtp_user: str = field(default="", metadata={"env": "SMTP_USER", "help": "SMTP login (empty: no login)."})
-    smtp_password: str = field(default="", metadata={"env": "SMTP_PASSWORD", "help": "SMTP password."})
-    sms_backend: str = field(default="capture", metadata={"env": "SMS_BACKEND", "help": "`capture`, `webhook` (generic HTTP/JSON) or `seven` (seven.io)."})
-    sms_url: str = field(default="", metadata={"env": "SMS_URL", "help": "Base URL of the SMS gateway (webhook or provider)."})
-    sms_token: str = field(default="", metadata={"env": "SMS_TOKEN", "help": "API token of the SMS gateway."})
-    sms_sender: str = field(default="Treffpunkt", metadata={"env": "SMS_SENDER", "help": "Sender name shown on SMS."})
     broker_visibility_timeout: int = field(default=3600, metadata={"env": "BROKER_VISIBILITY_TIMEOUT", "help": "Seconds before Redis hands a message that a dead worker took to another worker; longer than any task or retry delay."})
     outbox_relay_seconds: float = field(default=2.0, metadata={"env": "OUTBOX_RELAY_SECONDS", "help": "How often the beat sweeps outboxes for messages not yet published."})
     outbox_redeliver_seconds: float = field(default=600.0, metadata={"env": "OUTBOX_REDELIVER_SECONDS", "help": "A published message without the receiver's receipt after this long is published again (then after twice as long, …); the receiver's inbox absorbs copies."})
@@ -73,29 +88,20 @@ class Settings:
     demo: bool = field(default=False, metadata={"env": "TREFFPUNKT_DEMO", "help": "Demo mode: demo data and the `demo`/`demo` login exist (make run sets it)."})
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
-        values = {}
-        for f in fields(cls):
-            default = f.default if f.default is not MISSING else f.default_factory
-            values[f.name] = _env(f.metadata["env"], default)
-        values.update(overrides)
-        return cls(**values)
+    def from_env(cls, **overrides: Any) -> "Settings":
+        return from_env(cls, **overrides)
 
     def to_env(self) -> dict[str, str]:
         """The environment that makes Settings.from_env() in a child process equal to self."""
-        env = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            env[f.metadata["env"]] = ("1" if value else "0") if isinstance(value, bool) else str(value)
-        env["TREFFPUNKT_VAR"] = str(self.var_dir)
-        return env
+        return {**to_env(self), "TREFFPUNKT_VAR": str(self.var_dir)}
 
     @property
     def var_dir(self) -> Path:
         return _var_dir()
 
     def database_url(self, service: str) -> str:
-        return getattr(self, f"{service}_database_url")
+        url: str = getattr(self, f"{service}_database_url")
+        return url
 
 
 def secret_problem(secret: str) -> str | None:
@@ -111,9 +117,10 @@ def secret_problem(secret: str) -> str | None:
             "may run without.")
 
 
-def config_table() -> str:
+def config_table(*classes: type) -> str:
+    """The Markdown table of every variable the settings dataclasses `classes` read."""
     rows = ["| variable | default | meaning |", "|---|---|---|"]
-    for f in fields(Settings):
+    for f in (f for cls in classes for f in fields(cls)):
         default = "var/<name>.db (SQLite)" if f.name.endswith("database_url") else repr(f.default) if not isinstance(f.default, str) else f"`{f.default}`" if f.default else "(empty)"
         rows.append(f"| `{f.metadata['env']}` | {default} | {f.metadata['help']} |")
     return "\n".join(rows)

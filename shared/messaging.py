@@ -21,11 +21,6 @@ VISIBILITY_TIMEOUT = 3600  # the default of Settings.broker_visibility_timeout
 # Only the prefork pool (production's workers) enforces them; the solo pool of `make run` cannot.
 TIME_LIMIT = (60, 90)  # (soft, hard) seconds for every task without limits of its own, e.g.
 # calendar.booking_changed: one resource of at most 200 dates, well under a second
-RELAY_TIME_LIMITS = {
-    "relay_outbox": (30, 45),  # one batch of publishes; beat sends the next within seconds
-    "outbox_receipt": (15, 30),  # one UPDATE of up to 1,000 rows
-    "purge_messages": (120, 180),  # hourly DELETE of a week's confirmed rows, a month's inbox
-}
 
 
 def redis_transport_options(visibility_timeout: int) -> dict:
@@ -122,36 +117,3 @@ def publish(celery: Celery, task_name: str, payload: dict, queue: str) -> None:
         argsrepr="()",
         kwargsrepr=f"{{'message_id': {str(payload.get('message_id'))!r}}}",
     )
-
-
-def register_relay(celery: Celery, service: str, factory, outbox_model, inbox_model, redeliver_after: float) -> None:
-    """`<service>.relay_outbox`: the periodic sweep (run by beat) that publishes what the
-    immediate relay after a commit could not (broker down, process died) and what no receipt
-    has come back for; `<service>.outbox_receipt`: receivers confirming messages;
-    `<service>.purge_messages` (beat, hourly): confirmed outbox rows older than a week and
-    inbox records older than a month go. Also: every commit of the app's sessions that queued
-    messages publishes them right away (shared.outbox.publish_after_commit)."""
-    from shared import contracts, outbox
-
-    outbox.publish_after_commit(factory, outbox_model, celery, redeliver_after)
-
-    def limits(task: str) -> dict:
-        soft, hard = RELAY_TIME_LIMITS[task]
-        return {"name": f"{service}.{task}", "soft_time_limit": soft, "time_limit": hard}
-
-    @celery.task(shared=False, acks_late=False, ignore_result=True, **limits("relay_outbox"))
-    def relay_outbox():
-        return outbox.relay(factory, outbox_model, celery, redeliver_after=redeliver_after)
-
-    @celery.task(shared=False, acks_late=False, ignore_result=True, **limits("purge_messages"))
-    def purge_messages():
-        return outbox.purge(factory, outbox_model, inbox_model)
-
-    @celery.task(shared=False, ignore_result=True, **limits("outbox_receipt"))
-    def outbox_receipt(**payload):
-        try:
-            receipt = contracts.load(f"{service}.outbox_receipt", payload)
-        except (contracts.ValidationError, contracts.UnknownContract) as exc:
-            log.error("dropping invalid receipt %s: %s", payload.get("message_id"), exc)
-            return 0
-        return outbox.confirm(factory, outbox_model, receipt["message_ids"])

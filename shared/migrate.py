@@ -1,11 +1,14 @@
 """Run a service's Alembic migrations programmatically (from the CLI, `make run` and tests)."""
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
-from alembic import command
+from alembic import command, context
 from alembic.config import Config
-from alembic import context
+from sqlalchemy import MetaData
+
+from shared.db import make_engine
 
 
 def alembic_config(migrations_dir: Path, url: str) -> Config:
@@ -19,11 +22,10 @@ def upgrade(migrations_dir: Path, url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(migrations_dir, url), revision)
 
 
-def run_env(target_metadata) -> None:
+def run_env(target_metadata: MetaData) -> None:
     """Body of every service's migrations/env.py: online migrations against sqlalchemy.url."""
-    from shared.db import make_engine
-
     url = context.config.get_main_option("sqlalchemy.url")
+    assert url is not None  # alembic_config sets it
     engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(
@@ -38,8 +40,6 @@ def run_env(target_metadata) -> None:
 
 def autogenerate(migrations_dir: Path, message: str) -> None:
     """Developer helper: write a new revision by comparing models with a scratch SQLite db."""
-    import tempfile
-
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/scratch.db"
         cfg = alembic_config(migrations_dir, url)

@@ -17,24 +17,24 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import cache
-from typing import ClassVar
+from types import ModuleType
+from typing import Any, Callable, ClassVar, Iterable
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, delete, event, select, text, update
-from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, sessionmaker
+from celery import Celery
+
+from sqlalchemy import DateTime, Index, Integer, String, Table, Text, delete, select, text, update
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from shared import contracts
-from shared.db import per_dialect
+from shared.clock import utcnow
+from shared.db import SessionFactory, per_dialect, transaction
 from shared.messaging import publish
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(minutes=5)
 MAX_REDELIVER_DOUBLINGS = 5  # 10 min, 20, 40 … at most 320 min between copies (default 600 s)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class OutboxMixin:
@@ -45,7 +45,7 @@ class OutboxMixin:
     service: ClassVar[str]
 
     @declared_attr.directive
-    def __table_args__(cls):  # one Index object per service's table
+    def __table_args__(cls) -> tuple[Index]:  # one Index object per service's table
         open_rows = text("confirmed_at IS NULL")
         return (Index("ix_outbox_open", "next_attempt_at", postgresql_where=open_rows, sqlite_where=open_rows),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -73,41 +73,22 @@ class InboxMixin:
 ADDED = "outbox_added"  # session.info key: this transaction queued messages
 
 
-def add(session: Session, model, task_name: str, **payload) -> str:
+def add(session: Session, model: type[OutboxMixin], task_name: str, **payload: Any) -> str:
     """Queue a message in the caller's transaction; it is published after the commit (see
-    `publish_after_commit`). Returns its message_id."""
+    `shared.relay.publish_after_commit`). Returns its message_id."""
     message = contracts.build(task_name, **{**payload, "sender": model.service})
     session.add(model(message_id=message["message_id"], task_name=task_name, payload=json.dumps(message)))
     session.info[ADDED] = True
     return message["message_id"]
 
 
-def publish_after_commit(factory: sessionmaker[Session], model, celery, redeliver_after: float) -> None:
-    """After every commit of a session from `factory` that queued messages, relay them at once,
-    so no caller has to remember to. Never raises: the commit has happened, and what cannot be
-    published now (broker down) is left to the periodic sweep (`<service>.relay_outbox`)."""
-
-    @event.listens_for(factory, "after_commit")
-    def _relay(session: Session) -> None:
-        if not session.info.pop(ADDED, False):
-            return
-        try:
-            relay(factory, model, celery, redeliver_after=redeliver_after)
-        except Exception:
-            log.exception("immediate outbox relay failed; left for the sweep")
-
-    @event.listens_for(factory, "after_soft_rollback")
-    def _forget(session: Session, _previous) -> None:
-        session.info.pop(ADDED, None)  # rolled back: nothing was queued
-
-
-def relay(factory: sessionmaker[Session], model, celery, limit: int = 200,
+def relay(factory: SessionFactory, model: type[OutboxMixin], celery: Celery, limit: int = 200,
           redeliver_after: float = 600.0) -> tuple[int, int]:
     """Publish due rows (new ones, and open ones whose receipt is overdue); returns (sent,
     failed). Safe to run in several processes at once: on PostgreSQL rows are claimed with SKIP
     LOCKED; elsewhere a duplicate publish is absorbed by the receivers' inbox."""
     sent = failed = 0
-    with factory() as session:
+    with transaction(factory) as session:
         query = (
             select(model)
             .where(model.confirmed_at.is_(None), model.next_attempt_at <= utcnow())
@@ -134,18 +115,16 @@ def relay(factory: sessionmaker[Session], model, celery, limit: int = 200,
             row.attempts += 1
             row.next_attempt_at = row.sent_at + timedelta(seconds=wait)
             sent += 1
-        session.commit()
     return sent, failed
 
 
-def confirm(factory: sessionmaker[Session], model, message_ids) -> int:
+def confirm(factory: SessionFactory, model: type[OutboxMixin], message_ids: Iterable[object]) -> int:
     """A receipt arrived: these rows are done. Returns how many were still open."""
     ids = [str(m) for m in message_ids]
-    with factory() as session:
+    with transaction(factory) as session:
         done = session.execute(
             update(model).where(model.message_id.in_(ids), model.confirmed_at.is_(None))
             .values(confirmed_at=utcnow())).rowcount
-        session.commit()
     return done
 
 
@@ -155,18 +134,17 @@ OUTBOX_KEPT = timedelta(days=7)
 INBOX_KEPT = timedelta(days=30)
 
 
-def purge(factory: sessionmaker[Session], outbox_model, inbox_model) -> tuple[int, int]:
+def purge(factory: SessionFactory, outbox_model: type[OutboxMixin], inbox_model: type[InboxMixin]) -> tuple[int, int]:
     """Forget confirmed outbox rows after a week and inbox records after a month (both tables
     would otherwise grow with every change). Returns (outbox rows, inbox rows) deleted."""
     now = utcnow()
-    with factory() as session:
+    with transaction(factory) as session:
         sent = session.execute(delete(outbox_model).where(outbox_model.confirmed_at < now - OUTBOX_KEPT)).rowcount
         seen = session.execute(delete(inbox_model).where(inbox_model.processed_at < now - INBOX_KEPT)).rowcount
-        session.commit()
     return sent, seen
 
 
-def first_time(session: Session, model, task_name: str, message_id) -> bool:
+def first_time(session: Session, model: type[InboxMixin], task_name: str, message_id: object) -> bool:
     """Record message_id in the caller's transaction; False if it was processed before.
 
     One INSERT … ON CONFLICT DO NOTHING: a copy being recorded by another worker right now
@@ -178,9 +156,9 @@ def first_time(session: Session, model, task_name: str, message_id) -> bool:
 
 
 @per_dialect
-def _inbox_insert(dialect):
+def _inbox_insert(dialect: ModuleType) -> Callable[[Table], Any]:
     @cache
-    def for_table(inbox):
+    def for_table(inbox: Table) -> Any:  # INSERT … ON CONFLICT DO NOTHING RETURNING message_id
         return dialect.insert(inbox).on_conflict_do_nothing().returning(inbox.c.message_id)
 
     return for_table

@@ -15,6 +15,8 @@ import threading
 from celery import Celery
 from celery.signals import worker_process_shutdown, worker_shutdown
 
+from shared import contracts
+
 log = logging.getLogger(__name__)
 WINDOW = 0.2  # seconds a receipt may wait for company
 MOST = 200  # message ids in one receipt (the contract allows 1,000)
@@ -54,8 +56,6 @@ class ReceiptBatch:
             self._send(sender, ids)
 
     def _send(self, sender: str, ids: list[str]) -> None:
-        from shared import contracts
-
         try:
             receipt = contracts.build(f"{sender}.outbox_receipt", message_ids=ids)
             self._celery.send_task(f"{sender}.outbox_receipt", kwargs=receipt, queue=sender, retry=False)
@@ -70,8 +70,6 @@ _batches_lock = threading.Lock()
 def send_receipt(celery: Celery, payload: dict) -> None:
     """Receiver side, once the message is recorded (or known, or refused for good): tell its
     sender, soon, to stop re-sending it. Never raises."""
-    from shared import contracts
-
     sender = payload.get("sender") if isinstance(payload, dict) else None
     if not sender or sender not in contracts.QUEUES or not payload.get("message_id"):
         return

@@ -3,7 +3,7 @@ link in reminders (rooms) and the notification settings link in every email (not
 
 Whoever reads such an address can use it, so it must not travel further than the person's own
 browser: pages under these prefixes send no Referer onwards and are not cached
-(shared.web._security_headers), and access logs keep only the prefix (gunicorn's logger in
+(shared.web.headers), and access logs keep only the prefix (gunicorn's logger in
 deploy/gunicorn.conf.py, the werkzeug log of `make run`, Caddy's log filter in deploy/Caddyfile,
 which tests/test_security_headers.py checks against PREFIXES).
 """

@@ -3,19 +3,23 @@ gateway, the three apps, and partners with accounts. See tests/support/ for the 
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
+from shared import outbox
+from shared.db import transaction
+from shared.identity.store import use_hasher
+
+from services.databases import migrate_all
+from services.frontdoor import FrontDoor, create_apps
+from services.rooms.booking import rooms as operations
+from services.rooms.db.models import OutboxMessage
 from tests.support import infra
+from tests.support.login import PASSWORD, login  # noqa: F401 (login: tests/rooms and tests/calendar import it from here still)
 from tests.support.sms_gateway import FakeSmsGateway
 from tests.support.smtp import SmtpSink
 
-PASSWORD = "richtig-geheim-1"
-
 
 def pytest_sessionstart(session):
-    from argon2 import PasswordHasher, profiles
-
-    from shared.identity.store import use_hasher
-
     try:
         infra.check_reachable()
     except infra.InfrastructureMissing as exc:
@@ -38,13 +42,17 @@ def sms_gateway():
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory, smtp_sink, sms_gateway):
-    from services.cli import migrate_all
-
-    s = infra.test_settings(tmp_path_factory.mktemp("var"), smtp_port=smtp_sink.port,
-                            sms_url=sms_gateway.url + "/sms", sms_token="test-token")
+def settings(tmp_path_factory):
+    s = infra.test_settings(tmp_path_factory.mktemp("var"))
     migrate_all(s)
     return s
+
+
+@pytest.fixture(scope="session")
+def notify_settings(smtp_sink, sms_gateway):
+    """Notify sends through the suite's SMTP sink and fake SMS gateway."""
+    return infra.test_notify_settings(smtp_port=smtp_sink.port, sms_url=sms_gateway.url + "/sms",
+                                      sms_token="test-token")
 
 
 @pytest.fixture(autouse=True)
@@ -60,10 +68,8 @@ def clean_state(smtp_sink, sms_gateway):
 
 
 @pytest.fixture(scope="session")
-def apps(settings):
-    from services.frontdoor import create_apps
-
-    return create_apps(settings)
+def apps(settings, notify_settings):
+    return create_apps(settings, notify_settings)
 
 
 @pytest.fixture(scope="session")
@@ -83,8 +89,6 @@ def notify_app(apps):
 
 @pytest.fixture(scope="session")
 def frontdoor(apps):
-    from services.frontdoor import FrontDoor
-
     return FrontDoor(apps)
 
 
@@ -119,11 +123,6 @@ def people(identity):
 @pytest.fixture
 def lobeda_room(rooms_app, people):
     """"Großer Saal" of Lena's partner (Lobeda), announced to the calendar through the outbox."""
-    from services.rooms.booking import rooms as operations
-    from services.rooms.db.models import OutboxMessage
-    from shared import outbox
-    from shared.db import transaction
-
     factory = rooms_app.extensions["db"]
     with transaction(factory) as session:
         room = operations.create_room(session, people["lena"]["partner_id"], name="Großer Saal",
@@ -132,13 +131,3 @@ def lobeda_room(rooms_app, people):
     outbox.relay(factory, OutboxMessage, rooms_app.extensions["celery"])
     return room.id
 
-
-def login(client, username, password=PASSWORD, service="rooms"):
-    """Log in through the real form (fetch it for the CSRF token, then post)."""
-    import re
-
-    page = client.get(f"/{service}/login")
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-    response = client.post(f"/{service}/login", data={"csrf_token": token, "username": username, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return response

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.conftest import PASSWORD
+from tests.support.login import PASSWORD
 from tests.support.live import LiveServer
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from services.cli import main
 from shared.identity.store import RECHECK_SECONDS
-from tests.conftest import login
+from tests.support.login import login
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import icalendar
 import pytest
 import requests
 
-from tests.conftest import PASSWORD
+from tests.support.login import PASSWORD
 from tests.support.live import LiveServer
 from tests.support.workers import Worker
 
@@ -31,8 +31,8 @@ def wait_until(check, timeout=45.0, what="condition"):
 
 
 @pytest.fixture
-def workers(settings, tmp_path):
-    started = [Worker(service, settings, tmp_path) for service in ("calendar", "rooms", "notify")]
+def workers(settings, notify_settings, tmp_path):
+    started = [Worker(service, settings, tmp_path, notify=notify_settings) for service in ("calendar", "rooms", "notify")]
     try:
         for worker in started:
             worker.wait_ready()
@@ -135,7 +135,7 @@ def _drain(workers):
 
 
 def test_booking_commits_while_broker_is_down_and_arrives_once_it_is_back(
-        settings, apps, saal, people, smtp_sink, sms_gateway, tmp_path):
+        settings, notify_settings, apps, saal, people, smtp_sink, sms_gateway, tmp_path):
     """Outbox: the booking commits although the broker is unreachable; once the broker can be
     reached, the relay publishes the messages and each arrives exactly once."""
     from dataclasses import replace
@@ -162,7 +162,8 @@ def test_booking_commits_while_broker_is_down_and_arrives_once_it_is_back(
             message.next_attempt_at = message.created_at
         session.commit()
 
-    started = [Worker(s, settings, tmp_path) for s in ("calendar", "notify", "rooms")]  # rooms: receipts
+    started = [Worker(s, settings, tmp_path, notify=notify_settings)
+               for s in ("calendar", "notify", "rooms")]  # rooms: receipts
     try:
         for worker in started:
             worker.wait_ready()

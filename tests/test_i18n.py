@@ -11,7 +11,7 @@ from babel.messages.mofile import read_mo
 from werkzeug.test import Client
 
 from shared.translations import catalogue
-from tests.conftest import PASSWORD, login
+from tests.support.login import PASSWORD, login
 
 # A %-conversion (with or without a name) or a {} field: what gettext's caller fills in.
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*\d*(?:\.\d+)?[a-zA-Z%]|\{[^{}]*\}")
@@ -326,7 +326,7 @@ def test_resend_refusals_from_the_delivery_code_are_translated(notify_app):
     reasons = set()
     for row in (Delivery(status="sent"), Delivery(status="failed", channel="sms", recipient="0151 234", body="x")):
         with pytest.raises(delivery.ResendRefused) as refused:
-            delivery.requeue(None, row)
+            delivery.requeue(row)
         reasons.add(refused.value.reason)
     assert reasons == set(views.RESEND_REFUSALS)
     with notify_app.test_request_context(headers={"Accept-Language": "en"}):

@@ -190,9 +190,11 @@ def test_make_run_serves_the_booking_path_and_restarts_on_its_data(browser, var_
     print(f"make run answered after {first_start:.1f} s (migrations and demo data on an empty var/)")
 
 
-def test_make_run_uses_redis_postgresql_and_smtp_when_configured(settings, var_dir, smtp_sink, sms_gateway):
+def test_make_run_uses_redis_postgresql_and_smtp_when_configured(settings, notify_settings, var_dir, smtp_sink,
+                                                                 sms_gateway):
     """REDIS_URL, the database URLs and MAIL_/SMS_ settings replace the embedded defaults."""
-    env = {**os.environ, **settings.to_env(), "TREFFPUNKT_DEMO": "1", "TREFFPUNKT_VAR": str(var_dir)}
+    env = {**os.environ, **settings.to_env(), **notify_settings.to_env(), "TREFFPUNKT_DEMO": "1",
+           "TREFFPUNKT_VAR": str(var_dir)}
     run = MakeRun(var_dir, env)
     run.start()
     demo = ("demo", "demo")

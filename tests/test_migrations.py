@@ -43,7 +43,7 @@ def test_models_and_migrations_agree(settings, service):
 def test_all_migrations_run_on_sqlite(tmp_path):
     from dataclasses import replace
 
-    from services.cli import migrate_all
+    from services.databases import migrate_all
     from shared.config import Settings
 
     base = Settings.from_env()

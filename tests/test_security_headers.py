@@ -25,7 +25,7 @@ from sqlalchemy import select, text
 
 from services import notify, rooms
 from shared import signed_links
-from tests.conftest import login
+from tests.support.login import login
 from tests.support.live import LiveServer
 from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)
 

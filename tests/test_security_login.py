@@ -17,7 +17,7 @@ from argon2 import PasswordHasher, profiles
 from services import calendar, rooms
 from shared.identity import store as identity_store
 from shared.identity.throttle import ACCOUNT_LIMIT, ADDRESS_LIMIT
-from tests.conftest import PASSWORD, login
+from tests.support.login import PASSWORD, login
 
 PAGES = ("/rooms/", "/rooms/bookings", "/rooms/mine", "/calendar/app-passwords/", "/notify/",
          "/notify/preferences")

@@ -13,8 +13,8 @@ from sqlalchemy import text
 from werkzeug.http import parse_date
 
 from services.cli import main
-from shared.outbox import utcnow
-from tests.conftest import login
+from shared.clock import utcnow
+from tests.support.login import login
 
 COOKIE = "treffpunkt_session"
 

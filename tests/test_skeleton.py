@@ -1,5 +1,5 @@
 """The skeleton itself: apps build, health checks see the real database and broker, login works."""
-from tests.conftest import login
+from tests.support.login import login
 
 
 def test_healthz_checks_database_and_broker(frontdoor):

@@ -7,7 +7,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(config: dict | None = None):
     """App factory. `config` may carry SETTINGS (a shared.config.Settings) and Flask keys."""
     from shared.messaging import make_celery
-    from shared.web import create_base_app
+    from shared.web.app import create_base_app
 
     from services.calendar import tasks, views
 

@@ -14,7 +14,8 @@ from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 
 from shared.identity.models import DISTRICTS
-from shared.web import db, identity
+from shared.auth import identity
+from shared.web.request_db import db
 
 from services.calendar.dav.sqlstore import SqlStore
 from services.calendar.domain.disclosure import public_view

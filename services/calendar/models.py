@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.outbox import InboxMixin, OutboxMixin, utcnow
+from shared.clock import utcnow
+from shared.outbox import InboxMixin, OutboxMixin
 
 
 class Base(DeclarativeBase):

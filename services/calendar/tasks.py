@@ -17,7 +17,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 
 from shared import contracts
 from shared.db import transaction
-from shared.messaging import register_relay
+from shared.relay import register_relay
 from shared.receipts import send_receipt
 from shared.outbox import first_time
 

@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, render_template, request
 
 from shared.identity.models import DISTRICTS
-from shared.web import current_account, db, identity
+from shared.auth import current_account, identity
+from shared.web.request_db import db
 
 from services.calendar import app_passwords, feeds
 from services.calendar.dav import views as dav_views

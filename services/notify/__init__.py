@@ -1,19 +1,19 @@
 """Notify service: queued email and SMS with iTIP invitations; nothing lost, nothing twice."""
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_app(config: dict | None = None):
-    """App factory. `config` may carry SETTINGS (a shared.config.Settings), Flask keys and the
-    NOTIFY_* keys of services.notify.config (which default from the environment)."""
-    from shared.messaging import make_celery
-    from shared.web import create_base_app
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The notify app (services/notify/app.py); gunicorn serves `services.notify:create_app()`.
+    Imported on call: `treffpunkt migrate` and `make run` import this package for MIGRATIONS
+    only, and should not load the whole service (Flask, Celery, the templates) for that."""
+    from services.notify.app import create_app as build
 
-    from services.notify import config as notify_config, tasks, views
-
-    config = {**notify_config.from_env(), **(config or {})}
-    app = create_base_app(__name__, "notify", config)
-    tasks.register(make_celery(app, "notify"), app)
-    views.init_app(app)
-    return app
+    return build(config)

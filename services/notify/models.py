@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.outbox import InboxMixin, OutboxMixin, utcnow
+from shared.clock import utcnow
+from shared.outbox import InboxMixin, OutboxMixin
 
 CHANNELS = ("email", "sms")
 STATUSES = ("queued", "sending", "sent", "retrying", "failed")

@@ -8,9 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from shared.web import current_account, db, identity, login_required
+from shared.auth import current_account, identity, login_required
+from shared.web.request_db import db, unit_of_work
 
-from services.notify import preferences
+from services.notify import preferences, settings as notify_settings
 from services.notify.domain.preferences import KINDS, LEAD_OPTIONS, Preferences, choice_for
 
 bp = Blueprint("notify_preferences", __name__, url_prefix="/notify/preferences", template_folder="templates")
@@ -41,10 +42,10 @@ for _kind in KINDS:
 
 def _page(account, action: str):
     """Show and save the settings of `account` (a Principal)."""
-    stored = preferences.load(db(), account.account_id)
     has_phone = bool(account.phone)
     form = PreferencesForm()
     if request.method == "GET":
+        stored = preferences.load(db(), account.account_id)
         form.language.data = stored.language or (account.language if account.language in ("de", "en") else "de")
         form.lead.data = _lead_key(stored.lead_minutes)
         for kind in KINDS:
@@ -53,8 +54,8 @@ def _page(account, action: str):
         lead = None if form.lead.data == "none" else int(form.lead.data)
         chosen = Preferences(choices={k: form[f"kind_{k}"].data for k in KINDS}, lead_minutes=lead,
                              language=form.language.data)
-        preferences.save(db(), account.account_id, chosen)
-        db().commit()
+        with unit_of_work() as session:
+            preferences.save(session, account.account_id, chosen)
         flash(_("Ihre Einstellungen sind gespeichert. Sie gelten ab der nächsten Nachricht."))
         return redirect(action), 303
     errors = []
@@ -74,7 +75,7 @@ def own():
 
 @bp.route("/<token>", methods=["GET", "POST"])
 def by_link(token: str):
-    max_age = float(current_app.config["NOTIFY_PREFERENCES_LINK_DAYS"]) * 86400
+    max_age = float(notify_settings.current().preferences_link_days) * 86400
     try:
         account_id = preferences.account_of(current_app.config["SETTINGS"].secret_key, token[:500], max_age)
         account = identity().principal(account_id)

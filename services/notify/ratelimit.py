@@ -9,6 +9,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Callable, Protocol
+
+import redis
+from flask import Flask
+
+from services.notify.settings import NotifySettings
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +38,15 @@ return string.format('%.6f', wait)
 """
 
 
+class Bucket(Protocol):
+    def take(self, channel: str, rate: float, capacity: float) -> float:
+        """Take a token: 0.0 when one was there, else the seconds until one is free."""
+
+
 class LocalBucket:
     """The same bucket for one process (threads share it)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         self.state: dict[str, tuple[float, float]] = {}
 
@@ -54,15 +65,11 @@ class LocalBucket:
 
 
 class RedisBucket:
-    def __init__(self, url: str):
-        import redis
-
+    def __init__(self, url: str) -> None:
         self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
         self.script = self.client.register_script(TAKE)
 
     def take(self, channel: str, rate: float, capacity: float) -> float:
-        import redis
-
         try:
             return float(self.script(keys=[KEY.format(channel=channel)], args=[rate, capacity]))
         except redis.RedisError as exc:
@@ -76,8 +83,8 @@ class RateLimiter:
     """`acquire(channel)` waits for a token up to max_wait seconds; returns 0.0 when the send may
     go now, else the seconds after which to try again (the caller re-queues, no attempt spent)."""
 
-    def __init__(self, bucket, rates: dict[str, float], burst_seconds: float, max_wait: float,
-                 sleep=time.sleep):
+    def __init__(self, bucket: Bucket, rates: dict[str, float], burst_seconds: float, max_wait: float,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.bucket, self.rates, self.max_wait, self.sleep = bucket, rates, max_wait, sleep
         self.burst_seconds = burst_seconds
 
@@ -98,14 +105,13 @@ class RateLimiter:
             waited += wait
 
 
-def from_app(app) -> RateLimiter:
-    """The limiter of this app with its current configuration. The bucket is made once: in Redis
+def from_app(app: Flask) -> RateLimiter:
+    """The limiter of this app with its current settings. The bucket is made once: in Redis
     when the broker is Redis, else in this process."""
-    bucket = app.extensions.get("notify_rate_bucket")
+    bucket: Bucket | None = app.extensions.get("notify_rate_bucket")
     if bucket is None:
         url = app.config["SETTINGS"].broker_url
         bucket = RedisBucket(url) if url.startswith(("redis://", "rediss://")) else LocalBucket()
         app.extensions["notify_rate_bucket"] = bucket
-    config = app.config
-    return RateLimiter(bucket, {"email": config["NOTIFY_RATE_EMAIL"], "sms": config["NOTIFY_RATE_SMS"]},
-                       config["NOTIFY_RATE_BURST_SECONDS"], config["NOTIFY_RATE_MAX_WAIT_SECONDS"])
+    settings: NotifySettings = app.config["NOTIFY_SETTINGS"]
+    return RateLimiter(bucket, settings.rates, settings.rate_burst_seconds, settings.rate_max_wait_seconds)

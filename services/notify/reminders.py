@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
 
-from shared.db import as_utc, per_dialect
+from shared.clock import utcnow
+from shared.db import as_utc, per_dialect, transaction
 
 from services.notify import delivery, preferences
+from services.notify.delivery import PreferencesUrl
 from services.notify.domain import reminders as rules
 from services.notify.domain.notice import Notice, Occurrence
 from services.notify.domain.preferences import LEAD_OPTIONS
@@ -26,12 +30,12 @@ HEADER = ("sequence", "uid", "title", "room_name", "room_address", "partner_name
           "phone", "language", "link", "updated_at")
 
 
-def _header(notice: Notice) -> dict:
+def _header(notice: Notice) -> dict[str, Any]:
     return dict(sequence=notice.sequence, uid=notice.uid, title=notice.title[:300],
                 room_name=notice.room_name[:300], room_address=notice.room_address[:300],
                 partner_name=notice.partner_name[:300], recipient_name=notice.recipient_name[:200],
                 email=notice.email[:254], phone=notice.phone[:32], language=notice.language, link=notice.link,
-                updated_at=datetime.now(timezone.utc))
+                updated_at=utcnow())
 
 
 @per_dialect
@@ -43,7 +47,7 @@ def _plan_upsert(dialect):
         where=plan.c.sequence <= upsert.excluded.sequence).returning(plan.c.booking_id)
 
 
-def _take_plan(session, notice: Notice) -> bool:
+def _take_plan(session: Session, notice: Notice) -> bool:
     """Create this booking's plan for this person, or take it over unless a newer notice shaped
     it: one upsert, True when it wrote. The row lock it holds (PostgreSQL) lasts until commit,
     so notices of one booking are applied one after the other, in sequence order."""
@@ -51,14 +55,14 @@ def _take_plan(session, notice: Notice) -> bool:
     return session.execute(_plan_upsert(session), row).first() is not None
 
 
-def apply(session, notice: Notice) -> None:
+def apply(session: Session, notice: Notice) -> None:
     """Bring the plan up to date with one notice, in the caller's transaction (the one that
     records the notice; applying it again would change nothing)."""
     if notice.kind in rules.PLANNING_KINDS + rules.REMOVING_KINDS and _take_plan(session, notice):
         _apply(session, notice)
 
 
-def _apply(session, notice: Notice) -> None:
+def _apply(session: Session, notice: Notice) -> None:
     rows = {as_utc(r.starts_at): r for r in session.scalars(select(PlannedOccurrence).where(
         PlannedOccurrence.booking_id == notice.booking_id, PlannedOccurrence.account_id == notice.account_id))}
     if notice.kind in rules.REMOVING_KINDS:
@@ -87,7 +91,7 @@ def message_id_for(booking_id: int, account_id: int, starts_at: datetime) -> str
 
 
 def _notice(plan: ReminderPlan, date: PlannedOccurrence, dates: list[PlannedOccurrence]) -> Notice:
-    def occurrence(row):
+    def occurrence(row: PlannedOccurrence) -> Occurrence:
         return Occurrence(as_utc(row.starts_at), as_utc(row.ends_at), row.cancelled, row.ref, row.cancel_url)
 
     # the invitation carries the booking's whole current plan, so the calendar entry stays as it is
@@ -100,10 +104,11 @@ def _notice(plan: ReminderPlan, date: PlannedOccurrence, dates: list[PlannedOccu
         link=plan.link, reminder_for=occurrence(date))
 
 
-def scan(factory, mail_from: str, now: datetime | None = None, preferences_url=None) -> list[int]:
+def scan(factory: sessionmaker[Session], mail_from: str, now: datetime | None = None,
+         preferences_url: PreferencesUrl | None = None) -> list[int]:
     """Create the reminders that are due at `now`; returns the ids of their deliveries still to
     send (the caller queues them). Safe to run twice, or in two processes at once."""
-    now = now or datetime.now(timezone.utc)
+    now = now or utcnow()
     horizon = now + rules.horizon(max(lead for lead in LEAD_OPTIONS if lead))
     with factory() as session:
         candidates = session.scalars(select(PlannedOccurrence).where(
@@ -126,12 +131,11 @@ def scan(factory, mail_from: str, now: datetime | None = None, preferences_url=N
         if plan is None:
             continue
         ids = delivery.accept(factory, _notice(plan, date, list(dates)), mail_from, preferences_url)
-        with factory() as session:
+        with transaction(factory) as session:
             to_send += session.scalars(select(Delivery.id).where(Delivery.id.in_(ids),
                                                                  Delivery.status == "queued")).all()
             # only after the deliveries exist: a scan that dies before this line is repeated
             session.execute(update(PlannedOccurrence).where(PlannedOccurrence.id == date.id,
                                                             PlannedOccurrence.reminded_at.is_(None))
                             .values(reminded_at=now))
-            session.commit()
     return to_send

@@ -2,12 +2,14 @@
 messages), and re-sending a failed delivery."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
 
 from shared.messaging import publish
-from shared.web import current_account, db, login_required
+from shared.auth import current_account, login_required
+from shared.web.request_db import db, unit_of_work
 
 from services.notify import delivery as deliveries, filters
 from services.notify.domain import permissions
@@ -16,6 +18,7 @@ from services.notify.domain.permissions import Action
 from services.notify.domain.preferences import KINDS
 from services.notify.filters import PAGE_SIZE
 from services.notify.models import CHANNELS, FAILURES, STATUSES, CapturedMessage, Delivery
+from services.notify.preference_views import bp as preferences_bp
 
 bp = Blueprint("notify", __name__, url_prefix="/notify", template_folder="templates")
 
@@ -41,8 +44,8 @@ def _visible():
     return query
 
 
-def _delivery_or_404(delivery_id: int) -> Delivery:
-    row = db().get(Delivery, delivery_id)
+def _delivery_or_404(delivery_id: int, session: Session | None = None) -> Delivery:
+    row = (session or db()).get(Delivery, delivery_id)
     if row is None or not permissions.allowed(Action.SEE, current_account(), row.account_id):
         abort(404)  # someone else's delivery looks the same as a missing one
     return row
@@ -122,20 +125,19 @@ def invitation(delivery_id: int):
 def resend(delivery_id: int):
     if not permissions.allowed(Action.RESEND, current_account()):
         abort(403)
-    row = _delivery_or_404(delivery_id)
-    try:
-        deliveries.requeue(db(), row)
-    except deliveries.ResendRefused as refused:
-        db().rollback()
-        flash(_(RESEND_REFUSALS[refused.reason]))
-        return redirect(url_for("notify.show", delivery_id=delivery_id)), 303
-    db().commit()
+    with unit_of_work() as session:
+        row = _delivery_or_404(delivery_id, session)
+        try:
+            deliveries.requeue(row)
+        except deliveries.ResendRefused as refused:  # refused before anything changed
+            flash(_(RESEND_REFUSALS[refused.reason]))
+            return redirect(url_for("notify.show", delivery_id=delivery_id)), 303
     try:
         publish(current_app.extensions["celery"], "notify.send_delivery", {"delivery_id": row.id}, "notify")
     except Exception:  # broker down: put it back so the button can be pressed again later
         current_app.logger.exception("could not queue resend of delivery %s", row.id)
-        row.status = "failed"
-        db().commit()
+        with unit_of_work() as session:
+            session.execute(update(Delivery).where(Delivery.id == row.id).values(status="failed"))
         flash(_("Die Nachricht konnte gerade nicht eingereiht werden. Bitte versuchen Sie es später erneut."))
         return redirect(url_for("notify.show", delivery_id=delivery_id)), 303
     flash(_("Die Nachricht wird erneut gesendet."))
@@ -155,9 +157,7 @@ def _labels() -> dict:
     }
 
 
-def init_app(app) -> None:
-    from services.notify.preference_views import bp as preferences_bp
-
+def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(preferences_bp)
     app.context_processor(lambda: {"labels": _labels()})

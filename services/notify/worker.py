@@ -1,5 +1,5 @@
 """Celery entry point: `celery -A services.notify.worker worker -Q notify`."""
-from services.notify import create_app
+from services.notify.app import create_app
 
 flask_app = create_app()
 celery = flask_app.extensions["celery"]

@@ -11,7 +11,7 @@ def create_app(config: dict | None = None):
     """App factory. `config` may carry SETTINGS (a shared.config.Settings) and Flask keys.
     Imports here: migrations and tools import this package for MIGRATIONS without Flask."""
     from shared.messaging import make_celery
-    from shared.web import create_base_app
+    from shared.web.app import create_base_app
 
     from services.rooms import api, tasks, web
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from shared.db import autocommit
-from shared.web import identity
+from shared.auth import identity
 
 from services.rooms.booking.context import Ctx
 

@@ -1,7 +1,7 @@
 """Celery tasks the rooms service consumes, named "rooms.<verb>"."""
 from __future__ import annotations
 
-from shared.messaging import register_relay
+from shared.relay import register_relay
 
 from services.rooms.db.models import OutboxMessage, ProcessedMessage
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.outbox import utcnow
+from shared.clock import utcnow
 
 ROLES = ("coordination", "staff")
 DISTRICTS = ("Lobeda", "Winzerla", "Nord", "West", "Ost", "Zentrum")

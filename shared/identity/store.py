@@ -27,9 +27,9 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
-from shared.db import as_utc
+from shared.db import as_utc, transaction
 from shared.identity.models import DISTRICTS, LANGUAGES, ROLES, Account, AppPassword, Partner, WebSession
-from shared.outbox import utcnow
+from shared.clock import utcnow
 from shared.text import has_control_characters
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106, low-memory profile)
@@ -126,7 +126,7 @@ class IdentityStore:
                        contact_email: str = "", contact_phone: str = "") -> int:
         if district not in DISTRICTS:
             raise IdentityError(f"Unbekannter Stadtteil {district!r}; erlaubt: {', '.join(DISTRICTS)}")
-        with self._factory() as s, s.begin():
+        with transaction(self._factory) as s:
             if s.scalar(select(Partner).where(Partner.slug == slug)):
                 raise IdentityError(f"Partner {slug!r} gibt es schon")
             partner = Partner(slug=slug, name=name, district=district, address=address,
@@ -140,7 +140,7 @@ class IdentityStore:
                        password: str | None = None, language: str = "de") -> int:
         if role not in ROLES:
             raise IdentityError(f"Unbekannte Rolle {role!r}; erlaubt: {', '.join(ROLES)}")
-        with self._factory() as s, s.begin():
+        with transaction(self._factory) as s:
             if s.scalar(select(Account).where(Account.username == username)):
                 raise IdentityError(f"Konto {username!r} gibt es schon")
             partner_id = None
@@ -160,7 +160,7 @@ class IdentityStore:
 
     def set_password(self, username: str, password: str) -> None:
         """A new web password; every web session of the account ends (whoever knew the old one)."""
-        with self._factory() as s, s.begin():
+        with transaction(self._factory) as s:
             account = self._account(s, username)
             account.password_hash = hash_secret(password)
             s.execute(delete(WebSession).where(WebSession.account_id == account.id))
@@ -169,7 +169,7 @@ class IdentityStore:
     def set_active(self, username: str, active: bool) -> None:
         """Close an account (someone left) or open it again. A closed account's web sessions end
         for good (opening it again revives none); its app passwords stop within RECHECK_SECONDS."""
-        with self._factory() as s, s.begin():
+        with transaction(self._factory) as s:
             account = self._account(s, username)
             account.active = active
             if not active:
@@ -181,7 +181,7 @@ class IdentityStore:
         """A new web login; returns the token for the cookie (only its hash is stored). Sessions
         that have run out, anyone's, are deleted on the way: logins are rare, the table stays small."""
         token, now = secrets.token_urlsafe(32), utcnow()
-        with self._factory() as s, s.begin():
+        with transaction(self._factory) as s:
             s.execute(delete(WebSession).where(or_(WebSession.seen_at < now - self.session_idle,
                                                    WebSession.created_at < now - self.session_max)))
             s.add(WebSession(token_hash=_digest(token), account_id=account_id, created_at=now, seen_at=now))
@@ -191,7 +191,7 @@ class IdentityStore:
         """Who holds this session token, if the session still runs: one indexed lookup; a write
         at most every SEEN_STEP for the idle timeout."""
         now = utcnow()
-        with self._factory() as s:
+        with transaction(self._factory) as s:
             row = s.execute(select(WebSession, Account).join(Account).options(joinedload(Account.partner))
                             .where(WebSession.token_hash == _digest(token), Account.active)).first()
             if row is None:
@@ -199,30 +199,28 @@ class IdentityStore:
             web, account = row
             if self._ran_out(web, now):
                 s.delete(web)
-                s.commit()
                 return None
             if as_utc(web.seen_at) < now - SEEN_STEP:
                 web.seen_at = now
-                s.commit()
             return _principal(account)
 
     def _ran_out(self, web: WebSession, now: datetime) -> bool:
         return as_utc(web.seen_at) < now - self.session_idle or as_utc(web.created_at) < now - self.session_max
 
     def end_session(self, token: str) -> None:
-        with self._factory() as s, s.begin():
+        with transaction(self._factory) as s:
             s.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
 
     def end_sessions(self, account_id: int) -> None:
         """Log out everywhere: every web session of the account."""
-        with self._factory() as s, s.begin():
+        with transaction(self._factory) as s:
             s.execute(delete(WebSession).where(WebSession.account_id == account_id))
 
     def set_language(self, account_id: int, language: str) -> None:
         """The language the account's pages (and, by default, its messages) are in."""
         if language not in LANGUAGES:
             raise IdentityError(f"Unbekannte Sprache {language!r}; erlaubt: {', '.join(LANGUAGES)}")
-        with self._factory() as s, s.begin():
+        with transaction(self._factory) as s:
             account = s.get(Account, account_id)
             if account is None:
                 raise IdentityError(f"Unbekanntes Konto {account_id}")
@@ -235,14 +233,14 @@ class IdentityStore:
         if has_control_characters(label):  # every way in (page, CLI) ends here
             raise IdentityError("Die Bezeichnung darf keine Steuerzeichen enthalten.")
         secret = secret or secrets.token_urlsafe(18)
-        with self._factory() as s, s.begin():
+        with transaction(self._factory) as s:
             account = self._account(s, username)
             s.add(AppPassword(account_id=account.id, label=label, secret_hash=hash_secret(secret)))
         return secret
 
     def revoke_app_password(self, account_id: int, password_id: int) -> bool:
         """Delete one of the account's own app passwords; False if it has none with that id."""
-        with self._factory() as s, s.begin():
+        with transaction(self._factory) as s:
             row = s.scalar(select(AppPassword).where(AppPassword.id == password_id,
                                                      AppPassword.account_id == account_id))
             if row is None:
@@ -294,7 +292,7 @@ class IdentityStore:
     def verify_app_password(self, username: str, secret: str) -> Principal | None:
         """The full check against the stored hashes (tens of milliseconds each, by design)."""
         now = time.monotonic()
-        with self._factory() as s:
+        with transaction(self._factory) as s:
             account = s.scalar(select(Account).options(joinedload(Account.partner), selectinload(Account.app_passwords))
                                .where(Account.username == username, Account.active))
             candidates = account.app_passwords if account is not None else []
@@ -306,7 +304,6 @@ class IdentityStore:
             principal = _principal(account)
             if used.last_used_at is None or as_utc(used.last_used_at) < utcnow() - LAST_USED_STEP:
                 used.last_used_at = utcnow()  # at most one write an hour per app password
-                s.commit()
         with self._lock:
             self._cache[self._key(username, secret)] = [now + CACHE_SECONDS, now + RECHECK_SECONDS, used.id, principal]
         return principal

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from services.calendar.app_passwords import MAX_PER_ACCOUNT
 from shared.identity.store import RECHECK_SECONDS
-from tests.conftest import PASSWORD, login
+from tests.support.login import PASSWORD, login
 from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)
 
 PAGE = "/calendar/app-passwords/"

@@ -9,7 +9,7 @@ import requests
 from icalendar import Calendar
 
 from tests.calendar.conftest import booking_message, weekly_event
-from tests.conftest import PASSWORD
+from tests.support.login import PASSWORD
 
 CAL = "/dav/calendars/{user}/lobeda/"
 NS = 'xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"'

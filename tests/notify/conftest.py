@@ -1,36 +1,19 @@
-"""Fixtures for the notify tests: booking-notice payloads built through the real contract, and
-running the real task in-process (eager) inside the notify app."""
+"""Fixtures for the notify tests: running the real task in-process (eager) inside the notify
+app, and reading the delivery rows. Payload helpers are in tests/support/notify.py."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 import pytest
+from sqlalchemy import select
 
-from shared import contracts
-
-FIRST = datetime(2026, 3, 20, 13, 0, tzinfo=timezone.utc)  # 14:00 in Jena, before summer time
-
-
-def notice_payload(kind="confirmed", weeks=1, email="lena@example.org", phone="0151 23456789", language="de",
-                   sequence=0, title="Krabbelgruppe", account_id=1, **overrides):
-    occurrences = [{"starts_at": FIRST + timedelta(weeks=i), "ends_at": FIRST + timedelta(weeks=i, hours=2)}
-                   for i in range(weeks)]
-    values = dict(
-        kind=kind, booking_id=42, uid="booking-42@treffpunkt-jena.de", sequence=sequence, title=title,
-        room={"id": 7, "name": "Saal im Erdgeschoss", "address": "Karl-Marx-Allee 28", "partner_name": "MGH Lobeda"},
-        recipient={"account_id": account_id, "name": "Lena Beispiel", "email": email, "phone": phone,
-                   "language": language},
-        occurrences=occurrences, link="http://127.0.0.1:8080/rooms/bookings/42",
-    )
-    values.update(overrides)
-    return contracts.build("notify.booking_notice", **values)
+from services.notify.models import Delivery
+from tests.support.notify import tune
+from tests.support.workers import Worker
 
 
 @pytest.fixture
 def fast_retries(notify_app, monkeypatch):
-    """Backoff of (almost) nothing: configuration, the same knob production has."""
-    monkeypatch.setitem(notify_app.config, "NOTIFY_RETRY_BASE_SECONDS", 0.01)
-    monkeypatch.setitem(notify_app.config, "NOTIFY_RETRY_MAX_SECONDS", 0.05)
+    """Backoff of (almost) nothing: settings, the same knob production has."""
+    tune(monkeypatch, notify_app, retry_base_seconds=0.01, retry_max_seconds=0.05)
     return notify_app
 
 
@@ -49,9 +32,6 @@ def run_task(notify_app, fast_retries):
 @pytest.fixture
 def deliveries(notify_app):
     """The delivery rows as plain dicts, oldest first."""
-    from sqlalchemy import select
-
-    from services.notify.models import Delivery
 
     def load():
         with notify_app.extensions["db"]() as session:
@@ -60,3 +40,12 @@ def deliveries(notify_app):
                                                 "kind", "account_id", "subject", "sent_at")} for r in rows]
 
     return load
+
+
+@pytest.fixture
+def notify_worker(settings, notify_settings, tmp_path):
+    """A real notify worker process with a short backoff."""
+    worker = Worker("notify", settings, tmp_path, notify=notify_settings, extra_env={
+        "NOTIFY_RETRY_BASE_SECONDS": "0.2", "NOTIFY_RETRY_MAX_SECONDS": "1"}).wait_ready()
+    yield worker
+    worker.stop()

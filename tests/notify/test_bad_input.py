@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tests.conftest import login
-from tests.notify.conftest import notice_payload
+from tests.support.login import login
+from tests.support.notify import alerts, notice_payload
 
 HUGE = "99999999999999999999"  # beyond bigint: OFFSET and id comparisons overflowed (500)
 
@@ -53,8 +53,7 @@ def test_an_empty_page_field_means_the_first_page(kora):
 @pytest.mark.parametrize("path", ["/notify/", "/notify/dead"])
 def test_control_characters_in_the_search_are_refused(kora, path, q):
     response = kora.get(path, query_string={"q": q})
-    assert response.status_code == 400
-    assert "Der Suchtext enthält Steuerzeichen" in _text(response)
+    assert response.status_code == 400 and len(alerts(response)) == 1
 
 
 @pytest.mark.parametrize("name, value", [("status", "\x00"), ("kind", "x" * 10_000), ("channel", "fax"),
@@ -62,7 +61,7 @@ def test_control_characters_in_the_search_are_refused(kora, path, q):
 def test_unknown_choices_are_refused(kora, name, value):
     path = "/notify/dead" if name == "why" else "/notify/"
     response = kora.get(path, query_string={name: value})
-    assert response.status_code == 400 and "Unbekannter" in _text(response)
+    assert response.status_code == 400 and len(alerts(response)) == 1
 
 
 def test_every_wrong_field_is_named_once(kora):
@@ -92,8 +91,7 @@ def test_junk_in_the_preferences_form_is_refused_and_nothing_is_saved(notify_app
             **{f"kind_{k}": "email" for k in ("requested", "approved", "declined", "confirmed", "changed",
                                               "cancelled", "reminder")}}
     response = kora.post("/notify/preferences", data={**form, field: value})
-    assert response.status_code == 400
-    assert "Bitte wählen Sie in jedem Feld einen Eintrag aus der Liste" in _text(response)
+    assert response.status_code == 400 and len(alerts(response)) == 1
     from services.notify.models import Preference
 
     with notify_app.extensions["db"]() as session:
@@ -103,7 +101,7 @@ def test_junk_in_the_preferences_form_is_refused_and_nothing_is_saved(notify_app
 @pytest.mark.parametrize("token", ["a\x00b", "\x01" * 10, "x" * 5000, "%ff%fe"])
 def test_a_broken_settings_link_says_so(notify_app, people, token):
     response = notify_app.test_client().get("/notify/preferences/" + token)
-    assert response.status_code == 400 and "Dieser Link ist ungültig" in _text(response)
+    assert response.status_code == 400 and len(alerts(response)) == 1
 
 
 def test_a_search_with_control_characters_finds_nothing_stored_and_changes_nothing(kora, run_task, people,

@@ -6,15 +6,15 @@ import re
 
 import pytest
 
-from tests.conftest import login
-from tests.notify.conftest import notice_payload
+from tests.support.login import login
+from tests.support.notify import notice_payload, tune
 
 
 @pytest.fixture
 def outcomes(run_task, people, smtp_sink, sms_gateway, notify_app, monkeypatch):
     """One of each: an email refused for good (550), an SMS given up after all tries (503 each
     time), an invalid number, and mails that went out."""
-    monkeypatch.setitem(notify_app.config, "NOTIFY_MAX_ATTEMPTS", 2)
+    tune(monkeypatch, notify_app, max_attempts=2)
     lena, otto = people["lena"]["id"], people["otto"]["id"]
     smtp_sink.fail("550 5.1.1 Mailbox unbekannt", 1)
     run_task("notify.booking_notice", **notice_payload(account_id=lena, phone="", kind="confirmed"))

@@ -13,7 +13,7 @@ from shared.timezones import berlin_vtimezone
 from services.notify.domain import itip, mime
 from services.notify.domain.notice import Notice
 from services.notify.domain.texts import render
-from tests.notify.conftest import notice_payload
+from tests.support.notify import notice_payload
 
 MAIL_FROM = "Treffpunkt Jena <noreply@treffpunkt-jena.de>"
 

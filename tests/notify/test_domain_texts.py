@@ -1,7 +1,6 @@
 """Pure rules: texts per kind and language, SMS segments, E.164 numbers."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, strategies as st
@@ -11,7 +10,7 @@ from services.notify.domain import sms
 from services.notify.domain.notice import Notice
 from services.notify.domain.phone import InvalidPhone, to_e164
 from services.notify.domain.texts import render
-from tests.notify.conftest import notice_payload
+from tests.support.notify import notice_payload
 
 
 def notice(**kwargs) -> Notice:

@@ -15,8 +15,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from shared.messaging import publish
-from tests.notify.conftest import notice_payload
-from tests.notify.test_kill import VISIBILITY_TIMEOUT, arrivals, broker_idle, delivery_states, start_worker, wait_for
+from tests.support.notify import notice_payload
+from tests.notify.test_kill import VISIBILITY_TIMEOUT, start_worker
+from tests.support.notify import arrivals, broker_idle, delivery_states, wait_for
 from tests.support.smtp import _free_port
 
 
@@ -52,12 +53,13 @@ def holding_sink():
 
 
 def test_worker_killed_while_the_server_holds_data_delivers_once_after_recovery(
-        notify_app, settings, tmp_path, holding_sink):
+        notify_app, settings, notify_settings, tmp_path, holding_sink):
     handler, port = holding_sink
-    settings = dataclasses.replace(settings, smtp_port=port, broker_visibility_timeout=VISIBILITY_TIMEOUT)
+    settings = dataclasses.replace(settings, broker_visibility_timeout=VISIBILITY_TIMEOUT)
+    notify = dataclasses.replace(notify_settings, smtp_port=port)
     payload = notice_payload(phone="")
     publish(notify_app.extensions["celery"], "notify.booking_notice", payload, "notify")
-    first = start_worker(settings, tmp_path, "prefork", 2)
+    first = start_worker(settings, notify, tmp_path, "prefork", 2)
     try:
         assert handler.held.wait(60), first.log()
         assert delivery_states(notify_app) == {"sending": 1}
@@ -66,7 +68,7 @@ def test_worker_killed_while_the_server_holds_data_delivers_once_after_recovery(
         first.stop()
     handler.release.set()
 
-    second = start_worker(settings, tmp_path, "prefork", 2)
+    second = start_worker(settings, notify, tmp_path, "prefork", 2)
     try:
         wait_for(lambda: delivery_states(notify_app) == {"sent": 1} and broker_idle(settings.broker_url), 90,
                  lambda: f"{delivery_states(notify_app)}\n{second.log()}")

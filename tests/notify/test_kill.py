@@ -16,7 +16,6 @@ accepted the mail, and the worker was killed before it recorded "sent" (README: 
 from __future__ import annotations
 
 import dataclasses
-import re
 import socket
 import subprocess
 import threading
@@ -28,8 +27,9 @@ import redis
 from celery import Celery
 
 from shared import outbox
+from shared.db import make_session_factory
 from shared.messaging import celery_config
-from tests.notify.conftest import notice_payload
+from tests.support.notify import arrivals, broker_idle, delivery_states, notices, wait_for
 from tests.support.workers import Worker
 
 MESSAGES = 1000
@@ -41,62 +41,25 @@ REDELIVER_AFTER = 60
 # abandoned after 5 s (a live send over loopback takes milliseconds)
 WORKER_ENV = {"NOTIFY_RETRY_BASE_SECONDS": "0.2", "NOTIFY_RETRY_MAX_SECONDS": "1",
               "NOTIFY_STALE_SENDING_SECONDS": "5"}
-MESSAGE_ID = re.compile(r"<([0-9a-f-]{36})\.email@")
 
 
-def arrivals(sink) -> Counter:
-    """How often each message_id reached the sink (read from the stable Message-ID header)."""
-    counts = Counter()
-    for mail in sink.messages:
-        match = MESSAGE_ID.match(str(mail["Message-ID"]))
-        counts[match.group(1) if match else f"unparsed:{mail['Message-ID']}"] += 1
-    return counts
-
-
-def wait_for(predicate, timeout: float, explain) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"not reached within {timeout:.0f} s: {explain()}")
-
-
-def notices(count: int, phone: str = "") -> list[dict]:
-    """Distinct booking notices (one booking each), built through the real contract."""
-    return [notice_payload(booking_id=10_000 + i, uid=f"booking-{10_000 + i}@treffpunkt-jena.de",
-                           email=f"person{i}@example.org", phone=phone, title=f"Kurs {i}")
-            for i in range(count)]
-
-
-def broker_idle(url: str) -> bool:
-    """Nothing waiting in the notify or rooms queue and nothing taken but unacknowledged."""
-    client = redis.Redis.from_url(url)
-    return client.llen("notify") == 0 and client.llen("rooms") == 0 and client.hlen("unacked") == 0
-
-
-def delivery_states(notify_app) -> Counter:
-    from sqlalchemy import func, select
-
-    from services.notify.models import Delivery
-
-    with notify_app.extensions["db"]() as session:
-        return Counter(dict(session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all()))
-
-
-def start_worker(settings, tmp_path, pool: str, concurrency: int) -> Worker:
-    return Worker("notify", settings, tmp_path, extra_env=WORKER_ENV, pool=pool,
+def start_worker(settings, notify, tmp_path, pool: str, concurrency: int) -> Worker:
+    return Worker("notify", settings, tmp_path, extra_env=WORKER_ENV, pool=pool, notify=notify,
                   concurrency=concurrency).wait_ready()
 
 
 class RoomsOutbox:
     """Rooms' side as in production: notices committed into its outbox, a relay publishing
-    them (what relay_now and the beat sweep do), receipts confirming them (a rooms worker)."""
+    them (what the after-commit hook and the beat sweep do), receipts confirming them (a rooms worker)."""
 
     def __init__(self, rooms_app, settings):
         from services.rooms.db.models import OutboxMessage
 
-        self.factory, self.model = rooms_app.extensions["db"], OutboxMessage
+        # sessions of rooms' database without the rooms app's publish-after-commit: that would
+        # publish to the app's broker, not to `settings.broker_url` (the private Redis of the
+        # Redis test); here the relay below publishes, as the immediate relay would
+        self.factory = make_session_factory(rooms_app.extensions["db_engine"])
+        self.model = OutboxMessage
         self.celery = Celery("kill-test-rooms", set_as_current=False)
         self.celery.config_from_object(celery_config(settings, "rooms"))
         self.stopped = threading.Event()
@@ -138,7 +101,7 @@ def kill_midway_and_finish(apps, settings, tmp_path, sink, pool, concurrency, di
     payloads = notices(MESSAGES)
     source = RoomsOutbox(apps["rooms"], settings)
     source.commit(payloads)
-    workers = [start_worker(settings, tmp_path, pool, concurrency)]
+    workers = [start_worker(settings, apps["notify"].config["NOTIFY_SETTINGS"], tmp_path, pool, concurrency)]
     receipts = Worker("rooms", settings, tmp_path).wait_ready()
     try:
         with source:
@@ -185,7 +148,7 @@ def test_sigkill_of_the_worker_half_way_loses_nothing_and_sends_nothing_twice(
     def kill_and_replace(worker):
         worker.kill()
         accepted_before_kill.update(arrivals(smtp_sink))  # the dead worker can add nothing more
-        return start_worker(settings, tmp_path, pool, concurrency)
+        return start_worker(settings, apps["notify"].config["NOTIFY_SETTINGS"], tmp_path, pool, concurrency)
 
     expected, workers = kill_midway_and_finish(apps, settings, tmp_path, smtp_sink, pool, concurrency,
                                                kill_and_replace)

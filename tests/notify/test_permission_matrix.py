@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, login
-from tests.notify.conftest import notice_payload
+from tests.support.login import PASSWORD, login
+from tests.support.notify import notice_payload
 
 ROLES = ("recipient", "colleague", "other_partner", "coordination", "anonymous", "app_password")
 USERS = {"recipient": "lena", "colleague": "lars", "other_partner": "otto", "coordination": "kora"}

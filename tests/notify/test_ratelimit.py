@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from shared.messaging import publish
-from tests.notify.conftest import notice_payload
+from tests.support.notify import notice_payload, tune
 from tests.support.smtp import _free_port
 from tests.support.workers import Worker, queue_length
 
@@ -56,10 +56,11 @@ def most_in_any_window(times: list[float], window: float) -> int:
     return best
 
 
-def test_two_workers_together_keep_the_email_rate(notify_app, settings, tmp_path, timed_sink, deliveries):
+def test_two_workers_together_keep_the_email_rate(notify_app, settings, notify_settings, tmp_path, timed_sink,
+                                                   deliveries):
     env = {"NOTIFY_RATE_EMAIL": str(RATE), "NOTIFY_RATE_BURST_SECONDS": "0.25", "NOTIFY_RATE_MAX_WAIT_SECONDS": "0.5"}
-    own = dataclasses.replace(settings, smtp_port=timed_sink.controller.port)
-    workers = [Worker("notify", own, tmp_path, extra_env=env) for _ in range(2)]
+    own = dataclasses.replace(notify_settings, smtp_port=timed_sink.controller.port)
+    workers = [Worker("notify", settings, tmp_path, extra_env=env, notify=own) for _ in range(2)]
     try:
         for worker in workers:
             worker.wait_ready()
@@ -87,8 +88,7 @@ def test_two_workers_together_keep_the_email_rate(notify_app, settings, tmp_path
 
 def test_a_limited_send_goes_back_to_the_queue_without_spending_an_attempt(notify_app, run_task, monkeypatch,
                                                                             settings, deliveries, smtp_sink):
-    monkeypatch.setitem(notify_app.config, "NOTIFY_RATE_EMAIL", 0.2)  # one mail per 5 s
-    monkeypatch.setitem(notify_app.config, "NOTIFY_RATE_MAX_WAIT_SECONDS", 0.0)
+    tune(monkeypatch, notify_app, rate_email=0.2, rate_max_wait_seconds=0.0)  # one mail per 5 s, no waiting
     before = queue_length(settings.broker_url, "notify")
     run_task("notify.booking_notice", **notice_payload(phone=""))
     run_task("notify.booking_notice", **notice_payload(phone="", booking_id=43))

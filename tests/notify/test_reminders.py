@@ -9,9 +9,9 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from tests.notify.conftest import notice_payload
+from tests.support.notify import notice_payload
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -54,12 +54,12 @@ def plan(run_task, people):
 
 
 @pytest.fixture
-def scan(notify_app, settings, run_task):
+def scan(notify_app, settings, notify_settings, run_task):
     """One scan at `now`, then what the worker does with the queued ids."""
     from services.notify import preferences, reminders
 
     def run(now, send=True):
-        ids = reminders.scan(notify_app.extensions["db"], settings.mail_from, now=now,
+        ids = reminders.scan(notify_app.extensions["db"], notify_settings.mail_from, now=now,
                              preferences_url=preferences.url_maker(settings))
         if send:
             for delivery_id in ids:

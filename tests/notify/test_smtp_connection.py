@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiosmtpd.controller import Controller
 
-from services.notify.channels import Outgoing
+from services.notify.channels.outgoing import Outgoing
 from services.notify.channels.email import SmtpSender
 from tests.support.smtp import SinkHandler, SmtpSink
 
@@ -36,11 +36,11 @@ def peer_sink(port: int = 0) -> SmtpSink:
     return sink
 
 
-def test_mails_share_one_connection_and_a_refusal_does_not_end_it(settings):
+def test_mails_share_one_connection_and_a_refusal_does_not_end_it(notify_settings):
     from dataclasses import replace
 
     with peer_sink() as sink:
-        sender = SmtpSender(replace(settings, smtp_port=sink.port))
+        sender = SmtpSender(replace(notify_settings, smtp_port=sink.port))
         sender.send(mail(1))
         sink.fail("451 4.3.0 try later", 1)
         try:
@@ -53,12 +53,12 @@ def test_mails_share_one_connection_and_a_refusal_does_not_end_it(settings):
     assert len(set(sink.handler.peers)) == 1
 
 
-def test_a_kept_connection_the_server_dropped_is_replaced_and_the_mail_goes_out_once(settings):
+def test_a_kept_connection_the_server_dropped_is_replaced_and_the_mail_goes_out_once(notify_settings):
     from dataclasses import replace
 
     first = peer_sink().__enter__()
     port = first.port
-    sender = SmtpSender(replace(settings, smtp_port=port))
+    sender = SmtpSender(replace(notify_settings, smtp_port=port))
     sender.send(mail(1))
     first.__exit__(None, None, None)  # the server goes away with our connection
     with peer_sink(port) as second:  # and is back on the same address

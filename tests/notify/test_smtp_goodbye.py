@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
-from services.notify.channels import Outgoing
+from services.notify.channels.outgoing import Outgoing
 from services.notify.channels.email import MAILS_PER_CONNECTION, SmtpSender
 from tests.support.smtp import SinkHandler, _free_port
 
@@ -51,9 +51,9 @@ def goodbye_sink():
 
 
 @pytest.mark.parametrize("mode", ["hold", "drop"])
-def test_a_250_is_success_whatever_happens_at_quit(settings, goodbye_sink, monkeypatch, mode):
+def test_a_250_is_success_whatever_happens_at_quit(notify_settings, goodbye_sink, monkeypatch, mode):
     monkeypatch.setattr(GoodbyeServer, "mode", mode)
-    sender = SmtpSender(replace(settings, smtp_port=goodbye_sink.port, smtp_security="none", smtp_user=""),
+    sender = SmtpSender(replace(notify_settings, smtp_port=goodbye_sink.port, smtp_security="none", smtp_user=""),
                         timeout=120)
     outcome = []
 

@@ -8,22 +8,23 @@ import pytest
 from sqlalchemy import update
 
 from shared import contracts
+from shared.clock import utcnow
 from services.notify import delivery
 from services.notify.domain.notice import Notice
 from services.notify.models import Delivery
-from tests.notify.conftest import notice_payload
-from tests.notify.test_worker_e2e import notify_worker, wait_for  # noqa: F401  (the fixture)
+from tests.support.notify import notice_payload
+from tests.support.workers import until
 
 
 @pytest.fixture
-def orphan(notify_app, settings):
+def orphan(notify_app, notify_settings):
     """A delivery row as a lost task leaves it: in the database, nothing on the queue."""
     factory = notify_app.extensions["db"]
 
     def make(email, **values):
         payload = notice_payload(phone="", email=email, title=email.partition("@")[0])
         notice = Notice.from_message(contracts.load("notify.booking_notice", payload))
-        [delivery_id] = delivery.accept(factory, notice, settings.mail_from)
+        [delivery_id] = delivery.accept(factory, notice, notify_settings.mail_from)
         if values:
             with factory() as session:
                 session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
@@ -38,20 +39,20 @@ def sweep(notify_app):
 
 
 def test_lost_deliveries_are_sent_once_after_a_sweep(notify_app, notify_worker, smtp_sink, deliveries, orphan):
-    long_ago = delivery.utcnow() - timedelta(hours=2)
+    long_ago = utcnow() - timedelta(hours=2)
     orphan("queued@example.org", created_at=long_ago)
     orphan("retrying@example.org", status="retrying", attempts=1, next_attempt_at=long_ago)
     orphan("stale@example.org", status="sending", attempts=1, claimed_at=long_ago)  # its worker died
-    orphan("busy@example.org", status="sending", attempts=1, claimed_at=delivery.utcnow())  # being sent now
+    orphan("busy@example.org", status="sending", attempts=1, claimed_at=utcnow())  # being sent now
     orphan("fresh@example.org")  # just queued: its task is surely still on its way
     orphan("later@example.org", status="retrying", attempts=1,
-           next_attempt_at=delivery.utcnow() + timedelta(minutes=5))
+           next_attempt_at=utcnow() + timedelta(minutes=5))
 
     assert sweep(notify_app) == 3
     assert sweep(notify_app) == 3  # a doubled run queues them twice: still sent once each
 
     swept = {"queued@example.org", "retrying@example.org", "stale@example.org"}
-    wait_for(lambda: {r["recipient"] for r in deliveries() if r["status"] == "sent"} == swept, notify_worker)
+    until(lambda: {r["recipient"] for r in deliveries() if r["status"] == "sent"} == swept, notify_worker)
     recipients = sorted(m["To"].split("<")[-1].rstrip(">") for m in smtp_sink.messages)
     assert recipients == sorted(swept)
     status = {r["recipient"]: r["status"] for r in deliveries()}

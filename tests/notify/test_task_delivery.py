@@ -5,7 +5,7 @@ from __future__ import annotations
 import icalendar
 import pytest
 
-from tests.notify.conftest import notice_payload
+from tests.support.notify import notice_payload, tune
 
 
 def test_one_notice_sends_one_email_with_invitation_and_one_sms(run_task, smtp_sink, sms_gateway, deliveries):
@@ -68,7 +68,7 @@ def test_smtp_550_fails_at_once_with_the_reason(run_task, smtp_sink, deliveries)
 
 
 def test_smtp_always_451_gives_up_after_the_bounded_attempts(run_task, smtp_sink, deliveries, notify_app, monkeypatch):
-    monkeypatch.setitem(notify_app.config, "NOTIFY_MAX_ATTEMPTS", 3)
+    tune(monkeypatch, notify_app, max_attempts=3)
     smtp_sink.fail("451 4.3.0 try later", 100)
     before = smtp_sink.handler.attempts  # counts over the whole session
     run_task("notify.booking_notice", **notice_payload(phone=""))
@@ -123,21 +123,26 @@ def test_a_cancellation_carries_method_cancel(run_task, smtp_sink):
     assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 3
 
 
-def test_concurrent_attempts_on_one_delivery_send_it_once(notify_app, settings, smtp_sink, deliveries):
+def test_concurrent_attempts_on_one_delivery_send_it_once(notify_app, notify_settings, smtp_sink, deliveries):
     """Two workers holding the same message (a redelivery while the first still runs): the
     conditional claim lets exactly one of them send."""
     from concurrent.futures import ThreadPoolExecutor
 
     from shared import contracts
-    from services.notify import delivery
+    from shared.db import autocommit_connection
+    from services.notify import delivery, sending
     from services.notify.domain.notice import Notice
 
     factory = notify_app.extensions["db"]
     notice = Notice.from_message(contracts.load("notify.booking_notice", notice_payload(phone="")))
-    [delivery_id] = delivery.accept(factory, notice, settings.mail_from)
+    [delivery_id] = delivery.accept(factory, notice, notify_settings.mail_from)
+
+    def attempt(_):  # as a task does: on a connection of its own, in autocommit
+        with autocommit_connection(factory) as statements:
+            return sending.attempt(statements, factory, notify_settings, delivery_id)
+
     with ThreadPoolExecutor(8) as pool:
-        outcomes = list(pool.map(lambda _: delivery.attempt(factory, settings, delivery_id, notify_app.config),
-                                 range(8)))
+        outcomes = list(pool.map(attempt, range(8)))
     assert outcomes.count("sent") >= 1 and set(outcomes) <= {"sent", "busy"}
     assert len(smtp_sink.messages) == 1
     assert deliveries()[0]["attempts"] == 1

@@ -13,7 +13,7 @@ from dataclasses import replace
 import pytest
 
 from shared.messaging import publish
-from tests.notify.conftest import notice_payload
+from tests.support.notify import notice_payload
 from tests.support.workers import Worker
 
 
@@ -66,8 +66,8 @@ def silent_first(smtp_sink):
 
 
 @pytest.fixture
-def limited_worker(settings, silent_first, tmp_path):
-    worker = Worker("notify", replace(settings, smtp_port=silent_first.port), tmp_path, pool="prefork", extra_env={
+def limited_worker(settings, notify_settings, silent_first, tmp_path):
+    worker = Worker("notify", settings, tmp_path, pool="prefork", notify=replace(notify_settings, smtp_port=silent_first.port), extra_env={
         "NOTIFY_TASK_SOFT_SECONDS": "2", "NOTIFY_TASK_HARD_SECONDS": "10",
         "NOTIFY_SEND_TIMEOUT": "600",  # without a time limit the first send would wait ten minutes
         "NOTIFY_RETRY_BASE_SECONDS": "0.2", "NOTIFY_RETRY_MAX_SECONDS": "1"}).wait_ready()

@@ -7,7 +7,7 @@ import pytest
 from shared.db import transaction
 
 from services.rooms.booking.rooms import create_room
-from tests.conftest import login
+from tests.support.login import login
 from tests.support.rooms import basic
 
 

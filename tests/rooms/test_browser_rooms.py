@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.support.login import PASSWORD
 from tests.support.live import LiveServer
 from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)
 

@@ -10,6 +10,8 @@ import redis
 
 from shared.config import Settings
 
+from services.notify.settings import NotifySettings
+
 PG_BASE = os.environ.get("TREFFPUNKT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("TREFFPUNKT_TEST_REDIS", "redis://127.0.0.1:6379/14")
 DATABASES = ("identity", "calendar", "rooms", "notify")
@@ -61,13 +63,16 @@ def test_settings(tmp_path, **overrides) -> Settings:
         notify_database_url=database_url("notify"),
         broker_url=REDIS_URL,
         public_url="http://127.0.0.1:8080",
-        mail_backend="smtp",
-        sms_backend="webhook",
         outbox_relay_seconds=0.5,
     )
     values.update(overrides)
     os.environ["TREFFPUNKT_VAR"] = str(tmp_path)
     return Settings(**values)
+
+
+def test_notify_settings(**overrides) -> NotifySettings:
+    """Real SMTP and SMS (the suite's sink and fake gateway: their addresses come as overrides)."""
+    return NotifySettings(**{"mail_backend": "smtp", "sms_backend": "webhook", **overrides})
 
 
 def truncate_all() -> None:

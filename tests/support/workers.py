@@ -12,15 +12,19 @@ import redis
 
 from shared.config import Settings
 
+from services.notify.settings import NotifySettings
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 class Worker:
     def __init__(self, service: str, settings: Settings, log_dir: Path, extra_env: dict | None = None,
-                 concurrency: int = 1, pool: str = "solo"):
+                 concurrency: int = 1, pool: str = "solo", notify: NotifySettings | None = None):
+        """`notify`: the notify service's settings, passed on as its environment like `settings`."""
         self.service = service
         self.log_path = log_dir / f"worker-{service}-{time.monotonic_ns()}.log"
-        env = {**os.environ, **settings.to_env(), **(extra_env or {}), "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, **settings.to_env(), **(notify.to_env() if notify else {}), **(extra_env or {}),
+               "PYTHONPATH": str(ROOT)}
         cmd = [sys.executable, "-m", "celery", "-A", f"services.{service}.worker", "worker",
                "-Q", service, "-n", f"{service}-{os.getpid()}-{time.monotonic_ns()}@test",
                "--pool", pool, "--concurrency", str(concurrency), "--loglevel", "INFO",
@@ -60,3 +64,13 @@ class Worker:
 
 def queue_length(redis_url: str, queue: str) -> int:
     return redis.Redis.from_url(redis_url).llen(queue)
+
+
+def until(predicate, worker: Worker, timeout: float = 60.0) -> None:
+    """Wait until `predicate()` holds; fail with the worker's log otherwise."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"condition not reached; worker log:\n{worker.log()}")

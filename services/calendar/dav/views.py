@@ -5,7 +5,9 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, redirect, request
 
-from shared.web import basic_auth_required, csrf, current_account, db
+from shared.auth import basic_auth_required, current_account
+from shared.web.csrf import csrf
+from shared.web.request_db import db
 
 from services.calendar.dav import caldav, collection_views
 from services.calendar.dav.calendar_settings import ACCEPTED_COMPONENTS

@@ -4,28 +4,33 @@ Every adapter has `send(Outgoing)`; it returns when the provider accepted the me
 TransientFailure or PermanentFailure (services.notify.domain.errors) otherwise."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Protocol
+
+from shared.db import SessionFactory
+
+from services.notify.channels.capture import CaptureSender
+from services.notify.channels.email import SmtpSender
+from services.notify.channels.outgoing import Outgoing
+from services.notify.channels.sms import SevenSender, WebhookSender
+from services.notify.settings import NotifySettings
 
 
-@dataclass(frozen=True)
-class Outgoing:
-    delivery_id: int
-    channel: str  # email | sms
-    recipient: str  # address or E.164 number
-    subject: str
-    body: str  # the MIME message (email) or the text (SMS)
+class Sender(Protocol):
+    """What every adapter is."""
+
+    def send(self, outgoing: Outgoing) -> None: ...
 
 
-def sender_for(channel: str, settings, session_factory, timeout: float = 20.0):
-    """The configured adapter for `channel` (settings.mail_backend / settings.sms_backend)."""
-    from services.notify.channels import capture, email, sms
-
+def sender_for(channel: str, settings: NotifySettings, capture: SessionFactory) -> Sender:
+    """The configured adapter for `channel` (settings.mail_backend / settings.sms_backend).
+    `capture`: the service's own sessions, where the capture backend keeps messages."""
+    timeout = settings.send_timeout
     if channel == "email":
         if settings.mail_backend == "smtp":
-            return email.SmtpSender(settings, timeout=timeout)
-        return capture.CaptureSender(session_factory)
+            return SmtpSender(settings, timeout=timeout)
+        return CaptureSender(capture)
     if settings.sms_backend == "webhook":
-        return sms.WebhookSender(settings, timeout=timeout)
+        return WebhookSender(settings, timeout=timeout)
     if settings.sms_backend == "seven":
-        return sms.SevenSender(settings, timeout=timeout)
-    return capture.CaptureSender(session_factory)
+        return SevenSender(settings, timeout=timeout)
+    return CaptureSender(capture)

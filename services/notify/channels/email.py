@@ -21,8 +21,9 @@ import time
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 
-from services.notify.channels import Outgoing
+from services.notify.channels.outgoing import Outgoing
 from services.notify.domain.errors import PermanentFailure, TransientFailure
+from services.notify.settings import NotifySettings
 
 MAILS_PER_CONNECTION = 100  # providers cap mails per connection; say goodbye well before
 IDLE_SECONDS = 30.0  # servers and NAT drop idle connections after minutes; reconnect before that
@@ -61,7 +62,7 @@ _lines_lock = threading.Lock()
 
 
 class SmtpSender:
-    def __init__(self, settings, timeout: float = 20.0):
+    def __init__(self, settings: NotifySettings, timeout: float = 20.0) -> None:
         self.settings = settings
         self.timeout = timeout
 

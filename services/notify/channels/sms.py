@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import requests
 
-from services.notify.channels import Outgoing
+from services.notify.channels.outgoing import Outgoing
 from services.notify.domain.errors import PermanentFailure, TransientFailure
+from services.notify.settings import NotifySettings
 
 SEVEN_DEFAULT_URL = "https://gateway.seven.io"
 # seven.io answers HTTP 200 with its own status code in the body; these mean "will not work"
@@ -33,7 +34,7 @@ def _post(url: str, timeout: float, **kwargs) -> requests.Response:
 class WebhookSender:
     """POST settings.sms_url {"to", "text", "sender"} with a bearer token."""
 
-    def __init__(self, settings, timeout: float = 15.0):
+    def __init__(self, settings: NotifySettings, timeout: float = 15.0) -> None:
         self.settings = settings
         self.timeout = timeout
 
@@ -48,7 +49,7 @@ class WebhookSender:
 class SevenSender:
     """seven.io: POST <base>/api/sms with X-Api-Key and the fields to, text, from."""
 
-    def __init__(self, settings, timeout: float = 15.0):
+    def __init__(self, settings: NotifySettings, timeout: float = 15.0) -> None:
         self.settings = settings
         self.timeout = timeout
 

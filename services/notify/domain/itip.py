@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from email.utils import parseaddr
 from functools import lru_cache
 
+from shared.clock import utcnow
 from shared.timezones import BERLIN, berlin_vtimezone
 
 from services.notify.domain.notice import LOCAL, Notice
@@ -75,7 +76,7 @@ def _vtimezone() -> tuple[str, ...]:
 def invitation(notice: Notice, mail_from: str, summary: str, description: str = "",
                now: datetime | None = None) -> bytes:
     """The VCALENDAR for `notice` to `notice.email`. `summary` is what the calendar entry is called."""
-    now = now or datetime.now(timezone.utc)
+    now = now or utcnow()
     method = method_of(notice)
     occurrences = notice.shown_occurrences or notice.occurrences
     first = occurrences[0]

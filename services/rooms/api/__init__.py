@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from shared.web import csrf
+from shared.web.csrf import csrf
 
 # their routes join blp in this order, which is the order of the OpenAPI document and the docs page
 from services.rooms.api import rooms, bookings, approvals, rules, audit  # noqa: F401, I001

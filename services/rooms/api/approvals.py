@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import g
 
-from shared.web import db
+from shared.web.request_db import db
 
 from services.rooms.api.blueprint import act, blp
 from services.rooms.api.schemas import BookingDetailOut, DecisionIn, ErrorOut

@@ -10,7 +10,8 @@ from flask import g, jsonify
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
-from shared.web import current_account, unit_of_work
+from shared.auth import current_account
+from shared.web.request_db import unit_of_work
 
 from services.rooms.answers import describe
 from services.rooms.booking.context import Ctx

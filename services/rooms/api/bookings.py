@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g
 from flask_babel import gettext as _
 
-from shared.web import db
+from shared.web.request_db import db
 
 from services.rooms import domain
 from services.rooms.answers import wanted_date

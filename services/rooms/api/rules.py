@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import g
 
-from shared.web import db
+from shared.web.request_db import db
 
 from services.rooms.api.blueprint import act, blp, refused
 from services.rooms.api.schemas import RulesIO

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from shared.identity.store import Principal
 
-from shared.outbox import utcnow
+from shared.clock import utcnow
 
 
 @dataclass

@@ -13,7 +13,8 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignK
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import as_utc
-from shared.outbox import InboxMixin, OutboxMixin, utcnow
+from shared.clock import utcnow
+from shared.outbox import InboxMixin, OutboxMixin
 
 UID_DOMAIN = "treffpunkt-jena.de"
 

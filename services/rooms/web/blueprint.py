@@ -13,7 +13,7 @@ from typing import Callable
 from flask import Blueprint, abort, request
 from sqlalchemy.orm import Session
 
-from shared.web import unit_of_work
+from shared.web.request_db import unit_of_work
 
 from services.rooms.answers import INVALID_INPUT, Answer, describe
 from services.rooms.booking.context import Ctx

@@ -8,7 +8,8 @@ from datetime import date, datetime, time, timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from shared.web import current_account, db, login_required, unit_of_work
+from shared.auth import current_account, login_required
+from shared.web.request_db import db, unit_of_work
 
 from services.rooms import domain, wording
 from services.rooms.answers import INVALID_INPUT, SERIES_CONFLICT, Answer

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template
 from flask_wtf import FlaskForm
 
-from shared.web import db, unit_of_work
+from shared.web.request_db import db, unit_of_work
 
 from services.rooms.booking import cancel as cancelling
 from services.rooms.booking.context import Ctx

@@ -8,7 +8,8 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from shared.web import current_account, db, login_required
+from shared.auth import current_account, login_required
+from shared.web.request_db import db
 
 from services.rooms import wording
 from services.rooms.booking import cancel as cancelling, change as changing, restore as restoring

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from shared.web import current_account, db, login_required
+from shared.auth import current_account, login_required
+from shared.web.request_db import db
 
 from services.rooms.booking import rules as room_rules
 from services.rooms.db import queries

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from shared.web import current_account, db, login_required
+from shared.auth import current_account, login_required
+from shared.web.request_db import db
 
 from services.rooms import domain, wording
 from services.rooms.booking import decide as deciding

@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 from flask import render_template, request
 from flask_babel import gettext as _
 
-from shared.web import db, login_required
+from shared.auth import login_required
+from shared.web.request_db import db
 
 from services.rooms import domain, wording
 from services.rooms.db import occupancy, queries
