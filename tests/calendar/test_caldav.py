@@ -8,7 +8,7 @@ import requests
 from caldav.lib import error as caldav_error
 from lxml import etree
 
-from tests.calendar.conftest import booking_message, room_message, weekly_event
+from tests.support.calendar import booking_message, room_message, weekly_event
 
 UTC = timezone.utc
 

@@ -8,7 +8,7 @@ from services.calendar import demo
 from services.calendar.models import CalendarObject, ProcessedMessage
 from shared.identity import demo as identity_demo
 from shared.messaging import publish
-from tests.calendar.conftest import booking_message
+from tests.support.calendar import booking_message
 from tests.support.workers import Worker
 
 

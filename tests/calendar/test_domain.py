@@ -8,7 +8,7 @@ from services.calendar.domain.booking import booking_resource
 from services.calendar.domain.feeds import InvalidFilter, assemble, parse_filter
 from services.calendar.domain.ical import InvalidCalendarData, index_resource
 from services.calendar.domain.ranges import may_overlap, overlaps
-from tests.calendar.conftest import START, weekly_event
+from tests.support.calendar import START, weekly_event
 
 UTC = timezone.utc
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.calendar.models import CalendarObject, ProcessedMessage
-from tests.calendar.conftest import booking_message, room_message, weekly_event
+from tests.support.calendar import booking_message, room_message, weekly_event
 
 CAL = "/dav/calendars/lena/lobeda/"
 

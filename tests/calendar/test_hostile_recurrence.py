@@ -10,7 +10,7 @@ from lxml import etree
 
 from services.calendar.domain.ical import etag_of
 from services.calendar.models import CalendarObject
-from tests.calendar.conftest import weekly_event
+from tests.support.calendar import weekly_event
 
 D, C = "{DAV:}", "{urn:ietf:params:xml:ns:caldav}"
 CAL = "/dav/calendars/lena/lobeda/"

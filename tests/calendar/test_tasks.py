@@ -5,7 +5,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from services.calendar.models import CalendarObject, ProcessedMessage
-from tests.calendar.conftest import START, booking_message, room_message
+from tests.support.calendar import START, booking_message, room_message
 
 
 def _count(calendar_app, model, *where):
