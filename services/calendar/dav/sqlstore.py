@@ -16,6 +16,7 @@ from services.calendar.dav.store import (CalendarInfo, ObjectInfo, PreconditionF
                                          UnsupportedComponent)
 from services.calendar.domain import timeindex
 from services.calendar.domain.ical import etag_of, index_resource
+from services.calendar.domain.objectcache import CACHE
 from services.calendar.models import Calendar, CalendarObject
 
 
@@ -152,8 +153,11 @@ class SqlStore(CalendarCollections):
     def put(self, calendar_id, name, data, *, if_match=None, if_none_match=False, source_sequence=None,
             components=None):
         """Create or replace; returns (etag, created). Raises InvalidCalendarData,
-        UnsupportedComponent (not one of `components`), PreconditionFailed, UidConflict."""
+        UnsupportedComponent (not one of `components`), PreconditionFailed, UidConflict.
+        The time index built while checking goes into the cache: the first report finds it."""
         index = index_resource(data)
+        etag = etag_of(data)
+        CACHE.put(etag, index.time_index)
         if components is not None and index.component not in components:
             raise UnsupportedComponent(f"Dieser Kalender nimmt nur {', '.join(components)} an, "
                                        f"keine {index.component}-Einträge.")
@@ -165,7 +169,7 @@ class SqlStore(CalendarCollections):
         if holder is not None:
             raise UidConflict(f"Die UID {index.uid} gehört schon zum Eintrag {holder.name}.", holder.name)
         obj = existing or CalendarObject(calendar_id=calendar_id, name=name, deleted=False)
-        obj.uid, obj.ics, obj.etag = index.uid, data.decode("utf-8"), etag_of(data)
+        obj.uid, obj.ics, obj.etag = index.uid, data.decode("utf-8"), etag
         obj.component, obj.public = index.component, index.public
         obj.categories, obj.audience = ",".join(index.categories), ",".join(index.audience)
         obj.first_start, obj.last_end = index.first_start, index.last_end
