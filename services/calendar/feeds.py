@@ -15,12 +15,12 @@ from shared.identity.models import DISTRICTS
 from shared.web import db, identity
 
 from services.calendar.bounded_cache import MISSING, BoundedCache
-from services.calendar.dav.sqlstore import SqlStore
 from services.calendar.domain.disclosure import public_view
 from services.calendar.domain.feeds import InvalidFilter, parse_filter
 from services.calendar.domain.feedtext import assemble_text as assemble
 from services.calendar.domain.names import MAX_ID
 from services.calendar.domain.vocabulary import BUSY_SUMMARY
+from services.calendar.store.sql import SqlStore
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 CACHE_SIZE = 128

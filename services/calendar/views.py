@@ -11,10 +11,10 @@ from shared.web import current_account, db, identity
 
 from services.calendar import app_passwords, feeds
 from services.calendar.dav import views as dav_views
-from services.calendar.dav.sqlstore import SqlStore
 from services.calendar.domain import access
 from services.calendar.domain.feeds import FILTER_KEYS, InvalidFilter, parse_filter
 from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES
+from services.calendar.store.sql import SqlStore
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar", template_folder="templates")
 

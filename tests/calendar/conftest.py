@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import pytest
 
 from shared.db import transaction
+from services.calendar.store.sql import SqlStore
 from tests.support.live import LiveServer
 
 
@@ -20,7 +21,6 @@ def live(frontdoor):
 @pytest.fixture
 def store(calendar_app):
     """`with store() as s:` a SqlStore in one committed transaction."""
-    from services.calendar.dav.sqlstore import SqlStore
 
     @contextmanager
     def open_store():

@@ -9,7 +9,8 @@ import pytest
 from lxml import etree
 
 from services.calendar.domain.ical import etag_of
-from services.calendar.models import CalendarObject
+from services.calendar.store.models import CalendarObject
+from services.calendar.store.sql_rows import bump
 from tests.support.calendar import weekly_event
 
 D, C = "{DAV:}", "{urn:ietf:params:xml:ns:caldav}"
@@ -117,7 +118,7 @@ def store_unchecked(calendar_app, store, name: str, data: bytes) -> None:
         s.session.add(CalendarObject(
             calendar_id=calendar_id, name=name, uid=name, ics=data.decode(), etag=etag_of(data), component="VEVENT",
             public=True, categories="", audience="", first_start=datetime(2026, 1, 5, 10, tzinfo=timezone.utc),
-            last_end=None, time_index=None, revision=s._bump(calendar_id), deleted=False))
+            last_end=None, time_index=None, revision=bump(s.session, calendar_id), deleted=False))
 
 
 def query(start: str, end: str, data: str = "") -> bytes:

@@ -4,7 +4,7 @@ from datetime import timedelta
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from services.calendar.models import CalendarObject, ProcessedMessage
+from services.calendar.store.models import CalendarObject, ProcessedMessage
 from tests.support.calendar import START, booking_message, room_message
 
 

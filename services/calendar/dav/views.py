@@ -11,12 +11,12 @@ from services.calendar.dav import caldav, collection_views
 from services.calendar.dav.calendar_settings import ACCEPTED_COMPONENTS
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import BASE, Context, Resource, children, resolve
-from services.calendar.dav.sqlstore import SqlStore
-from services.calendar.dav.store import PreconditionFailed, UidConflict, UnsupportedComponent
 from services.calendar.dav.webdav import (CALDAV, DAV, XML_TYPE, DavError, depth, href, multistatus,
                                           parse_propfind, parse_xml, propstat_response)
 from services.calendar.domain.feeds import assemble
 from services.calendar.domain.ical import InvalidCalendarData
+from services.calendar.store.errors import PreconditionFailed, UidConflict, UnsupportedComponent
+from services.calendar.store.sql import SqlStore
 
 bp = Blueprint("dav", __name__)
 csrf.exempt(bp)  # HTTP Basic clients, no forms: CSRF tokens do not apply

@@ -1,7 +1,7 @@
 """What a report needs of a stored resource, computed once per ETag and kept in the process.
 
-The store fills it when it stores a resource (the index is built there anyway), reports when
-they restore an index stored with the object or build one; parsing itself caches nothing.
+The store owns it: it fills it when it stores a resource (the index is built there anyway)
+and when a report restores an index stored with the object; parsing itself caches nothing.
 An ETag is a hash of the stored bytes, so an entry can never be stale; the cache is bounded.
 Parsed calendars are large, so only the small TimeIndex and the expand bodies are kept; a
 filter that needs the calendar parses again."""
