@@ -9,9 +9,9 @@ def create_app(config: dict | None = None):
     from shared.messaging import make_celery
     from shared.web import create_base_app
 
-    from services.calendar import tasks, views
+    from services.calendar import tasks, web
 
     app = create_base_app(__name__, "calendar", config)
     tasks.register(make_celery(app, "calendar"), app)
-    views.init_app(app)
+    web.init_app(app)
     return app

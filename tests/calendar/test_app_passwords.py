@@ -11,7 +11,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from services.calendar.app_passwords import MAX_PER_ACCOUNT
+from services.calendar.web.app_passwords import MAX_PER_ACCOUNT
 from shared.identity.store import RECHECK_SECONDS
 from tests.conftest import PASSWORD, login
 from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)

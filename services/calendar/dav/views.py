@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, redirect, request
+from flask import Blueprint, Response, current_app, redirect, request
 
 from shared.web import basic_auth_required, csrf, current_account, db
 
@@ -16,7 +16,6 @@ from services.calendar.dav.webdav import (CALDAV, DAV, XML_TYPE, DavError, depth
 from services.calendar.domain.feeds import assemble
 from services.calendar.domain.ical import InvalidCalendarData
 from services.calendar.store.errors import PreconditionFailed, UidConflict, UnsupportedComponent
-from services.calendar.store.sql import SqlStore
 
 bp = Blueprint("dav", __name__)
 csrf.exempt(bp)  # HTTP Basic clients, no forms: CSRF tokens do not apply
@@ -24,6 +23,7 @@ METHODS = ["OPTIONS", "GET", "HEAD", "PUT", "DELETE", "PROPFIND", "REPORT", "PRO
            "MKCOL", "MOVE", "COPY", "LOCK", "UNLOCK", "POST"]
 ALLOW = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT, MKCALENDAR, MKCOL"
 DAV_HEADER = "1, 3, calendar-access"
+STORE = "calendar_dav_store"  # app.extensions: makes the store of a request from its session
 
 
 # Discovery entry points answer PROPFIND themselves, as the root /dav/ would: RFC 6764 allows a
@@ -54,7 +54,7 @@ def dav(_path: str = ""):
 
 @basic_auth_required("Treffpunkt CalDAV")
 def _authenticated():
-    ctx = Context(current_account(), SqlStore(db()))
+    ctx = Context(current_account(), current_app.extensions[STORE](db()))
     path = BASE if request.path == "/dav" or request.path in DISCOVERY else request.path
     try:
         if request.method in collection_views.CREATORS:  # the target does not exist yet
@@ -163,5 +163,7 @@ HANDLERS = {"PROPFIND": propfind, "REPORT": report, "GET": get, "HEAD": get, "PU
             "PROPPATCH": collection_views.proppatch}
 
 
-def init_app(app) -> None:
+def init_app(app, store_factory) -> None:
+    """`store_factory(session)` gives the store (a CalendarStore) the handlers work with."""
+    app.extensions[STORE] = store_factory
     app.register_blueprint(bp)
