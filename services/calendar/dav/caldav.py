@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import quote, unquote, urlsplit
 
-from icalendar import Calendar
-
 from services.calendar.dav import reports, sync
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource, object_resource
 from services.calendar.dav.webdav import (CALDAV, DAV, ICAL, DavError, clark, element, href,
                                           propstat_response, status_response)
-from services.calendar.domain.names import object_name_problem
+from services.calendar.domain.ics_feed import local_timezone_calendar
 from services.calendar.domain.limits import MAX_DATE_TIME, MAX_INSTANCES, MIN_DATE_TIME, caldav_stamp
+from services.calendar.domain.names import object_name_problem
 from services.calendar.domain.recurrence import WorkLimitExceeded
-from shared.timezones import berlin_vtimezone
 
 MAX_RESOURCE_SIZE = 1024 * 1024
 MAX_MULTIGET = 1000
@@ -74,11 +72,7 @@ def calendar_timezone(r: Resource, ctx: Context):
         return None
     if r.calendar.timezone:  # what the client set with MKCALENDAR/PROPPATCH, returned as given
         return r.calendar.timezone
-    holder = Calendar()
-    holder.add("PRODID", "-//Treffpunkt Jena//Kalender//DE")
-    holder.add("VERSION", "2.0")
-    holder.add_component(berlin_vtimezone())
-    return holder.to_ical().decode("utf-8")
+    return local_timezone_calendar()
 
 
 @registry.register(ICAL, "calendar-color", in_allprop=False)  # Apple extension, read by all clients

@@ -13,8 +13,8 @@ from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import BASE, Context, Resource, children, resolve
 from services.calendar.dav.webdav import (CALDAV, DAV, XML_TYPE, DavError, depth, href, multistatus,
                                           parse_propfind, parse_xml, propstat_response)
-from services.calendar.domain.feeds import assemble
-from services.calendar.domain.ical import InvalidCalendarData
+from services.calendar.domain.calendar_data import InvalidCalendarData
+from services.calendar.domain.ics_feed import assemble
 from services.calendar.store.errors import PreconditionFailed, UidConflict, UnsupportedComponent
 
 bp = Blueprint("dav", __name__)

@@ -17,7 +17,7 @@ from shared.web import db, identity
 from services.calendar.bounded_cache import MISSING, BoundedCache
 from services.calendar.domain.disclosure import public_view
 from services.calendar.domain.feeds import InvalidFilter, parse_filter
-from services.calendar.domain.feedtext import assemble_text as assemble
+from services.calendar.domain.ics_feed import assemble
 from services.calendar.domain.names import MAX_ID
 from services.calendar.domain.vocabulary import BUSY_SUMMARY
 from services.calendar.store.sql import SqlStore
@@ -29,6 +29,8 @@ NETWORK_NAME = "Treffpunkt Generationen Jena"
 # A feed is the same bytes for every subscriber (one cache entry, one ETag), so its own words
 # do not follow the asker's language: they are German, like the offerings in it.
 NETWORK_DESCRIPTION = "Öffentliche Angebote im Netzwerk Treffpunkt Generationen Jena"
+
+
 def _app_cache(name: str, size: int) -> BoundedCache:
     """Per app (each test app starts empty); setdefault on a dict is atomic under the GIL."""
     cache = current_app.extensions.get(name)
