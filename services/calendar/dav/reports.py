@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 from flask import Response
 from icalendar import Calendar
-from werkzeug.exceptions import HTTPException
 
 from services.calendar.dav import query_xml
 from services.calendar.dav.properties import registry
@@ -154,14 +153,8 @@ def _utc(seconds: int) -> datetime:
 
 
 # --- free-busy-query (RFC 4791 §7.10) ----------------------------------------------------------
-class FreeBusy(HTTPException):
-    """The answer is a text/calendar body, not a multistatus: handed to Flask as a response."""
-
-    def __init__(self, body: bytes):
-        super().__init__(response=Response(body, status=200, content_type="text/calendar; charset=utf-8"))
-
-
-def free_busy(ctx: Context, collection: Resource, root):
+def free_busy(ctx: Context, collection: Resource, root) -> Response:
+    """The answer is a text/calendar body (a VFREEBUSY), not a multistatus."""
     el = root.find(clark(CALDAV, "time-range"))
     if el is None:
         raise query_xml.invalid("free-busy-query braucht einen time-range.")
@@ -176,4 +169,5 @@ def free_busy(ctx: Context, collection: Resource, root):
             objects.load([name])
         found += instances(objects.entries[name], objects.data.get(name, b""), start, end, objects.budget)
     now = datetime.now(timezone.utc)
-    raise FreeBusy(expand.freebusy_calendar(expand.busy_periods(found, start, end), start, end, now))
+    body = expand.freebusy_calendar(expand.busy_periods(found, start, end), start, end, now)
+    return Response(body, status=200, content_type="text/calendar; charset=utf-8")
