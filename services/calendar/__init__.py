@@ -5,7 +5,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(config: dict | None = None):
-    """App factory. `config` may carry SETTINGS (a shared.config.Settings) and Flask keys."""
+    """App factory. `config` may carry SETTINGS (a shared.config.Settings) and Flask keys.
+    Its imports stay inside: `import services.calendar` (the CLI's migrations, MIGRATIONS above)
+    must not load Flask, Celery and every layer."""
     from shared.messaging import make_celery
     from shared.web import create_base_app
 
