@@ -47,5 +47,6 @@ class Change:
     obj: ObjectInfo | None
 
 
-# What a client may change on a calendar with PROPPATCH / MKCALENDAR (the settings' keys).
+# What a client may change on a calendar with PROPPATCH / MKCALENDAR: the keys of the
+# `settings` create_calendar and update_calendar take.
 CALENDAR_SETTINGS = ("displayname", "description", "color", "timezone", "order")

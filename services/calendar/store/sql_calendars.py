@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session, defer
 
 from services.calendar.store.errors import SlugTaken
 from services.calendar.store.models import Calendar, CalendarObject
-from services.calendar.store.records import CalendarInfo, Change
+from services.calendar.store.records import CALENDAR_SETTINGS, CalendarInfo, Change
 from services.calendar.store.sql_rows import bump, calendar_info, chunks, object_info
 
-_COLUMNS = {"displayname": "displayname", "description": "description", "color": "color",
-            "timezone": "timezone", "order": "sort_order"}
+# the column of each setting a client may change (the interface's keys, in their order)
+_COLUMNS = dict(zip(CALENDAR_SETTINGS, ("displayname", "description", "color", "timezone", "sort_order")))
 
 
 class SqlCalendars:
