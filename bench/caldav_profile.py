@@ -32,7 +32,7 @@ CALENDAR = "/dav/calendars/bench/bench/"
 def setup(kind: str, folder: Path, prefix: str, items) -> tuple:
     settings = settings_for(kind, folder, "postgresql+psycopg://postgres@127.0.0.1:5432", prefix)
     from services import calendar
-    from services.calendar.dav.sqlstore import SqlStore
+    from services.calendar.store.sql import SqlStore
     from shared.db import transaction
     from shared.identity import MIGRATIONS as IDENTITY_MIGRATIONS
     from shared.migrate import upgrade
@@ -116,7 +116,7 @@ def main() -> None:
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
         if args.restart:
             client = client_for(settings)
-            from services.calendar.domain.objectcache import CACHE
+            from services.calendar.store.objectcache import CACHE
 
             CACHE._entries.clear()
             for op, request in ops.items():

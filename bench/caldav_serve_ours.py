@@ -41,7 +41,7 @@ def main() -> None:
 
     from werkzeug.serving import make_server
 
-    from services.calendar.dav.sqlstore import SqlStore
+    from services.calendar.store.sql import SqlStore
     from services import calendar
     from services.frontdoor import FrontDoor
     from shared.identity import MIGRATIONS as IDENTITY_MIGRATIONS

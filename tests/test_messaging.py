@@ -125,7 +125,7 @@ def test_relay_backs_off_after_a_failure(settings, rooms_app, rooms_outbox):
 
 
 def test_inbox_sees_each_message_once(calendar_app):
-    from services.calendar.models import ProcessedMessage
+    from services.calendar.store.models import ProcessedMessage
 
     factory = calendar_app.extensions["db"]
     with transaction(factory) as session:
@@ -227,7 +227,7 @@ def test_message_lost_by_the_broker_arrives_through_the_receipt_loop(settings, r
     killed in between loses it. Here the message vanishes from the queue the same way; the
     outbox publishes it again because no receipt came back, the calendar worker applies it
     and confirms it, and then nothing more is published."""
-    from services.calendar.models import Calendar
+    from services.calendar.store.models import Calendar
     from tests.support.workers import Worker
 
     factory, model = rooms_outbox

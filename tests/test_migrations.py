@@ -20,6 +20,10 @@ def _metadata(service: str):
         from shared.identity.models import IdentityBase
 
         return IdentityBase.metadata
+    if service == "calendar":
+        from services.calendar.store.models import Base
+
+        return Base.metadata
     return importlib.import_module(f"services.{service}.models").Base.metadata
 
 

@@ -9,11 +9,11 @@ from icalendar import Calendar, Event
 
 from shared.db import transaction
 from shared.identity.demo import PARTNERS
-
-from services.calendar.dav.resources import default_slug
-from services.calendar.dav.sqlstore import SqlStore
 from shared.timezones import berlin_vtimezone
+
+from services.calendar.domain.names import default_slug
 from services.calendar.domain.vocabulary import AUDIENCE_PROPERTY
+from services.calendar.store.sql import SqlStore
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SERIES_START = date(2025, 9, 1)  # a Monday; the series run on without end

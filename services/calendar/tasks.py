@@ -21,10 +21,10 @@ from shared.relay import register_relay
 from shared.receipts import send_receipt
 from shared.outbox import first_time
 
-from services.calendar.dav.sqlstore import SqlStore
 from services.calendar.domain.booking import booking_resource, clean_text
 from services.calendar.domain.calendar_data import InvalidCalendarData
-from services.calendar.models import OutboxMessage, ProcessedMessage
+from services.calendar.store.models import OutboxMessage, ProcessedMessage
+from services.calendar.store.sql import SqlStore
 
 log = logging.getLogger(__name__)
 RETRY = dict(autoretry_for=(OperationalError, IntegrityError, DBAPIError), retry_backoff=True,

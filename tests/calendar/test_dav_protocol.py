@@ -3,7 +3,7 @@ properties, multiget, collection GET, Depth, unsupported methods."""
 import requests
 from lxml import etree
 
-from tests.calendar.conftest import booking_message, weekly_event
+from tests.support.calendar import booking_message, weekly_event
 
 D = "{DAV:}"
 C = "{urn:ietf:params:xml:ns:caldav}"

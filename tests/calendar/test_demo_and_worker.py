@@ -5,10 +5,10 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from services.calendar import demo
-from services.calendar.models import CalendarObject, ProcessedMessage
+from services.calendar.store.models import CalendarObject, ProcessedMessage
 from shared.identity import demo as identity_demo
 from shared.messaging import publish
-from tests.calendar.conftest import booking_message
+from tests.support.calendar import booking_message
 from tests.support.workers import Worker
 
 

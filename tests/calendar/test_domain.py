@@ -5,10 +5,11 @@ import pytest
 from icalendar import Calendar
 
 from services.calendar.domain.booking import booking_resource
-from services.calendar.domain.feeds import InvalidFilter, assemble, parse_filter
+from services.calendar.domain.feeds import InvalidFilter, parse_filter
+from services.calendar.domain.ics_feed import assemble
 from services.calendar.domain.ical import InvalidCalendarData, index_resource
 from services.calendar.domain.ranges import may_overlap, overlaps
-from tests.calendar.conftest import START, weekly_event
+from tests.support.calendar import START, weekly_event
 
 UTC = timezone.utc
 

@@ -2,7 +2,7 @@
 import pytest
 from icalendar import Calendar
 
-from tests.calendar.conftest import booking_message, weekly_event
+from tests.support.calendar import booking_message, weekly_event
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from services.calendar.models import CalendarObject, ProcessedMessage
-from tests.calendar.conftest import booking_message, room_message, weekly_event
+from services.calendar.store.models import CalendarObject, ProcessedMessage
+from tests.support.calendar import booking_message, room_message, weekly_event
 
 CAL = "/dav/calendars/lena/lobeda/"
 

@@ -4,7 +4,7 @@ import caldav
 import requests
 from lxml import etree
 
-from tests.calendar.conftest import weekly_event
+from tests.support.calendar import weekly_event
 
 D, C, I = "{DAV:}", "{urn:ietf:params:xml:ns:caldav}", "{http://apple.com/ns/ical/}"
 HOME = "/dav/calendars/lena/"

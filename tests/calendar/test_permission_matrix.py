@@ -8,7 +8,7 @@ import pytest
 import requests
 from icalendar import Calendar
 
-from tests.calendar.conftest import booking_message, weekly_event
+from tests.support.calendar import booking_message, weekly_event
 from tests.support.login import PASSWORD
 
 CAL = "/dav/calendars/{user}/lobeda/"

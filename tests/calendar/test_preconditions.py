@@ -3,7 +3,7 @@ import pytest
 import requests
 from lxml import etree
 
-from tests.calendar.conftest import weekly_event
+from tests.support.calendar import weekly_event
 
 D, C = "{DAV:}", "{urn:ietf:params:xml:ns:caldav}"
 CAL = "/dav/calendars/lena/lobeda/"

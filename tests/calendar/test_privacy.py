@@ -153,7 +153,7 @@ def test_network_feed_carries_an_allow_list_and_no_private_date(calendar_app, lo
 
 
 def test_room_feed_shows_private_bookings_as_busy(calendar_app, run_task):
-    from tests.calendar.conftest import booking_message
+    from tests.support.calendar import booking_message
 
     run_task("calendar.booking_changed", booking_message(public=False, title="Therapiegruppe Sucht"))
     text = calendar_app.test_client().get("/feeds/rooms/7.ics").get_data(as_text=True)

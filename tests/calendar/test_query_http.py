@@ -8,6 +8,8 @@ import requests
 from icalendar import Calendar
 from lxml import etree
 
+from services.calendar.store.objectcache import CACHE
+
 D, C = "{DAV:}", "{urn:ietf:params:xml:ns:caldav}"
 UTC = timezone.utc
 CAL = "/dav/calendars/lena/lobeda/"
@@ -186,8 +188,6 @@ def test_caldav_library_search_with_expand(live, cal):
 def test_a_new_process_answers_from_the_indexes_stored_at_put(live, cal, store):
     """The process cache starts empty after a restart (and in every other gunicorn worker):
     the time indexes stored with the objects give the same answers, for every report."""
-    from services.calendar.domain.objectcache import CACHE
-
     month = tr("20260301T000000Z", "20260401T000000Z")
     asks = [lambda: query(live, cal, event(month)),
             lambda: query(live, cal, event(month), '<c:calendar-data><c:expand start="20260301T000000Z" '
@@ -199,7 +199,7 @@ def test_a_new_process_answers_from_the_indexes_stored_at_put(live, cal, store):
         calendar = s.calendar("lobeda")
         assert sorted(name for name, _etag, _index in s.stored_indexes(calendar.id, list(DATA))) == sorted(DATA)
     for ask, expected in zip(asks, warm):
-        CACHE._entries.clear()
+        CACHE.clear()
         assert without_dtstamp(ask().content) == without_dtstamp(expected)
 
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 from lxml import etree
 
-from tests.calendar.conftest import weekly_event
+from tests.support.calendar import weekly_event
 
 D = "{DAV:}"
 CAL = "/dav/calendars/lena/lobeda/"

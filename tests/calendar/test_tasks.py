@@ -4,8 +4,8 @@ from datetime import timedelta
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from services.calendar.models import CalendarObject, ProcessedMessage
-from tests.calendar.conftest import START, booking_message, room_message
+from services.calendar.store.models import CalendarObject, ProcessedMessage
+from tests.support.calendar import START, booking_message, room_message
 
 
 def _count(calendar_app, model, *where):

@@ -8,7 +8,7 @@ from pathlib import Path
 import requests
 from lxml import etree
 
-from tests.calendar.conftest import weekly_event
+from tests.support.calendar import weekly_event
 
 VDIRSYNCER = Path(sys.executable).parent / "vdirsyncer"
 CAL = "/dav/calendars/lena/lobeda/"

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import quote, unquote, urlsplit
 
-from icalendar import Calendar
+from flask import Response
 
 from services.calendar.dav import reports, sync
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource, object_resource
-from services.calendar.dav.webdav import (CALDAV, DAV, ICAL, DavError, clark, element, href,
-                                          propstat_response, status_response)
-from services.calendar.domain.names import object_name_problem
+from services.calendar.dav.webdav import (CALDAV, DAV, ICAL, DavError, clark, element, href, multistatus,
+                                          propstat_response, status_response, xml_response)
+from services.calendar.domain.ics_feed import local_timezone_calendar
 from services.calendar.domain.limits import MAX_DATE_TIME, MAX_INSTANCES, MIN_DATE_TIME, caldav_stamp
+from services.calendar.domain.names import object_name_problem
 from services.calendar.domain.recurrence import WorkLimitExceeded
-from shared.timezones import berlin_vtimezone
 
 MAX_RESOURCE_SIZE = 1024 * 1024
 MAX_MULTIGET = 1000
@@ -74,11 +74,7 @@ def calendar_timezone(r: Resource, ctx: Context):
         return None
     if r.calendar.timezone:  # what the client set with MKCALENDAR/PROPPATCH, returned as given
         return r.calendar.timezone
-    holder = Calendar()
-    holder.add("PRODID", "-//Treffpunkt Jena//Kalender//DE")
-    holder.add("VERSION", "2.0")
-    holder.add_component(berlin_vtimezone())
-    return holder.to_ical().decode("utf-8")
+    return local_timezone_calendar()
 
 
 @registry.register(ICAL, "calendar-color", in_allprop=False)  # Apple extension, read by all clients
@@ -92,27 +88,28 @@ def calendar_data(r: Resource, ctx: Context):
 
 
 # --- REPORTs -------------------------------------------------------------------------------
-def report(ctx: Context, resource: Resource, root) -> list:
+def report(ctx: Context, resource: Resource, root) -> Response:
+    """A multistatus, or for free-busy-query a text/calendar body (RFC 4791 §7.10)."""
     try:
         return _report(ctx, resource, root)
     except WorkLimitExceeded as exc:  # RFC 4791 §7.8's postcondition for answers too large to give
         raise DavError(403, str(exc), (DAV, "number-of-matches-within-limits")) from None
 
 
-def _report(ctx: Context, resource: Resource, root) -> list:
+def _report(ctx: Context, resource: Resource, root) -> Response:
     if root is None:
         raise DavError(400, "REPORT braucht einen XML-Körper.")
     if resource.kind != "calendar":
         raise DavError(403, "Dieser Bericht ist nur für Kalender-Sammlungen möglich.", (DAV, "supported-report"))
     names = _prop_names(root)
     if root.tag == clark(CALDAV, "calendar-multiget"):
-        return multiget(ctx, resource, root, names)
+        return xml_response(multistatus(multiget(ctx, resource, root, names)))
     if root.tag == clark(CALDAV, "calendar-query"):
-        return reports.calendar_query(ctx, resource, root, names)
+        return xml_response(multistatus(reports.calendar_query(ctx, resource, root, names)))
     if root.tag == clark(CALDAV, "free-busy-query"):
         return reports.free_busy(ctx, resource, root)
     if root.tag == clark(DAV, "sync-collection"):  # RFC 6578, in dav/sync.py
-        return sync.report(ctx, resource, root, names)
+        return xml_response(multistatus(sync.report(ctx, resource, root, names)))
     raise DavError(403, "Dieser Bericht wird (noch) nicht unterstützt.", (DAV, "supported-report"))
 
 

@@ -9,10 +9,10 @@ from flask import Response, request
 
 from services.calendar.dav import calendar_settings as settings_of
 from services.calendar.dav.resources import BASE, Context, Resource, resolve
-from services.calendar.dav.store import SlugTaken
 from services.calendar.dav.webdav import (CALDAV, DAV, XML_TYPE, DavError, element, multistatus, parse_xml,
                                           serialize)
 from services.calendar.domain import access
+from services.calendar.store.errors import SlugTaken
 
 READ_ONLY = "Dieser Kalender ist für Sie nur lesbar (Raumkalender oder Kalender eines anderen Partners)."
 

@@ -2,8 +2,8 @@
 
 1. SQL pre-filter on the indexed UTC span (first_start, last_end): only objects whose span
    can meet the range, and only their names and ETags;
-2. per ETag, a TimeIndex from the process-wide ObjectCache, or else as stored with the object at
-   PUT: parsing and expanding happens once per stored version, not once per query or process;
+2. per ETag, a TimeIndex from the store (its process cache, or as stored with the object at
+   PUT): parsing and expanding happens once per stored version, not once per query or process;
    data is loaded only for the objects that need a full filter, and then for the matches;
 3. responses are written as text directly (getetag, calendar-data), through the registry otherwise."""
 from __future__ import annotations
@@ -14,17 +14,16 @@ from urllib.parse import quote
 
 from flask import Response
 from icalendar import Calendar
-from werkzeug.exceptions import HTTPException
 
 from services.calendar.dav import query_xml
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource
-from services.calendar.dav.store import ObjectInfo
 from services.calendar.dav.webdav import CALDAV, DAV, clark, escape, propstat_response, response_text
 from services.calendar.domain import expand, filters, timeindex
-from services.calendar.domain.objectcache import CACHE, Entry
 from services.calendar.domain.recurrence import Budget
 from services.calendar.domain.timeindex import EPOCH_MAX, EPOCH_MIN, Instance, overlaps
+from services.calendar.store.objectcache import Entry
+from services.calendar.store.records import ObjectInfo
 
 GETETAG, CALENDAR_DATA = clark(DAV, "getetag"), clark(CALDAV, "calendar-data")
 FAST_PROPS = {GETETAG, CALENDAR_DATA}
@@ -37,9 +36,9 @@ def _dt(seconds: int | None) -> datetime | None:
 
 
 class _Objects:
-    """The entries of one report: cached ones, or built from data loaded in one batch. Data is
-    held as the reader may see it (Context.shown), so that filters (a text-match on SUMMARY)
-    and expansions never see what the reader must not."""
+    """The entries of one report: known to the store by ETag, or built from data loaded in one
+    batch. Data is held as the reader may see it (Context.shown), so that filters (a text-match
+    on SUMMARY) and expansions never see what the reader must not."""
 
     def __init__(self, ctx: Context, collection: Resource, candidates: list[tuple[str, str]], rows=()):
         self.ctx, self.collection, self.now = ctx, collection, datetime.now(timezone.utc)
@@ -47,17 +46,10 @@ class _Objects:
         self.budget = Budget()  # the expansion work this report may cause
         self.redacted: set[str] = set()
         self.etags = dict(candidates)
-        self.entries: dict[str, Entry] = {}
         self.rows = {r.name: self.shown(r) for r in rows}  # loaded with their data already (one query)
         self.data: dict[str, bytes] = {name: r.data for name, r in self.rows.items()}
-        missing = []
-        for name, etag in candidates:
-            entry = CACHE.get(etag)
-            if entry is None:
-                missing.append(name)
-            else:
-                self.entries[name] = entry
-        self.load(self.restore(missing))
+        self.entries: dict[str, Entry] = ctx.store.time_indexes(self.calendar_id, candidates)
+        self.load([name for name, _etag in candidates if name not in self.entries])
 
     def shown(self, obj: ObjectInfo) -> ObjectInfo:
         visible = self.ctx.shown(self.collection.calendar, obj)
@@ -65,25 +57,16 @@ class _Objects:
             self.redacted.add(obj.name)
         return visible
 
-    def restore(self, names) -> list[str]:
-        """Entries from the indexes stored at PUT (a new process, or one whose cache let them
-        go): no parsing. Returns the names still missing (stored before indexes were)."""
-        for name, etag, text in self.ctx.store.stored_indexes(self.calendar_id, names):
-            index = timeindex.loads(text)
-            if etag == self.etags[name] and index is not None:  # else changed meanwhile, or
-                self.entries[name] = CACHE.put(etag, index)       # older than bounded expansion
-        return [n for n in names if n not in self.entries]
-
     def load(self, names) -> None:
         for name in names:
             if name in self.rows and name not in self.entries:
-                self.entries[name] = CACHE.build(self.etags[name], self.data[name], self.now)
+                self.entries[name] = self.ctx.store.build_index(self.etags[name], self.data[name], self.now)
         for obj in self.ctx.store.report_objects(self.calendar_id, [n for n in names if n not in self.data]):
             obj = self.shown(obj)  # a busy view has the same times: its index is the object's
             self.data[obj.name] = obj.data
             if obj.name not in self.entries or self.etags[obj.name] != obj.etag:  # (changed meanwhile)
                 self.etags[obj.name] = obj.etag
-                self.entries[obj.name] = CACHE.build(obj.etag, obj.data, self.now)
+                self.entries[obj.name] = self.ctx.store.build_index(obj.etag, obj.data, self.now)
 
     def calendar(self, name: str) -> Calendar:
         entry = self.entries[name]
@@ -129,8 +112,8 @@ def _responses(ctx, collection, objects: _Objects, matched, names, wanted) -> li
         if wanted is not None and wanted.expand:
             entry = objects.entries.get(obj.name)
             if entry is None or objects.etags.get(obj.name) != obj.etag:
-                entry = CACHE.build(obj.etag, obj.data, objects.now)
-            bodies = expand.bodies(data) if obj.name in objects.redacted else CACHE.bodies(obj.etag, entry, data)
+                entry = ctx.store.build_index(obj.etag, obj.data, objects.now)
+            bodies = expand.bodies(data) if obj.name in objects.redacted else ctx.store.expand_bodies(obj.etag, entry, data)
             data = expand.expanded(entry.index.component,
                                    instances(entry, obj.data, *wanted.expand, objects.budget), bodies)
         # limit-recurrence-set is answered with the full set: a superset the client can narrow
@@ -170,14 +153,8 @@ def _utc(seconds: int) -> datetime:
 
 
 # --- free-busy-query (RFC 4791 §7.10) ----------------------------------------------------------
-class FreeBusy(HTTPException):
-    """The answer is a text/calendar body, not a multistatus: handed to Flask as a response."""
-
-    def __init__(self, body: bytes):
-        super().__init__(response=Response(body, status=200, content_type="text/calendar; charset=utf-8"))
-
-
-def free_busy(ctx: Context, collection: Resource, root):
+def free_busy(ctx: Context, collection: Resource, root) -> Response:
+    """The answer is a text/calendar body (a VFREEBUSY), not a multistatus."""
     el = root.find(clark(CALDAV, "time-range"))
     if el is None:
         raise query_xml.invalid("free-busy-query braucht einen time-range.")
@@ -192,4 +169,5 @@ def free_busy(ctx: Context, collection: Resource, root):
             objects.load([name])
         found += instances(objects.entries[name], objects.data.get(name, b""), start, end, objects.budget)
     now = datetime.now(timezone.utc)
-    raise FreeBusy(expand.freebusy_calendar(expand.busy_periods(found, start, end), start, end, now))
+    body = expand.freebusy_calendar(expand.busy_periods(found, start, end), start, end, now)
+    return Response(body, status=200, content_type="text/calendar; charset=utf-8")

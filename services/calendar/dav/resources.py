@@ -18,10 +18,11 @@ from urllib.parse import quote, unquote
 
 from shared.identity.store import Principal
 
-from services.calendar.dav.store import CalendarInfo, CalendarStore, ObjectInfo
 from services.calendar.dav.webdav import DavError
 from services.calendar.domain import access, disclosure, names
 from services.calendar.domain.vocabulary import BUSY_SUMMARY, PRIVATE_SUMMARY
+from services.calendar.store.interface import CalendarStore
+from services.calendar.store.records import CalendarInfo, ObjectInfo
 
 BASE = "/dav/"
 
@@ -86,11 +87,7 @@ class Context:
             return
         if not any(c.owner_partner_id == partner_id for c in self.store.calendars()):
             name = self.principal.partner_name or "Partner"
-            self.store.ensure_partner_calendar(partner_id, default_slug(partner_id), f"Angebote – {name}")
-
-
-def default_slug(partner_id: int) -> str:
-    return f"partner-{partner_id}-angebote"
+            self.store.ensure_partner_calendar(partner_id, names.default_slug(partner_id), f"Angebote – {name}")
 
 
 def calendar_resource(ctx: Context, url: str, calendar: CalendarInfo | None) -> Resource | None:

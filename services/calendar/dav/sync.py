@@ -13,9 +13,9 @@ from shared.db import as_utc
 
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource, object_resource
-from services.calendar.dav.store import CalendarInfo
 from services.calendar.dav.webdav import (CALDAV, DAV, DavError, clark, escape, prop_text, propstat_response,
                                           status_response)
+from services.calendar.store.records import CalendarInfo
 
 TOKEN_PREFIX = "http://treffpunkt-jena.de/ns/sync/"
 _TOKEN = re.compile(re.escape(TOKEN_PREFIX) + r"(\d+)-([0-9a-z]+)-(\d+)\Z")

@@ -3,29 +3,28 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, redirect, request
+from flask import Blueprint, Response, current_app, redirect, request
 
 from shared.auth import basic_auth_required, current_account
 from shared.web.csrf import csrf
-from shared.web.request_db import db
+from shared.web.request_db import unit_of_work
 
 from services.calendar.dav import caldav, collection_views
 from services.calendar.dav.calendar_settings import ACCEPTED_COMPONENTS
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import BASE, Context, Resource, children, resolve
-from services.calendar.dav.sqlstore import SqlStore
-from services.calendar.dav.store import PreconditionFailed, UidConflict, UnsupportedComponent
-from services.calendar.dav.webdav import (CALDAV, DAV, XML_TYPE, DavError, depth, href, multistatus,
-                                          parse_propfind, parse_xml, propstat_response)
-from services.calendar.domain.feeds import assemble
-from services.calendar.domain.ical import InvalidCalendarData
+from services.calendar.dav.webdav import (CALDAV, DAV, DAV_HEADER, XML_TYPE, DavError, depth, href, multistatus,
+                                          parse_propfind, parse_xml, propstat_response, xml_response)
+from services.calendar.domain.calendar_data import InvalidCalendarData
+from services.calendar.domain.ics_feed import assemble
+from services.calendar.store.errors import PreconditionFailed, UidConflict, UnsupportedComponent
 
 bp = Blueprint("dav", __name__)
 csrf.exempt(bp)  # HTTP Basic clients, no forms: CSRF tokens do not apply
 METHODS = ["OPTIONS", "GET", "HEAD", "PUT", "DELETE", "PROPFIND", "REPORT", "PROPPATCH", "MKCALENDAR",
            "MKCOL", "MOVE", "COPY", "LOCK", "UNLOCK", "POST"]
 ALLOW = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT, MKCALENDAR, MKCOL"
-DAV_HEADER = "1, 3, calendar-access"
+STORE = "calendar_dav_store"  # app.extensions: makes the store of a request from its session
 
 
 # Discovery entry points answer PROPFIND themselves, as the root /dav/ would: RFC 6764 allows a
@@ -56,29 +55,27 @@ def dav(_path: str = ""):
 
 @basic_auth_required("Treffpunkt CalDAV")
 def _authenticated():
-    ctx = Context(current_account(), SqlStore(db()))
+    """One request, one unit of work: what a handler wrote commits when it returns, and none of
+    it when a DavError (or anything else) leaves the block."""
     path = BASE if request.path == "/dav" or request.path in DISCOVERY else request.path
     try:
-        if request.method in collection_views.CREATORS:  # the target does not exist yet
-            response = collection_views.CREATORS[request.method](ctx, path)
-        else:
-            handler = HANDLERS.get(request.method)
-            if handler is None:
-                raise DavError(405, f"{request.method} wird hier (noch) nicht unterstützt.", headers={"Allow": ALLOW})
-            resource = resolve(ctx, path)
-            if resource is None:
-                raise DavError(404, "Diese Adresse gibt es nicht (oder sie ist nicht für Sie sichtbar).")
-            response = handler(ctx, resource)
-        db().commit()
-        return response
+        with unit_of_work() as session:
+            return _handle(Context(current_account(), current_app.extensions[STORE](session)), path)
     except DavError as exc:
-        db().rollback()
         return Response(exc.body(), status=exc.status, content_type=XML_TYPE,
                         headers={"DAV": DAV_HEADER, **exc.headers})
 
 
-def _xml(body: bytes, status: int = 207) -> Response:
-    return Response(body, status=status, content_type=XML_TYPE, headers={"DAV": DAV_HEADER})
+def _handle(ctx: Context, path: str) -> Response:
+    if request.method in collection_views.CREATORS:  # the target does not exist yet
+        return collection_views.CREATORS[request.method](ctx, path)
+    handler = HANDLERS.get(request.method)
+    if handler is None:
+        raise DavError(405, f"{request.method} wird hier (noch) nicht unterstützt.", headers={"Allow": ALLOW})
+    resource = resolve(ctx, path)
+    if resource is None:
+        raise DavError(404, "Diese Adresse gibt es nicht (oder sie ist nicht für Sie sichtbar).")
+    return handler(ctx, resource)
 
 
 def propfind(ctx: Context, resource: Resource) -> Response:
@@ -88,11 +85,11 @@ def propfind(ctx: Context, resource: Resource) -> Response:
     targets = [resource]
     if depth(request.headers.get("Depth")) == "1":
         targets += children(ctx, resource)
-    return _xml(multistatus(propstat_response(r.url, registry, r, ctx, mode, names) for r in targets))
+    return xml_response(multistatus(propstat_response(r.url, registry, r, ctx, mode, names) for r in targets))
 
 
 def report(ctx: Context, resource: Resource) -> Response:
-    return _xml(multistatus(caldav.report(ctx, resource, parse_xml(request.get_data()))))
+    return caldav.report(ctx, resource, parse_xml(request.get_data()))
 
 
 def get(ctx: Context, resource: Resource) -> Response:
@@ -165,5 +162,7 @@ HANDLERS = {"PROPFIND": propfind, "REPORT": report, "GET": get, "HEAD": get, "PU
             "PROPPATCH": collection_views.proppatch}
 
 
-def init_app(app) -> None:
+def init_app(app, store_factory) -> None:
+    """`store_factory(session)` gives the store (a CalendarStore) the handlers work with."""
+    app.extensions[STORE] = store_factory
     app.register_blueprint(bp)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
+from flask import Response
 from lxml import etree
 
 DAV = "DAV:"
@@ -18,6 +19,7 @@ ICAL = "http://apple.com/ns/ical/"
 NSMAP = {"D": DAV, "C": CALDAV, "CS": CS, "I": ICAL}
 MAX_XML_BYTES = 512 * 1024
 XML_TYPE = "application/xml; charset=utf-8"
+DAV_HEADER = "1, 3, calendar-access"
 
 
 def clark(ns: str, name: str) -> str:
@@ -212,3 +214,8 @@ def multistatus(responses) -> bytes:
         parts.append(r if isinstance(r, str) else etree.tostring(r, encoding="unicode"))
     parts.append("</D:multistatus>")
     return "".join(parts).encode("utf-8")
+
+
+def xml_response(body: bytes, status: int = 207) -> Response:
+    """A multistatus (or other DAV XML) answer with the DAV header clients look for."""
+    return Response(body, status=status, content_type=XML_TYPE, headers={"DAV": DAV_HEADER})

@@ -9,7 +9,7 @@ import time
 from functools import lru_cache
 from datetime import date, datetime, timezone
 
-from services.calendar.domain.ical import LOCAL
+from services.calendar.domain.calendar_data import LOCAL
 from services.calendar.domain.timeindex import BUSY, FREE, TENTATIVE, Instance, epoch
 
 PRODID = "-//Treffpunkt Jena//Kalender//DE"

@@ -1,17 +1,11 @@
-"""Public iCal feeds: which events a filter selects, and one VCALENDAR assembled from many
-stored resources (with a VTIMEZONE for every TZID, as Outlook requires)."""
+"""Public iCal feeds: which events a filter selects (the feed itself is put together by
+domain/ics_feed.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from icalendar import Calendar, vDuration
+from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES
 
-from services.calendar.domain.ical import COMPONENTS
-from shared.timezones import berlin_vtimezone
-from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES, LOCAL_TZID
-
-PRODID = "-//Treffpunkt Jena//Kalender//DE"
 FILTER_KEYS = ("partner", "district", "category", "audience")
 
 
@@ -83,41 +77,3 @@ def _choice(value: str, allowed, key: str) -> str:
         if option.casefold() == value.strip().casefold():
             return option
     raise InvalidFilter(key, value, allowed)
-
-
-def new_feed(name: str, description: str = "") -> Calendar:
-    """An empty published calendar with the properties subscribers read: its name, the local
-    time zone, and an hourly refresh (REFRESH-INTERVAL for RFC 7986 clients, X-PUBLISHED-TTL for
-    Outlook)."""
-    feed = Calendar()
-    feed.add("PRODID", PRODID)
-    feed.add("VERSION", "2.0")
-    feed.add("CALSCALE", "GREGORIAN")
-    feed.add("METHOD", "PUBLISH")
-    feed.add("X-WR-CALNAME", name)
-    if description:
-        feed.add("X-WR-CALDESC", description)
-    feed.add("X-WR-TIMEZONE", LOCAL_TZID)
-    feed.add("REFRESH-INTERVAL", timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    feed.add("X-PUBLISHED-TTL", vDuration(timedelta(hours=1)))
-    return feed
-
-
-def assemble(resources: list[bytes], name: str, description: str = "") -> bytes:
-    """One VCALENDAR holding every component of `resources` and each VTIMEZONE once."""
-    feed = new_feed(name, description)
-    timezones = {LOCAL_TZID: berlin_vtimezone()}
-    events = []
-    for data in resources:
-        calendar = Calendar.from_ical(data)
-        for component in calendar.subcomponents:
-            if component.name == "VTIMEZONE":
-                timezones.setdefault(str(component["TZID"]), component)
-            elif component.name in COMPONENTS:
-                events.append(component)
-    for tz in timezones.values():
-        feed.add_component(tz)
-    for event in events:
-        feed.add_component(event)
-    feed.add_missing_timezones()  # a TZID without its VTIMEZONE would shift events in Outlook
-    return feed.to_ical()

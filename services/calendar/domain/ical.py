@@ -8,18 +8,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING
 
 from icalendar import Calendar
 
-from services.calendar.domain import checks
+from services.calendar.domain import checks, timeindex
 from services.calendar.domain.calendar_data import COMPONENTS, LOCAL, InvalidCalendarData
+from services.calendar.domain.timeindex import EPOCH_MAX, TimeIndex
 from services.calendar.domain.vocabulary import AUDIENCE_PROPERTY, AUDIENCES, CATEGORIES
 
-if TYPE_CHECKING:
-    from services.calendar.domain.timeindex import TimeIndex
-
-EPOCH_END = int(datetime(9999, 1, 1, tzinfo=timezone.utc).timestamp())  # = timeindex.EPOCH_MAX
 # floating times and dates mean local time wherever a client is: widen the index by a day
 FLOATING_SLACK = timedelta(hours=14)
 # RFC 5545 §3.3.11 allows no control characters but HTAB in values (DEL included); most could
@@ -36,7 +32,7 @@ class IndexedResource:
     audience: tuple[str, ...]
     first_start: datetime | None
     last_end: datetime | None  # None: open-ended (or unknown), matches every later range
-    time_index: "TimeIndex"  # its instances (stored with it, and cached under its ETag)
+    time_index: TimeIndex  # its instances (stored with it; the store caches it under its ETag)
 
 
 def etag_of(data: bytes) -> str:
@@ -80,7 +76,8 @@ def index_resource(data: bytes) -> IndexedResource:
         raise InvalidCalendarData(f"Die UID ist zu lang (höchstens {MAX_UID} Zeichen).")
     checks.check_times(calendar)
     main = masters[0] if masters else items[0]
-    index = _time_index(calendar, etag_of(data))
+    # recurring series are expanded once, here, so the store keeps the result with the object
+    index = timeindex.build(calendar, datetime.now(timezone.utc))
     first_start, last_end = _span(items, index)
     return IndexedResource(
         uid=uids.pop(), component=kinds.pop(),
@@ -128,15 +125,7 @@ def _end_of(component) -> date | datetime | None:
     return start + timedelta(days=1) if not isinstance(start, datetime) else start
 
 
-def _time_index(calendar: Calendar, etag: str) -> "TimeIndex":
-    """Recurring series are expanded once, here, into the report cache's TimeIndex (keyed by
-    the ETag the store gives these bytes), so the first calendar-query after a PUT finds it ready."""
-    from services.calendar.domain.objectcache import CACHE  # (it builds on this module)
-
-    return CACHE.remember(etag, calendar, datetime.now(timezone.utc)).index
-
-
-def _span(items, index: "TimeIndex") -> tuple[datetime | None, datetime | None]:
+def _span(items, index: TimeIndex) -> tuple[datetime | None, datetime | None]:
     """The UTC span the SQL pre-filter uses; the last instance's end bounds a series."""
     if any("DTSTART" not in c for c in items):
         return None, None  # e.g. a task without a start: always a candidate
@@ -151,7 +140,7 @@ def _span(items, index: "TimeIndex") -> tuple[datetime | None, datetime | None]:
     first = min(starts)
     if not index.recurring:
         return first, max(ends)
-    if index.until != EPOCH_END or not index.instances:
+    if index.until != EPOCH_MAX or not index.instances:
         return first, None  # open-ended, dense or past the recorded horizon
     last = datetime.fromtimestamp(max(i.end for i in index.instances), timezone.utc)
     floating = any(not isinstance(c[k].dt, datetime) or c[k].dt.tzinfo is None

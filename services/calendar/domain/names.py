@@ -33,3 +33,8 @@ def numeric_id(text: str) -> int | None:
         return None
     value = int(text)
     return value if value <= MAX_ID else None
+
+
+def default_slug(partner_id: int) -> str:
+    """The URL segment of the calendar a partner gets on its first visit (and in the demo)."""
+    return f"partner-{partner_id}-angebote"

@@ -1,4 +1,4 @@
-from services.calendar.models import Base
+from services.calendar.store.models import Base
 from shared.migrate import run_env
 
 run_env(Base.metadata)

@@ -1,25 +1,25 @@
 """Calendar collections on SQLAlchemy: create, change, delete (MKCALENDAR, PROPPATCH, DELETE)
-and the changes since a revision (sync-collection). Mixed into SqlStore, whose `_bump`
-row lock serialises writers of one calendar."""
+and the changes since a revision (sync-collection). A part of SqlStore (store/sql.py) that
+needs only its session and the shared helpers of sql_rows.py."""
 from __future__ import annotations
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import Session, defer
 
-from services.calendar.dav.store import CalendarInfo, Change, SlugTaken
-from services.calendar.models import Calendar, CalendarObject
+from services.calendar.store.errors import SlugTaken
+from services.calendar.store.models import Calendar, CalendarObject
+from services.calendar.store.records import CALENDAR_SETTINGS, CalendarInfo, Change
+from services.calendar.store.sql_rows import bump, calendar_info, chunks, object_info
 
-_COLUMNS = {"displayname": "displayname", "description": "description", "color": "color",
-            "timezone": "timezone", "order": "sort_order"}
+# the column of each setting a client may change (the interface's keys, in their order)
+_COLUMNS = dict(zip(CALENDAR_SETTINGS, ("displayname", "description", "color", "timezone", "sort_order")))
 
 
-class CalendarCollections:
-    session: object
+class SqlCalendars:
+    session: Session
 
     def create_calendar(self, partner_id: int, slug: str, settings: dict) -> CalendarInfo:
-        from services.calendar.dav.sqlstore import _calendar_info
-
         calendar = Calendar(slug=slug, kind="partner", owner_partner_id=partner_id, displayname=slug,
                             description="", public=True, revision=1, room_revision=-1)
         _apply(calendar, settings)
@@ -29,16 +29,14 @@ class CalendarCollections:
                 self.session.flush()
         except IntegrityError:  # a concurrent MKCALENDAR took the slug first
             raise SlugTaken(f"Die Adresse {slug} ist schon vergeben.") from None
-        return _calendar_info(calendar)
+        return calendar_info(calendar)
 
     def update_calendar(self, calendar_id: int, settings: dict) -> CalendarInfo:
-        from services.calendar.dav.sqlstore import _calendar_info
-
-        self._bump(calendar_id)  # ctag and sync-token move, clients re-read the properties
+        bump(self.session, calendar_id)  # ctag and sync-token move, clients re-read the properties
         calendar = self.session.get(Calendar, calendar_id, populate_existing=True)
         _apply(calendar, settings)
         self.session.flush()
-        return _calendar_info(calendar)
+        return calendar_info(calendar)
 
     def delete_calendar(self, calendar_id: int) -> None:
         """Objects and tombstones go with it: its sync tokens end with the collection."""
@@ -65,17 +63,13 @@ class CalendarCollections:
         truncated = limit is not None and len(rows) > limit
         if truncated:
             rows = rows[:limit]
-        live_ids = [r.id for r in rows if not r.deleted]
         objects = {}
-        if live_ids:
-            from services.calendar.dav.sqlstore import _object_info
-
-            for chunk in (live_ids[i:i + 1000] for i in range(0, len(live_ids), 1000)):
-                query = select(CalendarObject).where(CalendarObject.id.in_(chunk))
-                if not with_data:
-                    query = query.options(defer(CalendarObject.ics))
-                for o in self.session.scalars(query):
-                    objects[o.id] = _object_info(o, with_data)
+        for chunk in chunks([r.id for r in rows if not r.deleted]):
+            query = select(CalendarObject).where(CalendarObject.id.in_(chunk))
+            if not with_data:
+                query = query.options(defer(CalendarObject.ics))
+            for o in self.session.scalars(query):
+                objects[o.id] = object_info(o, with_data)
         return [Change(r.name, r.revision, None if r.deleted else objects[r.id]) for r in rows], truncated
 
 

@@ -7,8 +7,6 @@ properties; private events and dates left out, or in a room's feed shown as busy
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
-from threading import Lock
 
 from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
@@ -17,12 +15,13 @@ from shared.identity.models import DISTRICTS
 from shared.auth import identity
 from shared.web.request_db import db
 
-from services.calendar.dav.sqlstore import SqlStore
+from services.calendar.bounded_cache import MISSING, BoundedCache
 from services.calendar.domain.disclosure import public_view
 from services.calendar.domain.feeds import InvalidFilter, parse_filter
-from services.calendar.domain.feedtext import assemble_text as assemble
+from services.calendar.domain.ics_feed import assemble
 from services.calendar.domain.names import MAX_ID
 from services.calendar.domain.vocabulary import BUSY_SUMMARY
+from services.calendar.store.sql import SqlStore
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 CACHE_SIZE = 128
@@ -31,42 +30,32 @@ NETWORK_NAME = "Treffpunkt Generationen Jena"
 # A feed is the same bytes for every subscriber (one cache entry, one ETag), so its own words
 # do not follow the asker's language: they are German, like the offerings in it.
 NETWORK_DESCRIPTION = "Öffentliche Angebote im Netzwerk Treffpunkt Generationen Jena"
-_lock = Lock()
 
 
-def _cache() -> OrderedDict:
-    return current_app.extensions.setdefault("calendar_feed_cache", OrderedDict())
+def _app_cache(name: str, size: int) -> BoundedCache:
+    """Per app (each test app starts empty); setdefault on a dict is atomic under the GIL."""
+    cache = current_app.extensions.get(name)
+    return cache if cache is not None else current_app.extensions.setdefault(name, BoundedCache(size))
 
 
 def _cached(key, render) -> tuple[bytes, str]:
-    cache = _cache()
-    with _lock:
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
-    body = render()
-    entry = (body, '"' + hashlib.sha256(body).hexdigest()[:40] + '"')
-    with _lock:
-        cache[key] = entry
-        while len(cache) > CACHE_SIZE:
-            cache.popitem(last=False)
+    cache = _app_cache("calendar_feed_cache", CACHE_SIZE)
+    entry = cache.get(key)
+    if entry is None:
+        body = render()
+        entry = cache.put(key, (body, '"' + hashlib.sha256(body).hexdigest()[:40] + '"'))
     return entry
 
 
 def _public(objects, busy_summary: str | None = None) -> list[bytes]:
     """The public views of `objects` (those with anything public), remembered by ETag."""
-    views = current_app.extensions.setdefault("calendar_public_views", OrderedDict())
+    views = _app_cache("calendar_public_views", VIEW_CACHE_SIZE)
     out = []
     for obj in objects:
         key = (obj.etag, busy_summary)
-        with _lock:
-            found = views.get(key, False)
-        if found is False:
-            found = public_view(obj.data, busy_summary)
-            with _lock:
-                views[key] = found
-                while len(views) > VIEW_CACHE_SIZE:
-                    views.popitem(last=False)
+        found = views.get(key, MISSING)
+        if found is MISSING:  # None is kept too: an event with nothing public
+            found = views.put(key, public_view(obj.data, busy_summary))
         if found is not None:
             out.append(found)
     return out

@@ -1,5 +1,5 @@
-"""HTTP layer of the calendar service: the overview page; feeds and CalDAV live in their own
-modules (feeds.py, dav/views.py)."""
+"""The calendar's overview page: every public calendar, the room calendars and a builder for
+filtered feed addresses (the feeds themselves: web/feeds.py)."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -10,14 +10,13 @@ from shared.identity.models import DISTRICTS
 from shared.auth import current_account, identity
 from shared.web.request_db import db
 
-from services.calendar import app_passwords, feeds
-from services.calendar.dav import views as dav_views
-from services.calendar.dav.sqlstore import SqlStore
 from services.calendar.domain import access
 from services.calendar.domain.feeds import FILTER_KEYS, InvalidFilter, parse_filter
 from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES
+from services.calendar.store.sql import SqlStore
+from services.calendar.web.feeds import filter_message
 
-bp = Blueprint("calendar", __name__, url_prefix="/calendar", template_folder="templates")
+bp = Blueprint("calendar", __name__, url_prefix="/calendar", template_folder="../templates")
 
 
 def _links(path: str) -> dict:
@@ -42,7 +41,7 @@ def index():
             parse_filter(choice, partners, DISTRICTS)
             built = _links("/feeds/network.ics?" + urlencode(choice, doseq=True))
         except InvalidFilter as exc:
-            error = feeds.filter_message(exc)
+            error = filter_message(exc)
     return render_template(
         "calendar/index.html", partners=partners, partner_calendars=partner_calendars, rooms=rooms,
         network=_links("/feeds/network.ics"), partner_links={p["slug"]: _links(f"/feeds/network.ics?partner={p['slug']}") for p in partners},
@@ -50,9 +49,3 @@ def index():
         error=error, dav_url=current_app.config["SETTINGS"].public_url.rstrip("/") + "/dav/",
         me=current_account()), (400 if error else 200)
 
-
-def init_app(app) -> None:
-    app.register_blueprint(bp)
-    app.register_blueprint(app_passwords.bp)
-    app.register_blueprint(feeds.bp)
-    dav_views.init_app(app)

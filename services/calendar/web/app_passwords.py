@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length
 from shared.text import has_control_characters
 from shared.auth import current_account, identity, login_required
 
-bp = Blueprint("app_passwords", __name__, url_prefix="/calendar/app-passwords", template_folder="templates")
+bp = Blueprint("app_passwords", __name__, url_prefix="/calendar/app-passwords", template_folder="../templates")
 MAX_PER_ACCOUNT = 20  # a person has a few devices; a bound keeps the login check (one hash each) short
 
 
