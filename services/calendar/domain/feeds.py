@@ -2,12 +2,14 @@
 stored resources (with a VTIMEZONE for every TZID, as Outlook requires)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
-from icalendar import Calendar, vDuration
+from icalendar import Calendar, Component, vDuration
 
-from services.calendar.domain.ical import COMPONENTS
+from services.calendar.domain.calendar_data import COMPONENTS
 from shared.timezones import berlin_vtimezone
 from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES, LOCAL_TZID
 
@@ -27,7 +29,7 @@ class InvalidFilter(ValueError):
         "audience": "Unbekannte Zielgruppe {value!r}. Möglich sind: {allowed}.",
     }
 
-    def __init__(self, key: str, value: str, allowed=()):
+    def __init__(self, key: str, value: str, allowed: Iterable[str] = ()) -> None:
         self.key, self.value, self.allowed = key, value, ", ".join(allowed)
         super().__init__(self.GERMAN[key].format(value=value[:60], allowed=self.allowed))
 
@@ -40,7 +42,7 @@ class FeedFilter:
     category: frozenset[str] = field(default_factory=frozenset)
     audience: frozenset[str] = field(default_factory=frozenset)
 
-    def accepts(self, partner_id: int | None, categories, audience) -> bool:
+    def accepts(self, partner_id: int | None, categories: Iterable[str], audience: Iterable[str]) -> bool:
         if self.partner_ids and partner_id not in self.partner_ids:
             return False
         if self.category and not self.category & {c.casefold() for c in categories}:
@@ -53,7 +55,7 @@ class FeedFilter:
         return True
 
 
-def parse_filter(args: dict[str, list[str]], partners: list[dict], districts) -> FeedFilter:
+def parse_filter(args: dict[str, list[str]], partners: list[dict[str, Any]], districts: Iterable[str]) -> FeedFilter:
     """`args` maps a query key to its values; `partners` are dicts with id, slug, district."""
     unknown = set(args) - set(FILTER_KEYS)
     if unknown:
@@ -78,7 +80,7 @@ def parse_filter(args: dict[str, list[str]], partners: list[dict], districts) ->
     )
 
 
-def _choice(value: str, allowed, key: str) -> str:
+def _choice(value: str, allowed: Iterable[str], key: str) -> str:
     for option in allowed:
         if option.casefold() == value.strip().casefold():
             return option
@@ -106,8 +108,8 @@ def new_feed(name: str, description: str = "") -> Calendar:
 def assemble(resources: list[bytes], name: str, description: str = "") -> bytes:
     """One VCALENDAR holding every component of `resources` and each VTIMEZONE once."""
     feed = new_feed(name, description)
-    timezones = {LOCAL_TZID: berlin_vtimezone()}
-    events = []
+    timezones: dict[str, Component] = {LOCAL_TZID: berlin_vtimezone()}
+    events: list[Component] = []
     for data in resources:
         calendar = Calendar.from_ical(data)
         for component in calendar.subcomponents:
@@ -120,4 +122,5 @@ def assemble(resources: list[bytes], name: str, description: str = "") -> bytes:
     for event in events:
         feed.add_component(event)
     feed.add_missing_timezones()  # a TZID without its VTIMEZONE would shift events in Outlook
-    return feed.to_ical()
+    text: bytes = feed.to_ical()
+    return text

@@ -4,12 +4,13 @@ a parse of every resource), each VTIMEZONE once, one generated for any TZID with
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from icalendar import Timezone
 
 from services.calendar.domain.expand import _logical_lines
 from services.calendar.domain.feeds import new_feed
-from services.calendar.domain.ical import COMPONENTS
+from services.calendar.domain.calendar_data import COMPONENTS
 from shared.timezones import berlin_vtimezone
 from services.calendar.domain.vocabulary import LOCAL_TZID
 
@@ -18,12 +19,15 @@ ITEMS = {c.encode() for c in COMPONENTS}
 
 
 def header(name: str, description: str) -> bytes:
-    return new_feed(name, description).to_ical().removesuffix(b"END:VCALENDAR\r\n")
+    text: bytes = new_feed(name, description).to_ical()
+    return text.removesuffix(b"END:VCALENDAR\r\n")
 
 
-def blocks(data: bytes):
+def blocks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
     """(component name, its lines) for each top-level component of one stored resource."""
-    depth, name, current = 0, None, []
+    depth = 0
+    name: bytes | None = None
+    current: list[bytes] = []
     for line in _logical_lines(data):
         upper = line[:40].upper()
         if upper.startswith(b"BEGIN:"):
@@ -40,8 +44,9 @@ def blocks(data: bytes):
 
 
 def assemble_text(resources: list[bytes], name: str, description: str = "") -> bytes:
-    timezones = {LOCAL_TZID.encode(): berlin_vtimezone().to_ical()}
-    events, used = [], set()
+    timezones: dict[bytes, bytes] = {LOCAL_TZID.encode(): berlin_vtimezone().to_ical()}
+    events: list[bytes] = []
+    used: set[bytes] = set()
     for data in resources:
         for kind, block in blocks(data):
             if kind == b"VTIMEZONE":
