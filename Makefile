@@ -4,13 +4,26 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test fuzz install install-dev services system-packages clean
+.PHONY: run test lint format fuzz install install-dev services system-packages clean
 
 run: install
 	TREFFPUNKT_DEMO=1 $(BIN)/treffpunkt run
 
-test: install-dev system-packages services
+test: lint system-packages services
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Code health, before any test runs; each step fails the build. Configured in pyproject.toml:
+# ruff (lint and format), mypy (strict on the domain packages and shared/), import-linter contracts.
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# For developers: apply ruff's safe fixes and its formatting (mypy and the contracts need a person).
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 # The fuzz suite (tests/fuzz, also part of `make test`) with FUZZ_SCALE times the examples, at
 # random instead of the same ones every run: for before a release. Prints its figures at the end.

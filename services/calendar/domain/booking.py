@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from typing import Any
 
 from icalendar import Calendar, Event
 
@@ -25,13 +26,13 @@ def clean_text(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
-def valid_occurrences(booking: dict) -> list[tuple[datetime, datetime]]:
+def valid_occurrences(booking: dict[str, Any]) -> list[tuple[datetime, datetime]]:
     spans = {(o["starts_at"].astimezone(timezone.utc), o["ends_at"].astimezone(timezone.utc))
              for o in booking["occurrences"] if o.get("state", "valid") == "valid"}
     return sorted(spans)
 
 
-def booking_resource(booking: dict, room_name: str = "") -> bytes | None:
+def booking_resource(booking: dict[str, Any], room_name: str = "") -> bytes | None:
     """iCalendar bytes for a loaded calendar.booking_changed payload, or None if it is gone."""
     spans = valid_occurrences(booking)
     if booking["status"] in GONE_STATUSES or not spans:
@@ -51,10 +52,12 @@ def booking_resource(booking: dict, room_name: str = "") -> bytes | None:
             override = _event(booking, summary, start, end, tentative, room_name)
             override.add("RECURRENCE-ID", start)
             calendar.add_component(override)
-    return calendar.to_ical()
+    data: bytes = calendar.to_ical()
+    return data
 
 
-def _event(booking, summary, start, end, tentative, room_name) -> Event:
+def _event(booking: dict[str, Any], summary: str, start: datetime, end: datetime, tentative: bool,
+           room_name: str) -> Event:
     event = Event()
     event.add("UID", booking["uid"])
     event.add("DTSTAMP", datetime(2000, 1, 1, tzinfo=timezone.utc))  # fixed: same input, same bytes

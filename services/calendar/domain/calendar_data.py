@@ -2,12 +2,22 @@
 local time zone, and the refusal of data that cannot be stored (with its RFC 4791 precondition)."""
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from icalendar import Component
 
 from services.calendar.domain.vocabulary import LOCAL_TZID
 
 COMPONENTS = ("VEVENT", "VTODO", "VJOURNAL")
 LOCAL = ZoneInfo(LOCAL_TZID)
+
+
+def prop(component: Component, name: str) -> Any:
+    """`component[name]` (KeyError without it): one property, or a list of them when it repeats.
+    icalendar types it as the union of all its property classes, which no reader can use as such;
+    the readers here know which property they read (and guard the rest with isinstance)."""
+    return component[name]
 
 
 class InvalidCalendarData(ValueError):

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from icalendar import Calendar
+from icalendar import Calendar, Component, vRecur
 
 from services.calendar.domain import recurrence
 from services.calendar.domain.calendar_data import (COMPONENTS, LOCAL, AfterMaxDateTime, BeforeMinDateTime,
-                                                    InvalidCalendarData)
+                                                    InvalidCalendarData, prop)
 from services.calendar.domain.limits import MAX_DATE_TIME, MIN_DATE_TIME
 
 SINGLE = ("DTSTART", "DTEND", "DUE", "RECURRENCE-ID")
@@ -30,7 +30,7 @@ def check_times(calendar: Calendar) -> None:
             _check_known_zone(component, name, value)
             _check_span(name, value)
         _check_end(component)
-        start = component["DTSTART"].dt if "DTSTART" in component else None
+        start = prop(component, "DTSTART").dt if "DTSTART" in component else None
         for rule in _rules(component):
             if start is None:
                 raise InvalidCalendarData("Eine Wiederholungsregel braucht einen Beginn (DTSTART).")
@@ -42,19 +42,20 @@ def check_times(calendar: Calendar) -> None:
     recurrence.check_instances(calendar)
 
 
-def _values(component) -> list[tuple[str, date | datetime]]:
+def _values(component: Component) -> list[tuple[str, date | datetime]]:
     """(property, value) for every date of `component`; an unreadable one is refused by name."""
-    out = []
+    out: list[tuple[str, date | datetime]] = []
     for name in SINGLE + LISTS:
         if name not in component:
             continue
         try:
-            props = component[name] if isinstance(component[name], list) else [component[name]]
-            for prop in props:
+            found = prop(component, name)
+            props = found if isinstance(found, list) else [found]
+            for value in props:
                 if name in SINGLE:
-                    out.append((name, prop.dt))
+                    out.append((name, value.dt))
                     continue
-                for period in prop.dts:
+                for period in value.dts:
                     dt = period.dt
                     out += [(name, v) for v in (dt if isinstance(dt, tuple) else (dt,)) if not isinstance(v, timedelta)]
         except Exception:  # icalendar raises its own errors on a broken value
@@ -64,7 +65,7 @@ def _values(component) -> list[tuple[str, date | datetime]]:
             raise InvalidCalendarData(f"{name} ist kein gültiges Datum oder keine gültige Zeit.")
     if "DURATION" in component:
         try:
-            duration = component["DURATION"].dt
+            duration = prop(component, "DURATION").dt
         except Exception:
             duration = None
         if not isinstance(duration, timedelta) or duration < timedelta(0):
@@ -72,25 +73,26 @@ def _values(component) -> list[tuple[str, date | datetime]]:
     return out
 
 
-def _rules(component):
+def _rules(component: Component) -> list[vRecur]:
     try:
         return recurrence.rules(component)
     except Exception:
         raise InvalidCalendarData("Die Wiederholungsregel (RRULE) ist fehlerhaft.") from None
 
 
-def _check_known_zone(component, name: str, value) -> None:
+def _check_known_zone(component: Component, name: str, value: date | datetime) -> None:
     """icalendar leaves a time whose TZID it cannot resolve (no VTIMEZONE, no IANA zone)
     without zone: it would silently become local time."""
-    props = component[name] if isinstance(component[name], list) else [component[name]]
-    for prop in props:
-        tzid = prop.params.get("TZID")
+    found = prop(component, name)
+    props = found if isinstance(found, list) else [found]
+    for one in props:
+        tzid = one.params.get("TZID")
         if tzid and isinstance(value, datetime) and value.tzinfo is None:
             raise InvalidCalendarData(f"Unbekannte Zeitzone {tzid!r} in {name}: bitte eine VTIMEZONE "
                                       "mitschicken oder eine IANA-Zeitzone (z. B. Europe/Berlin) verwenden.")
 
 
-def _check_span(name: str, value) -> None:
+def _check_span(name: str, value: date | datetime) -> None:
     """By year: exact enough, and a time in the year 1 cannot even be moved to UTC."""
     if value.year < MIN_DATE_TIME.year:
         raise BeforeMinDateTime(f"{name} liegt vor dem {MIN_DATE_TIME:%d.%m.%Y}; früher nimmt der Kalender nichts an.")
@@ -99,12 +101,12 @@ def _check_span(name: str, value) -> None:
                                "später nimmt der Kalender nichts an.")
 
 
-def _check_end(component) -> None:
+def _check_end(component: Component) -> None:
     if "DTEND" in component and "DURATION" in component:
         raise InvalidCalendarData("DTEND und DURATION dürfen nicht zusammen vorkommen.")
     if "DTSTART" not in component or "DTEND" not in component:
         return
-    start, end = component["DTSTART"].dt, component["DTEND"].dt
+    start, end = prop(component, "DTSTART").dt, prop(component, "DTEND").dt
     if isinstance(start, datetime) != isinstance(end, datetime):
         raise InvalidCalendarData("DTSTART und DTEND müssen beide Datum oder beide Datum mit Zeit sein.")
     if _utc(end) < _utc(start):

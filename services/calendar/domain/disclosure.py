@@ -8,6 +8,7 @@ or its master is not PUBLIC (clients copy CLASS into overrides, but not always).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -194,7 +195,7 @@ def _without_parameters(line: bytes) -> bytes:
     return _line(f"{head}:{raw_value}")
 
 
-def _parameters(line: bytes, at: int):
+def _parameters(line: bytes, at: int) -> Iterator[re.Match[bytes] | tuple[None, bytes]]:
     """The parameters of a content line from `at` on (an unreadable rest yields a non-name,
     so the line goes through icalendar's parser)."""
     while line[at:at + 1] == b";":
@@ -208,7 +209,8 @@ def _parameters(line: bytes, at: int):
 
 def _line(text: str) -> bytes:
     """One content line, folded as RFC 5545 asks."""
-    return Contentline(text).to_ical() + b"\r\n"
+    folded: bytes = Contentline(text).to_ical()
+    return folded + b"\r\n"
 
 
 def _value_start(text: str) -> int:

@@ -6,6 +6,7 @@ override) is serialised once into a body; an instance is its three time lines pl
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from datetime import date, datetime, timezone
 
@@ -21,7 +22,8 @@ def bodies(data: bytes) -> dict[int, bytes]:
     its time properties (sub-components such as VALARM stay whole). Read from the text, not
     from a parsed calendar: cheaper, and the client's own lines come back unchanged."""
     out: dict[int, bytes] = {}
-    position, depth, current = -1, 0, None
+    position, depth = -1, 0
+    current: list[bytes] | None = None
     for line in _logical_lines(data):
         upper = line[:40].upper()
         if upper.startswith(b"BEGIN:"):
@@ -54,7 +56,7 @@ def _name(line: bytes) -> bytes:
     return line[:end]
 
 
-def _logical_lines(data: bytes):
+def _logical_lines(data: bytes) -> Iterator[bytes]:
     """Content lines with their folded continuations (each ending in CRLF)."""
     current = b""
     for raw in data.replace(b"\r\n", b"\n").split(b"\n"):
@@ -69,7 +71,7 @@ def _logical_lines(data: bytes):
 
 
 def _utc(seconds: int) -> str:
-    return "%04d%02d%02dT%02d%02d%02dZ" % time.gmtime(seconds)[:6]
+    return "%04d%02d%02dT%02d%02d%02dZ" % time.gmtime(seconds)[:6]  # noqa: UP031 - one tuple, six fields
 
 
 def _day(seconds: int) -> str:
@@ -108,13 +110,13 @@ def expanded(name: str, instances: list[Instance], body_of: dict[int, bytes]) ->
 
 
 # --- free-busy -----------------------------------------------------------------------------
-def busy_periods(instances, start: int, end: int) -> list[tuple[int, int, int]]:
+def busy_periods(instances: Iterable[Instance], start: int, end: int) -> list[tuple[int, int, int]]:
     """(start, end, type) clipped to [start, end), merged per type; free instances dropped."""
     by_type: dict[int, list[tuple[int, int]]] = {BUSY: [], TENTATIVE: []}
     for i in instances:
         if i.busy != FREE and i.end > i.start:
             by_type[i.busy].append((max(i.start, start), min(i.end, end)))
-    merged = []
+    merged: list[tuple[int, int, int]] = []
     for kind, periods in by_type.items():
         periods.sort()
         for s, e in periods:
@@ -125,7 +127,7 @@ def busy_periods(instances, start: int, end: int) -> list[tuple[int, int, int]]:
     return sorted(merged)
 
 
-def freebusy_calendar(periods, start: int, end: int, now: datetime) -> bytes:
+def freebusy_calendar(periods: Iterable[tuple[int, int, int]], start: int, end: int, now: datetime) -> bytes:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "BEGIN:VFREEBUSY",
              f"DTSTAMP:{now.astimezone(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}",
              f"DTSTART:{_utc(start)}", f"DTEND:{_utc(end)}"]

@@ -2,7 +2,9 @@
 domain/ics_feed.py)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES
 
@@ -21,7 +23,7 @@ class InvalidFilter(ValueError):
         "audience": "Unbekannte Zielgruppe {value!r}. Möglich sind: {allowed}.",
     }
 
-    def __init__(self, key: str, value: str, allowed=()):
+    def __init__(self, key: str, value: str, allowed: Iterable[str] = ()) -> None:
         self.key, self.value, self.allowed = key, value, ", ".join(allowed)
         super().__init__(self.GERMAN[key].format(value=value[:60], allowed=self.allowed))
 
@@ -34,7 +36,7 @@ class FeedFilter:
     category: frozenset[str] = field(default_factory=frozenset)
     audience: frozenset[str] = field(default_factory=frozenset)
 
-    def accepts(self, partner_id: int | None, categories, audience) -> bool:
+    def accepts(self, partner_id: int | None, categories: Iterable[str], audience: Iterable[str]) -> bool:
         if self.partner_ids and partner_id not in self.partner_ids:
             return False
         if self.category and not self.category & {c.casefold() for c in categories}:
@@ -47,7 +49,7 @@ class FeedFilter:
         return True
 
 
-def parse_filter(args: dict[str, list[str]], partners: list[dict], districts) -> FeedFilter:
+def parse_filter(args: dict[str, list[str]], partners: list[dict[str, Any]], districts: Iterable[str]) -> FeedFilter:
     """`args` maps a query key to its values; `partners` are dicts with id, slug, district."""
     unknown = set(args) - set(FILTER_KEYS)
     if unknown:
@@ -72,7 +74,7 @@ def parse_filter(args: dict[str, list[str]], partners: list[dict], districts) ->
     )
 
 
-def _choice(value: str, allowed, key: str) -> str:
+def _choice(value: str, allowed: Iterable[str], key: str) -> str:
     for option in allowed:
         if option.casefold() == value.strip().casefold():
             return option

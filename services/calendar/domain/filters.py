@@ -9,8 +9,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from typing import Any
 
-from icalendar import Calendar
+from icalendar import Calendar, Component
 
 from services.calendar.domain import recurrence
 from services.calendar.domain.recurrence import Budget
@@ -115,7 +116,7 @@ def matches(top: CompFilter, calendar: Calendar, index: TimeIndex, budget: Budge
         all(_comp_matches(c, calendar, calendar, index, budget) for c in top.comps)
 
 
-def _comp_matches(f: CompFilter, parent, calendar: Calendar, index: TimeIndex, budget: Budget) -> bool:
+def _comp_matches(f: CompFilter, parent: Component, calendar: Calendar, index: TimeIndex, budget: Budget) -> bool:
     candidates = [c for c in parent.subcomponents if c.name == f.name]
     if f.is_not_defined:
         return not candidates
@@ -127,7 +128,8 @@ def _comp_matches(f: CompFilter, parent, calendar: Calendar, index: TimeIndex, b
                all(_comp_matches(child, c, calendar, index, budget) for child in f.comps) for c in candidates)
 
 
-def _in_range(f: CompFilter, parent, calendar: Calendar, index: TimeIndex, budget: Budget) -> bool:
+def _in_range(f: CompFilter, parent: Component, calendar: Calendar, index: TimeIndex, budget: Budget) -> bool:
+    assert f.time_range is not None  # asked only for a filter with a time range
     start, end = f.time_range
     if f.name == "VALARM":  # §9.9: an alarm whose trigger of some instance falls in the range
         return bool(recurrence.between(calendar, ["VALARM"], _utc(start), _utc(end), budget)[1])
@@ -140,7 +142,7 @@ def _in_range(f: CompFilter, parent, calendar: Calendar, index: TimeIndex, budge
     return any(overlaps(epoch(o.start), _end(o), start, end) for o in found)
 
 
-def _end(occurrence) -> int:
+def _end(occurrence: Any) -> int:  # a recurring-ical-events occurrence
     if occurrence.end is not None and occurrence.end != occurrence.start:
         return epoch(occurrence.end)
     return epoch(occurrence.start) + (86400 if not isinstance(occurrence.start, datetime) else 0)
@@ -150,7 +152,7 @@ def _utc(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc)
 
 
-def _prop_matches(f: PropFilter, component) -> bool:
+def _prop_matches(f: PropFilter, component: Component) -> bool:
     values = component.get(f.name)
     values = [] if values is None else values if isinstance(values, list) else [values]
     if f.is_not_defined:
@@ -160,7 +162,7 @@ def _prop_matches(f: PropFilter, component) -> bool:
     return any(_value_matches(f, v) for v in values)
 
 
-def _value_matches(f: PropFilter, value) -> bool:
+def _value_matches(f: PropFilter, value: Any) -> bool:
     if f.time_range is not None:
         dt = getattr(value, "dt", None)
         if not isinstance(dt, (date, datetime)) or not overlaps(epoch(dt), epoch(dt), *f.time_range):
@@ -177,11 +179,11 @@ def _value_matches(f: PropFilter, value) -> bool:
     return True
 
 
-def _param_text_matches(match: TextMatch, value) -> bool:
+def _param_text_matches(match: TextMatch, value: object) -> bool:
     return any(match.test(str(v)) for v in (value if isinstance(value, list) else [value]))
 
 
-def texts(value) -> list[str]:
+def texts(value: Any) -> list[str]:
     """The text(s) a text-match sees: unescaped text, each category, else the iCalendar form."""
     if hasattr(value, "cats"):
         return [str(c) for c in value.cats]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from functools import cache
+from collections.abc import Iterator
 
 from icalendar import Calendar, Timezone, vDuration
 
@@ -40,7 +41,8 @@ def new_feed(name: str, description: str = "") -> Calendar:
 
 
 def header(name: str, description: str) -> bytes:
-    return new_feed(name, description).to_ical().removesuffix(b"END:VCALENDAR\r\n")
+    text: bytes = new_feed(name, description).to_ical()
+    return text.removesuffix(b"END:VCALENDAR\r\n")
 
 
 @cache
@@ -54,9 +56,11 @@ def local_timezone_calendar() -> str:
     return holder.to_ical().decode("utf-8")
 
 
-def blocks(data: bytes):
+def blocks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
     """(component name, its lines) for each top-level component of one stored resource."""
-    depth, name, current = 0, None, []
+    depth = 0
+    name: bytes | None = None
+    current: list[bytes] = []
     for line in _logical_lines(data):
         upper = line[:40].upper()
         if upper.startswith(b"BEGIN:"):
@@ -73,8 +77,9 @@ def blocks(data: bytes):
 
 
 def assemble(resources: list[bytes], name: str, description: str = "") -> bytes:
-    timezones = {LOCAL_TZID.encode(): berlin_vtimezone().to_ical()}
-    events, used = [], set()
+    timezones: dict[bytes, bytes] = {LOCAL_TZID.encode(): berlin_vtimezone().to_ical()}
+    events: list[bytes] = []
+    used: set[bytes] = set()
     for data in resources:
         for kind, block in blocks(data):
             if kind == b"VTIMEZONE":

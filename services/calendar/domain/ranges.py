@@ -5,6 +5,7 @@ RRULE, RDATE, EXDATE, RECURRENCE-ID overrides, DST-correct local times); never b
 Ranges are half-open [start, end)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from icalendar import Calendar
@@ -15,7 +16,7 @@ from services.calendar.domain.limits import MAX_DATE_TIME, MIN_DATE_TIME
 
 
 def overlaps(calendar: Calendar, start: datetime | None, end: datetime | None,
-             components=COMPONENTS) -> bool:
+             components: Iterable[str] = COMPONENTS) -> bool:
     """True if any occurrence of `components` overlaps [start, end); a missing bound is open."""
     found = recurrence.between(calendar, components, start or MIN_DATE_TIME, end or MAX_DATE_TIME)[1]
     return any(True for _ in found)

@@ -24,14 +24,17 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
+from collections.abc import Iterable, Iterator
+from datetime import tzinfo
 from functools import lru_cache
 from itertools import islice
+from typing import Any
 
 import recurring_ical_events
-from dateutil.rrule import rrulestr
-from icalendar import Calendar, vRecur
+from dateutil.rrule import rrule, rruleset, rrulestr
+from icalendar import Calendar, Component, vRecur
 
-from services.calendar.domain.calendar_data import COMPONENTS, LOCAL, TooManyInstances
+from services.calendar.domain.calendar_data import COMPONENTS, LOCAL, TooManyInstances, prop
 from services.calendar.domain.limits import (MAX_DATE_TIME, MAX_INSTANCES, MAX_INTERVAL, MAX_REPORT_WORK,
                                             MIN_DATE_TIME)
 
@@ -54,7 +57,7 @@ GREGORIAN_CYCLE = 400  # years after which the calendar (and weekdays) repeat ex
 warnings.filterwarnings("ignore", message="Using both 'count' and 'until'", category=DeprecationWarning)
 
 
-def rules(component) -> list[vRecur]:
+def rules(component: Component) -> list[vRecur]:
     value = component.get("RRULE")
     return [] if value is None else value if isinstance(value, list) else [value]
 
@@ -74,10 +77,10 @@ def _syntax_problem(rule: vRecur) -> str | None:
     unknown = sorted(set(rule) - PARTS)
     if unknown:
         return f"Die Wiederholungsregel enthält den unbekannten Teil {unknown[0]}."
-    freq = [str(f).upper() for f in rule.get("FREQ", [])]
-    if len(freq) != 1 or freq[0] not in FREQUENCIES:
+    freqs = [str(f).upper() for f in rule.get("FREQ", [])]
+    if len(freqs) != 1 or freqs[0] not in FREQUENCIES:
         return f"FREQ muss eines von {', '.join(FREQUENCIES[:-1])} sein."
-    freq = freq[0]
+    freq = freqs[0]
     if freq == "SECONDLY":
         return "Wiederholungen im Sekundentakt (FREQ=SECONDLY) werden nicht angenommen."
     interval = _single_int(rule, "INTERVAL", 1)
@@ -123,7 +126,7 @@ def _naive(value: date | datetime) -> datetime:
     return datetime.combine(value, time())
 
 
-def _dateutil_rule(text: bytes, start: datetime):
+def _dateutil_rule(text: bytes, start: datetime) -> rrule | rruleset:
     """The rule without COUNT/UNTIL, as dateutil iterates it from `start`."""
     parts = [p for p in text.decode().split(";") if p.split("=", 1)[0].upper() not in ("COUNT", "UNTIL")]
     return rrulestr(";".join(parts), dtstart=start)
@@ -142,9 +145,9 @@ def _never_matches(text: bytes, start: datetime) -> str | None:
     return None if first is not None else "Die Wiederholungsregel ergibt nie einen Termin."
 
 
-def instance_bound(component, stop: datetime) -> int:
+def instance_bound(component: Component, stop: datetime) -> int:
     """An upper estimate of the instances `component` has before `stop` (no expansion)."""
-    start = component["DTSTART"].dt
+    start = prop(component, "DTSTART").dt
     total = len(_rdates(component)) + 1
     first = _utc(start)
     for rule in rules(component):
@@ -160,7 +163,7 @@ def instance_bound(component, stop: datetime) -> int:
 def _per_period(rule: vRecur, freq: str) -> int:
     """Instances one period can hold (RFC 5545's expand/limit table, from above)."""
     n = {part: len(rule.get(part, [])) for part in (*RANGES, "BYDAY")}
-    plain_days = sum(1 for d in rule.get("BYDAY", []) if WEEKDAY.match(str(d).upper())[2] is None)
+    plain_days = sum(1 for d in rule.get("BYDAY", []) if _weekday(d)[2] is None)
     dated_days = n["BYDAY"] - plain_days
     days = 1
     if freq == "YEARLY":
@@ -181,10 +184,18 @@ def _per_period(rule: vRecur, freq: str) -> int:
     return min(total, n["BYSETPOS"]) if n["BYSETPOS"] else total
 
 
-def count_instances(component, stop: datetime, cap: int) -> int:
+def _weekday(day: object) -> re.Match[str]:
+    """A BYDAY value of a rule rule_problem let through."""
+    match = WEEKDAY.match(str(day).upper())
+    if match is None:
+        raise ValueError(f"BYDAY={day}")
+    return match
+
+
+def count_instances(component: Component, stop: datetime, cap: int) -> int:
     """The instances of `component` before `stop`, counted up to just past `cap` (only for rules
     already checked by rule_problem, so that every iteration ends)."""
-    start, zone = _naive(component["DTSTART"].dt), _zone(component)
+    start, zone = _naive(prop(component, "DTSTART").dt), _zone(component)
     total = len(_rdates(component)) + 1
     for rule in rules(component):
         last = _naive(stop.astimezone(zone))
@@ -197,15 +208,15 @@ def count_instances(component, stop: datetime, cap: int) -> int:
     return total
 
 
-def _up_to(values, last: datetime):
+def _up_to(values: Iterable[datetime], last: datetime) -> Iterator[datetime]:
     for value in values:
         if value > last:
             return
         yield value
 
 
-def _zone(component):
-    value = component["DTSTART"].dt
+def _zone(component: Component) -> tzinfo:
+    value = prop(component, "DTSTART").dt
     return value.tzinfo if isinstance(value, datetime) and value.tzinfo else LOCAL
 
 
@@ -215,7 +226,7 @@ def _utc(value: date | datetime) -> datetime:
     return datetime.combine(value, time(), LOCAL).astimezone(timezone.utc)
 
 
-def _rdates(component) -> list:
+def _rdates(component: Component) -> list[Any]:
     values = component.get("RDATE", [])
     return [p for r in (values if isinstance(values, list) else [values]) for p in r.dts]
 
@@ -252,8 +263,8 @@ class Budget:
                                     "kürzeren Zeitraum oder weniger Kalenderdaten anfragen.".replace(",", "."))
 
 
-def between(calendar: Calendar, components, start: datetime, end: datetime,
-            budget: Budget | None = None) -> tuple[Calendar, list]:
+def between(calendar: Calendar, components: Iterable[str], start: datetime, end: datetime,
+            budget: Budget | None = None) -> tuple[Calendar, list[Any]]:
     """Occurrences (recurring-ical-events' own objects) of `components` overlapping roughly
     [start, end), with the calendar they were computed from (its subcomponents are those of
     `calendar`, in the same order, some with a safer rule). dateutil runs through every
@@ -286,13 +297,14 @@ def instance_estimate(calendar: Calendar, end: datetime) -> int:
 def bounded(calendar: Calendar) -> Calendar:
     """`calendar` itself when every rule is sound and capped, else a copy in which a broken rule
     is left out and every other one ends after MAX_INSTANCES instances."""
-    changes = {}
+    changes: dict[int, list[vRecur]] = {}
+    safe: list[vRecur] | None
     for position, component in enumerate(calendar.subcomponents):
         if component.name not in COMPONENTS or "RRULE" not in component or "DTSTART" not in component:
             continue
         try:
             found = rules(component)
-            start = component["DTSTART"].dt
+            start = prop(component, "DTSTART").dt
             kept = [r for r in found if rule_problem(r, start) is None]
             safe = [r if _capped(r, component) else _with_count(r) for r in kept]
         except Exception:  # a property icalendar cannot read: no rule at all
@@ -307,7 +319,7 @@ def bounded(calendar: Calendar) -> Calendar:
     return copy
 
 
-def _capped(rule: vRecur, component) -> bool:
+def _capped(rule: vRecur, component: Component) -> bool:
     if "COUNT" in rule:
         return int(rule["COUNT"][0]) <= MAX_INSTANCES
     single = component.copy()
@@ -323,7 +335,7 @@ def _with_count(rule: vRecur) -> vRecur:
     return capped
 
 
-def _replace_rules(component, safe: list[vRecur]):
+def _replace_rules(component: Component, safe: list[vRecur]) -> Component:
     copy = component.copy()
     copy.subcomponents = component.subcomponents
     copy.pop("RRULE", None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_string, policy
@@ -73,7 +74,7 @@ def _part(content_type: str, data: bytes, *extra: str) -> str:
                       _base64(data)])
 
 
-def _multipart(subtype: str, parts: list[str], headers: list[str] = ()) -> str:
+def _multipart(subtype: str, parts: list[str], headers: Sequence[str] = ()) -> str:
     boundary = f"=_{uuid.uuid4().hex}"  # "=_" never occurs in base64, so never in a part
     head = [*headers, f'Content-Type: multipart/{subtype}; boundary="{boundary}"']
     body = "".join(f"--{boundary}{CRLF}{part}{CRLF}" for part in parts)
@@ -113,7 +114,8 @@ def message_id_for(message_id: str, channel: str, mail_from: str) -> str:
 def read_email(raw: str) -> ReadEmail:
     """The parts people want to see of a stored message (for the delivery log)."""
     msg = message_from_string(raw, policy=policy.default)
-    text = html = calendar = method = ""
+    text = html = calendar = ""
+    method: object = ""  # get_param: a str, or a (charset, language, value) triple for RFC 2231
     for part in msg.walk():
         if part.is_multipart() or part.get_content_disposition() == "attachment":
             continue

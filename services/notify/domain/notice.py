@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 LOCAL = ZoneInfo("Europe/Berlin")
@@ -40,7 +41,7 @@ class Notice:
     reminder_for: Occurrence | None = None  # the one date a reminder is about
 
     @classmethod
-    def from_message(cls, data: dict) -> "Notice":
+    def from_message(cls, data: dict[str, Any]) -> Notice:
         """From the output of shared.contracts.load("notify.booking_notice", ...)."""
         room, recipient = data["room"], data["recipient"]
         occurrences = tuple(sorted(

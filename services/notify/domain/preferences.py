@@ -38,6 +38,6 @@ def channels(prefs: Preferences, kind: str, has_email: bool, has_phone: bool) ->
     return tuple(c for c in wanted if (c == "email" and has_email) or (c == "sms" and has_phone))
 
 
-def parse_choices(raw: dict) -> dict[str, str]:
+def parse_choices(raw: dict[str, str] | None) -> dict[str, str]:
     """Only known kinds with known choices survive (stored JSON may be older than the code)."""
     return {k: v for k, v in (raw or {}).items() if k in KINDS and v in CHOICES}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html import escape
 
 from services.notify.domain import sms
-from services.notify.domain.notice import Notice
+from services.notify.domain.notice import Notice, Occurrence
 from services.notify.domain.when import span
 
 MAX_LISTED = 10  # dates listed in an email; the invitation carries all of them
@@ -81,7 +81,7 @@ def _facts(notice: Notice) -> list[tuple[str, str]]:
     return facts
 
 
-def _about(notice: Notice):
+def _about(notice: Notice) -> tuple[Occurrence, ...]:
     """The dates the texts talk about: the one a reminder is for, else all shown ones."""
     return (notice.reminder_for,) if notice.reminder_for else notice.shown_occurrences
 
@@ -123,7 +123,10 @@ def plain_text(notice: Notice) -> str:
 def html(notice: Notice) -> str:
     lang = _lang(notice)
     w = WORDS[lang]
-    e = lambda value: escape(str(value), quote=True)  # noqa: E731 - every value passes through here
+
+    def e(value: object) -> str:  # every value passes through here
+        return escape(str(value), quote=True)
+
     intro = INTROS[lang][notice.kind].format(title=e(notice.title), room=e(notice.room_name))
     facts = "".join(f"<tr><th scope=\"row\">{e(k)}</th><td>{e(v)}</td></tr>" for k, v in _facts(notice))
     dates, more = _dates(notice)

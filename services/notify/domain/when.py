@@ -1,6 +1,8 @@
 """Dates and times as people in Jena read them: local time (Europe/Berlin), German or English."""
 from __future__ import annotations
 
+from datetime import date
+
 from services.notify.domain.notice import LOCAL, Occurrence
 
 WEEKDAYS = {
@@ -10,7 +12,7 @@ WEEKDAYS = {
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _day(moment, language: str) -> str:
+def _day(moment: date, language: str) -> str:
     weekday = WEEKDAYS[language][moment.weekday()]
     if language == "en":
         return f"{weekday} {moment.day} {MONTHS_EN[moment.month - 1]} {moment.year}"

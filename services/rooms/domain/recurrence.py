@@ -36,7 +36,7 @@ class Recurrence:
     ordinal: int | None = None
     skip: frozenset[date] = field(default_factory=frozenset)
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, object]:
         """JSON-safe summary, stored with the booking and shown on its page."""
         return {"freq": self.freq, "interval": self.interval, "count": self.count,
                 "until": self.until.isoformat() if self.until else None, "ordinal": self.ordinal,
@@ -83,14 +83,20 @@ def local_days(rec: Recurrence) -> list[date]:
     if rec.freq == "once":
         return [rec.first_day]
     dtstart = datetime.combine(rec.first_day, rec.start)
-    limit = {"count": min(rec.count, MAX_DATES + 1)} if rec.count else {
-        "until": datetime.combine(min(rec.until, rec.first_day + MAX_SPAN), time.max)}
+    count: int | None = None
+    until: datetime | None = None
+    if rec.count:
+        count = min(rec.count, MAX_DATES + 1)
+    else:
+        assert rec.until is not None, "problems(rec) lets no series through without COUNT or UNTIL"
+        until = datetime.combine(min(rec.until, rec.first_day + MAX_SPAN), time.max)
     if rec.freq == "weekly":
-        rule = rrule.rrule(rrule.WEEKLY, interval=rec.interval, dtstart=dtstart, **limit)
+        rule = rrule.rrule(rrule.WEEKLY, interval=rec.interval, dtstart=dtstart, count=count, until=until)
     else:
         nth = rec.ordinal or ordinal_of(rec.first_day)
         weekday = rrule.weekdays[rec.first_day.weekday()](nth)
-        rule = rrule.rrule(rrule.MONTHLY, interval=rec.interval, byweekday=weekday, dtstart=dtstart, **limit)
+        rule = rrule.rrule(rrule.MONTHLY, interval=rec.interval, byweekday=weekday, dtstart=dtstart, count=count,
+                           until=until)
     days = []
     for moment in rule:
         days.append(moment.date())
