@@ -5,6 +5,7 @@ Xandikos, each started here on loopback; medians of repeated requests, as a Mark
 
 Each operation is run once untimed (caches warm up, for every server alike), then up to
 --runs times or until --budget seconds are spent on it. Writes bench/results/caldav-<date>.md."""
+
 from __future__ import annotations
 
 import argparse
@@ -19,22 +20,32 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import caldav_data as bench_data  # noqa: E402
-import caldav_servers as servers  # noqa: E402
+import caldav_data as bench_data
+import caldav_servers as servers
 
 MONTH = ("20260601T000000Z", "20260701T000000Z")
 NS = 'xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"'
-PROPFIND = f'<d:propfind {NS}><d:prop><d:getetag/><d:getcontenttype/></d:prop></d:propfind>'
-QUERY = (f'<c:calendar-query {NS}><d:prop><d:getetag/><c:calendar-data{{expand}}</d:prop><c:filter>'
-         f'<c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"><c:time-range start="{MONTH[0]}" '
-         f'end="{MONTH[1]}"/></c:comp-filter></c:comp-filter></c:filter></c:calendar-query>')
+PROPFIND = f"<d:propfind {NS}><d:prop><d:getetag/><d:getcontenttype/></d:prop></d:propfind>"
+QUERY = (
+    f"<c:calendar-query {NS}><d:prop><d:getetag/><c:calendar-data{{expand}}</d:prop><c:filter>"
+    f'<c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"><c:time-range start="{MONTH[0]}" '
+    f'end="{MONTH[1]}"/></c:comp-filter></c:comp-filter></c:filter></c:calendar-query>'
+)
 PLAIN = QUERY.replace("{expand}", "/>")
 EXPAND = QUERY.replace("{expand}", f'><c:expand start="{MONTH[0]}" end="{MONTH[1]}"/></c:calendar-data>')
-SYNC = f'<d:sync-collection {NS}><d:sync-token>{{token}}</d:sync-token><d:sync-level>1</d:sync-level>' \
-       f'<d:prop><d:getetag/></d:prop></d:sync-collection>'
+SYNC = (
+    f"<d:sync-collection {NS}><d:sync-token>{{token}}</d:sync-token><d:sync-level>1</d:sync-level>"
+    f"<d:prop><d:getetag/></d:prop></d:sync-collection>"
+)
 TOKEN = re.compile(rb"<(?:\w+:)?sync-token>([^<]*)</")
-OPERATIONS = ("PROPFIND depth 1", "calendar-query, one month", "calendar-query with expand, one month",
-              "calendar-multiget of 100", "sync-collection after one change", "GET network feed")
+OPERATIONS = (
+    "PROPFIND depth 1",
+    "calendar-query, one month",
+    "calendar-query with expand, one month",
+    "calendar-multiget of 100",
+    "sync-collection after one change",
+    "GET network feed",
+)
 
 
 def expect(response, *codes):
@@ -45,7 +56,7 @@ def expect(response, *codes):
 
 def multiget_body(server, names) -> str:
     hrefs = "".join(f"<d:href>{server.calendar}{n}</d:href>" for n in names)
-    return f'<c:calendar-multiget {NS}><d:prop><d:getetag/><c:calendar-data/></d:prop>{hrefs}</c:calendar-multiget>'
+    return f"<c:calendar-multiget {NS}><d:prop><d:getetag/><c:calendar-data/></d:prop>{hrefs}</c:calendar-multiget>"
 
 
 def timed(fn, runs: int, budget: float) -> tuple[float, float]:
@@ -101,8 +112,16 @@ def operations(server, items, counter, matches):
             state["token"] = TOKEN.search(response.content).group(1).decode()
         counter[0] += 1
         name = names[counter[0] % len(names)]
-        expect(server.request("PUT", server.calendar + name, bench_data.changed(name, by_name[name], counter[0]),
-                              **{"Content-Type": "text/calendar"}), 201, 204)
+        expect(
+            server.request(
+                "PUT",
+                server.calendar + name,
+                bench_data.changed(name, by_name[name], counter[0]),
+                **{"Content-Type": "text/calendar"},
+            ),
+            201,
+            204,
+        )
         elapsed, response = clock("REPORT", None, SYNC.format(token=state["token"]).encode(), Depth="1")
         state["token"] = TOKEN.search(response.content).group(1).decode()
         assert count(response.content) >= 1, "sync-collection found no change"
@@ -134,14 +153,23 @@ def table(results: dict, n: int, extra: dict) -> str:
     ours = [l for l in labels if l.startswith("ours")] or []
     peers = [l for l in labels if not l.startswith("ours")]
     head = ["operation (median)", *labels] + [f"{p.split()[0]} ÷ {o.split('(')[1][:-1]}" for p in peers for o in ours]
-    lines = [f"CalDAV benchmark, {n} events (a fifth weekly series with EXDATE and an override), "
-             f"{date.today().isoformat()}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = [
+        f"CalDAV benchmark, {n} events (a fifth weekly series with EXDATE and an override), {date.today().isoformat()}",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
+    ]
     for op in OPERATIONS:
         row = [op] + [fmt(results[l][op][1]) for l in labels]
         row += [ratio(results[p][op][1], results[o][op][1]) for p in peers for o in ours]
         lines.append("| " + " | ".join(row) + " |")
-    lines += ["", "First (untimed warm-up) run of each operation: " + "; ".join(
-        f"{l}: " + ", ".join(f"{op.split(',')[0]} {fmt(results[l][op][0])}" for op in OPERATIONS) for l in labels)]
+    lines += [
+        "",
+        "First (untimed warm-up) run of each operation: "
+        + "; ".join(
+            f"{l}: " + ", ".join(f"{op.split(',')[0]} {fmt(results[l][op][0])}" for op in OPERATIONS) for l in labels
+        ),
+    ]
     lines += [f"{k}: {v}" for k, v in extra.items()]
     return "\n".join(lines) + "\n"
 
@@ -166,8 +194,11 @@ def main() -> None:
             folder = Path(tmp) / kind
             folder.mkdir()
             t = time.perf_counter()
-            server = start(kind, folder, items, log, args.db_prefix) if start is servers.start_ours \
+            server = (
+                start(kind, folder, items, log, args.db_prefix)
+                if start is servers.start_ours
                 else start(folder, items, log)
+            )
             extra[f"load {server.label}"] = f"{time.perf_counter() - t:.1f} s"
             print(f"{server.label}: loaded {len(items)} items in {extra[f'load {server.label}']}", flush=True)
             try:
@@ -180,8 +211,10 @@ def main() -> None:
                     except (RuntimeError, AssertionError) as exc:  # a refusal is a result too
                         results[server.label][op] = (None, None)
                         extra[f"{server.label}, {op}"] = f"refused: {str(exc)[:160]}"
-                    print(f"  {op}: {fmt(results[server.label][op][1])} (first {fmt(results[server.label][op][0])})",
-                          flush=True)
+                    print(
+                        f"  {op}: {fmt(results[server.label][op][1])} (first {fmt(results[server.label][op][0])})",
+                        flush=True,
+                    )
                 extra[f"objects found by the one-month queries on {server.label}"] = str(matches)
             finally:
                 server.stop()

@@ -7,6 +7,7 @@ finding what dominates before the full bench/caldav.py run.
 
 --restart times every operation once more on a fresh app (empty process caches), as after a
 restart of the server."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,34 +23,37 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import caldav as bench  # noqa: E402
-import caldav_data as bench_data  # noqa: E402
-from caldav_serve_ours import settings_for  # noqa: E402
+import caldav as bench
+import caldav_data as bench_data
+from caldav_serve_ours import settings_for
 
 CALENDAR = "/dav/calendars/bench/bench/"
 
 
 def setup(kind: str, folder: Path, prefix: str, items) -> tuple:
     settings = settings_for(kind, folder, "postgresql+psycopg://postgres@127.0.0.1:5432", prefix)
-    from services import calendar
-    from services.calendar.store.sql import SqlStore
     from shared.db import transaction
     from shared.identity import MIGRATIONS as IDENTITY_MIGRATIONS
     from shared.migrate import upgrade
+
+    from services import calendar
+    from services.calendar.store.sql import SqlStore
 
     upgrade(IDENTITY_MIGRATIONS, settings.identity_database_url)
     upgrade(calendar.MIGRATIONS, settings.calendar_database_url)
     app = calendar.create_app({"SETTINGS": settings})
     identity = app.extensions["identity"]
     identity.create_partner("bench", "Benchmark e. V.", "Lobeda")
-    identity.create_account("bench", "Bench", partner_slug="bench", role="staff", email="bench@example.org",
-                            password="bench-password-1")
+    identity.create_account(
+        "bench", "Bench", partner_slug="bench", role="staff", email="bench@example.org", password="bench-password-1"
+    )
     secret = identity.create_app_password("bench", "bench")
     t = time.perf_counter()
     with transaction(app.extensions["db"]) as session:
         store = SqlStore(session)
-        info = store.ensure_partner_calendar(identity.principal_by_username("bench").partner_id, "bench",
-                                             "Benchmark", public=True)
+        info = store.ensure_partner_calendar(
+            identity.principal_by_username("bench").partner_id, "bench", "Benchmark", public=True
+        )
         for name, data in items:
             store.put(info.id, name, data)
     print(f"loaded {len(items)} items in {time.perf_counter() - t:.1f} s", flush=True)
@@ -93,8 +97,12 @@ def main() -> None:
         client = client_for(settings)
 
         def call(method, path, body, headers):
-            response = client.open(path, method=method, data=body, headers={
-                **auth, **headers, "Content-Type": "application/xml; charset=utf-8"})
+            response = client.open(
+                path,
+                method=method,
+                data=body,
+                headers={**auth, **headers, "Content-Type": "application/xml; charset=utf-8"},
+            )
             assert response.status_code in (200, 207), (method, path, response.status_code, response.data[:300])
             return response.data
 
@@ -108,8 +116,11 @@ def main() -> None:
                 t = time.perf_counter()
                 call(*request)
                 times.append(time.perf_counter() - t)
-            print(f"{op}: median {bench.fmt(statistics.median(times))} (first {bench.fmt(first)}, "
-                  f"{body.count(b'response>') // 2} responses, {len(body) // 1024} KiB)", flush=True)
+            print(
+                f"{op}: median {bench.fmt(statistics.median(times))} (first {bench.fmt(first)}, "
+                f"{body.count(b'response>') // 2} responses, {len(body) // 1024} KiB)",
+                flush=True,
+            )
             if op in args.profile:
                 profiler = cProfile.Profile()
                 profiler.runcall(call, *request)

@@ -1,6 +1,7 @@
 """Our front door for the benchmark, in its own process: fresh databases (SQLite files in a
 folder, or fresh PostgreSQL databases), one partner with an account, an app password and a
 public calendar; prints one JSON line with the address, then serves until killed."""
+
 from __future__ import annotations
 
 import argparse
@@ -41,12 +42,13 @@ def main() -> None:
 
     from werkzeug.serving import make_server
 
-    from services.calendar.store.sql import SqlStore
-    from services import calendar
-    from services.frontdoor import FrontDoor
+    from shared.db import transaction
     from shared.identity import MIGRATIONS as IDENTITY_MIGRATIONS
     from shared.migrate import upgrade
-    from shared.db import transaction
+
+    from services import calendar
+    from services.calendar.store.sql import SqlStore
+    from services.frontdoor import FrontDoor
 
     # the calendar service alone (all the benchmark asks), behind the front door's routing
     upgrade(IDENTITY_MIGRATIONS, settings.identity_database_url)
@@ -54,15 +56,20 @@ def main() -> None:
     apps = {"calendar": calendar.create_app({"SETTINGS": settings})}
     identity = apps["calendar"].extensions["identity"]
     identity.create_partner("bench", "Benchmark e. V.", "Lobeda")
-    identity.create_account("bench", "Bench", partner_slug="bench", role="staff", email="bench@example.org",
-                            password="bench-password-1")
+    identity.create_account(
+        "bench", "Bench", partner_slug="bench", role="staff", email="bench@example.org", password="bench-password-1"
+    )
     secret = identity.create_app_password("bench", "bench")
     with transaction(apps["calendar"].extensions["db"]) as session:
         partner_id = identity.principal_by_username("bench").partner_id
         SqlStore(session).ensure_partner_calendar(partner_id, "bench", "Benchmark", public=True)
     server = make_server("127.0.0.1", 0, FrontDoor(apps), threaded=True)
-    print(json.dumps({"port": server.server_port, "user": "bench", "password": secret,
-                      "calendar": "/dav/calendars/bench/bench/"}), flush=True)
+    print(
+        json.dumps(
+            {"port": server.server_port, "user": "bench", "password": secret, "calendar": "/dav/calendars/bench/bench/"}
+        ),
+        flush=True,
+    )
     server.serve_forever()
 
 

@@ -3,6 +3,7 @@ folder, and fill them. Ours is filled over HTTP PUT (parallel); Radicale and Xan
 10k PUTs at a few items per second, so their storage is written directly in their own
 on-disk format (Radicale: one .ics file per item; Xandikos: one git commit holding all items),
 the same bytes as the PUTs would store. Their caches/indexes build on first use, as ours does."""
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,9 @@ class Server:
     def request(self, method: str, path: str | None = None, body: bytes | None = None, **headers):
         if body is not None and method in ("PROPFIND", "REPORT"):
             headers.setdefault("Content-Type", "application/xml; charset=utf-8")
-        response = self.session.request(method, self.url(path or ""), data=body, headers=headers,
-                                        auth=self.auth, timeout=3600)
+        response = self.session.request(
+            method, self.url(path or ""), data=body, headers=headers, auth=self.auth, timeout=3600
+        )
         return response
 
     def stop(self) -> None:
@@ -66,12 +68,31 @@ def wait_for(url: str, seconds: float = 60) -> None:
 
 
 def start_ours(kind: str, folder: Path, items, log, db_prefix: str = "treffpunkt_bench") -> Server:
-    process = subprocess.Popen([PY, str(ROOT / "bench" / "caldav_serve_ours.py"), "--db", kind, "--dir", str(folder),
-                                "--db-prefix", db_prefix],
-                               stdout=subprocess.PIPE, stderr=log, cwd=ROOT, text=True)
+    process = subprocess.Popen(
+        [
+            PY,
+            str(ROOT / "bench" / "caldav_serve_ours.py"),
+            "--db",
+            kind,
+            "--dir",
+            str(folder),
+            "--db-prefix",
+            db_prefix,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=log,
+        cwd=ROOT,
+        text=True,
+    )
     info = json.loads(process.stdout.readline())
-    server = Server(f"ours ({'SQLite' if kind == 'sqlite' else 'PostgreSQL'})", f"http://127.0.0.1:{info['port']}",
-                    info["calendar"], (info["user"], info["password"]), process, feed="/feeds/network.ics")
+    server = Server(
+        f"ours ({'SQLite' if kind == 'sqlite' else 'PostgreSQL'})",
+        f"http://127.0.0.1:{info['port']}",
+        info["calendar"],
+        (info["user"], info["password"]),
+        process,
+        feed="/feeds/network.ics",
+    )
     put_all(server, items)
     return server
 
@@ -80,8 +101,13 @@ def put_all(server: Server, items, threads: int = 8) -> None:
     def put(item):
         name, data = item
         with requests.Session() as s:
-            r = s.put(server.url(server.calendar + name), data=data, auth=server.auth, timeout=600,
-                      headers={"Content-Type": "text/calendar; charset=utf-8"})
+            r = s.put(
+                server.url(server.calendar + name),
+                data=data,
+                auth=server.auth,
+                timeout=600,
+                headers={"Content-Type": "text/calendar; charset=utf-8"},
+            )
             if r.status_code not in (201, 204):
                 raise RuntimeError(f"PUT {name} on {server.label}: {r.status_code} {r.text[:200]}")
 
@@ -96,14 +122,30 @@ def start_radicale(folder: Path, items, log) -> Server:
     for name, data in items:
         (collection / name).write_bytes(data)
     port = free_port()
-    process = subprocess.Popen([PY, "-m", "radicale", "--server-hosts", f"127.0.0.1:{port}",
-                                "--storage-filesystem-folder", str(folder), "--auth-type", "none",
-                                # its default (10,000 expanded instances per report) refuses a
-                                # one-month expand of this calendar with 400
-                                "--reporting-max-expand-occurrence", "1000000",
-                                "--logging-level", "warning"], stdout=log, stderr=log)
-    server = Server("Radicale 3.9", f"http://127.0.0.1:{port}", "/bench/calendar/", ("bench", "x"), process,
-                    feed="/bench/calendar/")
+    process = subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "radicale",
+            "--server-hosts",
+            f"127.0.0.1:{port}",
+            "--storage-filesystem-folder",
+            str(folder),
+            "--auth-type",
+            "none",
+            # its default (10,000 expanded instances per report) refuses a
+            # one-month expand of this calendar with 400
+            "--reporting-max-expand-occurrence",
+            "1000000",
+            "--logging-level",
+            "warning",
+        ],
+        stdout=log,
+        stderr=log,
+    )
+    server = Server(
+        "Radicale 3.9", f"http://127.0.0.1:{port}", "/bench/calendar/", ("bench", "x"), process, feed="/bench/calendar/"
+    )
     wait_for(server.base + "/")
     return server
 
@@ -117,8 +159,14 @@ def start_xandikos(folder: Path, items, log) -> Server:
     first.wait(10)
     _commit_all(folder / "user" / "calendars" / "calendar", items)
     process = subprocess.Popen(args, stdout=log, stderr=log)
-    server = Server("Xandikos 0.4.10", f"http://127.0.0.1:{port}", "/user/calendars/calendar/", None, process,
-                    feed="/user/calendars/calendar/")
+    server = Server(
+        "Xandikos 0.4.10",
+        f"http://127.0.0.1:{port}",
+        "/user/calendars/calendar/",
+        None,
+        process,
+        feed="/user/calendars/calendar/",
+    )
     wait_for(server.base + "/")
     return server
 

@@ -14,6 +14,7 @@ notify worker's process group is SIGKILLed and a new one started. Measured: mess
 (first commit to last first arrival), latency from commit (outbox created_at) to arrival, lost
 and duplicated, receipts. The table goes to stdout and bench/results/notify-<date>.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,20 +34,21 @@ import psycopg  # noqa: E402
 import redis  # noqa: E402
 from celery import Celery  # noqa: E402
 
-from bench.notify_sink import FlakySink  # noqa: E402
 from shared import outbox  # noqa: E402
 from shared.config import Settings  # noqa: E402
 from shared.db import make_engine, make_session_factory, transaction  # noqa: E402
 from shared.messaging import celery_config  # noqa: E402
+
 from services.notify.settings import NotifySettings  # noqa: E402
+
+from bench.notify_sink import FlakySink  # noqa: E402
 
 PG = os.environ.get("TREFFPUNKT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 DATABASES = ("identity", "calendar", "rooms", "notify")
 FIRST = datetime(2026, 3, 20, 13, 0, tzinfo=timezone.utc)
 # the workers: short retry backoff (the 451s should not dominate the run), a dead worker's claim
 # counts as abandoned after 5 s, its unacked messages come back after 10 s
-WORKER_ENV = {"NOTIFY_RETRY_BASE_SECONDS": "0.5", "NOTIFY_RETRY_MAX_SECONDS": "4",
-              "NOTIFY_STALE_SENDING_SECONDS": "5"}
+WORKER_ENV = {"NOTIFY_RETRY_BASE_SECONDS": "0.5", "NOTIFY_RETRY_MAX_SECONDS": "4", "NOTIFY_STALE_SENDING_SECONDS": "5"}
 VISIBILITY_TIMEOUT = 10
 
 
@@ -59,18 +61,30 @@ def parse_args(argv=None):
     p.add_argument("--concurrency", type=int, default=1, help="pool size of each worker")
     p.add_argument("--fail-rate", type=float, default=0.05, help="share of SMTP attempts answered 451")
     p.add_argument("--rate", type=float, default=0, help="commits per second offered (0: as fast as possible)")
-    p.add_argument("--rate-email", type=float, default=0,
-                   help="notify's global email rate limit NOTIFY_RATE_EMAIL (0: unlimited, to measure capacity)")
+    p.add_argument(
+        "--rate-email",
+        type=float,
+        default=0,
+        help="notify's global email rate limit NOTIFY_RATE_EMAIL (0: unlimited, to measure capacity)",
+    )
     p.add_argument("--no-kill", action="store_true", help="leave the workers alone")
-    p.add_argument("--receipts", choices=("worker", "queue"), default="worker",
-                   help="worker: a rooms worker takes notify's receipts (production); queue: they stay in "
-                        "Redis and the relay waits longer than the run before publishing anything again")
+    p.add_argument(
+        "--receipts",
+        choices=("worker", "queue"),
+        default="worker",
+        help="worker: a rooms worker takes notify's receipts (production); queue: they stay in "
+        "Redis and the relay waits longer than the run before publishing anything again",
+    )
     p.add_argument("--db-prefix", default="treffpunkt_bench_notify", help="databases <prefix>_<service>")
     p.add_argument("--redis", default="redis://127.0.0.1:6379/11", help="broker (this Redis database is flushed!)")
-    p.add_argument("--redeliver-after", type=float, default=None,
-                   help="OUTBOX_REDELIVER_SECONDS of the relay (default: production's). A message the killed "
-                        "worker had taken off the queue and not yet recorded comes back only this long after "
-                        "its publish: shorter than the settle time (60 s), so the run sees it arrive")
+    p.add_argument(
+        "--redeliver-after",
+        type=float,
+        default=None,
+        help="OUTBOX_REDELIVER_SECONDS of the relay (default: production's). A message the killed "
+        "worker had taken off the queue and not yet recorded comes back only this long after "
+        "its publish: shorter than the settle time (60 s), so the run sees it arrive",
+    )
     p.add_argument("--timeout", type=float, default=900, help="give up after this many seconds")
     p.add_argument("--json", help="also write the figures as JSON here")
     args = p.parse_args(argv)
@@ -91,23 +105,34 @@ def prepare(args, sink_port: int, var_dir: Path) -> Settings:
     redis.Redis.from_url(args.redis).flushdb()
     os.environ["TREFFPUNKT_VAR"] = str(var_dir)
     urls = {f"{name}_database_url": f"{PG}/{args.db_prefix}_{name}" for name in DATABASES}
-    settings = Settings(secret_key="bench-secret-for-measuring-only-not-for-production", broker_url=args.redis,
-                        broker_visibility_timeout=VISIBILITY_TIMEOUT, **urls)
+    settings = Settings(
+        secret_key="bench-secret-for-measuring-only-not-for-production",
+        broker_url=args.redis,
+        broker_visibility_timeout=VISIBILITY_TIMEOUT,
+        **urls,
+    )
     migrate_all(settings)
     return settings
 
 
 def confirmation(i: int) -> dict:
     """The kwargs of one notify.booking_notice, as rooms sends it for a confirmed booking."""
-    return dict(kind="confirmed", booking_id=100_000 + i, uid=f"booking-{100_000 + i}@treffpunkt-jena.de",
-                sequence=0, title=f"Seniorentanz {i}",
-                room={"id": 7, "name": "Saal im Erdgeschoss", "address": "Karl-Marx-Allee 28",
-                      "partner_name": "MGH Lobeda"},
-                recipient={"account_id": 1 + i % 50, "name": f"Person {i}", "email": f"person{i}@example.org",
-                           "language": "de" if i % 10 else "en"},
-                occurrences=[{"starts_at": FIRST + timedelta(days=i % 90),
-                              "ends_at": FIRST + timedelta(days=i % 90, hours=2)}],
-                link=f"http://127.0.0.1:8080/rooms/bookings/{100_000 + i}")
+    return dict(
+        kind="confirmed",
+        booking_id=100_000 + i,
+        uid=f"booking-{100_000 + i}@treffpunkt-jena.de",
+        sequence=0,
+        title=f"Seniorentanz {i}",
+        room={"id": 7, "name": "Saal im Erdgeschoss", "address": "Karl-Marx-Allee 28", "partner_name": "MGH Lobeda"},
+        recipient={
+            "account_id": 1 + i % 50,
+            "name": f"Person {i}",
+            "email": f"person{i}@example.org",
+            "language": "de" if i % 10 else "en",
+        },
+        occurrences=[{"starts_at": FIRST + timedelta(days=i % 90), "ends_at": FIRST + timedelta(days=i % 90, hours=2)}],
+        link=f"http://127.0.0.1:8080/rooms/bookings/{100_000 + i}",
+    )
 
 
 class Source:
@@ -142,11 +167,12 @@ class Source:
         """Until the run ends, like the beat's sweep: new rows, and rows whose receipt is overdue."""
         while not self.stop.is_set():
             try:
-                sent, failed = outbox.relay(self.factory, self.model, self.celery, limit=500,
-                                            redeliver_after=self.redeliver_after)
+                sent, _failed = outbox.relay(
+                    self.factory, self.model, self.celery, limit=500, redeliver_after=self.redeliver_after
+                )
             except Exception as exc:
                 self.errors.append(f"relay: {exc!r}")
-                sent = failed = 0
+                sent = 0
             if sent == 0:
                 time.sleep(0.05)
 
@@ -156,16 +182,21 @@ class Source:
 
         m = self.model
         with self.factory() as session:
-            confirmed, published_again = session.execute(select(
-                func.count(m.confirmed_at), func.count().filter(m.attempts > 1))).one()
+            confirmed, published_again = session.execute(
+                select(func.count(m.confirmed_at), func.count().filter(m.attempts > 1))
+            ).one()
             total = session.scalar(select(func.count()).select_from(m))
         return {"confirmed": confirmed, "open": total - confirmed, "published_again": published_again}
 
     def committed(self) -> dict[str, float]:
         """message_id -> commit time (the outbox row's created_at)."""
         with self.factory() as session:
-            return {m: c.timestamp() for m, c in session.execute(
-                self.model.__table__.select().with_only_columns(self.model.message_id, self.model.created_at))}
+            return {
+                m: c.timestamp()
+                for m, c in session.execute(
+                    self.model.__table__.select().with_only_columns(self.model.message_id, self.model.created_at)
+                )
+            }
 
 
 def delivery_states(settings: Settings) -> dict[str, int]:
@@ -176,8 +207,9 @@ def delivery_states(settings: Settings) -> dict[str, int]:
 
 def broker_idle(url: str, with_receipts: bool) -> bool:
     client = redis.Redis.from_url(url)
-    return (client.llen("notify") == 0 and client.hlen("unacked") == 0
-            and (not with_receipts or client.llen("rooms") == 0))
+    return (
+        client.llen("notify") == 0 and client.hlen("unacked") == 0 and (not with_receipts or client.llen("rooms") == 0)
+    )
 
 
 def run(args) -> dict:
@@ -190,8 +222,15 @@ def run(args) -> dict:
 
         def worker() -> Worker:
             env = {**WORKER_ENV, "NOTIFY_RATE_EMAIL": str(args.rate_email)}
-            return Worker("notify", settings, log_dir, extra_env=env, pool=args.pool, concurrency=args.concurrency,
-                          notify=NotifySettings(mail_backend="smtp", smtp_host="127.0.0.1", smtp_port=sink.port))
+            return Worker(
+                "notify",
+                settings,
+                log_dir,
+                extra_env=env,
+                pool=args.pool,
+                concurrency=args.concurrency,
+                notify=NotifySettings(mail_backend="smtp", smtp_host="127.0.0.1", smtp_port=sink.port),
+            )
 
         workers = [worker() for _ in range(args.workers)]
         # a rooms worker takes notify's receipts, as in production; without it no row may come due
@@ -199,10 +238,14 @@ def run(args) -> dict:
         receipts = [Worker("rooms", settings, log_dir)] if args.receipts == "worker" else []
         for w in [*workers, *receipts]:
             w.wait_ready()
-        redeliver_after = (args.redeliver_after or settings.outbox_redeliver_seconds) if receipts else args.timeout + 600
+        redeliver_after = (
+            (args.redeliver_after or settings.outbox_redeliver_seconds) if receipts else args.timeout + 600
+        )
         source = Source(settings, args.messages, args.rate, redeliver_after)
-        threads = [threading.Thread(target=source.produce, daemon=True),
-                   threading.Thread(target=source.relay, daemon=True)]
+        threads = [
+            threading.Thread(target=source.produce, daemon=True),
+            threading.Thread(target=source.relay, daemon=True),
+        ]
         started = time.time()
         for t in threads:
             t.start()
@@ -222,8 +265,11 @@ def run(args) -> dict:
             settle = time.monotonic() + 60
             while time.monotonic() < min(settle, deadline):
                 states = delivery_states(settings)
-                if (broker_idle(args.redis, with_receipts=bool(receipts))
-                        and not set(states) - {"sent", "failed"} and (not receipts or source.receipts()["open"] == 0)):
+                if (
+                    broker_idle(args.redis, with_receipts=bool(receipts))
+                    and not set(states) - {"sent", "failed"}
+                    and (not receipts or source.receipts()["open"] == 0)
+                ):
                     break
                 time.sleep(0.2)
             time.sleep(1)
@@ -232,8 +278,11 @@ def run(args) -> dict:
             for w in [*workers, *receipts]:
                 w.stop()
         result = figures(args, sink, source.committed(), started, finished, killed_at, delivery_states(settings))
-        result["receipts"] = {**source.receipts(), "taken_by": args.receipts,
-                              "waiting_in_redis": redis.Redis.from_url(args.redis).llen("rooms")}
+        result["receipts"] = {
+            **source.receipts(),
+            "taken_by": args.receipts,
+            "waiting_in_redis": redis.Redis.from_url(args.redis).llen("rooms"),
+        }
         result["redeliver_after"] = source.redeliver_after
         result["errors"] = source.errors
         result["worker_logs"] = str(log_dir)
@@ -257,5 +306,8 @@ def window_bound(args, outcome) -> int:
 if __name__ == "__main__":
     args = parse_args()
     outcome = run(args)
-    sys.exit(0 if outcome["lost"] == 0 and outcome["duplicated"] <= window_bound(args, outcome)
-             and not outcome["errors"] else 1)
+    sys.exit(
+        0
+        if outcome["lost"] == 0 and outcome["duplicated"] <= window_bound(args, outcome) and not outcome["errors"]
+        else 1
+    )

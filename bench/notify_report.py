@@ -1,4 +1,5 @@
 """Figures and the Markdown table of the notify benchmark."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[rank - 1]
 
 
-def figures(args, sink, committed: dict[str, float], started: float, finished: float, killed_at,
-            states: dict[str, int]) -> dict:
+def figures(
+    args, sink, committed: dict[str, float], started: float, finished: float, killed_at, states: dict[str, int]
+) -> dict:
     arrivals = sink.snapshot()
     expected = set(committed)
     arrived = expected & set(arrivals)
@@ -38,8 +40,12 @@ def figures(args, sink, committed: dict[str, float], started: float, finished: f
         "smtp_451": sink.refused,
         "killed_after": (killed_at - first_commit) if killed_at else None,
         "delivery_states": states,
-        "workers": args.workers, "pool": args.pool, "concurrency": args.concurrency,
-        "fail_rate": args.fail_rate, "rate": args.rate, "rate_email": args.rate_email,
+        "workers": args.workers,
+        "pool": args.pool,
+        "concurrency": args.concurrency,
+        "fail_rate": args.fail_rate,
+        "rate": args.rate,
+        "rate_email": args.rate_email,
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }
@@ -83,11 +89,15 @@ def table(r: dict) -> str:
     ]
     rc = r.get("receipts")
     if rc and rc["taken_by"] == "worker":
-        lines.append(f"| outbox rows confirmed by receipt (open; published again after {r['redeliver_after']:.0f} s) "
-                     f"| {rc['confirmed']} ({rc['open']}; {rc['published_again']}) |")
+        lines.append(
+            f"| outbox rows confirmed by receipt (open; published again after {r['redeliver_after']:.0f} s) "
+            f"| {rc['confirmed']} ({rc['open']}; {rc['published_again']}) |"
+        )
     elif rc:
-        lines.append(f"| receipts waiting in Redis (outbox rows published more than once) "
-                     f"| {rc['waiting_in_redis']} ({rc['published_again']}) |")
+        lines.append(
+            f"| receipts waiting in Redis (outbox rows published more than once) "
+            f"| {rc['waiting_in_redis']} ({rc['published_again']}) |"
+        )
     if r.get("strangers"):
         lines.append(f"| mails not from this run | {r['strangers']} |")
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 
 It reads only the Message-ID header (notify makes it `<message_id.email@domain>`, the same on
 every retry), so that the sink costs the benchmark as little as possible."""
+
 from __future__ import annotations
 
 import random

@@ -12,6 +12,7 @@ it to bench/results/rooms-<date>.md.
 It imports the rooms service from the tree it sits in. While someone edits that tree, run it from
 a committed snapshot instead: `git archive HEAD | tar -x -C /tmp/snap`, then from /tmp/snap
 `TREFFPUNKT_BENCH_COMMIT=$(git -C <repo> rev-parse --short HEAD) <repo>/.venv/bin/python bench/rooms.py`."""
+
 from __future__ import annotations
 
 import argparse
@@ -75,8 +76,12 @@ def _commit() -> str:
     if os.environ.get("TREFFPUNKT_BENCH_COMMIT"):
         return os.environ["TREFFPUNKT_BENCH_COMMIT"]
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE.parent, capture_output=True,
-                              text=True, timeout=10).stdout.strip() or "?"
+        return (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=HERE.parent, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+            or "?"
+        )
     except OSError:
         return "?"
 
@@ -123,8 +128,10 @@ def _measure(args, network, room_ids: list[int], base: str, log) -> dict:
     rng = random.Random(args.seed)
     http_rooms = rng.sample(room_ids, args.clients + 2)
     usernames = [accounts[0][1] for accounts in network.accounts.values()]
-    plan = [(room, rooms_http.free_slots(args.db, room, 2000, 0.1 + i / 100))
-            for i, room in enumerate(http_rooms[:args.clients])]
+    plan = [
+        (room, rooms_http.free_slots(args.db, room, 2000, 0.1 + i / 100))
+        for i, room in enumerate(http_rooms[: args.clients])
+    ]
     race_room, series_room = http_rooms[-2], http_rooms[-1]
     slot = rooms_http.race_slot(args.db, race_room)
     rooms_http.warm_up(base, usernames, args.workers)
@@ -150,39 +157,57 @@ def _forget_redis_keys(url: str, before: set) -> None:
 def table(args, f: dict) -> str:
     with psycopg.connect(f"{rooms_data.PG}/postgres") as conn:
         pg = conn.execute("SHOW server_version").fetchone()[0]
-    lines = [f"# Rooms benchmark, {datetime.now().strftime('%Y-%m-%d %H:%M')}", "",
-             f"`{' '.join(['bench/rooms.py'] + sys.argv[1:])}` — commit {_commit()}, PostgreSQL {pg}, "
-             f"Python {platform.python_version()}, {os.cpu_count()} CPUs; {args.rooms} rooms, "
-             f"{f['loaded']['occurrences']:,} valid occurrences in {f['loaded']['bookings']:,} bookings over "
-             f"{rooms_data.SPAN_DAYS} days from {f['loaded']['first_day']} (loaded in {f['load_seconds']:.0f} s); "
-             f"run took {f['seconds']:.0f} s.", "",
-             "| measurement | p50 ms | p99 ms | n | target | notes |", "|---|---|---|---|---|---|"]
+    lines = [
+        f"# Rooms benchmark, {datetime.now().strftime('%Y-%m-%d %H:%M')}",
+        "",
+        f"`{' '.join(['bench/rooms.py'] + sys.argv[1:])}` — commit {_commit()}, PostgreSQL {pg}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs; {args.rooms} rooms, "
+        f"{f['loaded']['occurrences']:,} valid occurrences in {f['loaded']['bookings']:,} bookings over "
+        f"{rooms_data.SPAN_DAYS} days from {f['loaded']['first_day']} (loaded in {f['load_seconds']:.0f} s); "
+        f"run took {f['seconds']:.0f} s.",
+        "",
+        "| measurement | p50 ms | p99 ms | n | target | notes |",
+        "|---|---|---|---|---|---|",
+    ]
     for row in f["rows"]:
         target = ""
         if row["what"].startswith("(a)") and "service" in row["what"]:
             target = f"p99 < {TARGET_CONFLICT_P99:.0f} ms: {'met' if row['p99'] < TARGET_CONFLICT_P99 else 'MISSED'}"
-        if row["what"].startswith("(b)") and ("service" in row["what"] or rooms_service.free_rooms is None and "GiST" in row["what"]):
+        if row["what"].startswith("(b)") and (
+            "service" in row["what"] or (rooms_service.free_rooms is None and "GiST" in row["what"])
+        ):
             target = f"p99 < {TARGET_SEARCH_P99:.0f} ms: {'met' if row['p99'] < TARGET_SEARCH_P99 else 'MISSED'}"
         lines.append(f"| {row['what']} | {ms(row['p50'])} | {ms(row['p99'])} | {row['n']} | {target} | {row['note']} |")
     t = f["throughput"]
-    lines.append(f"| (c) POST /api/rooms/bookings, {t['clients']} clients on different rooms (gunicorn "
-                 f"{args.workers}×{args.threads}) | {ms(t['p50'])} | {ms(t['p99'])} | {sum(t['statuses'].values())} | "
-                 f"| **{t['per_second']:.1f} bookings/s** over {t['seconds']:.1f} s; statuses {t['statuses']} |")
+    lines.append(
+        f"| (c) POST /api/rooms/bookings, {t['clients']} clients on different rooms (gunicorn "
+        f"{args.workers}×{args.threads}) | {ms(t['p50'])} | {ms(t['p99'])} | {sum(t['statuses'].values())} | "
+        f"| **{t['per_second']:.1f} bookings/s** over {t['seconds']:.1f} s; statuses {t['statuses']} |"
+    )
     r, s, n = f["race"], f["series"], f["naive"]
-    lines += ["", "| race | clients | 201 | 409 | other | valid overlapping in DB | double bookings |",
-              "|---|---|---|---|---|---|---|",
-              f"| (d) same slot through the API | {r['clients']} | {r['created']} | {r['conflicts']} | {r['other']} | "
-              f"{r['in_db']} on the slot | **{max(r['in_db'] - 1, 0)}** |"]
+    lines += [
+        "",
+        "| race | clients | 201 | 409 | other | valid overlapping in DB | double bookings |",
+        "|---|---|---|---|---|---|---|",
+        f"| (d) same slot through the API | {r['clients']} | {r['created']} | {r['conflicts']} | {r['other']} | "
+        f"{r['in_db']} on the slot | **{max(r['in_db'] - 1, 0)}** |",
+    ]
     if s.get("skipped"):
         lines.append(f"| (d) overlapping weekly series through the API | — | — | — | — | — | not run: {s['skipped']} |")
     else:
-        lines.append(f"| (d) overlapping weekly series through the API ({s['weeks']} weeks each) | {s['clients']} | "
-                     f"{s['created']} | {s['conflicts']} | {s['other']} | {s['in_db']} | **{s['double']}** |")
-    lines += [f"| naive check-then-insert without constraint, {n['rounds']} rounds (FIELD-NOTES pilot) | "
-              f"{n['clients']} | {'/'.join(map(str, n['committed_per_round']))} committed | — | — | — | "
-              f"**{n['double_bookings']}** |",
-              "", f"Overlapping valid occurrences in the whole database after the run: **{f['overlaps']}** "
-              "(window query over all rooms).", ""]
+        lines.append(
+            f"| (d) overlapping weekly series through the API ({s['weeks']} weeks each) | {s['clients']} | "
+            f"{s['created']} | {s['conflicts']} | {s['other']} | {s['in_db']} | **{s['double']}** |"
+        )
+    lines += [
+        f"| naive check-then-insert without constraint, {n['rounds']} rounds (FIELD-NOTES pilot) | "
+        f"{n['clients']} | {'/'.join(map(str, n['committed_per_round']))} committed | — | — | — | "
+        f"**{n['double_bookings']}** |",
+        "",
+        f"Overlapping valid occurrences in the whole database after the run: **{f['overlaps']}** "
+        "(window query over all rooms).",
+        "",
+    ]
     others = [x for x in (r.get("other_examples"), s.get("other_examples")) if x]
     if others:
         lines += ["Unexpected answers (first few): " + "; ".join(map(str, others)), ""]

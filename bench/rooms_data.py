@@ -4,6 +4,7 @@ through its operations, bookings and occurrences bulk-loaded with COPY.
 The occurrences are generated non-overlapping per room (weekly series at fixed local times plus
 one-off bookings in the remaining blocks, then thinned at random to the wanted count), and the
 exclusion constraint is re-added after the load, so PostgreSQL itself proves they are valid."""
+
 from __future__ import annotations
 
 import random
@@ -12,29 +13,40 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import psycopg
-from sqlalchemy.orm import Session
 
-from shared.db import make_engine
+from shared.db import make_engine, make_session_factory, transaction
 from shared.identity import MIGRATIONS as IDENTITY_MIGRATIONS
 from shared.identity.models import DISTRICTS
 from shared.identity.store import IdentityStore
-from shared.db import make_session_factory, transaction
 from shared.migrate import upgrade
 
 from services.rooms import MIGRATIONS
 from services.rooms.booking.rooms import create_room
-from services.rooms.domain import EQUIPMENT
 from services.rooms.db.models import Base, Booking
+from services.rooms.domain import EQUIPMENT
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PG = "postgresql://postgres@127.0.0.1:5432"
-DAY_OPENS = time(7, 0)          # local; a block grid of quarter hours until 22:00
+DAY_OPENS = time(7, 0)  # local; a block grid of quarter hours until 22:00
 QUARTERS = 60
-SPAN_DAYS = 730                 # about one year back and one year ahead
+SPAN_DAYS = 730  # about one year back and one year ahead
 PASSWORD = "bench-app-password"
-TITLES = ("Eltern-Kind-Turnen", "Mittagstisch", "Chorprobe", "Sprachcafé", "Seniorengymnastik",
-          "Hausaufgabenhilfe", "Teamsitzung", "Puppentheater", "Familienkino", "Nähkurs",
-          "Computerkurs für Ältere", "Mentoring Jung und Alt", "Tanzkreis", "Beratung")
+TITLES = (
+    "Eltern-Kind-Turnen",
+    "Mittagstisch",
+    "Chorprobe",
+    "Sprachcafé",
+    "Seniorengymnastik",
+    "Hausaufgabenhilfe",
+    "Teamsitzung",
+    "Puppentheater",
+    "Familienkino",
+    "Nähkurs",
+    "Computerkurs für Ältere",
+    "Mentoring Jung und Alt",
+    "Tanzkreis",
+    "Beratung",
+)
 
 
 def sa_url(name: str) -> str:
@@ -56,7 +68,7 @@ def drop_database(name: str) -> None:
 class Network:
     """Partners and accounts of the benchmark identity database."""
 
-    partners: list[int] = field(default_factory=list)            # partner ids
+    partners: list[int] = field(default_factory=list)  # partner ids
     accounts: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # partner -> (id, username)
 
 
@@ -72,8 +84,9 @@ def make_identity(db_name: str, partners: int = 10, accounts_per_partner: int = 
         network.accounts[pid] = []
         for a in range(accounts_per_partner):
             username = f"p{p}a{a}"
-            aid = store.create_account(username, f"Bench {p}/{a}", partner_slug=f"partner-{p}",
-                                       email=f"{username}@bench.invalid")
+            aid = store.create_account(
+                username, f"Bench {p}/{a}", partner_slug=f"partner-{p}", email=f"{username}@bench.invalid"
+            )
             store.create_app_password(username, "bench", PASSWORD)
             network.accounts[pid].append((aid, username))
     engine.dispose()
@@ -90,10 +103,15 @@ def make_rooms_db(db_name: str, network: Network, rooms: int, seed: int) -> list
     with transaction(make_session_factory(engine)) as session:
         for i in range(rooms):
             room = create_room(
-                session, network.partners[i % len(network.partners)], name=f"Raum {i + 1}",
-                district=DISTRICTS[i % len(DISTRICTS)], address=f"Teststraße {i + 1}, Jena",
+                session,
+                network.partners[i % len(network.partners)],
+                name=f"Raum {i + 1}",
+                district=DISTRICTS[i % len(DISTRICTS)],
+                address=f"Teststraße {i + 1}, Jena",
                 capacity=rng.choice((8, 12, 20, 30, 50, 80, 120)),
-                equipment=rng.sample(EQUIPMENT, rng.randint(0, 4)), step_free=rng.random() < 0.6)
+                equipment=rng.sample(EQUIPMENT, rng.randint(0, 4)),
+                step_free=rng.random() < 0.6,
+            )
             ids.append(room.id)
     engine.dispose()
     with psycopg.connect(f"{PG}/{db_name}", autocommit=True) as conn:
@@ -109,8 +127,9 @@ def first_day() -> date:
 
 def _day_bases(start: date) -> list[int]:
     """UTC epoch seconds of 07:00 local on each day (DST switches happen at night)."""
-    return [int(datetime.combine(start + timedelta(days=d), DAY_OPENS, tzinfo=BERLIN).timestamp())
-            for d in range(SPAN_DAYS)]
+    return [
+        int(datetime.combine(start + timedelta(days=d), DAY_OPENS, tzinfo=BERLIN).timestamp()) for d in range(SPAN_DAYS)
+    ]
 
 
 def _week_template(rng: random.Random) -> list[tuple[int, int, int, bool]]:
@@ -191,20 +210,33 @@ def load_occurrences(db_name: str, network: Network, room_ids: list[int], total:
     bases = _day_bases(start)
     utc = timezone.utc
     now = datetime.now(utc)
-    b_cols = ("id", "uid", "room_id", "booker_account_id", "booker_partner_id", "title", "status",
-              "sequence", "public", "created_at", "updated_at")
+    b_cols = (
+        "id",
+        "uid",
+        "room_id",
+        "booker_account_id",
+        "booker_partner_id",
+        "title",
+        "status",
+        "sequence",
+        "public",
+        "created_at",
+        "updated_at",
+    )
     o_cols = ("booking_id", "room_id", "starts_at", "ends_at", "state")
     b_extra, b_values = _model_defaults("bookings", b_cols)
     o_extra, o_values = _model_defaults("occurrences", o_cols + ("id",))
     with psycopg.connect(f"{PG}/{db_name}") as conn:
         constraints = conn.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = 'occurrences'::regclass AND contype = 'x'").fetchall()
+            " WHERE conrelid = 'occurrences'::regclass AND contype = 'x'"
+        ).fetchall()
         for name, _definition in constraints:
             conn.execute(f'ALTER TABLE occurrences DROP CONSTRAINT "{name}"')
         gist_indexes = conn.execute(  # the free-room search's index: also built once after the load
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'occurrences'"
-            " AND indexdef LIKE '%USING gist%'").fetchall()
+            " AND indexdef LIKE '%USING gist%'"
+        ).fetchall()
         for name, _definition in gist_indexes:
             conn.execute(f'DROP INDEX "{name}"')
         generated = []  # (booking row, occurrences) kept in memory: one COPY at a time per connection
@@ -218,14 +250,39 @@ def load_occurrences(db_name: str, network: Network, room_ids: list[int], total:
                 remaining -= len(occ)
         with conn.cursor() as cur, cur.copy(f"COPY bookings ({', '.join(b_cols + tuple(b_extra))}) FROM STDIN") as copy:
             for booking_id, ((room_id, account_id, partner, title, public), _occ) in enumerate(generated, 1):
-                copy.write_row((booking_id, Booking.uid_for(booking_id), room_id, account_id, partner, title,
-                                "confirmed", 0, public, now, now, *b_values))
+                copy.write_row(
+                    (
+                        booking_id,
+                        Booking.uid_for(booking_id),
+                        room_id,
+                        account_id,
+                        partner,
+                        title,
+                        "confirmed",
+                        0,
+                        public,
+                        now,
+                        now,
+                        *b_values,
+                    )
+                )
         occurrences = 0
-        with conn.cursor() as cur, cur.copy(f"COPY occurrences ({', '.join(o_cols + tuple(o_extra))}) FROM STDIN") as copy:
+        with (
+            conn.cursor() as cur,
+            cur.copy(f"COPY occurrences ({', '.join(o_cols + tuple(o_extra))}) FROM STDIN") as copy,
+        ):
             for booking_id, ((room_id, *_rest), occ) in enumerate(generated, 1):
                 for day, q0, q1 in occ:
-                    copy.write_row((booking_id, room_id, datetime.fromtimestamp(bases[day] + q0 * 900, utc),
-                                    datetime.fromtimestamp(bases[day] + q1 * 900, utc), "valid", *o_values))
+                    copy.write_row(
+                        (
+                            booking_id,
+                            room_id,
+                            datetime.fromtimestamp(bases[day] + q0 * 900, utc),
+                            datetime.fromtimestamp(bases[day] + q1 * 900, utc),
+                            "valid",
+                            *o_values,
+                        )
+                    )
                 occurrences += len(occ)
         booking_id = len(generated)
         conn.execute("SELECT setval(pg_get_serial_sequence('bookings', 'id'), %s)", (booking_id,))
@@ -237,5 +294,10 @@ def load_occurrences(db_name: str, network: Network, room_ids: list[int], total:
         conn.commit()
     with psycopg.connect(f"{PG}/{db_name}", autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
-    return {"bookings": booking_id, "occurrences": occurrences, "first_day": start,
-            "exclusion_constraints": [name for name, _ in constraints], "indexes": [name for name, _ in gist_indexes]}
+    return {
+        "bookings": booking_id,
+        "occurrences": occurrences,
+        "first_day": start,
+        "exclusion_constraints": [name for name, _ in constraints],
+        "indexes": [name for name, _ in gist_indexes],
+    }

@@ -1,5 +1,6 @@
 """Through the real HTTP API: the rooms app under gunicorn (the production config file) on a free
 loopback port, HTTP Basic with app passwords from the benchmark identity database."""
+
 from __future__ import annotations
 
 import base64
@@ -38,14 +39,37 @@ def rooms_server(rooms_db: str, identity_db: str, redis_url: str, workers: int, 
     """Yields the base URL of a gunicorn-served rooms app; stops it afterwards."""
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="rooms-bench-") as tmp:
-        settings = Settings.from_env(secret_key=base64.b64encode(os.urandom(24)).decode(),
-                                     identity_database_url=sa_url(identity_db), rooms_database_url=sa_url(rooms_db),
-                                     broker_url=redis_url, public_url=f"http://127.0.0.1:{port}", demo=False)
-        env = {**os.environ, **settings.to_env(), "TREFFPUNKT_VAR": tmp, "GUNICORN_BIND": f"127.0.0.1:{port}",
-               "WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads)}
+        settings = Settings.from_env(
+            secret_key=base64.b64encode(os.urandom(24)).decode(),
+            identity_database_url=sa_url(identity_db),
+            rooms_database_url=sa_url(rooms_db),
+            broker_url=redis_url,
+            public_url=f"http://127.0.0.1:{port}",
+            demo=False,
+        )
+        env = {
+            **os.environ,
+            **settings.to_env(),
+            "TREFFPUNKT_VAR": tmp,
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": str(workers),
+            "GUNICORN_THREADS": str(threads),
+        }
         log = open(Path(tmp) / "gunicorn.log", "w")
-        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
-                                    "services.rooms:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=log)
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                str(ROOT / "deploy/gunicorn.conf.py"),
+                "services.rooms:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(port, process, Path(tmp) / "gunicorn.log")
@@ -138,7 +162,9 @@ def free_slots(db_name: str, room_id: int, limit: int, seed: float) -> list[tupl
             "   AND extract(isodow FROM s AT TIME ZONE 'Europe/Berlin') < 6"
             "   AND NOT EXISTS (SELECT 1 FROM occurrences o WHERE o.room_id = %s::int AND o.state = 'valid'"
             "     AND o.during && tstzrange(s, s + interval '1 hour', '[)'))"
-            " ORDER BY random() LIMIT %s", (room_id, limit)).fetchall()
+            " ORDER BY random() LIMIT %s",
+            (room_id, limit),
+        ).fetchall()
     return [(s.astimezone(BERLIN), e.astimezone(BERLIN)) for s, e in rows]
 
 
@@ -167,8 +193,14 @@ def throughput(base: str, usernames: list[str], plan: list[tuple[int, list]], se
     _parallel([lambda i=i: run(i) for i in range(len(plan))])
     wall = time.monotonic() - started
     p50, p99 = percentiles(latencies) if latencies else (float("nan"), float("nan"))
-    return {"clients": len(plan), "seconds": wall, "statuses": dict(statuses),
-            "per_second": statuses.get(201, 0) / wall, "p50": p50, "p99": p99}
+    return {
+        "clients": len(plan),
+        "seconds": wall,
+        "statuses": dict(statuses),
+        "per_second": statuses.get(201, 0) / wall,
+        "p50": p50,
+        "p99": p99,
+    }
 
 
 def race(base: str, usernames: list[str], bodies: list[dict]) -> dict:
@@ -185,16 +217,24 @@ def race(base: str, usernames: list[str], bodies: list[dict]) -> dict:
     results = _parallel([lambda i=i: run(i) for i in range(len(bodies))])
     statuses = Counter(status for status, _ in results)
     others = [b for s, b in results if s not in (201, 409)]
-    return {"clients": len(bodies), "created": statuses.get(201, 0), "conflicts": statuses.get(409, 0),
-            "other": sum(n for s, n in statuses.items() if s not in (201, 409)), "statuses": dict(statuses),
-            "other_examples": others[:3]}
+    return {
+        "clients": len(bodies),
+        "created": statuses.get(201, 0),
+        "conflicts": statuses.get(409, 0),
+        "other": sum(n for s, n in statuses.items() if s not in (201, 409)),
+        "statuses": dict(statuses),
+        "other_examples": others[:3],
+    }
 
 
 def valid_overlapping(db_name: str, room_id: int, starts_at: datetime, ends_at: datetime) -> int:
     """Valid occurrences of the room that overlap the raced slot (1 after a race, never more)."""
     with psycopg.connect(f"{PG}/{db_name}") as conn:
-        return conn.execute("SELECT count(*) FROM occurrences WHERE room_id = %s::int AND state = 'valid'"
-                            " AND starts_at < %s AND ends_at > %s", (room_id, ends_at, starts_at)).fetchone()[0]
+        return conn.execute(
+            "SELECT count(*) FROM occurrences WHERE room_id = %s::int AND state = 'valid'"
+            " AND starts_at < %s AND ends_at > %s",
+            (room_id, ends_at, starts_at),
+        ).fetchone()[0]
 
 
 def race_slot(db_name: str, room_id: int) -> tuple[datetime, datetime]:
@@ -203,4 +243,3 @@ def race_slot(db_name: str, room_id: int) -> tuple[datetime, datetime]:
     if not slots:
         raise RuntimeError(f"room {room_id} has no free hour")
     return slots[0]
-

@@ -3,6 +3,7 @@
 The service grows while this benchmark is written; each entry point says which of the service's
 functions it uses, and the table shows that label, so a figure is never attributed to code that
 did not run."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
@@ -18,18 +19,38 @@ try:  # series preview (the check the booking form and the API run before bookin
 except ImportError:  # older service: one query per date
     _series = None
 
-SERVICE_SERIES_LABEL = ("service: series.preview (weekly, count=52)" if _series is not None
-                        else "service: queries.holdings per date (52 queries)")
+SERVICE_SERIES_LABEL = (
+    "service: series.preview (weekly, count=52)"
+    if _series is not None
+    else "service: queries.holdings per date (52 queries)"
+)
 
 
 def booker(account_id: int, partner_id: int) -> Principal:
-    return Principal(account_id=account_id, username=f"bench{account_id}", display_name="Bench", email="",
-                     phone="", language="de", role="staff", partner_id=partner_id, partner_name="",
-                     district="")
+    return Principal(
+        account_id=account_id,
+        username=f"bench{account_id}",
+        display_name="Bench",
+        email="",
+        phone="",
+        language="de",
+        role="staff",
+        partner_id=partner_id,
+        partner_name="",
+        district="",
+    )
 
 
-def series_conflicts(session, room_id: int, who: Principal, first_day: date, start: time, end: time,
-                     weeks: int, slots: list[tuple[datetime, datetime]]) -> list:
+def series_conflicts(
+    session,
+    room_id: int,
+    who: Principal,
+    first_day: date,
+    start: time,
+    end: time,
+    weeks: int,
+    slots: list[tuple[datetime, datetime]],
+) -> list:
     """Dates of a weekly series that collide with valid bookings, found the way the service does."""
     if _series is not None:
         ctx = _Ctx(public_url="http://bench.invalid", partner_name_of=lambda _pid: "")
@@ -49,7 +70,8 @@ _free = getattr(queries, "free_rooms", None)
 free_rooms = None
 SERVICE_FREE_LABEL = "service: queries.free_rooms (no filters)"
 if _free is not None:
-    def free_rooms(session, starts_at: datetime, ends_at: datetime) -> list:  # noqa: F811
+
+    def free_rooms(session, starts_at: datetime, ends_at: datetime) -> list:
         ctx = _Ctx(public_url="http://bench.invalid", partner_name_of=lambda _pid: "")
         try:
             return list(_free(session, domain.Slot(starts_at, ends_at), now=ctx.now, tz=ctx.tz))

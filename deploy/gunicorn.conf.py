@@ -8,6 +8,7 @@ Tuned through the environment, so one file serves all three services:
   GUNICORN_TIMEOUT    seconds a request may take before its worker is restarted (default 60)
   GUNICORN_BIND       address to listen on (default 0.0.0.0:8000, reached only by the proxy)
 """
+
 import multiprocessing
 import os
 

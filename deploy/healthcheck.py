@@ -2,6 +2,7 @@
 
 Healthy only when the service answers 200, i.e. it reaches its own database and the broker
 (see shared/web.py). The slim image has no curl, and this needs nothing but the stdlib."""
+
 import os
 import sys
 import urllib.request

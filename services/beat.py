@@ -1,6 +1,7 @@
 """The one scheduler (celery beat) for all services: `celery -A services.beat beat`.
 
 It only sends tasks by name to each service's queue; it imports no service code."""
+
 from __future__ import annotations
 
 from celery import Celery
@@ -21,14 +22,25 @@ celery.conf.beat_schedule = {
     for service in ("rooms", "calendar", "notify")
 }
 # confirmed outbox rows are kept a week (for looking into), inbox records a month, then deleted
-celery.conf.beat_schedule.update({
-    f"{service}-purge-messages": {
-        "task": f"{service}.purge_messages", "schedule": 3600.0, "options": {"queue": service, "expires": 600}}
-    for service in ("rooms", "calendar", "notify")
-})
+celery.conf.beat_schedule.update(
+    {
+        f"{service}-purge-messages": {
+            "task": f"{service}.purge_messages",
+            "schedule": 3600.0,
+            "options": {"queue": service, "expires": 600},
+        }
+        for service in ("rooms", "calendar", "notify")
+    }
+)
 # reminders come from a scan of due dates, never from far-future ETA tasks
 celery.conf.beat_schedule["notify-scan-reminders"] = {
-    "task": "notify.scan_reminders", "schedule": 60.0, "options": {"queue": "notify", "expires": 120}}
+    "task": "notify.scan_reminders",
+    "schedule": 60.0,
+    "options": {"queue": "notify", "expires": 120},
+}
 # deliveries whose task got lost (a refused re-publish, a dead worker) are queued again
 celery.conf.beat_schedule["notify-sweep-deliveries"] = {
-    "task": "notify.sweep_deliveries", "schedule": 60.0, "options": {"queue": "notify", "expires": 120}}
+    "task": "notify.sweep_deliveries",
+    "schedule": 60.0,
+    "options": {"queue": "notify", "expires": 120},
+}

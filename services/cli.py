@@ -1,4 +1,5 @@
 """`treffpunkt`: the command line of the whole system (composition root, like services/run.py)."""
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """Every database of the system brought to the newest schema: identity first, then each
 service's own. Used by `treffpunkt migrate`, `make run` and the tests."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +12,7 @@ from shared.migrate import upgrade
 from services import calendar, notify, rooms
 
 SERVICES = ("calendar", "rooms", "notify")
-MIGRATIONS: dict[str, Path] = {"calendar": calendar.MIGRATIONS, "rooms": rooms.MIGRATIONS,
-                               "notify": notify.MIGRATIONS}
+MIGRATIONS: dict[str, Path] = {"calendar": calendar.MIGRATIONS, "rooms": rooms.MIGRATIONS, "notify": notify.MIGRATIONS}
 
 
 def migrate_all(settings: Settings) -> None:

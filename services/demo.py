@@ -1,4 +1,5 @@
 """Demo data for the Jena network: identity first, then each service loads its own part."""
+
 from __future__ import annotations
 
 from shared.config import Settings

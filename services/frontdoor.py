@@ -1,5 +1,6 @@
 """The front door: one WSGI entry that routes by path prefix to the three service apps, as the
 reverse proxy does in production (no path rewriting: each app owns its full paths)."""
+
 from __future__ import annotations
 
 import logging

@@ -4,6 +4,7 @@ Migrates, loads demo data, starts one Celery worker per service queue and the on
 processes (a file broker under var/ unless REDIS_URL is set), and serves the front door on
 :8080 in this process. Ctrl-C (or SIGTERM) stops the children and exits.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,9 +28,24 @@ def _children(settings: Settings) -> list[subprocess.Popen]:
     log_dir.mkdir(parents=True, exist_ok=True)
     # prefork even for one task at a time: only a pool child can be stopped at a task's time limit
     commands = {
-        f"worker-{svc}": [sys.executable, "-m", "celery", "-A", f"services.{svc}.worker", "worker",
-                          "-Q", svc, "-n", f"{svc}@%h", "--pool", "prefork", "--concurrency", "1",
-                          "--loglevel", "INFO"]
+        f"worker-{svc}": [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            f"services.{svc}.worker",
+            "worker",
+            "-Q",
+            svc,
+            "-n",
+            f"{svc}@%h",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "INFO",
+        ]
         for svc in SERVICES
     }
     commands["beat"] = [sys.executable, "-m", "celery", "-A", "services.beat", "beat", "--loglevel", "INFO"]
@@ -68,9 +84,11 @@ def run_all(host: str = "127.0.0.1", port: int = 8080) -> None:
     signal.signal(signal.SIGINT, _terminate)  # also when started in the background (SIGINT ignored)
     base = f"http://{host}:{port}"
     print(f"\nTreffpunkt läuft auf {base}/", flush=True)
-    print(f"  Raumbörse     {base}/rooms/\n  API           {base}/api/rooms/\n"
-          f"  Kalender      {base}/calendar/   CalDAV {base}/dav/   Feeds {base}/feeds/\n"
-          f"  Nachrichten   {base}/notify/   (E-Mail und SMS werden hier gezeigt)")
+    print(
+        f"  Raumbörse     {base}/rooms/\n  API           {base}/api/rooms/\n"
+        f"  Kalender      {base}/calendar/   CalDAV {base}/dav/   Feeds {base}/feeds/\n"
+        f"  Nachrichten   {base}/notify/   (E-Mail und SMS werden hier gezeigt)"
+    )
     for line in lines:
         print(line)
     print(f"Logs der Worker: {settings.var_dir / 'log'}.  Beenden mit Strg-C.\n", flush=True)

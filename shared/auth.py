@@ -8,10 +8,11 @@ which take no CSRF tokens. Every check that has to hash a secret first asks the 
 (shared.identity.throttle): failures are counted per name and per client address, and a locked
 name or address gets 429 with Retry-After before any hash is computed.
 """
+
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from collections.abc import Callable
 
 from flask import abort, current_app, g, jsonify, make_response, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -74,7 +75,9 @@ def _app_password_account() -> Principal | None:
     try:
         return throttled(name, lambda: identity().verify_app_password(name, secret))
     except TooManyFailures as exc:
-        response = make_response(_("Zu viele fehlgeschlagene Anmeldungen. Bitte später noch einmal versuchen.") + "\n", 429)
+        response = make_response(
+            _("Zu viele fehlgeschlagene Anmeldungen. Bitte später noch einmal versuchen.") + "\n", 429
+        )
         response.headers.update({"Retry-After": str(exc.seconds), "Content-Type": "text/plain; charset=utf-8"})
         abort(response)
 

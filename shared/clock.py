@@ -2,6 +2,7 @@
 
 Aware UTC, always: PostgreSQL stores timestamptz, and a naive moment compared with an aware one
 raises. One place also gives the tests one thing to reason about."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

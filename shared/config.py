@@ -6,12 +6,14 @@ database URL); a service with settings of its own keeps them in a dataclass of t
 `from_env` reads them, `to_env` writes them for a child process, and the table of variables in
 README.md is generated from them (`treffpunkt config-table`).
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping, TypeVar
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-secret-change-me"
@@ -71,24 +73,101 @@ def to_env(settings: object) -> dict[str, str]:
 class Settings:
     """One field per variable; `help` in the metadata documents it."""
 
-    secret_key: str = field(default=DEV_SECRET, metadata={"env": "SECRET_KEY", "help": "Signs sessions, CSRF tokens and the links in emails; the same for all three services. Outside demo mode at least 32 random bytes, never a placeholder: `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."})
-    identity_database_url: str = field(default_factory=lambda: _sqlite("identity"), metadata={"env": "IDENTITY_DATABASE_URL", "help": "Partners, accounts and app passwords (the one source of truth for identity)."})
-    calendar_database_url: str = field(default_factory=lambda: _sqlite("calendar"), metadata={"env": "CALENDAR_DATABASE_URL", "help": "Calendar service: calendars, events, sync tokens."})
-    rooms_database_url: str = field(default_factory=lambda: _sqlite("rooms"), metadata={"env": "ROOMS_DATABASE_URL", "help": "Rooms service: rooms, bookings, occurrences."})
-    notify_database_url: str = field(default_factory=lambda: _sqlite("notify"), metadata={"env": "NOTIFY_DATABASE_URL", "help": "Notify service: deliveries, captured messages."})
-    broker_url: str = field(default="", metadata={"env": "REDIS_URL", "help": "Celery broker. Empty: a file-based broker under var/broker (make run only)."})
-    public_url: str = field(default="http://127.0.0.1:8080", metadata={"env": "PUBLIC_URL", "help": "Address users reach the front door at; used in links in emails and feeds."})
-    timezone: str = field(default="Europe/Berlin", metadata={"env": "TIMEZONE", "help": "Local time zone shown to users."})
-    broker_visibility_timeout: int = field(default=3600, metadata={"env": "BROKER_VISIBILITY_TIMEOUT", "help": "Seconds before Redis hands a message that a dead worker took to another worker; longer than any task or retry delay."})
-    outbox_relay_seconds: float = field(default=2.0, metadata={"env": "OUTBOX_RELAY_SECONDS", "help": "How often the beat sweeps outboxes for messages not yet published."})
-    outbox_redeliver_seconds: float = field(default=600.0, metadata={"env": "OUTBOX_REDELIVER_SECONDS", "help": "A published message without the receiver's receipt after this long is published again (then after twice as long, …); the receiver's inbox absorbs copies."})
-    session_idle_minutes: int = field(default=120, metadata={"env": "SESSION_IDLE_MINUTES", "help": "A web login ends after this long without a request (shared computers in the meeting points: nobody finds it open after lunch)."})
-    session_max_hours: int = field(default=12, metadata={"env": "SESSION_MAX_HOURS", "help": "A web login ends this long after it began, however busy (one working day: it never carries over to the next)."})
-    trusted_proxies: int = field(default=0, metadata={"env": "TRUSTED_PROXIES", "help": "How many reverse proxies stand in front of the services; their X-Forwarded-For/-Proto are believed (0 for make run, 1 behind Caddy in compose). The client address counts failed logins."})
-    demo: bool = field(default=False, metadata={"env": "TREFFPUNKT_DEMO", "help": "Demo mode: demo data and the `demo`/`demo` login exist (make run sets it)."})
+    secret_key: str = field(
+        default=DEV_SECRET,
+        metadata={
+            "env": "SECRET_KEY",
+            "help": "Signs sessions, CSRF tokens and the links in emails; the same for all three services. Outside demo mode at least 32 random bytes, never a placeholder: `python -c 'import secrets; print(secrets.token_urlsafe(48))'`.",
+        },
+    )
+    identity_database_url: str = field(
+        default_factory=lambda: _sqlite("identity"),
+        metadata={
+            "env": "IDENTITY_DATABASE_URL",
+            "help": "Partners, accounts and app passwords (the one source of truth for identity).",
+        },
+    )
+    calendar_database_url: str = field(
+        default_factory=lambda: _sqlite("calendar"),
+        metadata={"env": "CALENDAR_DATABASE_URL", "help": "Calendar service: calendars, events, sync tokens."},
+    )
+    rooms_database_url: str = field(
+        default_factory=lambda: _sqlite("rooms"),
+        metadata={"env": "ROOMS_DATABASE_URL", "help": "Rooms service: rooms, bookings, occurrences."},
+    )
+    notify_database_url: str = field(
+        default_factory=lambda: _sqlite("notify"),
+        metadata={"env": "NOTIFY_DATABASE_URL", "help": "Notify service: deliveries, captured messages."},
+    )
+    broker_url: str = field(
+        default="",
+        metadata={
+            "env": "REDIS_URL",
+            "help": "Celery broker. Empty: a file-based broker under var/broker (make run only).",
+        },
+    )
+    public_url: str = field(
+        default="http://127.0.0.1:8080",
+        metadata={
+            "env": "PUBLIC_URL",
+            "help": "Address users reach the front door at; used in links in emails and feeds.",
+        },
+    )
+    timezone: str = field(
+        default="Europe/Berlin", metadata={"env": "TIMEZONE", "help": "Local time zone shown to users."}
+    )
+    broker_visibility_timeout: int = field(
+        default=3600,
+        metadata={
+            "env": "BROKER_VISIBILITY_TIMEOUT",
+            "help": "Seconds before Redis hands a message that a dead worker took to another worker; longer than any task or retry delay.",
+        },
+    )
+    outbox_relay_seconds: float = field(
+        default=2.0,
+        metadata={
+            "env": "OUTBOX_RELAY_SECONDS",
+            "help": "How often the beat sweeps outboxes for messages not yet published.",
+        },
+    )
+    outbox_redeliver_seconds: float = field(
+        default=600.0,
+        metadata={
+            "env": "OUTBOX_REDELIVER_SECONDS",
+            "help": "A published message without the receiver's receipt after this long is published again (then after twice as long, …); the receiver's inbox absorbs copies.",
+        },
+    )
+    session_idle_minutes: int = field(
+        default=120,
+        metadata={
+            "env": "SESSION_IDLE_MINUTES",
+            "help": "A web login ends after this long without a request (shared computers in the meeting points: nobody finds it open after lunch).",
+        },
+    )
+    session_max_hours: int = field(
+        default=12,
+        metadata={
+            "env": "SESSION_MAX_HOURS",
+            "help": "A web login ends this long after it began, however busy (one working day: it never carries over to the next).",
+        },
+    )
+    trusted_proxies: int = field(
+        default=0,
+        metadata={
+            "env": "TRUSTED_PROXIES",
+            "help": "How many reverse proxies stand in front of the services; their X-Forwarded-For/-Proto are believed (0 for make run, 1 behind Caddy in compose). The client address counts failed logins.",
+        },
+    )
+    demo: bool = field(
+        default=False,
+        metadata={
+            "env": "TREFFPUNKT_DEMO",
+            "help": "Demo mode: demo data and the `demo`/`demo` login exist (make run sets it).",
+        },
+    )
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> "Settings":
+    def from_env(cls, **overrides: Any) -> Settings:
         return from_env(cls, **overrides)
 
     def to_env(self) -> dict[str, str]:
@@ -112,15 +191,25 @@ def secret_problem(secret: str) -> str | None:
         reason = f"is shorter than {MIN_SECRET_BYTES} bytes"
     else:
         return None
-    return (f"SECRET_KEY {reason}: anyone could forge logins and signed links with it. Make one with "
-            f"{MAKE_SECRET} and put it into .env (see deploy/env.example); only demo mode (make run) "
-            "may run without.")
+    return (
+        f"SECRET_KEY {reason}: anyone could forge logins and signed links with it. Make one with "
+        f"{MAKE_SECRET} and put it into .env (see deploy/env.example); only demo mode (make run) "
+        "may run without."
+    )
 
 
 def config_table(*classes: type) -> str:
     """The Markdown table of every variable the settings dataclasses `classes` read."""
     rows = ["| variable | default | meaning |", "|---|---|---|"]
     for f in (f for cls in classes for f in fields(cls)):
-        default = "var/<name>.db (SQLite)" if f.name.endswith("database_url") else repr(f.default) if not isinstance(f.default, str) else f"`{f.default}`" if f.default else "(empty)"
+        default = (
+            "var/<name>.db (SQLite)"
+            if f.name.endswith("database_url")
+            else repr(f.default)
+            if not isinstance(f.default, str)
+            else f"`{f.default}`"
+            if f.default
+            else "(empty)"
+        )
         rows.append(f"| `{f.metadata['env']}` | {default} | {f.metadata['help']} |")
     return "\n".join(rows)

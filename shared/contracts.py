@@ -4,6 +4,7 @@ A message is a Celery task called by name on the receiver's queue; its kwargs ar
 values checked by the schema registered here for (task name, version). Both sides validate:
 the sender before the outbox row is written, the receiver before acting.
 """
+
 from __future__ import annotations
 
 import functools

@@ -2,6 +2,7 @@
 with "integer out of range" (a 500), so a path id outside 1 … 2**31 - 1 is a 404 before the
 database is asked. shared.web.app installs IdConverter as every app's `int` converter, so no route
 of any service can forget it."""
+
 from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter

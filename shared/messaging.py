@@ -3,6 +3,7 @@
 Reliability settings follow what was measured here (see README "Messaging"): late acks,
 re-queue when a worker dies, prefetch of one, and a visibility timeout longer than any task.
 """
+
 from __future__ import annotations
 
 import logging

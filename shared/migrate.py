@@ -1,4 +1,5 @@
 """Run a service's Alembic migrations programmatically (from the CLI, `make run` and tests)."""
+
 from __future__ import annotations
 
 import tempfile

@@ -13,17 +13,18 @@ seconds, doubling each time. The receiver's inbox absorbs the copies.
 Inbox: a receiver records each message_id in the same transaction as its effect; a message
 seen before changes nothing (Celery over Redis delivers at least once).
 """
+
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import cache
 from types import ModuleType
-from typing import Any, Callable, ClassVar, Iterable
+from typing import Any, ClassVar
 
 from celery import Celery
-
 from sqlalchemy import DateTime, Index, Integer, String, Table, Text, delete, select, text, update
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
@@ -48,6 +49,7 @@ class OutboxMixin:
     def __table_args__(cls) -> tuple[Index]:  # one Index object per service's table
         open_rows = text("confirmed_at IS NULL")
         return (Index("ix_outbox_open", "next_attempt_at", postgresql_where=open_rows, sqlite_where=open_rows),)
+
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     message_id: Mapped[str] = mapped_column(String(36), unique=True)
     task_name: Mapped[str] = mapped_column(String(100))
@@ -82,8 +84,9 @@ def add(session: Session, model: type[OutboxMixin], task_name: str, **payload: A
     return message["message_id"]
 
 
-def relay(factory: SessionFactory, model: type[OutboxMixin], celery: Celery, limit: int = 200,
-          redeliver_after: float = 600.0) -> tuple[int, int]:
+def relay(
+    factory: SessionFactory, model: type[OutboxMixin], celery: Celery, limit: int = 200, redeliver_after: float = 600.0
+) -> tuple[int, int]:
     """Publish due rows (new ones, and open ones whose receipt is overdue); returns (sent,
     failed). Safe to run in several processes at once: on PostgreSQL rows are claimed with SKIP
     LOCKED; elsewhere a duplicate publish is absorbed by the receivers' inbox."""
@@ -123,8 +126,8 @@ def confirm(factory: SessionFactory, model: type[OutboxMixin], message_ids: Iter
     ids = [str(m) for m in message_ids]
     with transaction(factory) as session:
         done = session.execute(
-            update(model).where(model.message_id.in_(ids), model.confirmed_at.is_(None))
-            .values(confirmed_at=utcnow())).rowcount
+            update(model).where(model.message_id.in_(ids), model.confirmed_at.is_(None)).values(confirmed_at=utcnow())
+        ).rowcount
     return done
 
 
@@ -150,8 +153,10 @@ def first_time(session: Session, model: type[InboxMixin], task_name: str, messag
     One INSERT … ON CONFLICT DO NOTHING: a copy being recorded by another worker right now
     makes this wait for that commit and then count as seen (or, if that one rolls back, record
     it here)."""
-    inserted = session.execute(_inbox_insert(session)(model.__table__), {
-        "message_id": str(message_id), "task_name": task_name, "processed_at": utcnow()}).first()
+    inserted = session.execute(
+        _inbox_insert(session)(model.__table__),
+        {"message_id": str(message_id), "task_name": task_name, "processed_at": utcnow()},
+    ).first()
     return inserted is not None
 
 

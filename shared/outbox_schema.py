@@ -2,6 +2,7 @@
 
 Every service's first migration calls these, so the three copies cannot drift. Frozen: a later
 change to the tables is a new function here and a new revision in each service."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -43,8 +44,13 @@ def add_receipts_v2(op) -> None:
     op.add_column("outbox", sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True))
     op.execute("UPDATE outbox SET confirmed_at = sent_at WHERE sent_at IS NOT NULL")
     op.drop_index("ix_outbox_next_attempt_at", table_name="outbox")
-    op.create_index("ix_outbox_open", "outbox", ["next_attempt_at"],
-                    postgresql_where=sa.text("confirmed_at IS NULL"), sqlite_where=sa.text("confirmed_at IS NULL"))
+    op.create_index(
+        "ix_outbox_open",
+        "outbox",
+        ["next_attempt_at"],
+        postgresql_where=sa.text("confirmed_at IS NULL"),
+        sqlite_where=sa.text("confirmed_at IS NULL"),
+    )
 
 
 def drop_receipts_v2(op) -> None:

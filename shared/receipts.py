@@ -6,6 +6,7 @@ sender then runs one UPDATE for many rows.
 A receipt is advice, not a promise: one lost with its process (a SIGKILL inside the window)
 costs one more copy of the message after OUTBOX_REDELIVER_SECONDS, which the receiver's inbox
 absorbs and answers with a new receipt."""
+
 from __future__ import annotations
 
 import logging

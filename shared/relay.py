@@ -8,6 +8,7 @@ Celery app and publishing). Neither of those imports the other's wiring, so neit
 relay after a commit could not (broker down, process died) and what no receipt has come back
 for; `<service>.outbox_receipt`: receivers confirming messages; `<service>.purge_messages` (beat,
 hourly): confirmed outbox rows older than a week and inbox records older than a month go."""
+
 from __future__ import annotations
 
 import logging
@@ -29,8 +30,9 @@ RELAY_TIME_LIMITS = {  # (soft, hard) seconds
 }
 
 
-def publish_after_commit(factory: sessionmaker[Session], model: type[outbox.OutboxMixin], celery: Celery,
-                         redeliver_after: float) -> None:
+def publish_after_commit(
+    factory: sessionmaker[Session], model: type[outbox.OutboxMixin], celery: Celery, redeliver_after: float
+) -> None:
     """After every commit of a session from `factory` that queued messages (shared.outbox.add),
     relay them at once, so no caller has to remember to. Never raises: the commit has happened,
     and what cannot be published now (broker down) is left to the periodic sweep."""
@@ -49,9 +51,14 @@ def publish_after_commit(factory: sessionmaker[Session], model: type[outbox.Outb
         session.info.pop(outbox.ADDED, None)  # rolled back: nothing was queued
 
 
-def register_relay(celery: Celery, service: str, factory: sessionmaker[Session],
-                   outbox_model: type[outbox.OutboxMixin], inbox_model: type[outbox.InboxMixin],
-                   redeliver_after: float) -> None:
+def register_relay(
+    celery: Celery,
+    service: str,
+    factory: sessionmaker[Session],
+    outbox_model: type[outbox.OutboxMixin],
+    inbox_model: type[outbox.InboxMixin],
+    redeliver_after: float,
+) -> None:
     """Publish after commit for the app's sessions, and register the three outbox tasks."""
     publish_after_commit(factory, outbox_model, celery, redeliver_after)
 

@@ -7,6 +7,7 @@ browser: pages under these prefixes send no Referer onwards and are not cached
 deploy/gunicorn.conf.py, the werkzeug log of `make run`, Caddy's log filter in deploy/Caddyfile,
 which tests/test_security_headers.py checks against PREFIXES).
 """
+
 from __future__ import annotations
 
 import logging

@@ -4,6 +4,7 @@ Pure: no Flask, no database; every service's forms, API schemas and domain check
 Control characters have no business in a title: PostgreSQL refuses NUL outright, iCalendar
 (RFC 5545) and XML cannot carry the others, so a stored one breaks the calendar worker and every
 feed that shows the booking; lone surrogates cannot even be encoded."""
+
 from __future__ import annotations
 
 import re

@@ -2,10 +2,10 @@
 VTIMEZONE for every TZID it sees, and rule-based definitions are what it copes with best; an RRULE
 definition never runs out, unlike a list of dates. One definition for every iCalendar the
 network writes: the calendar's feeds and objects, notify's invitations."""
+
 from __future__ import annotations
 
 from icalendar import Calendar, Timezone
-
 
 BERLIN = "Europe/Berlin"
 _BERLIN = """BEGIN:VCALENDAR

@@ -1,5 +1,6 @@
 """Fixtures for the whole suite: real PostgreSQL and Redis, a local SMTP sink, a fake SMS
 gateway, the three apps, and partners with accounts. See tests/support/ for the pieces."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,6 +14,7 @@ from services.databases import migrate_all
 from services.frontdoor import FrontDoor, create_apps
 from services.rooms.booking import rooms as operations
 from services.rooms.db.models import OutboxMessage
+
 from tests.support import infra
 from tests.support.login import PASSWORD, login  # noqa: F401 (login: tests/rooms and tests/calendar import it from here still)
 from tests.support.sms_gateway import FakeSmsGateway
@@ -51,8 +53,9 @@ def settings(tmp_path_factory):
 @pytest.fixture(scope="session")
 def notify_settings(smtp_sink, sms_gateway):
     """Notify sends through the suite's SMTP sink and fake SMS gateway."""
-    return infra.test_notify_settings(smtp_port=smtp_sink.port, sms_url=sms_gateway.url + "/sms",
-                                      sms_token="test-token")
+    return infra.test_notify_settings(
+        smtp_port=smtp_sink.port, sms_url=sms_gateway.url + "/sms", sms_token="test-token"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -111,23 +114,40 @@ def people(identity):
         ("otto", "awo-nord", "staff", "+49 160 9876543"),
         ("kora", "koordination", "coordination", ""),
     ):
-        account_id = identity.create_account(username, username.title(), partner_slug=partner, role=role,
-                                             email=f"{username}@example.org", phone=phone, password=PASSWORD)
+        account_id = identity.create_account(
+            username,
+            username.title(),
+            partner_slug=partner,
+            role=role,
+            email=f"{username}@example.org",
+            phone=phone,
+            password=PASSWORD,
+        )
         app_password = identity.create_app_password(username, "test")
         principal = identity.principal(account_id)
-        result[username] = {"id": account_id, "partner_id": principal.partner_id, "password": PASSWORD,
-                            "app_password": app_password}
+        result[username] = {
+            "id": account_id,
+            "partner_id": principal.partner_id,
+            "password": PASSWORD,
+            "app_password": app_password,
+        }
     return result
 
 
 @pytest.fixture
 def lobeda_room(rooms_app, people):
-    """"Großer Saal" of Lena's partner (Lobeda), announced to the calendar through the outbox."""
+    """ "Großer Saal" of Lena's partner (Lobeda), announced to the calendar through the outbox."""
     factory = rooms_app.extensions["db"]
     with transaction(factory) as session:
-        room = operations.create_room(session, people["lena"]["partner_id"], name="Großer Saal",
-                                      district="Lobeda", address="Karl-Marx-Allee 28", capacity=60,
-                                      equipment=["beamer"], step_free=True)
+        room = operations.create_room(
+            session,
+            people["lena"]["partner_id"],
+            name="Großer Saal",
+            district="Lobeda",
+            address="Karl-Marx-Allee 28",
+            capacity=60,
+            equipment=["beamer"],
+            step_free=True,
+        )
     outbox.relay(factory, OutboxMessage, rooms_app.extensions["celery"])
     return room.id
-

@@ -1,6 +1,7 @@
 """The skeleton's user path in a real browser: Debian's headless Chromium driven by Playwright.
 
 Log in, pick another partner's room, book a free hour, then try an overlapping one."""
+
 from __future__ import annotations
 
 import os
@@ -9,12 +10,20 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.support.login import PASSWORD
 from tests.support.live import LiveServer
+from tests.support.login import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 """The identity command line (`treffpunkt partner|account|app-password`) against the real
 identity database; what it creates logs in on the web and over CalDAV/API."""
+
 from __future__ import annotations
 
 import time
@@ -7,8 +8,10 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from services.cli import main
 from shared.identity.store import RECHECK_SECONDS
+
+from services.cli import main
+
 from tests.support.login import login
 
 
@@ -25,13 +28,31 @@ def treffpunkt(settings, monkeypatch):
 
 
 def test_partner_account_and_app_password_from_the_shell(treffpunkt, rooms_app):
-    made = treffpunkt("partner", "create", "famz-nord", "Familienzentrum Nord", "--district", "Nord",
-                      "--email", "info@famz.example.org")
+    made = treffpunkt(
+        "partner",
+        "create",
+        "famz-nord",
+        "Familienzentrum Nord",
+        "--district",
+        "Nord",
+        "--email",
+        "info@famz.example.org",
+    )
     assert made.exit_code == 0 and "famz-nord created" in made.output
     assert "famz-nord" in treffpunkt("partner", "list").output
 
-    account = treffpunkt("account", "create", "anna", "Anna Beispiel", "--partner", "famz-nord",
-                         "--email", "anna@famz.example.org", "--password", "drei-woerter-lang")
+    account = treffpunkt(
+        "account",
+        "create",
+        "anna",
+        "Anna Beispiel",
+        "--partner",
+        "famz-nord",
+        "--email",
+        "anna@famz.example.org",
+        "--password",
+        "drei-woerter-lang",
+    )
     assert account.exit_code == 0, account.output
     secret = treffpunkt("app-password", "anna", "--label", "Thunderbird").output.rsplit(": ", 1)[1].strip()
 
@@ -41,15 +62,20 @@ def test_partner_account_and_app_password_from_the_shell(treffpunkt, rooms_app):
     assert api.get("/api/rooms/rooms", auth=("anna", "drei-woerter-lang")).status_code == 401  # app passwords only
 
 
-@pytest.mark.parametrize("args, message", [
-    (("account", "create", "bob", "Bob", "--partner", "gibt-es-nicht", "--password", "drei-woerter-lang"),
-     "Unbekannter Partner 'gibt-es-nicht'"),
-    (("account", "create", "bob", "Bob", "--partner", "famz-nord", "--password", "kurz"), "mindestens 12 Zeichen"),
-    (("account", "create", "bob", "Bob", "--password", "drei-woerter-lang"), "brauchen einen Partner"),
-    (("partner", "create", "famz-nord", "Noch einmal", "--district", "Nord"), "gibt es schon"),
-    (("partner", "create", "mars", "Mars", "--district", "Mars"), "'Mars' is not one of"),
-    (("app-password", "niemand"), "niemand"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ("account", "create", "bob", "Bob", "--partner", "gibt-es-nicht", "--password", "drei-woerter-lang"),
+            "Unbekannter Partner 'gibt-es-nicht'",
+        ),
+        (("account", "create", "bob", "Bob", "--partner", "famz-nord", "--password", "kurz"), "mindestens 12 Zeichen"),
+        (("account", "create", "bob", "Bob", "--password", "drei-woerter-lang"), "brauchen einen Partner"),
+        (("partner", "create", "famz-nord", "Noch einmal", "--district", "Nord"), "gibt es schon"),
+        (("partner", "create", "mars", "Mars", "--district", "Mars"), "'Mars' is not one of"),
+        (("app-password", "niemand"), "niemand"),
+    ],
+)
 def test_refusals_name_the_problem_and_change_nothing(treffpunkt, identity, args, message):
     treffpunkt("partner", "create", "famz-nord", "Familienzentrum Nord", "--district", "Nord")
     refused = treffpunkt(*args)

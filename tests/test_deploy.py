@@ -4,6 +4,7 @@ No Docker engine is needed: Debian's docker-compose (v1) validates and resolves 
 and the Caddyfile is read by a small parser that knows the few directives we use. A missing
 docker-compose binary fails these tests; it never skips them (`.ci/system-packages` installs it).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,10 +18,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from services.cli import SETTINGS
-from services.frontdoor import ROUTES, service_for
 from shared.config import config_table
 from shared.contracts import QUEUES
+
+from services.cli import SETTINGS
+from services.frontdoor import ROUTES, service_for
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
@@ -41,14 +43,21 @@ DUMMY = {"SECRET_KEY": "test-secret-from-env", "POSTGRES_PASSWORD": "test0db0pas
 def _docker_compose(tmp_path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     binary = shutil.which("docker-compose")
     if binary is None:
-        pytest.fail("docker-compose (v1) is not installed: `apt-get install docker-compose` "
-                    "(.ci/system-packages does this when run as root). These tests do not skip.")
+        pytest.fail(
+            "docker-compose (v1) is not installed: `apt-get install docker-compose` "
+            "(.ci/system-packages does this when run as root). These tests do not skip."
+        )
     # An empty env file: a developer's own .env next to docker-compose.yml must not leak in.
     empty = tmp_path / "empty.env"
     empty.write_text("")
-    return subprocess.run([binary, "--env-file", str(empty), "-f", str(COMPOSE), *args],
-                          env={"PATH": "/usr/bin:/bin", **env}, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [binary, "--env-file", str(empty), "-f", str(COMPOSE), *args],
+        env={"PATH": "/usr/bin:/bin", **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.fixture
@@ -91,8 +100,11 @@ def _web_apps(compose: dict) -> dict[str, str]:
 
 
 def _celery(compose: dict, subcommand: str) -> dict[str, list[str]]:
-    return {name: _command(s) for name, s in compose["services"].items()
-            if _command(s)[:1] == ["celery"] and subcommand in _command(s)}
+    return {
+        name: _command(s)
+        for name, s in compose["services"].items()
+        if _command(s)[:1] == ["celery"] and subcommand in _command(s)
+    }
 
 
 def test_each_service_runs_under_gunicorn_with_a_health_check(compose):
@@ -209,8 +221,9 @@ def test_env_example_lists_every_setting_and_nothing_else():
 
 
 def test_readme_configuration_table_is_current():
-    assert config_table(*SETTINGS) in (ROOT / "README.md").read_text(), \
+    assert config_table(*SETTINGS) in (ROOT / "README.md").read_text(), (
         "README.md: paste the output of `treffpunkt config-table` into the Configuration section"
+    )
 
 
 # --- gunicorn and the image ----------------------------------------------------------------------
@@ -264,8 +277,9 @@ def _site(port: str = ":8080"):
     """The site block served at `port` when the environment sets nothing: a `{$NAME:default}`
     address stands for its default."""
     blocks = _caddy_blocks((DEPLOY / "Caddyfile").read_text())
-    (site,) = [children for tokens, children in blocks
-               if [re.sub(r"\{\$\w+:(.*)\}", r"\1", t) for t in tokens] == [port]]
+    (site,) = [
+        children for tokens, children in blocks if [re.sub(r"\{\$\w+:(.*)\}", r"\1", t) for t in tokens] == [port]
+    ]
     return site
 
 
@@ -297,7 +311,7 @@ def _caddy_route(site, path: str, method: str = "GET") -> list[tuple[str, list[s
     for tokens, children in site:
         if tokens[0] != "handle":
             continue
-        (action, *args), = [t for t, _ in children]
+        ((action, *args),) = [t for t, _ in children]
         if len(tokens) == 1:
             fallback = (action, args)
             continue
@@ -321,7 +335,7 @@ def test_proxy_sends_calendar_discovery_at_the_root_to_the_calendar(compose):
 
     apps = _web_apps(compose)
     for method in DAV_DISCOVERY_METHODS:
-        (action, args), = _caddy_route(_site(), "/", method)
+        ((action, args),) = _caddy_route(_site(), "/", method)
         assert action == "reverse_proxy" and apps[args[0].partition(":")[0]] == "calendar", (method, action, args)
 
 

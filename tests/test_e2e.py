@@ -2,19 +2,20 @@
 
 Real parts only: the front door over HTTP, PostgreSQL databases, one real Celery worker process
 per service queue on Redis, an SMTP sink (aiosmtpd) and a fake SMS gateway (HTTP)."""
+
 from __future__ import annotations
 
 import re
 import time
 from datetime import date, timedelta
 
-import caldav
 import icalendar
 import pytest
 import requests
 
-from tests.support.login import PASSWORD
+import caldav
 from tests.support.live import LiveServer
+from tests.support.login import PASSWORD
 from tests.support.workers import Worker
 
 pytestmark = pytest.mark.e2e
@@ -32,7 +33,9 @@ def wait_until(check, timeout=45.0, what="condition"):
 
 @pytest.fixture
 def workers(settings, notify_settings, tmp_path):
-    started = [Worker(service, settings, tmp_path, notify=notify_settings) for service in ("calendar", "rooms", "notify")]
+    started = [
+        Worker(service, settings, tmp_path, notify=notify_settings) for service in ("calendar", "rooms", "notify")
+    ]
     try:
         for worker in started:
             worker.wait_ready()
@@ -54,8 +57,9 @@ def _csrf(html: str) -> str:
 def _login(base: str, username: str) -> requests.Session:
     browser = requests.Session()
     page = browser.get(f"{base}/rooms/login")
-    response = browser.post(f"{base}/rooms/login", data={"csrf_token": _csrf(page.text), "username": username,
-                                                         "password": PASSWORD})
+    response = browser.post(
+        f"{base}/rooms/login", data={"csrf_token": _csrf(page.text), "username": username, "password": PASSWORD}
+    )
     assert response.url == f"{base}/rooms/", response.text
     return browser
 
@@ -63,8 +67,10 @@ def _login(base: str, username: str) -> requests.Session:
 def _book(browser, base, room_id, day: date, start: str, end: str, title: str):
     page = browser.get(f"{base}/rooms/{room_id}")
     assert page.status_code == 200
-    return browser.post(f"{base}/rooms/{room_id}", data={
-        "csrf_token": _csrf(page.text), "date": day.isoformat(), "start": start, "end": end, "title": title})
+    return browser.post(
+        f"{base}/rooms/{room_id}",
+        data={"csrf_token": _csrf(page.text), "date": day.isoformat(), "start": start, "end": end, "title": title},
+    )
 
 
 def test_booking_crosses_all_three_services(frontdoor, workers, saal, people, smtp_sink, sms_gateway):
@@ -129,13 +135,15 @@ def _drain(workers):
     from tests.support.infra import REDIS_URL
     from tests.support.workers import queue_length
 
-    wait_until(lambda: all(queue_length(REDIS_URL, q) == 0 for q in ("calendar", "rooms", "notify")),
-               what="empty queues")
+    wait_until(
+        lambda: all(queue_length(REDIS_URL, q) == 0 for q in ("calendar", "rooms", "notify")), what="empty queues"
+    )
     time.sleep(1)  # the last task may still be running after being taken off the queue
 
 
 def test_booking_commits_while_broker_is_down_and_arrives_once_it_is_back(
-        settings, notify_settings, apps, saal, people, smtp_sink, sms_gateway, tmp_path):
+    settings, notify_settings, apps, saal, people, smtp_sink, sms_gateway, tmp_path
+):
     """Outbox: the booking commits although the broker is unreachable; once the broker can be
     reached, the relay publishes the messages and each arrives exactly once."""
     from dataclasses import replace
@@ -162,8 +170,9 @@ def test_booking_commits_while_broker_is_down_and_arrives_once_it_is_back(
             message.next_attempt_at = message.created_at
         session.commit()
 
-    started = [Worker(s, settings, tmp_path, notify=notify_settings)
-               for s in ("calendar", "notify", "rooms")]  # rooms: receipts
+    started = [
+        Worker(s, settings, tmp_path, notify=notify_settings) for s in ("calendar", "notify", "rooms")
+    ]  # rooms: receipts
     try:
         for worker in started:
             worker.wait_ready()
@@ -175,8 +184,9 @@ def test_booking_commits_while_broker_is_down_and_arrives_once_it_is_back(
             assert sweep.apply().get() == (0, 0)
         wait_until(lambda: smtp_sink.messages and sms_gateway.received, what="email and SMS")
         with LiveServer(door) as live:
-            wait_until(lambda: "BEGIN:VEVENT" in requests.get(f"{live.url}/feeds/rooms/{saal}.ics").text,
-                       what="event in feed")
+            wait_until(
+                lambda: "BEGIN:VEVENT" in requests.get(f"{live.url}/feeds/rooms/{saal}.ics").text, what="event in feed"
+            )
         _drain({w.service: w for w in started})
     finally:
         for worker in started:

@@ -3,6 +3,7 @@ in the one catalogue, the compiled catalogue is the committed one, and the pages
 an account set to English, to a visitor who chose it (cookie) and to an English browser, German
 otherwise. Counts take each language's plural form, days are written as each language writes them,
 and errors on pages are a page in the reader's language while programs keep their error bodies."""
+
 import re
 from collections import Counter
 
@@ -11,6 +12,7 @@ from babel.messages.mofile import read_mo
 from werkzeug.test import Client
 
 from shared.translations import catalogue
+
 from tests.support.login import PASSWORD, login
 
 # A %-conversion (with or without a name) or a {} field: what gettext's caller fills in.
@@ -23,8 +25,9 @@ def _forms(message) -> list[str]:
 
 def _translated(catalog) -> dict:
     """Plural entries as tuples: the .po reader gives tuples, the .mo reader lists."""
-    return {(tuple(_forms(m.id)), m.context): tuple(_forms(m.string))
-            for m in catalog if m.id and m.string and not m.fuzzy}
+    return {
+        (tuple(_forms(m.id)), m.context): tuple(_forms(m.string)) for m in catalog if m.id and m.string and not m.fuzzy
+    }
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +112,9 @@ def test_the_language_link_sets_a_cookie_for_all_services_and_goes_back(frontdoo
     assert "Kalender des Netzwerks" in _page(client, "/calendar/", **{"Accept-Language": "en"})
 
 
-@pytest.mark.parametrize("target", ["https://elsewhere.example/", "//elsewhere.example/x", "javascript:alert(1)",
-                                    "calendar/"])
+@pytest.mark.parametrize(
+    "target", ["https://elsewhere.example/", "//elsewhere.example/x", "javascript:alert(1)", "calendar/"]
+)
 def test_the_language_link_only_goes_back_within_the_site(frontdoor, target):
     response = Client(frontdoor).get("/rooms/language/en", query_string={"next": target})
     assert response.status_code == 302 and response.headers["Location"] == "/rooms/"
@@ -130,8 +134,15 @@ def test_the_language_link_points_back_to_the_page(frontdoor):
 @pytest.fixture
 def emma(identity, people):
     """A volunteer whose account is set to English."""
-    identity.create_account("emma", "Emma", partner_slug="mgh-lobeda", role="staff",
-                            email="emma@example.org", password=PASSWORD, language="en")
+    identity.create_account(
+        "emma",
+        "Emma",
+        partner_slug="mgh-lobeda",
+        role="staff",
+        email="emma@example.org",
+        password=PASSWORD,
+        language="en",
+    )
     return "emma"
 
 
@@ -205,14 +216,25 @@ def _day_after(days: int):
 @pytest.fixture
 def two_rooms(rooms_app, people):
     """A hall for 60 in Lobeda (lena's and emma's house), a room for one in Nord (otto's)."""
-    from services.rooms.booking import rooms as operations
     from shared.db import transaction
 
+    from services.rooms.booking import rooms as operations
+
     with transaction(rooms_app.extensions["db"]) as s:
-        return {key: operations.create_room(s, people[who]["partner_id"], name=name, district=district,
-                                            address="Karl-Marx-Allee 28", capacity=capacity).id
-                for key, who, name, district, capacity in (("saal", "lena", "Großer Saal", "Lobeda", 60),
-                                                             ("kammer", "otto", "Kammer", "Nord", 1))}
+        return {
+            key: operations.create_room(
+                s,
+                people[who]["partner_id"],
+                name=name,
+                district=district,
+                address="Karl-Marx-Allee 28",
+                capacity=capacity,
+            ).id
+            for key, who, name, district, capacity in (
+                ("saal", "lena", "Großer Saal", "Lobeda", 60),
+                ("kammer", "otto", "Kammer", "Nord", 1),
+            )
+        }
 
 
 def _search(client, day, **filters):
@@ -225,18 +247,38 @@ def _written(day, pattern: str, language: str) -> str:
     """A day in the words of `language`: weekday and month names from CLDR, the order from the test."""
     from babel.dates import format_date
 
-    return pattern.format(weekday=format_date(day, "EEEE", locale=language), d=day.day,
-                          month=format_date(day, "MMMM", locale=language), y=day.year)
+    return pattern.format(
+        weekday=format_date(day, "EEEE", locale=language),
+        d=day.day,
+        month=format_date(day, "MMMM", locale=language),
+        y=day.year,
+    )
 
 
 def test_counts_take_the_plural_form_of_the_language(frontdoor, two_rooms, emma):
     day = _day_after(9)
-    for user, words in (("lena", {"both": "2 Räume sind dann frei.", "one": "1 Raum ist dann frei.",
-                                  "all": ">2 Räume</caption>", "seats": ("– 60 Plätze", "– 1 Platz"),
-                                  "heading": "Frei am {weekday}, {d}. {month} {y} von 15:00 bis 16:00"}),
-                        (emma, {"both": "2 rooms are free then.", "one": "1 room is free then.",
-                                "all": ">2 rooms</caption>", "seats": ("– 60 places", "– 1 place"),
-                                "heading": "Free on {weekday}, {d} {month} {y} from 15:00 to 16:00"})):
+    for user, words in (
+        (
+            "lena",
+            {
+                "both": "2 Räume sind dann frei.",
+                "one": "1 Raum ist dann frei.",
+                "all": ">2 Räume</caption>",
+                "seats": ("– 60 Plätze", "– 1 Platz"),
+                "heading": "Frei am {weekday}, {d}. {month} {y} von 15:00 bis 16:00",
+            },
+        ),
+        (
+            emma,
+            {
+                "both": "2 rooms are free then.",
+                "one": "1 room is free then.",
+                "all": ">2 rooms</caption>",
+                "seats": ("– 60 places", "– 1 place"),
+                "heading": "Free on {weekday}, {d} {month} {y} from 15:00 to 16:00",
+            },
+        ),
+    ):
         client = Client(frontdoor)
         login(client, user)
         language = "en" if user == emma else "de"
@@ -253,19 +295,24 @@ def test_an_english_day_on_the_room_and_booking_pages(frontdoor, two_rooms, emma
     day = _day_after(10)
     page = _page(client, f"/rooms/{two_rooms['saal']}")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    booked = client.post(f"/rooms/{two_rooms['saal']}", data={
-        "csrf_token": token, "date": day.strftime("%d.%m.%Y"), "start": "15:00", "end": "16:00", "title": "Tea"})
+    booked = client.post(
+        f"/rooms/{two_rooms['saal']}",
+        data={"csrf_token": token, "date": day.strftime("%d.%m.%Y"), "start": "15:00", "end": "16:00", "title": "Tea"},
+    )
     assert booked.status_code == 302, booked.get_data(as_text=True)
     room = _page(client, f"/rooms/{two_rooms['saal']}")
     assert f"<td>{_written(day, '{weekday}, {d} {month} {y}', 'en')}</td>" in room
     booking = _page(client, booked.headers["Location"])
-    assert f"<th scope=\"row\">{_written(day, '{weekday}, {d} {month} {y}', 'en')}, 15:00–16:00</th>" in booking
+    assert f'<th scope="row">{_written(day, "{weekday}, {d} {month} {y}", "en")}, 15:00–16:00</th>' in booking
 
 
-@pytest.mark.parametrize("user, title, text, back", [
-    ("lena", "Seite nicht gefunden", "Diese Adresse gibt es nicht (mehr).", "Zur Startseite"),
-    ("emma", "Page not found", "This address does not exist (any more).", "To the start page"),
-])
+@pytest.mark.parametrize(
+    "user, title, text, back",
+    [
+        ("lena", "Seite nicht gefunden", "Diese Adresse gibt es nicht (mehr).", "Zur Startseite"),
+        ("emma", "Page not found", "This address does not exist (any more).", "To the start page"),
+    ],
+)
 def test_a_missing_page_is_explained_in_the_readers_language(frontdoor, people, emma, user, title, text, back):
     client = Client(frontdoor)
     login(client, user)
@@ -286,8 +333,10 @@ def test_no_access_and_a_wrong_method_get_the_page_too(frontdoor, two_rooms, emm
     assert "<h1>Not possible like this</h1>" in wrong.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("accept, title", [("en-GB,en;q=0.9", "Page not found"), ("de", "Seite nicht gefunden"),
-                                           (None, "Seite nicht gefunden")])
+@pytest.mark.parametrize(
+    "accept, title",
+    [("en-GB,en;q=0.9", "Page not found"), ("de", "Seite nicht gefunden"), (None, "Seite nicht gefunden")],
+)
 def test_the_front_door_answers_unknown_addresses_with_the_page(frontdoor, accept, title):
     response = Client(frontdoor).get("/nirgends", headers={"Accept-Language": accept} if accept else {})
     assert response.status_code == 404 and response.content_type.startswith("text/html")
@@ -307,14 +356,19 @@ def test_programs_keep_their_own_error_bodies(frontdoor, people):
     dav = client.get("/dav/nirgends/", headers={**lena, **browserish})
     assert dav.status_code == 404 and dav.content_type.startswith("application/xml")
     assert "Diese Adresse gibt es nicht" in dav.get_data(as_text=True) and "<h1>" not in dav.get_data(as_text=True)
-    too_big = client.open("/dav/principals/lena/", method="PROPFIND", data=b"x" * (3 * 1024 * 1024),
-                          headers={**lena, **browserish, "Depth": "0"})  # werkzeug's 413, raised on reading
+    too_big = client.open(
+        "/dav/principals/lena/",
+        method="PROPFIND",
+        data=b"x" * (3 * 1024 * 1024),
+        headers={**lena, **browserish, "Depth": "0"},
+    )  # werkzeug's 413, raised on reading
     assert too_big.status_code == 413 and "Zu groß" not in too_big.get_data(as_text=True)
     feed = client.get("/feeds/nirgends.ics", headers=browserish)
     assert feed.status_code == 404 and "Page not found" not in feed.get_data(as_text=True)
     # a program asking a page for JSON does not get the page either
-    assert "Seite nicht gefunden" not in client.get("/rooms/nirgends", headers={"Accept": "application/json"}
-                                                    ).get_data(as_text=True)
+    assert "Seite nicht gefunden" not in client.get("/rooms/nirgends", headers={"Accept": "application/json"}).get_data(
+        as_text=True
+    )
 
 
 def test_resend_refusals_from_the_delivery_code_are_translated(notify_app):

@@ -4,6 +4,7 @@ the file broker, mail and SMS captured), driven through headless Chromium.
 The demo login books another partner's room; the confirmation email (with its invitation) and
 the SMS show up at /notify/, the booking in the room's iCal feed and CalDAV collection. Ctrl-C
 stops every process; a second start reuses the data instead of loading the demo again."""
+
 from __future__ import annotations
 
 import os
@@ -16,13 +17,14 @@ from dataclasses import fields
 from datetime import date, timedelta
 from pathlib import Path
 
-import caldav
 import icalendar
 import pytest
 import requests
 from playwright.sync_api import expect
 
 from shared.config import Settings
+
+import caldav
 from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)
 
 TREFFPUNKT = Path(sys.executable).with_name("treffpunkt")
@@ -68,9 +70,12 @@ class MakeRun:
 
     def start(self) -> float:
         started = time.monotonic()
-        self.process = subprocess.Popen([str(TREFFPUNKT), "run", "--port", str(self.port)],
-                                        env=self.env, stdout=self.log.open("wb"),
-                                        stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [str(TREFFPUNKT), "run", "--port", str(self.port)],
+            env=self.env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
         while time.monotonic() - started < START_TIMEOUT:
             if self.process.poll() is not None:
                 pytest.fail(f"treffpunkt run exited with {self.process.returncode}:\n{self.output()}")
@@ -132,7 +137,7 @@ def _wait_for_two_sent(page, base: str):
     pytest.fail(f"email and SMS not both sent within 60 s:\n{page.locator('main').inner_text()}")
 
 
-def test_make_run_serves_the_booking_path_and_restarts_on_its_data(browser, var_dir):  # noqa: F811
+def test_make_run_serves_the_booking_path_and_restarts_on_its_data(browser, var_dir):
     run = MakeRun(var_dir)
     first_start = run.start()
     output = run.output()
@@ -182,28 +187,43 @@ def test_make_run_serves_the_booking_path_and_restarts_on_its_data(browser, var_
     # a second `make run` keeps the booking and does not load the demo twice
     again = MakeRun(var_dir)
     again.start()
-    names = [room["name"] for room in requests.get(f"{again.url}/api/rooms/rooms", auth=("demo", "demo"),
-                                                    timeout=10).json()]
+    names = [
+        room["name"] for room in requests.get(f"{again.url}/api/rooms/rooms", auth=("demo", "demo"), timeout=10).json()
+    ]
     assert len(names) == len(set(names)) and "Saal am Markt" in names
     assert uid in requests.get(f"{again.url}/feeds/rooms/{room_id}.ics", timeout=10).text.replace("\r\n ", "")
     assert again.stop() == 0, again.output()
     print(f"make run answered after {first_start:.1f} s (migrations and demo data on an empty var/)")
 
 
-def test_make_run_uses_redis_postgresql_and_smtp_when_configured(settings, notify_settings, var_dir, smtp_sink,
-                                                                 sms_gateway):
+def test_make_run_uses_redis_postgresql_and_smtp_when_configured(
+    settings, notify_settings, var_dir, smtp_sink, sms_gateway
+):
     """REDIS_URL, the database URLs and MAIL_/SMS_ settings replace the embedded defaults."""
-    env = {**os.environ, **settings.to_env(), **notify_settings.to_env(), "TREFFPUNKT_DEMO": "1",
-           "TREFFPUNKT_VAR": str(var_dir)}
+    env = {
+        **os.environ,
+        **settings.to_env(),
+        **notify_settings.to_env(),
+        "TREFFPUNKT_DEMO": "1",
+        "TREFFPUNKT_VAR": str(var_dir),
+    }
     run = MakeRun(var_dir, env)
     run.start()
     demo = ("demo", "demo")
     rooms = requests.get(f"{run.url}/api/rooms/rooms", auth=demo, timeout=10).json()
     room = next(r for r in rooms if r["name"] == "Saal am Markt")
     day = date.today() + timedelta(days=30)
-    booked = requests.post(f"{run.url}/api/rooms/bookings", auth=demo, timeout=10, json={
-        "room_id": room["id"], "title": "Erzählcafé zu Gast",
-        "starts_at": f"{day.isoformat()}T10:00:00+01:00", "ends_at": f"{day.isoformat()}T11:00:00+01:00"})
+    booked = requests.post(
+        f"{run.url}/api/rooms/bookings",
+        auth=demo,
+        timeout=10,
+        json={
+            "room_id": room["id"],
+            "title": "Erzählcafé zu Gast",
+            "starts_at": f"{day.isoformat()}T10:00:00+01:00",
+            "ends_at": f"{day.isoformat()}T11:00:00+01:00",
+        },
+    )
     assert booked.status_code == 201, booked.text
 
     deadline = time.monotonic() + 60

@@ -1,4 +1,5 @@
 """Contracts, the transactional outbox and the inbox, against real PostgreSQL and Redis."""
+
 from __future__ import annotations
 
 import base64
@@ -19,9 +20,16 @@ from shared.messaging import make_celery
 
 def _booking_changed(**overrides):
     start = datetime(2030, 3, 5, 14, 0, tzinfo=timezone.utc)
-    values = dict(booking_id=7, uid="booking-7@treffpunkt-jena.de", sequence=0, room_id=3, partner_id=2,
-                  title="Elterncafé", status="confirmed",
-                  occurrences=[{"starts_at": start, "ends_at": start + timedelta(hours=1)}])
+    values = dict(
+        booking_id=7,
+        uid="booking-7@treffpunkt-jena.de",
+        sequence=0,
+        room_id=3,
+        partner_id=2,
+        title="Elterncafé",
+        status="confirmed",
+        occurrences=[{"starts_at": start, "ends_at": start + timedelta(hours=1)}],
+    )
     values.update(overrides)
     return values
 
@@ -33,12 +41,15 @@ def test_contract_round_trip_gives_plain_json():
     assert loaded["occurrences"][0]["starts_at"].tzinfo is not None
 
 
-@pytest.mark.parametrize("bad", [
-    {"status": "maybe"},
-    {"occurrences": [{"starts_at": "2030-03-05T15:00:00+00:00", "ends_at": "2030-03-05T14:00:00+00:00"}]},
-    {"occurrences": [{"starts_at": "2030-03-05T15:00:00", "ends_at": "2030-03-05T16:00:00"}]},  # naive
-    {"title": ""},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"status": "maybe"},
+        {"occurrences": [{"starts_at": "2030-03-05T15:00:00+00:00", "ends_at": "2030-03-05T14:00:00+00:00"}]},
+        {"occurrences": [{"starts_at": "2030-03-05T15:00:00", "ends_at": "2030-03-05T16:00:00"}]},  # naive
+        {"title": ""},
+    ],
+)
 def test_contract_rejects_bad_payloads(bad):
     with pytest.raises(ValidationError):
         contracts.build("calendar.booking_changed", **_booking_changed(**bad))
@@ -221,20 +232,21 @@ def test_receipt_contract_and_who_gets_one():
         contracts.build("calendar.booking_changed", sender="elsewhere", **_booking_changed())
 
 
-def test_message_lost_by_the_broker_arrives_through_the_receipt_loop(settings, rooms_app, calendar_app,
-                                                                     rooms_outbox, tmp_path):
+def test_message_lost_by_the_broker_arrives_through_the_receipt_loop(
+    settings, rooms_app, calendar_app, rooms_outbox, tmp_path
+):
     """kombu's Redis transport pops a message before it records it as unacknowledged: a worker
     killed in between loses it. Here the message vanishes from the queue the same way; the
     outbox publishes it again because no receipt came back, the calendar worker applies it
     and confirms it, and then nothing more is published."""
     from services.calendar.store.models import Calendar
+
     from tests.support.workers import Worker
 
     factory, model = rooms_outbox
     celery = rooms_app.extensions["celery"]
     with transaction(factory) as session:
-        outbox.add(session, model, "calendar.room_changed", room_id=41, partner_id=2, name="Werkraum",
-                   revision=1)
+        outbox.add(session, model, "calendar.room_changed", room_id=41, partner_id=2, name="Werkraum", revision=1)
     assert outbox.relay(factory, model, celery, redeliver_after=1) == (1, 0)
     broker = redis.Redis.from_url(settings.broker_url)
     assert broker.rpop("calendar") is not None  # taken off the queue and never recorded: lost
@@ -274,8 +286,11 @@ def test_purge_task_forgets_old_confirmed_rows_and_inbox_records_after_a_month(r
     with transaction(factory) as session:
         old = outbox.add(session, model, "calendar.booking_changed", **_booking_changed())
         for message_id, age in (("seen-long-ago", 31), ("seen-this-month", 29)):
-            session.add(ProcessedMessage(message_id=message_id, task_name="rooms.outbox_receipt",
-                                         processed_at=now - timedelta(days=age)))
+            session.add(
+                ProcessedMessage(
+                    message_id=message_id, task_name="rooms.outbox_receipt", processed_at=now - timedelta(days=age)
+                )
+            )
     outbox.confirm(factory, model, [old])
     with factory() as session:
         session.query(model).update({model.confirmed_at: now - timedelta(days=8)})
@@ -304,8 +319,10 @@ def test_receipts_of_a_process_go_out_together(settings, calendar_app):
     from shared import receipts
 
     celery = calendar_app.extensions["celery"]
-    ids = [contracts.build("calendar.booking_changed", sender="rooms", **_booking_changed())["message_id"]
-           for _ in range(3)]
+    ids = [
+        contracts.build("calendar.booking_changed", sender="rooms", **_booking_changed())["message_id"]
+        for _ in range(3)
+    ]
     for message_id in ids:
         receipts.send_receipt(celery, {"message_id": message_id, "sender": "rooms"})
     receipts.send_receipt(celery, {"message_id": ids[0], "sender": ""})  # nobody to tell

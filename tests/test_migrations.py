@@ -1,5 +1,6 @@
 """Each service's Alembic history builds exactly the tables its models describe (PostgreSQL),
 and runs on SQLite too (make run)."""
+
 from __future__ import annotations
 
 import importlib
@@ -9,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from shared.db import make_engine
+
 from tests.support import infra
 
 # Things only the migration knows about, on purpose: PostgreSQL's guarantee against double booking.
@@ -39,20 +41,23 @@ def test_models_and_migrations_agree(settings, service):
     engine.dispose()
     # exclusion constraints and partial indexes written by hand in migrations show up as
     # index/constraint noise; what matters is that no table or column is missing or extra
-    tables_and_columns = [d for d in diff if isinstance(d, tuple) and d[0] in
-                          ("add_table", "remove_table", "add_column", "remove_column")]
+    tables_and_columns = [
+        d for d in diff if isinstance(d, tuple) and d[0] in ("add_table", "remove_table", "add_column", "remove_column")
+    ]
     assert tables_and_columns == []
 
 
 def test_all_migrations_run_on_sqlite(tmp_path):
     from dataclasses import replace
 
-    from services.databases import migrate_all
     from shared.config import Settings
 
+    from services.databases import migrate_all
+
     base = Settings.from_env()
-    migrate_all(replace(base, **{f"{name}_database_url": f"sqlite:///{tmp_path}/{name}.db"
-                                 for name in infra.DATABASES}))
+    migrate_all(
+        replace(base, **{f"{name}_database_url": f"sqlite:///{tmp_path}/{name}.db" for name in infra.DATABASES})
+    )
     for name in infra.DATABASES:
         assert (tmp_path / f"{name}.db").stat().st_size > 0
 
@@ -73,9 +78,13 @@ def test_receipts_revision_goes_down_and_up_on_sqlite_keeping_sent_rows_closed(t
     engine = make_engine(url)
     with engine.begin() as conn:
         for n, sent in enumerate(("2026-11-01 10:00:00", None)):
-            conn.execute(text("INSERT INTO outbox (message_id, task_name, payload, created_at, next_attempt_at,"
-                              " sent_at, attempts, last_error) VALUES (:m, 't', '{}', :c, :c, :s, 1, '')"),
-                         {"m": f"m-{n}", "c": "2026-11-01 09:00:00", "s": sent})
+            conn.execute(
+                text(
+                    "INSERT INTO outbox (message_id, task_name, payload, created_at, next_attempt_at,"
+                    " sent_at, attempts, last_error) VALUES (:m, 't', '{}', :c, :c, :s, 1, '')"
+                ),
+                {"m": f"m-{n}", "c": "2026-11-01 09:00:00", "s": sent},
+            )
     command.upgrade(cfg, "head")
     with engine.connect() as conn:
         rows = dict(conn.execute(text("SELECT message_id, confirmed_at IS NOT NULL FROM outbox")).all())

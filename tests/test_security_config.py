@@ -1,6 +1,7 @@
 """Issue 9, finding 4: outside demo mode a service refuses to start with a secret anyone can
 read in the repository (the built-in one, the placeholders of env.example, compose and README)
 or one too short to resist guessing, and tells the operator how to make a good one."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from services import notify, rooms
 from shared.config import DEV_SECRET
+
+from services import notify, rooms
 
 ROOT = Path(__file__).resolve().parent.parent
 HOW_TO = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"

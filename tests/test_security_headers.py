@@ -5,6 +5,7 @@ and nothing is sniffed; pages under a signed link (the one-click cancel link, th
 settings link) send no Referer onwards and are not cached, and no access log (gunicorn, Caddy,
 werkzeug in make run) keeps their tokens; Caddy serves HTTPS for a host name; gunicorn bounds
 what a request may send; the databases bound every statement."""
+
 from __future__ import annotations
 
 import json
@@ -23,10 +24,12 @@ import pytest
 import requests
 from sqlalchemy import select, text
 
-from services import notify, rooms
 from shared import signed_links
-from tests.support.login import login
+
+from services import notify, rooms
+
 from tests.support.live import LiveServer
+from tests.support.login import login
 from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,18 +75,29 @@ def _cancel_path(rooms_app, lobeda_room, people) -> str:
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from tests.support.rooms import basic
     from services.rooms.db.models import OutboxMessage
 
-    start = (datetime.now(ZoneInfo("Europe/Berlin")) + timedelta(days=9)).replace(hour=15, minute=0, second=0,
-                                                                                   microsecond=0)
-    booked = rooms_app.test_client().post("/api/rooms/bookings", headers=basic("otto", people["otto"]["app_password"]),
-                                          json={"room_id": lobeda_room, "starts_at": start.isoformat(),
-                                                "ends_at": (start + timedelta(hours=1)).isoformat(), "title": "Chor"})
+    from tests.support.rooms import basic
+
+    start = (datetime.now(ZoneInfo("Europe/Berlin")) + timedelta(days=9)).replace(
+        hour=15, minute=0, second=0, microsecond=0
+    )
+    booked = rooms_app.test_client().post(
+        "/api/rooms/bookings",
+        headers=basic("otto", people["otto"]["app_password"]),
+        json={
+            "room_id": lobeda_room,
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=1)).isoformat(),
+            "title": "Chor",
+        },
+    )
     assert booked.status_code == 201, booked.get_data(as_text=True)
     with rooms_app.extensions["db"]() as s:
         payloads = s.scalars(select(OutboxMessage.payload).where(OutboxMessage.task_name == "notify.booking_notice"))
-        url = next(o["cancel_url"] for p in payloads for o in json.loads(p).get("occurrences", []) if o.get("cancel_url"))
+        url = next(
+            o["cancel_url"] for p in payloads for o in json.loads(p).get("occurrences", []) if o.get("cancel_url")
+        )
     return "/" + url.split("/", 3)[3]
 
 
@@ -106,7 +120,7 @@ def test_the_notification_settings_link_sends_no_referrer_and_is_not_cached(noti
     assert response.headers["Referrer-Policy"] == "no-referrer" and response.headers["Cache-Control"] == "no-store"
 
 
-def test_the_pages_work_under_their_content_security_policy(browser, frontdoor, lobeda_room, people):  # noqa: F811
+def test_the_pages_work_under_their_content_security_policy(browser, frontdoor, lobeda_room, people):
     """Chromium reports every blocked style, script or frame on the console: none may be."""
     with LiveServer(frontdoor) as live:
         page = browser.new_page(locale="de-DE")
@@ -140,8 +154,13 @@ def test_gunicorn_logs_no_signed_link_token_and_bounds_requests(settings, tmp_pa
     env = {**os.environ, **settings.to_env(), "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
     log = tmp_path / "gunicorn.log"
     with open(log, "wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
-                                   "services.rooms:create_app()"], cwd=ROOT, env=env, stdout=out, stderr=out)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "services.rooms:create_app()"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=out,
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -152,8 +171,11 @@ def test_gunicorn_logs_no_signed_link_token_and_bounds_requests(settings, tmp_pa
             except requests.ConnectionError:
                 assert server.poll() is None and time.monotonic() < deadline, log.read_text()
                 time.sleep(0.2)
-        requests.get(f"{base}/rooms/cancel/{token}?from=mail", timeout=10,
-                     headers={"Referer": f"https://mail.example.org/notify/preferences/{other}"})
+        requests.get(
+            f"{base}/rooms/cancel/{token}?from=mail",
+            timeout=10,
+            headers={"Referer": f"https://mail.example.org/notify/preferences/{other}"},
+        )
         too_long = requests.get(f"{base}/rooms/?q={'x' * 5000}", timeout=10)
         assert too_long.status_code == 414  # limit_request_line
         too_many = requests.get(f"{base}/rooms/", headers={f"X-H{n}": "1" for n in range(120)}, timeout=10)
@@ -205,9 +227,13 @@ def _caddy(*args: str, site: str, home: Path) -> subprocess.CompletedProcess:
     binary = shutil.which("caddy")
     if binary is None:
         pytest.fail("caddy is not installed: `apt-get install caddy` (.ci/system-packages does this as root)")
-    return subprocess.run([binary, *args, "--config", str(CADDYFILE), "--adapter", "caddyfile"],
-                          env={"PATH": os.environ["PATH"], "HOME": str(home), "SITE_ADDRESS": site},
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [binary, *args, "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+        env={"PATH": os.environ["PATH"], "HOME": str(home), "SITE_ADDRESS": site},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_caddy_serves_plain_http_locally_and_https_for_a_host_name(tmp_path):
@@ -230,8 +256,10 @@ def test_every_statement_of_a_service_is_bounded(rooms_app, settings):
 
 
 def test_sqlite_waits_for_its_write_lock(settings, tmp_path):
-    local = replace(settings, **{f"{n}_database_url": f"sqlite:///{tmp_path}/{n}.db"
-                                 for n in ("identity", "calendar", "rooms", "notify")})
+    local = replace(
+        settings,
+        **{f"{n}_database_url": f"sqlite:///{tmp_path}/{n}.db" for n in ("identity", "calendar", "rooms", "notify")},
+    )
     app = notify.create_app({"SETTINGS": local})
     with app.extensions["db_engine"].connect() as conn:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000

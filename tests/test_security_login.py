@@ -5,6 +5,7 @@ page, notify) take only the login session, and a session opens no CalDAV or API.
 throttled per account and per client address, for the form and HTTP Basic alike, in all services
 and processes at once (Redis), with 429 and Retry-After; a known and an unknown user name cost the
 same password hash."""
+
 from __future__ import annotations
 
 import base64
@@ -14,13 +15,14 @@ from dataclasses import replace
 import pytest
 from argon2 import PasswordHasher, profiles
 
-from services import calendar, rooms
 from shared.identity import store as identity_store
 from shared.identity.throttle import ACCOUNT_LIMIT, ADDRESS_LIMIT
+
+from services import calendar, rooms
+
 from tests.support.login import PASSWORD, login
 
-PAGES = ("/rooms/", "/rooms/bookings", "/rooms/mine", "/calendar/app-passwords/", "/notify/",
-         "/notify/preferences")
+PAGES = ("/rooms/", "/rooms/bookings", "/rooms/mine", "/calendar/app-passwords/", "/notify/", "/notify/preferences")
 PROPFIND = b'<?xml version="1.0"?><propfind xmlns="DAV:"><prop><current-user-principal/></prop></propfind>'
 
 
@@ -35,13 +37,18 @@ def _csrf(html: str) -> str | None:
 
 def _try_login(client, username: str, password: str, service: str = "rooms", **kwargs):
     token = _csrf(client.get(f"/{service}/login").get_data(as_text=True))
-    return client.post(f"/{service}/login", data={"csrf_token": token, "username": username,
-                                                  "password": password}, **kwargs)
+    return client.post(
+        f"/{service}/login", data={"csrf_token": token, "username": username, "password": password}, **kwargs
+    )
 
 
-def _dav(client, username: str, secret: str, path: str = None):
-    return client.open(path or f"/dav/principals/{username}/", method="PROPFIND", data=PROPFIND,
-                       headers={**basic(username, secret), "Depth": "0"})
+def _dav(client, username: str, secret: str, path: str | None = None):
+    return client.open(
+        path or f"/dav/principals/{username}/",
+        method="PROPFIND",
+        data=PROPFIND,
+        headers={**basic(username, secret), "Depth": "0"},
+    )
 
 
 # --- finding 7: app passwords are for programs only ----------------------------------------------
@@ -128,8 +135,10 @@ def test_a_forwarded_address_counts_only_behind_a_trusted_proxy(settings, people
     direct = rooms.create_app({"SETTINGS": settings})  # TRUSTED_PROXIES=0: X-Forwarded-For is the client's claim
     for n in range(ADDRESS_LIMIT):
         _fail_web(direct.test_client(), f"name-{n}", 1, headers={"X-Forwarded-For": f"198.51.100.{n}"})
-    assert _try_login(direct.test_client(), "otto", PASSWORD,
-                      headers={"X-Forwarded-For": "198.51.100.200"}).status_code == 429
+    assert (
+        _try_login(direct.test_client(), "otto", PASSWORD, headers={"X-Forwarded-For": "198.51.100.200"}).status_code
+        == 429
+    )
 
     behind_proxy = rooms.create_app({"SETTINGS": replace(settings, trusted_proxies=1)})
     proxied = behind_proxy.test_client()
@@ -145,11 +154,16 @@ def test_failed_basic_logins_are_throttled_for_caldav_and_the_api(frontdoor, peo
 
     client = Client(frontdoor)
     for n in range(ACCOUNT_LIMIT):
-        target = _dav(client, "lena", f"geraten-{n}") if n % 2 else client.get(
-            "/api/rooms/rooms", headers=basic("lena", f"geraten-{n}"))
+        target = (
+            _dav(client, "lena", f"geraten-{n}")
+            if n % 2
+            else client.get("/api/rooms/rooms", headers=basic("lena", f"geraten-{n}"))
+        )
         assert target.status_code == 401, n
-    for locked in (_dav(client, "lena", people["lena"]["app_password"]),
-                   client.get("/api/rooms/rooms", headers=basic("lena", people["lena"]["app_password"]))):
+    for locked in (
+        _dav(client, "lena", people["lena"]["app_password"]),
+        client.get("/api/rooms/rooms", headers=basic("lena", people["lena"]["app_password"])),
+    ):
         assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
     # the form counts the same failures: one account, one counter
     assert _try_login(Client(frontdoor), "lena", PASSWORD).status_code == 429
@@ -193,8 +207,7 @@ def counting_hasher():
 
 
 @pytest.mark.parametrize("username", ["lena", "niemand"])
-def test_a_known_and_an_unknown_name_cost_the_same_hash(rooms_app, calendar_app, people, counting_hasher,
-                                                         username):
+def test_a_known_and_an_unknown_name_cost_the_same_hash(rooms_app, calendar_app, people, counting_hasher, username):
     """Response time must not tell whether a name exists: an unknown one (or a closed account)
     is checked against a stand-in hash, as long as a real one."""
     assert _try_login(rooms_app.test_client(), username, "falsch").status_code == 401

@@ -2,6 +2,7 @@
 of the cookie (another browser, a stolen one) is worthless afterwards; "log out everywhere", a
 new password and closing the account end all of the account's sessions; a session also ends
 after a while without use and after a working day at most."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,10 @@ from click.testing import CliRunner
 from sqlalchemy import text
 from werkzeug.http import parse_date
 
-from services.cli import main
 from shared.clock import utcnow
+
+from services.cli import main
+
 from tests.support.login import login
 
 COOKIE = "treffpunkt_session"

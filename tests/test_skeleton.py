@@ -1,4 +1,5 @@
 """The skeleton itself: apps build, health checks see the real database and broker, login works."""
+
 from tests.support.login import login
 
 
@@ -65,8 +66,9 @@ def test_production_refuses_the_built_in_secret(settings):
 
     import pytest
 
-    from services import notify
     from shared.config import DEV_SECRET
+
+    from services import notify
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         notify.create_app({"SETTINGS": replace(settings, secret_key=DEV_SECRET, demo=False)})
@@ -85,7 +87,6 @@ def test_wrong_basic_credentials_do_not_fall_back_to_the_session(rooms_app, peop
 def test_calendar_programs_find_their_calendars_from_the_server_address(frontdoor, people):
     """Given only http://host:port/ (or its well-known URL), a CalDAV client reaches the principal."""
     import caldav
-
     from tests.support.live import LiveServer
 
     with LiveServer(frontdoor) as live:

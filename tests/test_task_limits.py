@@ -1,6 +1,7 @@
 """Every Celery task of the three services has a time limit (soft below hard, both well below the
 broker's visibility timeout, so a stopped task's message is never handed out twice while it
 still runs) and a bounded number of retries."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,15 @@ def _tasks(apps, services=SERVICES):
 
 def test_the_services_have_their_tasks(apps):
     names = {name for _service, name, _task, _conf in _tasks(apps)}
-    assert {"calendar.booking_changed", "notify.booking_notice", "notify.send_delivery", "notify.scan_reminders",
-            "rooms.relay_outbox", "calendar.outbox_receipt", "notify.purge_messages"} <= names
+    assert {
+        "calendar.booking_changed",
+        "notify.booking_notice",
+        "notify.send_delivery",
+        "notify.scan_reminders",
+        "rooms.relay_outbox",
+        "calendar.outbox_receipt",
+        "notify.purge_messages",
+    } <= names
 
 
 @pytest.mark.parametrize("service", SERVICES)

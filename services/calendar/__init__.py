@@ -1,4 +1,5 @@
 """Calendar service: partners' calendars over CalDAV, room calendars, public iCal feeds."""
+
 from pathlib import Path
 
 MIGRATIONS = Path(__file__).parent / "migrations"

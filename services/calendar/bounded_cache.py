@@ -2,11 +2,13 @@
 time indexes by ETag, rendered feeds, public views of events): each is keyed by something that
 changes whenever its value would (an ETag, a revision), so entries are never stale and only
 their number needs a limit. Least recently used entries go first."""
+
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Hashable
 from threading import Lock
-from typing import Generic, Hashable, TypeVar
+from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

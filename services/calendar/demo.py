@@ -1,5 +1,6 @@
 """Demo data of the calendar service: a public calendar "Angebote" for every demo partner with
 its regular offerings (about 70 in all) as weekly series in Europe/Berlin. Idempotent."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -70,22 +71,31 @@ def load(app) -> int:
             if partner is None:
                 continue
             calendar = store.ensure_partner_calendar(
-                partner["id"], default_slug(partner["id"]), f"Angebote – {name}",
-                description=f"Regelmäßige Angebote: {name}, {address}", public=True)
+                partner["id"],
+                default_slug(partner["id"]),
+                f"Angebote – {name}",
+                description=f"Regelmäßige Angebote: {name}, {address}",
+                public=True,
+            )
             for k in range(PER_PARTNER):
                 number = index * PER_PARTNER + k
                 uid = f"angebot-{slug}-{k + 1}@treffpunkt-jena.de"
                 if store.latest_by_uid(calendar.id, uid) is not None:
                     continue
-                data = offering(uid, OFFERINGS[number % len(OFFERINGS)], name, address,
-                                with_exdate=number == 3, shift_days=index % 2)
+                data = offering(
+                    uid,
+                    OFFERINGS[number % len(OFFERINGS)],
+                    name,
+                    address,
+                    with_exdate=number == 3,
+                    shift_days=index % 2,
+                )
                 store.put(calendar.id, f"angebot-{k + 1}.ics", data)
                 added += 1
     return added
 
 
-def offering(uid: str, spec, partner_name: str, address: str, with_exdate: bool = False,
-             shift_days: int = 0) -> bytes:
+def offering(uid: str, spec, partner_name: str, address: str, with_exdate: bool = False, shift_days: int = 0) -> bytes:
     title, category, audience, weekday, start, minutes, interval = spec
     weekday = (weekday + shift_days) % 5 if weekday < 5 else weekday  # spread partners over the week
     hour, minute = map(int, start.split(":"))

@@ -6,6 +6,7 @@ messages carry the booking's whole state and a sequence: an older one (lower seq
 what the room calendar already shows is ignored. Database trouble is retried with backoff; a
 message that can never be applied (its data refused by the calendar or the database) is
 logged and refused for good: recorded, receipted, never retried."""
+
 from __future__ import annotations
 
 import logging
@@ -17,9 +18,9 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 
 from shared import contracts
 from shared.db import transaction
-from shared.relay import register_relay
-from shared.receipts import send_receipt
 from shared.outbox import first_time
+from shared.receipts import send_receipt
+from shared.relay import register_relay
 
 from services.calendar.domain.booking import booking_resource, clean_text
 from services.calendar.domain.calendar_data import InvalidCalendarData
@@ -27,8 +28,15 @@ from services.calendar.store.models import OutboxMessage, ProcessedMessage
 from services.calendar.store.sql import SqlStore
 
 log = logging.getLogger(__name__)
-RETRY = dict(autoretry_for=(OperationalError, IntegrityError, DBAPIError), retry_backoff=True,
-             retry_backoff_max=300, retry_jitter=True, max_retries=12, soft_time_limit=60, time_limit=90)
+RETRY = dict(
+    autoretry_for=(OperationalError, IntegrityError, DBAPIError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=12,
+    soft_time_limit=60,
+    time_limit=90,
+)
 # what no retry can change: the calendar refuses the data, or the database its values
 PERMANENT = (InvalidCalendarData, DataError, ValueError)
 
@@ -42,8 +50,9 @@ def apply_room_changed(session, message: dict) -> None:
     name = clean_text(message["name"]) or f"Raum {message['room_id']}"
     room_name = (name if message["active"] else f"{name} (nicht mehr angeboten)")[:200]  # the column's width
     details = ", ".join(filter(None, (clean_text(message["address"] or ""), clean_text(message["district"] or ""))))
-    SqlStore(session).ensure_room_calendar(message["room_id"], displayname=room_name,
-                                           description=details, room_revision=message["revision"])
+    SqlStore(session).ensure_room_calendar(
+        message["room_id"], displayname=room_name, description=details, room_revision=message["revision"]
+    )
 
 
 def apply_booking_changed(session, message: dict) -> str:
@@ -91,8 +100,14 @@ def _consume(task_name: str, payload: dict, apply) -> str:
 
 
 def register(celery, app) -> None:
-    register_relay(celery, "calendar", app.extensions["db"], OutboxMessage, ProcessedMessage,
-                   app.config["SETTINGS"].outbox_redeliver_seconds)
+    register_relay(
+        celery,
+        "calendar",
+        app.extensions["db"],
+        OutboxMessage,
+        ProcessedMessage,
+        app.config["SETTINGS"].outbox_redeliver_seconds,
+    )
 
     @celery.task(shared=False, name="calendar.room_changed", **RETRY)
     def room_changed(**payload):

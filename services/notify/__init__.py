@@ -1,4 +1,5 @@
 """Notify service: queued email and SMS with iTIP invitations; nothing lost, nothing twice."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The notify app: the shared base app, notify's settings, its Celery tasks and its pages."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -5,11 +5,12 @@ The row is the idempotency record. Accepting a notice is one transaction: record
 (inbox), bring the reminder plan up to date, and create its rows — already claimed for the worker
 that accepted it, so it can send them without another round trip. A copy of the notice changes
 nothing and claims nothing."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from email.utils import parseaddr
-from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +32,7 @@ PreferencesUrl = Callable[[int], str]  # account_id -> the settings link for the
 
 
 def _valid_address(value: str) -> bool:
-    name, address = parseaddr(value)
+    _name, address = parseaddr(value)
     return bool(address) and address == value and "@" in address and not any(c.isspace() for c in address)
 
 
@@ -42,15 +43,24 @@ def _email_row(notice: Notice, rendered: texts.Texts, mail_from: str) -> Deliver
         return row
     calendar = itip.invitation(notice, mail_from, summary=notice.title, description=rendered.text)
     row.body = mime.build_email(
-        mail_from=mail_from, to=notice.email, to_name=notice.recipient_name, subject=rendered.subject,
-        text=rendered.text, html=rendered.html, ics=calendar, method=itip.method_of(notice),
-        message_id=mime.message_id_for(notice.message_id, "email", mail_from), date=utcnow())
+        mail_from=mail_from,
+        to=notice.email,
+        to_name=notice.recipient_name,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        ics=calendar,
+        method=itip.method_of(notice),
+        message_id=mime.message_id_for(notice.message_id, "email", mail_from),
+        date=utcnow(),
+    )
     return row
 
 
 def _sms_row(notice: Notice, rendered: texts.Texts) -> Delivery:
-    row = Delivery(channel="sms", recipient=notice.phone, subject=rendered.subject, text=rendered.sms,
-                   body=rendered.sms)
+    row = Delivery(
+        channel="sms", recipient=notice.phone, subject=rendered.subject, text=rendered.sms, body=rendered.sms
+    )
     try:
         row.recipient = to_e164(notice.phone)
     except InvalidPhone as exc:
@@ -58,8 +68,9 @@ def _sms_row(notice: Notice, rendered: texts.Texts) -> Delivery:
     return row
 
 
-def accept(factory: SessionFactory, notice: Notice, mail_from: str,
-           preferences_url: PreferencesUrl | None = None) -> list[int]:
+def accept(
+    factory: SessionFactory, notice: Notice, mail_from: str, preferences_url: PreferencesUrl | None = None
+) -> list[int]:
     """Create the deliveries of `notice` unless that was done before; returns their ids."""
     return accept_and_claim(factory, notice, mail_from, preferences_url, claim=False)[0]
 
@@ -84,9 +95,14 @@ def _rows(session: Session, notice: Notice, mail_from: str, preferences_url: Pre
     return rows
 
 
-def accept_and_claim(factory: SessionFactory, notice: Notice, mail_from: str,
-                     preferences_url: PreferencesUrl | None = None, claim: bool = True,
-                     also: Callable[[Session, Notice], None] | None = None) -> tuple[list[int], list[Claim]]:
+def accept_and_claim(
+    factory: SessionFactory,
+    notice: Notice,
+    mail_from: str,
+    preferences_url: PreferencesUrl | None = None,
+    claim: bool = True,
+    also: Callable[[Session, Notice], None] | None = None,
+) -> tuple[list[int], list[Claim]]:
     """In one transaction: record the message (inbox), run `also(session, notice)`
     (the task passes the reminder plan's update), create the deliveries of `notice` and commit.
     Returns their ids and (`claim`) the new rows already claimed for this worker, ready to send.
@@ -110,8 +126,11 @@ def accept_and_claim(factory: SessionFactory, notice: Notice, mail_from: str,
                 row.status, row.attempts, row.claimed_at = "sending", 1, now
         session.add_all(rows)
         session.flush()
-        claims = [Claim(Outgoing(r.id, r.channel, r.recipient, r.subject, r.body), 1, now)
-                  for r in rows if r.status == "sending"]
+        claims = [
+            Claim(Outgoing(r.id, r.channel, r.recipient, r.subject, r.body), 1, now)
+            for r in rows
+            if r.status == "sending"
+        ]
         return sorted(r.id for r in rows), claims
 
 

@@ -2,14 +2,16 @@
 before anything reaches the database: a page beyond what PostgreSQL's OFFSET holds, a digit
 int() cannot read ("²") or a NUL in the search text used to end in a 500. Every value is bounded,
 every choice comes from its list, and each mistake becomes a sentence the reader can act on."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
+from shared.text import has_control_characters
+
 from services.notify.domain.preferences import KINDS
 from services.notify.models import CHANNELS, FAILURES, STATUSES
-from shared.text import has_control_characters
 
 PAGE_SIZE = 100
 MAX_QUERY = 200
@@ -38,6 +40,7 @@ def _choice(options, message) -> fields.String:
     def check(value: str) -> None:
         if value not in options:
             raise ValidationError(str(message))
+
     return fields.String(load_default="", validate=check)
 
 
@@ -53,11 +56,13 @@ class _Filters(Schema):
 
 class LogFilters(_Filters):
     """/notify/: every delivery, by status."""
+
     status = _choice(STATUSES, _l("Unbekannter Status. Bitte wählen Sie einen aus der Liste."))
 
 
 class GivenUpFilters(_Filters):
     """/notify/dead: the failed ones, by why they were given up."""
+
     why = _choice(FAILURES, _l("Unbekannter Grund. Bitte wählen Sie einen aus der Liste."))
 
 

@@ -1,5 +1,6 @@
 """The notification settings page: logged in at /notify/preferences, or without a password
 through the signed link in every email footer (/notify/preferences/<token>)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -16,14 +17,27 @@ from services.notify.domain.preferences import KINDS, LEAD_OPTIONS, Preferences,
 
 bp = Blueprint("notify_preferences", __name__, url_prefix="/notify/preferences", template_folder="templates")
 
-CHOICE_LABELS = [SelectChoice("email", _l("E-Mail")), SelectChoice("sms", _l("SMS")),
-                 SelectChoice("both", _l("E-Mail und SMS")), SelectChoice("none", _l("keine"))]
-LEAD_LABELS = {120: _l("2 Stunden vorher"), 1440: _l("1 Tag vorher (gleiche Uhrzeit)"),
-               2880: _l("2 Tage vorher (gleiche Uhrzeit)"), None: _l("keine Erinnerung")}
-KIND_LABELS = {"requested": _l("Jemand fragt einen Ihrer Räume an"), "approved": _l("Ihre Anfrage wurde genehmigt"),
-               "declined": _l("Ihre Anfrage wurde abgelehnt"), "confirmed": _l("Ihre Buchung ist bestätigt"),
-               "changed": _l("Eine Buchung wurde geändert"), "cancelled": _l("Eine Buchung wurde abgesagt"),
-               "reminder": _l("Erinnerung vor einem Termin")}
+CHOICE_LABELS = [
+    SelectChoice("email", _l("E-Mail")),
+    SelectChoice("sms", _l("SMS")),
+    SelectChoice("both", _l("E-Mail und SMS")),
+    SelectChoice("none", _l("keine")),
+]
+LEAD_LABELS = {
+    120: _l("2 Stunden vorher"),
+    1440: _l("1 Tag vorher (gleiche Uhrzeit)"),
+    2880: _l("2 Tage vorher (gleiche Uhrzeit)"),
+    None: _l("keine Erinnerung"),
+}
+KIND_LABELS = {
+    "requested": _l("Jemand fragt einen Ihrer Räume an"),
+    "approved": _l("Ihre Anfrage wurde genehmigt"),
+    "declined": _l("Ihre Anfrage wurde abgelehnt"),
+    "confirmed": _l("Ihre Buchung ist bestätigt"),
+    "changed": _l("Eine Buchung wurde geändert"),
+    "cancelled": _l("Eine Buchung wurde abgesagt"),
+    "reminder": _l("Erinnerung vor einem Termin"),
+}
 
 
 def _lead_key(lead: int | None) -> str:
@@ -31,9 +45,13 @@ def _lead_key(lead: int | None) -> str:
 
 
 class PreferencesForm(FlaskForm):
-    language = SelectField(_l("Sprache der Nachrichten"), choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")])
-    lead = SelectField(_l("Erinnerung vor jedem gebuchten Termin"),
-                       choices=[SelectChoice(_lead_key(v), LEAD_LABELS[v]) for v in LEAD_OPTIONS])
+    language = SelectField(
+        _l("Sprache der Nachrichten"), choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]
+    )
+    lead = SelectField(
+        _l("Erinnerung vor jedem gebuchten Termin"),
+        choices=[SelectChoice(_lead_key(v), LEAD_LABELS[v]) for v in LEAD_OPTIONS],
+    )
 
 
 for _kind in KINDS:
@@ -52,19 +70,29 @@ def _page(account, action: str):
             form[f"kind_{kind}"].data = choice_for(stored, kind, has_phone)
     elif form.validate_on_submit():
         lead = None if form.lead.data == "none" else int(form.lead.data)
-        chosen = Preferences(choices={k: form[f"kind_{k}"].data for k in KINDS}, lead_minutes=lead,
-                             language=form.language.data)
+        chosen = Preferences(
+            choices={k: form[f"kind_{k}"].data for k in KINDS}, lead_minutes=lead, language=form.language.data
+        )
         with unit_of_work() as session:
             preferences.save(session, account.account_id, chosen)
         flash(_("Ihre Einstellungen sind gespeichert. Sie gelten ab der nächsten Nachricht."))
         return redirect(action), 303
     errors = []
     if form.errors:
-        errors.append(_("Bitte wählen Sie in jedem Feld einen Eintrag aus der Liste und senden Sie das Formular erneut."))
+        errors.append(
+            _("Bitte wählen Sie in jedem Feld einen Eintrag aus der Liste und senden Sie das Formular erneut.")
+        )
     fields = [(form[f"kind_{k}"], k) for k in KINDS]
     status = 400 if errors else 200
-    return render_template("notify/preferences.html", form=form, fields=fields, account=account,
-                           has_phone=has_phone, action=action, errors=errors), status
+    return render_template(
+        "notify/preferences.html",
+        form=form,
+        fields=fields,
+        account=account,
+        has_phone=has_phone,
+        action=action,
+        errors=errors,
+    ), status
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -82,11 +110,18 @@ def by_link(token: str):
         if account is None:
             raise preferences.LinkInvalid(token)
     except preferences.LinkExpired:
-        return _bad_link(_("Dieser Link ist abgelaufen. Bitte nutzen Sie den Link aus einer neueren E-Mail "
-                           "oder melden Sie sich an."), 410)
+        return _bad_link(
+            _(
+                "Dieser Link ist abgelaufen. Bitte nutzen Sie den Link aus einer neueren E-Mail "
+                "oder melden Sie sich an."
+            ),
+            410,
+        )
     except preferences.LinkInvalid:
-        return _bad_link(_("Dieser Link ist ungültig. Bitte kopieren Sie ihn vollständig aus der E-Mail "
-                           "oder melden Sie sich an."), 400)
+        return _bad_link(
+            _("Dieser Link ist ungültig. Bitte kopieren Sie ihn vollständig aus der E-Mail oder melden Sie sich an."),
+            400,
+        )
     response = current_app.make_response(_page(account, url_for("notify_preferences.by_link", token=token)))
     response.headers["Referrer-Policy"] = "no-referrer"  # the token must not leak to other sites
     response.headers["Cache-Control"] = "no-store"
@@ -94,5 +129,8 @@ def by_link(token: str):
 
 
 def _bad_link(message: str, status: int):
-    return render_template("notify/preferences_link.html", message=message,
-                           login=url_for("web.login", next=url_for("notify_preferences.own"))), status
+    return render_template(
+        "notify/preferences_link.html",
+        message=message,
+        login=url_for("web.login", next=url_for("notify_preferences.own")),
+    ), status

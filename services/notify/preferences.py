@@ -1,5 +1,6 @@
 """Stored preferences per account, and the signed link in every email that opens them
 without a password (itsdangerous with SECRET_KEY; scoped to one account; it expires)."""
+
 from __future__ import annotations
 
 import json

@@ -4,12 +4,14 @@ Celery's own `rate_limit` counts per worker, so two workers would send twice as 
 provider allows. The bucket lives in one Redis hash per channel and is refilled and taken from
 in one Lua script, on Redis's clock, so every worker on every host sees the same bucket. Without
 Redis (make run with the file broker: one process) an in-process bucket does the same."""
+
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 import redis
 from flask import Flask
@@ -83,8 +85,14 @@ class RateLimiter:
     """`acquire(channel)` waits for a token up to max_wait seconds; returns 0.0 when the send may
     go now, else the seconds after which to try again (the caller re-queues, no attempt spent)."""
 
-    def __init__(self, bucket: Bucket, rates: dict[str, float], burst_seconds: float, max_wait: float,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        bucket: Bucket,
+        rates: dict[str, float],
+        burst_seconds: float,
+        max_wait: float,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.bucket, self.rates, self.max_wait, self.sleep = bucket, rates, max_wait, sleep
         self.burst_seconds = burst_seconds
 

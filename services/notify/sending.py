@@ -8,6 +8,7 @@ crash can only fall into that short window.
 A task runs these steps on `statements`: one connection in autocommit (shared.db.
 autocommit_connection), each write a `transaction` of one statement — on PostgreSQL one round
 trip, so recording "sent" after the provider's OK is one."""
+
 from __future__ import annotations
 
 import logging
@@ -36,6 +37,7 @@ TIMED_OUT = "Zeitlimit der Aufgabe überschritten: der Anbieter hat nicht rechtz
 @dataclass(frozen=True)
 class Claim:
     """A delivery this worker may send now: what goes out, and which attempt this is."""
+
     outgoing: Outgoing
     attempts: int
     claimed_at: datetime
@@ -47,9 +49,13 @@ def _claim(statements: SessionFactory, delivery_id: int, stale_seconds: float) -
     with transaction(statements) as session:
         row = session.execute(
             update(Delivery)
-            .where(Delivery.id == delivery_id, or_(
-                Delivery.status.in_(("queued", "retrying")),
-                and_(Delivery.status == "sending", Delivery.claimed_at < now - timedelta(seconds=stale_seconds))))
+            .where(
+                Delivery.id == delivery_id,
+                or_(
+                    Delivery.status.in_(("queued", "retrying")),
+                    and_(Delivery.status == "sending", Delivery.claimed_at < now - timedelta(seconds=stale_seconds)),
+                ),
+            )
             .values(status="sending", attempts=Delivery.attempts + 1, claimed_at=now)
             .returning(Delivery.channel, Delivery.recipient, Delivery.subject, Delivery.body, Delivery.attempts)
         ).first()
@@ -58,8 +64,14 @@ def _claim(statements: SessionFactory, delivery_id: int, stale_seconds: float) -
     return Claim(Outgoing(delivery_id, row.channel, row.recipient, row.subject, row.body), row.attempts, now)
 
 
-def attempt(statements: SessionFactory, capture: SessionFactory, settings: NotifySettings, delivery_id: int,
-            limiter: RateLimiter | None = None, retry_in: float | None = None) -> str | None:
+def attempt(
+    statements: SessionFactory,
+    capture: SessionFactory,
+    settings: NotifySettings,
+    delivery_id: int,
+    limiter: RateLimiter | None = None,
+    retry_in: float | None = None,
+) -> str | None:
     """Send one delivery if it is due. Returns its state afterwards: "sent", "failed",
     "retrying" (try again later), "busy" (another worker is sending it right now) or "limited"
     (the channel's rate limit says not now; no attempt was spent: queue it again).
@@ -73,8 +85,14 @@ def attempt(statements: SessionFactory, capture: SessionFactory, settings: Notif
     return send_claimed(statements, capture, settings, claim, limiter, retry_in)
 
 
-def send_claimed(statements: SessionFactory, capture: SessionFactory, settings: NotifySettings, claim: Claim,
-                 limiter: RateLimiter | None = None, retry_in: float | None = None) -> str:
+def send_claimed(
+    statements: SessionFactory,
+    capture: SessionFactory,
+    settings: NotifySettings,
+    claim: Claim,
+    limiter: RateLimiter | None = None,
+    retry_in: float | None = None,
+) -> str:
     """Send a claimed delivery and record the outcome right after the provider's answer. Only a
     send that will happen takes a rate-limit token (after the claim); a limited one gives its
     claim back."""
@@ -93,8 +111,9 @@ def send_claimed(statements: SessionFactory, capture: SessionFactory, settings: 
         return _transient(statements, settings, outgoing.delivery_id, claim.attempts, str(exc), retry_in)
     except Exception as exc:  # a bug or an unclassified error: bounded retries, never a loop
         log.exception("unexpected error sending delivery %s", outgoing.delivery_id)
-        return _transient(statements, settings, outgoing.delivery_id, claim.attempts,
-                          f"{type(exc).__name__}: {exc}", retry_in)
+        return _transient(
+            statements, settings, outgoing.delivery_id, claim.attempts, f"{type(exc).__name__}: {exc}", retry_in
+        )
     return _record(statements, outgoing.delivery_id, "sent", "")
 
 
@@ -104,35 +123,61 @@ def release(statements: SessionFactory, claim: Claim) -> None:
     with transaction(statements) as session:
         session.execute(
             update(Delivery)
-            .where(Delivery.id == claim.outgoing.delivery_id, Delivery.status == "sending",
-                   Delivery.claimed_at == claim.claimed_at)
-            .values(status="queued" if previous == 0 else "retrying", attempts=previous, claimed_at=None))
+            .where(
+                Delivery.id == claim.outgoing.delivery_id,
+                Delivery.status == "sending",
+                Delivery.claimed_at == claim.claimed_at,
+            )
+            .values(status="queued" if previous == 0 else "retrying", attempts=previous, claimed_at=None)
+        )
 
 
-def _transient(statements: SessionFactory, settings: NotifySettings, delivery_id: int, attempts: int, error: str,
-               retry_in: float | None = None) -> str:
+def _transient(
+    statements: SessionFactory,
+    settings: NotifySettings,
+    delivery_id: int,
+    attempts: int,
+    error: str,
+    retry_in: float | None = None,
+) -> str:
     if attempts >= settings.max_attempts:
-        return _record(statements, delivery_id, "failed", f"Aufgegeben nach {attempts} Versuchen: {error}",
-                       failure="exhausted")
+        return _record(
+            statements, delivery_id, "failed", f"Aufgegeben nach {attempts} Versuchen: {error}", failure="exhausted"
+        )
     return _record(statements, delivery_id, "retrying", error, retry_in=retry_in or 0.0)
 
 
 _table = cast(Table, Delivery.__table__)
 # the outcome of a send; sent_at and next_attempt_at only change when given (one statement for all)
-RECORD = update(_table).where(_table.c.id == bindparam("delivery_id")).values(
-    status=bindparam("new_status"), last_error=bindparam("error"), failure=bindparam("why"),
-    sent_at=func.coalesce(bindparam("sent", type_=_table.c.sent_at.type), _table.c.sent_at),
-    next_attempt_at=func.coalesce(bindparam("due", type_=_table.c.next_attempt_at.type), _table.c.next_attempt_at))
+RECORD = (
+    update(_table)
+    .where(_table.c.id == bindparam("delivery_id"))
+    .values(
+        status=bindparam("new_status"),
+        last_error=bindparam("error"),
+        failure=bindparam("why"),
+        sent_at=func.coalesce(bindparam("sent", type_=_table.c.sent_at.type), _table.c.sent_at),
+        next_attempt_at=func.coalesce(bindparam("due", type_=_table.c.next_attempt_at.type), _table.c.next_attempt_at),
+    )
+)
 
 
-def _record(statements: SessionFactory, delivery_id: int, status: str, error: str, failure: str = "",
-            retry_in: float = 0.0) -> str:
+def _record(
+    statements: SessionFactory, delivery_id: int, status: str, error: str, failure: str = "", retry_in: float = 0.0
+) -> str:
     now = utcnow()
     with transaction(statements) as session:
-        session.execute(RECORD, {
-            "delivery_id": delivery_id, "new_status": status, "error": error[:2000], "why": failure,
-            "sent": now if status == "sent" else None,
-            "due": now + timedelta(seconds=retry_in) if status == "retrying" else None})
+        session.execute(
+            RECORD,
+            {
+                "delivery_id": delivery_id,
+                "new_status": status,
+                "error": error[:2000],
+                "why": failure,
+                "sent": now if status == "sent" else None,
+                "due": now + timedelta(seconds=retry_in) if status == "retrying" else None,
+            },
+        )
     if status != "sent":
         log.warning("delivery %s %s: %s", delivery_id, status, error)
     return status
@@ -141,5 +186,8 @@ def _record(statements: SessionFactory, delivery_id: int, status: str, error: st
 def give_up(factory: SessionFactory, delivery_ids: list[int], reason: str) -> None:
     """Mark still-retrying deliveries failed (the task ran out of retries)."""
     with transaction(factory) as session:
-        session.execute(update(Delivery).where(Delivery.id.in_(delivery_ids), Delivery.status == "retrying")
-                        .values(status="failed", failure="exhausted", last_error=reason))
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(delivery_ids), Delivery.status == "retrying")
+            .values(status="failed", failure="exhausted", last_error=reason)
+        )

@@ -4,6 +4,7 @@ A task can vanish while its row still waits: the broker refused the re-publish o
 at maxmemory refuses writes but still allows the ack), or the worker died while sending. Every
 minute (beat) we re-queue rows that are overdue by a clear margin. Duplicates are harmless: the
 conditional claim lets exactly one task send."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,8 +26,16 @@ def overdue(factory: SessionFactory, settings: NotifySettings) -> list[int]:
     stale_before = now - timedelta(seconds=settings.stale_sending_seconds)
     due = func.coalesce(Delivery.next_attempt_at, Delivery.created_at)
     with autocommit(factory) as session:  # one read
-        return list(session.scalars(
-            select(Delivery.id)
-            .where(or_(and_(Delivery.status.in_(("queued", "retrying")), due < due_before),
-                       and_(Delivery.status == "sending", Delivery.claimed_at < stale_before)))
-            .order_by(Delivery.id).limit(settings.sweep_batch)))
+        return list(
+            session.scalars(
+                select(Delivery.id)
+                .where(
+                    or_(
+                        and_(Delivery.status.in_(("queued", "retrying")), due < due_before),
+                        and_(Delivery.status == "sending", Delivery.claimed_at < stale_before),
+                    )
+                )
+                .order_by(Delivery.id)
+                .limit(settings.sweep_batch)
+            )
+        )

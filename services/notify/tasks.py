@@ -5,12 +5,13 @@ notify.booking_notice  (from rooms, contract in shared.contracts) — email and/
 notify.send_delivery   (our own: a re-send, a rate-limited send, a reminder)
 notify.scan_reminders  (beat, every minute: reminders that are due now)
 notify.sweep_deliveries (beat, every minute: re-queue deliveries whose task got lost)"""
+
 from __future__ import annotations
 
 import logging
 import random
-
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -36,17 +37,24 @@ PERIODIC_LIMITS = {"soft_time_limit": 45, "time_limit": 55}  # beat sends the ne
 
 def backoff(retries: int, settings: NotifySettings) -> float:
     """Exponential with jitter (half to full), capped below the broker's visibility timeout."""
-    ceiling = min(settings.retry_max_seconds, settings.retry_base_seconds * 2 ** retries)
+    ceiling = min(settings.retry_max_seconds, settings.retry_base_seconds * 2**retries)
     return ceiling * random.uniform(0.5, 1.0)
 
 
 def queue_send(celery: Celery, delivery_id: int, countdown: float = 0.0) -> None:
-    celery.send_task("notify.send_delivery", kwargs={"delivery_id": int(delivery_id)}, queue="notify",
-                     countdown=countdown or None, time_limit=None, soft_time_limit=None)  # the worker's own
+    celery.send_task(
+        "notify.send_delivery",
+        kwargs={"delivery_id": int(delivery_id)},
+        queue="notify",
+        countdown=countdown or None,
+        time_limit=None,
+        soft_time_limit=None,
+    )  # the worker's own
 
 
-def _send_all(task: Task, statements: SessionFactory, delivery_ids: Sequence[int],
-              claims: Sequence[Claim] = ()) -> dict[str, str | None]:
+def _send_all(
+    task: Task, statements: SessionFactory, delivery_ids: Sequence[int], claims: Sequence[Claim] = ()
+) -> dict[str, str | None]:
     """Attempt each delivery on `statements` (one connection in autocommit; `claims`: those
     already claimed for us); ask Celery to run us again later while some are still pending. A
     rate-limited one goes back to the queue on its own, without spending an attempt."""
@@ -60,7 +68,8 @@ def _send_all(task: Task, statements: SessionFactory, delivery_ids: Sequence[int
         for claim in claims:
             started.add(claim.outgoing.delivery_id)
             outcomes[str(claim.outgoing.delivery_id)] = sending.send_claimed(
-                statements, factory, settings, claim, limiter, retry_in)
+                statements, factory, settings, claim, limiter, retry_in
+            )
         for i in delivery_ids:
             if str(i) not in outcomes:
                 outcomes[str(i)] = sending.attempt(statements, factory, settings, i, limiter, retry_in)
@@ -92,18 +101,27 @@ def _retry_later(task: Task, exc: Exception) -> Exception:
     receipt sent); the message waits, bounded. (task.retry raises Retry itself; the caller writes
     `raise` for the reader.)"""
     settings = notify_settings.current()
-    return task.retry(exc=exc, countdown=backoff(task.request.retries, settings),
-                      max_retries=2 * settings.max_attempts)
+    return task.retry(exc=exc, countdown=backoff(task.request.retries, settings), max_retries=2 * settings.max_attempts)
 
 
 def register(celery: Celery, app: Flask) -> None:
-    register_relay(celery, "notify", app.extensions["db"], OutboxMessage, ProcessedMessage,
-                   app.config["SETTINGS"].outbox_redeliver_seconds)
+    register_relay(
+        celery,
+        "notify",
+        app.extensions["db"],
+        OutboxMessage,
+        ProcessedMessage,
+        app.config["SETTINGS"].outbox_redeliver_seconds,
+    )
     settings = notify_settings.of(app)
     # sending tasks: time limits from the settings (they depend on NOTIFY_SEND_TIMEOUT), and as
     # many retries as _send_all allows before it gives the deliveries up
-    sends = {"bind": True, "soft_time_limit": settings.task_soft_seconds,
-             "time_limit": settings.task_hard_seconds, "max_retries": 2 * settings.max_attempts}
+    sends = {
+        "bind": True,
+        "soft_time_limit": settings.task_soft_seconds,
+        "time_limit": settings.task_hard_seconds,
+        "max_retries": 2 * settings.max_attempts,
+    }
 
     @celery.task(shared=False, name="notify.booking_notice", **sends)
     def booking_notice(self: Task, **payload: Any) -> dict[str, Any]:
@@ -119,8 +137,13 @@ def register(celery: Celery, app: Flask) -> None:
         try:
             # one connection for the whole task: the accepting transaction, then the sends
             with one_connection(current_app.extensions["db"]) as on_one:
-                ids, claims = delivery.accept_and_claim(on_one, notice, notify_settings.current().mail_from,
-                                                        preferences.url_maker(shared_settings), also=reminders.apply)
+                ids, claims = delivery.accept_and_claim(
+                    on_one,
+                    notice,
+                    notify_settings.current().mail_from,
+                    preferences.url_maker(shared_settings),
+                    also=reminders.apply,
+                )
                 # the deliveries are committed: from here on they are ours to send (retries, sweep)
                 send_receipt(self.app, payload)
                 with autocommit_connection(on_one) as statements:
@@ -139,14 +162,16 @@ def register(celery: Celery, app: Flask) -> None:
     @celery.task(shared=False, name="notify.scan_reminders", acks_late=False, ignore_result=True, **PERIODIC_LIMITS)
     def scan_reminders() -> int:
         """Idempotent, so a lost or doubled run is harmless: the next minute's run catches up."""
-        ids = reminders.scan(current_app.extensions["db"], notify_settings.current().mail_from,
-                             preferences_url=preferences.url_maker(current_app.config["SETTINGS"]))
+        ids = reminders.scan(
+            current_app.extensions["db"],
+            notify_settings.current().mail_from,
+            preferences_url=preferences.url_maker(current_app.config["SETTINGS"]),
+        )
         for delivery_id in ids:
             queue_send(celery, delivery_id)
         return len(ids)
 
-    @celery.task(shared=False, name="notify.sweep_deliveries", acks_late=False, ignore_result=True,
-                 **PERIODIC_LIMITS)
+    @celery.task(shared=False, name="notify.sweep_deliveries", acks_late=False, ignore_result=True, **PERIODIC_LIMITS)
     def sweep_deliveries() -> int:
         """Re-queue overdue deliveries; a lost or doubled run is harmless (the claim decides)."""
         ids = sweep.overdue(current_app.extensions["db"], notify_settings.current())

@@ -1,5 +1,6 @@
 """HTTP layer of the notify service: the delivery log (and, under make run, the captured
 messages), and re-sending a failed delivery."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -7,8 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from shared.messaging import publish
 from shared.auth import current_account, login_required
+from shared.messaging import publish
 from shared.web.request_db import db, unit_of_work
 
 from services.notify import delivery as deliveries, filters
@@ -53,10 +54,20 @@ def _delivery_or_404(delivery_id: int, session: Session | None = None) -> Delive
 
 def _filtered(query, f: dict):
     if f["q"]:
-        query = query.where(or_(*(column.icontains(f["q"], autoescape=True) for column in
-                                  (Delivery.recipient, Delivery.subject, Delivery.text, Delivery.last_error))))
-    for name, column in (("status", Delivery.status), ("kind", Delivery.kind), ("channel", Delivery.channel),
-                         ("why", Delivery.failure)):
+        query = query.where(
+            or_(
+                *(
+                    column.icontains(f["q"], autoescape=True)
+                    for column in (Delivery.recipient, Delivery.subject, Delivery.text, Delivery.last_error)
+                )
+            )
+        )
+    for name, column in (
+        ("status", Delivery.status),
+        ("kind", Delivery.kind),
+        ("channel", Delivery.channel),
+        ("why", Delivery.failure),
+    ):
         if f.get(name):
             query = query.where(column == f[name])
     return query
@@ -103,8 +114,13 @@ def dead():
 @login_required
 def show(delivery_id: int):
     row = _delivery_or_404(delivery_id)
-    captured = db().scalars(select(CapturedMessage).where(CapturedMessage.delivery_id == row.id)
-                            .order_by(CapturedMessage.id.desc())).first()
+    captured = (
+        db()
+        .scalars(
+            select(CapturedMessage).where(CapturedMessage.delivery_id == row.id).order_by(CapturedMessage.id.desc())
+        )
+        .first()
+    )
     mail = read_email(row.body) if row.channel == "email" and row.body else None
     return render_template("notify/delivery.html", row=row, captured=captured, mail=mail)
 
@@ -116,8 +132,11 @@ def invitation(delivery_id: int):
     mail = read_email(row.body) if row.channel == "email" and row.body else None
     if mail is None or not mail.calendar:
         abort(404)
-    return Response(mail.calendar, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="buchung-{row.booking_id}.ics"'})
+    return Response(
+        mail.calendar,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="buchung-{row.booking_id}.ics"'},
+    )
 
 
 @bp.post("/deliveries/<int:delivery_id>/resend")
@@ -146,14 +165,28 @@ def resend(delivery_id: int):
 
 def _labels() -> dict:
     return {
-        "status": {"queued": _("wartet"), "sending": _("wird gesendet"), "sent": _("gesendet"),
-                   "retrying": _("neuer Versuch geplant"), "failed": _("fehlgeschlagen")},
-        "kind": {"requested": _("Anfrage"), "approved": _("genehmigt"), "declined": _("abgelehnt"),
-                 "confirmed": _("bestätigt"), "changed": _("geändert"), "cancelled": _("abgesagt"),
-                 "reminder": _("Erinnerung")},
+        "status": {
+            "queued": _("wartet"),
+            "sending": _("wird gesendet"),
+            "sent": _("gesendet"),
+            "retrying": _("neuer Versuch geplant"),
+            "failed": _("fehlgeschlagen"),
+        },
+        "kind": {
+            "requested": _("Anfrage"),
+            "approved": _("genehmigt"),
+            "declined": _("abgelehnt"),
+            "confirmed": _("bestätigt"),
+            "changed": _("geändert"),
+            "cancelled": _("abgesagt"),
+            "reminder": _("Erinnerung"),
+        },
         "channel": {"email": _("E-Mail"), "sms": _("SMS")},
-        "failure": {"permanent": _("dauerhaft fehlgeschlagen"), "exhausted": _("alle Versuche erfolglos"),
-                    "": _("fehlgeschlagen")},
+        "failure": {
+            "permanent": _("dauerhaft fehlgeschlagen"),
+            "exhausted": _("alle Versuche erfolglos"),
+            "": _("fehlgeschlagen"),
+        },
     }
 
 

@@ -2,6 +2,7 @@
 
 domain/: the rules, pure; booking/: the use cases; db/: tables and queries; web/: the pages;
 api/: the JSON API; answers.py: errors as answers for both; wording.py: the words."""
+
 from pathlib import Path
 
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -4,18 +4,28 @@ first), field errors and the data a client needs to act (the conflicting dates).
 
 The API sends `text` as its message, `errors` as its errors and `data` beside them; a page shows
 `text`, or `sentence()` where no preview lists the dates."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from flask_babel import gettext as _
 
 from shared.contracts import jsonable
 
 from services.rooms import wording
-from services.rooms.booking.errors import (BookingConflict, BookingNotFound, ClosureNotFound, InvalidInput, NotAllowed,
-                                           RequestChanged, RoomNotFound, RoomsError, SeriesConflict)
+from services.rooms.booking.errors import (
+    BookingConflict,
+    BookingNotFound,
+    ClosureNotFound,
+    InvalidInput,
+    NotAllowed,
+    RequestChanged,
+    RoomNotFound,
+    RoomsError,
+    SeriesConflict,
+)
 
 INVALID_INPUT, SERIES_CONFLICT, BOOKING_CONFLICT = "invalid_input", "series_conflict", "booking_conflict"
 
@@ -37,10 +47,16 @@ class Answer:
 def describe(error: RoomsError, partner_name_of: Callable[[int], str]) -> Answer:
     """`partner_name_of` names the holders of conflicting dates (Ctx.partner_name_of)."""
     if isinstance(error, RoomNotFound):
-        return Answer(404, "room_not_found", _("Einen Raum mit der Nummer %(id)s gibt es nicht.", id=error.args[0]),
-                      {"room_id": [_("Unbekannter Raum.")]})
+        return Answer(
+            404,
+            "room_not_found",
+            _("Einen Raum mit der Nummer %(id)s gibt es nicht.", id=error.args[0]),
+            {"room_id": [_("Unbekannter Raum.")]},
+        )
     if isinstance(error, BookingNotFound):
-        return Answer(404, "booking_not_found", _("Eine Buchung mit der Nummer %(id)s gibt es nicht.", id=error.args[0]))
+        return Answer(
+            404, "booking_not_found", _("Eine Buchung mit der Nummer %(id)s gibt es nicht.", id=error.args[0])
+        )
     if isinstance(error, ClosureNotFound):
         return Answer(404, "closure_not_found", _("Seite nicht gefunden"))
     if isinstance(error, NotAllowed):
@@ -76,12 +92,33 @@ def _series_conflict(error: SeriesConflict, partner_name_of) -> Answer:
 def wanted_date(w, partner_name_of) -> dict:
     """A wanted date (booking.series.WantedDate) with its conflicts as the asker may see them and
     its broken rules in words: the API's preview and conflict answers."""
-    return {"day": w.day, "starts_at": w.slot.starts_at, "ends_at": w.slot.ends_at, "skipped": w.skipped,
-            "conflicts": [{"booking_id": c.booking_id, "starts_at": c.starts_at, "ends_at": c.ends_at,
-                           "title": c.title, "partner_name": partner_name_of(c.partner_id)} for c in w.conflicts],
-            "violations": [wording.problem(v) for v in w.violations]}
+    return {
+        "day": w.day,
+        "starts_at": w.slot.starts_at,
+        "ends_at": w.slot.ends_at,
+        "skipped": w.skipped,
+        "conflicts": [
+            {
+                "booking_id": c.booking_id,
+                "starts_at": c.starts_at,
+                "ends_at": c.ends_at,
+                "title": c.title,
+                "partner_name": partner_name_of(c.partner_id),
+            }
+            for c in w.conflicts
+        ],
+        "violations": [wording.problem(v) for v in w.violations],
+    }
 
 
 def _conflict(c) -> dict | None:
-    return None if c is None else {"booking_id": c.booking_id, "title": c.title,
-                                   "starts_at": c.starts_at.isoformat(), "ends_at": c.ends_at.isoformat()}
+    return (
+        None
+        if c is None
+        else {
+            "booking_id": c.booking_id,
+            "title": c.title,
+            "starts_at": c.starts_at.isoformat(),
+            "ends_at": c.ends_at.isoformat(),
+        }
+    )

@@ -1,6 +1,7 @@
 """Demo rooms for the Jena network (make run). Idempotent: a room that exists is left alone.
 Rooms are created through the use case (booking.rooms), in one transaction, so
 calendar.room_changed goes to the outbox."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -13,8 +14,13 @@ from services.rooms.db.models import Room
 # partner slug -> rooms (name, capacity, equipment, step_free, description)
 ROOMS = {
     "mgh-lobeda": [
-        ("Großer Saal", 80, ["beamer", "leinwand", "musikanlage", "stuehle", "tische"], True,
-         "Heller Saal im Erdgeschoss, gut für Feste, Vorträge und den Familienkinoabend."),
+        (
+            "Großer Saal",
+            80,
+            ["beamer", "leinwand", "musikanlage", "stuehle", "tische"],
+            True,
+            "Heller Saal im Erdgeschoss, gut für Feste, Vorträge und den Familienkinoabend.",
+        ),
         ("Gruppenraum 1", 15, ["whiteboard", "tische", "stuehle", "wlan"], True, "Ruhiger Raum für Gruppen und Kurse."),
         ("Küche", 12, ["kueche", "tische"], True, "Große Gemeinschaftsküche für Mittagstisch und Kochkurse."),
     ],
@@ -31,11 +37,23 @@ ROOMS = {
         ("Spielzimmer", 15, ["kinderecke", "matten"], True, "Mit Spielecke für Krabbelgruppen."),
     ],
     "awo-nord": [
-        ("Begegnungscafé", 40, ["kueche", "tische", "stuehle", "klavier"], True, "Café mit Klavier, ideal für Tanznachmittage."),
+        (
+            "Begegnungscafé",
+            40,
+            ["kueche", "tische", "stuehle", "klavier"],
+            True,
+            "Café mit Klavier, ideal für Tanznachmittage.",
+        ),
         ("Kreativraum", 12, ["tische", "stuehle"], False, "Im Souterrain, drei Stufen."),
     ],
     "volkssolidaritaet-nord": [
-        ("Clubraum", 35, ["klavier", "tische", "stuehle", "musikanlage"], True, "Für Seniorentreff, Chor und Spielenachmittage."),
+        (
+            "Clubraum",
+            35,
+            ["klavier", "tische", "stuehle", "musikanlage"],
+            True,
+            "Für Seniorentreff, Chor und Spielenachmittage.",
+        ),
         ("Kleiner Raum", 8, ["tische", "stuehle"], True, "Für Sprechstunden und kleine Runden."),
     ],
     "drk-west": [
@@ -47,8 +65,13 @@ ROOMS = {
         ("Gruppenraum Ost", 14, ["flipchart", "tische", "stuehle"], False, "Im ersten Stock."),
     ],
     "diakonie-zentrum": [
-        ("Saal am Markt", 100, ["beamer", "leinwand", "klavier", "musikanlage", "stuehle"], True,
-         "Historischer Saal mitten in der Stadt; Aufzug vorhanden."),
+        (
+            "Saal am Markt",
+            100,
+            ["beamer", "leinwand", "klavier", "musikanlage", "stuehle"],
+            True,
+            "Historischer Saal mitten in der Stadt; Aufzug vorhanden.",
+        ),
         ("Seminarraum", 20, ["beamer", "whiteboard", "wlan"], True, "Für Seminare und Workshops."),
         ("Musikzimmer", 10, ["klavier", "stuehle"], False, "Mit Flügel; nur über die Treppe erreichbar."),
     ],
@@ -69,8 +92,16 @@ def load(app) -> int:
                 for name, capacity, equipment, step_free, description in rooms:
                     if name in existing:
                         continue
-                    create_room(session, partner["id"], name=name, district=partner["district"],
-                                address=partner["address"], capacity=capacity, equipment=equipment,
-                                step_free=step_free, description=description)
+                    create_room(
+                        session,
+                        partner["id"],
+                        name=name,
+                        district=partner["district"],
+                        address=partner["address"],
+                        capacity=capacity,
+                        equipment=equipment,
+                        step_free=step_free,
+                        description=description,
+                    )
                     created += 1
     return created

@@ -1,13 +1,14 @@
 """What a use case needs from a Flask request, for the pages and the API alike: the Ctx
 (settings, partner names, people from identity) and a session for previews."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from shared.db import autocommit
 from shared.auth import identity
+from shared.db import autocommit
 
 from services.rooms.booking.context import Ctx
 
@@ -21,9 +22,14 @@ def ctx() -> Ctx:
     settings = current_app.config["SETTINGS"]
     store = identity()
     names = partner_names()
-    return Ctx(public_url=settings.public_url, partner_name_of=lambda pid: names.get(pid, ""),
-               secret=current_app.config["SECRET_KEY"], tz=ZoneInfo(settings.timezone),
-               principal_of=store.principal, staff_of=store.staff_of)
+    return Ctx(
+        public_url=settings.public_url,
+        partner_name_of=lambda pid: names.get(pid, ""),
+        secret=current_app.config["SECRET_KEY"],
+        tz=ZoneInfo(settings.timezone),
+        principal_of=store.principal,
+        staff_of=store.staff_of,
+    )
 
 
 def preview_session():

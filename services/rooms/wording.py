@@ -1,5 +1,6 @@
 """Words for the rooms service: problem codes and conflicts as sentences a person can act on
 (German first, English when the account asks for it). Used by the web pages and the API."""
+
 from __future__ import annotations
 
 from flask_babel import format_date, format_time, get_locale, gettext as _, lazy_gettext as _l, ngettext
@@ -9,8 +10,9 @@ from services.rooms import domain
 PROBLEMS = {
     "naive_time": _l("Bitte geben Sie die Zeit mit Zeitzone an (z. B. 2025-12-03T15:00:00+01:00)."),
     "ends_before_start": _l("Das Ende muss nach dem Beginn liegen."),
-    "too_long": _l("Eine Buchung darf höchstens %(hours)s Stunden dauern.",
-                   hours=int(domain.MAX_DURATION.total_seconds() // 3600)),
+    "too_long": _l(
+        "Eine Buchung darf höchstens %(hours)s Stunden dauern.", hours=int(domain.MAX_DURATION.total_seconds() // 3600)
+    ),
     "in_past": _l("Dieser Zeitpunkt liegt in der Vergangenheit. Bitte wählen Sie eine Zeit in der Zukunft."),
     "too_far_ahead": _l("Buchungen sind höchstens zwei Jahre im Voraus möglich."),
     "title_missing": _l("Bitte geben Sie einen Titel an."),
@@ -24,10 +26,20 @@ PROBLEMS = {
 }
 
 EQUIPMENT_LABELS = {
-    "beamer": _l("Beamer"), "leinwand": _l("Leinwand"), "kueche": _l("Küche"), "klavier": _l("Klavier"),
-    "matten": _l("Gymnastikmatten"), "musikanlage": _l("Musikanlage"), "whiteboard": _l("Whiteboard"),
-    "tische": _l("Tische"), "stuehle": _l("Stühle"), "wlan": _l("WLAN"), "kinderecke": _l("Kinderecke"),
-    "werkbank": _l("Werkbank"), "spiegel": _l("Spiegelwand"), "flipchart": _l("Flipchart"),
+    "beamer": _l("Beamer"),
+    "leinwand": _l("Leinwand"),
+    "kueche": _l("Küche"),
+    "klavier": _l("Klavier"),
+    "matten": _l("Gymnastikmatten"),
+    "musikanlage": _l("Musikanlage"),
+    "whiteboard": _l("Whiteboard"),
+    "tische": _l("Tische"),
+    "stuehle": _l("Stühle"),
+    "wlan": _l("WLAN"),
+    "kinderecke": _l("Kinderecke"),
+    "werkbank": _l("Werkbank"),
+    "spiegel": _l("Spiegelwand"),
+    "flipchart": _l("Flipchart"),
 }
 
 
@@ -54,10 +66,22 @@ def equipment_label(key: str) -> str:
 # English formats: those put the month first ("December 3, 2025"); these keep the day first, as in
 # German, and write the month as a word where German uses a number ("3 Dec 2025", not "3.12.2025").
 DAY_PATTERNS = {
-    "de": {"full": "EEEE, d. MMMM y", "abbr": "EE, d. MMMM y", "long": "d. MMMM y", "short": "d.M.y",
-           "weekday": "EEEE, d.M.", "axis": "EE d."},
-    "en": {"full": "EEEE, d MMMM y", "abbr": "EE, d MMMM y", "long": "d MMMM y", "short": "d MMM y",
-           "weekday": "EEEE, d MMM", "axis": "EE d"},
+    "de": {
+        "full": "EEEE, d. MMMM y",
+        "abbr": "EE, d. MMMM y",
+        "long": "d. MMMM y",
+        "short": "d.M.y",
+        "weekday": "EEEE, d.M.",
+        "axis": "EE d.",
+    },
+    "en": {
+        "full": "EEEE, d MMMM y",
+        "abbr": "EE, d MMMM y",
+        "long": "d MMMM y",
+        "short": "d MMM y",
+        "weekday": "EEEE, d MMM",
+        "axis": "EE d",
+    },
 }
 
 
@@ -71,17 +95,28 @@ def day(value, style: str = "full") -> str:
 
 def when(starts_at, ends_at) -> str:
     """'am 3. Dezember 2025 von 15:00 bis 16:00', in the local time zone."""
-    return _("am %(day)s von %(start)s bis %(end)s", day=day(starts_at, "long"),
-             start=format_time(starts_at, "HH:mm"), end=format_time(ends_at, "HH:mm"))
+    return _(
+        "am %(day)s von %(start)s bis %(end)s",
+        day=day(starts_at, "long"),
+        start=format_time(starts_at, "HH:mm"),
+        end=format_time(ends_at, "HH:mm"),
+    )
 
 
 def conflict(c: domain.Conflict | None) -> str:
     if c is None:
         return _("Der Raum ist zu dieser Zeit gerade eben belegt worden. Bitte wählen Sie eine andere Zeit.")
-    holder = (_("Ihre Buchung Nr. %(id)s „%(title)s“", id=c.booking_id, title=c.title) if c.own
-              else _("Buchung Nr. %(id)s eines anderen Partners", id=c.booking_id))
-    return _("Der Raum ist %(when)s schon belegt (%(holder)s). Bitte wählen Sie eine andere Zeit.",
-             when=when(c.starts_at, c.ends_at), holder=holder)
+    holder = (
+        _("Ihre Buchung Nr. %(id)s „%(title)s“", id=c.booking_id, title=c.title)
+        if c.own
+        else _("Buchung Nr. %(id)s eines anderen Partners", id=c.booking_id)
+    )
+    return _(
+        "Der Raum ist %(when)s schon belegt (%(holder)s). Bitte wählen Sie eine andere Zeit.",
+        when=when(c.starts_at, c.ends_at),
+        holder=holder,
+    )
+
 
 SERIES_PROBLEMS = {
     "freq_unknown": _l("Unbekannte Wiederholung: bitte once, weekly oder monthly angeben."),
@@ -107,7 +142,7 @@ SERIES_PROBLEMS = {
     "not_restorable": _l("Dieser Termin ist nicht abgesagt oder ausgelassen und kann nicht wieder aufgenommen werden."),
     "not_requested": _l("Diese Buchung wartet nicht auf eine Freigabe."),
     "not_yours": _l("Diese Buchung gehört einem anderen Partner."),
-    "opening_format": _l("Öffnungszeiten bitte als {\"mo\": [\"08:00\", \"20:00\"]} angeben."),
+    "opening_format": _l('Öffnungszeiten bitte als {"mo": ["08:00", "20:00"]} angeben.'),
     "opening_order": _l("Die Schließzeit muss nach der Öffnungszeit liegen."),
     "weekday_unknown": _l("Wochentage bitte als mo, di, mi, do, fr, sa, so angeben."),
     "duration_range": _l("Mindest- und Höchstdauer passen nicht zusammen (1 Minute bis 14 Stunden)."),
@@ -117,14 +152,22 @@ SERIES_PROBLEMS = {
     "too_many_closures": _l("Höchstens 200 Schließzeiten."),
     "text_too_long": _l("Der Text ist zu lang."),
     "reason_too_long": _l("Der Grund einer Schließzeit darf höchstens 200 Zeichen lang sein."),
-    "date_range": _l("Bitte ein Datum zwischen %(first)s und %(last)s angeben.",
-                     first=domain.EARLIEST_DAY.year, last=domain.LATEST_DAY.year),
-    "text_control": _l("Bitte ohne Steuerzeichen (unsichtbare Zeichen wie NUL; in einzeiligen Feldern auch "
-                       "ohne Zeilenumbruch oder Tabulator)."),
-    "cancelled_by_owner": _l("Diesen Termin hat das Haus abgesagt, dem der Raum gehört; nur das Haus kann ihn "
-                             "wieder aufnehmen. Bitte buchen oder fragen Sie ihn neu an."),
-    "request_changed": _l("Die Anfrage wurde inzwischen geändert. Bitte sehen Sie sie sich noch einmal an und "
-                          "entscheiden Sie dann."),
+    "date_range": _l(
+        "Bitte ein Datum zwischen %(first)s und %(last)s angeben.",
+        first=domain.EARLIEST_DAY.year,
+        last=domain.LATEST_DAY.year,
+    ),
+    "text_control": _l(
+        "Bitte ohne Steuerzeichen (unsichtbare Zeichen wie NUL; in einzeiligen Feldern auch "
+        "ohne Zeilenumbruch oder Tabulator)."
+    ),
+    "cancelled_by_owner": _l(
+        "Diesen Termin hat das Haus abgesagt, dem der Raum gehört; nur das Haus kann ihn "
+        "wieder aufnehmen. Bitte buchen oder fragen Sie ihn neu an."
+    ),
+    "request_changed": _l(
+        "Die Anfrage wurde inzwischen geändert. Bitte sehen Sie sie sich noch einmal an und entscheiden Sie dann."
+    ),
 }
 PROBLEMS.update(SERIES_PROBLEMS)
 
@@ -136,8 +179,11 @@ def conflict_line(c: domain.Conflict, partner_name: str) -> str:
 
 
 def series_conflict(dates) -> str:
-    return ngettext("%(num)s Termin kollidiert oder verstößt gegen Raumregeln: %(first)s. Bitte lassen Sie ihn "
-                    "aus oder wählen Sie eine andere Zeit.",
-                    "%(num)s Termine kollidieren oder verstoßen gegen Raumregeln: %(first)s. Bitte lassen Sie diese "
-                    "Termine aus oder wählen Sie eine andere Zeit.", len(dates),
-                    first=", ".join(day(d.day, "short") for d in dates[:10]))
+    return ngettext(
+        "%(num)s Termin kollidiert oder verstößt gegen Raumregeln: %(first)s. Bitte lassen Sie ihn "
+        "aus oder wählen Sie eine andere Zeit.",
+        "%(num)s Termine kollidieren oder verstoßen gegen Raumregeln: %(first)s. Bitte lassen Sie diese "
+        "Termine aus oder wählen Sie eine andere Zeit.",
+        len(dates),
+        first=", ".join(day(d.day, "short") for d in dates[:10]),
+    )

@@ -1,4 +1,5 @@
 """`treffpunkt partner|account|app-password ...`: manage identity from the shell."""
+
 from __future__ import annotations
 
 import click
@@ -7,7 +8,6 @@ from shared.config import Settings
 from shared.db import make_engine, make_session_factory
 from shared.identity.models import DISTRICTS, ROLES
 from shared.identity.store import IdentityError, IdentityStore
-
 
 MIN_PASSWORD = 12  # people choose logins here; the demo's demo/demo is loaded without the CLI
 
@@ -67,19 +67,30 @@ def account():
 @click.option("--email", default="")
 @click.option("--phone", default="")
 @click.option("--language", type=click.Choice(["de", "en"]), default="de")
-@click.password_option(help=f"web login password, at least {MIN_PASSWORD} characters (asked if not given)",
-                       callback=_long_enough)
+@click.password_option(
+    help=f"web login password, at least {MIN_PASSWORD} characters (asked if not given)", callback=_long_enough
+)
 def account_create(username, display_name, partner_slug, role, email, phone, language, password):
     """Create account USERNAME shown as DISPLAY_NAME: staff of a partner, or the coordination office."""
-    aid = _run(store().create_account, username, display_name, partner_slug=partner_slug, role=role,
-               email=email, phone=phone, password=password, language=language)
+    aid = _run(
+        store().create_account,
+        username,
+        display_name,
+        partner_slug=partner_slug,
+        role=role,
+        email=email,
+        phone=phone,
+        password=password,
+        language=language,
+    )
     click.echo(f"account {username} created (id {aid})")
 
 
 @account.command("password")
 @click.argument("username")
-@click.password_option(help=f"the new web login password, at least {MIN_PASSWORD} characters (asked if not given)",
-                       callback=_long_enough)
+@click.password_option(
+    help=f"the new web login password, at least {MIN_PASSWORD} characters (asked if not given)", callback=_long_enough
+)
 def account_password(username, password):
     """Set a new web login password for USERNAME (someone forgot theirs)."""
     _run(store().set_password, username, password)

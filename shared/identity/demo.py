@@ -1,4 +1,5 @@
 """Demo partners and accounts for Jena (demo mode only: these have known passwords)."""
+
 from __future__ import annotations
 
 from shared.identity.store import IdentityStore
@@ -30,12 +31,22 @@ def load(store: IdentityStore) -> list[str]:
         # username, display name, partner, role
         ("demo", "Dana Demo", "mgh-lobeda", "staff"),
         ("koordination", "Kora Koordination", "koordination", "coordination"),
-    ] + [(slug, f"Team {name}", slug, "staff") for slug, name, *_ in PARTNERS if slug not in ("mgh-lobeda", "koordination")]
+    ] + [
+        (slug, f"Team {name}", slug, "staff")
+        for slug, name, *_ in PARTNERS
+        if slug not in ("mgh-lobeda", "koordination")
+    ]
     for username, display, partner, role in accounts:
         if store.principal_by_username(username) is None:
-            store.create_account(username, display, partner_slug=partner, role=role,
-                                 email=f"{username}@example.org", phone="+49 3641 123456",
-                                 password=DEMO_PASSWORD)
+            store.create_account(
+                username,
+                display,
+                partner_slug=partner,
+                role=role,
+                email=f"{username}@example.org",
+                phone="+49 3641 123456",
+                password=DEMO_PASSWORD,
+            )
             store.create_app_password(username, "demo", DEMO_PASSWORD)
     return [
         "Demo-Anmeldungen (Web, CalDAV und API; Passwort jeweils 'demo'):",

@@ -1,5 +1,6 @@
 """Partners and their accounts: the one source of truth for identity, in its own database
 (IDENTITY_DATABASE_URL). Services read it through shared.identity.store; none of them owns it."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -27,7 +28,7 @@ class Partner(IdentityBase):
     address: Mapped[str] = mapped_column(String(300), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(32), default="")
-    accounts: Mapped[list["Account"]] = relationship(back_populates="partner")
+    accounts: Mapped[list[Account]] = relationship(back_populates="partner")
 
 
 class Account(IdentityBase):
@@ -44,7 +45,7 @@ class Account(IdentityBase):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     partner: Mapped[Partner | None] = relationship(back_populates="accounts")
-    app_passwords: Mapped[list["AppPassword"]] = relationship(back_populates="account", cascade="all, delete-orphan")
+    app_passwords: Mapped[list[AppPassword]] = relationship(back_populates="account", cascade="all, delete-orphan")
 
 
 class AppPassword(IdentityBase):

@@ -12,6 +12,7 @@ login costs the same Argon2 work either way and response time does not tell whic
 
 Web logins are rows in web_sessions (models.WebSession): the server ends them by deleting rows.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,9 +28,9 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
+from shared.clock import utcnow
 from shared.db import as_utc, transaction
 from shared.identity.models import DISTRICTS, LANGUAGES, ROLES, Account, AppPassword, Partner, WebSession
-from shared.clock import utcnow
 from shared.text import has_control_characters
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106, low-memory profile)
@@ -79,9 +80,15 @@ class Principal:
 def _principal(account: Account) -> Principal:
     partner = account.partner
     return Principal(
-        account_id=account.id, username=account.username, display_name=account.display_name,
-        email=account.email, phone=account.phone, language=account.language, role=account.role,
-        partner_id=account.partner_id, partner_name=partner.name if partner else "",
+        account_id=account.id,
+        username=account.username,
+        display_name=account.display_name,
+        email=account.email,
+        phone=account.phone,
+        language=account.language,
+        role=account.role,
+        partner_id=account.partner_id,
+        partner_name=partner.name if partner else "",
         district=partner.district if partner else "",
     )
 
@@ -113,8 +120,13 @@ def _digest(token: str) -> str:
 
 
 class IdentityStore:
-    def __init__(self, factory: sessionmaker[Session], *, session_idle: timedelta = timedelta(hours=2),
-                 session_max: timedelta = timedelta(hours=12)):
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        *,
+        session_idle: timedelta = timedelta(hours=2),
+        session_max: timedelta = timedelta(hours=12),
+    ):
         self._factory = factory
         self.session_idle, self.session_max = session_idle, session_max
         # key -> [verified until, checked until, app password id, who]
@@ -122,22 +134,38 @@ class IdentityStore:
         self._lock = threading.Lock()
 
     # --- writing -------------------------------------------------------------------------
-    def create_partner(self, slug: str, name: str, district: str, address: str = "",
-                       contact_email: str = "", contact_phone: str = "") -> int:
+    def create_partner(
+        self, slug: str, name: str, district: str, address: str = "", contact_email: str = "", contact_phone: str = ""
+    ) -> int:
         if district not in DISTRICTS:
             raise IdentityError(f"Unbekannter Stadtteil {district!r}; erlaubt: {', '.join(DISTRICTS)}")
         with transaction(self._factory) as s:
             if s.scalar(select(Partner).where(Partner.slug == slug)):
                 raise IdentityError(f"Partner {slug!r} gibt es schon")
-            partner = Partner(slug=slug, name=name, district=district, address=address,
-                              contact_email=contact_email, contact_phone=contact_phone)
+            partner = Partner(
+                slug=slug,
+                name=name,
+                district=district,
+                address=address,
+                contact_email=contact_email,
+                contact_phone=contact_phone,
+            )
             s.add(partner)
             s.flush()
             return partner.id
 
-    def create_account(self, username: str, display_name: str, *, partner_slug: str | None,
-                       role: str = "staff", email: str = "", phone: str = "",
-                       password: str | None = None, language: str = "de") -> int:
+    def create_account(
+        self,
+        username: str,
+        display_name: str,
+        *,
+        partner_slug: str | None,
+        role: str = "staff",
+        email: str = "",
+        phone: str = "",
+        password: str | None = None,
+        language: str = "de",
+    ) -> int:
         if role not in ROLES:
             raise IdentityError(f"Unbekannte Rolle {role!r}; erlaubt: {', '.join(ROLES)}")
         with transaction(self._factory) as s:
@@ -151,9 +179,16 @@ class IdentityStore:
                 partner_id = partner.id
             elif role == "staff":
                 raise IdentityError("Partner-Mitarbeitende brauchen einen Partner")
-            account = Account(username=username, display_name=display_name, email=email,
-                              phone=phone, role=role, partner_id=partner_id, language=language,
-                              password_hash=hash_secret(password) if password else "")
+            account = Account(
+                username=username,
+                display_name=display_name,
+                email=email,
+                phone=phone,
+                role=role,
+                partner_id=partner_id,
+                language=language,
+                password_hash=hash_secret(password) if password else "",
+            )
             s.add(account)
             s.flush()
             return account.id
@@ -182,8 +217,11 @@ class IdentityStore:
         that have run out, anyone's, are deleted on the way: logins are rare, the table stays small."""
         token, now = secrets.token_urlsafe(32), utcnow()
         with transaction(self._factory) as s:
-            s.execute(delete(WebSession).where(or_(WebSession.seen_at < now - self.session_idle,
-                                                   WebSession.created_at < now - self.session_max)))
+            s.execute(
+                delete(WebSession).where(
+                    or_(WebSession.seen_at < now - self.session_idle, WebSession.created_at < now - self.session_max)
+                )
+            )
             s.add(WebSession(token_hash=_digest(token), account_id=account_id, created_at=now, seen_at=now))
         return token
 
@@ -192,8 +230,12 @@ class IdentityStore:
         at most every SEEN_STEP for the idle timeout."""
         now = utcnow()
         with transaction(self._factory) as s:
-            row = s.execute(select(WebSession, Account).join(Account).options(joinedload(Account.partner))
-                            .where(WebSession.token_hash == _digest(token), Account.active)).first()
+            row = s.execute(
+                select(WebSession, Account)
+                .join(Account)
+                .options(joinedload(Account.partner))
+                .where(WebSession.token_hash == _digest(token), Account.active)
+            ).first()
             if row is None:
                 return None
             web, account = row
@@ -241,8 +283,9 @@ class IdentityStore:
     def revoke_app_password(self, account_id: int, password_id: int) -> bool:
         """Delete one of the account's own app passwords; False if it has none with that id."""
         with transaction(self._factory) as s:
-            row = s.scalar(select(AppPassword).where(AppPassword.id == password_id,
-                                                     AppPassword.account_id == account_id))
+            row = s.scalar(
+                select(AppPassword).where(AppPassword.id == password_id, AppPassword.account_id == account_id)
+            )
             if row is None:
                 return False
             username = row.account.username
@@ -253,17 +296,20 @@ class IdentityStore:
     def app_passwords(self, account_id: int) -> list[dict]:
         """The account's app passwords, newest first (never the secrets: only hashes are kept)."""
         with self._factory() as s:
-            rows = s.scalars(select(AppPassword).where(AppPassword.account_id == account_id)
-                             .order_by(AppPassword.id.desc()))
-            return [{"id": r.id, "label": r.label, "created_at": r.created_at, "last_used_at": r.last_used_at}
-                    for r in rows]
+            rows = s.scalars(
+                select(AppPassword).where(AppPassword.account_id == account_id).order_by(AppPassword.id.desc())
+            )
+            return [
+                {"id": r.id, "label": r.label, "created_at": r.created_at, "last_used_at": r.last_used_at} for r in rows
+            ]
 
     # --- reading -------------------------------------------------------------------------
     def check_password(self, username: str, password: str) -> Principal | None:
         """Web login: the account password."""
         with self._factory() as s:
-            account = s.scalar(select(Account).options(joinedload(Account.partner))
-                               .where(Account.username == username, Account.active))
+            account = s.scalar(
+                select(Account).options(joinedload(Account.partner)).where(Account.username == username, Account.active)
+            )
             usable = account is not None and bool(account.password_hash)
             if not _matches(account.password_hash if usable else _stand_in_hash(), password) or not usable:
                 return None
@@ -293,8 +339,11 @@ class IdentityStore:
         """The full check against the stored hashes (tens of milliseconds each, by design)."""
         now = time.monotonic()
         with transaction(self._factory) as s:
-            account = s.scalar(select(Account).options(joinedload(Account.partner), selectinload(Account.app_passwords))
-                               .where(Account.username == username, Account.active))
+            account = s.scalar(
+                select(Account)
+                .options(joinedload(Account.partner), selectinload(Account.app_passwords))
+                .where(Account.username == username, Account.active)
+            )
             candidates = account.app_passwords if account is not None else []
             used = next((p for p in candidates if _matches(p.secret_hash, secret)), None)
             if not candidates:
@@ -315,8 +364,10 @@ class IdentityStore:
     def _still_there(self, password_id: int) -> bool:
         """The app password exists and its account is active: one indexed lookup."""
         with self._factory() as s:
-            return s.scalar(select(AppPassword.id).join(Account).where(
-                AppPassword.id == password_id, Account.active)) is not None
+            return (
+                s.scalar(select(AppPassword.id).join(Account).where(AppPassword.id == password_id, Account.active))
+                is not None
+            )
 
     def principal(self, account_id: int) -> Principal | None:
         with self._factory() as s:
@@ -331,8 +382,9 @@ class IdentityStore:
     def staff_of(self, partner_id: int) -> list[Principal]:
         """Active accounts of a partner: who is told about requests for its rooms."""
         with self._factory() as s:
-            accounts = s.scalars(select(Account).where(Account.partner_id == partner_id, Account.active)
-                                 .order_by(Account.id))
+            accounts = s.scalars(
+                select(Account).where(Account.partner_id == partner_id, Account.active).order_by(Account.id)
+            )
             return [_principal(a) for a in accounts]
 
     def partners(self) -> list[dict]:

@@ -7,6 +7,7 @@ failures count: a successful check adds nothing, and a check remembered by the i
 never gets here at all (CalDAV clients send credentials with every request). Unknown names are
 counted like real ones, so a lock does not tell whether a name exists.
 """
+
 from __future__ import annotations
 
 import logging

@@ -8,6 +8,7 @@ extracts the marked texts, merges them into messages.po (new ones empty; changed
 with the old translation as a hint; removed ones dropped) and compiles messages.mo. Fuzzy and empty
 entries are not compiled, so those pages stay German until someone translates them;
 tests/test_i18n.py runs the same extraction and fails while any is left."""
+
 from __future__ import annotations
 
 import sys
@@ -32,8 +33,8 @@ def extract() -> Catalog:
         method_map, options_map = parse_mapping_cfg(config)
     template = Catalog(project="Treffpunkt", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT, method_map, options_map, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
-            strip_comment_tags=True):
+        ROOT, method_map, options_map, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True
+    ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return template
 

@@ -1,6 +1,7 @@
 """The base app factory: a Flask app for one service with everything but its own views.
 
 Nothing connects here: engines are lazy, the broker is only contacted when a message is sent."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -39,8 +40,11 @@ def create_base_app(import_name: str, service: str, config: dict[str, Any] | Non
     app = Flask(import_name)
     app.url_map.converters["int"] = IdConverter  # every <int:…> is a database id (shared/ids.py)
     if settings.trusted_proxies:  # the client address (login throttle) and scheme as the proxy saw them
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
-                                x_proto=settings.trusted_proxies)
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=settings.trusted_proxies,  # type: ignore[method-assign]
+            x_proto=settings.trusted_proxies,
+        )
     app.config.update(
         SETTINGS=settings,
         SERVICE=service,
@@ -62,9 +66,11 @@ def create_base_app(import_name: str, service: str, config: dict[str, Any] | Non
     app.extensions["db"] = make_session_factory(engine)
     app.extensions["db_engine"] = engine
     identity_engine = make_engine(settings.identity_database_url, statement_timeout_ms=STATEMENT_TIMEOUT_MS)
-    app.extensions["identity"] = IdentityStore(make_session_factory(identity_engine),
-                                               session_idle=timedelta(minutes=settings.session_idle_minutes),
-                                               session_max=timedelta(hours=settings.session_max_hours))
+    app.extensions["identity"] = IdentityStore(
+        make_session_factory(identity_engine),
+        session_idle=timedelta(minutes=settings.session_idle_minutes),
+        session_max=timedelta(hours=settings.session_max_hours),
+    )
     app.extensions["login_throttle"] = throttle_for(settings.broker_url)
     app.before_request(check_program_credentials)
     app.after_request(security_headers(secure=app.config["SESSION_COOKIE_SECURE"]))

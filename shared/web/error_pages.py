@@ -1,5 +1,6 @@
 """Errors people meet on pages get shared/templates/error.html, in the reader's language with a
 way back, instead of werkzeug's English page. Programs keep their own bodies."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request

@@ -3,9 +3,10 @@
 No other site may frame a form (clickjacking), nothing is sniffed into another type, and the
 pages load only their own files. They use no JavaScript; inline style attributes stay allowed
 for the sandboxed mail preview on /notify/ (mails carry their styles inline)."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Response, request
 
@@ -14,8 +15,8 @@ from shared import signed_links
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                               "style-src-attr 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
-                               "form-action 'self'; frame-ancestors 'none'",
+    "style-src-attr 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }

@@ -1,5 +1,6 @@
 """`/<service>/healthz`: 200 when the service reaches its database and the broker, 503 otherwise,
 with what failed (for the load balancer and the operator, not for people)."""
+
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, jsonify

@@ -1,6 +1,7 @@
 """Which language a reader gets: the account's, else the visitor's choice from the language
 link (a cookie), else the browser's, else German (the source language; English comes from
 shared/translations/en)."""
+
 from __future__ import annotations
 
 from flask import current_app, has_request_context, redirect, request
@@ -8,8 +9,8 @@ from flask_babel import Babel
 from werkzeug.wrappers import Response
 
 from shared.auth import current_account, identity
-from shared.web.login import safe_next
 from shared.identity.models import LANGUAGES
+from shared.web.login import safe_next
 
 babel = Babel()
 LANGUAGE_COOKIE = "treffpunkt_language"
@@ -40,8 +41,15 @@ def remember_choice(service: str, language: str) -> Response:
     that only sets this cookie: nothing else changes, so it needs no CSRF token. A logged-in
     person changes the account's language instead (which comes first), with a POST."""
     response = redirect(safe_next(request.args.get("next"), f"/{service}/"))
-    response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_SECONDS, path="/",
-                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax")
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=LANGUAGE_COOKIE_SECONDS,
+        path="/",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
     return response
 
 

@@ -2,6 +2,7 @@
 
 Who is asking is decided in shared.auth; this is the page that starts a login session (a row in
 the identity database, its token in the signed cookie) and the button that ends it."""
+
 from __future__ import annotations
 
 import math
@@ -41,10 +42,13 @@ def login_view(service: str) -> ResponseReturnValue:
         principal = throttled(name, lambda: identity().check_password(name, form.password.data))
     except TooManyFailures as exc:
         minutes = math.ceil(exc.seconds / 60)
-        error = ngettext("Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie %(num)s Minute und "
-                         "versuchen Sie es dann noch einmal.",
-                         "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie %(num)s Minuten und "
-                         "versuchen Sie es dann noch einmal.", minutes)
+        error = ngettext(
+            "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie %(num)s Minute und "
+            "versuchen Sie es dann noch einmal.",
+            "Zu viele fehlgeschlagene Anmeldungen. Bitte warten Sie %(num)s Minuten und "
+            "versuchen Sie es dann noch einmal.",
+            minutes,
+        )
         return render_template("login.html", form=form, error=error), 429, {"Retry-After": str(exc.seconds)}
     if principal is None:
         return render_template("login.html", form=form, error=_("Benutzername oder Passwort ist falsch.")), 401

@@ -1,6 +1,7 @@
 """A stored moment on a page (the `local` template filter): in the local time zone, written for
 the reader's language — 03.12.2025 15:00 in German; in English the month in words, so nobody
 reads 03.12 as the 12th of March."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,5 +23,6 @@ def local_moment(moment: datetime | None) -> str:
     local = utc.astimezone(ZoneInfo(current_app.config["SETTINGS"].timezone))
     locale = get_locale()
     language = locale.language if locale else "de"
-    return str(format_datetime(local.replace(tzinfo=None), MOMENT_PATTERNS.get(language, MOMENT_PATTERNS["de"]),
-                           rebase=False))
+    return str(
+        format_datetime(local.replace(tzinfo=None), MOMENT_PATTERNS.get(language, MOMENT_PATTERNS["de"]), rebase=False)
+    )

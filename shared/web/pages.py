@@ -1,6 +1,7 @@
 """The pages every service has under its own prefix — log in, log out, choose a language — and
 the shared templates (base.html, error.html) and static files. The blueprint is called "web":
 templates link to `web.login`, `web.set_language`, …"""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,16 +10,21 @@ from flask import Blueprint
 from werkzeug.wrappers import Response
 
 from shared.auth import login_required
-from shared.web.login import login_view, logout_view
 from shared.identity.models import LANGUAGES
 from shared.web import language as languages
+from shared.web.login import login_view, logout_view
 
 SHARED = Path(__file__).resolve().parent.parent
 
 
 def blueprint(service: str) -> Blueprint:
-    bp = Blueprint("web", __name__, template_folder=str(SHARED / "templates"),
-                   static_folder=str(SHARED / "static"), static_url_path=f"/{service}/static/shared")
+    bp = Blueprint(
+        "web",
+        __name__,
+        template_folder=str(SHARED / "templates"),
+        static_folder=str(SHARED / "static"),
+        static_url_path=f"/{service}/static/shared",
+    )
     bp.add_url_rule(f"/{service}/login", "login", lambda: login_view(service), methods=["GET", "POST"])
     bp.add_url_rule(f"/{service}/logout", "logout", logout_view, methods=["POST"])
     choice = f"/{service}/language/<any({', '.join(LANGUAGES)}):language>"

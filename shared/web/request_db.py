@@ -2,6 +2,7 @@
 
 Reads during a request share one session, made on first use and closed at teardown; a change
 is written in one `unit_of_work()` block (shared.db.transaction)."""
+
 from __future__ import annotations
 
 from contextlib import AbstractContextManager

@@ -1,5 +1,6 @@
 """Smoke test of bench/rooms.py: the quick mode runs to the end against real PostgreSQL, Redis and
 a gunicorn-served rooms app, prints its table and counts no double booking. No timing is judged."""
+
 from __future__ import annotations
 
 import re
@@ -18,15 +19,32 @@ def _row(table: str, starts: str) -> list[str]:
 
 def test_quick_rooms_benchmark_completes_without_double_bookings(tmp_path):
     done = subprocess.run(
-        [sys.executable, "bench/rooms.py", "--quick", "--db", f"{infra.PREFIX}_bench_rooms",
-         "--redis", infra.REDIS_URL, "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=900)
+        [
+            sys.executable,
+            "bench/rooms.py",
+            "--quick",
+            "--db",
+            f"{infra.PREFIX}_bench_rooms",
+            "--redis",
+            infra.REDIS_URL,
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
     table = done.stdout
 
-    for label in ("| (a) 52-week conflict check — service:", "| (a) 52-week conflict check — comparison: one SQL, 52 OR",
-                  "| (a) 52-week conflict check — comparison: one SQL, GiST", "| (b) free rooms for a 2-hour window",
-                  "| (c) POST /api/rooms/bookings"):
+    for label in (
+        "| (a) 52-week conflict check — service:",
+        "| (a) 52-week conflict check — comparison: one SQL, 52 OR",
+        "| (a) 52-week conflict check — comparison: one SQL, GiST",
+        "| (b) free rooms for a 2-hour window",
+        "| (c) POST /api/rooms/bookings",
+    ):
         cells = _row(table, label)
         assert re.fullmatch(r"\d+\.\d", cells[1]) and re.fullmatch(r"\d+\.\d", cells[2]), cells  # p50, p99 printed
 

@@ -1,6 +1,7 @@
 """Fixtures of the calendar tests: a live HTTP server for real CalDAV clients, the calendar
 store on the real database, tasks run through Celery. Helpers that build data (booking
 messages, events) are in tests/support/calendar.py."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -8,7 +9,9 @@ from contextlib import contextmanager
 import pytest
 
 from shared.db import transaction
+
 from services.calendar.store.sql import SqlStore
+
 from tests.support.live import LiveServer
 
 

@@ -1,18 +1,21 @@
 """People make and revoke their own app passwords (/calendar/app-passwords/): the secret is
 shown once, works for CalDAV (the caldav library over real HTTP) and the API, and stops working
 when revoked. Forms carry CSRF; bad input is a 400 with a message; others' passwords are out of reach."""
+
 from __future__ import annotations
 
 import re
 import time
 
-import caldav
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from services.calendar.web.app_passwords import MAX_PER_ACCOUNT
 from shared.identity.store import RECHECK_SECONDS
+
+from services.calendar.web.app_passwords import MAX_PER_ACCOUNT
+
+import caldav
 from tests.support.login import PASSWORD, login
 from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)
 
@@ -79,10 +82,13 @@ def test_create_use_and_revoke(calendar_app, identity, people, live):
     assert _caldav_works(live, "lena", people["lena"]["app_password"])  # the others keep working
 
 
-@pytest.mark.parametrize("label, message", [
-    ("", "Bitte geben Sie an, wofür das App-Passwort ist."),
-    ("x" * 101, "Höchstens 100 Zeichen."),
-])
+@pytest.mark.parametrize(
+    "label, message",
+    [
+        ("", "Bitte geben Sie an, wofür das App-Passwort ist."),
+        ("x" * 101, "Höchstens 100 Zeichen."),
+    ],
+)
 def test_bad_label_is_400_at_the_field_and_creates_nothing(calendar_app, identity, people, label, message):
     lena = _web(calendar_app, "lena")
     refused = _create(lena, label)
@@ -104,11 +110,13 @@ def test_the_page_needs_a_login_and_the_number_is_bounded(calendar_app, identity
     for n in range(MAX_PER_ACCOUNT - 1):
         assert _create(lena, f"Gerät {n}").status_code == 201
     full = _create(lena, "eins zu viel")
-    assert full.status_code == 409 and "eins zu viel" not in [p["label"] for p in identity.app_passwords(people["lena"]["id"])]
+    assert full.status_code == 409 and "eins zu viel" not in [
+        p["label"] for p in identity.app_passwords(people["lena"]["id"])
+    ]
     assert len(identity.app_passwords(people["lena"]["id"])) == MAX_PER_ACCOUNT
 
 
-def test_make_one_in_the_browser_and_sync_with_it(browser, live, people):  # noqa: F811
+def test_make_one_in_the_browser_and_sync_with_it(browser, live, people):
     page = browser.new_page(locale="de-DE")
     page.goto(f"{live.url}{PAGE}")
     page.get_by_label("Benutzername").fill("otto")

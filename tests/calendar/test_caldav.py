@@ -1,13 +1,14 @@
 """CalDAV with the real `caldav` client library (and raw HTTP where a client hides the
 status) against the front door served over real HTTP."""
+
 from datetime import datetime, timezone
 
-import caldav
 import pytest
 import requests
 from caldav.lib import error as caldav_error
 from lxml import etree
 
+import caldav
 from tests.support.calendar import booking_message, room_message, weekly_event
 
 UTC = timezone.utc
@@ -33,7 +34,9 @@ def calendars_by_name(principal) -> dict:
 
 
 def own_calendar(principal):
-    return next(c for name, c in calendars_by_name(principal).items() if name.startswith("Angebote – Mehrgenerationenhaus"))
+    return next(
+        c for name, c in calendars_by_name(principal).items() if name.startswith("Angebote – Mehrgenerationenhaus")
+    )
 
 
 def test_discovery_lists_own_other_and_room_calendars(live, world):
@@ -74,13 +77,22 @@ def test_time_range_search_on_a_recurring_event(live, world):
         own.save_event(weekly_event("gym", "Seniorengymnastik").decode())
         own.save_event(weekly_event("once", "Einmalig").decode().replace("RRULE:FREQ=WEEKLY\r\n", ""))
         # Monday 2026-04-13 10:00 Berlin (summer time): only the series has an occurrence
-        found = own.search(start=datetime(2026, 4, 13, 7, 0, tzinfo=UTC), end=datetime(2026, 4, 13, 9, 0, tzinfo=UTC),
-                           event=True, expand=False)
+        found = own.search(
+            start=datetime(2026, 4, 13, 7, 0, tzinfo=UTC),
+            end=datetime(2026, 4, 13, 9, 0, tzinfo=UTC),
+            event=True,
+            expand=False,
+        )
         assert [str(e.icalendar_component["UID"]) for e in found] == ["gym"]
-        assert own.search(start=datetime(2026, 4, 14, tzinfo=UTC), end=datetime(2026, 4, 19, tzinfo=UTC),
-                          event=True, expand=False) == []
-        first_week = own.search(start=datetime(2026, 1, 5, tzinfo=UTC), end=datetime(2026, 1, 6, tzinfo=UTC),
-                                event=True, expand=False)
+        assert (
+            own.search(
+                start=datetime(2026, 4, 14, tzinfo=UTC), end=datetime(2026, 4, 19, tzinfo=UTC), event=True, expand=False
+            )
+            == []
+        )
+        first_week = own.search(
+            start=datetime(2026, 1, 5, tzinfo=UTC), end=datetime(2026, 1, 6, tzinfo=UTC), event=True, expand=False
+        )
         assert sorted(str(e.icalendar_component["UID"]) for e in first_week) == ["gym", "once"]
 
 
@@ -108,11 +120,25 @@ def test_stale_etag_gets_412(live, world):
         etag = original.headers["ETag"]
         changed = original.content.replace("Erzählcafé".encode(), "Erzählcafé am Nachmittag".encode())
         auth = ("lena", world["lena"]["app_password"])
-        first = requests.put(url, data=changed, headers={"If-Match": etag, "Content-Type": "text/calendar"}, auth=auth, timeout=10)
+        first = requests.put(
+            url, data=changed, headers={"If-Match": etag, "Content-Type": "text/calendar"}, auth=auth, timeout=10
+        )
         assert first.status_code == 204 and first.headers["ETag"] != etag
-        second = requests.put(url, data=original.content, headers={"If-Match": etag, "Content-Type": "text/calendar"}, auth=auth, timeout=10)
+        second = requests.put(
+            url,
+            data=original.content,
+            headers={"If-Match": etag, "Content-Type": "text/calendar"},
+            auth=auth,
+            timeout=10,
+        )
         assert second.status_code == 412
-        again = requests.put(url, data=original.content, headers={"If-None-Match": "*", "Content-Type": "text/calendar"}, auth=auth, timeout=10)
+        again = requests.put(
+            url,
+            data=original.content,
+            headers={"If-None-Match": "*", "Content-Type": "text/calendar"},
+            auth=auth,
+            timeout=10,
+        )
         assert again.status_code == 412
         assert "am Nachmittag" in requests.get(url, auth=auth, timeout=10).text
 
@@ -120,9 +146,14 @@ def test_stale_etag_gets_412(live, world):
 def test_writing_room_or_other_partner_calendar_is_forbidden(live, world):
     auth = ("lena", world["lena"]["app_password"])
     body = weekly_event("fremd", "Nicht meins")
-    for path in ("/dav/rooms/7/fremd.ics", "/dav/calendars/lena/awo-angebote/fremd.ics",
-                 "/dav/calendars/lena/raum-7/fremd.ics"):
-        response = requests.put(live.url + path, data=body, headers={"Content-Type": "text/calendar"}, auth=auth, timeout=10)
+    for path in (
+        "/dav/rooms/7/fremd.ics",
+        "/dav/calendars/lena/awo-angebote/fremd.ics",
+        "/dav/calendars/lena/raum-7/fremd.ics",
+    ):
+        response = requests.put(
+            live.url + path, data=body, headers={"Content-Type": "text/calendar"}, auth=auth, timeout=10
+        )
         assert response.status_code == 403, path
         assert etree.fromstring(response.content).find("{DAV:}need-privileges") is not None
     delete = requests.delete(live.url + "/dav/calendars/lena/awo-angebote/tisch.ics", auth=auth, timeout=10)
@@ -137,10 +168,12 @@ def test_privileges_tell_the_truth(live, world):
     auth = ("lena", world["lena"]["app_password"])
     with client_for(live, world) as client:
         client.principal().calendars()  # creates Lena's default calendar
-    body = ('<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-privilege-set/>'
-            '</d:prop></d:propfind>')
-    response = requests.request("PROPFIND", live.url + "/dav/calendars/lena/", data=body,
-                                headers={"Depth": "1"}, auth=auth, timeout=10)
+    body = (
+        '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-privilege-set/></d:prop></d:propfind>'
+    )
+    response = requests.request(
+        "PROPFIND", live.url + "/dav/calendars/lena/", data=body, headers={"Depth": "1"}, auth=auth, timeout=10
+    )
     assert response.status_code == 207
     tree = etree.fromstring(response.content)
     writable = {}
@@ -157,8 +190,13 @@ def test_invalid_calendar_data_and_uid_conflict(live, world):
     with client_for(live, world) as client:
         own = own_calendar(client.principal())
         base = str(own.url)
-    bad = requests.put(base + "kaputt.ics", data=b"BEGIN:VCALENDAR\r\nkaputt", auth=auth,
-                       headers={"Content-Type": "text/calendar"}, timeout=10)
+    bad = requests.put(
+        base + "kaputt.ics",
+        data=b"BEGIN:VCALENDAR\r\nkaputt",
+        auth=auth,
+        headers={"Content-Type": "text/calendar"},
+        timeout=10,
+    )
     assert bad.status_code == 403 and "valid-calendar-data" in bad.text
     assert requests.put(base + "a.ics", data=weekly_event("same"), auth=auth, timeout=10).status_code == 201
     clash = requests.put(base + "b.ics", data=weekly_event("same"), auth=auth, timeout=10)
@@ -166,10 +204,18 @@ def test_invalid_calendar_data_and_uid_conflict(live, world):
 
 
 def test_entity_bomb_in_propfind_gets_400(live, world):
-    bomb = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-            '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY e "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
-            '<d:propfind xmlns:d="DAV:"><d:prop><d:displayname>&e;&e;&e;</d:displayname></d:prop></d:propfind>')
-    response = requests.request("PROPFIND", live.url + "/dav/", data=bomb, headers={"Depth": "0"},
-                                auth=("lena", world["lena"]["app_password"]), timeout=10)
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY e "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+        '<d:propfind xmlns:d="DAV:"><d:prop><d:displayname>&e;&e;&e;</d:displayname></d:prop></d:propfind>'
+    )
+    response = requests.request(
+        "PROPFIND",
+        live.url + "/dav/",
+        data=bomb,
+        headers={"Depth": "0"},
+        auth=("lena", world["lena"]["app_password"]),
+        timeout=10,
+    )
     assert response.status_code == 400
     assert "aaaaaaaaaa" not in response.text and "DOCTYPE" in response.text

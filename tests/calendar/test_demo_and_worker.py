@@ -1,13 +1,16 @@
 """Demo data, and messages through real Redis to a real calendar worker process."""
+
 import time
 
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from services.calendar import demo
-from services.calendar.store.models import CalendarObject, ProcessedMessage
 from shared.identity import demo as identity_demo
 from shared.messaging import publish
+
+from services.calendar import demo
+from services.calendar.store.models import CalendarObject, ProcessedMessage
+
 from tests.support.calendar import booking_message
 from tests.support.workers import Worker
 

@@ -1,18 +1,23 @@
 """The allow-lists of domain/disclosure.py on awkward but legal text: LF line ends, folded
 lines, parameters to drop, alarms, overrides with and without RANGE."""
+
 from icalendar import Calendar
 
 from services.calendar.domain.disclosure import busy_view, has_hidden, public_view
 
-EVENT = ("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nBEGIN:VEVENT\nUID:a\nDTSTAMP:20260101T000000Z\n"
-         "DTSTART;TZID=Europe/Berlin:20260105T100000\nDTEND;TZID=Europe/Berlin:20260105T110000\n"
-         "RRULE:FREQ=WEEKLY;BYDAY=MO,TU\nSUMMARY:Chor\nDESCRIPTION;ALTREP=\"cid:x@y\";LANGUAGE=de:Singen f\n"
-         " ür alle\nLOCATION;X-APPLE-STRUCTURED=geheim:Saal\nATTENDEE;CN=Max:mailto:max@example.org\n"
-         "BEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:-PT5M\nDESCRIPTION:privat\nEND:VALARM\nEND:VEVENT\n{override}"
-         "END:VCALENDAR\n")
-OVERRIDE = ("BEGIN:VEVENT\nUID:a\nDTSTAMP:20260101T000000Z\nRECURRENCE-ID;TZID=Europe/Berlin{range}:20260112T100000\n"
-            "DTSTART;TZID=Europe/Berlin:20260112T120000\nDTEND;TZID=Europe/Berlin:20260112T130000\n"
-            "SUMMARY:Intern\nCLASS:PRIV\n ATE\nEND:VEVENT\n")
+EVENT = (
+    "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nBEGIN:VEVENT\nUID:a\nDTSTAMP:20260101T000000Z\n"
+    "DTSTART;TZID=Europe/Berlin:20260105T100000\nDTEND;TZID=Europe/Berlin:20260105T110000\n"
+    'RRULE:FREQ=WEEKLY;BYDAY=MO,TU\nSUMMARY:Chor\nDESCRIPTION;ALTREP="cid:x@y";LANGUAGE=de:Singen f\n'
+    " ür alle\nLOCATION;X-APPLE-STRUCTURED=geheim:Saal\nATTENDEE;CN=Max:mailto:max@example.org\n"
+    "BEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:-PT5M\nDESCRIPTION:privat\nEND:VALARM\nEND:VEVENT\n{override}"
+    "END:VCALENDAR\n"
+)
+OVERRIDE = (
+    "BEGIN:VEVENT\nUID:a\nDTSTAMP:20260101T000000Z\nRECURRENCE-ID;TZID=Europe/Berlin{range}:20260112T100000\n"
+    "DTSTART;TZID=Europe/Berlin:20260112T120000\nDTEND;TZID=Europe/Berlin:20260112T130000\n"
+    "SUMMARY:Intern\nCLASS:PRIV\n ATE\nEND:VEVENT\n"
+)
 
 
 def test_public_view_keeps_the_allow_list_with_only_safe_parameters():

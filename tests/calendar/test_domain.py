@@ -1,4 +1,5 @@
 """Pure rules: indexing, time-range matching of recurring events, bookings, feed filters."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -6,9 +7,10 @@ from icalendar import Calendar
 
 from services.calendar.domain.booking import booking_resource
 from services.calendar.domain.feeds import InvalidFilter, parse_filter
-from services.calendar.domain.ics_feed import assemble
 from services.calendar.domain.ical import InvalidCalendarData, index_resource
+from services.calendar.domain.ics_feed import assemble
 from services.calendar.domain.ranges import may_overlap, overlaps
+
 from tests.support.calendar import START, weekly_event
 
 UTC = timezone.utc
@@ -43,8 +45,10 @@ def test_weekly_series_keeps_local_time_across_dst():
 
 
 def test_all_day_events_cover_the_local_day():
-    data = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:fest\r\nDTSTAMP:20260101T000000Z\r\n"
-            b"DTSTART;VALUE=DATE:20260618\r\nDTEND;VALUE=DATE:20260619\r\nSUMMARY:Sommerfest\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    data = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:fest\r\nDTSTAMP:20260101T000000Z\r\n"
+        b"DTSTART;VALUE=DATE:20260618\r\nDTEND;VALUE=DATE:20260619\r\nSUMMARY:Sommerfest\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     cal = Calendar.from_ical(data)
     assert overlaps(cal, at(2026, 6, 17, 22, 30), at(2026, 6, 17, 23, 0)), "00:30 Berlin is already the 18th"
     assert not overlaps(cal, at(2026, 6, 17, 12), at(2026, 6, 17, 21, 59))
@@ -63,21 +67,42 @@ def test_index_of_open_and_bounded_series():
     assert not index_resource(weekly_event(klass="PRIVATE")).public
 
 
-@pytest.mark.parametrize("data, words", [
-    (b"kein kalender", "kein gültiges iCalendar"),
-    (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "keinen Termin"),
-    (weekly_event().replace(b"END:VCALENDAR", b"BEGIN:VEVENT\r\nUID:other\r\nDTSTART:20260101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR"), "genau eine UID"),
-    (weekly_event(summary="Kaffee\x0bKuchen"), "Steuerzeichen"),
-])
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (b"kein kalender", "kein gültiges iCalendar"),
+        (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "keinen Termin"),
+        (
+            weekly_event().replace(
+                b"END:VCALENDAR",
+                b"BEGIN:VEVENT\r\nUID:other\r\nDTSTART:20260101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR",
+            ),
+            "genau eine UID",
+        ),
+        (weekly_event(summary="Kaffee\x0bKuchen"), "Steuerzeichen"),
+    ],
+)
 def test_invalid_resources_are_refused_in_german(data, words):
     with pytest.raises(InvalidCalendarData, match=words):
         index_resource(data)
 
 
 def _booking(**overrides):
-    booking = dict(uid="b-1", sequence=2, title="Tanzkurs", status="confirmed", public=False,
-                   occurrences=[{"starts_at": START + timedelta(weeks=n), "ends_at": START + timedelta(weeks=n, hours=1),
-                                 "state": "cancelled" if n == 1 else "valid"} for n in range(3)])
+    booking = dict(
+        uid="b-1",
+        sequence=2,
+        title="Tanzkurs",
+        status="confirmed",
+        public=False,
+        occurrences=[
+            {
+                "starts_at": START + timedelta(weeks=n),
+                "ends_at": START + timedelta(weeks=n, hours=1),
+                "state": "cancelled" if n == 1 else "valid",
+            }
+            for n in range(3)
+        ],
+    )
     booking.update(overrides)
     return booking
 
@@ -106,8 +131,11 @@ def test_gone_bookings_have_no_resource():
     assert booking_resource(_booking(occurrences=[])) is None
 
 
-PARTNERS = [{"id": 1, "slug": "mgh-lobeda", "district": "Lobeda"}, {"id": 2, "slug": "awo-nord", "district": "Nord"},
-            {"id": 3, "slug": "drk-west", "district": "West"}]
+PARTNERS = [
+    {"id": 1, "slug": "mgh-lobeda", "district": "Lobeda"},
+    {"id": 2, "slug": "awo-nord", "district": "Nord"},
+    {"id": 3, "slug": "drk-west", "district": "West"},
+]
 DISTRICTS = ("Lobeda", "Nord", "West")
 
 
@@ -126,17 +154,20 @@ def test_feed_filter_audience_alle_is_for_everyone():
     assert not f.accepts(1, (), ("Senioren",))
 
 
-@pytest.mark.parametrize("args, words, key", [
-    ({"partner": ["gibt-es-nicht"]}, "Unbekannter Partner", "partner"),
-    ({"district": ["Mars"]}, "Unbekannter Stadtteil", "district"),
-    ({"category": ["Schach"]}, "Unbekannte Kategorie", "category"),
-    ({"audience": ["Hunde"]}, "Unbekannte Zielgruppe", "audience"),
-    ({"farbe": ["rot"]}, "Unbekannter Filter", "filter"),
-])
+@pytest.mark.parametrize(
+    "args, words, key",
+    [
+        ({"partner": ["gibt-es-nicht"]}, "Unbekannter Partner", "partner"),
+        ({"district": ["Mars"]}, "Unbekannter Stadtteil", "district"),
+        ({"category": ["Schach"]}, "Unbekannte Kategorie", "category"),
+        ({"audience": ["Hunde"]}, "Unbekannte Zielgruppe", "audience"),
+        ({"farbe": ["rot"]}, "Unbekannter Filter", "filter"),
+    ],
+)
 def test_unknown_feed_filters_are_refused(args, words, key):
     with pytest.raises(InvalidFilter, match=words) as refused:
         parse_filter(args, PARTNERS, DISTRICTS)
-    (given, values), = args.items()
+    ((given, values),) = args.items()
     assert refused.value.key == key  # pages translate from key and value
     assert refused.value.value == (given if key == "filter" else values[0])
 
@@ -146,6 +177,10 @@ def test_feed_has_one_vtimezone_per_tzid_and_refresh_hints():
     assert [str(tz["TZID"]) for tz in feed.walk("VTIMEZONE")] == ["Europe/Berlin"]
     assert len(feed.walk("VEVENT")) == 2
     text = assemble([], "Treffpunkt").decode()
-    for line in ("X-WR-CALNAME:Treffpunkt", "X-WR-TIMEZONE:Europe/Berlin",
-                 "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H"):
+    for line in (
+        "X-WR-CALNAME:Treffpunkt",
+        "X-WR-TIMEZONE:Europe/Berlin",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H",
+    ):
         assert line in text

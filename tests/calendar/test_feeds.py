@@ -1,4 +1,5 @@
 """Public feeds over HTTP: calendar text, filters, caching validators, errors in German."""
+
 import pytest
 from icalendar import Calendar
 
@@ -45,15 +46,25 @@ def test_network_feed_filters(calendar_app, network):
     client = calendar_app.test_client()
     assert summaries(client.get("/feeds/network.ics?partner=awo-nord")) == {"Mittagstisch"}
     assert summaries(client.get("/feeds/network.ics?district=Lobeda")) == {"Eltern-Kind-Turnen", "Familienkino"}
-    assert summaries(client.get("/feeds/network.ics?category=Sport&category=Essen")) == {"Eltern-Kind-Turnen", "Mittagstisch"}
-    assert summaries(client.get("/feeds/network.ics?district=Lobeda&audience=Familien")) == {"Eltern-Kind-Turnen", "Familienkino"}
+    assert summaries(client.get("/feeds/network.ics?category=Sport&category=Essen")) == {
+        "Eltern-Kind-Turnen",
+        "Mittagstisch",
+    }
+    assert summaries(client.get("/feeds/network.ics?district=Lobeda&audience=Familien")) == {
+        "Eltern-Kind-Turnen",
+        "Familienkino",
+    }
     assert summaries(client.get("/feeds/network.ics?partner=awo-nord&category=Sport")) == set()
 
 
 def test_unknown_filter_values_get_400_in_german(calendar_app, network):
     client = calendar_app.test_client()
-    for query, words in (("partner=niemand", "Unbekannter Partner"), ("district=Atlantis", "Stadtteil"),
-                         ("category=Schach", "Kategorie"), ("audience=Katzen", "Zielgruppe")):
+    for query, words in (
+        ("partner=niemand", "Unbekannter Partner"),
+        ("district=Atlantis", "Stadtteil"),
+        ("category=Schach", "Kategorie"),
+        ("audience=Katzen", "Zielgruppe"),
+    ):
         response = client.get(f"/feeds/network.ics?{query}")
         assert response.status_code == 400 and words in response.get_data(as_text=True)
 

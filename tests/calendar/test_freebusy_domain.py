@@ -1,4 +1,5 @@
 """Free-busy periods: clipped to the range, merged, free instances left out."""
+
 from services.calendar.domain.expand import busy_periods
 from services.calendar.domain.timeindex import BUSY, FREE, TENTATIVE, Instance
 
@@ -8,8 +9,16 @@ def inst(start, end, busy=BUSY):
 
 
 def test_merge_clip_and_types():
-    instances = [inst(100, 200), inst(150, 300), inst(300, 350), inst(500, 600, TENTATIVE), inst(550, 700, TENTATIVE),
-                 inst(400, 450, FREE), inst(800, 900), inst(50, 120)]
+    instances = [
+        inst(100, 200),
+        inst(150, 300),
+        inst(300, 350),
+        inst(500, 600, TENTATIVE),
+        inst(550, 700, TENTATIVE),
+        inst(400, 450, FREE),
+        inst(800, 900),
+        inst(50, 120),
+    ]
     assert busy_periods(instances, 80, 850) == [(80, 350, BUSY), (500, 700, TENTATIVE), (800, 850, BUSY)]
 
 

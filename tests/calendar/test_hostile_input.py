@@ -1,5 +1,6 @@
 """Malformed names, numbers and texts get a 4xx (never a 500, never a half-written change), and
 the calendar worker survives what a sender should not have sent."""
+
 import http.client
 import logging
 from datetime import datetime, timedelta, timezone
@@ -9,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.calendar.store.models import CalendarObject, ProcessedMessage
+
 from tests.support.calendar import booking_message, room_message, weekly_event
 
 CAL = "/dav/calendars/lena/lobeda/"
@@ -39,8 +41,19 @@ def stored(calendar_app) -> int:
         return s.scalar(select(func.count()).select_from(CalendarObject))
 
 
-@pytest.mark.parametrize("name", ["%2E", "%2E%2E", "a%00b.ics", "a%01b.ics", "a%7Fb.ics", "a%252Fb.ics",
-                                  "x" * 300 + ".ics", "%C3%A4" * 130 + ".ics"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "%2E",
+        "%2E%2E",
+        "a%00b.ics",
+        "a%01b.ics",
+        "a%7Fb.ics",
+        "a%252Fb.ics",
+        "x" * 300 + ".ics",
+        "%C3%A4" * 130 + ".ics",
+    ],
+)
 def test_bad_object_names_are_refused(live, people, calendar_app, name):
     for method in ("PUT", "GET", "DELETE"):
         response = raw(live, people, method, CAL + name, weekly_event("name") if method == "PUT" else b"")
@@ -50,29 +63,37 @@ def test_bad_object_names_are_refused(live, people, calendar_app, name):
 
 
 def test_good_names_still_work(live, people):
-    for name in ("termin.ics", "%C3%A4rger-%20mit%20Leerzeichen.ics", "040000008200E00074C5B7101A82E008" + "0" * 80 + ".ics"):
+    for name in (
+        "termin.ics",
+        "%C3%A4rger-%20mit%20Leerzeichen.ics",
+        "040000008200E00074C5B7101A82E008" + "0" * 80 + ".ics",
+    ):
         assert raw(live, people, "PUT", CAL + name, weekly_event(name[:20])).status == 201, name
 
 
 def test_a_multiget_href_no_object_could_have_is_not_found(live, people):
     """A NUL in a multiget href reached PostgreSQL and gave a 500 (found by `make fuzz`)."""
     assert raw(live, people, "PUT", CAL + "da.ics", weekly_event("da")).status == 201
-    body = (f'<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/>'
-            f'</D:prop><D:href>{CAL}%00.ics</D:href><D:href>{CAL}..</D:href><D:href>{CAL}da.ics</D:href>'
-            f'</C:calendar-multiget>').encode()
+    body = (
+        f'<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/>'
+        f"</D:prop><D:href>{CAL}%00.ics</D:href><D:href>{CAL}..</D:href><D:href>{CAL}da.ics</D:href>"
+        f"</C:calendar-multiget>"
+    ).encode()
     response = raw(live, people, "REPORT", CAL, body)
     assert response.status == 207, response.body[:300]
     assert response.body.count(b"404 Not Found") == 2 and b"da.ics" in response.body
 
 
-@pytest.mark.parametrize("path", ["/dav/calendars/lena/lob%00eda/x.ics", "/dav/calendars/lena/" + "k" * 300 + "/",
-                                  "/dav/calendars/le%01na/"])
+@pytest.mark.parametrize(
+    "path", ["/dav/calendars/lena/lob%00eda/x.ics", "/dav/calendars/lena/" + "k" * 300 + "/", "/dav/calendars/le%01na/"]
+)
 def test_bad_segments_elsewhere_are_refused(live, people, path):
     assert raw(live, people, "PROPFIND", path).status == 400
 
 
-@pytest.mark.parametrize("path", ["/dav/rooms/99999999999999999999/", "/dav/rooms/2147483648/",
-                                  "/dav/rooms/%D9%A1%D9%A2/"])
+@pytest.mark.parametrize(
+    "path", ["/dav/rooms/99999999999999999999/", "/dav/rooms/2147483648/", "/dav/rooms/%D9%A1%D9%A2/"]
+)
 def test_room_numbers_out_of_range_are_not_found(live, people, path):
     assert raw(live, people, "PROPFIND", path).status == 404
 
@@ -85,11 +106,19 @@ def test_control_characters_in_text_are_refused(live, people, calendar_app):
     assert stored(calendar_app) == 0
 
 
-@pytest.mark.parametrize("query, status", [
-    ("/feeds/rooms/99999999999999999999.ics", 404), ("/feeds/rooms/2147483648.ics", 404),
-    ("/feeds/network.ics?start=00010101", 400), ("/feeds/network.ics?from=99991231", 400),
-    ("/feeds/network.ics?page=99999999999999999999", 400), ("/feeds/network.ics?partner=%00", 400),
-    ("/feeds/network.ics?category=" + "x" * 5000, 400), ("/feeds/network.ics?district=Lobeda%00", 400)])
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ("/feeds/rooms/99999999999999999999.ics", 404),
+        ("/feeds/rooms/2147483648.ics", 404),
+        ("/feeds/network.ics?start=00010101", 400),
+        ("/feeds/network.ics?from=99991231", 400),
+        ("/feeds/network.ics?page=99999999999999999999", 400),
+        ("/feeds/network.ics?partner=%00", 400),
+        ("/feeds/network.ics?category=" + "x" * 5000, 400),
+        ("/feeds/network.ics?district=Lobeda%00", 400),
+    ],
+)
 def test_feed_parameters_get_400_or_404_never_500(calendar_app, query, status):
     response = calendar_app.test_client().get(query)
     assert response.status_code == status and len(response.data) < 500, response.data[:200]
@@ -98,7 +127,9 @@ def test_feed_parameters_get_400_or_404_never_500(calendar_app, query, status):
 # --- the calendar worker ------------------------------------------------------------------------
 def test_worker_cleans_control_characters_in_booking_and_room_texts(run_task, store):
     run_task("calendar.room_changed", room_message(name="Saal\x00 im\x1bErdgeschoss", address="Allee\x07 1"))
-    assert run_task("calendar.booking_changed", booking_message(title="Chor\x00probe\r\nder\x07Generationen")) == "stored"
+    assert (
+        run_task("calendar.booking_changed", booking_message(title="Chor\x00probe\r\nder\x07Generationen")) == "stored"
+    )
     with store() as s:
         calendar = s.room_calendar(7)
         data = s.objects(calendar.id, with_data=True)[0].data

@@ -2,6 +2,7 @@
 import cycles; only the web layer's registration imports dav/; the domain knows neither Flask
 nor SQLAlchemy nor the layers above it; the store knows no HTTP. Checked by parsing the
 sources, so a new import that breaks a rule fails here."""
+
 from __future__ import annotations
 
 import ast
@@ -47,7 +48,7 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
         stack.append(node)
         for nxt in sorted(edges.get(node, ())):
             if state.get(nxt) == "open":
-                found.append(stack[stack.index(nxt):] + [nxt])
+                found.append(stack[stack.index(nxt) :] + [nxt])
             elif nxt not in state:
                 visit(nxt)
         stack.pop()
@@ -68,20 +69,21 @@ def test_the_cycle_check_finds_a_cycle():
 
 
 def test_only_the_web_layer_imports_dav():
-    importers = {name for name, deps in graph().items()
-                 if not name.startswith(f"{PACKAGE}.dav") and any(d.startswith(f"{PACKAGE}.dav") for d in deps)}
+    importers = {
+        name
+        for name, deps in graph().items()
+        if not name.startswith(f"{PACKAGE}.dav") and any(d.startswith(f"{PACKAGE}.dav") for d in deps)
+    }
     assert importers == {f"{PACKAGE}.web"}
 
 
 def test_domain_knows_no_framework_and_no_layer_above_it():
     above = ("flask", "sqlalchemy", "werkzeug", f"{PACKAGE}.dav", f"{PACKAGE}.store", f"{PACKAGE}.web")
-    wrong = {p.name: sorted(i for i in imports_of(p) if i.startswith(above))
-             for p in (ROOT / "domain").glob("*.py")}
+    wrong = {p.name: sorted(i for i in imports_of(p) if i.startswith(above)) for p in (ROOT / "domain").glob("*.py")}
     assert {name: found for name, found in wrong.items() if found} == {}
 
 
 def test_the_store_knows_no_http():
     above = ("flask", "werkzeug", f"{PACKAGE}.dav", f"{PACKAGE}.web")
-    wrong = {p.name: sorted(i for i in imports_of(p) if i.startswith(above))
-             for p in (ROOT / "store").glob("*.py")}
+    wrong = {p.name: sorted(i for i in imports_of(p) if i.startswith(above)) for p in (ROOT / "store").glob("*.py")}
     assert {name: found for name, found in wrong.items() if found} == {}

@@ -5,6 +5,7 @@ A calendar collection holds only iCalendar objects and no sub-collections (RFC 4
 §5.3.2), and dead properties are not stored, so the tests that PUT plain files, make
 sub-collections or set arbitrary properties are expected to fail: the exact set is pinned
 here, so any change in behaviour shows up."""
+
 import os
 import re
 import shutil
@@ -15,24 +16,50 @@ LITMUS = shutil.which("litmus") or "/usr/bin/litmus"  # installed by .ci/system-
 # Passing tests per suite, as pinned; every other test of these suites fails or is skipped for the
 # reasons written in the report (plain files, sub-collections, dead properties).
 EXPECTED_PASS = {
-    "basic": {"init", "begin", "options", "put_no_parent", "delete_null", "mkcol_no_parent", "mkcol_with_body",
-              "finish"},
-    "props": {"init", "begin", "propfind_invalid", "propfind_invalid2", "propfind_d0", "propextended",
-              "propwformed", "propcleanup", "finish"},
+    "basic": {
+        "init",
+        "begin",
+        "options",
+        "put_no_parent",
+        "delete_null",
+        "mkcol_no_parent",
+        "mkcol_with_body",
+        "finish",
+    },
+    "props": {
+        "init",
+        "begin",
+        "propfind_invalid",
+        "propfind_invalid2",
+        "propfind_d0",
+        "propextended",
+        "propwformed",
+        "propcleanup",
+        "finish",
+    },
     "http": {"init", "begin", "expect100", "finish"},
 }
 # Failing on purpose: PUT of a plain (non-iCalendar) file into a calendar (put_get,
 # put_get_utf8_segment, propinit), a plain collection inside a calendar (delete_fragment, mkcol),
 # and PROPPATCH of dead properties on a resource that could not be made (propmanyns). The tests
 # that depend on those are SKIPPED by litmus itself.
-EXPECTED_FAIL = {"basic": {"put_get", "put_get_utf8_segment", "delete_fragment", "mkcol"},
-                 "props": {"propinit", "propmanyns"}, "http": set()}
+EXPECTED_FAIL = {
+    "basic": {"put_get", "put_get_utf8_segment", "delete_fragment", "mkcol"},
+    "props": {"propinit", "propmanyns"},
+    "http": set(),
+}
 
 
 def run_litmus(url: str, user: str, password: str, tmp_path) -> str:
     env = {**os.environ, "TESTS": "basic props http", "HOME": str(tmp_path)}
-    result = subprocess.run([LITMUS, "-k", url, user, password], cwd=tmp_path, env=env, capture_output=True,
-                            timeout=180, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [LITMUS, "-k", url, user, password],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=180,
+        stdin=subprocess.DEVNULL,
+    )
     return (result.stdout + result.stderr).decode("utf-8", "replace").replace("\r", "\n")
 
 

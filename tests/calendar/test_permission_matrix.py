@@ -4,6 +4,7 @@ every action on Lena's calendar (partner MGH Lobeda), with the outcome each cell
 Roles: staff of the owning partner (lena), staff of another partner (otto), the coordination
 office (kora), nobody, Lena's web password sent over Basic (CalDAV takes app passwords only)
 and a revoked app password."""
+
 import pytest
 import requests
 from icalendar import Calendar
@@ -13,10 +14,12 @@ from tests.support.login import PASSWORD
 
 CAL = "/dav/calendars/{user}/lobeda/"
 NS = 'xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"'
-PROPFIND = f'<d:propfind {NS}><d:prop><d:displayname/></d:prop></d:propfind>'
-QUERY = (f'<c:calendar-query {NS}><d:prop><d:getetag/></d:prop><c:filter><c:comp-filter name="VCALENDAR">'
-         '<c:comp-filter name="VEVENT"/></c:comp-filter></c:filter></c:calendar-query>')
-PROPPATCH = f'<d:propertyupdate {NS}><d:set><d:prop><d:displayname>Umbenannt</d:displayname></d:prop></d:set></d:propertyupdate>'
+PROPFIND = f"<d:propfind {NS}><d:prop><d:displayname/></d:prop></d:propfind>"
+QUERY = (
+    f'<c:calendar-query {NS}><d:prop><d:getetag/></d:prop><c:filter><c:comp-filter name="VCALENDAR">'
+    '<c:comp-filter name="VEVENT"/></c:comp-filter></c:filter></c:calendar-query>'
+)
+PROPPATCH = f"<d:propertyupdate {NS}><d:set><d:prop><d:displayname>Umbenannt</d:displayname></d:prop></d:set></d:propertyupdate>"
 PRIVATE = weekly_event("geheim", "Personalgespräch", klass="PRIVATE")
 CONFIDENTIAL = weekly_event("vertraulich", "Fördermittelantrag", klass="CONFIDENTIAL")
 
@@ -54,9 +57,14 @@ def world(people, store, run_task, calendar_app):
     revoked = identity.create_app_password("lena", "verloren")
     newest = identity.app_passwords(people["lena"]["id"])[0]
     assert identity.revoke_app_password(people["lena"]["id"], newest["id"])
-    return {"owner": ("lena", people["lena"]["app_password"]), "other": ("otto", people["otto"]["app_password"]),
-            "coordination": ("kora", people["kora"]["app_password"]), "anonymous": None,
-            "web password": ("lena", PASSWORD), "revoked": ("lena", revoked)}
+    return {
+        "owner": ("lena", people["lena"]["app_password"]),
+        "other": ("otto", people["otto"]["app_password"]),
+        "coordination": ("kora", people["kora"]["app_password"]),
+        "anonymous": None,
+        "web password": ("lena", PASSWORD),
+        "revoked": ("lena", revoked),
+    }
 
 
 def attempt(live, auth, action: str):
@@ -72,11 +80,13 @@ def attempt(live, auth, action: str):
         "REPORT calendar-query": lambda: call("REPORT", cal, QUERY, Depth="1"),
         "GET event": lambda: call("GET", cal + "offen.ics"),
         "PUT new event": lambda: call("PUT", cal + "neu.ics", weekly_event("neu"), **{"Content-Type": "text/calendar"}),
-        "PUT changed event": lambda: call("PUT", cal + "offen.ics", weekly_event("offen", "Neu"),
-                                          **{"Content-Type": "text/calendar"}),
+        "PUT changed event": lambda: call(
+            "PUT", cal + "offen.ics", weekly_event("offen", "Neu"), **{"Content-Type": "text/calendar"}
+        ),
         "DELETE event": lambda: call("DELETE", cal + "offen.ics"),
-        "PUT into a room calendar": lambda: call("PUT", "/dav/rooms/7/neu.ics", weekly_event("raum"),
-                                                 **{"Content-Type": "text/calendar"}),
+        "PUT into a room calendar": lambda: call(
+            "PUT", "/dav/rooms/7/neu.ics", weekly_event("raum"), **{"Content-Type": "text/calendar"}
+        ),
         "MKCALENDAR in own home": lambda: call("MKCALENDAR", f"/dav/calendars/{user}/neu-{user}/"),
         "MKCALENDAR in Lena's home": lambda: call("MKCALENDAR", "/dav/calendars/lena/neu-von-lena/"),
         "PROPPATCH calendar": lambda: call("PROPPATCH", cal, PROPPATCH),

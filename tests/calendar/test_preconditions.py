@@ -1,4 +1,5 @@
 """CalDAV preconditions with their XML error bodies, and ETag handling on PUT, over real HTTP."""
+
 import pytest
 import requests
 from lxml import etree
@@ -10,8 +11,9 @@ CAL = "/dav/calendars/lena/lobeda/"
 
 
 def dav(live, people, method, path, body=None, **headers):
-    return requests.request(method, live.url + path, data=body, headers=headers,
-                            auth=("lena", people["lena"]["app_password"]), timeout=10)
+    return requests.request(
+        method, live.url + path, data=body, headers=headers, auth=("lena", people["lena"]["app_password"]), timeout=10
+    )
 
 
 def put(live, people, name, data, **headers):
@@ -32,13 +34,17 @@ def lobeda(people, store):
 
 
 def test_supported_component_advertised_and_enforced(live, people):
-    body = ('<d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop>'
-            '<c:supported-calendar-component-set/><c:max-resource-size/></d:prop></d:propfind>')
+    body = (
+        '<d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop>'
+        "<c:supported-calendar-component-set/><c:max-resource-size/></d:prop></d:propfind>"
+    )
     tree = etree.fromstring(dav(live, people, "PROPFIND", CAL, body, Depth="0").content)
     assert [c.get("name") for c in tree.iter(f"{C}comp")] == ["VEVENT"]
     assert tree.findtext(f".//{C}max-resource-size") == str(1024 * 1024)
-    todo = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//T//DE\r\nBEGIN:VTODO\r\nUID:t1\r\n"
-            b"DTSTAMP:20260101T000000Z\r\nSUMMARY:Aufgabe\r\nEND:VTODO\r\nEND:VCALENDAR\r\n")
+    todo = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//T//DE\r\nBEGIN:VTODO\r\nUID:t1\r\n"
+        b"DTSTAMP:20260101T000000Z\r\nSUMMARY:Aufgabe\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+    )
     tree = error_of(put(live, people, "t1.ics", todo), 403)
     assert tree.find(f"{C}supported-calendar-component") is not None
     assert dav(live, people, "GET", CAL + "t1.ics").status_code == 404
@@ -52,8 +58,11 @@ def test_max_resource_size(live, people):
 
 def test_valid_calendar_data_and_one_uid_per_resource(live, people):
     assert error_of(put(live, people, "x.ics", b"kein iCalendar"), 403).find(f"{C}valid-calendar-data") is not None
-    two = weekly_event("eins").replace(b"END:VCALENDAR", b"BEGIN:VEVENT\r\nUID:zwei\r\nDTSTAMP:20260101T000000Z\r\n"
-                                       b"DTSTART:20260101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR")
+    two = weekly_event("eins").replace(
+        b"END:VCALENDAR",
+        b"BEGIN:VEVENT\r\nUID:zwei\r\nDTSTAMP:20260101T000000Z\r\n"
+        b"DTSTART:20260101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR",
+    )
     tree = error_of(put(live, people, "zwei.ics", two), 403)
     assert tree.find(f"{C}valid-calendar-data") is not None and "UID" in tree.findtext(".//{*}message")
 

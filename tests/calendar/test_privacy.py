@@ -1,6 +1,7 @@
 """Private and confidential events over real HTTP: other partners see busy time only on every
 way out of CalDAV (GET, PROPFIND, multiget, calendar-query with text-match and expand, sync);
 the coordination office sees confidential ones; feeds carry an allow-list, never personal data."""
+
 from datetime import datetime, timezone
 
 import pytest
@@ -14,41 +15,85 @@ from shared.timezones import berlin_vtimezone
 D = "{DAV:}"
 NS = 'xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"'
 # what private and confidential components hold: no other partner may read it
-SECRETS = ("Personalgespräch", "Kündigung", "Büro 3", "personal@example.org", "Fördermittel", "12.000",
-           "Trauerfall", "Erinnerung")
+SECRETS = (
+    "Personalgespräch",
+    "Kündigung",
+    "Büro 3",
+    "personal@example.org",
+    "Fördermittel",
+    "12.000",
+    "Trauerfall",
+    "Erinnerung",
+)
 # personal data on a public offering: fine for the network's staff, never in a public feed
 PERSONAL = ("mueller@example.org", "leitung@example.org", "0171 555", "Schlüssel")
 
 
 def resource(*components: str) -> bytes:
     tz = berlin_vtimezone().to_ical().decode().strip()
-    return "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//DE", tz, *components,
-                        "END:VCALENDAR", ""]).encode()
+    return "\r\n".join(
+        ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//DE", tz, *components, "END:VCALENDAR", ""]
+    ).encode()
 
 
 def vevent(*lines: str) -> str:
     return "\r\n".join(["BEGIN:VEVENT", "DTSTAMP:20260101T000000Z", *lines, "END:VEVENT"])
 
 
-PRIVATE = resource(vevent(
-    "UID:geheim", "SUMMARY:Personalgespräch Müller", "DESCRIPTION:Kündigung besprechen", "LOCATION:Büro 3",
-    "CLASS:PRIVATE", "DTSTART;TZID=Europe/Berlin:20260608T140000", "DTEND;TZID=Europe/Berlin:20260608T150000",
-    "ATTENDEE;CN=Personalrat:mailto:personal@example.org",
-    "BEGIN:VALARM", "ACTION:DISPLAY", "DESCRIPTION:Erinnerung Personalgespräch", "TRIGGER:-PT15M", "END:VALARM"))
-CONFIDENTIAL = resource(vevent(
-    "UID:vertraulich", "SUMMARY:Fördermittelantrag", "DESCRIPTION:Budget 12.000 Euro", "CLASS:CONFIDENTIAL",
-    "DTSTART;TZID=Europe/Berlin:20260609T100000", "DTEND;TZID=Europe/Berlin:20260609T110000"))
+PRIVATE = resource(
+    vevent(
+        "UID:geheim",
+        "SUMMARY:Personalgespräch Müller",
+        "DESCRIPTION:Kündigung besprechen",
+        "LOCATION:Büro 3",
+        "CLASS:PRIVATE",
+        "DTSTART;TZID=Europe/Berlin:20260608T140000",
+        "DTEND;TZID=Europe/Berlin:20260608T150000",
+        "ATTENDEE;CN=Personalrat:mailto:personal@example.org",
+        "BEGIN:VALARM",
+        "ACTION:DISPLAY",
+        "DESCRIPTION:Erinnerung Personalgespräch",
+        "TRIGGER:-PT15M",
+        "END:VALARM",
+    )
+)
+CONFIDENTIAL = resource(
+    vevent(
+        "UID:vertraulich",
+        "SUMMARY:Fördermittelantrag",
+        "DESCRIPTION:Budget 12.000 Euro",
+        "CLASS:CONFIDENTIAL",
+        "DTSTART;TZID=Europe/Berlin:20260609T100000",
+        "DTEND;TZID=Europe/Berlin:20260609T110000",
+    )
+)
 # a public weekly offering with personal data on it and one date changed privately
 OFFERING = resource(
-    vevent("UID:chor", "SUMMARY:Chor der Generationen", "DESCRIPTION:Alle sind willkommen", "CLASS:PUBLIC",
-           "LOCATION:Saal", "CATEGORIES:Kultur", "X-TREFFPUNKT-AUDIENCE:Alle",
-           "DTSTART;TZID=Europe/Berlin:20260601T180000", "DTEND;TZID=Europe/Berlin:20260601T193000",
-           "RRULE:FREQ=WEEKLY", "ORGANIZER;CN=Leitung:mailto:leitung@example.org",
-           "ATTENDEE;CN=Max Müller:mailto:mueller@example.org", "CONTACT:Frau Schulz\\, 0171 5550123",
-           "X-SECRET-NOTE:Schlüssel beim Hausmeister"),
-    vevent("UID:chor", "SUMMARY:Trauerfall Familie Schmidt", "CLASS:PRIVATE",
-           "RECURRENCE-ID;TZID=Europe/Berlin:20260615T180000",
-           "DTSTART;TZID=Europe/Berlin:20260615T180000", "DTEND;TZID=Europe/Berlin:20260615T193000"))
+    vevent(
+        "UID:chor",
+        "SUMMARY:Chor der Generationen",
+        "DESCRIPTION:Alle sind willkommen",
+        "CLASS:PUBLIC",
+        "LOCATION:Saal",
+        "CATEGORIES:Kultur",
+        "X-TREFFPUNKT-AUDIENCE:Alle",
+        "DTSTART;TZID=Europe/Berlin:20260601T180000",
+        "DTEND;TZID=Europe/Berlin:20260601T193000",
+        "RRULE:FREQ=WEEKLY",
+        "ORGANIZER;CN=Leitung:mailto:leitung@example.org",
+        "ATTENDEE;CN=Max Müller:mailto:mueller@example.org",
+        "CONTACT:Frau Schulz\\, 0171 5550123",
+        "X-SECRET-NOTE:Schlüssel beim Hausmeister",
+    ),
+    vevent(
+        "UID:chor",
+        "SUMMARY:Trauerfall Familie Schmidt",
+        "CLASS:PRIVATE",
+        "RECURRENCE-ID;TZID=Europe/Berlin:20260615T180000",
+        "DTSTART;TZID=Europe/Berlin:20260615T180000",
+        "DTEND;TZID=Europe/Berlin:20260615T193000",
+    ),
+)
 CAL = "/dav/calendars/{user}/lobeda/"
 
 
@@ -62,8 +107,14 @@ def lobeda(people, store):
 
 
 def dav(live, people, user, method, name="", body=None, **headers):
-    return requests.request(method, live.url + CAL.format(user=user) + name, data=body, headers=headers,
-                            auth=(user, people[user]["app_password"]), timeout=30)
+    return requests.request(
+        method,
+        live.url + CAL.format(user=user) + name,
+        data=body,
+        headers=headers,
+        auth=(user, people[user]["app_password"]),
+        timeout=30,
+    )
 
 
 def leaked(text: str, words=SECRETS) -> list[str]:
@@ -83,22 +134,30 @@ def test_other_partner_gets_busy_time_only_from_get_and_propfind(live, lobeda):
     assert component["DTSTART"].dt == datetime(2026, 6, 8, 12, tzinfo=timezone.utc)
     whole = dav(live, lobeda, "otto", "GET")
     assert whole.status_code == 200 and leaked(whole.text) == [] and "Chor der Generationen" in whole.text
-    body = f'<d:propfind {NS}><d:prop><c:calendar-data/></d:prop></d:propfind>'
+    body = f"<d:propfind {NS}><d:prop><c:calendar-data/></d:prop></d:propfind>"
     assert leaked(calendar_data(dav(live, lobeda, "otto", "PROPFIND", "geheim.ics", body, Depth="0"))) == []
 
 
 def test_other_partner_gets_busy_time_only_from_every_report(live, lobeda):
     names = ("geheim.ics", "vertraulich.ics", "chor.ics")
     hrefs = "".join(f"<d:href>{CAL.format(user='otto')}{n}</d:href>" for n in names)
-    multiget = f'<c:calendar-multiget {NS}><d:prop><d:getetag/><c:calendar-data/></d:prop>{hrefs}</c:calendar-multiget>'
-    query = (f'<c:calendar-query {NS}><d:prop><d:getetag/><c:calendar-data>{{expand}}</c:calendar-data></d:prop>'
-             '<c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"><c:time-range '
-             'start="20260601T000000Z" end="20260701T000000Z"/></c:comp-filter></c:comp-filter></c:filter>'
-             '</c:calendar-query>')
-    sync = f'<d:sync-collection {NS}><d:sync-token/><d:sync-level>1</d:sync-level><d:prop><d:getetag/>' \
-           '<c:calendar-data/><d:getcontenttype/></d:prop></d:sync-collection>'
-    bodies = {"multiget": multiget, "query": query.format(expand=""), "sync": sync,
-              "expand": query.format(expand='<c:expand start="20260601T000000Z" end="20260701T000000Z"/>')}
+    multiget = f"<c:calendar-multiget {NS}><d:prop><d:getetag/><c:calendar-data/></d:prop>{hrefs}</c:calendar-multiget>"
+    query = (
+        f"<c:calendar-query {NS}><d:prop><d:getetag/><c:calendar-data>{{expand}}</c:calendar-data></d:prop>"
+        '<c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT"><c:time-range '
+        'start="20260601T000000Z" end="20260701T000000Z"/></c:comp-filter></c:comp-filter></c:filter>'
+        "</c:calendar-query>"
+    )
+    sync = (
+        f"<d:sync-collection {NS}><d:sync-token/><d:sync-level>1</d:sync-level><d:prop><d:getetag/>"
+        "<c:calendar-data/><d:getcontenttype/></d:prop></d:sync-collection>"
+    )
+    bodies = {
+        "multiget": multiget,
+        "query": query.format(expand=""),
+        "sync": sync,
+        "expand": query.format(expand='<c:expand start="20260601T000000Z" end="20260701T000000Z"/>'),
+    }
     for what, body in bodies.items():
         text = calendar_data(dav(live, lobeda, "otto", "REPORT", "", body, Depth="1"))
         assert leaked(text) == [], what
@@ -106,9 +165,11 @@ def test_other_partner_gets_busy_time_only_from_every_report(live, lobeda):
 
 
 def text_match(live, people, user, words: str) -> list[str]:
-    body = (f'<c:calendar-query {NS}><d:prop><d:getetag/></d:prop><c:filter><c:comp-filter name="VCALENDAR">'
-            f'<c:comp-filter name="VEVENT"><c:prop-filter name="SUMMARY"><c:text-match>{words}</c:text-match>'
-            '</c:prop-filter></c:comp-filter></c:comp-filter></c:filter></c:calendar-query>')
+    body = (
+        f'<c:calendar-query {NS}><d:prop><d:getetag/></d:prop><c:filter><c:comp-filter name="VCALENDAR">'
+        f'<c:comp-filter name="VEVENT"><c:prop-filter name="SUMMARY"><c:text-match>{words}</c:text-match>'
+        "</c:prop-filter></c:comp-filter></c:comp-filter></c:filter></c:calendar-query>"
+    )
     response = dav(live, people, user, "REPORT", "", body.encode(), Depth="1")
     assert response.status_code == 207, response.text
     return [h.text.rsplit("/", 1)[-1] for h in etree.fromstring(response.content).iter(f"{D}href")]
@@ -131,8 +192,10 @@ def test_coordination_office_sees_confidential_but_not_private_details(live, lob
 
 
 def test_the_owning_partner_sees_everything(live, lobeda):
-    for name, words in (("geheim.ics", ("Personalgespräch", "Kündigung", "personal@example.org", "Erinnerung")),
-                        ("chor.ics", ("Trauerfall", "0171 555", "leitung@example.org"))):
+    for name, words in (
+        ("geheim.ics", ("Personalgespräch", "Kündigung", "personal@example.org", "Erinnerung")),
+        ("chor.ics", ("Trauerfall", "0171 555", "leitung@example.org")),
+    ):
         text = dav(live, lobeda, "lena", "GET", name).text
         assert all(w in text for w in words), name
 

@@ -1,11 +1,11 @@
 """calendar-query matching in the domain: the TimeIndex against brute-force expansion with
 recurring-ical-events (a hypothesis property), DST, collations, and filters on parsed data."""
+
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import recurring_ical_events
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from icalendar import Calendar
 
 from services.calendar.domain import filters, timeindex
@@ -14,10 +14,12 @@ from services.calendar.domain.filters import CompFilter, PropFilter, TextMatch
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC = timezone.utc
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-TZ = ("BEGIN:VTIMEZONE\nTZID:Europe/Berlin\nBEGIN:DAYLIGHT\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\n"
-      "DTSTART:19700329T020000\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\nEND:DAYLIGHT\nBEGIN:STANDARD\n"
-      "TZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nDTSTART:19701025T030000\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\n"
-      "END:STANDARD\nEND:VTIMEZONE\n")
+TZ = (
+    "BEGIN:VTIMEZONE\nTZID:Europe/Berlin\nBEGIN:DAYLIGHT\nTZOFFSETFROM:+0100\nTZOFFSETTO:+0200\n"
+    "DTSTART:19700329T020000\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\nEND:DAYLIGHT\nBEGIN:STANDARD\n"
+    "TZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nDTSTART:19701025T030000\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\n"
+    "END:STANDARD\nEND:VTIMEZONE\n"
+)
 
 
 def value(dt, kind: str, name: str) -> str:
@@ -34,17 +36,30 @@ def series(start: datetime, kind: str, minutes: int, count: int | None, exdates=
     """A weekly series; `moved` = (instance number, shift in hours) as a RECURRENCE-ID override."""
     end = start + (timedelta(days=1) if kind == "date" else timedelta(minutes=minutes))
     rule = "RRULE:FREQ=WEEKLY" + (f";COUNT={count}" if count else "")
-    lines = ["BEGIN:VEVENT", "UID:s", "DTSTAMP:20260101T000000Z", "SUMMARY:Serie", value(start, kind, "DTSTART"),
-             value(end, kind, "DTEND"), rule]
+    lines = [
+        "BEGIN:VEVENT",
+        "UID:s",
+        "DTSTAMP:20260101T000000Z",
+        "SUMMARY:Serie",
+        value(start, kind, "DTSTART"),
+        value(end, kind, "DTEND"),
+        rule,
+    ]
     lines += [value(start + timedelta(weeks=n), kind, "EXDATE") for n in exdates]
     lines.append("END:VEVENT")
     if moved:
         n, hours = moved
         shift = timedelta(days=hours // 24) if kind == "date" else timedelta(hours=hours)
-        lines += ["BEGIN:VEVENT", "UID:s", "DTSTAMP:20260101T000000Z", "SUMMARY:Verlegt",
-                  value(start + timedelta(weeks=n), kind, "RECURRENCE-ID"),
-                  value(start + timedelta(weeks=n) + shift, kind, "DTSTART"),
-                  value(end + timedelta(weeks=n) + shift, kind, "DTEND"), "END:VEVENT"]
+        lines += [
+            "BEGIN:VEVENT",
+            "UID:s",
+            "DTSTAMP:20260101T000000Z",
+            "SUMMARY:Verlegt",
+            value(start + timedelta(weeks=n), kind, "RECURRENCE-ID"),
+            value(start + timedelta(weeks=n) + shift, kind, "DTSTART"),
+            value(end + timedelta(weeks=n) + shift, kind, "DTEND"),
+            "END:VEVENT",
+        ]
     text = "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Test//DE\n" + TZ + "\n".join(lines) + "\nEND:VCALENDAR\n"
     return Calendar.from_ical(text.replace("\n", "\r\n"))
 
@@ -65,18 +80,24 @@ def top(time_range) -> CompFilter:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(day=st.integers(0, 400), hour=st.integers(0, 23), kind=st.sampled_from(["tz", "utc", "floating", "date"]),
-       minutes=st.sampled_from([0, 30, 90, 24 * 60]), count=st.one_of(st.none(), st.integers(1, 60)),
-       exdates=st.sets(st.integers(0, 10), max_size=3), moved=st.one_of(st.none(), st.tuples(st.integers(0, 10),
-                                                                                            st.integers(-50, 50))),
-       offset_hours=st.integers(-24 * 30, 24 * 800), length_hours=st.integers(1, 24 * 40))
-def test_index_agrees_with_brute_force_expansion(day, hour, kind, minutes, count, exdates, moved, offset_hours,
-                                                 length_hours):
+@given(
+    day=st.integers(0, 400),
+    hour=st.integers(0, 23),
+    kind=st.sampled_from(["tz", "utc", "floating", "date"]),
+    minutes=st.sampled_from([0, 30, 90, 24 * 60]),
+    count=st.one_of(st.none(), st.integers(1, 60)),
+    exdates=st.sets(st.integers(0, 10), max_size=3),
+    moved=st.one_of(st.none(), st.tuples(st.integers(0, 10), st.integers(-50, 50))),
+    offset_hours=st.integers(-24 * 30, 24 * 800),
+    length_hours=st.integers(1, 24 * 40),
+)
+def test_index_agrees_with_brute_force_expansion(
+    day, hour, kind, minutes, count, exdates, moved, offset_hours, length_hours
+):
     start = datetime(2025, 10, 1, hour, tzinfo=BERLIN) + timedelta(days=day)
     if kind == "date":
         start = start.replace(hour=0)
-    calendar = series(start.replace(tzinfo=None) if kind == "floating" else start, kind, minutes, count,
-                      exdates, moved)
+    calendar = series(start.replace(tzinfo=None) if kind == "floating" else start, kind, minutes, count, exdates, moved)
     index = timeindex.build(calendar, NOW)
     range_start = int((start + timedelta(hours=offset_hours)).timestamp())
     range_end = range_start + length_hours * 3600
@@ -90,8 +111,9 @@ def test_index_agrees_with_brute_force_expansion(day, hour, kind, minutes, count
 def test_dst_weeks_keep_local_time():
     calendar = series(datetime(2026, 3, 16, 10, tzinfo=BERLIN), "tz", 60, 40)
     index = timeindex.build(calendar, NOW)
-    utc_hours = {datetime.fromtimestamp(i.start, UTC).date(): datetime.fromtimestamp(i.start, UTC).hour
-                 for i in index.instances}
+    utc_hours = {
+        datetime.fromtimestamp(i.start, UTC).date(): datetime.fromtimestamp(i.start, UTC).hour for i in index.instances
+    }
     assert utc_hours[date(2026, 3, 23)] == 9 and utc_hours[date(2026, 3, 30)] == 8  # spring forward
     assert utc_hours[date(2026, 10, 19)] == 8 and utc_hours[date(2026, 10, 26)] == 9  # fall back
 
@@ -120,13 +142,41 @@ def test_collations_and_match_types():
 def test_prop_filters_need_one_component_satisfying_all():
     calendar = series(datetime(2026, 3, 2, 10, tzinfo=BERLIN), "tz", 60, 5, moved=(1, 2))
     index = timeindex.build(calendar, NOW)
-    both = CompFilter("VCALENDAR", comps=(CompFilter("VEVENT", props=(
-        PropFilter("SUMMARY", text_match=TextMatch("Verlegt")), PropFilter("RRULE")),),))
+    both = CompFilter(
+        "VCALENDAR",
+        comps=(
+            CompFilter(
+                "VEVENT",
+                props=(PropFilter("SUMMARY", text_match=TextMatch("Verlegt")), PropFilter("RRULE")),
+            ),
+        ),
+    )
     assert not filters.matches(both, calendar, index)  # the override has no RRULE, the master no "Verlegt"
-    moved = CompFilter("VCALENDAR", comps=(CompFilter("VEVENT", props=(
-        PropFilter("SUMMARY", text_match=TextMatch("Verlegt")), PropFilter("RECURRENCE-ID")),),))
+    moved = CompFilter(
+        "VCALENDAR",
+        comps=(
+            CompFilter(
+                "VEVENT",
+                props=(PropFilter("SUMMARY", text_match=TextMatch("Verlegt")), PropFilter("RECURRENCE-ID")),
+            ),
+        ),
+    )
     assert filters.matches(moved, calendar, index)
-    dtstamp = CompFilter("VCALENDAR", comps=(CompFilter("VEVENT", props=(PropFilter(
-        "DTSTAMP", time_range=(int(datetime(2025, 12, 31, tzinfo=UTC).timestamp()),
-                               int(datetime(2026, 1, 2, tzinfo=UTC).timestamp()))),)),))
+    dtstamp = CompFilter(
+        "VCALENDAR",
+        comps=(
+            CompFilter(
+                "VEVENT",
+                props=(
+                    PropFilter(
+                        "DTSTAMP",
+                        time_range=(
+                            int(datetime(2025, 12, 31, tzinfo=UTC).timestamp()),
+                            int(datetime(2026, 1, 2, tzinfo=UTC).timestamp()),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    )
     assert filters.matches(dtstamp, calendar, index)

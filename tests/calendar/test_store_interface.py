@@ -1,6 +1,7 @@
 """The store interface holds: SqlStore has every method of the CalendarStore protocol with the
 same signature and no public method beyond it, and dav/ calls nothing on a store that the
 protocol does not name. The checkers are tried on wrong input too, so they can fail."""
+
 from __future__ import annotations
 
 import ast
@@ -16,21 +17,30 @@ DAV_DIR = Path(dav.__file__).parent
 
 def protocol_methods(protocol) -> dict[str, inspect.Signature]:
     """The methods a Protocol class itself declares (not those typing.Protocol brings)."""
-    return {name: inspect.signature(value) for name, value in vars(protocol).items()
-            if inspect.isfunction(value) and not name.startswith("_")}
+    return {
+        name: inspect.signature(value)
+        for name, value in vars(protocol).items()
+        if inspect.isfunction(value) and not name.startswith("_")
+    }
 
 
 def public_methods(cls) -> dict[str, inspect.Signature]:
-    return {name: inspect.signature(value) for name, value in inspect.getmembers(cls, inspect.isfunction)
-            if not name.startswith("_")}
+    return {
+        name: inspect.signature(value)
+        for name, value in inspect.getmembers(cls, inspect.isfunction)
+        if not name.startswith("_")
+    }
 
 
 def mismatches(protocol, implementation) -> list[str]:
     wanted, offered = protocol_methods(protocol), public_methods(implementation)
     problems = [f"missing {name}" for name in sorted(set(wanted) - set(offered))]
     problems += [f"not in the protocol: {name}" for name in sorted(set(offered) - set(wanted))]
-    problems += [f"{name}: protocol {wanted[name]} but implementation {offered[name]}"
-                 for name in sorted(set(wanted) & set(offered)) if wanted[name] != offered[name]]
+    problems += [
+        f"{name}: protocol {wanted[name]} but implementation {offered[name]}"
+        for name in sorted(set(wanted) & set(offered))
+        if wanted[name] != offered[name]
+    ]
     return problems
 
 
@@ -40,8 +50,9 @@ def store_calls(source: str) -> set[str]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Attribute):
             holder = node.value
-            if (isinstance(holder, ast.Name) and holder.id == "store") or \
-                    (isinstance(holder, ast.Attribute) and holder.attr == "store"):
+            if (isinstance(holder, ast.Name) and holder.id == "store") or (
+                isinstance(holder, ast.Attribute) and holder.attr == "store"
+            ):
                 found.add(node.attr)
     return found
 
@@ -64,5 +75,4 @@ def test_the_checks_find_what_is_wrong():
     problems = mismatches(CalendarStore, Incomplete)
     assert "missing put" in problems and "not in the protocol: secret" in problems
     assert any(p.startswith("calendars: protocol") for p in problems)
-    assert store_calls("ctx.store.secret(1)\nself.ctx.store.put()\nstore.get(2)\nother.x()") == \
-        {"secret", "put", "get"}
+    assert store_calls("ctx.store.secret(1)\nself.ctx.store.put()\nstore.get(2)\nother.x()") == {"secret", "put", "get"}

@@ -1,11 +1,12 @@
 """sync-collection (RFC 6578) over real HTTP: added, changed and deleted since a token, tokens
 that stay valid, 403 valid-sync-token, DAV:limit with 507 and a token that continues; and the
 caldav library's sync-token API."""
-import caldav
+
 import pytest
 import requests
 from lxml import etree
 
+import caldav
 from tests.support.calendar import weekly_event
 
 D = "{DAV:}"
@@ -13,15 +14,18 @@ CAL = "/dav/calendars/lena/lobeda/"
 
 
 def dav(live, people, method, path, body=None, user="lena", **headers):
-    return requests.request(method, live.url + path, data=body, headers=headers,
-                            auth=(user, people[user]["app_password"]), timeout=10)
+    return requests.request(
+        method, live.url + path, data=body, headers=headers, auth=(user, people[user]["app_password"]), timeout=10
+    )
 
 
 def sync(live, people, token="", limit=None, path=CAL, user="lena"):
     limit_el = f"<d:limit><d:nresults>{limit}</d:nresults></d:limit>" if limit is not None else ""
-    body = (f'<d:sync-collection xmlns:d="DAV:"><d:sync-token>{token}</d:sync-token>'
-            f'<d:sync-level>1</d:sync-level>{limit_el}<d:prop><d:getetag/><d:getcontenttype/></d:prop>'
-            '</d:sync-collection>')
+    body = (
+        f'<d:sync-collection xmlns:d="DAV:"><d:sync-token>{token}</d:sync-token>'
+        f"<d:sync-level>1</d:sync-level>{limit_el}<d:prop><d:getetag/><d:getcontenttype/></d:prop>"
+        "</d:sync-collection>"
+    )
     return dav(live, people, "REPORT", path, body, user=user, Depth="1")
 
 
@@ -55,8 +59,16 @@ def test_initial_then_added_changed_deleted(live, lobeda):
     put(live, people, "b.ics", weekly_event("b"))
     first, token = parsed(sync(live, people))
     assert first == {CAL + "a.ics": etag_a, CAL + "b.ics": first[CAL + "b.ics"]}
-    property_token = etree.fromstring(dav(live, people, "PROPFIND", CAL, '<d:propfind xmlns:d="DAV:"><d:prop>'
-                                          '<d:sync-token/></d:prop></d:propfind>', Depth="0").content)
+    property_token = etree.fromstring(
+        dav(
+            live,
+            people,
+            "PROPFIND",
+            CAL,
+            '<d:propfind xmlns:d="DAV:"><d:prop><d:sync-token/></d:prop></d:propfind>',
+            Depth="0",
+        ).content
+    )
     assert property_token.findtext(f".//{D}sync-token") == token
 
     assert parsed(sync(live, people, token)) == ({}, token)  # nothing happened: nothing to report
@@ -123,8 +135,16 @@ def test_sync_on_read_only_calendars_and_advertised(live, lobeda, store):
         s.put(s.calendar("awo").id, "tisch.ics", weekly_event("tisch"))
     changes, _ = parsed(sync(live, people, path="/dav/calendars/lena/awo/"))
     assert list(changes) == ["/dav/calendars/lena/awo/tisch.ics"]
-    reports = etree.fromstring(dav(live, people, "PROPFIND", CAL, '<d:propfind xmlns:d="DAV:"><d:prop>'
-                                   '<d:supported-report-set/></d:prop></d:propfind>', Depth="0").content)
+    reports = etree.fromstring(
+        dav(
+            live,
+            people,
+            "PROPFIND",
+            CAL,
+            '<d:propfind xmlns:d="DAV:"><d:prop><d:supported-report-set/></d:prop></d:propfind>',
+            Depth="0",
+        ).content
+    )
     assert reports.find(f".//{D}supported-report/{D}report/{D}sync-collection") is not None
 
 

@@ -1,10 +1,12 @@
 """Consumed messages: idempotent, ordered by sequence, and a gone booking leaves the feed."""
+
 from datetime import timedelta
 
 from icalendar import Calendar
 from sqlalchemy import func, select
 
 from services.calendar.store.models import CalendarObject, ProcessedMessage
+
 from tests.support.calendar import START, booking_message, room_message
 
 

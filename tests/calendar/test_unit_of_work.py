@@ -1,12 +1,14 @@
 """A DAV request is one unit of work (shared.db.transaction): what it wrote commits when the
 handler returns, and nothing of it when a refusal or a crash leaves it half-way (here: after
 the revision bump and the row are written)."""
+
 import base64
 
 import pytest
 
 from services.calendar.dav.views import STORE
 from services.calendar.store.sql import SqlStore
+
 from tests.support.calendar import weekly_event
 
 CAL = "/dav/calendars/lena/lobeda/"
@@ -14,8 +16,9 @@ CAL = "/dav/calendars/lena/lobeda/"
 
 def dav(app, people, method, path, body=None, **headers):
     token = base64.b64encode(f"lena:{people['lena']['app_password']}".encode()).decode()
-    return app.test_client().open(path, method=method, data=body,
-                                  headers={"Authorization": f"Basic {token}", **headers})
+    return app.test_client().open(
+        path, method=method, data=body, headers={"Authorization": f"Basic {token}", **headers}
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """vdirsyncer (PyPI, a real client run as a subprocess) syncing one own calendar both ways with a
 local folder: the first run copies, a second run changes nothing, and a change on either side
 reaches the other."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -34,15 +35,20 @@ fileext = ".ics"
 type = "caldav"
 url = "{live.url}{CAL}"
 username = "lena"
-password = "{people['lena']['app_password']}"
+password = "{people["lena"]["app_password"]}"
 """)
     (tmp_path / "ordner").mkdir()
     return config
 
 
 def vdirsyncer(config: Path, *args: str) -> str:
-    result = subprocess.run([str(VDIRSYNCER), "--verbosity", "INFO", "--config", str(config), *args],
-                            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [str(VDIRSYNCER), "--verbosity", "INFO", "--config", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     return output
@@ -55,12 +61,21 @@ def actions(output: str) -> list[str]:
 
 
 def server_items(live, people) -> dict[str, str]:
-    body = ('<d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>')
-    response = requests.request("PROPFIND", live.url + CAL, data=body, headers={"Depth": "1"},
-                                auth=("lena", people["lena"]["app_password"]), timeout=10)
+    body = '<d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>'
+    response = requests.request(
+        "PROPFIND",
+        live.url + CAL,
+        data=body,
+        headers={"Depth": "1"},
+        auth=("lena", people["lena"]["app_password"]),
+        timeout=10,
+    )
     tree = etree.fromstring(response.content)
-    return {r.findtext("{DAV:}href"): r.findtext(".//{DAV:}getetag") for r in tree.findall("{DAV:}response")
-            if r.findtext("{DAV:}href") != CAL}
+    return {
+        r.findtext("{DAV:}href"): r.findtext(".//{DAV:}getetag")
+        for r in tree.findall("{DAV:}response")
+        if r.findtext("{DAV:}href") != CAL
+    }
 
 
 def test_two_way_sync_with_a_folder(live, people, store, tmp_path):
@@ -83,8 +98,13 @@ def test_two_way_sync_with_a_folder(live, people, store, tmp_path):
     # a new event in the folder is uploaded; a change on the server comes down
     (folder / "kino.ics").write_bytes(weekly_event("kino", "Familienkino", ("Kultur",), "Familien"))
     changed = weekly_event("gym", "Seniorengymnastik im Saal")
-    response = requests.put(live.url + CAL + "gym.ics", data=changed, auth=("lena", people["lena"]["app_password"]),
-                            headers={"Content-Type": "text/calendar", "If-Match": before[CAL + "gym.ics"]}, timeout=10)
+    response = requests.put(
+        live.url + CAL + "gym.ics",
+        data=changed,
+        auth=("lena", people["lena"]["app_password"]),
+        headers={"Content-Type": "text/calendar", "If-Match": before[CAL + "gym.ics"]},
+        timeout=10,
+    )
     assert response.status_code == 204
     third = vdirsyncer(config, "sync")
     assert len(actions(third)) == 2, third

@@ -3,6 +3,7 @@ hang), a Fuzzer per test, and the figures printed at the end.
 
 `make test` runs every test with its base number of examples, derandomized (the same examples
 every run, no example database); `make fuzz` sets FUZZ_SCALE to run many more, at random."""
+
 from __future__ import annotations
 
 import base64
@@ -35,8 +36,9 @@ def fuzzer(fuzz_server, request):
 def lena_calendar(fuzz_server, people) -> str:
     """The path of Lena's own calendar (made on the first visit of her calendar home)."""
     auth = "Basic " + base64.b64encode(f"lena:{people['lena']['app_password']}".encode()).decode()
-    answer = raw_request(fuzz_server.port, Sent("PROPFIND", "/dav/calendars/lena/",
-                                                {"Authorization": auth, "Depth": "1"}), timeout=30)
+    answer = raw_request(
+        fuzz_server.port, Sent("PROPFIND", "/dav/calendars/lena/", {"Authorization": auth, "Depth": "1"}), timeout=30
+    )
     assert answer.status == 207, answer.text
     slug = f"partner-{people['lena']['partner_id']}-angebote"
     assert f"/dav/calendars/lena/{slug}/" in answer.text
@@ -48,8 +50,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("=", "fuzz figures")
         terminalreporter.write_line(FIGURES.line())
         if FIGURES.failures:
-            terminalreporter.write_line(f"{len(FIGURES.failures)} fuzz tests found failures (details above, "
-                                        f"per test); request bound {BOUND:g} s")
+            terminalreporter.write_line(
+                f"{len(FIGURES.failures)} fuzz tests found failures (details above, "
+                f"per test); request bound {BOUND:g} s"
+            )
 
 
 @pytest.fixture
@@ -61,12 +65,24 @@ def booked(fuzz_server, people, lobeda_room) -> dict:
 
     day = date.today() + timedelta(days=7)
     start = datetime.combine(day, time(15), tzinfo=ZoneInfo("Europe/Berlin"))
-    body = json.dumps({"room_id": lobeda_room, "starts_at": start.isoformat(),
-                       "ends_at": (start + timedelta(hours=1)).isoformat(), "title": "Skatrunde"}).encode()
+    body = json.dumps(
+        {
+            "room_id": lobeda_room,
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=1)).isoformat(),
+            "title": "Skatrunde",
+        }
+    ).encode()
     auth = "Basic " + base64.b64encode(f"otto:{people['otto']['app_password']}".encode()).decode()
-    answer = raw_request(fuzz_server.port, Sent("POST", "/api/rooms/bookings", {
-        "Authorization": auth, "Content-Type": "application/json"}, body), timeout=30)
+    answer = raw_request(
+        fuzz_server.port,
+        Sent("POST", "/api/rooms/bookings", {"Authorization": auth, "Content-Type": "application/json"}, body),
+        timeout=30,
+    )
     assert answer.status == 201, answer.text
     booking = json.loads(answer.body)
-    return {"room_id": lobeda_room, "booking_id": booking["id"],
-            "occurrence_id": booking["occurrences"][0]["id"] if booking.get("occurrences") else 1}
+    return {
+        "room_id": lobeda_room,
+        "booking_id": booking["id"],
+        "occurrence_id": booking["occurrences"][0]["id"] if booking.get("occurrences") else 1,
+    }

@@ -11,6 +11,7 @@ it and the end of the server's traceback.
 
 Knobs (environment): FUZZ_SCALE multiplies every test's examples (`make fuzz` sets it),
 FUZZ_REQUEST_SECONDS is the bound (5), FUZZ_MEMORY_MB the child's address space (2048)."""
+
 from __future__ import annotations
 
 import base64
@@ -101,8 +102,13 @@ class Failure:
         return (self.kind, self.sent.method, self.sent.path.split("?")[0][:80], self.detail[:60])
 
     def report(self, number: int) -> str:
-        head = {"error": "answer >= 500", "slow": "answered too late", "hang": "no answer in time",
-                "down": "service did not answer the next request", "rule": "answer breaks a rule"}[self.kind]
+        head = {
+            "error": "answer >= 500",
+            "slow": "answered too late",
+            "hang": "no answer in time",
+            "down": "service did not answer the next request",
+            "rule": "answer breaks a rule",
+        }[self.kind]
         times = f" ({self.count} examples)" if self.count > 1 else ""
         where = f"\n    at {self.where}" if self.where else ""
         return f"[{number}] {head}{times}{where}\n    request: {self.sent.describe()}\n    {self.detail}"
@@ -111,6 +117,7 @@ class Failure:
 @dataclass
 class Figures:
     """What the whole run did, printed at its end (tests/fuzz/conftest.py)."""
+
     examples: int = 0
     requests: int = 0
     errors: int = 0  # answers >= 500
@@ -130,10 +137,12 @@ class Figures:
             self.slowest, self.slowest_request = answer.seconds, f"{sent.method} {sent.path[:100]}"
 
     def line(self) -> str:
-        return (f"fuzz: {self.examples} examples, {self.requests} requests, {self.errors} answers >= 500, "
-                f"{self.hangs} hangs or deaths, {self.skipped} examples skipped after hangs, slowest answer "
-                f"{self.slowest:.2f} s ({self.slowest_request}), bound {BOUND:g} s, scale {SCALE}; statuses "
-                + " ".join(f"{status}×{n}" for status, n in sorted(self.statuses.items())))
+        return (
+            f"fuzz: {self.examples} examples, {self.requests} requests, {self.errors} answers >= 500, "
+            f"{self.hangs} hangs or deaths, {self.skipped} examples skipped after hangs, slowest answer "
+            f"{self.slowest:.2f} s ({self.slowest_request}), bound {BOUND:g} s, scale {SCALE}; statuses "
+            + " ".join(f"{status}×{n}" for status, n in sorted(self.statuses.items()))
+        )
 
 
 def _free_port() -> int:
@@ -153,19 +162,37 @@ class Server:
         self.port = 0
         self.starts = 0
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         self.port = _free_port()
         self.starts += 1
         self.log_path = self.folder / f"gunicorn-{self.starts}.log"
-        env = {**os.environ, **self.settings.to_env(), "PYTHONPATH": str(ROOT), "FUZZ_TRACE_DIR": str(self.traces),
-               "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "4", "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-               "GUNICORN_LOGLEVEL": "warning"}
-        command = ["prlimit", f"--as={MEMORY_MB * 1024 * 1024}", "--", sys.executable, "-m", "gunicorn",
-                   "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--access-logfile", os.devnull,
-                   "tests.fuzz.server:create()"]
+        env = {
+            **os.environ,
+            **self.settings.to_env(),
+            "PYTHONPATH": str(ROOT),
+            "FUZZ_TRACE_DIR": str(self.traces),
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_THREADS": "4",
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_LOGLEVEL": "warning",
+        }
+        command = [
+            "prlimit",
+            f"--as={MEMORY_MB * 1024 * 1024}",
+            "--",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            "--access-logfile",
+            os.devnull,
+            "tests.fuzz.server:create()",
+        ]
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -226,8 +253,8 @@ def _summary(trace: str) -> tuple[str, str]:
     where = f"{frames[-1][0]}:{frames[-1][1]} in {frames[-1][2]}" if frames else ""
     lines = trace.rstrip().splitlines()
     last_frame = max((i for i, line in enumerate(lines) if line.startswith("  File ")), default=-1)
-    frame = [line for line in lines[last_frame:last_frame + 2] if line.strip()] if last_frame >= 0 else []
-    raised = next((line for line in lines[last_frame + 1:] if line and not line.startswith(" ")), "")
+    frame = [line for line in lines[last_frame : last_frame + 2] if line.strip()] if last_frame >= 0 else []
+    raised = next((line for line in lines[last_frame + 1 :] if line and not line.startswith(" ")), "")
     shown = [line[:300] for line in (*frame, raised) if line]
     return where, "traceback (end):\n      " + "\n      ".join(shown)
 
@@ -235,8 +262,16 @@ def _summary(trace: str) -> tuple[str, str]:
 class Fuzzer:
     """One test's client: sends, checks the property, collects failures and the figures."""
 
-    def __init__(self, server: Server, figures: Figures, name: str, health: str = "/rooms/healthz",
-                 user: str | None = None, secret: str | None = None, bound: float = BOUND):
+    def __init__(
+        self,
+        server: Server,
+        figures: Figures,
+        name: str,
+        health: str = "/rooms/healthz",
+        user: str | None = None,
+        secret: str | None = None,
+        bound: float = BOUND,
+    ):
         self.server, self.figures, self.name, self.health, self.bound = server, figures, name, health, bound
         self.auth = "Basic " + base64.b64encode(f"{user}:{secret}".encode()).decode() if user else None
         self.failures: dict[tuple, Failure] = {}
@@ -248,8 +283,9 @@ class Fuzzer:
     def exhausted(self) -> bool:
         return self.hangs >= HANGS_PER_TEST
 
-    def send(self, method: str, path: str, body: bytes | str = b"", headers: dict | None = None,
-             auth: bool = True) -> Answer | None:
+    def send(
+        self, method: str, path: str, body: bytes | str = b"", headers: dict | None = None, auth: bool = True
+    ) -> Answer | None:
         """The answer, or None when there was none in time (recorded; the server was restarted)
         or when this test has used up its hangs (nothing sent)."""
         if self.exhausted:
@@ -262,12 +298,15 @@ class Fuzzer:
         self.last = sent
         try:
             answer = raw_request(self.server.port, sent, self.bound)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             self._hung("hang", sent, f"no answer within {self.bound:g} s")
             return None
         except (ConnectionError, http.client.HTTPException, OSError) as exc:
-            self._hung("down", sent, f"connection failed: {type(exc).__name__}: {exc}\n    server log (end):\n"
-                                     f"{self.server.log_tail(1500)}")
+            self._hung(
+                "down",
+                sent,
+                f"connection failed: {type(exc).__name__}: {exc}\n    server log (end):\n{self.server.log_tail(1500)}",
+            )
             return None
         self.figures.answered(sent, answer)
         self.slowest = max(self.slowest, answer.seconds)
@@ -339,8 +378,12 @@ class Fuzzer:
         kinds = Counter(f.kind for f in ordered)
         shown = [f.report(i) for i, f in enumerate(ordered[:SHOWN_PER_TEST], 1)]
         more = len(ordered) - len(shown)
-        text = (f"{self.name}: {len(ordered)} distinct failures ({dict(kinds)})"
-                + (f", {HANGS_PER_TEST} hangs reached: the rest of the examples were not sent" if self.exhausted else "")
-                + ":\n" + "\n".join(shown) + (f"\n... and {more} more" if more > 0 else ""))
+        text = (
+            f"{self.name}: {len(ordered)} distinct failures ({dict(kinds)})"
+            + (f", {HANGS_PER_TEST} hangs reached: the rest of the examples were not sent" if self.exhausted else "")
+            + ":\n"
+            + "\n".join(shown)
+            + (f"\n... and {more} more" if more > 0 else "")
+        )
         self.figures.failures.append(text)
         raise AssertionError(text)

@@ -6,17 +6,56 @@ components, and sizes near the resource limit (1 MB) and the request limit (2 MB
 
 Most examples stay close to a valid event (dates near today, one VEVENT), so that they get past
 the parser and reach what comes after it: recurrence expansion, storage, queries and feeds."""
+
 from __future__ import annotations
 
 from hypothesis import strategies as st
 
-ODD_CHARS = ["\x00", "\x01", "\x08", "\x0b", "\x1b", "\x7f", "\x85", "\u2028", "\ufeff", "\ud7ff", "\U0010ffff",
-             "\\", ";", ",", ":", '"', "\r", "\n", "\t", "ü", "€", "😀"]
-TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(ODD_CHARS),
-               max_size=40)
+ODD_CHARS = [
+    "\x00",
+    "\x01",
+    "\x08",
+    "\x0b",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "\ud7ff",
+    "\U0010ffff",
+    "\\",
+    ";",
+    ",",
+    ":",
+    '"',
+    "\r",
+    "\n",
+    "\t",
+    "ü",
+    "€",
+    "😀",
+]
+TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(ODD_CHARS), max_size=40
+)
 
-HUGE = ["0", "-1", "-2147483648", "2147483647", "2147483648", "9223372036854775807", "9223372036854775808",
-        str(10**30), "1e9", "1.5", "", " 1", "+1", "0x10", "١"]
+HUGE = [
+    "0",
+    "-1",
+    "-2147483648",
+    "2147483647",
+    "2147483648",
+    "9223372036854775807",
+    "9223372036854775808",
+    str(10**30),
+    "1e9",
+    "1.5",
+    "",
+    " 1",
+    "+1",
+    "0x10",
+    "١",
+]
 FREQS = ["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"]
 
 
@@ -31,10 +70,15 @@ def _list_of(item: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-BYDAY = st.one_of(st.sampled_from(WEEKDAYS),
-                  st.builds(lambda n, d: f"{n}{d}", st.sampled_from(["+1", "-1", "2", "5", "-5", "53", "-53", "54",
-                                                                     "0", "99", "+", "-"]), st.sampled_from(WEEKDAYS)),
-                  st.sampled_from(["XX", "MONDAY", "1", ""]))
+BYDAY = st.one_of(
+    st.sampled_from(WEEKDAYS),
+    st.builds(
+        lambda n, d: f"{n}{d}",
+        st.sampled_from(["+1", "-1", "2", "5", "-5", "53", "-53", "54", "0", "99", "+", "-"]),
+        st.sampled_from(WEEKDAYS),
+    ),
+    st.sampled_from(["XX", "MONDAY", "1", ""]),
+)
 
 # every RRULE part of RFC 5545 §3.3.10, with hostile values
 RRULE_PARTS = {
@@ -77,12 +121,40 @@ def moment(draw, near_now: bool | None = None) -> str:
         return stamp
     if form == "iso":
         return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
-    return draw(st.sampled_from(["yesterday", "", "T", "2026", "20260230T100000Z", "20261301", "20260101T246060Z",
-                                 "2026010", "20260101T1000", "20260101TT100000Z", "99999999999999999999", "-20260101"]))
+    return draw(
+        st.sampled_from(
+            [
+                "yesterday",
+                "",
+                "T",
+                "2026",
+                "20260230T100000Z",
+                "20261301",
+                "20260101T246060Z",
+                "2026010",
+                "20260101T1000",
+                "20260101TT100000Z",
+                "99999999999999999999",
+                "-20260101",
+            ]
+        )
+    )
 
 
-TZIDS = st.sampled_from(["Europe/Berlin", "UTC", "America/New_York", "Pacific/Kiritimati", "Mars/Olympus", "",
-                         "Europe/Berlin\x00", "../../etc/passwd", "Custom Zone", "W. Europe Standard Time"])
+TZIDS = st.sampled_from(
+    [
+        "Europe/Berlin",
+        "UTC",
+        "America/New_York",
+        "Pacific/Kiritimati",
+        "Mars/Olympus",
+        "",
+        "Europe/Berlin\x00",
+        "../../etc/passwd",
+        "Custom Zone",
+        "W. Europe Standard Time",
+    ]
+)
 
 
 @st.composite
@@ -91,11 +163,21 @@ def dated(draw, name: str, wild: bool = True) -> str:
     if not wild:
         day = f"2026{draw(st.integers(1, 12)):02d}{draw(st.integers(1, 28)):02d}"
         hour = draw(st.integers(0, 23))
-        return draw(st.sampled_from([f"{name}:{day}T{hour:02d}0000Z", f"{name};TZID=Europe/Berlin:{day}T{hour:02d}0000",
-                                     f"{name};VALUE=DATE:{day}"]))
+        return draw(
+            st.sampled_from(
+                [
+                    f"{name}:{day}T{hour:02d}0000Z",
+                    f"{name};TZID=Europe/Berlin:{day}T{hour:02d}0000",
+                    f"{name};VALUE=DATE:{day}",
+                ]
+            )
+        )
     value = draw(moment())
-    params = draw(st.sampled_from(["", "", ";TZID={tz}", ";VALUE=DATE", ";VALUE=DATE-TIME", ";VALUE=PERIOD",
-                                   ";TZID={tz};VALUE=DATE"]))
+    params = draw(
+        st.sampled_from(
+            ["", "", ";TZID={tz}", ";VALUE=DATE", ";VALUE=DATE-TIME", ";VALUE=PERIOD", ";TZID={tz};VALUE=DATE"]
+        )
+    )
     return f"{name}{params.format(tz=draw(TZIDS))}:{value}"
 
 
@@ -112,15 +194,37 @@ def rrule(draw) -> str:
     return "RRULE:" + ";".join(parts)
 
 
-DURATIONS = st.sampled_from(["PT1H", "P1D", "PT0S", "-PT1H", "P1W", "P9999999W", "PT99999999999H", "P", "PT",
-                             "1H", "P1Y", "P1M", "PT1.5H", "garbage", "", "+PT30M", "P1DT", "P-1D"])
+DURATIONS = st.sampled_from(
+    [
+        "PT1H",
+        "P1D",
+        "PT0S",
+        "-PT1H",
+        "P1W",
+        "P9999999W",
+        "PT99999999999H",
+        "P",
+        "PT",
+        "1H",
+        "P1Y",
+        "P1M",
+        "PT1.5H",
+        "garbage",
+        "",
+        "+PT30M",
+        "P1DT",
+        "P-1D",
+    ]
+)
 
 
 @st.composite
 def date_list(draw, name: str) -> str:
     values = draw(st.lists(moment(), min_size=0, max_size=5))
     if name == "RDATE" and draw(st.integers(0, 5)) == 0:
-        return f"RDATE;VALUE=PERIOD:{draw(moment())}/{draw(st.sampled_from(['PT1H', 'garbage', '20260101T000000Z', '']))}"
+        return (
+            f"RDATE;VALUE=PERIOD:{draw(moment())}/{draw(st.sampled_from(['PT1H', 'garbage', '20260101T000000Z', '']))}"
+        )
     params = draw(st.sampled_from(["", ";TZID={tz}", ";VALUE=DATE"])).format(tz=draw(TZIDS))
     return f"{name}{params}:{','.join(values)}"
 
@@ -160,12 +264,33 @@ def vevent(draw, uid: str, component: str = "VEVENT", wild: bool = True) -> list
         lines.append(draw(rrule()).replace("RRULE", "EXRULE", 1) if name == "EXRULE" else draw(date_list(name)))
     if wild and draw(st.integers(0, 5)) == 0:
         lines.append(draw(dated("RECURRENCE-ID")))
-    extra = draw(st.lists(st.sampled_from([
-        "CLASS:PRIVATE", "CLASS:CONFIDENTIAL", "CLASS:JUNK", "STATUS:CANCELLED", "SEQUENCE:-1",
-        "SEQUENCE:99999999999999999999", "PRIORITY:10", "TRANSP:JUNK", "CATEGORIES:,,,", "GEO:999;999",
-        "ATTENDEE;CN=\"x\":mailto:a@example.org", "ORGANIZER:invalid", "ATTACH;VALUE=BINARY;ENCODING=BASE64:!!!",
-        "BEGIN:VALARM", "END:VALARM", "TRIGGER:-PT15M", "X-TREFFPUNKT-AUDIENCE:\x00", "LOCATION:;;;",
-    ]), max_size=3))
+    extra = draw(
+        st.lists(
+            st.sampled_from(
+                [
+                    "CLASS:PRIVATE",
+                    "CLASS:CONFIDENTIAL",
+                    "CLASS:JUNK",
+                    "STATUS:CANCELLED",
+                    "SEQUENCE:-1",
+                    "SEQUENCE:99999999999999999999",
+                    "PRIORITY:10",
+                    "TRANSP:JUNK",
+                    "CATEGORIES:,,,",
+                    "GEO:999;999",
+                    'ATTENDEE;CN="x":mailto:a@example.org',
+                    "ORGANIZER:invalid",
+                    "ATTACH;VALUE=BINARY;ENCODING=BASE64:!!!",
+                    "BEGIN:VALARM",
+                    "END:VALARM",
+                    "TRIGGER:-PT15M",
+                    "X-TREFFPUNKT-AUDIENCE:\x00",
+                    "LOCATION:;;;",
+                ]
+            ),
+            max_size=3,
+        )
+    )
     lines += extra if wild else []
     if draw(st.integers(0, 4)) == 0:
         lines.append(f"DESCRIPTION:{draw(TEXT)}")
@@ -183,18 +308,28 @@ def calendar_object(draw) -> bytes:
     uid = draw(st.one_of(st.just("fuzz-1@treffpunkt.test"), TEXT)) if wild else "fuzz-1@treffpunkt.test"
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Treffpunkt//Fuzz//DE"]
     if wild and draw(st.integers(0, 9)) == 0:
-        lines = draw(st.sampled_from([["BEGIN:VCALENDAR"], [], ["VERSION:2.0"], ["BEGIN:VCALENDAR", "BEGIN:VCALENDAR"]]))
+        lines = draw(
+            st.sampled_from([["BEGIN:VCALENDAR"], [], ["VERSION:2.0"], ["BEGIN:VCALENDAR", "BEGIN:VCALENDAR"]])
+        )
     if wild and draw(st.integers(0, 3)) == 0:
         lines += draw(vtimezone())
-    component = draw(st.sampled_from(["VEVENT"] * 8 + ["VTODO", "VJOURNAL", "VFREEBUSY", "X-THING"])) if wild else "VEVENT"
+    component = (
+        draw(st.sampled_from(["VEVENT"] * 8 + ["VTODO", "VJOURNAL", "VFREEBUSY", "X-THING"])) if wild else "VEVENT"
+    )
     lines += draw(vevent(uid, component, wild))
     many = draw(st.sampled_from([0] * 8 + [2, 50, 400])) if wild else 0
     if many:  # copies: more UIDs in one resource, or overrides of one series
         override = draw(st.booleans())
         for i in range(many):
-            lines += ["BEGIN:VEVENT", f"UID:{uid if override else f'{uid}-{i}'}", "DTSTAMP:20260101T000000Z",
-                      f"RECURRENCE-ID:2026{(i % 12) + 1:02d}{(i % 28) + 1:02d}T100000Z" if override else "",
-                      f"DTSTART:2026{(i % 12) + 1:02d}{(i % 28) + 1:02d}T110000Z", "SUMMARY:Kopie", "END:VEVENT"]
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:{uid if override else f'{uid}-{i}'}",
+                "DTSTAMP:20260101T000000Z",
+                f"RECURRENCE-ID:2026{(i % 12) + 1:02d}{(i % 28) + 1:02d}T100000Z" if override else "",
+                f"DTSTART:2026{(i % 12) + 1:02d}{(i % 28) + 1:02d}T110000Z",
+                "SUMMARY:Kopie",
+                "END:VEVENT",
+            ]
     if not wild or draw(st.integers(0, 9)) > 0:
         lines.append("END:VCALENDAR")
     pad = draw(st.sampled_from(SIZES)) if wild else 0

@@ -6,6 +6,7 @@ production settings (deploy/gunicorn.conf.py):
 The same three apps as production, plus one thing for the report: when a request carrying an
 X-Fuzz-Request id ends in an unhandled exception, its traceback is written to
 $FUZZ_TRACE_DIR/<id>.txt so a failing example can be shown with the code that failed."""
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """A logged-in browser session for the fuzz suite: the session cookie, a CSRF token that belongs
 to it, and the forms on a page (so that junk can be posted into every field of every form)."""
+
 from __future__ import annotations
 
 import re
@@ -38,10 +39,11 @@ class Session:
             self.cookie = jar[COOKIE].value
         return answer
 
-    def login(self, username: str, password: str) -> "Session":
+    def login(self, username: str, password: str) -> Session:
         page = self.request("GET", "/rooms/login").text
-        answer = self.request("POST", "/rooms/login", {"csrf_token": token_in(page), "username": username,
-                                                        "password": password})
+        answer = self.request(
+            "POST", "/rooms/login", {"csrf_token": token_in(page), "username": username, "password": password}
+        )
         assert answer.status == 302, answer.text[:500]
         return self
 

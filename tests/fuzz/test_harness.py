@@ -1,6 +1,7 @@
 """The fuzz harness itself: against a stand-in server that fails on purpose, an answer >= 500,
 a hang and a dead health check are each caught, counted, and reported with the request that
 caused them and the end of the server's traceback; a test stops sending after its hangs."""
+
 from __future__ import annotations
 
 import threading
@@ -12,8 +13,10 @@ import pytest
 from tests.fuzz.harness import HANGS_PER_TEST, Figures, Fuzzer
 from tests.fuzz.server import HEADER
 
-TRACE = 'Traceback (most recent call last):\n  File "/x/services/calendar/domain/expand.py", line 7, in expand\n' \
-        "ValueError: year 0 is out of range\n"
+TRACE = (
+    'Traceback (most recent call last):\n  File "/x/services/calendar/domain/expand.py", line 7, in expand\n'
+    "ValueError: year 0 is out of range\n"
+)
 
 
 class StandIn(BaseHTTPRequestHandler):
@@ -90,7 +93,7 @@ def test_a_hang_restarts_the_server_and_the_test_stops_after_its_hangs(stand_in)
         with fuzz.example():
             assert fuzz.send("GET", "/slow") is None
     assert stand_in.restarts == HANGS_PER_TEST and figures.hangs == HANGS_PER_TEST and figures.skipped == 2
-    with pytest.raises(AssertionError, match="(?s)no answer in time .3 examples.*GET /slow"):
+    with pytest.raises(AssertionError, match=r"(?s)no answer in time .3 examples.*GET /slow"):
         fuzz.assert_sound()
 
 
@@ -100,5 +103,5 @@ def test_a_service_that_stops_answering_after_a_request_is_caught(stand_in):
         fuzz.send("GET", "/fine")
         StandIn.healthy = False  # what the request did to the service
     assert stand_in.restarts == 1
-    with pytest.raises(AssertionError, match="(?s)service did not answer the next request.*GET /fine.*503"):
+    with pytest.raises(AssertionError, match=r"(?s)service did not answer the next request.*GET /fine.*503"):
         fuzz.assert_sound()

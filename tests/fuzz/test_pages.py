@@ -2,6 +2,7 @@
 page (as the room's owner and as the booker) posted with junk in its fields but a valid CSRF
 token, so the view itself has to cope; query parameters on the pages and feeds
 (`?page=99999999999999999999` on /notify/, negative, junk, NUL)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -14,17 +15,97 @@ from tests.fuzz.harness import fuzz_settings
 from tests.fuzz.ical import TEXT
 from tests.fuzz.session import Session, forms_on
 
-PAGES = ["/rooms/", "/rooms/{room}", "/rooms/bookings", "/rooms/bookings/{booking}",
-         "/rooms/bookings/{booking}/change/{occurrence}", "/rooms/bookings/{booking}/cancel/{occurrence}",
-         "/rooms/mine", "/rooms/{room}/rules", "/rooms/requests", "/rooms/suche", "/calendar/",
-         "/calendar/app-passwords/", "/notify/", "/notify/dead", "/notify/preferences"]
-JUNK = st.one_of(st.sampled_from([
-    "", "99999999999999999999", "9223372036854775808", "-1", "0", "1e23", "NaN", "inf", "\x00", "a\x00b", "\x01",
-    "00:00", "24:00", "23:59", "08:00+05:00", "25:61", "8", "31.02.2026", "29.02.2027", "01.01.0001", "31.12.9999",
-    "01.01.10000", "0000-00-00", "9999-12-31", "2026-13-01", "1.1.26", "x" * 10_000, "<script>alert(1)</script>",
-    "ü", "😀", "%", "' OR 1=1 --", "1,5", "١٢", "²", "true", "on", "[]", "{}", "\r\n", " ", "-0"]), TEXT)
-PARAMS = ["page", "q", "status", "kind", "channel", "why", "date", "day", "week", "next", "partner", "district",
-          "category", "audience", "from", "to", "start", "end", "people", "equipment", "step_free", "room", "weekday"]
+PAGES = [
+    "/rooms/",
+    "/rooms/{room}",
+    "/rooms/bookings",
+    "/rooms/bookings/{booking}",
+    "/rooms/bookings/{booking}/change/{occurrence}",
+    "/rooms/bookings/{booking}/cancel/{occurrence}",
+    "/rooms/mine",
+    "/rooms/{room}/rules",
+    "/rooms/requests",
+    "/rooms/suche",
+    "/calendar/",
+    "/calendar/app-passwords/",
+    "/notify/",
+    "/notify/dead",
+    "/notify/preferences",
+]
+JUNK = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "99999999999999999999",
+            "9223372036854775808",
+            "-1",
+            "0",
+            "1e23",
+            "NaN",
+            "inf",
+            "\x00",
+            "a\x00b",
+            "\x01",
+            "00:00",
+            "24:00",
+            "23:59",
+            "08:00+05:00",
+            "25:61",
+            "8",
+            "31.02.2026",
+            "29.02.2027",
+            "01.01.0001",
+            "31.12.9999",
+            "01.01.10000",
+            "0000-00-00",
+            "9999-12-31",
+            "2026-13-01",
+            "1.1.26",
+            "x" * 10_000,
+            "<script>alert(1)</script>",
+            "ü",
+            "😀",
+            "%",
+            "' OR 1=1 --",
+            "1,5",
+            "١٢",
+            "²",
+            "true",
+            "on",
+            "[]",
+            "{}",
+            "\r\n",
+            " ",
+            "-0",
+        ]
+    ),
+    TEXT,
+)
+PARAMS = [
+    "page",
+    "q",
+    "status",
+    "kind",
+    "channel",
+    "why",
+    "date",
+    "day",
+    "week",
+    "next",
+    "partner",
+    "district",
+    "category",
+    "audience",
+    "from",
+    "to",
+    "start",
+    "end",
+    "people",
+    "equipment",
+    "step_free",
+    "room",
+    "weekday",
+]
 QUERY_PAGES = PAGES + ["/feeds/network.ics", "/feeds/rooms/{room}.ics", "/calendar/", "/rooms/login"]
 
 
@@ -40,8 +121,18 @@ def _plausible(name: str) -> str:
     """A value a person would type where the page leaves the field empty, so that the junk in
     the other fields is what the view has to deal with."""
     day = (date.today() + timedelta(days=9)).strftime("%d.%m.%Y")
-    for key, value in (("date", day), ("day", day), ("until", day), ("start", "10:00"), ("end", "11:00"),
-                       ("title", "Fuzz"), ("label", "Fuzz"), ("reason", "Fuzz"), ("count", "3"), ("interval", "1")):
+    for key, value in (
+        ("date", day),
+        ("day", day),
+        ("until", day),
+        ("start", "10:00"),
+        ("end", "11:00"),
+        ("title", "Fuzz"),
+        ("label", "Fuzz"),
+        ("reason", "Fuzz"),
+        ("count", "3"),
+        ("interval", "1"),
+    ):
         if key in name:
             return value
     return ""
@@ -61,8 +152,10 @@ def _forms(sessions) -> list:
                 action = form.action.split("#")[0]
                 fields = {name: value or _plausible(name) for name, value in form.fields.items()}
                 if "logout" not in action:
-                    found.setdefault((role, form.method, action, tuple(sorted(fields))),
-                                     (role, form.method, action, fields, form.text))
+                    found.setdefault(
+                        (role, form.method, action, tuple(sorted(fields))),
+                        (role, form.method, action, fields, form.text),
+                    )
     return list(found.values())
 
 
@@ -75,8 +168,10 @@ def _submit(fuzz, session, method: str, action: str, values: dict, text: frozens
     answer = fuzz.send("POST", action, urlencode(values), headers)
     typed = [name for name in text if "\x00" in values.get(name, "")]
     if answer and answer.status < 400 and typed and "/language/" not in action:
-        fuzz.violated(f"a NUL typed into {typed[0]!r} was accepted (answer {answer.status}); it must be refused "
-                      "with a message: PostgreSQL cannot store it and workers break on it")
+        fuzz.violated(
+            f"a NUL typed into {typed[0]!r} was accepted (answer {answer.status}); it must be refused "
+            "with a message: PostgreSQL cannot store it and workers break on it"
+        )
 
 
 # one of each kind of junk in each field of each form, the others as shown: a sweep, not a sample
@@ -129,8 +224,11 @@ def test_junk_query_parameters(fuzzer, sessions):
     ids, by_role = sessions
 
     @fuzz_settings(150)
-    @given(page=st.sampled_from(QUERY_PAGES), role=st.sampled_from(["owner", "booker", "anonymous"]),
-           params=st.lists(st.tuples(st.sampled_from(PARAMS), JUNK), min_size=1, max_size=4))
+    @given(
+        page=st.sampled_from(QUERY_PAGES),
+        role=st.sampled_from(["owner", "booker", "anonymous"]),
+        params=st.lists(st.tuples(st.sampled_from(PARAMS), JUNK), min_size=1, max_size=4),
+    )
     @example_notify_page
     def ask(page, role, params):
         headers = by_role[role].headers() if role in by_role else {}

@@ -4,6 +4,7 @@ invalid UTF-8, very long), and hostile CalDAV object and collection names. Pages
 a logged-in session (POSTs with a valid CSRF token, so the view is reached), the API and CalDAV
 with an app password. Beyond status < 500 in time: an object name that is `.`, `..` or holds a
 control character is never stored."""
+
 from __future__ import annotations
 
 import re
@@ -16,16 +17,63 @@ from tests.fuzz.harness import fuzz_settings
 from tests.fuzz.ical import TEXT
 from tests.fuzz.session import Session
 
-NUMBERS = ["0", "-1", "1", "2", "99999999999999999999", "9223372036854775808", "9223372036854775807", "2147483648",
-           "2147483647", "1e3", "%D9%A1", "%00", "..", "%2e%2e", "abc", "+1", "01", "{room}", "{booking}",
-           "{occurrence}"]
-NAMES = [".", "..", "%2e", "%2e%2e", "%00", "a%00b.ics", "%2F", "a%2Fb.ics", "%ff%fe.ics", "x" * 5000, "%C3%BC.ics",
-         "con.ics", "..%2f..%2f", "~", "%20", "a;b.ics", "%3Fx.ics", "%23", "a%0d%0ab.ics", "%01.ics", "%7f.ics",
-         "%E2%80%AE.ics", "..%5c..%5c", ".ics", "%25", "%", "%zz"]
+NUMBERS = [
+    "0",
+    "-1",
+    "1",
+    "2",
+    "99999999999999999999",
+    "9223372036854775808",
+    "9223372036854775807",
+    "2147483648",
+    "2147483647",
+    "1e3",
+    "%D9%A1",
+    "%00",
+    "..",
+    "%2e%2e",
+    "abc",
+    "+1",
+    "01",
+    "{room}",
+    "{booking}",
+    "{occurrence}",
+]
+NAMES = [
+    ".",
+    "..",
+    "%2e",
+    "%2e%2e",
+    "%00",
+    "a%00b.ics",
+    "%2F",
+    "a%2Fb.ics",
+    "%ff%fe.ics",
+    "x" * 5000,
+    "%C3%BC.ics",
+    "con.ics",
+    "..%2f..%2f",
+    "~",
+    "%20",
+    "a;b.ics",
+    "%3Fx.ics",
+    "%23",
+    "a%0d%0ab.ics",
+    "%01.ics",
+    "%7f.ics",
+    "%E2%80%AE.ics",
+    "..%5c..%5c",
+    ".ics",
+    "%25",
+    "%",
+    "%zz",
+]
 SKIP = ("/static/", "logout", "healthz", "/language/", "openapi.json", "/docs")
 PROGRAMS = ("/dav", "/api/", "/.well-known", "/feeds/")
-SMALL_EVENT = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Fuzz//DE\r\nBEGIN:VEVENT\r\nUID:path-{n}\r\n"
-               "DTSTAMP:20260101T000000Z\r\nDTSTART:20260302T100000Z\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+SMALL_EVENT = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Fuzz//DE\r\nBEGIN:VEVENT\r\nUID:path-{n}\r\n"
+    "DTSTAMP:20260101T000000Z\r\nDTSTART:20260302T100000Z\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
 
 
 def _quoted(text: str) -> str:
@@ -96,9 +144,23 @@ def test_hostile_caldav_names(fuzzer, people, lena_calendar):
     methods = ["PUT", "PUT", "GET", "DELETE", "PROPFIND", "MKCALENDAR", "MKCOL", "MOVE", "COPY", "LOCK", "PROPPATCH"]
 
     @fuzz_settings(120)
-    @given(name=SEGMENTS, method=st.sampled_from(methods), where=st.sampled_from(
-        ["{calendar}", "{calendar}", "/dav/calendars/lena/", "/dav/calendars/otto/", "/dav/rooms/",
-         "/dav/principals/", "/dav/calendars/%2e%2e/", "/dav/"]), n=st.integers(0, 10**6))
+    @given(
+        name=SEGMENTS,
+        method=st.sampled_from(methods),
+        where=st.sampled_from(
+            [
+                "{calendar}",
+                "{calendar}",
+                "/dav/calendars/lena/",
+                "/dav/calendars/otto/",
+                "/dav/rooms/",
+                "/dav/principals/",
+                "/dav/calendars/%2e%2e/",
+                "/dav/",
+            ]
+        ),
+        n=st.integers(0, 10**6),
+    )
     def ask(name, method, where, n):
         path = where.replace("{calendar}", lena_calendar) + name
         headers = {"Content-Type": "text/calendar", "Destination": lena_calendar + "kopie.ics"}
@@ -106,8 +168,12 @@ def test_hostile_caldav_names(fuzzer, people, lena_calendar):
         with fuzz.example():
             answer = fuzz.send(method, path, body, headers)
             segment = unquote(name, errors="replace")
-            if (answer is not None and method == "PUT" and answer.status in (201, 204)
-                    and (segment in (".", "..") or any(ord(c) < 32 or ord(c) == 127 for c in segment))):
+            if (
+                answer is not None
+                and method == "PUT"
+                and answer.status in (201, 204)
+                and (segment in (".", "..") or any(ord(c) < 32 or ord(c) == 127 for c in segment))
+            ):
                 fuzz.violated(f"an object named {segment!r} was stored; it must be refused (answer {answer.status})")
 
     ask()

@@ -2,6 +2,7 @@
 flask-smorest), through gunicorn with an app password: every operation, with data that fits the
 schema and with data that does not, a bounded number of examples each; then the inputs issue 9
 reported by hand. Beyond status < 500 in time: a NUL in a JSON string is never accepted."""
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,10 @@ def api(fuzzer, fuzz_server, people, booked):
 
 def _send(fuzz, case, base: str) -> None:
     kwargs = case.as_transport_kwargs(base_url=base)
-    prepared = requests.Request(**{k: v for k, v in kwargs.items() if k in (
-        "method", "url", "headers", "params", "json", "data", "cookies")}).prepare()
-    path = prepared.url[len(base):] or "/"
+    prepared = requests.Request(
+        **{k: v for k, v in kwargs.items() if k in ("method", "url", "headers", "params", "json", "data", "cookies")}
+    ).prepare()
+    path = prepared.url[len(base) :] or "/"
     headers = {k: v for k, v in prepared.headers.items() if k.lower() not in ("authorization", "user-agent")}
     body = prepared.body or b""
     body = body.encode() if isinstance(body, str) else body
@@ -48,6 +50,7 @@ def test_every_operation_of_the_rooms_api(api, fuzz_server):
     assert len(operations) >= 15, [op.label for op in operations]
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
             @fuzz_settings(12)
             @given(case=operation.as_strategy(generation_mode=mode))
             def call(case):
@@ -72,33 +75,56 @@ def test_inputs_reported_in_issue_9(api, fuzz_server):
     def one(**changes) -> dict:
         """A valid booking at an hour of its own (so no case fails only by colliding with another)."""
         start = soon + timedelta(hours=next(hours))
-        return {"room_id": room, "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat(),
-                "title": "Fuzz", **changes}
+        return {
+            "room_id": room,
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=1)).isoformat(),
+            "title": "Fuzz",
+            **changes,
+        }
 
-    cases = [("GET", f"/api/rooms/rooms/{2**63}", None), ("GET", f"/api/rooms/bookings/{10**30}", None),
-             ("GET", f"/api/rooms/rooms/{2**31}/rules", None),
-             ("POST", f"/api/rooms/bookings/{2**63}/cancel", {}),
-             ("POST", f"/api/rooms/bookings/{booking}/occurrences/{10**30}/restore", {}),
-             ("POST", "/api/rooms/bookings", one(room_id=2**63)),
-             ("POST", "/api/rooms/bookings", one(room_id=10**30)),
-             ("POST", "/api/rooms/preview", one(starts_at=_moment(1), ends_at=_moment(1, hour=11))),
-             ("POST", "/api/rooms/bookings", one(starts_at=_moment(9999, 12, 31, 21),
-                                                ends_at=_moment(9999, 12, 31, 22))),
-             ("POST", "/api/rooms/bookings", one(starts_at="0006-03-01T00:00:01+03:42",  # found by `make fuzz`
-                                                ends_at="0001-01-01T00:00:00+01:01")),
-             ("POST", "/api/rooms/bookings", one(recurrence={"freq": "weekly", "until": "9999-12-31"})),
-             ("POST", "/api/rooms/bookings", one(recurrence={"freq": "weekly", "count": 2**63})),
-             ("POST", "/api/rooms/bookings", one(skip=["0001-01-01", "9999-12-31"])),
-             ("POST", "/api/rooms/bookings", one(title="Skat\u0000runde")),
-             ("POST", f"/api/rooms/bookings/{booking}/change", {"starts_at": _moment(9999, 12, 31, 21),
-                                                                "ends_at": _moment(9999, 12, 31, 22)}),
-             ("PUT", f"/api/rooms/rooms/{room}/rules", {"opening": {"mo": ["08:00+05:00", "20:00"]}}),
-             ("PUT", f"/api/rooms/rooms/{room}/rules", {"max_days_ahead": 10**30}),
-             ("PUT", f"/api/rooms/rooms/{room}/rules", {"closures": [{"first_day": "0001-01-01",
-                                                                      "last_day": "9999-12-31", "reason": "\u0000"}]}),
-             ("GET", f"/api/rooms/free?starts_at={soon.isoformat()}&ends_at={(soon + timedelta(hours=1)).isoformat()}"
-                     "&capacity=1e23", None),
-             ("GET", f"/api/rooms/free?starts_at={_moment(1)}&ends_at={_moment(9999, 12, 31)}", None)]
+    cases = [
+        ("GET", f"/api/rooms/rooms/{2**63}", None),
+        ("GET", f"/api/rooms/bookings/{10**30}", None),
+        ("GET", f"/api/rooms/rooms/{2**31}/rules", None),
+        ("POST", f"/api/rooms/bookings/{2**63}/cancel", {}),
+        ("POST", f"/api/rooms/bookings/{booking}/occurrences/{10**30}/restore", {}),
+        ("POST", "/api/rooms/bookings", one(room_id=2**63)),
+        ("POST", "/api/rooms/bookings", one(room_id=10**30)),
+        ("POST", "/api/rooms/preview", one(starts_at=_moment(1), ends_at=_moment(1, hour=11))),
+        ("POST", "/api/rooms/bookings", one(starts_at=_moment(9999, 12, 31, 21), ends_at=_moment(9999, 12, 31, 22))),
+        (
+            "POST",
+            "/api/rooms/bookings",
+            one(
+                starts_at="0006-03-01T00:00:01+03:42",  # found by `make fuzz`
+                ends_at="0001-01-01T00:00:00+01:01",
+            ),
+        ),
+        ("POST", "/api/rooms/bookings", one(recurrence={"freq": "weekly", "until": "9999-12-31"})),
+        ("POST", "/api/rooms/bookings", one(recurrence={"freq": "weekly", "count": 2**63})),
+        ("POST", "/api/rooms/bookings", one(skip=["0001-01-01", "9999-12-31"])),
+        ("POST", "/api/rooms/bookings", one(title="Skat\u0000runde")),
+        (
+            "POST",
+            f"/api/rooms/bookings/{booking}/change",
+            {"starts_at": _moment(9999, 12, 31, 21), "ends_at": _moment(9999, 12, 31, 22)},
+        ),
+        ("PUT", f"/api/rooms/rooms/{room}/rules", {"opening": {"mo": ["08:00+05:00", "20:00"]}}),
+        ("PUT", f"/api/rooms/rooms/{room}/rules", {"max_days_ahead": 10**30}),
+        (
+            "PUT",
+            f"/api/rooms/rooms/{room}/rules",
+            {"closures": [{"first_day": "0001-01-01", "last_day": "9999-12-31", "reason": "\u0000"}]},
+        ),
+        (
+            "GET",
+            f"/api/rooms/free?starts_at={soon.isoformat()}&ends_at={(soon + timedelta(hours=1)).isoformat()}"
+            "&capacity=1e23",
+            None,
+        ),
+        ("GET", f"/api/rooms/free?starts_at={_moment(1)}&ends_at={_moment(9999, 12, 31)}", None),
+    ]
     for method, path, payload in cases:
         body = json.dumps(payload).encode() if payload is not None else b""
         headers = {"Content-Type": "application/json"} if payload is not None else {}

@@ -1,6 +1,7 @@
 """Bad input on the notify pages gets a 4xx with a sentence to act on, never a 500: pages and
 filters out of range, digits int() cannot read, control characters, ids beyond what the
 database holds (in paths and form posts)."""
+
 from __future__ import annotations
 
 import re
@@ -24,15 +25,18 @@ def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("page, says", [
-    (HUGE, "Die Seitenzahl ist zu groß"),
-    ("100001", "Die Seitenzahl ist zu groß"),
-    ("²", "Die Seitenzahl muss eine positive ganze Zahl sein"),  # isdigit() said yes, int() said no
-    ("-3", "Die Seitenzahl muss eine positive ganze Zahl sein"),
-    ("0", "Die Seitenzahl muss eine positive ganze Zahl sein"),
-    ("1e3", "Die Seitenzahl muss eine positive ganze Zahl sein"),
-    ("zwei", "Die Seitenzahl muss eine positive ganze Zahl sein"),
-])
+@pytest.mark.parametrize(
+    "page, says",
+    [
+        (HUGE, "Die Seitenzahl ist zu groß"),
+        ("100001", "Die Seitenzahl ist zu groß"),
+        ("²", "Die Seitenzahl muss eine positive ganze Zahl sein"),  # isdigit() said yes, int() said no
+        ("-3", "Die Seitenzahl muss eine positive ganze Zahl sein"),
+        ("0", "Die Seitenzahl muss eine positive ganze Zahl sein"),
+        ("1e3", "Die Seitenzahl muss eine positive ganze Zahl sein"),
+        ("zwei", "Die Seitenzahl muss eine positive ganze Zahl sein"),
+    ],
+)
 @pytest.mark.parametrize("path", ["/notify/", "/notify/dead"])
 def test_a_page_number_out_of_range_or_unreadable_is_refused_with_a_reason(kora, path, page, says):
     response = kora.get(path, query_string={"page": page})
@@ -56,8 +60,9 @@ def test_control_characters_in_the_search_are_refused(kora, path, q):
     assert response.status_code == 400 and len(alerts(response)) == 1
 
 
-@pytest.mark.parametrize("name, value", [("status", "\x00"), ("kind", "x" * 10_000), ("channel", "fax"),
-                                         ("why", "\x00")])
+@pytest.mark.parametrize(
+    "name, value", [("status", "\x00"), ("kind", "x" * 10_000), ("channel", "fax"), ("why", "\x00")]
+)
 def test_unknown_choices_are_refused(kora, name, value):
     path = "/notify/dead" if name == "why" else "/notify/"
     response = kora.get(path, query_string={name: value})
@@ -66,7 +71,9 @@ def test_unknown_choices_are_refused(kora, name, value):
 
 def test_every_wrong_field_is_named_once(kora):
     page = _text(kora.get("/notify/", query_string={"page": "x", "q": "\x00", "status": "x"}))
-    assert page.count("Die Seitenzahl") == 1 and page.count("Steuerzeichen") == 1 and page.count("Unbekannter Status") == 1
+    assert (
+        page.count("Die Seitenzahl") == 1 and page.count("Steuerzeichen") == 1 and page.count("Unbekannter Status") == 1
+    )
 
 
 @pytest.mark.parametrize("delivery_id", [HUGE, str(2**63), str(2**31), "0"])
@@ -82,14 +89,22 @@ def test_resend_of_an_id_beyond_the_column_is_not_found(kora, delivery_id):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("field, value", [("language", "\x00"), ("lead", HUGE), ("lead", "-1"),
-                                          ("kind_reminder", "fax"), ("kind_confirmed", "e\x00mail")])
+@pytest.mark.parametrize(
+    "field, value",
+    [("language", "\x00"), ("lead", HUGE), ("lead", "-1"), ("kind_reminder", "fax"), ("kind_confirmed", "e\x00mail")],
+)
 def test_junk_in_the_preferences_form_is_refused_and_nothing_is_saved(notify_app, kora, field, value):
     page = _text(kora.get("/notify/preferences"))
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    form = {"csrf_token": token, "language": "de", "lead": "1440",
-            **{f"kind_{k}": "email" for k in ("requested", "approved", "declined", "confirmed", "changed",
-                                              "cancelled", "reminder")}}
+    form = {
+        "csrf_token": token,
+        "language": "de",
+        "lead": "1440",
+        **{
+            f"kind_{k}": "email"
+            for k in ("requested", "approved", "declined", "confirmed", "changed", "cancelled", "reminder")
+        },
+    }
     response = kora.post("/notify/preferences", data={**form, field: value})
     assert response.status_code == 400 and len(alerts(response)) == 1
     from services.notify.models import Preference
@@ -104,8 +119,7 @@ def test_a_broken_settings_link_says_so(notify_app, people, token):
     assert response.status_code == 400 and len(alerts(response)) == 1
 
 
-def test_a_search_with_control_characters_finds_nothing_stored_and_changes_nothing(kora, run_task, people,
-                                                                                  deliveries):
+def test_a_search_with_control_characters_finds_nothing_stored_and_changes_nothing(kora, run_task, people, deliveries):
     run_task("notify.booking_notice", **notice_payload(account_id=people["lena"]["id"], phone=""))
     before = deliveries()
     assert kora.get("/notify/", query_string={"q": "lena\x00"}).status_code == 400

@@ -1,5 +1,6 @@
 """The adapters against real servers at the edge: aiosmtpd, the fake SMS gateway, and a local
 HTTP server standing in for seven.io. Each failure is classified transient or permanent."""
+
 from __future__ import annotations
 
 import json
@@ -9,14 +10,19 @@ from dataclasses import replace
 import pytest
 
 from services.notify.channels import sender_for
+from services.notify.channels.email import SmtpSender
 from services.notify.channels.outgoing import Outgoing
 from services.notify.channels.sms import SevenSender, WebhookSender
-from services.notify.channels.email import SmtpSender
 from services.notify.domain.errors import PermanentFailure, TransientFailure
 
 SMS = Outgoing(delivery_id=1, channel="sms", recipient="+4915123456789", subject="", body="Hallo Jena")
-MAIL = Outgoing(delivery_id=1, channel="email", recipient="lena@example.org", subject="Test",
-                body="From: a@b.de\r\nTo: lena@example.org\r\nSubject: Test\r\n\r\nHallo\r\n")
+MAIL = Outgoing(
+    delivery_id=1,
+    channel="email",
+    recipient="lena@example.org",
+    subject="Test",
+    body="From: a@b.de\r\nTo: lena@example.org\r\nSubject: Test\r\n\r\nHallo\r\n",
+)
 
 
 def _closed_port() -> int:
@@ -74,13 +80,16 @@ def test_seven_posts_form_fields_with_api_key(notify_settings, sms_gateway):
     assert "from=Treffpunkt" in request["form"]
 
 
-@pytest.mark.parametrize("body, expected", [
-    ("100", None),
-    (json.dumps({"success": "100", "messages": []}), None),
-    ("202", PermanentFailure),  # invalid recipient
-    ("900", PermanentFailure),  # authentication failed
-    ("500", TransientFailure),  # out of credit: someone tops it up
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("100", None),
+        (json.dumps({"success": "100", "messages": []}), None),
+        ("202", PermanentFailure),  # invalid recipient
+        ("900", PermanentFailure),  # authentication failed
+        ("500", TransientFailure),  # out of credit: someone tops it up
+    ],
+)
 def test_seven_reads_its_status_code_from_the_body(notify_settings, httpserver, body, expected):
     httpserver.expect_request("/api/sms", method="POST").respond_with_data(body, status=200)
     sender = SevenSender(replace(notify_settings, sms_url=httpserver.url_for("/").rstrip("/"), sms_token="k"))

@@ -1,5 +1,6 @@
 """The operators' view of what was given up (/notify/dead): failed permanently vs. after all
 retries, with the reason; counts per status and per reason; filtering by kind and channel."""
+
 from __future__ import annotations
 
 import re
@@ -20,10 +21,16 @@ def outcomes(run_task, people, smtp_sink, sms_gateway, notify_app, monkeypatch):
     run_task("notify.booking_notice", **notice_payload(account_id=lena, phone="", kind="confirmed"))
     sms_gateway.fail(503, 2)
     run_task("notify.booking_notice", **notice_payload(account_id=lena, email="", kind="cancelled", booking_id=43))
-    run_task("notify.booking_notice", **notice_payload(account_id=otto, email="otto@example.org", phone="12345",
-                                                       kind="confirmed", booking_id=44))
-    run_task("notify.booking_notice", **notice_payload(account_id=otto, email="otto@example.org", phone="",
-                                                       kind="changed", booking_id=44, sequence=1))
+    run_task(
+        "notify.booking_notice",
+        **notice_payload(account_id=otto, email="otto@example.org", phone="12345", kind="confirmed", booking_id=44),
+    )
+    run_task(
+        "notify.booking_notice",
+        **notice_payload(
+            account_id=otto, email="otto@example.org", phone="", kind="changed", booking_id=44, sequence=1
+        ),
+    )
 
 
 def _page(client, url, status=200):

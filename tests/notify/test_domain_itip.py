@@ -1,4 +1,5 @@
 """The iTIP invitation and the MIME message, parsed back the way mail clients read them."""
+
 from __future__ import annotations
 
 import email
@@ -10,9 +11,11 @@ import pytest
 
 from shared import contracts
 from shared.timezones import berlin_vtimezone
+
 from services.notify.domain import itip, mime
 from services.notify.domain.notice import Notice
 from services.notify.domain.texts import render
+
 from tests.support.notify import notice_payload
 
 MAIL_FROM = "Treffpunkt Jena <noreply@treffpunkt-jena.de>"
@@ -25,10 +28,18 @@ def notice(**kwargs) -> Notice:
 def build(n: Notice):
     texts = render(n)
     ics = itip.invitation(n, MAIL_FROM, summary=n.title)
-    wire = mime.build_email(mail_from=MAIL_FROM, to=n.email, to_name=n.recipient_name, subject=texts.subject,
-                            text=texts.text, html=texts.html, ics=ics, method=itip.method_of(n),
-                            message_id=mime.message_id_for(n.message_id, "email", MAIL_FROM),
-                            date=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    wire = mime.build_email(
+        mail_from=MAIL_FROM,
+        to=n.email,
+        to_name=n.recipient_name,
+        subject=texts.subject,
+        text=texts.text,
+        html=texts.html,
+        ics=ics,
+        method=itip.method_of(n),
+        message_id=mime.message_id_for(n.message_id, "email", MAIL_FROM),
+        date=datetime(2026, 3, 1, tzinfo=timezone.utc),
+    )
     # through bytes and back, as the receiving side sees it
     return email.message_from_bytes(wire.encode("ascii"), policy=email.policy.default)
 
@@ -50,8 +61,17 @@ def test_mime_structure_is_mixed_alternative_plus_attachment():
     assert attachment.get_content() == alternative.get_payload()[2].get_content().encode()
 
 
-@pytest.mark.parametrize("kind, method", [("confirmed", "REQUEST"), ("changed", "REQUEST"), ("requested", "REQUEST"),
-                                          ("reminder", "REQUEST"), ("cancelled", "CANCEL"), ("declined", "CANCEL")])
+@pytest.mark.parametrize(
+    "kind, method",
+    [
+        ("confirmed", "REQUEST"),
+        ("changed", "REQUEST"),
+        ("requested", "REQUEST"),
+        ("reminder", "REQUEST"),
+        ("cancelled", "CANCEL"),
+        ("declined", "CANCEL"),
+    ],
+)
 def test_mime_method_equals_calendar_method(kind, method):
     part, cal = calendar_part(build(notice(kind=kind)))
     assert part.get_param("method") == method == str(cal["METHOD"])
@@ -79,11 +99,14 @@ def test_times_are_in_berlin_with_a_vtimezone_and_dates_as_rdate():
     assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
     assert event.decoded("DTSTART") == datetime(2026, 3, 20, 13, tzinfo=timezone.utc)
     assert event.decoded("DTEND") == datetime(2026, 3, 20, 15, tzinfo=timezone.utc)
-    rdates = [d.dt for prop in (event["RDATE"] if isinstance(event["RDATE"], list) else [event["RDATE"]])
-              for d in prop.dts]
+    rdates = [
+        d.dt for prop in (event["RDATE"] if isinstance(event["RDATE"], list) else [event["RDATE"]]) for d in prop.dts
+    ]
     # the instants are the payload's; written in local time (15:00 CEST after the switch)
-    assert [d.astimezone(timezone.utc) for d in rdates] == [datetime(2026, 3, 27, 13, tzinfo=timezone.utc),
-                                                            datetime(2026, 4, 3, 13, tzinfo=timezone.utc)]
+    assert [d.astimezone(timezone.utc) for d in rdates] == [
+        datetime(2026, 3, 27, 13, tzinfo=timezone.utc),
+        datetime(2026, 4, 3, 13, tzinfo=timezone.utc),
+    ]
     assert [(d.hour, str(d.tzinfo)) for d in rdates] == [(14, "Europe/Berlin"), (15, "Europe/Berlin")]
 
 
@@ -131,8 +154,10 @@ def test_awkward_text_survives_escaping_quoting_and_folding():
     """Our own iCalendar writer, read back by icalendar: TEXT escapes, RFC 6868 parameters,
     lines of at most 75 octets, folded neither inside a character nor inside an escape."""
     title = 'Näh-, Strick- & Häkeltreff; "Maschen\\Muster"\nzweite Zeile ' + "Überlänge " * 12
-    n = notice(title=title, recipient={"account_id": 1, "name": 'Jörg "Jo" Mü^ller, Jr.', "email": "jo@example.org",
-                                       "language": "de"})
+    n = notice(
+        title=title,
+        recipient={"account_id": 1, "name": 'Jörg "Jo" Mü^ller, Jr.', "email": "jo@example.org", "language": "de"},
+    )
     ics = itip.invitation(n, MAIL_FROM, summary=n.title, description="ä" * 100 + ",;\\" * 40)
     lines = ics.split(b"\r\n")
     assert all(len(line) <= 75 for line in lines)
@@ -147,16 +172,37 @@ def test_awkward_text_survives_escaping_quoting_and_folding():
     assert str(event["LOCATION"]) == "Saal im Erdgeschoss, Karl-Marx-Allee 28"
 
 
-@pytest.mark.parametrize("title", ["Krabbelgruppe", "Seniorentanz mit Live-Musik und Kaffee " * 4,
-                                   "Nähcafé – Änderungen, Übungen und Öffnungszeiten " * 3])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Krabbelgruppe",
+        "Seniorentanz mit Live-Musik und Kaffee " * 4,
+        "Nähcafé – Änderungen, Übungen und Öffnungszeiten " * 3,
+    ],
+)
 def test_headers_are_7bit_folded_and_read_back_the_same(title):
-    n = notice(title=title, recipient={"account_id": 1, "name": "Jörg-Bärbel Müller-Lüdenscheidt, Jr.",
-                                       "email": "joerg@example.org", "language": "de"})
+    n = notice(
+        title=title,
+        recipient={
+            "account_id": 1,
+            "name": "Jörg-Bärbel Müller-Lüdenscheidt, Jr.",
+            "email": "joerg@example.org",
+            "language": "de",
+        },
+    )
     texts = render(n)
-    wire = mime.build_email(mail_from=MAIL_FROM, to=n.email, to_name=n.recipient_name, subject=texts.subject,
-                            text=texts.text, html=texts.html, ics=itip.invitation(n, MAIL_FROM, summary=n.title),
-                            method="REQUEST", message_id="<x@treffpunkt-jena.de>",
-                            date=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    wire = mime.build_email(
+        mail_from=MAIL_FROM,
+        to=n.email,
+        to_name=n.recipient_name,
+        subject=texts.subject,
+        text=texts.text,
+        html=texts.html,
+        ics=itip.invitation(n, MAIL_FROM, summary=n.title),
+        method="REQUEST",
+        message_id="<x@treffpunkt-jena.de>",
+        date=datetime(2026, 3, 1, tzinfo=timezone.utc),
+    )
     head = wire.split("\r\n\r\n", 1)[0]
     assert wire.isascii() and all(len(line) <= 78 for line in head.split("\r\n"))
     msg = email.message_from_string(wire, policy=email.policy.default)

@@ -1,15 +1,17 @@
 """Pure rules: texts per kind and language, SMS segments, E.164 numbers."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pytest
 from hypothesis import given, strategies as st
 
 from shared import contracts
+
 from services.notify.domain import sms
 from services.notify.domain.notice import Notice
 from services.notify.domain.phone import InvalidPhone, to_e164
 from services.notify.domain.texts import render
+
 from tests.support.notify import notice_payload
 
 
@@ -77,12 +79,15 @@ def test_truncate_always_fits(text):
     assert sms.segments(sms.truncate(text)) <= 2
 
 
-@pytest.mark.parametrize("raw, e164", [
-    ("0151 23456789", "+4915123456789"),
-    ("+49 160 9876543", "+491609876543"),
-    ("03641 123456", "+493641123456"),
-    ("0043 664 1234567", "+436641234567"),
-])
+@pytest.mark.parametrize(
+    "raw, e164",
+    [
+        ("0151 23456789", "+4915123456789"),
+        ("+49 160 9876543", "+491609876543"),
+        ("03641 123456", "+493641123456"),
+        ("0043 664 1234567", "+436641234567"),
+    ],
+)
 def test_phone_numbers_become_e164_with_germany_as_default(raw, e164):
     assert to_e164(raw) == e164
 

@@ -6,6 +6,7 @@ is in test_worker_e2e.py; the in-process variants are in test_task_delivery.py):
 - the SMTP server is down for a while (stopped, later started again on the same port): the
   mails wait in "retrying" and arrive once it is back.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,8 +14,8 @@ import dataclasses
 import pytest
 
 from shared.messaging import publish
-from tests.support.notify import notice_payload
-from tests.support.notify import arrivals, delivery_states, notices, wait_for
+
+from tests.support.notify import arrivals, delivery_states, notice_payload, notices, wait_for
 from tests.support.smtp import SmtpSink
 from tests.support.workers import Worker
 
@@ -28,8 +29,10 @@ def deliveries_of(notify_app):
     from services.notify.models import Delivery
 
     with notify_app.extensions["db"]() as session:
-        return [(r.channel, r.status, r.attempts, r.last_error) for r in
-                session.scalars(select(Delivery).order_by(Delivery.id))]
+        return [
+            (r.channel, r.status, r.attempts, r.last_error)
+            for r in session.scalars(select(Delivery).order_by(Delivery.id))
+        ]
 
 
 @pytest.fixture
@@ -50,8 +53,9 @@ def worker_for(settings, notify_settings, tmp_path):
 
     def start(smtp_port: int, pool: str = "prefork", concurrency: int = 2) -> Worker:
         own = dataclasses.replace(notify_settings, smtp_port=smtp_port)
-        worker = Worker("notify", settings, tmp_path, extra_env=WORKER_ENV, pool=pool, concurrency=concurrency,
-                        notify=own)
+        worker = Worker(
+            "notify", settings, tmp_path, extra_env=WORKER_ENV, pool=pool, concurrency=concurrency, notify=own
+        )
         started.append(worker)
         return worker.wait_ready()
 
@@ -70,8 +74,11 @@ def test_a_batch_through_451s_arrives_once_each_after_retries(notify_app, smtp_s
     worker = worker_for(smtp_sink.port)
 
     expected = {p["message_id"] for p in payloads}
-    wait_for(lambda: set(delivery_states(notify_app)) == {"sent"} and sum(delivery_states(notify_app).values()) == 40,
-             120, lambda: f"states {delivery_states(notify_app)}; log:\n{worker.log()}")
+    wait_for(
+        lambda: set(delivery_states(notify_app)) == {"sent"} and sum(delivery_states(notify_app).values()) == 40,
+        120,
+        lambda: f"states {delivery_states(notify_app)}; log:\n{worker.log()}",
+    )
     counts = arrivals(smtp_sink)
     assert set(counts) == expected and set(counts.values()) == {1}
     assert smtp_sink.handler.attempts - before == 40 + 60  # every 451 was followed by another attempt, no more
@@ -114,7 +121,10 @@ def test_smtp_server_down_for_a_while_then_back_delivers_each_once(notify_app, o
     assert all(error for *_, error in deliveries_of(notify_app))  # each attempt's reason is recorded
 
     with SmtpSink(port=port) as back:  # the same address again
-        wait_for(lambda: delivery_states(notify_app) == {"sent": 10}, 90,
-                 lambda: f"{deliveries_of(notify_app)}\n{worker.log()}")
+        wait_for(
+            lambda: delivery_states(notify_app) == {"sent": 10},
+            90,
+            lambda: f"{deliveries_of(notify_app)}\n{worker.log()}",
+        )
         counts = arrivals(back)
         assert set(counts) == {p["message_id"] for p in payloads} and set(counts.values()) == {1}

@@ -3,6 +3,7 @@ its answer to DATA until the worker is dead, so the mail was never accepted. The
 stays claimed ("sending") by the dead worker; Redis hands the message to the next worker after
 the visibility timeout, which takes the abandoned claim over after NOTIFY_STALE_SENDING_SECONDS
 and sends the mail: it arrives exactly once, on the second attempt."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,9 +16,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from shared.messaging import publish
-from tests.support.notify import notice_payload
+
 from tests.notify.test_kill import VISIBILITY_TIMEOUT, start_worker
-from tests.support.notify import arrivals, broker_idle, delivery_states, wait_for
+from tests.support.notify import arrivals, broker_idle, delivery_states, notice_payload, wait_for
 from tests.support.smtp import _free_port
 
 
@@ -53,7 +54,8 @@ def holding_sink():
 
 
 def test_worker_killed_while_the_server_holds_data_delivers_once_after_recovery(
-        notify_app, settings, notify_settings, tmp_path, holding_sink):
+    notify_app, settings, notify_settings, tmp_path, holding_sink
+):
     handler, port = holding_sink
     settings = dataclasses.replace(settings, broker_visibility_timeout=VISIBILITY_TIMEOUT)
     notify = dataclasses.replace(notify_settings, smtp_port=port)
@@ -70,8 +72,11 @@ def test_worker_killed_while_the_server_holds_data_delivers_once_after_recovery(
 
     second = start_worker(settings, notify, tmp_path, "prefork", 2)
     try:
-        wait_for(lambda: delivery_states(notify_app) == {"sent": 1} and broker_idle(settings.broker_url), 90,
-                 lambda: f"{delivery_states(notify_app)}\n{second.log()}")
+        wait_for(
+            lambda: delivery_states(notify_app) == {"sent": 1} and broker_idle(settings.broker_url),
+            90,
+            lambda: f"{delivery_states(notify_app)}\n{second.log()}",
+        )
     finally:
         second.stop()
     assert arrivals(handler) == {payload["message_id"]: 1}

@@ -13,6 +13,7 @@ Redis itself (a private, persistent redis-server) in the middle of the run.
 One duplicate per send in flight is possible and checked to be exactly that: the SMTP server
 accepted the mail, and the worker was killed before it recorded "sent" (README: delivery guarantees).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -29,6 +30,7 @@ from celery import Celery
 from shared import outbox
 from shared.db import make_session_factory
 from shared.messaging import celery_config
+
 from tests.support.notify import arrivals, broker_idle, delivery_states, notices, wait_for
 from tests.support.workers import Worker
 
@@ -39,13 +41,13 @@ VISIBILITY_TIMEOUT = 5  # seconds; a dead worker's messages come back after this
 REDELIVER_AFTER = 60
 # a worker's env: short backoff, and a claim left in "sending" by a dead worker counts as
 # abandoned after 5 s (a live send over loopback takes milliseconds)
-WORKER_ENV = {"NOTIFY_RETRY_BASE_SECONDS": "0.2", "NOTIFY_RETRY_MAX_SECONDS": "1",
-              "NOTIFY_STALE_SENDING_SECONDS": "5"}
+WORKER_ENV = {"NOTIFY_RETRY_BASE_SECONDS": "0.2", "NOTIFY_RETRY_MAX_SECONDS": "1", "NOTIFY_STALE_SENDING_SECONDS": "5"}
 
 
 def start_worker(settings, notify, tmp_path, pool: str, concurrency: int) -> Worker:
-    return Worker("notify", settings, tmp_path, extra_env=WORKER_ENV, pool=pool, notify=notify,
-                  concurrency=concurrency).wait_ready()
+    return Worker(
+        "notify", settings, tmp_path, extra_env=WORKER_ENV, pool=pool, notify=notify, concurrency=concurrency
+    ).wait_ready()
 
 
 class RoomsOutbox:
@@ -108,14 +110,25 @@ def kill_midway_and_finish(apps, settings, tmp_path, sink, pool, concurrency, di
             wait_for(lambda: len(sink.messages) >= MESSAGES // 2, 120, lambda: f"{len(sink.messages)} arrived")
             workers.append(disrupt(workers[0]))
             expected = {p["message_id"] for p in payloads}
-            wait_for(lambda: expected <= set(arrivals(sink)), 150,
-                     lambda: f"{len(expected - set(arrivals(sink)))} missing; states {delivery_states(notify_app)}; "
-                             f"worker log:\n{workers[-1].log()}")
+            wait_for(
+                lambda: expected <= set(arrivals(sink)),
+                150,
+                lambda: (
+                    f"{len(expected - set(arrivals(sink)))} missing; states {delivery_states(notify_app)}; "
+                    f"worker log:\n{workers[-1].log()}"
+                ),
+            )
             # settle: restored copies of what the dead worker held run too (and send nothing),
             # and every receipt is in
-            wait_for(lambda: (broker_idle(settings.broker_url) and source.open_rows() == 0
-                              and set(delivery_states(notify_app)) == {"sent"}), 60,
-                     lambda: f"states {delivery_states(notify_app)}, {source.open_rows()} unconfirmed")
+            wait_for(
+                lambda: (
+                    broker_idle(settings.broker_url)
+                    and source.open_rows() == 0
+                    and set(delivery_states(notify_app)) == {"sent"}
+                ),
+                60,
+                lambda: f"states {delivery_states(notify_app)}, {source.open_rows()} unconfirmed",
+            )
     finally:
         for worker in [*workers, receipts]:
             worker.stop()
@@ -141,7 +154,8 @@ def assert_exactly_once(expected, sink, notify_app, workers, accepted_before_kil
 
 @pytest.mark.parametrize("pool,concurrency", [("prefork", 2), ("solo", 1)])
 def test_sigkill_of_the_worker_half_way_loses_nothing_and_sends_nothing_twice(
-        apps, settings, tmp_path, smtp_sink, pool, concurrency):
+    apps, settings, tmp_path, smtp_sink, pool, concurrency
+):
     settings = dataclasses.replace(settings, broker_visibility_timeout=VISIBILITY_TIMEOUT)
     accepted_before_kill: set[str] = set()
 
@@ -150,8 +164,7 @@ def test_sigkill_of_the_worker_half_way_loses_nothing_and_sends_nothing_twice(
         accepted_before_kill.update(arrivals(smtp_sink))  # the dead worker can add nothing more
         return start_worker(settings, apps["notify"].config["NOTIFY_SETTINGS"], tmp_path, pool, concurrency)
 
-    expected, workers = kill_midway_and_finish(apps, settings, tmp_path, smtp_sink, pool, concurrency,
-                                               kill_and_replace)
+    expected, workers = kill_midway_and_finish(apps, settings, tmp_path, smtp_sink, pool, concurrency, kill_and_replace)
     assert_exactly_once(expected, smtp_sink, apps["notify"], workers, accepted_before_kill, concurrency)
 
 
@@ -178,10 +191,25 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "yes", "--maxmemory-policy", "noeviction",
-             "--dir", str(self.folder), "--logfile", str(self.folder / "redis.log")],
-            start_new_session=True)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--maxmemory-policy",
+                "noeviction",
+                "--dir",
+                str(self.folder),
+                "--logfile",
+                str(self.folder / "redis.log"),
+            ],
+            start_new_session=True,
+        )
         wait_for(self._answers, 20, lambda: (self.folder / "redis.log").read_text(errors="replace")[-2000:])
 
     def _answers(self) -> bool:
@@ -205,9 +233,9 @@ def private_redis(tmp_path):
 
 
 def test_redis_killed_and_restarted_mid_run_loses_nothing_and_sends_nothing_twice(
-        apps, settings, tmp_path, smtp_sink, private_redis):
-    settings = dataclasses.replace(settings, broker_url=private_redis.url,
-                                   broker_visibility_timeout=VISIBILITY_TIMEOUT)
+    apps, settings, tmp_path, smtp_sink, private_redis
+):
+    settings = dataclasses.replace(settings, broker_url=private_redis.url, broker_visibility_timeout=VISIBILITY_TIMEOUT)
 
     def restart_redis(worker):
         private_redis.kill()
@@ -215,8 +243,7 @@ def test_redis_killed_and_restarted_mid_run_loses_nothing_and_sends_nothing_twic
         private_redis.start()
         return worker
 
-    expected, workers = kill_midway_and_finish(apps, settings, tmp_path, smtp_sink, "prefork", 2,
-                                               restart_redis)
+    expected, workers = kill_midway_and_finish(apps, settings, tmp_path, smtp_sink, "prefork", 2, restart_redis)
     counts = arrivals(smtp_sink)
     assert set(counts) == expected, f"lost: {len(expected - set(counts))}"
     assert not {m: n for m, n in counts.items() if n > 1}

@@ -1,6 +1,7 @@
 """Who may do what with notify's deliveries, as a matrix of roles × actions over HTTP (the rules
 are services/notify/domain/permissions.py). One failed email to Lena (staff of partner A) is
 the subject of every cell; each cell is asked through the real pages with a fresh database."""
+
 from __future__ import annotations
 
 import base64
@@ -15,20 +16,58 @@ ROLES = ("recipient", "colleague", "other_partner", "coordination", "anonymous",
 USERS = {"recipient": "lena", "colleague": "lars", "other_partner": "otto", "coordination": "kora"}
 
 SHOWN, HIDDEN, OK, NOT_FOUND, FORBIDDEN, LOGIN, DENIED, RESENT = (
-    "shown", "hidden", "ok", "not found", "forbidden", "login", "denied", "resent")
+    "shown",
+    "hidden",
+    "ok",
+    "not found",
+    "forbidden",
+    "login",
+    "denied",
+    "resent",
+)
 # lists show the delivery or not; one delivery: 200 or 404 (someone else's looks missing);
 # anonymous visitors are sent to the login form; an app password opens no page (issue 9, #7)
 MATRIX = {
-    "list deliveries": dict(recipient=SHOWN, colleague=HIDDEN, other_partner=HIDDEN, coordination=SHOWN,
-                            anonymous=LOGIN, app_password=DENIED),
-    "list given up": dict(recipient=SHOWN, colleague=HIDDEN, other_partner=HIDDEN, coordination=SHOWN,
-                          anonymous=LOGIN, app_password=DENIED),
-    "see delivery": dict(recipient=OK, colleague=NOT_FOUND, other_partner=NOT_FOUND, coordination=OK,
-                         anonymous=LOGIN, app_password=DENIED),
-    "see invitation": dict(recipient=OK, colleague=NOT_FOUND, other_partner=NOT_FOUND, coordination=OK,
-                           anonymous=LOGIN, app_password=DENIED),
-    "resend": dict(recipient=FORBIDDEN, colleague=FORBIDDEN, other_partner=FORBIDDEN, coordination=RESENT,
-                   anonymous=LOGIN, app_password=DENIED),
+    "list deliveries": dict(
+        recipient=SHOWN,
+        colleague=HIDDEN,
+        other_partner=HIDDEN,
+        coordination=SHOWN,
+        anonymous=LOGIN,
+        app_password=DENIED,
+    ),
+    "list given up": dict(
+        recipient=SHOWN,
+        colleague=HIDDEN,
+        other_partner=HIDDEN,
+        coordination=SHOWN,
+        anonymous=LOGIN,
+        app_password=DENIED,
+    ),
+    "see delivery": dict(
+        recipient=OK,
+        colleague=NOT_FOUND,
+        other_partner=NOT_FOUND,
+        coordination=OK,
+        anonymous=LOGIN,
+        app_password=DENIED,
+    ),
+    "see invitation": dict(
+        recipient=OK,
+        colleague=NOT_FOUND,
+        other_partner=NOT_FOUND,
+        coordination=OK,
+        anonymous=LOGIN,
+        app_password=DENIED,
+    ),
+    "resend": dict(
+        recipient=FORBIDDEN,
+        colleague=FORBIDDEN,
+        other_partner=FORBIDDEN,
+        coordination=RESENT,
+        anonymous=LOGIN,
+        app_password=DENIED,
+    ),
 }
 CELLS = [(action, role) for action in MATRIX for role in ROLES]
 
@@ -36,12 +75,15 @@ CELLS = [(action, role) for action in MATRIX for role in ROLES]
 @pytest.fixture
 def failed_delivery(notify_app, identity, people, run_task, smtp_sink, deliveries):
     """Lena's confirmation, refused by the mail server for good; Lars is her colleague."""
-    identity.create_account("lars", "Lars", partner_slug="mgh-lobeda", role="staff", email="lars@example.org",
-                            password=PASSWORD)
+    identity.create_account(
+        "lars", "Lars", partner_slug="mgh-lobeda", role="staff", email="lars@example.org", password=PASSWORD
+    )
     identity.create_app_password("lena", "Handy", secret="lenas-app-passwort")
     smtp_sink.fail("550 5.1.1 mailbox unknown", 1)
-    run_task("notify.booking_notice", **notice_payload(account_id=people["lena"]["id"], phone="",
-                                                       title="Krabbelgruppe Lobeda"))
+    run_task(
+        "notify.booking_notice",
+        **notice_payload(account_id=people["lena"]["id"], phone="", title="Krabbelgruppe Lobeda"),
+    )
     [row] = deliveries()
     assert row["status"] == "failed"
     return row
@@ -66,9 +108,12 @@ def _csrf(client) -> str:
 def _ask(client, action: str, delivery_id: int):
     if action == "resend":
         return client.post(f"/notify/deliveries/{delivery_id}/resend", data={"csrf_token": _csrf(client)})
-    path = {"list deliveries": "/notify/", "list given up": "/notify/dead",
-            "see delivery": f"/notify/deliveries/{delivery_id}",
-            "see invitation": f"/notify/deliveries/{delivery_id}/invite.ics"}[action]
+    path = {
+        "list deliveries": "/notify/",
+        "list given up": "/notify/dead",
+        "see delivery": f"/notify/deliveries/{delivery_id}",
+        "see invitation": f"/notify/deliveries/{delivery_id}/invite.ics",
+    }[action]
     return client.get(path)
 
 
@@ -99,8 +144,9 @@ def test_matrix(notify_app, failed_delivery, deliveries, action, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_the_settings_link_opens_exactly_its_account_for_whoever_holds_it(notify_app, failed_delivery, settings,
-                                                                          people, role):
+def test_the_settings_link_opens_exactly_its_account_for_whoever_holds_it(
+    notify_app, failed_delivery, settings, people, role
+):
     """The link from Lena's email is Lena's key to her own settings, whoever follows it; a link
     changed by one character opens nothing."""
     from services.notify.preferences import token_for
@@ -112,7 +158,7 @@ def test_the_settings_link_opens_exactly_its_account_for_whoever_holds_it(notify
     # changed inside the signature: its last base64 character also holds two padding bits, so
     # changing only that one can decode to the very same signature
     signature_at = token.rindex(".") + 1
-    tampered = token[:signature_at] + ("A" if token[signature_at] != "A" else "B") + token[signature_at + 1:]
+    tampered = token[:signature_at] + ("A" if token[signature_at] != "A" else "B") + token[signature_at + 1 :]
     assert client.get(f"/notify/preferences/{tampered}").status_code == 400
 
 

@@ -1,6 +1,7 @@
 """Preferences: per kind of message email, SMS, both or none; language; the settings page
 (login, CSRF, German) and the signed link in every email footer (works; tampered or expired
 links do not). Real SMTP sink, real SMS gateway, real PostgreSQL."""
+
 from __future__ import annotations
 
 import re
@@ -56,8 +57,9 @@ def test_defaults_email_always_sms_for_confirmed_cancelled_when_a_phone_exists(r
     assert _channels(deliveries, "cancelled") == ["email"]  # no phone, no SMS
 
 
-@pytest.mark.parametrize("choice, expected", [("none", []), ("email", ["email"]), ("sms", ["sms"]),
-                                              ("both", ["email", "sms"])])
+@pytest.mark.parametrize(
+    "choice, expected", [("none", []), ("email", ["email"]), ("sms", ["sms"]), ("both", ["email", "sms"])]
+)
 def test_each_choice_is_honoured(lena, run_task, people, deliveries, smtp_sink, sms_gateway, choice, expected):
     response = _save(lena, "/notify/preferences", kind_changed=choice)
     assert response.status_code == 303
@@ -110,7 +112,8 @@ def test_invalid_choices_get_a_400_and_change_nothing(lena):
 
 
 def test_the_signed_link_in_the_email_opens_that_accounts_settings_without_password(
-        notify_app, run_task, people, smtp_sink, deliveries):
+    notify_app, run_task, people, smtp_sink, deliveries
+):
     run_task("notify.booking_notice", **notice_payload(account_id=people["lena"]["id"], phone=""))
     [mail] = smtp_sink.messages
     link = _footer_link(mail)
@@ -126,8 +129,9 @@ def test_the_signed_link_in_the_email_opens_that_accounts_settings_without_passw
     assert _save(client, path, kind_confirmed="none").status_code == 303
     assert client.get("/notify/").status_code == 302  # the link did not log anybody in
 
-    run_task("notify.booking_notice", **notice_payload(account_id=people["lena"]["id"], kind="confirmed",
-                                                       booking_id=43))
+    run_task(
+        "notify.booking_notice", **notice_payload(account_id=people["lena"]["id"], kind="confirmed", booking_id=43)
+    )
     assert [r["booking_id"] for r in _rows(notify_app)] == [42]  # the new choice counted
     otto = notify_app.test_client()
     login(otto, "otto", service="notify")

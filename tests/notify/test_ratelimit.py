@@ -1,6 +1,7 @@
 """Rate limits per channel, for all workers together: two real worker processes on real Redis
 share one token bucket; sends are counted per time window from the SMTP sink's own arrival
 times (generous bounds: a limit per worker, or none, would break them by far)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from shared.messaging import publish
+
 from tests.support.notify import notice_payload, tune
 from tests.support.smtp import _free_port
 from tests.support.workers import Worker, queue_length
@@ -56,8 +58,9 @@ def most_in_any_window(times: list[float], window: float) -> int:
     return best
 
 
-def test_two_workers_together_keep_the_email_rate(notify_app, settings, notify_settings, tmp_path, timed_sink,
-                                                   deliveries):
+def test_two_workers_together_keep_the_email_rate(
+    notify_app, settings, notify_settings, tmp_path, timed_sink, deliveries
+):
     env = {"NOTIFY_RATE_EMAIL": str(RATE), "NOTIFY_RATE_BURST_SECONDS": "0.25", "NOTIFY_RATE_MAX_WAIT_SECONDS": "0.5"}
     own = dataclasses.replace(notify_settings, smtp_port=timed_sink.controller.port)
     workers = [Worker("notify", settings, tmp_path, extra_env=env, notify=own) for _ in range(2)]
@@ -66,11 +69,16 @@ def test_two_workers_together_keep_the_email_rate(notify_app, settings, notify_s
             worker.wait_ready()
         celery = notify_app.extensions["celery"]
         for i in range(MAILS):
-            publish(celery, "notify.booking_notice", notice_payload(
-                booking_id=900 + i, email=f"person{i}@example.org", phone=""), "notify")
+            publish(
+                celery,
+                "notify.booking_notice",
+                notice_payload(booking_id=900 + i, email=f"person{i}@example.org", phone=""),
+                "notify",
+            )
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not (len(deliveries()) == MAILS and
-                                                   {r["status"] for r in deliveries()} == {"sent"}):
+        while time.monotonic() < deadline and not (
+            len(deliveries()) == MAILS and {r["status"] for r in deliveries()} == {"sent"}
+        ):
             time.sleep(0.3)
         rows = deliveries()
         assert {r["status"] for r in rows} == {"sent"} and len(rows) == MAILS, [w.log() for w in workers]
@@ -86,8 +94,9 @@ def test_two_workers_together_keep_the_email_rate(notify_app, settings, notify_s
     assert {r["attempts"] for r in rows} == {1}  # waiting for the limit is no failed attempt
 
 
-def test_a_limited_send_goes_back_to_the_queue_without_spending_an_attempt(notify_app, run_task, monkeypatch,
-                                                                            settings, deliveries, smtp_sink):
+def test_a_limited_send_goes_back_to_the_queue_without_spending_an_attempt(
+    notify_app, run_task, monkeypatch, settings, deliveries, smtp_sink
+):
     tune(monkeypatch, notify_app, rate_email=0.2, rate_max_wait_seconds=0.0)  # one mail per 5 s, no waiting
     before = queue_length(settings.broker_url, "notify")
     run_task("notify.booking_notice", **notice_payload(phone=""))

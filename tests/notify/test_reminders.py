@@ -2,6 +2,7 @@
 cancellations take dates off) and the periodic scan that turns due dates into exactly one
 reminder per date and channel. Real PostgreSQL, SMTP sink and SMS gateway; the scan is called
 with an explicit `now`, the way beat calls it with the clock."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -30,9 +31,15 @@ def dates(first: datetime, weeks: int = 3, cancelled=()) -> list[dict]:
     result = []
     for i in range(weeks):
         start = (first.astimezone(BERLIN).replace(tzinfo=None) + timedelta(weeks=i)).replace(tzinfo=BERLIN)
-        result.append({"starts_at": start, "ends_at": start + timedelta(hours=2), "id": 500 + i,
-                       "state": "cancelled" if i in cancelled else "valid",
-                       "cancel_url": f"http://127.0.0.1:8080/rooms/occurrences/{500 + i}/cancel?token=t{500 + i}"})
+        result.append(
+            {
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=2),
+                "id": 500 + i,
+                "state": "cancelled" if i in cancelled else "valid",
+                "cancel_url": f"http://127.0.0.1:8080/rooms/occurrences/{500 + i}/cancel?token=t{500 + i}",
+            }
+        )
     return result
 
 
@@ -45,8 +52,9 @@ def first_date():
 @pytest.fixture
 def plan(run_task, people):
     def send(kind="confirmed", sequence=0, occurrences=None, account="lena", **extra):
-        payload = notice_payload(kind=kind, sequence=sequence, occurrences=occurrences,
-                                 account_id=people[account]["id"], **extra)
+        payload = notice_payload(
+            kind=kind, sequence=sequence, occurrences=occurrences, account_id=people[account]["id"], **extra
+        )
         run_task("notify.booking_notice", **payload)
         return payload
 
@@ -59,8 +67,12 @@ def scan(notify_app, settings, notify_settings, run_task):
     from services.notify import preferences, reminders
 
     def run(now, send=True):
-        ids = reminders.scan(notify_app.extensions["db"], notify_settings.mail_from, now=now,
-                             preferences_url=preferences.url_maker(settings))
+        ids = reminders.scan(
+            notify_app.extensions["db"],
+            notify_settings.mail_from,
+            now=now,
+            preferences_url=preferences.url_maker(settings),
+        )
         if send:
             for delivery_id in ids:
                 run_task("notify.send_delivery", delivery_id=delivery_id)
@@ -74,7 +86,8 @@ def reminders_sent(deliveries) -> list[tuple[str, str]]:
 
 
 def test_one_reminder_per_due_date_and_channel_however_often_the_scan_runs(
-        plan, scan, first_date, deliveries, smtp_sink, sms_gateway):
+    plan, scan, first_date, deliveries, smtp_sink, sms_gateway
+):
     plan(occurrences=dates(first_date))
     smtp_sink.handler.messages.clear(), sms_gateway.received.clear()
     now = at(first_date, hours=-23)
@@ -195,10 +208,12 @@ def test_24_hours_before_is_the_same_wall_clock_time_the_day_before_across_dst(p
     assert len(reminders_sent(deliveries)) == 2
 
 
-def test_the_beat_task_queues_the_reminders_on_the_real_broker(notify_app, plan, first_date, settings, run_task,
-                                                              deliveries, smtp_sink):
+def test_the_beat_task_queues_the_reminders_on_the_real_broker(
+    notify_app, plan, first_date, settings, run_task, deliveries, smtp_sink
+):
     from services.beat import celery as beat
     from services.notify.models import PlannedOccurrence
+
     from tests.support.workers import queue_length
 
     entry = beat.conf.beat_schedule["notify-scan-reminders"]
@@ -231,7 +246,9 @@ def test_reminder_moments_across_both_dst_changes_and_for_hour_leads():
     assert reminder_moment(autumn, 2880) == datetime(2027, 10, 29, 8, 0, tzinfo=utc)
     assert reminder_moment(spring, 120) == datetime(2027, 3, 28, 6, 0, tzinfo=utc)  # 2 h of elapsed time
     # Monday 02:30 the day after the change: Sunday 02:30 does not exist; the instant after the gap
-    assert reminder_moment(datetime(2027, 3, 29, 2, 30, tzinfo=BERLIN), 1440) == datetime(2027, 3, 28, 1, 30, tzinfo=utc)
+    assert reminder_moment(datetime(2027, 3, 29, 2, 30, tzinfo=BERLIN), 1440) == datetime(
+        2027, 3, 28, 1, 30, tzinfo=utc
+    )
     learned = datetime(2027, 1, 1, tzinfo=utc)
     assert not is_due(spring, 1440, learned, datetime(2027, 3, 27, 8, 59, tzinfo=utc))
     assert is_due(spring, 1440, learned, datetime(2027, 3, 27, 9, 0, tzinfo=utc))

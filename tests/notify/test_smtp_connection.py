@@ -1,18 +1,25 @@
 """One SMTP connection carries many mails (connect, EHLO, STARTTLS and login once per worker
 process), and keeping it never costs a mail or sends one twice: a refusal resets it, a
 connection the server dropped meanwhile is replaced before anything of the mail went out."""
+
 from __future__ import annotations
 
 from aiosmtpd.controller import Controller
 
-from services.notify.channels.outgoing import Outgoing
 from services.notify.channels.email import SmtpSender
+from services.notify.channels.outgoing import Outgoing
+
 from tests.support.smtp import SinkHandler, SmtpSink
 
 
 def mail(n: int) -> Outgoing:
-    return Outgoing(delivery_id=n, channel="email", recipient="lena@example.org", subject=f"Mail {n}",
-                    body=f"From: a@b.de\r\nTo: lena@example.org\r\nSubject: Mail {n}\r\n\r\nHallo {n}\r\n")
+    return Outgoing(
+        delivery_id=n,
+        channel="email",
+        recipient="lena@example.org",
+        subject=f"Mail {n}",
+        body=f"From: a@b.de\r\nTo: lena@example.org\r\nSubject: Mail {n}\r\n\r\nHallo {n}\r\n",
+    )
 
 
 class PeerHandler(SinkHandler):

@@ -1,6 +1,7 @@
 """After the server's 250 for DATA the mail is delivered. QUIT is said only when a kept
 connection is retired (after MAILS_PER_CONNECTION mails), and the sender does not wait for its
 reply: a server that misbehaves on QUIT does not hold up or turn a sent mail into a retry."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,16 +12,23 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
-from services.notify.channels.outgoing import Outgoing
 from services.notify.channels.email import MAILS_PER_CONNECTION, SmtpSender
+from services.notify.channels.outgoing import Outgoing
+
 from tests.support.smtp import SinkHandler, _free_port
 
-MAIL = Outgoing(delivery_id=1, channel="email", recipient="lena@example.org", subject="Test",
-                body="From: a@b.de\r\nTo: lena@example.org\r\nSubject: Test\r\n\r\nHallo\r\n")
+MAIL = Outgoing(
+    delivery_id=1,
+    channel="email",
+    recipient="lena@example.org",
+    subject="Test",
+    body="From: a@b.de\r\nTo: lena@example.org\r\nSubject: Test\r\n\r\nHallo\r\n",
+)
 
 
 class GoodbyeServer(SMTP):
     """QUIT is answered only when the test says so ("hold"), or the connection is dropped."""
+
     mode = "hold"
     quit_seen = threading.Event()
     release = threading.Event()
@@ -53,8 +61,9 @@ def goodbye_sink():
 @pytest.mark.parametrize("mode", ["hold", "drop"])
 def test_a_250_is_success_whatever_happens_at_quit(notify_settings, goodbye_sink, monkeypatch, mode):
     monkeypatch.setattr(GoodbyeServer, "mode", mode)
-    sender = SmtpSender(replace(notify_settings, smtp_port=goodbye_sink.port, smtp_security="none", smtp_user=""),
-                        timeout=120)
+    sender = SmtpSender(
+        replace(notify_settings, smtp_port=goodbye_sink.port, smtp_security="none", smtp_user=""), timeout=120
+    )
     outcome = []
 
     def send_until_retired():

@@ -1,5 +1,6 @@
 """The sweep re-queues deliveries whose task got lost (a refused re-publish, a dead worker):
 real worker process, real Redis, real SMTP. The claim keeps a doubled task from sending twice."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,9 +10,11 @@ from sqlalchemy import update
 
 from shared import contracts
 from shared.clock import utcnow
+
 from services.notify import delivery
 from services.notify.domain.notice import Notice
 from services.notify.models import Delivery
+
 from tests.support.notify import notice_payload
 from tests.support.workers import until
 
@@ -45,8 +48,7 @@ def test_lost_deliveries_are_sent_once_after_a_sweep(notify_app, notify_worker, 
     orphan("stale@example.org", status="sending", attempts=1, claimed_at=long_ago)  # its worker died
     orphan("busy@example.org", status="sending", attempts=1, claimed_at=utcnow())  # being sent now
     orphan("fresh@example.org")  # just queued: its task is surely still on its way
-    orphan("later@example.org", status="retrying", attempts=1,
-           next_attempt_at=utcnow() + timedelta(minutes=5))
+    orphan("later@example.org", status="retrying", attempts=1, next_attempt_at=utcnow() + timedelta(minutes=5))
 
     assert sweep(notify_app) == 3
     assert sweep(notify_app) == 3  # a doubled run queues them twice: still sent once each
@@ -66,6 +68,7 @@ def test_a_retry_records_when_it_is_due(run_task, smtp_sink, notify_app):
     smtp_sink.fail("451 4.3.0 try later", 1)
     run_task("notify.booking_notice", **notice_payload(phone=""))
     from sqlalchemy import select
+
     with notify_app.extensions["db"]() as session:
         row = session.scalars(select(Delivery)).one()
         assert row.status == "sent" and row.attempts == 2 and row.next_attempt_at is not None

@@ -1,5 +1,6 @@
 """The booking_notice task end to end in-process: real PostgreSQL, a real SMTP conversation with
 aiosmtpd, real HTTP to the fake SMS gateway."""
+
 from __future__ import annotations
 
 import icalendar
@@ -130,6 +131,7 @@ def test_concurrent_attempts_on_one_delivery_send_it_once(notify_app, notify_set
 
     from shared import contracts
     from shared.db import autocommit_connection
+
     from services.notify import delivery, sending
     from services.notify.domain.notice import Notice
 
@@ -148,8 +150,9 @@ def test_concurrent_attempts_on_one_delivery_send_it_once(notify_app, notify_set
     assert deliveries()[0]["attempts"] == 1
 
 
-def test_an_unexpected_conflict_records_nothing_and_sends_no_receipt(run_task, notify_app, settings, smtp_sink,
-                                                                     deliveries):
+def test_an_unexpected_conflict_records_nothing_and_sends_no_receipt(
+    run_task, notify_app, settings, smtp_sink, deliveries
+):
     """A delivery row of the message already there without its inbox record (it cannot happen
     through the task): the accepting transaction fails as a whole and is retried, so the message
     is neither recorded as seen nor confirmed to its sender; it would come again."""
@@ -161,8 +164,18 @@ def test_an_unexpected_conflict_records_nothing_and_sends_no_receipt(run_task, n
 
     payload = notice_payload(phone="", sender="rooms")
     with notify_app.extensions["db"]() as session:
-        session.add(Delivery(message_id=payload["message_id"], channel="email", account_id=1, recipient="x@example.org",
-                             kind="confirmed", booking_id=42, uid=payload["uid"], status="failed"))
+        session.add(
+            Delivery(
+                message_id=payload["message_id"],
+                channel="email",
+                account_id=1,
+                recipient="x@example.org",
+                kind="confirmed",
+                booking_id=42,
+                uid=payload["uid"],
+                status="failed",
+            )
+        )
         session.commit()
     with pytest.raises(IntegrityError):  # after the bounded retries, each failing the same way
         run_task("notify.booking_notice", **payload)

@@ -3,6 +3,7 @@ a real prefork worker (the pool that enforces Celery's limits, as in production)
 and a mail server that accepts the first connection and then says nothing, for longer than the
 send timeout. The task is stopped at its soft limit (the worker's, not the sending process's), the
 attempt is recorded, the retry goes out on a fresh connection, and the mail arrives exactly once."""
+
 from __future__ import annotations
 
 import socket
@@ -13,6 +14,7 @@ from dataclasses import replace
 import pytest
 
 from shared.messaging import publish
+
 from tests.support.notify import notice_payload
 from tests.support.workers import Worker
 
@@ -67,16 +69,27 @@ def silent_first(smtp_sink):
 
 @pytest.fixture
 def limited_worker(settings, notify_settings, silent_first, tmp_path):
-    worker = Worker("notify", settings, tmp_path, pool="prefork", notify=replace(notify_settings, smtp_port=silent_first.port), extra_env={
-        "NOTIFY_TASK_SOFT_SECONDS": "2", "NOTIFY_TASK_HARD_SECONDS": "10",
-        "NOTIFY_SEND_TIMEOUT": "600",  # without a time limit the first send would wait ten minutes
-        "NOTIFY_RETRY_BASE_SECONDS": "0.2", "NOTIFY_RETRY_MAX_SECONDS": "1"}).wait_ready()
+    worker = Worker(
+        "notify",
+        settings,
+        tmp_path,
+        pool="prefork",
+        notify=replace(notify_settings, smtp_port=silent_first.port),
+        extra_env={
+            "NOTIFY_TASK_SOFT_SECONDS": "2",
+            "NOTIFY_TASK_HARD_SECONDS": "10",
+            "NOTIFY_SEND_TIMEOUT": "600",  # without a time limit the first send would wait ten minutes
+            "NOTIFY_RETRY_BASE_SECONDS": "0.2",
+            "NOTIFY_RETRY_MAX_SECONDS": "1",
+        },
+    ).wait_ready()
     yield worker
     worker.stop()
 
 
-def test_a_send_past_the_soft_limit_is_stopped_recorded_and_retried(notify_app, limited_worker, silent_first,
-                                                                     smtp_sink, people, deliveries):
+def test_a_send_past_the_soft_limit_is_stopped_recorded_and_retried(
+    notify_app, limited_worker, silent_first, smtp_sink, people, deliveries
+):
     celery = notify_app.extensions["celery"]
     assert celery.tasks["notify.booking_notice"].soft_time_limit == 90  # the sender knows other limits...
     publish(celery, "notify.booking_notice", notice_payload(account_id=people["lena"]["id"], phone=""), "notify")

@@ -1,4 +1,5 @@
 """The delivery log at /notify/: who sees what, search and filter, captured messages, re-send."""
+
 from __future__ import annotations
 
 import html
@@ -20,9 +21,14 @@ def captured(notify_app, monkeypatch):
 
 @pytest.fixture
 def two_people_notified(run_task, people, captured):
-    run_task("notify.booking_notice", **notice_payload(account_id=people["lena"]["id"], title="Krabbelgruppe <script>alert(1)</script>"))
-    run_task("notify.booking_notice", **notice_payload(account_id=people["otto"]["id"], email="otto@example.org",
-                                                        phone="", title="Skatrunde Nord"))
+    run_task(
+        "notify.booking_notice",
+        **notice_payload(account_id=people["lena"]["id"], title="Krabbelgruppe <script>alert(1)</script>"),
+    )
+    run_task(
+        "notify.booking_notice",
+        **notice_payload(account_id=people["otto"]["id"], email="otto@example.org", phone="", title="Skatrunde Nord"),
+    )
 
 
 def _client(notify_app, username):
@@ -94,7 +100,9 @@ def test_staff_cannot_open_or_resend_another_partners_delivery(notify_app, two_p
     assert client.get(f"/notify/deliveries/{otto_row['id']}").status_code == 404
     assert client.get(f"/notify/deliveries/{otto_row['id']}/invite.ics").status_code == 404
     page = client.get("/notify/").get_data(as_text=True)
-    assert client.post(f"/notify/deliveries/{otto_row['id']}/resend", data={"csrf_token": _csrf(page)}).status_code == 403
+    assert (
+        client.post(f"/notify/deliveries/{otto_row['id']}/resend", data={"csrf_token": _csrf(page)}).status_code == 403
+    )
 
 
 def test_coordination_resends_a_failed_delivery(notify_app, run_task, people, smtp_sink, deliveries, settings):
@@ -124,8 +132,9 @@ def test_only_failed_deliveries_can_be_resent(notify_app, run_task, people, deli
     client = _client(notify_app, "kora")
     page = client.get(f"/notify/deliveries/{row['id']}").get_data(as_text=True)
     assert "Erneut senden" not in page
-    response = client.post(f"/notify/deliveries/{row['id']}/resend", data={"csrf_token": _csrf(page)},
-                           follow_redirects=True)
+    response = client.post(
+        f"/notify/deliveries/{row['id']}/resend", data={"csrf_token": _csrf(page)}, follow_redirects=True
+    )
     assert "Nur fehlgeschlagene Nachrichten" in response.get_data(as_text=True)
     assert deliveries()[0]["status"] == "sent"
 
@@ -139,14 +148,27 @@ def test_both_lists_page_through_keeping_their_filters(notify_app, people):
     from services.notify.views import PAGE_SIZE
 
     with notify_app.extensions["db"]() as session:
-        session.add_all(Delivery(message_id=str(uuid.uuid4()), channel="email", account_id=people["lena"]["id"],
-                                 recipient=f"person{i}@example.org", kind="confirmed", booking_id=i, uid=f"b{i}",
-                                 status="failed", failure="permanent", last_error="550 unknown user")
-                        for i in range(PAGE_SIZE + 1))
+        session.add_all(
+            Delivery(
+                message_id=str(uuid.uuid4()),
+                channel="email",
+                account_id=people["lena"]["id"],
+                recipient=f"person{i}@example.org",
+                kind="confirmed",
+                booking_id=i,
+                uid=f"b{i}",
+                status="failed",
+                failure="permanent",
+                last_error="550 unknown user",
+            )
+            for i in range(PAGE_SIZE + 1)
+        )
         session.commit()
     client = _client(notify_app, "kora")
-    for first, wanted_link in (("/notify/dead?why=permanent&channel=email", 'why=permanent'),
-                               ("/notify/?status=failed&channel=email", 'status=failed')):
+    for first, wanted_link in (
+        ("/notify/dead?why=permanent&channel=email", "why=permanent"),
+        ("/notify/?status=failed&channel=email", "status=failed"),
+    ):
         page = html.unescape(client.get(first).get_data(as_text=True))
         assert page.count("@example.org</td>") == PAGE_SIZE
         older = re.search(r'<a href="([^"]+)">Ältere</a>', page).group(1)
@@ -162,10 +184,19 @@ def test_log_times_are_local_and_written_for_the_readers_language(notify_app, pe
     from services.notify.models import Delivery
 
     with notify_app.extensions["db"]() as session:
-        session.add(Delivery(message_id="00000000-0000-4000-8000-000000000001", channel="email",
-                             account_id=people["lena"]["id"], recipient="lena@example.org", kind="confirmed",
-                             booking_id=1, uid="b1", status="sent",
-                             created_at=datetime(2025, 12, 3, 14, 0, tzinfo=timezone.utc)))
+        session.add(
+            Delivery(
+                message_id="00000000-0000-4000-8000-000000000001",
+                channel="email",
+                account_id=people["lena"]["id"],
+                recipient="lena@example.org",
+                kind="confirmed",
+                booking_id=1,
+                uid="b1",
+                status="sent",
+                created_at=datetime(2025, 12, 3, 14, 0, tzinfo=timezone.utc),
+            )
+        )
         session.commit()
     client = _client(notify_app, "kora")
     assert ">03.12.2025 15:00<" in client.get("/notify/").get_data(as_text=True)  # Europe/Berlin

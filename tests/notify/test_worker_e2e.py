@@ -1,15 +1,18 @@
 """A real notify worker process on real Redis: a message published like the outbox relay does
 is delivered, SMTP 451s are retried with the (configured, short) backoff, and a redelivered
 message sends nothing twice."""
+
 from __future__ import annotations
 
 from shared.messaging import publish
+
 from tests.support.notify import notice_payload
 from tests.support.workers import until
 
 
-def test_worker_retries_451_with_backoff_and_never_sends_twice(notify_app, notify_worker, smtp_sink, sms_gateway,
-                                                              deliveries):
+def test_worker_retries_451_with_backoff_and_never_sends_twice(
+    notify_app, notify_worker, smtp_sink, sms_gateway, deliveries
+):
     celery = notify_app.extensions["celery"]
     smtp_sink.fail("451 4.3.0 try later", 2)
     payload = notice_payload()

@@ -1,5 +1,6 @@
 """Fixtures for the rooms tests: rooms of two partners, logged-in clients, API credentials.
 Helpers the tests import live in tests/support/rooms.py."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from shared.db import transaction
 
 from services.rooms.booking.rooms import create_room
+
 from tests.support.login import login
 from tests.support.rooms import basic
 
@@ -21,9 +23,16 @@ def rooms(rooms_app, people):
             ("kueche", "lena", "Küche", 12, ["kueche"], True),
             ("club", "otto", "Clubraum", 35, ["klavier"], False),
         ):
-            room = create_room(s, people[partner]["partner_id"], name=name, district="Lobeda",
-                               address="Karl-Marx-Allee 28", capacity=capacity, equipment=equipment,
-                               step_free=step_free)
+            room = create_room(
+                s,
+                people[partner]["partner_id"],
+                name=name,
+                district="Lobeda",
+                address="Karl-Marx-Allee 28",
+                capacity=capacity,
+                equipment=equipment,
+                step_free=step_free,
+            )
             made[key] = room.id
     return made
 

@@ -1,13 +1,21 @@
 """answers.describe: the one wording of the rooms errors, for the pages and the API alike. The
 other tests assert on codes and data; the German sentences themselves are checked here."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from services.rooms.booking.errors import (BookingConflict, InvalidInput, NotAllowed, RequestChanged, RoomNotFound,
-                                           SeriesConflict)
+from services.rooms.booking.errors import (
+    BookingConflict,
+    InvalidInput,
+    NotAllowed,
+    RequestChanged,
+    RoomNotFound,
+    SeriesConflict,
+)
 from services.rooms.booking.series import WantedDate
 from services.rooms.domain import Conflict, Slot
+
 from tests.support.rooms import answer_for
 
 DAY = date(2031, 3, 4)  # a Tuesday
@@ -22,8 +30,10 @@ def _date(day=DAY, conflicts=(THEIRS,), violations=()):
 def test_one_date_in_the_way_is_one_sentence_and_the_holder_follows(rooms_app):
     answer = answer_for(rooms_app, SeriesConflict([_date()]), partner_name="AWO Nord")
     assert (answer.status, answer.code) == (409, "series_conflict")
-    assert answer.text == ("Der Raum ist am 4. März 2031 von 15:00 bis 16:00 schon belegt (Buchung Nr. 7 eines "
-                           "anderen Partners). Bitte wählen Sie eine andere Zeit.")
+    assert answer.text == (
+        "Der Raum ist am 4. März 2031 von 15:00 bis 16:00 schon belegt (Buchung Nr. 7 eines "
+        "anderen Partners). Bitte wählen Sie eine andere Zeit."
+    )
     assert answer.details == ("am 4. März 2031 von 15:00 bis 16:00: belegt (AWO Nord), Buchung Nr. 7",)
     assert answer.errors == {"starts_at": [answer.text]}
     assert answer.data["conflict"]["booking_id"] == 7
@@ -48,7 +58,10 @@ def test_a_refusal_by_the_database_has_no_holder_to_name(rooms_app):
 def test_input_permission_and_staleness(rooms_app):
     wrong = answer_for(rooms_app, InvalidInput({"title": "title_missing", "ends_at": "ends_before_start"}))
     assert (wrong.status, wrong.code) == (422, "invalid_input")
-    assert wrong.errors == {"title": ["Bitte geben Sie einen Titel an."], "ends_at": ["Das Ende muss nach dem Beginn liegen."]}
+    assert wrong.errors == {
+        "title": ["Bitte geben Sie einen Titel an."],
+        "ends_at": ["Das Ende muss nach dem Beginn liegen."],
+    }
     assert wrong.text == "Bitte geben Sie einen Titel an. Das Ende muss nach dem Beginn liegen."
     refused = answer_for(rooms_app, NotAllowed("not_owner"))
     assert (refused.status, refused.code) == (403, "not_owner")

@@ -1,7 +1,9 @@
 """The JSON API: HTTP Basic with app passwords, JSON errors with a message, OpenAPI spec."""
+
 import pytest
 
 from services.rooms.db.models import Booking, Occurrence, OutboxMessage
+
 from tests.support.rooms import at, basic, count, next_week
 
 
@@ -10,8 +12,11 @@ def _body(room_id, start, end, title="Chorprobe", **extra):
 
 
 def _nothing_stored(app):
-    return count(app, Booking) == 0 and count(app, Occurrence) == 0 and \
-        count(app, OutboxMessage, OutboxMessage.task_name != "calendar.room_changed") == 0
+    return (
+        count(app, Booking) == 0
+        and count(app, Occurrence) == 0
+        and count(app, OutboxMessage, OutboxMessage.task_name != "calendar.room_changed") == 0
+    )
 
 
 def test_rooms_are_listed_and_shown(rooms_app, rooms, api_auth):
@@ -30,8 +35,11 @@ def test_rooms_are_listed_and_shown(rooms_app, rooms, api_auth):
 
 def test_book_then_read_back(rooms_app, rooms, api_auth):
     client, day = rooms_app.test_client(), next_week()
-    created = client.post("/api/rooms/bookings", headers=api_auth("otto"),
-                          json=_body(rooms["saal"], at(day, 15), at(day, 16), public=True))
+    created = client.post(
+        "/api/rooms/bookings",
+        headers=api_auth("otto"),
+        json=_body(rooms["saal"], at(day, 15), at(day, 16), public=True),
+    )
     assert created.status_code == 201, created.json
     booking = created.json
     assert booking["uid"] == f"booking-{booking['id']}@treffpunkt-jena.de"
@@ -50,11 +58,15 @@ def test_book_then_read_back(rooms_app, rooms, api_auth):
 
 def test_conflict_is_409_naming_the_booking(rooms_app, rooms, api_auth):
     client, day = rooms_app.test_client(), next_week()
-    first = client.post("/api/rooms/bookings", headers=api_auth("lena"),
-                        json=_body(rooms["saal"], at(day, 15), at(day, 16), "Geheimes Treffen"))
+    first = client.post(
+        "/api/rooms/bookings",
+        headers=api_auth("lena"),
+        json=_body(rooms["saal"], at(day, 15), at(day, 16), "Geheimes Treffen"),
+    )
     assert first.status_code == 201
-    clash = client.post("/api/rooms/bookings", headers=api_auth("otto"),
-                        json=_body(rooms["saal"], at(day, 15, 30), at(day, 16, 30)))
+    clash = client.post(
+        "/api/rooms/bookings", headers=api_auth("otto"), json=_body(rooms["saal"], at(day, 15, 30), at(day, 16, 30))
+    )
     assert clash.status_code == 409
     assert clash.json["errors"] == {"starts_at": [clash.json["message"]]}
     assert clash.json["conflict"]["booking_id"] == first.json["id"]
@@ -63,8 +75,9 @@ def test_conflict_is_409_naming_the_booking(rooms_app, rooms, api_auth):
     assert clash.json["conflict"]["title"] == "belegt"
     assert "Geheimes Treffen" not in clash.get_data(as_text=True)
     assert count(rooms_app, Booking) == 1
-    own = client.post("/api/rooms/bookings", headers=api_auth("lena"),
-                      json=_body(rooms["saal"], at(day, 14), at(day, 15, 1)))
+    own = client.post(
+        "/api/rooms/bookings", headers=api_auth("lena"), json=_body(rooms["saal"], at(day, 14), at(day, 15, 1))
+    )
     assert own.status_code == 409 and own.json["conflict"]["title"] == "Geheimes Treffen"  # own partner's title
 
 
@@ -79,17 +92,24 @@ def test_without_or_with_wrong_credentials_is_401(rooms_app, rooms, people, web)
     assert web("otto").get("/api/rooms/rooms").status_code == 401
 
 
-@pytest.mark.parametrize("mutate, status, field", [
-    (lambda b: {**b, "ends_at": b["starts_at"]}, 422, "ends_at"),
-    (lambda b: {**b, "room_id": 99999}, 404, "room_id"),
-    (lambda b: {k: v for k, v in b.items() if k != "title"}, 422, "title"),
-    (lambda b: {k: v for k, v in b.items() if k != "starts_at"}, 422, "starts_at"),
-    (lambda b: {**b, "starts_at": "2020-01-01T10:00:00+01:00", "ends_at": "2020-01-01T11:00:00+01:00"}, 422, "starts_at"),
-    (lambda b: {**b, "title": "x" * 500}, 422, "title"),
-    (lambda b: {**b, "starts_at": b["starts_at"][:19]}, 422, "starts_at"),  # no offset
-    (lambda b: {**b, "ends_at": "morgen"}, 422, "ends_at"),
-    (lambda b: {**b, "room_id": "eins"}, 422, "room_id"),
-])
+@pytest.mark.parametrize(
+    "mutate, status, field",
+    [
+        (lambda b: {**b, "ends_at": b["starts_at"]}, 422, "ends_at"),
+        (lambda b: {**b, "room_id": 99999}, 404, "room_id"),
+        (lambda b: {k: v for k, v in b.items() if k != "title"}, 422, "title"),
+        (lambda b: {k: v for k, v in b.items() if k != "starts_at"}, 422, "starts_at"),
+        (
+            lambda b: {**b, "starts_at": "2020-01-01T10:00:00+01:00", "ends_at": "2020-01-01T11:00:00+01:00"},
+            422,
+            "starts_at",
+        ),
+        (lambda b: {**b, "title": "x" * 500}, 422, "title"),
+        (lambda b: {**b, "starts_at": b["starts_at"][:19]}, 422, "starts_at"),  # no offset
+        (lambda b: {**b, "ends_at": "morgen"}, 422, "ends_at"),
+        (lambda b: {**b, "room_id": "eins"}, 422, "room_id"),
+    ],
+)
 def test_bad_input_is_4xx_with_messages_and_stores_nothing(rooms_app, rooms, api_auth, mutate, status, field):
     day = next_week()
     body = mutate(_body(rooms["saal"], at(day, 15), at(day, 16)))
@@ -102,8 +122,11 @@ def test_bad_input_is_4xx_with_messages_and_stores_nothing(rooms_app, rooms, api
 
 def test_garbage_json_is_400(rooms_app, rooms, api_auth):
     response = rooms_app.test_client().post(
-        "/api/rooms/bookings", data=b'{"room_id": 1, "title": ', content_type="application/json",
-        headers=api_auth("otto"))
+        "/api/rooms/bookings",
+        data=b'{"room_id": 1, "title": ',
+        content_type="application/json",
+        headers=api_auth("otto"),
+    )
     assert response.status_code == 400
     assert response.json["message"] == "Der Inhalt ist kein gültiges JSON."
     assert "json" in response.json["errors"]
@@ -115,8 +138,12 @@ def test_openapi_spec_and_docs_page(rooms_app):
     spec = client.get("/api/rooms/openapi.json")
     assert spec.status_code == 200
     paths = spec.json["paths"]
-    assert {"/api/rooms/rooms", "/api/rooms/rooms/{room_id}", "/api/rooms/bookings",
-            "/api/rooms/bookings/{booking_id}"} <= set(paths)
+    assert {
+        "/api/rooms/rooms",
+        "/api/rooms/rooms/{room_id}",
+        "/api/rooms/bookings",
+        "/api/rooms/bookings/{booking_id}",
+    } <= set(paths)
     assert "409" in paths["/api/rooms/bookings"]["post"]["responses"]
     assert spec.json["components"]["securitySchemes"]["basic"]["scheme"] == "basic"
     docs = client.get("/api/rooms/docs")

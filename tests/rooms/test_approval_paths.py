@@ -2,6 +2,7 @@
 date are judged like a new booking's dates — the room's rules, no collision, and in a room that
 needs approval the owner's yes again, with the owner told as for a new request. Through the JSON
 API and the web pages on PostgreSQL."""
+
 from __future__ import annotations
 
 import json
@@ -10,18 +11,25 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from shared import contracts
+
 from services.rooms.booking.errors import NotAllowed
 from services.rooms.db.models import Occurrence, OutboxMessage
-from shared import contracts
+
 from tests.support.rooms import BERLIN, answer_for, at, csrf_token, next_week
 
 
 @pytest.fixture
 def approval_room(rooms_app, rooms, api_auth):
     """Lena's Großer Saal needs approval for other partners, open 08–22 on every day, at most 4 hours."""
-    rules = {"approval_required": True, "max_minutes": 240,
-             "opening": {d: ["08:00", "22:00"] for d in ("mo", "di", "mi", "do", "fr", "sa", "so")}}
-    response = rooms_app.test_client().put(f"/api/rooms/rooms/{rooms['saal']}/rules", headers=api_auth("lena"), json=rules)
+    rules = {
+        "approval_required": True,
+        "max_minutes": 240,
+        "opening": {d: ["08:00", "22:00"] for d in ("mo", "di", "mi", "do", "fr", "sa", "so")},
+    }
+    response = rooms_app.test_client().put(
+        f"/api/rooms/rooms/{rooms['saal']}/rules", headers=api_auth("lena"), json=rules
+    )
     assert response.status_code == 200, response.json
     return rooms["saal"]
 
@@ -34,8 +42,12 @@ class Api:
         return self.client.post(f"/api/rooms{path}", headers=self.auth(who), json=body or {})
 
     def book(self, who, room_id, day, h1, h2, weeks=1, title="Kurs"):
-        body = {"room_id": room_id, "starts_at": at(day, h1).isoformat(), "ends_at": at(day, h2).isoformat(),
-                "title": title}
+        body = {
+            "room_id": room_id,
+            "starts_at": at(day, h1).isoformat(),
+            "ends_at": at(day, h2).isoformat(),
+            "title": title,
+        }
         if weeks > 1:
             body["recurrence"] = {"freq": "weekly", "count": weeks}
         response = self.post(who, "/bookings", body)
@@ -49,9 +61,11 @@ class Api:
         return self.post(who, f"/bookings/{booking['id']}/occurrences/{oid}/restore")
 
     def change(self, who, booking, oid, starts_at, ends_at, scope="occurrence"):
-        return self.post(who, f"/bookings/{booking['id']}/change", {"scope": scope, "occurrence_id": oid,
-                                                                     "starts_at": starts_at.isoformat(),
-                                                                     "ends_at": ends_at.isoformat()})
+        return self.post(
+            who,
+            f"/bookings/{booking['id']}/change",
+            {"scope": scope, "occurrence_id": oid, "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()},
+        )
 
     def approve(self, who, booking, **body):
         return self.post(who, f"/bookings/{booking['id']}/approve", body)
@@ -75,8 +89,9 @@ def _states(response) -> list[str]:
 def _notices(app) -> list[tuple[str, str]]:
     """(kind, recipient) of every notify.booking_notice queued so far, each checked against the contract."""
     with app.extensions["db"]() as s:
-        rows = s.scalars(select(OutboxMessage).where(OutboxMessage.task_name == "notify.booking_notice")
-                         .order_by(OutboxMessage.id)).all()
+        rows = s.scalars(
+            select(OutboxMessage).where(OutboxMessage.task_name == "notify.booking_notice").order_by(OutboxMessage.id)
+        ).all()
     payloads = [json.loads(r.payload) for r in rows]
     for p in payloads:
         contracts.load("notify.booking_notice", p)
@@ -145,9 +160,19 @@ def test_putting_back_a_date_follows_the_room_rules_of_today(rooms_app, rooms, a
     booking = api.book("otto", rooms["saal"], day, 10, 12, weeks=2)
     second = booking["occurrences"][1]["id"]
     assert api.cancel("otto", booking, second).status_code == 200
-    closed = {"closures": [{"first_day": (day + timedelta(weeks=1)).isoformat(),
-                            "last_day": (day + timedelta(weeks=1)).isoformat(), "reason": "Putz"}]}
-    assert api.client.put(f"/api/rooms/rooms/{rooms['saal']}/rules", headers=api_auth("lena"), json=closed).status_code == 200
+    closed = {
+        "closures": [
+            {
+                "first_day": (day + timedelta(weeks=1)).isoformat(),
+                "last_day": (day + timedelta(weeks=1)).isoformat(),
+                "reason": "Putz",
+            }
+        ]
+    }
+    assert (
+        api.client.put(f"/api/rooms/rooms/{rooms['saal']}/rules", headers=api_auth("lena"), json=closed).status_code
+        == 200
+    )
     refused = api.restore("otto", booking, second)
     assert refused.status_code == 409 and "geschlossen" in json.dumps(refused.json["conflicts"], ensure_ascii=False)
 
@@ -165,20 +190,30 @@ def test_a_date_of_a_declined_request_cannot_be_put_back(rooms_app, approval_roo
 @pytest.mark.parametrize("move", ["another_day", "twelve_hours"])
 def test_moving_an_approved_date_asks_the_owner_again(rooms_app, rooms, api, api_auth, move):
     client = api.client
-    assert client.put(f"/api/rooms/rooms/{rooms['saal']}/rules", headers=api_auth("lena"),
-                      json={"approval_required": True}).status_code == 200  # no length limit: 12 hours are fine
+    assert (
+        client.put(
+            f"/api/rooms/rooms/{rooms['saal']}/rules", headers=api_auth("lena"), json={"approval_required": True}
+        ).status_code
+        == 200
+    )  # no length limit: 12 hours are fine
     day = next_week()
     booking = _approved(api, api.book("otto", rooms["saal"], day, 10, 12, weeks=2))
     first = booking["occurrences"][0]["id"]
-    starts, ends = ((at(day + timedelta(days=1), 10), at(day + timedelta(days=1), 12)) if move == "another_day"
-                    else (at(day, 8), at(day, 20)))
+    starts, ends = (
+        (at(day + timedelta(days=1), 10), at(day + timedelta(days=1), 12))
+        if move == "another_day"
+        else (at(day, 8), at(day, 20))
+    )
     moved = api.change("otto", booking, first, starts, ends)
     assert moved.status_code == 200, moved.json
     assert _states(moved) == ["pending", "valid"] and moved.json["status"] == "requested"
     assert api.queue("lena") == [booking["id"]]
     assert _notices(rooms_app)[-1] == ("requested", "Lena")
     # until the owner says yes the new time holds nothing: the owner's own booking can take it
-    assert api.book("lena", rooms["saal"], starts.date(), starts.hour, starts.hour + 1, title="Eigen")["status"] == "confirmed"
+    assert (
+        api.book("lena", rooms["saal"], starts.date(), starts.hour, starts.hour + 1, title="Eigen")["status"]
+        == "confirmed"
+    )
 
 
 def test_moving_a_date_outside_the_rules_is_refused_and_nothing_changes(rooms_app, approval_room, api):
@@ -214,14 +249,20 @@ def test_a_series_move_leaves_dates_that_have_begun_alone(rooms_app, rooms, api)
     booking = api.book("otto", rooms["club"], day, 10, 12, weeks=3)
     first = booking["occurrences"][0]["id"]
     with rooms_app.extensions["db"]() as s:  # the first date has already taken place
-        s.execute(update(Occurrence).where(Occurrence.id == first).values(
-            starts_at=at(day - timedelta(weeks=2), 10), ends_at=at(day - timedelta(weeks=2), 12)))
+        s.execute(
+            update(Occurrence)
+            .where(Occurrence.id == first)
+            .values(starts_at=at(day - timedelta(weeks=2), 10), ends_at=at(day - timedelta(weeks=2), 12))
+        )
         s.commit()
     moved = api.change("otto", booking, first, at(day, 14), at(day, 16), scope="series")
     assert moved.status_code == 200, moved.json
     local = [datetime.fromisoformat(o["starts_at"]).astimezone(BERLIN) for o in moved.json["occurrences"]]
-    assert [(t.date(), t.hour) for t in local] == [(day - timedelta(weeks=2), 10), (day + timedelta(weeks=1), 14),
-                                                   (day + timedelta(weeks=2), 14)]
+    assert [(t.date(), t.hour) for t in local] == [
+        (day - timedelta(weeks=2), 10),
+        (day + timedelta(weeks=1), 14),
+        (day + timedelta(weeks=2), 14),
+    ]
 
 
 def test_changing_a_waiting_request_keeps_it_waiting_and_tells_the_owner_again(rooms_app, approval_room, api):
@@ -253,11 +294,17 @@ def test_web_restore_of_a_cancelled_request_says_it_waits(rooms_app, approval_ro
     oid = request["occurrences"][0]["id"]
     otto = web("otto")
     page = otto.get(f"/rooms/bookings/{request['id']}/cancel/{oid}").get_data(as_text=True)
-    assert otto.post(f"/rooms/bookings/{request['id']}/cancel/{oid}",
-                     data={"csrf_token": csrf_token(page), "scope": "occurrence"}).status_code == 302
+    assert (
+        otto.post(
+            f"/rooms/bookings/{request['id']}/cancel/{oid}",
+            data={"csrf_token": csrf_token(page), "scope": "occurrence"},
+        ).status_code
+        == 302
+    )
     page = otto.get(f"/rooms/bookings/{request['id']}").get_data(as_text=True)
-    response = otto.post(f"/rooms/bookings/{request['id']}/restore/{oid}", data={"csrf_token": csrf_token(page)},
-                         follow_redirects=True)
+    response = otto.post(
+        f"/rooms/bookings/{request['id']}/restore/{oid}", data={"csrf_token": csrf_token(page)}, follow_redirects=True
+    )
     assert response.status_code == 200 and "erst mit der Freigabe" in response.get_data(as_text=True)
     assert api.queue("lena") == [request["id"]]
 
@@ -281,7 +328,9 @@ def test_web_decision_on_a_request_changed_meanwhile_is_refused(rooms_app, appro
     queue = lena.get("/rooms/requests").get_data(as_text=True)
     assert f'name="sequence" value="{request["sequence"]}"' in queue
     assert api.change("otto", request, request["occurrences"][0]["id"], at(day, 13), at(day, 15)).status_code == 200
-    response = lena.post(f"/rooms/requests/{request['id']}/approve",
-                         data={"csrf_token": csrf_token(queue), "comment": "", "sequence": str(request["sequence"])})
+    response = lena.post(
+        f"/rooms/requests/{request['id']}/approve",
+        data={"csrf_token": csrf_token(queue), "comment": "", "sequence": str(request["sequence"])},
+    )
     assert response.status_code == 409 and "inzwischen geändert" in response.get_data(as_text=True)
     assert api.queue("lena") == [request["id"]]

@@ -1,14 +1,15 @@
 """The room exchange in a real browser (Debian's headless Chromium via Playwright): search, book a
 weekly series with one conflicting date by keyboard alone, drop that date, confirm, find the
 booking under "Meine Buchungen"; every form field has a label."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tests.support.login import PASSWORD
 from tests.support.live import LiveServer
+from tests.support.login import PASSWORD
 from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)
 
 UNLABELLED = """() => [...document.querySelectorAll('main input, main select, main textarea')]
@@ -26,19 +27,24 @@ def _tab_to(page, element_id: str, limit: int = 120) -> None:
 
 
 def _blocker(rooms_app, people, room_id: int, day: date) -> None:
-    from zoneinfo import ZoneInfo
-
     from datetime import datetime, time
+    from zoneinfo import ZoneInfo
 
     from tests.support.rooms import book_one
 
     berlin = ZoneInfo("Europe/Berlin")
     lena = rooms_app.extensions["identity"].principal(people["lena"]["id"])
-    book_one(rooms_app.extensions["db"], lena, room_id, datetime.combine(day, time(18, 30), tzinfo=berlin),
-             datetime.combine(day, time(19, 30), tzinfo=berlin), "Chorprobe")
+    book_one(
+        rooms_app.extensions["db"],
+        lena,
+        room_id,
+        datetime.combine(day, time(18, 30), tzinfo=berlin),
+        datetime.combine(day, time(19, 30), tzinfo=berlin),
+        "Chorprobe",
+    )
 
 
-def test_search_and_book_a_weekly_series_by_keyboard(browser, frontdoor, rooms_app, lobeda_room, people):  # noqa: F811
+def test_search_and_book_a_weekly_series_by_keyboard(browser, frontdoor, rooms_app, lobeda_room, people):
     first = date.today() + timedelta(days=9)
     third = first + timedelta(weeks=2)
     _blocker(rooms_app, people, lobeda_room, third)

@@ -1,7 +1,10 @@
 """Demo rooms: about twenty rooms of the Jena partners, loaded twice without duplicates."""
+
 from shared.identity import demo as identity_demo
+
 from services.rooms import demo
 from services.rooms.db.models import OutboxMessage, Room
+
 from tests.support.rooms import count
 
 

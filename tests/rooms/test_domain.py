@@ -1,4 +1,5 @@
 """Pure rules: half-open overlap, slot validation, what other partners may see."""
+
 from datetime import datetime, timedelta, timezone
 
 from hypothesis import given, strategies as st
@@ -57,8 +58,10 @@ def test_naive_times_are_refused():
 
 
 def test_conflict_shows_title_only_to_the_same_partner():
-    holdings = [Holding(7, partner_id=1, title="Chorprobe", starts_at=t(3, 15), ends_at=t(3, 16)),
-                Holding(8, partner_id=1, title="Später", starts_at=t(3, 17), ends_at=t(3, 18))]
+    holdings = [
+        Holding(7, partner_id=1, title="Chorprobe", starts_at=t(3, 15), ends_at=t(3, 16)),
+        Holding(8, partner_id=1, title="Später", starts_at=t(3, 17), ends_at=t(3, 18)),
+    ]
     wanted = Slot(t(3, 15, 30), t(3, 17, 30))
     own = first_conflict(wanted, holdings, viewer_partner_id=1)
     other = first_conflict(wanted, holdings, viewer_partner_id=2)
@@ -70,15 +73,26 @@ def test_conflict_shows_title_only_to_the_same_partner():
 _minutes = st.integers(0, 3000)
 
 
-@given(st.lists(st.tuples(_minutes, st.integers(1, 240)), max_size=12),
-       st.lists(st.tuples(_minutes, st.integers(1, 240), st.integers(0, 60), st.integers(1, 4)), max_size=25),
-       st.integers(0, 60))
+@given(
+    st.lists(st.tuples(_minutes, st.integers(1, 240)), max_size=12),
+    st.lists(st.tuples(_minutes, st.integers(1, 240), st.integers(0, 60), st.integers(1, 4)), max_size=25),
+    st.integers(0, 60),
+)
 def test_conflicts_per_slot_agrees_with_conflicts_slot_by_slot(wanted, held, buffer):
     base = t(1, 0)
     slots = [Slot(base + timedelta(minutes=a), base + timedelta(minutes=a + n)) for a, n in wanted]
-    holdings = [Holding(i, partner, "x", base + timedelta(minutes=a), base + timedelta(minutes=a + n),
-                        base + timedelta(minutes=a + n + extra) if extra else None)
-                for i, (a, n, extra, partner) in enumerate(held)]
+    holdings = [
+        Holding(
+            i,
+            partner,
+            "x",
+            base + timedelta(minutes=a),
+            base + timedelta(minutes=a + n),
+            base + timedelta(minutes=a + n + extra) if extra else None,
+        )
+        for i, (a, n, extra, partner) in enumerate(held)
+    ]
     gap = timedelta(minutes=buffer)
-    assert conflicts_per_slot(slots, holdings, 1, gap, ignore_booking=0) == \
-        [conflicts(slot, holdings, 1, gap, ignore_booking=0) for slot in slots]
+    assert conflicts_per_slot(slots, holdings, 1, gap, ignore_booking=0) == [
+        conflicts(slot, holdings, 1, gap, ignore_booking=0) for slot in slots
+    ]

@@ -1,4 +1,5 @@
 """Pure rules behind approval, permissions and free text (services/rooms/domain): fast, no database."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -56,14 +57,36 @@ def test_status_follows_the_dates():
 
 
 def test_permissions_per_side():
-    assert [permissions.can_decide(BOOKING, w) for w in (OWNER, BOOKER, THIRD, COORD, None)] == [True, False, False, True, False]
-    assert [permissions.can_change(BOOKING, w) for w in (OWNER, BOOKER, THIRD, COORD, None)] == [False, True, False, True, False]
-    assert [permissions.can_cancel(BOOKING, w) for w in (OWNER, BOOKER, THIRD, COORD, None)] == [True, True, False, True, False]
+    assert [permissions.can_decide(BOOKING, w) for w in (OWNER, BOOKER, THIRD, COORD, None)] == [
+        True,
+        False,
+        False,
+        True,
+        False,
+    ]
+    assert [permissions.can_change(BOOKING, w) for w in (OWNER, BOOKER, THIRD, COORD, None)] == [
+        False,
+        True,
+        False,
+        True,
+        False,
+    ]
+    assert [permissions.can_cancel(BOOKING, w) for w in (OWNER, BOOKER, THIRD, COORD, None)] == [
+        True,
+        True,
+        False,
+        True,
+        False,
+    ]
     assert [permissions.can_book(Sides(2, 1), w) for w in (Who(None), None, THIRD)] == [False, False, True]
     by_owner = [permissions.can_restore(BOOKING, "owner", w) for w in (OWNER, BOOKER, THIRD, COORD)]
     by_booker = [permissions.can_restore(BOOKING, "booker", w) for w in (OWNER, BOOKER, THIRD, COORD)]
     skipped = [permissions.can_restore(BOOKING, None, w) for w in (OWNER, BOOKER, THIRD, COORD)]
-    assert (by_owner, by_booker, skipped) == ([True, False, False, True], [False, True, False, True], [False, True, False, True])
+    assert (by_owner, by_booker, skipped) == (
+        [True, False, False, True],
+        [False, True, False, True],
+        [False, True, False, True],
+    )
     assert permissions.side(Sides(1, 1), OWNER) == permissions.BOOKER  # the owner's own booking: its booker side
 
 
@@ -75,7 +98,8 @@ def test_text_with_any_control_character_is_refused(before, bad, after):
     multiline_ok = bad in "\n\r\t"
     assert text_problem(before + bad + after, 1000) == "text_control"
     assert (text_problem(before + bad + after, 1000, multiline=True) is None) == (
-        multiline_ok and text_problem(before + after, 1000, multiline=True) is None)
+        multiline_ok and text_problem(before + after, 1000, multiline=True) is None
+    )
 
 
 @given(st.text(st.characters(exclude_categories=["Cc", "Cs"], exclude_characters="\ufffe\uffff"), max_size=200))

@@ -2,6 +2,7 @@
 finding 10): ids beyond PostgreSQL's integer, dates in year 1 or 9999, times with an offset where
 a wall-clock time belongs, huge numbers, control characters and over-long text, unknown values.
 Through the JSON API (field errors in German) and the web forms (the error at the field)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -10,6 +11,7 @@ import pytest
 from lxml import html as lhtml
 
 from services.rooms.db.models import AuditEntry, Booking, ClosureRow, Occurrence
+
 from tests.support.rooms import at, count, csrf_token, next_week
 
 HUGE_IDS = [2**31, 2**63, 10**30]
@@ -20,8 +22,13 @@ CONTROL = ["Kurs\x00", "Kurs\x07", "Kurs\x1b[31m", "Kurs\u0085", "Kurs\ud800", "
 
 def _booking_body(room_id, **changes):
     day = next_week()
-    return {"room_id": room_id, "starts_at": at(day, 10).isoformat(), "ends_at": at(day, 11).isoformat(),
-            "title": "Kurs", **changes}
+    return {
+        "room_id": room_id,
+        "starts_at": at(day, 10).isoformat(),
+        "ends_at": at(day, 11).isoformat(),
+        "title": "Kurs",
+        **changes,
+    }
 
 
 def _refused(response, status=422, field=None):
@@ -38,8 +45,17 @@ def _nothing_stored(app):
 
 # --- ids in the path and in the body -------------------------------------------------------------
 @pytest.mark.parametrize("number", HUGE_IDS + [0])
-@pytest.mark.parametrize("path", ["/rooms/{n}", "/rooms/{n}/rules", "/bookings/{n}", "/bookings/{n}/approve",
-                                  "/bookings/{n}/cancel", "/bookings/1/occurrences/{n}/restore"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/rooms/{n}",
+        "/rooms/{n}/rules",
+        "/bookings/{n}",
+        "/bookings/{n}/approve",
+        "/bookings/{n}/cancel",
+        "/bookings/1/occurrences/{n}/restore",
+    ],
+)
 def test_api_ids_beyond_the_database_in_the_path_are_404(rooms_app, rooms, api_auth, path, number):
     client = rooms_app.test_client()
     url = "/api/rooms" + path.format(n=number)
@@ -64,8 +80,11 @@ def test_api_room_ids_out_of_range_in_the_body_are_422(rooms_app, rooms, api_aut
 def test_api_occurrence_ids_out_of_range_are_422(rooms_app, rooms, api_auth, occurrence_id):
     client = rooms_app.test_client()
     booked = client.post("/api/rooms/bookings", headers=api_auth("otto"), json=_booking_body(rooms["club"])).json
-    response = client.post(f"/api/rooms/bookings/{booked['id']}/cancel", headers=api_auth("otto"),
-                           json={"scope": "occurrence", "occurrence_id": occurrence_id})
+    response = client.post(
+        f"/api/rooms/bookings/{booked['id']}/cancel",
+        headers=api_auth("otto"),
+        json={"scope": "occurrence", "occurrence_id": occurrence_id},
+    )
     _refused(response, field="occurrence_id")
 
 
@@ -75,11 +94,18 @@ def test_api_occurrence_ids_out_of_range_are_422(rooms_app, rooms, api_auth, occ
 def test_api_moments_at_the_ends_of_the_calendar_are_422(rooms_app, rooms, api_auth, field, moment):
     client = rooms_app.test_client()
     for path in ("/api/rooms/bookings", "/api/rooms/preview"):
-        _refused(client.post(path, headers=api_auth("otto"), json=_booking_body(rooms["saal"], **{field: moment})),
-                 field=field)
-    free = client.get("/api/rooms/free", headers=api_auth("otto"),
-                      query_string={"starts_at": YEAR_9999 if field == "starts_at" else at(next_week(), 10).isoformat(),
-                                    "ends_at": moment})
+        _refused(
+            client.post(path, headers=api_auth("otto"), json=_booking_body(rooms["saal"], **{field: moment})),
+            field=field,
+        )
+    free = client.get(
+        "/api/rooms/free",
+        headers=api_auth("otto"),
+        query_string={
+            "starts_at": YEAR_9999 if field == "starts_at" else at(next_week(), 10).isoformat(),
+            "ends_at": moment,
+        },
+    )
     _refused(free, field="ends_at" if field == "ends_at" else "starts_at")
     _nothing_stored(rooms_app)
 
@@ -87,24 +113,35 @@ def test_api_moments_at_the_ends_of_the_calendar_are_422(rooms_app, rooms, api_a
 def test_api_change_to_year_9999_is_422_and_changes_nothing(rooms_app, rooms, api_auth):
     client = rooms_app.test_client()
     booked = client.post("/api/rooms/bookings", headers=api_auth("otto"), json=_booking_body(rooms["club"])).json
-    response = client.post(f"/api/rooms/bookings/{booked['id']}/change", headers=api_auth("otto"),
-                           json={"scope": "occurrence", "occurrence_id": booked["occurrences"][0]["id"],
-                                 "starts_at": YEAR_9999, "ends_at": YEAR_9999})
+    response = client.post(
+        f"/api/rooms/bookings/{booked['id']}/change",
+        headers=api_auth("otto"),
+        json={
+            "scope": "occurrence",
+            "occurrence_id": booked["occurrences"][0]["id"],
+            "starts_at": YEAR_9999,
+            "ends_at": YEAR_9999,
+        },
+    )
     _refused(response, field="starts_at")
 
 
-@pytest.mark.parametrize("recurrence, field", [
-    ({"freq": "weekly", "until": "9999-12-31"}, "until"),
-    ({"freq": "weekly", "until": "0001-01-01"}, "until"),
-    ({"freq": "weekly", "count": 10**30}, "count"),
-    ({"freq": "weekly", "count": -1}, "count"),
-    ({"freq": "weekly", "count": 3, "interval": 2**63}, "interval"),
-    ({"freq": "monthly", "count": 3, "ordinal": -(2**63)}, "ordinal"),
-    ({"freq": "FOO", "count": 3}, "freq"),
-])
+@pytest.mark.parametrize(
+    "recurrence, field",
+    [
+        ({"freq": "weekly", "until": "9999-12-31"}, "until"),
+        ({"freq": "weekly", "until": "0001-01-01"}, "until"),
+        ({"freq": "weekly", "count": 10**30}, "count"),
+        ({"freq": "weekly", "count": -1}, "count"),
+        ({"freq": "weekly", "count": 3, "interval": 2**63}, "interval"),
+        ({"freq": "monthly", "count": 3, "ordinal": -(2**63)}, "ordinal"),
+        ({"freq": "FOO", "count": 3}, "freq"),
+    ],
+)
 def test_api_bad_recurrence_is_422_at_its_field(rooms_app, rooms, api_auth, recurrence, field):
-    response = rooms_app.test_client().post("/api/rooms/bookings", headers=api_auth("otto"),
-                                            json=_booking_body(rooms["saal"], recurrence=recurrence))
+    response = rooms_app.test_client().post(
+        "/api/rooms/bookings", headers=api_auth("otto"), json=_booking_body(rooms["saal"], recurrence=recurrence)
+    )
     _refused(response, field="recurrence")
     assert field in response.json["errors"]["recurrence"], response.json
     _nothing_stored(rooms_app)
@@ -114,29 +151,37 @@ def test_api_skip_dates_out_of_range_or_too_many_are_422(rooms_app, rooms, api_a
     client = rooms_app.test_client()
     weekly = {"freq": "weekly", "count": 3}
     for skip in (["0001-01-01"], ["9999-12-31"], [(next_week() + timedelta(days=i)).isoformat() for i in range(5000)]):
-        response = client.post("/api/rooms/bookings", headers=api_auth("otto"),
-                               json=_booking_body(rooms["saal"], recurrence=weekly, skip=skip))
+        response = client.post(
+            "/api/rooms/bookings",
+            headers=api_auth("otto"),
+            json=_booking_body(rooms["saal"], recurrence=weekly, skip=skip),
+        )
         _refused(response, field="skip")
     _nothing_stored(rooms_app)
 
 
 # --- rules -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("rules, field", [
-    ({"opening": {"mo": ["08:00+05:00", "20:00"]}}, "opening"),
-    ({"opening": {"mo": ["08:00", "20:00+05:00"]}}, "opening"),
-    ({"opening": {"mo": ["08:00"]}}, "opening"),
-    ({"opening": {"xx": ["08:00", "20:00"]}}, "opening"),
-    ({"min_minutes": 10**30}, "min_minutes"),
-    ({"max_minutes": 1e23}, "max_minutes"),
-    ({"buffer_minutes": -1}, "buffer_minutes"),
-    ({"max_days_ahead": 2**63}, "max_days_ahead"),
-    ({"closures": [{"first_day": "0001-01-01", "last_day": "9999-12-31"}]}, "closures"),
-    ({"closures": [{"first_day": "2026-01-01", "last_day": "2026-01-02", "reason": "Ferien\x00"}]}, "closures"),
-    ({"closures": [{"first_day": "2026-01-01", "last_day": "2026-01-02", "reason": "x" * 201}]}, "closures"),
-    ({"unknown_rule": 1}, "unknown_rule"),
-])
+@pytest.mark.parametrize(
+    "rules, field",
+    [
+        ({"opening": {"mo": ["08:00+05:00", "20:00"]}}, "opening"),
+        ({"opening": {"mo": ["08:00", "20:00+05:00"]}}, "opening"),
+        ({"opening": {"mo": ["08:00"]}}, "opening"),
+        ({"opening": {"xx": ["08:00", "20:00"]}}, "opening"),
+        ({"min_minutes": 10**30}, "min_minutes"),
+        ({"max_minutes": 1e23}, "max_minutes"),
+        ({"buffer_minutes": -1}, "buffer_minutes"),
+        ({"max_days_ahead": 2**63}, "max_days_ahead"),
+        ({"closures": [{"first_day": "0001-01-01", "last_day": "9999-12-31"}]}, "closures"),
+        ({"closures": [{"first_day": "2026-01-01", "last_day": "2026-01-02", "reason": "Ferien\x00"}]}, "closures"),
+        ({"closures": [{"first_day": "2026-01-01", "last_day": "2026-01-02", "reason": "x" * 201}]}, "closures"),
+        ({"unknown_rule": 1}, "unknown_rule"),
+    ],
+)
 def test_api_bad_rules_are_422_and_nothing_is_stored(rooms_app, rooms, api_auth, rules, field):
-    response = rooms_app.test_client().put(f"/api/rooms/rooms/{rooms['saal']}/rules", headers=api_auth("lena"), json=rules)
+    response = rooms_app.test_client().put(
+        f"/api/rooms/rooms/{rooms['saal']}/rules", headers=api_auth("lena"), json=rules
+    )
     _refused(response, field=field)
     assert count(rooms_app, ClosureRow) == 0 and count(rooms_app, AuditEntry) == 0
 
@@ -146,7 +191,9 @@ def test_api_bad_rules_are_422_and_nothing_is_stored(rooms_app, rooms, api_auth,
 def test_api_titles_with_control_characters_or_too_long_are_422(rooms_app, rooms, api_auth, title):
     client = rooms_app.test_client()
     for path in ("/api/rooms/bookings", "/api/rooms/preview"):
-        _refused(client.post(path, headers=api_auth("otto"), json=_booking_body(rooms["saal"], title=title)), field="title")
+        _refused(
+            client.post(path, headers=api_auth("otto"), json=_booking_body(rooms["saal"], title=title)), field="title"
+        )
     _nothing_stored(rooms_app)
 
 
@@ -156,8 +203,9 @@ def test_api_decision_comments_with_control_characters_or_too_long_are_422(rooms
     client.put(f"/api/rooms/rooms/{rooms['saal']}/rules", headers=api_auth("lena"), json={"approval_required": True})
     request = client.post("/api/rooms/bookings", headers=api_auth("otto"), json=_booking_body(rooms["saal"])).json
     for decision in ("approve", "decline"):
-        response = client.post(f"/api/rooms/bookings/{request['id']}/{decision}", headers=api_auth("lena"),
-                               json={"comment": comment})
+        response = client.post(
+            f"/api/rooms/bookings/{request['id']}/{decision}", headers=api_auth("lena"), json={"comment": comment}
+        )
         _refused(response, field="comment")
     assert client.get(f"/api/rooms/bookings/{request['id']}", headers=api_auth("otto")).json["status"] == "requested"
 
@@ -166,38 +214,63 @@ def test_api_a_comment_may_have_line_breaks(rooms_app, rooms, api_auth):
     client = rooms_app.test_client()
     client.put(f"/api/rooms/rooms/{rooms['saal']}/rules", headers=api_auth("lena"), json={"approval_required": True})
     request = client.post("/api/rooms/bookings", headers=api_auth("otto"), json=_booking_body(rooms["saal"])).json
-    response = client.post(f"/api/rooms/bookings/{request['id']}/approve", headers=api_auth("lena"),
-                           json={"comment": "Gern.\r\nBitte\tden Schlüssel abholen."})
+    response = client.post(
+        f"/api/rooms/bookings/{request['id']}/approve",
+        headers=api_auth("lena"),
+        json={"comment": "Gern.\r\nBitte\tden Schlüssel abholen."},
+    )
     assert response.status_code == 200 and response.json["comment"] == "Gern.\r\nBitte\tden Schlüssel abholen."
 
 
 # --- the free-room query -------------------------------------------------------------------------
-@pytest.mark.parametrize("query, field", [
-    ({"capacity": "99999999999999999999"}, "capacity"),
-    ({"capacity": "-1"}, "capacity"),
-    ({"capacity": "1e23"}, "capacity"),
-    ({"district": "Lobeda\x00"}, "district"),
-    ({"district": "x" * 61}, "district"),
-    ({"equipment": "raumschiff"}, "equipment"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"capacity": "99999999999999999999"}, "capacity"),
+        ({"capacity": "-1"}, "capacity"),
+        ({"capacity": "1e23"}, "capacity"),
+        ({"district": "Lobeda\x00"}, "district"),
+        ({"district": "x" * 61}, "district"),
+        ({"equipment": "raumschiff"}, "equipment"),
+    ],
+)
 def test_api_free_room_query_out_of_range_is_422(rooms_app, rooms, api_auth, query, field):
     day = next_week()
-    response = rooms_app.test_client().get("/api/rooms/free", headers=api_auth("otto"), query_string={
-        "starts_at": at(day, 10).isoformat(), "ends_at": at(day, 11).isoformat(), **query})
+    response = rooms_app.test_client().get(
+        "/api/rooms/free",
+        headers=api_auth("otto"),
+        query_string={"starts_at": at(day, 10).isoformat(), "ends_at": at(day, 11).isoformat(), **query},
+    )
     _refused(response, field=field)
 
 
 # --- the web pages -------------------------------------------------------------------------------
-@pytest.mark.parametrize("path", ["/rooms/{n}", "/rooms/bookings/{n}", "/rooms/{n}/rules",
-                                  "/rooms/bookings/1/cancel/{n}", "/rooms/bookings/1/change/{n}"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/rooms/{n}",
+        "/rooms/bookings/{n}",
+        "/rooms/{n}/rules",
+        "/rooms/bookings/1/cancel/{n}",
+        "/rooms/bookings/1/change/{n}",
+    ],
+)
 def test_web_ids_beyond_the_database_are_404(rooms_app, rooms, web, path):
     lena = web("lena")
     for number in HUGE_IDS:
         assert lena.get(path.format(n=number)).status_code == 404
 
 
-@pytest.mark.parametrize("query", ["woche=9999-12-31", "woche=0001-01-01", "date=0001-01-01&start=10:00&end=11:00",
-                                   "date=9999-12-31&start=10:00&end=11:00", "start=10:00%2B05:00&end=11:00"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "woche=9999-12-31",
+        "woche=0001-01-01",
+        "date=0001-01-01&start=10:00&end=11:00",
+        "date=9999-12-31&start=10:00&end=11:00",
+        "start=10:00%2B05:00&end=11:00",
+    ],
+)
 def test_web_room_page_with_dates_at_the_ends_of_the_calendar_still_answers(rooms_app, rooms, web, query):
     response = web("otto").get(f"/rooms/{rooms['saal']}?{query}")
     assert response.status_code == 200
@@ -213,16 +286,29 @@ def test_web_search_for_a_day_at_the_ends_of_the_calendar_is_400_at_the_field(ro
 
 def _book_form(client, room_id, **fields):
     page = client.get(f"/rooms/{room_id}").get_data(as_text=True)
-    data = {"csrf_token": csrf_token(page), "date": next_week().isoformat(), "start": "10:00", "end": "11:00",
-            "title": "Kurs", "freq": "once", **fields}
+    data = {
+        "csrf_token": csrf_token(page),
+        "date": next_week().isoformat(),
+        "start": "10:00",
+        "end": "11:00",
+        "title": "Kurs",
+        "freq": "once",
+        **fields,
+    }
     return client.post(f"/rooms/{room_id}", data=data)
 
 
-@pytest.mark.parametrize("fields, field", [
-    ({"date": "01.01.0001"}, "date"), ({"date": "31.12.9999"}, "date"),
-    ({"freq": "weekly", "until": "31.12.9999"}, "until"),
-    ({"title": "Kurs\x00"}, "title"), ({"title": "Kurs\x07"}, "title"), ({"title": "Zeile\nZwei"}, "title"),
-])
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"date": "01.01.0001"}, "date"),
+        ({"date": "31.12.9999"}, "date"),
+        ({"freq": "weekly", "until": "31.12.9999"}, "until"),
+        ({"title": "Kurs\x00"}, "title"),
+        ({"title": "Kurs\x07"}, "title"),
+        ({"title": "Zeile\nZwei"}, "title"),
+    ],
+)
 def test_web_booking_form_refuses_bad_input_at_the_field(rooms_app, rooms, web, fields, field):
     response = _book_form(web("otto"), rooms["saal"], **fields)
     assert response.status_code == 400, response.status_code
@@ -242,21 +328,33 @@ def test_web_decision_comment_with_control_characters_is_400(rooms_app, rooms, w
     assert client.get(f"/api/rooms/bookings/{request['id']}", headers=api_auth("otto")).json["status"] == "requested"
 
 
-@pytest.mark.parametrize("fields", [{"closure-reason": "Ferien\x00"}, {"closure-first_day": "01.01.0001"},
-                                    {"closure-last_day": "31.12.9999"}])
+@pytest.mark.parametrize(
+    "fields",
+    [{"closure-reason": "Ferien\x00"}, {"closure-first_day": "01.01.0001"}, {"closure-last_day": "31.12.9999"}],
+)
 def test_web_closure_form_refuses_bad_input(rooms_app, rooms, web, fields):
     lena = web("lena")
     token = csrf_token(lena.get(f"/rooms/{rooms['saal']}/rules").get_data(as_text=True))
-    data = {"csrf_token": token, "closure-first_day": "01.02.2027", "closure-last_day": "02.02.2027",
-            "closure-reason": "Ferien", **fields}
+    data = {
+        "csrf_token": token,
+        "closure-first_day": "01.02.2027",
+        "closure-last_day": "02.02.2027",
+        "closure-reason": "Ferien",
+        **fields,
+    }
     response = lena.post(f"/rooms/{rooms['saal']}/closures", data=data)
     assert response.status_code == 400
     assert count(rooms_app, ClosureRow) == 0
 
 
-@pytest.mark.parametrize("body", ["[]", '"Kurs"', "null", "1e999", '{"room_id": 1, "room_id": 2}', '{"title": "' + "x" * 100000 + '"}'])
+@pytest.mark.parametrize(
+    "body", ["[]", '"Kurs"', "null", "1e999", '{"room_id": 1, "room_id": 2}', '{"title": "' + "x" * 100000 + '"}']
+)
 def test_api_bodies_that_are_not_a_booking_are_4xx(rooms_app, rooms, api_auth, body):
-    response = rooms_app.test_client().post("/api/rooms/bookings", headers={**api_auth("otto"), "Content-Type": "application/json"},
-                                            data=body)
-    assert 400 <= response.status_code < 500 and response.is_json and response.json["message"], response.get_data(as_text=True)[:300]
+    response = rooms_app.test_client().post(
+        "/api/rooms/bookings", headers={**api_auth("otto"), "Content-Type": "application/json"}, data=body
+    )
+    assert 400 <= response.status_code < 500 and response.is_json and response.json["message"], response.get_data(
+        as_text=True
+    )[:300]
     _nothing_stored(rooms_app)

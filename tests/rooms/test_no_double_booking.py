@@ -1,5 +1,6 @@
 """No double booking, guaranteed by PostgreSQL: concurrent requests, and inserts that bypass
 the Python check."""
+
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.rooms.booking.errors import BookingConflict
 from services.rooms.db.models import Booking, Occurrence, OutboxMessage
+
 from tests.support.rooms import at, book_one, count, next_week
 
 THREADS = 20
@@ -19,8 +21,12 @@ def test_twenty_concurrent_requests_for_one_slot_yield_exactly_one_booking(rooms
     day = next_week()
     headers = api_auth("otto")
     assert rooms_app.test_client().get("/api/rooms/rooms", headers=headers).status_code == 200  # warm the login
-    body = {"room_id": rooms["saal"], "starts_at": at(day, 15).isoformat(), "ends_at": at(day, 16).isoformat(),
-            "title": "Chorprobe"}
+    body = {
+        "room_id": rooms["saal"],
+        "starts_at": at(day, 15).isoformat(),
+        "ends_at": at(day, 16).isoformat(),
+        "title": "Chorprobe",
+    }
     barrier = threading.Barrier(THREADS)
 
     def attempt(i):
@@ -45,12 +51,19 @@ def test_twenty_concurrent_requests_for_one_slot_yield_exactly_one_booking(rooms
 
 
 def _insert_raw(conn, room_id, booking_title, start, end):
-    booking_id = conn.execute(text(
-        "INSERT INTO bookings (room_id, booker_account_id, booker_partner_id, title, status, sequence, public,"
-        " created_at, updated_at) VALUES (:r, 1, 1, :t, 'confirmed', 0, false, now(), now()) RETURNING id"),
-        {"r": room_id, "t": booking_title}).scalar()
-    conn.execute(text("INSERT INTO occurrences (booking_id, room_id, starts_at, ends_at, state)"
-                      " VALUES (:b, :r, :s, :e, 'valid')"), {"b": booking_id, "r": room_id, "s": start, "e": end})
+    booking_id = conn.execute(
+        text(
+            "INSERT INTO bookings (room_id, booker_account_id, booker_partner_id, title, status, sequence, public,"
+            " created_at, updated_at) VALUES (:r, 1, 1, :t, 'confirmed', 0, false, now(), now()) RETURNING id"
+        ),
+        {"r": room_id, "t": booking_title},
+    ).scalar()
+    conn.execute(
+        text(
+            "INSERT INTO occurrences (booking_id, room_id, starts_at, ends_at, state) VALUES (:b, :r, :s, :e, 'valid')"
+        ),
+        {"b": booking_id, "r": room_id, "s": start, "e": end},
+    )
     return booking_id
 
 
@@ -67,8 +80,10 @@ def test_the_exclusion_constraint_refuses_an_overlap_that_bypasses_python(rooms_
     assert caught.value.orig.sqlstate == "23P01"
     # a cancelled occurrence no longer holds the room
     with engine.begin() as conn:
-        conn.execute(text("UPDATE occurrences SET state = 'cancelled' WHERE room_id = :r AND starts_at = :s"),
-                     {"r": rooms["saal"], "s": at(day, 10)})
+        conn.execute(
+            text("UPDATE occurrences SET state = 'cancelled' WHERE room_id = :r AND starts_at = :s"),
+            {"r": rooms["saal"], "s": at(day, 10)},
+        )
         _insert_raw(conn, rooms["saal"], "Nachrücker", at(day, 10), at(day, 11))
     assert count(rooms_app, Occurrence) == 4  # the overlapping one never got in
     assert count(rooms_app, Occurrence, Occurrence.room_id == rooms["saal"], Occurrence.state == "valid") == 2
@@ -87,8 +102,15 @@ def test_a_database_refusal_becomes_the_same_conflict(rooms_app, rooms, identity
 
     def book():
         try:
-            book_one(rooms_app.extensions["db"], booker, rooms["saal"], at(day, 15, 30), at(day, 16, 30), "Zu spät",
-                     partner_name="MGH")
+            book_one(
+                rooms_app.extensions["db"],
+                booker,
+                rooms["saal"],
+                at(day, 15, 30),
+                at(day, 16, 30),
+                "Zu spät",
+                partner_name="MGH",
+            )
             outcome["result"] = "booked"
         except Exception as exc:  # recorded and checked below
             outcome["result"] = exc
@@ -112,9 +134,12 @@ def _wait_until_blocked_on_lock(engine, worker, attempts=600):
 
     with engine.connect() as conn:
         for _ in range(attempts):
-            waiting = conn.execute(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")).scalar()
+            waiting = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                )
+            ).scalar()
             conn.rollback()
             if waiting or not worker.is_alive():
                 return

@@ -1,4 +1,5 @@
 """Messages: a booking and its two messages are one commit; rooms announce themselves."""
+
 import json
 
 import pytest
@@ -6,11 +7,13 @@ import redis
 from marshmallow import ValidationError
 
 from shared import contracts
+
 from services.rooms.booking.errors import InvalidInput, NotAllowed
 from services.rooms.booking.rooms import create_room, update_room
 from services.rooms.db.models import OutboxMessage, Room
-from tests.support.rooms import at, next_week, run
+
 from tests.support.infra import REDIS_URL
+from tests.support.rooms import at, next_week, run
 
 
 def _rows(app, task_name=None):
@@ -23,9 +26,17 @@ def _rows(app, task_name=None):
 
 def test_a_booking_writes_exactly_two_valid_messages(rooms_app, rooms, api_auth, people, settings):
     day = next_week()
-    response = rooms_app.test_client().post("/api/rooms/bookings", headers=api_auth("otto"), json={
-        "room_id": rooms["saal"], "starts_at": at(day, 15).isoformat(), "ends_at": at(day, 16).isoformat(),
-        "title": "Skatrunde", "public": True})
+    response = rooms_app.test_client().post(
+        "/api/rooms/bookings",
+        headers=api_auth("otto"),
+        json={
+            "room_id": rooms["saal"],
+            "starts_at": at(day, 15).isoformat(),
+            "ends_at": at(day, 16).isoformat(),
+            "title": "Skatrunde",
+            "public": True,
+        },
+    )
     assert response.status_code == 201
     booking = response.json
     rows = [r for r in _rows(rooms_app) if r.task_name != "calendar.room_changed"]
@@ -40,10 +51,19 @@ def test_a_booking_writes_exactly_two_valid_messages(rooms_app, rooms, api_auth,
 
     notice = payloads["notify.booking_notice"]
     assert notice["kind"] == "confirmed" and notice["uid"] == booking["uid"]
-    assert notice["recipient"] == {"account_id": people["otto"]["id"], "name": "Otto", "email": "otto@example.org",
-                                   "phone": "+49 160 9876543", "language": "de"}
-    assert notice["room"] == {"id": rooms["saal"], "name": "Großer Saal", "address": "Karl-Marx-Allee 28",
-                              "partner_name": "Mehrgenerationenhaus Lobeda"}
+    assert notice["recipient"] == {
+        "account_id": people["otto"]["id"],
+        "name": "Otto",
+        "email": "otto@example.org",
+        "phone": "+49 160 9876543",
+        "language": "de",
+    }
+    assert notice["room"] == {
+        "id": rooms["saal"],
+        "name": "Großer Saal",
+        "address": "Karl-Marx-Allee 28",
+        "partner_name": "Mehrgenerationenhaus Lobeda",
+    }
     assert notice["link"] == f"{settings.public_url}/rooms/bookings/{booking['id']}"
     # relayed right after the commit, onto the receivers' queues in the real Redis
     assert all(r.sent_at is not None for r in rows)
@@ -67,7 +87,12 @@ def test_rooms_created_and_changed_announce_themselves(rooms_app, rooms, identit
     with factory() as s:
         assert s.get(Room, rooms["saal"]).name == "Großer Saal"
     latest = contracts.load("calendar.room_changed", json.loads(_rows(rooms_app, "calendar.room_changed")[-1].payload))
-    assert (latest["room_id"], latest["capacity"], latest["step_free"], latest["revision"]) == (rooms["saal"], 90, False, 1)
+    assert (latest["room_id"], latest["capacity"], latest["step_free"], latest["revision"]) == (
+        rooms["saal"],
+        90,
+        False,
+        1,
+    )
     assert len(_rows(rooms_app, "calendar.room_changed")) == 4
 
 
@@ -80,9 +105,17 @@ def test_invalid_room_is_refused_without_a_message(rooms_app, people):
 
 def test_contract_rejects_what_we_must_never_send():
     try:
-        contracts.build("notify.booking_notice", kind="confirmed", booking_id=1, uid="u", sequence=0, title="t",
-                        room={"id": 1, "name": "r"}, recipient={"account_id": 1, "name": "n", "language": "fr"},
-                        occurrences=[])
+        contracts.build(
+            "notify.booking_notice",
+            kind="confirmed",
+            booking_id=1,
+            uid="u",
+            sequence=0,
+            title="t",
+            room={"id": 1, "name": "r"},
+            recipient={"account_id": 1, "name": "n", "language": "fr"},
+            occurrences=[],
+        )
     except ValidationError:
         return
     raise AssertionError("a recipient language outside de/en passed the contract")

@@ -7,11 +7,12 @@ must come to for people. Roles, for one booking of the booker's partner in the o
 owner (staff of the room's partner), booker (staff of the booking partner), third (staff of a
 partner with no part in it), coordination (the coordination office), anonymous (nobody logged
 in), and on the web pages an app password sent instead of a login, which must open nothing."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 from services.rooms.booking.errors import NotAllowed
 from services.rooms.booking.rooms import update_room
 from services.rooms.db.models import AuditEntry, Booking, ClosureRow, Occurrence, Room, RoomRulesRow
+
 from tests.support.rooms import at, basic, csrf_token, next_week, run
 
 ROLES = ("owner", "booker", "third", "coordination", "anonymous")
@@ -47,25 +49,64 @@ class World:
 @pytest.fixture
 def world(rooms_app, rooms, people, identity):
     identity.create_partner("drk-west", "DRK Kreisverband West", "West")
-    dora = identity.create_account("dora", "Dora", partner_slug="drk-west", email="dora@example.org",
-                                   password=people["lena"]["password"])
-    people = {**people, "dora": {"id": dora, "app_password": identity.create_app_password("dora", "test"),
-                                 "password": people["lena"]["password"]}}
+    dora = identity.create_account(
+        "dora", "Dora", partner_slug="drk-west", email="dora@example.org", password=people["lena"]["password"]
+    )
+    people = {
+        **people,
+        "dora": {
+            "id": dora,
+            "app_password": identity.create_app_password("dora", "test"),
+            "password": people["lena"]["password"],
+        },
+    }
     client, day = rooms_app.test_client(), next_week()
 
     def call(method, who, path, body=None):
-        response = getattr(client, method)(f"/api/rooms{path}", headers=basic(who, people[who]["app_password"]), json=body)
+        response = getattr(client, method)(
+            f"/api/rooms{path}", headers=basic(who, people[who]["app_password"]), json=body
+        )
         assert response.status_code < 300, (path, response.json)
         return response.json
 
-    call("put", "lena", f"/rooms/{rooms['saal']}/rules", {"approval_required": True, "closures": [
-        {"first_day": (day + timedelta(days=200)).isoformat(), "last_day": (day + timedelta(days=201)).isoformat()}]})
-    request = call("post", "otto", "/bookings", {
-        "room_id": rooms["saal"], "starts_at": at(day, 10).isoformat(), "ends_at": at(day, 12).isoformat(),
-        "title": "Anfrage Otto", "recurrence": {"freq": "weekly", "count": 2}})
-    booking = call("post", "otto", "/bookings", {
-        "room_id": rooms["kueche"], "starts_at": at(day, 14).isoformat(), "ends_at": at(day, 16).isoformat(),
-        "title": "Kochkurs Otto", "recurrence": {"freq": "weekly", "count": 4}})
+    call(
+        "put",
+        "lena",
+        f"/rooms/{rooms['saal']}/rules",
+        {
+            "approval_required": True,
+            "closures": [
+                {
+                    "first_day": (day + timedelta(days=200)).isoformat(),
+                    "last_day": (day + timedelta(days=201)).isoformat(),
+                }
+            ],
+        },
+    )
+    request = call(
+        "post",
+        "otto",
+        "/bookings",
+        {
+            "room_id": rooms["saal"],
+            "starts_at": at(day, 10).isoformat(),
+            "ends_at": at(day, 12).isoformat(),
+            "title": "Anfrage Otto",
+            "recurrence": {"freq": "weekly", "count": 2},
+        },
+    )
+    booking = call(
+        "post",
+        "otto",
+        "/bookings",
+        {
+            "room_id": rooms["kueche"],
+            "starts_at": at(day, 14).isoformat(),
+            "ends_at": at(day, 16).isoformat(),
+            "title": "Kochkurs Otto",
+            "recurrence": {"freq": "weekly", "count": 4},
+        },
+    )
     dates = [o["id"] for o in booking["occurrences"]]
     call("post", "otto", f"/bookings/{booking['id']}/cancel", {"scope": "occurrence", "occurrence_id": dates[2]})
     call("post", "lena", f"/bookings/{booking['id']}/cancel", {"scope": "occurrence", "occurrence_id": dates[3]})
@@ -82,12 +123,16 @@ def _scalar(w: World, query):
 
 def _states(w: World, booking_id: int):
     with w.app.extensions["db"]() as s:
-        return tuple(s.scalars(select(Occurrence.state).where(Occurrence.booking_id == booking_id).order_by(Occurrence.id)))
+        return tuple(
+            s.scalars(select(Occurrence.state).where(Occurrence.booking_id == booking_id).order_by(Occurrence.id))
+        )
 
 
 def _times(w: World):
     with w.app.extensions["db"]() as s:
-        return tuple(s.scalars(select(Occurrence.starts_at).where(Occurrence.booking_id == w.booking).order_by(Occurrence.id)))
+        return tuple(
+            s.scalars(select(Occurrence.starts_at).where(Occurrence.booking_id == w.booking).order_by(Occurrence.id))
+        )
 
 
 def _rules(w: World):
@@ -111,18 +156,39 @@ class Action:
 
 
 def _booking_body(w, room, hour):
-    return {"room_id": room, "starts_at": at(w.day + timedelta(days=1), hour).isoformat(),
-            "ends_at": at(w.day + timedelta(days=1), hour + 1).isoformat(), "title": "Neu"}
+    return {
+        "room_id": room,
+        "starts_at": at(w.day + timedelta(days=1), hour).isoformat(),
+        "ends_at": at(w.day + timedelta(days=1), hour + 1).isoformat(),
+        "title": "Neu",
+    }
 
 
 def _web_change(c, t, w):
-    return c.post(f"/rooms/bookings/{w.booking}/change/{w.dates[0]}", data={
-        "csrf_token": t, "scope": "occurrence", "date": (w.day + timedelta(days=2)).isoformat(), "start": "09:00", "end": "10:00"})
+    return c.post(
+        f"/rooms/bookings/{w.booking}/change/{w.dates[0]}",
+        data={
+            "csrf_token": t,
+            "scope": "occurrence",
+            "date": (w.day + timedelta(days=2)).isoformat(),
+            "start": "09:00",
+            "end": "10:00",
+        },
+    )
 
 
 def _web_rules(c, t, w):
-    return c.post(f"/rooms/{w.saal}/rules", data={"csrf_token": t, "min_minutes": "15", "max_minutes": "600",
-                                                   "max_days_ahead": "400", "buffer_minutes": "5", "approval_required": "y"})
+    return c.post(
+        f"/rooms/{w.saal}/rules",
+        data={
+            "csrf_token": t,
+            "min_minutes": "15",
+            "max_minutes": "600",
+            "max_days_ahead": "400",
+            "buffer_minutes": "5",
+            "approval_required": "y",
+        },
+    )
 
 
 STAFF = frozenset({"owner", "booker", "third", "coordination"})
@@ -132,77 +198,150 @@ BOOKER_SIDE = frozenset({"booker", "coordination"})
 
 ACTIONS = {
     "book": Action(
-        STAFF, changes=BOOKINGS,
+        STAFF,
+        changes=BOOKINGS,
         api=lambda c, h, w: c.post("/api/rooms/bookings", headers=h, json=_booking_body(w, w.kueche, 9)),
-        web=lambda c, t, w: c.post(f"/rooms/{w.kueche}", data={"csrf_token": t, "title": "Neu", "freq": "once",
-                                                               "date": (w.day + timedelta(days=1)).isoformat(),
-                                                               "start": "09:00", "end": "10:00"})),
+        web=lambda c, t, w: c.post(
+            f"/rooms/{w.kueche}",
+            data={
+                "csrf_token": t,
+                "title": "Neu",
+                "freq": "once",
+                "date": (w.day + timedelta(days=1)).isoformat(),
+                "start": "09:00",
+                "end": "10:00",
+            },
+        ),
+    ),
     "see_details": Action(
-        BOTH_SIDES, shows=lambda r, w: r.status_code == 200 and "Kochkurs Otto" in r.get_data(as_text=True),
+        BOTH_SIDES,
+        shows=lambda r, w: r.status_code == 200 and "Kochkurs Otto" in r.get_data(as_text=True),
         api=lambda c, h, w: c.get(f"/api/rooms/bookings/{w.booking}", headers=h),
-        web=lambda c, t, w: c.get(f"/rooms/bookings/{w.booking}")),
+        web=lambda c, t, w: c.get(f"/rooms/bookings/{w.booking}"),
+    ),
     "approve": Action(
-        OWNER_SIDE, changes=lambda w: _states(w, w.request),
+        OWNER_SIDE,
+        changes=lambda w: _states(w, w.request),
         api=lambda c, h, w: c.post(f"/api/rooms/bookings/{w.request}/approve", headers=h, json={}),
-        web=lambda c, t, w: c.post(f"/rooms/requests/{w.request}/approve", data={"csrf_token": t, "comment": ""})),
+        web=lambda c, t, w: c.post(f"/rooms/requests/{w.request}/approve", data={"csrf_token": t, "comment": ""}),
+    ),
     "decline": Action(
-        OWNER_SIDE, changes=lambda w: _states(w, w.request),
+        OWNER_SIDE,
+        changes=lambda w: _states(w, w.request),
         api=lambda c, h, w: c.post(f"/api/rooms/bookings/{w.request}/decline", headers=h, json={}),
-        web=lambda c, t, w: c.post(f"/rooms/requests/{w.request}/decline", data={"csrf_token": t, "comment": ""})),
+        web=lambda c, t, w: c.post(f"/rooms/requests/{w.request}/decline", data={"csrf_token": t, "comment": ""}),
+    ),
     "cancel_date": Action(
-        BOTH_SIDES, changes=lambda w: _states(w, w.booking),
-        api=lambda c, h, w: c.post(f"/api/rooms/bookings/{w.booking}/cancel", headers=h,
-                                   json={"scope": "occurrence", "occurrence_id": w.dates[0]}),
-        web=lambda c, t, w: c.post(f"/rooms/bookings/{w.booking}/cancel/{w.dates[0]}",
-                                   data={"csrf_token": t, "scope": "occurrence"})),
+        BOTH_SIDES,
+        changes=lambda w: _states(w, w.booking),
+        api=lambda c, h, w: c.post(
+            f"/api/rooms/bookings/{w.booking}/cancel",
+            headers=h,
+            json={"scope": "occurrence", "occurrence_id": w.dates[0]},
+        ),
+        web=lambda c, t, w: c.post(
+            f"/rooms/bookings/{w.booking}/cancel/{w.dates[0]}", data={"csrf_token": t, "scope": "occurrence"}
+        ),
+    ),
     "cancel_series": Action(
-        BOTH_SIDES, changes=lambda w: _states(w, w.booking),
+        BOTH_SIDES,
+        changes=lambda w: _states(w, w.booking),
         api=lambda c, h, w: c.post(f"/api/rooms/bookings/{w.booking}/cancel", headers=h, json={"scope": "series"}),
-        web=lambda c, t, w: c.post(f"/rooms/bookings/{w.booking}/cancel/{w.dates[0]}",
-                                   data={"csrf_token": t, "scope": "series"})),
+        web=lambda c, t, w: c.post(
+            f"/rooms/bookings/{w.booking}/cancel/{w.dates[0]}", data={"csrf_token": t, "scope": "series"}
+        ),
+    ),
     "change_time": Action(
-        BOOKER_SIDE, changes=_times,
-        api=lambda c, h, w: c.post(f"/api/rooms/bookings/{w.booking}/change", headers=h, json={
-            "scope": "occurrence", "occurrence_id": w.dates[0], "starts_at": at(w.day + timedelta(days=2), 9).isoformat(),
-            "ends_at": at(w.day + timedelta(days=2), 10).isoformat()}),
-        web=_web_change),
+        BOOKER_SIDE,
+        changes=_times,
+        api=lambda c, h, w: c.post(
+            f"/api/rooms/bookings/{w.booking}/change",
+            headers=h,
+            json={
+                "scope": "occurrence",
+                "occurrence_id": w.dates[0],
+                "starts_at": at(w.day + timedelta(days=2), 9).isoformat(),
+                "ends_at": at(w.day + timedelta(days=2), 10).isoformat(),
+            },
+        ),
+        web=_web_change,
+    ),
     "restore_date_the_booker_cancelled": Action(
-        BOOKER_SIDE, changes=lambda w: _states(w, w.booking),
+        BOOKER_SIDE,
+        changes=lambda w: _states(w, w.booking),
         api=lambda c, h, w: c.post(f"/api/rooms/bookings/{w.booking}/occurrences/{w.dates[2]}/restore", headers=h),
-        web=lambda c, t, w: c.post(f"/rooms/bookings/{w.booking}/restore/{w.dates[2]}", data={"csrf_token": t})),
+        web=lambda c, t, w: c.post(f"/rooms/bookings/{w.booking}/restore/{w.dates[2]}", data={"csrf_token": t}),
+    ),
     "restore_date_the_owner_cancelled": Action(
-        OWNER_SIDE, changes=lambda w: _states(w, w.booking),
+        OWNER_SIDE,
+        changes=lambda w: _states(w, w.booking),
         api=lambda c, h, w: c.post(f"/api/rooms/bookings/{w.booking}/occurrences/{w.dates[3]}/restore", headers=h),
-        web=lambda c, t, w: c.post(f"/rooms/bookings/{w.booking}/restore/{w.dates[3]}", data={"csrf_token": t})),
+        web=lambda c, t, w: c.post(f"/rooms/bookings/{w.booking}/restore/{w.dates[3]}", data={"csrf_token": t}),
+    ),
     "read_room_rules": Action(
-        OWNER_SIDE, shows=lambda r, w: r.status_code == 200 and ("approval_required" in r.get_data(as_text=True)),
+        OWNER_SIDE,
+        shows=lambda r, w: r.status_code == 200 and ("approval_required" in r.get_data(as_text=True)),
         api=lambda c, h, w: c.get(f"/api/rooms/rooms/{w.saal}/rules", headers=h),
-        web=lambda c, t, w: c.get(f"/rooms/{w.saal}/rules")),
+        web=lambda c, t, w: c.get(f"/rooms/{w.saal}/rules"),
+    ),
     "set_room_rules": Action(
-        OWNER_SIDE, changes=_rules,
-        api=lambda c, h, w: c.put(f"/api/rooms/rooms/{w.saal}/rules", headers=h,
-                                  json={"approval_required": True, "min_minutes": 15, "buffer_minutes": 5}),
-        web=_web_rules),
+        OWNER_SIDE,
+        changes=_rules,
+        api=lambda c, h, w: c.put(
+            f"/api/rooms/rooms/{w.saal}/rules",
+            headers=h,
+            json={"approval_required": True, "min_minutes": 15, "buffer_minutes": 5},
+        ),
+        web=_web_rules,
+    ),
     "add_closure": Action(
-        OWNER_SIDE, changes=CLOSURES,
-        api=lambda c, h, w: c.put(f"/api/rooms/rooms/{w.saal}/rules", headers=h, json={"approval_required": True, "closures": [
-            {"first_day": (w.day + timedelta(days=200)).isoformat(), "last_day": (w.day + timedelta(days=201)).isoformat()},
-            {"first_day": (w.day + timedelta(days=300)).isoformat(), "last_day": (w.day + timedelta(days=300)).isoformat()}]}),
-        web=lambda c, t, w: c.post(f"/rooms/{w.saal}/closures", data={
-            "csrf_token": t, "closure-first_day": (w.day + timedelta(days=300)).isoformat(),
-            "closure-last_day": (w.day + timedelta(days=300)).isoformat(), "closure-reason": "Ferien"})),
+        OWNER_SIDE,
+        changes=CLOSURES,
+        api=lambda c, h, w: c.put(
+            f"/api/rooms/rooms/{w.saal}/rules",
+            headers=h,
+            json={
+                "approval_required": True,
+                "closures": [
+                    {
+                        "first_day": (w.day + timedelta(days=200)).isoformat(),
+                        "last_day": (w.day + timedelta(days=201)).isoformat(),
+                    },
+                    {
+                        "first_day": (w.day + timedelta(days=300)).isoformat(),
+                        "last_day": (w.day + timedelta(days=300)).isoformat(),
+                    },
+                ],
+            },
+        ),
+        web=lambda c, t, w: c.post(
+            f"/rooms/{w.saal}/closures",
+            data={
+                "csrf_token": t,
+                "closure-first_day": (w.day + timedelta(days=300)).isoformat(),
+                "closure-last_day": (w.day + timedelta(days=300)).isoformat(),
+                "closure-reason": "Ferien",
+            },
+        ),
+    ),
     "remove_closure": Action(
-        OWNER_SIDE, changes=CLOSURES,
+        OWNER_SIDE,
+        changes=CLOSURES,
         api=lambda c, h, w: c.put(f"/api/rooms/rooms/{w.saal}/rules", headers=h, json={"approval_required": True}),
-        web=lambda c, t, w: c.post(f"/rooms/{w.saal}/closures/{w.closure}/remove", data={"csrf_token": t})),
+        web=lambda c, t, w: c.post(f"/rooms/{w.saal}/closures/{w.closure}/remove", data={"csrf_token": t}),
+    ),
     "approval_queue": Action(
-        OWNER_SIDE, shows=lambda r, w: r.status_code == 200 and "Anfrage Otto" in r.get_data(as_text=True),
+        OWNER_SIDE,
+        shows=lambda r, w: r.status_code == 200 and "Anfrage Otto" in r.get_data(as_text=True),
         api=lambda c, h, w: c.get("/api/rooms/approvals", headers=h),
-        web=lambda c, t, w: c.get("/rooms/requests")),
+        web=lambda c, t, w: c.get("/rooms/requests"),
+    ),
     "audit_log": Action(
-        BOTH_SIDES, web=None,
+        BOTH_SIDES,
+        web=None,
         shows=lambda r, w: r.status_code == 200 and any(e["booking_id"] == w.booking for e in r.json),
-        api=lambda c, h, w: c.get("/api/rooms/audit", headers=h)),
+        api=lambda c, h, w: c.get("/api/rooms/audit", headers=h),
+    ),
 }
 
 
@@ -215,8 +354,12 @@ def _outcome(action: Action, w: World, run) -> tuple[object, bool]:
 
 
 def _cells(surface: str):
-    return [pytest.param(role, name, id=f"{name}-{role}") for name in ACTIONS for role in ROLES
-            if surface == "api" or ACTIONS[name].web is not None]
+    return [
+        pytest.param(role, name, id=f"{name}-{role}")
+        for name in ACTIONS
+        for role in ROLES
+        if surface == "api" or ACTIONS[name].web is not None
+    ]
 
 
 @pytest.mark.parametrize("role, name", _cells("api"))
@@ -256,10 +399,17 @@ def _token(client) -> str:
 def test_web(world, role, name):
     action = ACTIONS[name]
     client = _web_client(world, role)
-    token = _token(client) if role == "anonymous" else csrf_token(client.get(f"/rooms/{world.kueche}").get_data(as_text=True))
+    token = (
+        _token(client)
+        if role == "anonymous"
+        else csrf_token(client.get(f"/rooms/{world.kueche}").get_data(as_text=True))
+    )
     response, done = _outcome(action, world, lambda: action.web(client, token, world))
     if role in action.allowed:
-        assert response.status_code in (200, 302) and done, (response.status_code, response.get_data(as_text=True)[:600])
+        assert response.status_code in (200, 302) and done, (
+            response.status_code,
+            response.get_data(as_text=True)[:600],
+        )
         assert "/login" not in response.headers.get("Location", "")
     elif role == "anonymous":
         assert response.status_code == 302 and "/rooms/login" in response.headers["Location"] and not done
@@ -267,13 +417,20 @@ def test_web(world, role, name):
         assert not done and response.status_code in REFUSED_WEB + ((200,) if action.shows else ()), response.status_code
 
 
-@pytest.mark.parametrize("role, name", [pytest.param(r, n, id=f"{n}-{r}")
-                                        for r, n in ((r, n) for n in ACTIONS for r in ROLES if r != "anonymous")
-                                        if ACTIONS[n].web is not None and r in ACTIONS[n].allowed])
+@pytest.mark.parametrize(
+    "role, name",
+    [
+        pytest.param(r, n, id=f"{n}-{r}")
+        for r, n in ((r, n) for n in ACTIONS for r in ROLES if r != "anonymous")
+        if ACTIONS[n].web is not None and r in ACTIONS[n].allowed
+    ],
+)
 def test_web_with_an_app_password_instead_of_a_login_opens_nothing(world, role, name):
     action, client = ACTIONS[name], world.app.test_client()
     token = _token(client)  # the anonymous session's own token: a lost phone can get one too
-    client.environ_base["HTTP_AUTHORIZATION"] = basic(ACCOUNT[role], world.people[ACCOUNT[role]]["app_password"])["Authorization"]
+    client.environ_base["HTTP_AUTHORIZATION"] = basic(ACCOUNT[role], world.people[ACCOUNT[role]]["app_password"])[
+        "Authorization"
+    ]
     response, done = _outcome(action, world, lambda: action.web(client, token, world))
     assert not done and response.status_code in (302, 401, 403), response.status_code
     assert response.status_code != 302 or "/login" in response.headers["Location"]
@@ -299,7 +456,10 @@ def test_audit_shows_nothing_of_other_partners_to_a_third(world):
     """The third partner's audit log is not empty for lack of data: its own booking shows up."""
     client = world.app.test_client()
     headers = basic("dora", world.people["dora"]["app_password"])
-    assert client.post("/api/rooms/bookings", headers=headers, json=_booking_body(world, world.kueche, 8)).status_code == 201
+    assert (
+        client.post("/api/rooms/bookings", headers=headers, json=_booking_body(world, world.kueche, 8)).status_code
+        == 201
+    )
     entries = client.get("/api/rooms/audit", headers=headers).json
     assert entries and {e["partner_id"] for e in entries} == {identity_partner(world, "dora")}
     assert _scalar(world, select(func.count()).select_from(AuditEntry)) > len(entries)

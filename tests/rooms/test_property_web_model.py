@@ -1,6 +1,7 @@
 """Random sequences of book (one-off or weekly) / cancel (one date or the series) / change (one
 date's time) against a plain in-memory model, on PostgreSQL: the database never holds two
 overlapping valid occurrences of a room (checked in SQL) and agrees with the model."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -11,9 +12,10 @@ from sqlalchemy import delete, text
 
 from services.rooms.booking import cancel as cancelling, change as changing, series
 from services.rooms.booking.context import Ctx
-from services.rooms.domain import Recurrence
 from services.rooms.booking.errors import InvalidInput, SeriesConflict
 from services.rooms.db.models import AuditEntry, Booking, Occurrence, OutboxMessage
+from services.rooms.domain import Recurrence
+
 from tests.support.rooms import next_week, run
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -21,8 +23,14 @@ OVERLAPS = text("""SELECT count(*) FROM occurrences a JOIN occurrences b
                    ON a.room_id = b.room_id AND a.id < b.id AND a.state = 'valid' AND b.state = 'valid'
                    AND tstzrange(a.starts_at, a.ends_at, '[)') && tstzrange(b.starts_at, b.ends_at, '[)')""")
 
-book = st.tuples(st.just("book"), st.sampled_from(["lena", "otto"]), st.integers(0, 2), st.integers(8, 11),
-                 st.integers(1, 2), st.integers(1, 3))
+book = st.tuples(
+    st.just("book"),
+    st.sampled_from(["lena", "otto"]),
+    st.integers(0, 2),
+    st.integers(8, 11),
+    st.integers(1, 2),
+    st.integers(1, 3),
+)
 cancel = st.tuples(st.just("cancel"), st.integers(0, 5), st.integers(0, 2), st.sampled_from(["occurrence", "series"]))
 change = st.tuples(st.just("change"), st.integers(0, 5), st.integers(0, 2), st.integers(8, 11), st.integers(1, 2))
 steps = st.lists(st.one_of(book, cancel, change), min_size=1, max_size=8)
@@ -56,11 +64,16 @@ def test_database_agrees_with_the_model_and_never_double_books(rooms_app, rooms,
         if action[0] == "book":
             _, user, day, hour, hours, n = action
             first = base + timedelta(days=day)
-            rec = Recurrence(first, time(hour), time(hour + hours), "weekly" if n > 1 else "once", 1,
-                             n if n > 1 else None)
-            wanted = [(datetime.combine(first + timedelta(weeks=k), time(hour), tzinfo=BERLIN),
-                       datetime.combine(first + timedelta(weeks=k), time(hour + hours), tzinfo=BERLIN))
-                      for k in range(n)]
+            rec = Recurrence(
+                first, time(hour), time(hour + hours), "weekly" if n > 1 else "once", 1, n if n > 1 else None
+            )
+            wanted = [
+                (
+                    datetime.combine(first + timedelta(weeks=k), time(hour), tzinfo=BERLIN),
+                    datetime.combine(first + timedelta(weeks=k), time(hour + hours), tzinfo=BERLIN),
+                )
+                for k in range(n)
+            ]
             expect_ok = not any(_overlap(w, h) for w in wanted for h in live_slots())
             try:
                 booking = run(factory, series.book, who[user], rooms["saal"], rec, "Kurs", False, ctx)
@@ -88,11 +101,23 @@ def test_database_agrees_with_the_model_and_never_double_books(rooms_app, rooms,
             else:
                 _, _, _, hour, hours = action
                 day = target[1].date()
-                new = (datetime.combine(day, time(hour), tzinfo=BERLIN),
-                       datetime.combine(day, time(hour + hours), tzinfo=BERLIN))
+                new = (
+                    datetime.combine(day, time(hour), tzinfo=BERLIN),
+                    datetime.combine(day, time(hour + hours), tzinfo=BERLIN),
+                )
                 expect_ok = target[3] and not any(_overlap(new, h) for h in live_slots(exclude=booking_id))
                 try:
-                    run(factory, changing.change_time, who[user], booking_id, "occurrence", target[0], new[0], new[1], ctx)
+                    run(
+                        factory,
+                        changing.change_time,
+                        who[user],
+                        booking_id,
+                        "occurrence",
+                        target[0],
+                        new[0],
+                        new[1],
+                        ctx,
+                    )
                 except (SeriesConflict, InvalidInput):
                     assert not expect_ok
                 else:

@@ -1,9 +1,10 @@
 """Races on PostgreSQL with real threads and sessions: approve-vs-book and cancel-vs-approve end
 in one consistent outcome, never with two valid occurrences in the same slot."""
+
 from __future__ import annotations
 
 import threading
-from datetime import datetime, time, timedelta
+from datetime import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,9 +12,10 @@ from sqlalchemy import delete, text
 
 from services.rooms.booking import cancel as cancelling, decide, rules, series
 from services.rooms.booking.context import Ctx
-from services.rooms.domain import Recurrence
 from services.rooms.booking.errors import InvalidInput, SeriesConflict
 from services.rooms.db.models import AuditEntry, Booking, Occurrence, OutboxMessage
+from services.rooms.domain import Recurrence
+
 from tests.support.rooms import next_week, run
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -27,8 +29,11 @@ OVERLAPS = text("""SELECT count(*) FROM occurrences a JOIN occurrences b
 def setup(rooms_app, rooms, people):
     ident = rooms_app.extensions["identity"]
     who = {u: ident.principal(people[u]["id"]) for u in ("lena", "otto", "kora")}
-    ctx = Ctx(public_url="http://treffpunkt.test", partner_name_of=lambda _p: "",
-              principal_of={p.account_id: p for p in who.values()}.get)
+    ctx = Ctx(
+        public_url="http://treffpunkt.test",
+        partner_name_of=lambda _p: "",
+        principal_of={p.account_id: p for p in who.values()}.get,
+    )
     factory = rooms_app.extensions["db"]
     run(factory, rules.put_rules, who["lena"], rooms["saal"], {"approval_required": True})
     return factory, who, ctx, rooms["saal"]
@@ -80,9 +85,21 @@ def test_approve_vs_book_never_double_books(setup, weekly):
         approve, direct = _together(
             _with_session(factory, decide.approve, who["lena"], request_id, "ok", ctx),
             # the owner's own staff book directly (no approval), overlapping the request's first date
-            _with_session(factory, series.book, who["lena"], room_id,
-                          Recurrence(day, time(15, 30), time(16, 30)), "Eigene", False, ctx))
-        assert isinstance(approve, (int, SeriesConflict)) and isinstance(direct, (int, SeriesConflict)), (approve, direct)
+            _with_session(
+                factory,
+                series.book,
+                who["lena"],
+                room_id,
+                Recurrence(day, time(15, 30), time(16, 30)),
+                "Eigene",
+                False,
+                ctx,
+            ),
+        )
+        assert isinstance(approve, (int, SeriesConflict)) and isinstance(direct, (int, SeriesConflict)), (
+            approve,
+            direct,
+        )
         assert isinstance(approve, SeriesConflict) != isinstance(direct, SeriesConflict)  # exactly one wins
         with factory() as s:
             assert s.scalar(OVERLAPS) == 0
@@ -105,7 +122,8 @@ def test_cancel_vs_approve_ends_cancelled_without_a_valid_date(setup):
         request_id = run(factory, series.book, who["otto"], room_id, _rec(day, weekly=True), "Anfrage", False, ctx).id
         approve, cancel = _together(
             _with_session(factory, decide.approve, who["lena"], request_id, "ok", ctx),
-            _with_session(factory, cancelling.cancel, who["otto"], request_id, "series", None, ctx))
+            _with_session(factory, cancelling.cancel, who["otto"], request_id, "series", None, ctx),
+        )
         assert cancel == request_id, cancel  # cancelling always succeeds: pending or valid, it is freed
         assert approve == request_id or isinstance(approve, InvalidInput), approve  # too late: not requested
         with factory() as s:

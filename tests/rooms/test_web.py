@@ -1,9 +1,11 @@
 """Booking through the web pages: logged in with the real form, CSRF token from the page."""
+
 import re
 
 import pytest
 
 from services.rooms.db.models import Booking, Occurrence, OutboxMessage
+
 from tests.support.rooms import count, csrf_token, next_week, post_booking_form
 
 
@@ -15,8 +17,11 @@ def _form(day, start, end, title, public=False):
 
 
 def _nothing_stored(app):
-    return count(app, Booking) == 0 and count(app, Occurrence) == 0 and \
-        count(app, OutboxMessage, OutboxMessage.task_name != "calendar.room_changed") == 0
+    return (
+        count(app, Booking) == 0
+        and count(app, Occurrence) == 0
+        and count(app, OutboxMessage, OutboxMessage.task_name != "calendar.room_changed") == 0
+    )
 
 
 def test_room_list_needs_login_and_shows_every_partners_rooms(rooms_app, rooms, web):
@@ -65,7 +70,9 @@ def day_tz():
 
 def test_overlap_gets_409_with_a_clear_message_and_stores_nothing(rooms_app, rooms, web):
     day = next_week()
-    assert post_booking_form(web("lena"), rooms["saal"], **_form(day, "15:00", "16:00", "Seniorentanz")).status_code == 302
+    assert (
+        post_booking_form(web("lena"), rooms["saal"], **_form(day, "15:00", "16:00", "Seniorentanz")).status_code == 302
+    )
     otto = web("otto")
     response = post_booking_form(otto, rooms["saal"], **_form(day, "15:30", "17:00", "Skatrunde"))
     assert response.status_code == 409
@@ -100,14 +107,17 @@ def test_other_partner_cannot_open_the_booking(rooms, web):
     assert web("otto").get(response.location).status_code == 404
 
 
-@pytest.mark.parametrize("fields, field_id, message", [
-    (dict(start="16:00", end="15:00", title="Tanz"), "end", "Das Ende muss nach dem Beginn liegen"),
-    (dict(start="15:00", end="16:00", title="x" * 201), "title", "höchstens 200 Zeichen"),
-    (dict(start="15:00", end="16:00", title=""), "title", "Bitte geben Sie einen Titel an"),
-    (dict(start="", end="16:00", title="Tanz"), "start", "Bitte geben Sie eine Anfangszeit an"),
-    (dict(start="15:00", end="viertel nach", title="Tanz"), "end", "Bitte geben Sie die Uhrzeit an"),
-    (dict(start="05:00", end="20:00", title="Tanz"), "end", "höchstens 14 Stunden"),
-])
+@pytest.mark.parametrize(
+    "fields, field_id, message",
+    [
+        (dict(start="16:00", end="15:00", title="Tanz"), "end", "Das Ende muss nach dem Beginn liegen"),
+        (dict(start="15:00", end="16:00", title="x" * 201), "title", "höchstens 200 Zeichen"),
+        (dict(start="15:00", end="16:00", title=""), "title", "Bitte geben Sie einen Titel an"),
+        (dict(start="", end="16:00", title="Tanz"), "start", "Bitte geben Sie eine Anfangszeit an"),
+        (dict(start="15:00", end="viertel nach", title="Tanz"), "end", "Bitte geben Sie die Uhrzeit an"),
+        (dict(start="05:00", end="20:00", title="Tanz"), "end", "höchstens 14 Stunden"),
+    ],
+)
 def test_bad_form_input_gets_400_with_a_field_message(rooms_app, rooms, web, fields, field_id, message):
     response = post_booking_form(web("lena"), rooms["saal"], date=next_week().isoformat(), **fields)
     assert response.status_code == 400

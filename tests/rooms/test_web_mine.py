@@ -1,17 +1,28 @@
-""""Meine Buchungen": cancel (one date, following, series) after a confirm page, change times,
+""" "Meine Buchungen": cancel (one date, following, series) after a confirm page, change times,
 add dates back; another partner sees nothing and can do nothing."""
+
 import re
 from datetime import timedelta
 
 from lxml import html as lhtml
 
 from services.rooms.db.models import AuditEntry, Booking, Occurrence
+
 from tests.support.rooms import count, csrf_token, next_week, post_booking_form
 
 
 def _book(client, room_id, day, n=3, title="Kurs"):
-    response = post_booking_form(client, room_id, action="book", date=day.isoformat(), start="18:00", end="19:00",
-                                 title=title, freq="weekly", count=str(n))
+    response = post_booking_form(
+        client,
+        room_id,
+        action="book",
+        date=day.isoformat(),
+        start="18:00",
+        end="19:00",
+        title=title,
+        freq="weekly",
+        count=str(n),
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     return int(re.fullmatch(r"/rooms/bookings/(\d+)", response.location).group(1))
 
@@ -91,12 +102,24 @@ def test_bad_change_input_is_400_in_german(rooms_app, rooms, web):
     booking_id = _book(otto, rooms["saal"], next_week(), n=1)
     [(oid, _, _)] = _occurrences(rooms_app, booking_id)
     before = _occurrences(rooms_app, booking_id)
-    response = _post(otto, f"/rooms/bookings/{booking_id}/change/{oid}", scope="occurrence",
-                     date=next_week().isoformat(), start="19:00", end="18:00")
+    response = _post(
+        otto,
+        f"/rooms/bookings/{booking_id}/change/{oid}",
+        scope="occurrence",
+        date=next_week().isoformat(),
+        start="19:00",
+        end="18:00",
+    )
     assert response.status_code == 400
     assert "Das Ende muss nach dem Beginn liegen" in response.get_data(as_text=True)
-    response = _post(otto, f"/rooms/bookings/{booking_id}/change/{oid}", scope="occurrence", date="morgen",
-                     start="10:00", end="11:00")
+    response = _post(
+        otto,
+        f"/rooms/bookings/{booking_id}/change/{oid}",
+        scope="occurrence",
+        date="morgen",
+        start="10:00",
+        end="11:00",
+    )
     assert response.status_code == 400
     tree = lhtml.fromstring(response.get_data(as_text=True))
     assert "date-error" in tree.xpath("//*[@id='date']")[0].get("aria-describedby")
@@ -112,9 +135,16 @@ def test_another_partner_sees_nothing_and_can_do_nothing(rooms_app, rooms, web, 
     assert lena.get(f"/rooms/bookings/{booking_id}/cancel/{oid}").status_code == 404
     token = csrf_token(lena.get(f"/rooms/{rooms['saal']}").get_data(as_text=True))
     for path in (f"cancel/{oid}", f"change/{oid}", f"restore/{oid}"):
-        response = lena.post(f"/rooms/bookings/{booking_id}/{path}",
-                             data={"csrf_token": token, "scope": "series", "date": next_week().isoformat(),
-                                   "start": "08:00", "end": "09:00"})
+        response = lena.post(
+            f"/rooms/bookings/{booking_id}/{path}",
+            data={
+                "csrf_token": token,
+                "scope": "series",
+                "date": next_week().isoformat(),
+                "start": "08:00",
+                "end": "09:00",
+            },
+        )
         assert response.status_code == 404, path
     assert "Vertraulich" not in lena.get("/rooms/bookings").get_data(as_text=True)
     assert {s for _, s, _ in _occurrences(rooms_app, booking_id)} == {"valid"}
@@ -126,8 +156,14 @@ def test_owner_may_see_but_not_change_the_time(rooms_app, rooms, web):
     page = otto.get(f"/rooms/bookings/{booking_id}").get_data(as_text=True)
     assert "Zeit ändern" not in page
     oid = _occurrences(rooms_app, booking_id)[0][0]
-    response = _post(otto, f"/rooms/bookings/{booking_id}/change/{oid}", scope="occurrence",
-                     date=next_week().isoformat(), start="08:00", end="09:00")
+    response = _post(
+        otto,
+        f"/rooms/bookings/{booking_id}/change/{oid}",
+        scope="occurrence",
+        date=next_week().isoformat(),
+        start="08:00",
+        end="09:00",
+    )
     assert response.status_code == 403
     assert 'data-code="not_yours"' in response.get_data(as_text=True)
     assert count(rooms_app, Occurrence, Occurrence.state == "valid") == 1
@@ -139,8 +175,12 @@ def test_re_adding_a_date_that_was_taken_meanwhile_is_409(rooms_app, rooms, web)
     booking_id = _book(otto, rooms["saal"], day, n=2)
     first = _occurrences(rooms_app, booking_id)[0][0]
     assert _post(otto, f"/rooms/bookings/{booking_id}/cancel/{first}", scope="occurrence").status_code == 302
-    assert post_booking_form(web("lena"), rooms["saal"], date=day.isoformat(), start="18:30", end="19:30",
-                             title="Nachgerückt").status_code == 302
+    assert (
+        post_booking_form(
+            web("lena"), rooms["saal"], date=day.isoformat(), start="18:30", end="19:30", title="Nachgerückt"
+        ).status_code
+        == 302
+    )
     before = _occurrences(rooms_app, booking_id)
     page = otto.get(f"/rooms/bookings/{booking_id}").get_data(as_text=True)
     response = otto.post(f"/rooms/bookings/{booking_id}/restore/{first}", data={"csrf_token": csrf_token(page)})

@@ -1,4 +1,5 @@
 """The search page: filters and a wanted window -> the free rooms, each with its week as a picture."""
+
 import re
 
 from lxml import html as lhtml
@@ -12,10 +13,16 @@ def _weekday(day) -> str:
 
 def test_search_finds_only_free_matching_rooms_with_a_week_grid(rooms, web):
     day = next_week()
-    assert post_booking_form(web("lena"), rooms["saal"], date=day.isoformat(), start="15:30", end="16:30",
-                             title="Chor").status_code == 302
-    page = web("otto").get("/rooms/suche", query_string={"day": day.isoformat(), "start": "15:00", "end": "17:00",
-                                                          "capacity": "10", "step_free": "y"})
+    assert (
+        post_booking_form(
+            web("lena"), rooms["saal"], date=day.isoformat(), start="15:30", end="16:30", title="Chor"
+        ).status_code
+        == 302
+    )
+    page = web("otto").get(
+        "/rooms/suche",
+        query_string={"day": day.isoformat(), "start": "15:00", "end": "17:00", "capacity": "10", "step_free": "y"},
+    )
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     results = html.split('id="treffer"')[1].split('id="alle"')[0]
@@ -35,8 +42,13 @@ def test_search_finds_only_free_matching_rooms_with_a_week_grid(rooms, web):
 def test_busy_blocks_are_shaded_and_summarised(rooms, web):
     day = next_week()
     post_booking_form(web("lena"), rooms["kueche"], date=day.isoformat(), start="10:00", end="12:00", title="Kochen")
-    html = web("otto").get("/rooms/", query_string={"weekday": _weekday(day), "start": "15:00", "end": "16:00",
-                                                     "equipment": "kueche"}).get_data(as_text=True)
+    html = (
+        web("otto")
+        .get(
+            "/rooms/", query_string={"weekday": _weekday(day), "start": "15:00", "end": "16:00", "equipment": "kueche"}
+        )
+        .get_data(as_text=True)
+    )
     results = html.split('id="treffer"')[1].split('id="alle"')[0]
     assert "Küche" in results and "Clubraum" not in results
     assert results.count('class="g-busy"') == 1
@@ -45,8 +57,20 @@ def test_busy_blocks_are_shaded_and_summarised(rooms, web):
 
 def test_equipment_and_district_filters(rooms, web):
     day = next_week()
-    html = web("lena").get("/rooms/", query_string={"day": day.isoformat(), "start": "09:00", "end": "10:00",
-                                                     "equipment": ["klavier"], "district": "Lobeda"}).get_data(as_text=True)
+    html = (
+        web("lena")
+        .get(
+            "/rooms/",
+            query_string={
+                "day": day.isoformat(),
+                "start": "09:00",
+                "end": "10:00",
+                "equipment": ["klavier"],
+                "district": "Lobeda",
+            },
+        )
+        .get_data(as_text=True)
+    )
     results = html.split('id="treffer"')[1].split('id="alle"')[0]
     assert "Clubraum" in results and "Küche" not in results and "Großer Saal" not in results
 
@@ -55,8 +79,11 @@ def test_incomplete_window_is_a_400_with_messages_tied_to_fields(rooms, web):
     response = web("lena").get("/rooms/", query_string={"start": "17:00", "end": "15:00", "capacity": "viele"})
     assert response.status_code == 400
     tree = lhtml.fromstring(response.get_data(as_text=True))
-    for field, text in (("day", "Wochentag oder ein Datum"), ("end", "Ende muss nach dem Beginn"),
-                        ("capacity", "ganze Zahl")):
+    for field, text in (
+        ("day", "Wochentag oder ein Datum"),
+        ("end", "Ende muss nach dem Beginn"),
+        ("capacity", "ganze Zahl"),
+    ):
         [element] = tree.xpath(f"//*[@id='{field}']")
         assert f"{field}-error" in element.get("aria-describedby", ""), field
         assert text in tree.xpath(f"//*[@id='{field}-error']")[0].text_content()

@@ -1,28 +1,44 @@
 """Booking a series on the room page: preview with conflicts and rule breaks, drop dates, confirm."""
+
 from datetime import timedelta
 
 from lxml import html as lhtml
 
 from services.rooms.booking.rules import put_rules
 from services.rooms.db.models import Booking, Occurrence, OutboxMessage
+
 from tests.support.rooms import count, csrf_token, next_week, post_booking_form, run
 
 
 def _series(day, title="Kurs", **extra):
-    return {"date": day.isoformat(), "start": "18:00", "end": "19:30", "title": title, "freq": "weekly",
-            "count": "4", **extra}
+    return {
+        "date": day.isoformat(),
+        "start": "18:00",
+        "end": "19:30",
+        "title": title,
+        "freq": "weekly",
+        "count": "4",
+        **extra,
+    }
 
 
 def _nothing_stored(app):
-    return count(app, Booking) == 0 and count(app, Occurrence) == 0 and \
-        count(app, OutboxMessage, OutboxMessage.task_name != "calendar.room_changed") == 0
+    return (
+        count(app, Booking) == 0
+        and count(app, Occurrence) == 0
+        and count(app, OutboxMessage, OutboxMessage.task_name != "calendar.room_changed") == 0
+    )
 
 
 def _blocker(web, rooms, day):
     """Lena's (other partner's) booking on the third date of otto's wanted series."""
     third = day + timedelta(weeks=2)
-    assert post_booking_form(web("lena"), rooms["saal"], date=third.isoformat(), start="19:00", end="20:00",
-                             title="Geheime Probe").status_code == 302
+    assert (
+        post_booking_form(
+            web("lena"), rooms["saal"], date=third.isoformat(), start="19:00", end="20:00", title="Geheime Probe"
+        ).status_code
+        == 302
+    )
     return third
 
 
@@ -52,8 +68,12 @@ def test_dropping_the_conflicting_date_books_the_rest(rooms_app, rooms, web):
     with rooms_app.extensions["db"]() as s:
         booking = s.query(Booking).filter_by(title="Kurs").one()
         states = {o.starts_at.astimezone(third_tz()).date(): o.state for o in booking.occurrences}
-    assert states == {day: "valid", day + timedelta(weeks=1): "valid", third: "skipped",
-                      day + timedelta(weeks=3): "valid"}
+    assert states == {
+        day: "valid",
+        day + timedelta(weeks=1): "valid",
+        third: "skipped",
+        day + timedelta(weeks=3): "valid",
+    }
     mine = otto.get("/rooms/bookings").get_data(as_text=True)
     assert "Kurs" in mine and "ausgelassen" in mine
 
@@ -88,10 +108,13 @@ def test_series_without_end_is_400_with_the_message_at_the_field(rooms_app, room
 def test_monthly_and_every_second_week(rooms_app, rooms, web):
     day = next_week()
     for freq, extra, gap in (("nweekly", {"interval": "2"}, timedelta(weeks=2)), ("monthly", {}, None)):
-        response = post_booking_form(web("otto"), rooms["club"], action="preview",
-                                     **_series(day, freq=freq, count="3", **extra))
+        response = post_booking_form(
+            web("otto"), rooms["club"], action="preview", **_series(day, freq=freq, count="3", **extra)
+        )
         assert response.status_code == 200
-        days = [i.get("value") for i in lhtml.fromstring(response.get_data(as_text=True)).xpath("//input[@name='skip']")]
+        days = [
+            i.get("value") for i in lhtml.fromstring(response.get_data(as_text=True)).xpath("//input[@name='skip']")
+        ]
         assert len(days) == 3 and days[0] == day.isoformat()
         if gap:
             assert days[1] == (day + gap).isoformat()
@@ -99,8 +122,9 @@ def test_monthly_and_every_second_week(rooms_app, rooms, web):
             from datetime import date
 
             second = date.fromisoformat(days[1])
-            assert second.weekday() == day.weekday() and (second.day - 1) // 7 == (day.day - 1) // 7 or \
-                (day.day - 1) // 7 == 4
+            assert (second.weekday() == day.weekday() and (second.day - 1) // 7 == (day.day - 1) // 7) or (
+                day.day - 1
+            ) // 7 == 4
     assert _nothing_stored(rooms_app)
 
 

@@ -1,4 +1,5 @@
 """Real PostgreSQL and Redis for the suite. Missing services fail the run; they never skip it."""
+
 from __future__ import annotations
 
 import os
@@ -81,16 +82,22 @@ def truncate_all() -> None:
     table, and a test touches few of them."""
     for name in DATABASES:
         conn = _connection(name)
-        tables = [r[0] for r in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
+            )
+        ]
         if not tables:
             continue
         probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
         filled = [r[0] for r in conn.execute(probe)]
         if filled:
             conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in filled) + " CASCADE")
-        conn.execute("SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                     " WHERE c.relkind = 'S' AND n.nspname = 'public'")
+        conn.execute(
+            "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relkind = 'S' AND n.nspname = 'public'"
+        )
 
 
 _connections: dict[str, psycopg.Connection] = {}

@@ -1,4 +1,5 @@
 """The front door served over real HTTP in a thread, for clients that need a URL (caldav, browsers)."""
+
 from __future__ import annotations
 
 import threading

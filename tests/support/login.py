@@ -1,4 +1,5 @@
 """Logging in as the suite's people (the `people` fixture gives every account PASSWORD)."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Helpers of the notify tests: booking-notice payloads built through the real contract,
 changing a notify setting for one test, and watching what arrived where."""
+
 from __future__ import annotations
 
 import re
@@ -18,16 +19,36 @@ from services.notify.models import Delivery
 FIRST = datetime(2026, 3, 20, 13, 0, tzinfo=timezone.utc)  # 14:00 in Jena, before summer time
 
 
-def notice_payload(kind="confirmed", weeks=1, email="lena@example.org", phone="0151 23456789", language="de",
-                   sequence=0, title="Krabbelgruppe", account_id=1, **overrides):
-    occurrences = [{"starts_at": FIRST + timedelta(weeks=i), "ends_at": FIRST + timedelta(weeks=i, hours=2)}
-                   for i in range(weeks)]
+def notice_payload(
+    kind="confirmed",
+    weeks=1,
+    email="lena@example.org",
+    phone="0151 23456789",
+    language="de",
+    sequence=0,
+    title="Krabbelgruppe",
+    account_id=1,
+    **overrides,
+):
+    occurrences = [
+        {"starts_at": FIRST + timedelta(weeks=i), "ends_at": FIRST + timedelta(weeks=i, hours=2)} for i in range(weeks)
+    ]
     values = dict(
-        kind=kind, booking_id=42, uid="booking-42@treffpunkt-jena.de", sequence=sequence, title=title,
+        kind=kind,
+        booking_id=42,
+        uid="booking-42@treffpunkt-jena.de",
+        sequence=sequence,
+        title=title,
         room={"id": 7, "name": "Saal im Erdgeschoss", "address": "Karl-Marx-Allee 28", "partner_name": "MGH Lobeda"},
-        recipient={"account_id": account_id, "name": "Lena Beispiel", "email": email, "phone": phone,
-                   "language": language},
-        occurrences=occurrences, link="http://127.0.0.1:8080/rooms/bookings/42",
+        recipient={
+            "account_id": account_id,
+            "name": "Lena Beispiel",
+            "email": email,
+            "phone": phone,
+            "language": language,
+        },
+        occurrences=occurrences,
+        link="http://127.0.0.1:8080/rooms/bookings/42",
     )
     values.update(overrides)
     return contracts.build("notify.booking_notice", **values)
@@ -61,9 +82,16 @@ def wait_for(predicate, timeout: float, explain) -> None:
 
 def notices(count: int, phone: str = "") -> list[dict]:
     """Distinct booking notices (one booking each), built through the real contract."""
-    return [notice_payload(booking_id=10_000 + i, uid=f"booking-{10_000 + i}@treffpunkt-jena.de",
-                           email=f"person{i}@example.org", phone=phone, title=f"Kurs {i}")
-            for i in range(count)]
+    return [
+        notice_payload(
+            booking_id=10_000 + i,
+            uid=f"booking-{10_000 + i}@treffpunkt-jena.de",
+            email=f"person{i}@example.org",
+            phone=phone,
+            title=f"Kurs {i}",
+        )
+        for i in range(count)
+    ]
 
 
 def broker_idle(url: str) -> bool:

@@ -1,6 +1,7 @@
 """Helpers for the rooms tests (the fixtures stay in tests/rooms/conftest.py): times in Berlin,
 form tokens, HTTP Basic headers, row counts, and the use cases run the way the service runs
 them, each in its own unit of work."""
+
 from __future__ import annotations
 
 import base64
@@ -57,12 +58,12 @@ def run(factory, use_case, *args, **kwargs):
 def plain_ctx(principals=(), partner_name: str = "") -> Ctx:
     """A Ctx without Flask: these people can be told (by account id), every partner is `partner_name`."""
     by_account = {p.account_id: p for p in principals}
-    return Ctx(public_url="http://treffpunkt.test", partner_name_of=lambda _pid: partner_name,
-               principal_of=by_account.get)
+    return Ctx(
+        public_url="http://treffpunkt.test", partner_name_of=lambda _pid: partner_name, principal_of=by_account.get
+    )
 
 
-def book_one(factory, booker, room_id: int, starts_at: datetime, ends_at: datetime, title: str,
-             partner_name: str = ""):
+def book_one(factory, booker, room_id: int, starts_at: datetime, ends_at: datetime, title: str, partner_name: str = ""):
     """One date booked through the real booking path (a series of one date)."""
     first = starts_at.astimezone(BERLIN)
     rec = Recurrence(first.date(), first.time(), ends_at.astimezone(BERLIN).time())

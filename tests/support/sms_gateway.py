@@ -1,4 +1,5 @@
 """A fake SMS gateway: a real HTTP server that records what it is sent and can be told to fail."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,14 @@ class FakeSmsGateway:
                         payload = json.loads(body or b"{}")
                     except ValueError:
                         payload = {"raw": body.decode(errors="replace")}
-                    gateway.received.append({"path": self.path, "headers": dict(self.headers), "json": payload,
-                                             "form": body.decode(errors="replace")})
+                    gateway.received.append(
+                        {
+                            "path": self.path,
+                            "headers": dict(self.headers),
+                            "json": payload,
+                            "form": body.decode(errors="replace"),
+                        }
+                    )
                 self._answer(200, {"success": True, "id": len(gateway.received)})
 
             def _answer(self, status, payload):

@@ -1,6 +1,7 @@
 """A local SMTP sink (aiosmtpd): a real SMTP conversation, messages kept for assertions.
 
 `fail_with` lets a test make the server answer an error (e.g. "451 ...") for the next N mails."""
+
 from __future__ import annotations
 
 import email
@@ -25,8 +26,9 @@ class SinkHandler:
             if self.fail_times > 0 and self.fail_with:
                 self.fail_times -= 1
                 return self.fail_with
-            self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content,
-                                                          policy=email.policy.default))
+            self.messages.append(
+                email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+            )
         return "250 Message accepted"
 
 

@@ -1,4 +1,5 @@
 """Real Celery worker processes on real Redis, for end-to-end tests."""
+
 from __future__ import annotations
 
 import os
@@ -18,22 +19,53 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Worker:
-    def __init__(self, service: str, settings: Settings, log_dir: Path, extra_env: dict | None = None,
-                 concurrency: int = 1, pool: str = "solo", notify: NotifySettings | None = None):
+    def __init__(
+        self,
+        service: str,
+        settings: Settings,
+        log_dir: Path,
+        extra_env: dict | None = None,
+        concurrency: int = 1,
+        pool: str = "solo",
+        notify: NotifySettings | None = None,
+    ):
         """`notify`: the notify service's settings, passed on as its environment like `settings`."""
         self.service = service
         self.log_path = log_dir / f"worker-{service}-{time.monotonic_ns()}.log"
-        env = {**os.environ, **settings.to_env(), **(notify.to_env() if notify else {}), **(extra_env or {}),
-               "PYTHONPATH": str(ROOT)}
-        cmd = [sys.executable, "-m", "celery", "-A", f"services.{service}.worker", "worker",
-               "-Q", service, "-n", f"{service}-{os.getpid()}-{time.monotonic_ns()}@test",
-               "--pool", pool, "--concurrency", str(concurrency), "--loglevel", "INFO",
-               "--without-gossip", "--without-mingle", "--without-heartbeat"]
+        env = {
+            **os.environ,
+            **settings.to_env(),
+            **(notify.to_env() if notify else {}),
+            **(extra_env or {}),
+            "PYTHONPATH": str(ROOT),
+        }
+        cmd = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            f"services.{service}.worker",
+            "worker",
+            "-Q",
+            service,
+            "-n",
+            f"{service}-{os.getpid()}-{time.monotonic_ns()}@test",
+            "--pool",
+            pool,
+            "--concurrency",
+            str(concurrency),
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
         self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
-    def wait_ready(self, timeout: float = 60) -> "Worker":
+    def wait_ready(self, timeout: float = 60) -> Worker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -1,5 +1,6 @@
 """CalDAV (RFC 4791): calendar properties, and the REPORTs calendar-multiget, calendar-query
 and free-busy-query (the last two in dav/reports.py, their XML in dav/query_xml.py)."""
+
 from __future__ import annotations
 
 from urllib.parse import quote, unquote, urlsplit
@@ -9,8 +10,19 @@ from flask import Response
 from services.calendar.dav import reports, sync
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource, object_resource
-from services.calendar.dav.webdav import (CALDAV, DAV, ICAL, DavError, clark, element, href, multistatus,
-                                          propstat_response, status_response, xml_response)
+from services.calendar.dav.webdav import (
+    CALDAV,
+    DAV,
+    ICAL,
+    DavError,
+    clark,
+    element,
+    href,
+    multistatus,
+    propstat_response,
+    status_response,
+    xml_response,
+)
 from services.calendar.domain.ics_feed import local_timezone_calendar
 from services.calendar.domain.limits import MAX_DATE_TIME, MAX_INSTANCES, MIN_DATE_TIME, caldav_stamp
 from services.calendar.domain.names import object_name_problem
@@ -56,11 +68,16 @@ def supported_calendar_data(r: Resource, ctx: Context):
 
 
 # RFC 4791 §5.2.5-5.2.8: the fixed limits of every calendar collection (domain/limits.py)
-LIMITS = {"max-resource-size": str(MAX_RESOURCE_SIZE), "min-date-time": caldav_stamp(MIN_DATE_TIME),
-          "max-date-time": caldav_stamp(MAX_DATE_TIME), "max-instances": str(MAX_INSTANCES)}
+LIMITS = {
+    "max-resource-size": str(MAX_RESOURCE_SIZE),
+    "min-date-time": caldav_stamp(MIN_DATE_TIME),
+    "max-date-time": caldav_stamp(MAX_DATE_TIME),
+    "max-instances": str(MAX_INSTANCES),
+}
 for _name, _value in LIMITS.items():
     registry.register(CALDAV, _name, in_allprop=False)(
-        lambda r, ctx, value=_value: value if r.kind == "calendar" else None)
+        lambda r, ctx, value=_value: value if r.kind == "calendar" else None
+    )
 
 
 @registry.register(CALDAV, "calendar-description", in_allprop=False)  # RFC 4791 §5.2.1
@@ -129,7 +146,7 @@ def multiget(ctx: Context, collection: Resource, root, names: list[str]) -> list
     wanted = {}
     for url in urls:
         path = unquote(urlsplit(url).path)
-        name = path[len(base):]
+        name = path[len(base) :]
         if path.startswith(base) and name and object_name_problem(name) is None:
             wanted[url] = name  # a name no object can have (a NUL, "..") is simply not found
     found = {o.name: o for o in ctx.store.report_objects(collection.calendar.id, sorted(set(wanted.values())))}

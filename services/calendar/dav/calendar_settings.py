@@ -1,6 +1,7 @@
 """Calendar collections a partner manages from its calendar program: the properties it may set
 (PROPPATCH, MKCALENDAR; RFC 4918 §9.2, RFC 4791 §5.3.1), all or nothing, and the name of
 a new calendar."""
+
 from __future__ import annotations
 
 import re
@@ -62,8 +63,9 @@ def _timezone(el, removing):
     except ValueError:
         holder = None
     if holder is None or len([c for c in holder.subcomponents if c.name == "VTIMEZONE"]) != 1:
-        raise Refused(409, "calendar-timezone braucht ein VCALENDAR mit genau einer VTIMEZONE.",
-                      (CALDAV, "valid-calendar-data"))
+        raise Refused(
+            409, "calendar-timezone braucht ein VCALENDAR mit genau einer VTIMEZONE.", (CALDAV, "valid-calendar-data")
+        )
     return "timezone", value
 
 
@@ -80,14 +82,21 @@ def _components(el, removing):
     """Only at MKCALENDAR: a calendar must take events; tasks and journals are not kept here."""
     names = {(c.get("name") or "").upper() for c in el} if el is not None else set()
     if removing or "VEVENT" not in names:
-        raise Refused(403, "Kalender nehmen hier Termine (VEVENT) auf; reine Aufgabenlisten werden nicht unterstützt.",
-                      (CALDAV, "supported-calendar-component"))
+        raise Refused(
+            403,
+            "Kalender nehmen hier Termine (VEVENT) auf; reine Aufgabenlisten werden nicht unterstützt.",
+            (CALDAV, "supported-calendar-component"),
+        )
     return None, None
 
 
-SETTERS = {clark(DAV, "displayname"): _displayname, clark(CALDAV, "calendar-description"): _description,
-           clark(ICAL, "calendar-color"): _color, clark(CALDAV, "calendar-timezone"): _timezone,
-           clark(ICAL, "calendar-order"): _order}
+SETTERS = {
+    clark(DAV, "displayname"): _displayname,
+    clark(CALDAV, "calendar-description"): _description,
+    clark(ICAL, "calendar-color"): _color,
+    clark(CALDAV, "calendar-timezone"): _timezone,
+    clark(ICAL, "calendar-order"): _order,
+}
 
 
 def parse_updates(root, creating: bool) -> list[tuple[str, object, bool]]:
@@ -100,7 +109,9 @@ def parse_updates(root, creating: bool) -> list[tuple[str, object, bool]]:
         raise DavError(415 if creating else 400, "Der XML-Körper passt nicht zu dieser Anfrage.")
     updates = []
     for instruction in root:
-        if instruction.tag not in (clark(DAV, "set"), clark(DAV, "remove")) or (creating and instruction.tag != clark(DAV, "set")):
+        if instruction.tag not in (clark(DAV, "set"), clark(DAV, "remove")) or (
+            creating and instruction.tag != clark(DAV, "set")
+        ):
             raise DavError(400, f"Unerwartetes Element {instruction.tag} in der Anfrage.")
         for prop in instruction.findall(clark(DAV, "prop")):
             updates += [(p.tag, p, instruction.tag == clark(DAV, "remove")) for p in prop]
@@ -115,7 +126,9 @@ def apply(updates, creating: bool) -> tuple[dict, list[tuple[str, Refused | None
         try:
             if name == clark(DAV, "resourcetype") and creating:
                 if el.find(clark(CALDAV, "calendar")) is None:
-                    raise Refused(403, "Im Kalenderordner lassen sich nur Kalender anlegen.", (DAV, "valid-resourcetype"))
+                    raise Refused(
+                        403, "Im Kalenderordner lassen sich nur Kalender anlegen.", (DAV, "valid-resourcetype")
+                    )
                 outcome.append((name, None))
                 continue
             if name == clark(CALDAV, "supported-calendar-component-set") and creating:
@@ -125,7 +138,9 @@ def apply(updates, creating: bool) -> tuple[dict, list[tuple[str, Refused | None
             setter = SETTERS.get(name)
             if setter is None:
                 if name in registry.properties:
-                    raise Refused(403, "Diese Eigenschaft verwaltet der Server selbst.", (DAV, "cannot-modify-protected-property"))
+                    raise Refused(
+                        403, "Diese Eigenschaft verwaltet der Server selbst.", (DAV, "cannot-modify-protected-property")
+                    )
                 raise Refused(403, "Eigene (tote) Eigenschaften werden hier nicht gespeichert.")
             key, value = setter(el, removing)
             settings[key] = value
@@ -159,8 +174,13 @@ def propstat_response(url: str, outcome):
 
 
 def _propstat(names, status: int, precondition=None, message: str | None = None):
-    stat = element(DAV, "propstat", None, element(DAV, "prop", None, *[etree.Element(n) for n in names]),
-                   element(DAV, "status", f"HTTP/1.1 {status} {REASONS[status]}"))
+    stat = element(
+        DAV,
+        "propstat",
+        None,
+        element(DAV, "prop", None, *[etree.Element(n) for n in names]),
+        element(DAV, "status", f"HTTP/1.1 {status} {REASONS[status]}"),
+    )
     if precondition is not None:
         stat.append(element(DAV, "error", None, element(*precondition)))
     if message:
@@ -170,5 +190,8 @@ def _propstat(names, status: int, precondition=None, message: str | None = None)
 
 def check_slug(slug: str) -> None:
     if not SLUG.match(slug) or slug.lower().startswith(RESERVED_PREFIXES):
-        raise DavError(403, "Dieser Kalendername ist als Adresse nicht möglich (Buchstaben, Ziffern, Punkt, "
-                            "Binde- und Unterstrich; nicht mit raum- oder partner- beginnend).")
+        raise DavError(
+            403,
+            "Dieser Kalendername ist als Adresse nicht möglich (Buchstaben, Ziffern, Punkt, "
+            "Binde- und Unterstrich; nicht mit raum- oder partner- beginnend).",
+        )

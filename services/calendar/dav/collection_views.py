@@ -1,6 +1,7 @@
 """MKCALENDAR, MKCOL, PROPPATCH and DELETE of calendar collections (RFC 4791 §5.3.1, RFC 4918
 §9.2/§9.3, RFC 5689): a partner creates, renames, recolours and deletes its own calendars in
 its calendar home; everything else is read-only for it."""
+
 from __future__ import annotations
 
 from urllib.parse import quote, unquote
@@ -9,8 +10,7 @@ from flask import Response, request
 
 from services.calendar.dav import calendar_settings as settings_of
 from services.calendar.dav.resources import BASE, Context, Resource, resolve
-from services.calendar.dav.webdav import (CALDAV, DAV, XML_TYPE, DavError, element, multistatus, parse_xml,
-                                          serialize)
+from services.calendar.dav.webdav import CALDAV, DAV, XML_TYPE, DavError, element, multistatus, parse_xml, serialize
 from services.calendar.domain import access
 from services.calendar.store.errors import SlugTaken
 
@@ -18,23 +18,29 @@ READ_ONLY = "Dieser Kalender ist für Sie nur lesbar (Raumkalender oder Kalender
 
 
 def _segments(path: str) -> list[str]:
-    return [unquote(s) for s in path[len(BASE):].split("/") if s] if path.startswith(BASE) else []
+    return [unquote(s) for s in path[len(BASE) :].split("/") if s] if path.startswith(BASE) else []
 
 
 def _create(ctx: Context, path: str, root, response_tag: tuple[str, str]) -> Response:
     """Create a calendar at `path` from the DAV:set of `root` (or with defaults)."""
     existing = resolve(ctx, path)
     if existing is not None and existing.exists:
-        raise DavError(405, "Unter dieser Adresse gibt es schon etwas.", headers={"Allow": "OPTIONS, GET, HEAD, "
-                       "PROPFIND, PROPPATCH, REPORT, DELETE"})
+        raise DavError(
+            405,
+            "Unter dieser Adresse gibt es schon etwas.",
+            headers={"Allow": "OPTIONS, GET, HEAD, PROPFIND, PROPPATCH, REPORT, DELETE"},
+        )
     segments = _segments(path)
     if len(segments) != 3 or segments[:2] != ["calendars", ctx.principal.username]:
         parent = resolve(ctx, BASE + "".join(quote(s) + "/" for s in segments[:-1])) if segments else None
         if parent is None or not parent.exists or not parent.is_collection:
             raise DavError(409, "Den übergeordneten Ordner gibt es nicht.")
-        raise DavError(403, "Kalender lassen sich nur im eigenen Kalenderordner anlegen "
-                            f"({ctx.home_url}); in Kalendern gibt es keine Unterordner.",
-                       (CALDAV, "calendar-collection-location-ok"))
+        raise DavError(
+            403,
+            "Kalender lassen sich nur im eigenen Kalenderordner anlegen "
+            f"({ctx.home_url}); in Kalendern gibt es keine Unterordner.",
+            (CALDAV, "calendar-collection-location-ok"),
+        )
     if not access.can_create_calendar(ctx.reader):
         raise DavError(403, "Nur Konten eines Partners können Kalender anlegen.", (DAV, "need-privileges"))
     slug = segments[2]
@@ -80,8 +86,13 @@ def proppatch(ctx: Context, resource: Resource) -> Response:
     if not resource.exists:
         raise DavError(404, "Diesen Kalendereintrag gibt es nicht.")
     if resource.kind != "calendar" or not access.can_manage_calendar(ctx.reader, resource.calendar):
-        raise DavError(403, READ_ONLY if resource.kind == "calendar" else
-                       "Hier lassen sich keine Eigenschaften ändern; nur an eigenen Kalendern.", (DAV, "need-privileges"))
+        raise DavError(
+            403,
+            READ_ONLY
+            if resource.kind == "calendar"
+            else "Hier lassen sich keine Eigenschaften ändern; nur an eigenen Kalendern.",
+            (DAV, "need-privileges"),
+        )
     root = parse_xml(request.get_data())
     updates = settings_of.parse_updates(root, creating=False)
     if not updates:
@@ -89,8 +100,9 @@ def proppatch(ctx: Context, resource: Resource) -> Response:
     settings, outcome = settings_of.apply(updates, creating=False)
     if not settings_of.failed(outcome):
         ctx.store.update_calendar(resource.calendar.id, settings)
-    return Response(multistatus([settings_of.propstat_response(resource.url, outcome)]), status=207,
-                    content_type=XML_TYPE)
+    return Response(
+        multistatus([settings_of.propstat_response(resource.url, outcome)]), status=207, content_type=XML_TYPE
+    )
 
 
 def delete_calendar(ctx: Context, resource: Resource) -> Response:

@@ -1,5 +1,6 @@
 """WebDAV live properties (RFC 4918, RFC 3744 ACL, RFC 5397, RFC 6578), one function each.
 CalDAV's own properties are registered in caldav.py into the same registry."""
+
 from __future__ import annotations
 
 from services.calendar.dav.resources import BASE, Context, Resource
@@ -94,23 +95,29 @@ def current_user_privilege_set(r: Resource, ctx: Context):
     """Truthful: writing only where PUT/DELETE/PROPPATCH will succeed. DAV:write is the
     aggregate Thunderbird looks for; its parts are listed too for clients that test them."""
     if r.writable:
-        return _privileges("read", "read-current-user-privilege-set", "write", "write-properties",
-                           "write-content", "bind", "unbind")
+        return _privileges(
+            "read", "read-current-user-privilege-set", "write", "write-properties", "write-content", "bind", "unbind"
+        )
     if r.kind == "home" and access.can_create_calendar(ctx.reader):  # MKCALENDAR, DELETE of own calendars
         return _privileges("read", "read-current-user-privilege-set", "bind", "unbind")
     return _privileges("read", "read-current-user-privilege-set")
 
 
-REPORTS = ((CALDAV, "calendar-multiget"), (CALDAV, "calendar-query"), (CALDAV, "free-busy-query"),
-           (DAV, "sync-collection"))
+REPORTS = (
+    (CALDAV, "calendar-multiget"),
+    (CALDAV, "calendar-query"),
+    (CALDAV, "free-busy-query"),
+    (DAV, "sync-collection"),
+)
 
 
 @registry.register(DAV, "supported-report-set", in_allprop=False)  # RFC 3253 §3.1.5
 def supported_report_set(r: Resource, ctx: Context):
     if r.kind != "calendar":  # REPORTs are answered on calendar collections only
         return []
-    return [element(DAV, "supported-report", None, element(DAV, "report", None, element(ns, name)))
-            for ns, name in REPORTS]
+    return [
+        element(DAV, "supported-report", None, element(DAV, "report", None, element(ns, name))) for ns, name in REPORTS
+    ]
 
 
 @registry.register(ICAL, "calendar-order", in_allprop=False)  # Apple extension: position in the list

@@ -1,14 +1,23 @@
 """The XML of calendar-query and free-busy-query (RFC 4791 §9.6-9.9, §7.10) read into the
 plain filter values of domain.filters. Malformed filters get 400 valid-filter; what we do not
 support gets 403 supported-filter or supported-collation."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from services.calendar.dav.webdav import CALDAV, DAV, DavError, clark
-from services.calendar.domain.filters import (COLLATIONS, KNOWN_COMPONENTS, MATCH_TYPES, TIMED_COMPONENTS,
-                                              CompFilter, ParamFilter, PropFilter, TextMatch)
+from services.calendar.domain.filters import (
+    COLLATIONS,
+    KNOWN_COMPONENTS,
+    MATCH_TYPES,
+    TIMED_COMPONENTS,
+    CompFilter,
+    ParamFilter,
+    PropFilter,
+    TextMatch,
+)
 from services.calendar.domain.limits import MAX_EPOCH, MIN_EPOCH
 
 MAX_DEPTH = 8
@@ -129,8 +138,11 @@ def param_filter(el) -> ParamFilter:
 def text_match(el) -> TextMatch:
     collation = el.get("collation") or "i;ascii-casemap"
     if collation not in COLLATIONS:
-        raise DavError(403, f"Die Vergleichsregel {collation!r} wird nicht unterstützt "
-                            f"(möglich: {', '.join(COLLATIONS)}).", (CALDAV, "supported-collation"))
+        raise DavError(
+            403,
+            f"Die Vergleichsregel {collation!r} wird nicht unterstützt (möglich: {', '.join(COLLATIONS)}).",
+            (CALDAV, "supported-collation"),
+        )
     negate = (el.get("negate-condition") or "no").lower()
     if negate not in ("yes", "no"):
         raise invalid("negate-condition ist yes oder no.")
@@ -143,6 +155,7 @@ def text_match(el) -> TextMatch:
 @dataclass(frozen=True)
 class DataRequest:
     """What the client asked of CALDAV:calendar-data (None: it did not ask for data)."""
+
     expand: tuple[int, int] | None = None
     limit: tuple[int, int] | None = None  # limit-recurrence-set
 
@@ -162,8 +175,11 @@ def _bounded_range(el) -> tuple[int, int] | None:
         return None
     start, end = parse_time(el.get("start")), parse_time(el.get("end"))
     if start is None or end is None or end <= start:
-        raise DavError(400, "expand und limit-recurrence-set brauchen start und end (end nach start).",
-                       (CALDAV, "valid-calendar-data"))
+        raise DavError(
+            400,
+            "expand und limit-recurrence-set brauchen start und end (end nach start).",
+            (CALDAV, "valid-calendar-data"),
+        )
     return clipped(start, end)
 
 

@@ -6,6 +6,7 @@
    PUT): parsing and expanding happens once per stored version, not once per query or process;
    data is loaded only for the objects that need a full filter, and then for the matches;
 3. responses are written as text directly (getetag, calendar-data), through the registry otherwise."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -95,8 +96,9 @@ def calendar_query(ctx: Context, collection: Resource, root, names: list[str]) -
         elif verdict:
             matched.append(name)
     objects.load(undecided)
-    matched += [n for n in undecided
-                if filters.matches(top, objects.calendar(n), objects.entries[n].index, objects.budget)]
+    matched += [
+        n for n in undecided if filters.matches(top, objects.calendar(n), objects.entries[n].index, objects.budget)
+    ]
     return _responses(ctx, collection, objects, sorted(matched), names, wanted)
 
 
@@ -105,23 +107,35 @@ def _responses(ctx, collection, objects: _Objects, matched, names, wanted) -> li
     if fast and CALENDAR_DATA not in names:  # only ETags asked: no data needed
         return [data_response(collection.url + quote(n), objects.etags[n]) for n in matched]
     out = []
-    loaded = [objects.rows[n] for n in matched] if all(n in objects.rows for n in matched) else \
-        [objects.shown(o) for o in ctx.store.report_objects(collection.calendar.id, matched)]
+    loaded = (
+        [objects.rows[n] for n in matched]
+        if all(n in objects.rows for n in matched)
+        else [objects.shown(o) for o in ctx.store.report_objects(collection.calendar.id, matched)]
+    )
     for obj in loaded:
         data = obj.data
         if wanted is not None and wanted.expand:
             entry = objects.entries.get(obj.name)
             if entry is None or objects.etags.get(obj.name) != obj.etag:
                 entry = ctx.store.build_index(obj.etag, obj.data, objects.now)
-            bodies = expand.bodies(data) if obj.name in objects.redacted else ctx.store.expand_bodies(obj.etag, entry, data)
-            data = expand.expanded(entry.index.component,
-                                   instances(entry, obj.data, *wanted.expand, objects.budget), bodies)
+            bodies = (
+                expand.bodies(data) if obj.name in objects.redacted else ctx.store.expand_bodies(obj.etag, entry, data)
+            )
+            data = expand.expanded(
+                entry.index.component, instances(entry, obj.data, *wanted.expand, objects.budget), bodies
+            )
         # limit-recurrence-set is answered with the full set: a superset the client can narrow
         if fast:
             out.append(data_response(collection.url + quote(obj.name), obj.etag, data.decode("utf-8")))
         else:  # already as the reader may see it: straight into a resource
-            resource = Resource("object", collection.url + quote(obj.name), calendar=collection.calendar,
-                                obj=replace(obj, data=data), name=obj.name, writable=collection.writable)
+            resource = Resource(
+                "object",
+                collection.url + quote(obj.name),
+                calendar=collection.calendar,
+                obj=replace(obj, data=data),
+                name=obj.name,
+                writable=collection.writable,
+            )
             out.append(propstat_response(resource.url, registry, resource, ctx, "prop", names))
     return out
 
@@ -142,8 +156,11 @@ def instances(entry: Entry, data: bytes, start: int, end: int, budget: Budget) -
         found = index.between(start, end)
     else:
         calendar = entry.calendar if entry.calendar is not None else Calendar.from_ical(data)
-        found = [i for i in timeindex.expand(calendar, index.component, _utc(start - 86400), _utc(end + 86400), budget)
-                 if overlaps(i.start, i.end, start, end)]
+        found = [
+            i
+            for i in timeindex.expand(calendar, index.component, _utc(start - 86400), _utc(end + 86400), budget)
+            if overlaps(i.start, i.end, start, end)
+        ]
     budget.charge(len(found))
     return found
 

@@ -10,6 +10,7 @@
 
 Who may do what is asked of domain.access; what of an event a reader sees, of
 domain.disclosure (Context.shown)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -99,7 +100,7 @@ def calendar_resource(ctx: Context, url: str, calendar: CalendarInfo | None) -> 
 def resolve(ctx: Context, path: str) -> Resource | None:
     """The resource at `path` (a request path under /dav/), or None for 404. A segment no
     resource could have (control characters, too long) is refused with 400."""
-    segments = [unquote(s) for s in path[len(BASE):].split("/") if s] if path.startswith(BASE) else None
+    segments = [unquote(s) for s in path[len(BASE) :].split("/") if s] if path.startswith(BASE) else None
     if segments is None:
         return None
     for segment in segments:
@@ -136,23 +137,38 @@ def _object_or_collection(ctx: Context, cal: Resource | None, rest: list[str]) -
     if problem:
         raise DavError(400, problem)
     obj = ctx.store.get(cal.calendar.id, name)
-    return Resource("object", cal.url + quote(name), calendar=cal.calendar, name=name, writable=cal.writable,
-                    obj=None if obj is None else ctx.shown(cal.calendar, obj))
+    return Resource(
+        "object",
+        cal.url + quote(name),
+        calendar=cal.calendar,
+        name=name,
+        writable=cal.writable,
+        obj=None if obj is None else ctx.shown(cal.calendar, obj),
+    )
 
 
 def children(ctx: Context, resource: Resource) -> list[Resource]:
     if resource.kind == "root":
-        return [Resource("principals", f"{BASE}principals/"), Resource("home", ctx.home_url),
-                Resource("rooms", f"{BASE}rooms/")]
+        return [
+            Resource("principals", f"{BASE}principals/"),
+            Resource("home", ctx.home_url),
+            Resource("rooms", f"{BASE}rooms/"),
+        ]
     if resource.kind == "principals":
         return [Resource("principal", ctx.principal_url)]
     if resource.kind == "home":
         ctx.ensure_own_calendar()
-        return [r for c in ctx.store.calendars()
-                if (r := calendar_resource(ctx, f"{ctx.home_url}{quote(c.slug)}/", c)) is not None]
+        return [
+            r
+            for c in ctx.store.calendars()
+            if (r := calendar_resource(ctx, f"{ctx.home_url}{quote(c.slug)}/", c)) is not None
+        ]
     if resource.kind == "rooms":
-        return [r for c in ctx.store.calendars()
-                if c.kind == "room" and (r := calendar_resource(ctx, f"{BASE}rooms/{c.room_id}/", c)) is not None]
+        return [
+            r
+            for c in ctx.store.calendars()
+            if c.kind == "room" and (r := calendar_resource(ctx, f"{BASE}rooms/{c.room_id}/", c)) is not None
+        ]
     if resource.kind == "calendar":
         return [object_resource(ctx, resource, o) for o in ctx.store.objects(resource.calendar.id)]
     return []
@@ -160,5 +176,11 @@ def children(ctx: Context, resource: Resource) -> list[Resource]:
 
 def object_resource(ctx: Context, collection: Resource, obj: ObjectInfo) -> Resource:
     """An event of `collection` as `ctx`'s reader may see it (every way out goes through here)."""
-    return Resource("object", collection.url + quote(obj.name), calendar=collection.calendar,
-                    obj=ctx.shown(collection.calendar, obj), name=obj.name, writable=collection.writable)
+    return Resource(
+        "object",
+        collection.url + quote(obj.name),
+        calendar=collection.calendar,
+        obj=ctx.shown(collection.calendar, obj),
+        name=obj.name,
+        writable=collection.writable,
+    )

@@ -4,6 +4,7 @@ REPORT (sync-level 1; DAV:limit answered with 507 for the rest, never cut silent
 A token names the calendar, the moment it was created (so that a calendar recreated under a
 reused id does not accept the old one's tokens) and its revision. Revisions and tombstones
 are kept for the collection's lifetime, so a token stays valid as long as the calendar exists."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,16 @@ from shared.db import as_utc
 
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import Context, Resource, object_resource
-from services.calendar.dav.webdav import (CALDAV, DAV, DavError, clark, escape, prop_text, propstat_response,
-                                          status_response)
+from services.calendar.dav.webdav import (
+    CALDAV,
+    DAV,
+    DavError,
+    clark,
+    escape,
+    prop_text,
+    propstat_response,
+    status_response,
+)
 from services.calendar.store.records import CalendarInfo
 
 TOKEN_PREFIX = "http://treffpunkt-jena.de/ns/sync/"
@@ -37,10 +46,17 @@ def revision_of(token: str, calendar: CalendarInfo) -> int:
     """The revision a client's token stands for; 403 valid-sync-token if it is not one of ours
     for this calendar (foreign, mangled, from a deleted calendar or from the future)."""
     match = _TOKEN.match(token.strip())
-    if (match is None or int(match[1]) != calendar.id or match[2] != _epoch(calendar)
-            or int(match[3]) > calendar.revision):
-        raise DavError(403, "Das Synchronisationskennzeichen ist unbekannt oder abgelaufen; "
-                            "bitte den Kalender neu abgleichen.", (DAV, "valid-sync-token"))
+    if (
+        match is None
+        or int(match[1]) != calendar.id
+        or match[2] != _epoch(calendar)
+        or int(match[3]) > calendar.revision
+    ):
+        raise DavError(
+            403,
+            "Das Synchronisationskennzeichen ist unbekannt oder abgelaufen; bitte den Kalender neu abgleichen.",
+            (DAV, "valid-sync-token"),
+        )
     return int(match[3])
 
 
@@ -68,9 +84,11 @@ def report(ctx: Context, collection: Resource, root, names: list[str]) -> list[s
             resource = object_resource(ctx, collection, change.obj)
             responses.append(propstat_response(resource.url, registry, resource, ctx, "prop", names))
     if truncated:  # RFC 6578 §3.6: say so, and hand out a token that continues after the last one sent
-        responses.append(f"<D:response><D:href>{escape(collection.url)}</D:href>"
-                         "<D:status>HTTP/1.1 507 Insufficient Storage</D:status>"
-                         "<D:error><D:number-of-matches-within-limits/></D:error></D:response>")
+        responses.append(
+            f"<D:response><D:href>{escape(collection.url)}</D:href>"
+            "<D:status>HTTP/1.1 507 Insufficient Storage</D:status>"
+            "<D:error><D:number-of-matches-within-limits/></D:error></D:response>"
+        )
         revision = changes[-1].revision if changes else (since or 0)
     else:
         revision = calendar.revision
@@ -86,4 +104,3 @@ def _limit(root) -> int | None:
     if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
         raise DavError(400, f"DAV:limit braucht nresults zwischen 1 und {MAX_LIMIT}.")
     return int(text)
-

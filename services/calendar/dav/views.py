@@ -1,4 +1,5 @@
 """HTTP methods of /dav/: thin handlers over resources, properties, reports and the store."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -13,16 +14,43 @@ from services.calendar.dav import caldav, collection_views
 from services.calendar.dav.calendar_settings import ACCEPTED_COMPONENTS
 from services.calendar.dav.properties import registry
 from services.calendar.dav.resources import BASE, Context, Resource, children, resolve
-from services.calendar.dav.webdav import (CALDAV, DAV, DAV_HEADER, XML_TYPE, DavError, depth, href, multistatus,
-                                          parse_propfind, parse_xml, propstat_response, xml_response)
+from services.calendar.dav.webdav import (
+    CALDAV,
+    DAV,
+    DAV_HEADER,
+    XML_TYPE,
+    DavError,
+    depth,
+    href,
+    multistatus,
+    parse_propfind,
+    parse_xml,
+    propstat_response,
+    xml_response,
+)
 from services.calendar.domain.calendar_data import InvalidCalendarData
 from services.calendar.domain.ics_feed import assemble
 from services.calendar.store.errors import PreconditionFailed, UidConflict, UnsupportedComponent
 
 bp = Blueprint("dav", __name__)
 csrf.exempt(bp)  # HTTP Basic clients, no forms: CSRF tokens do not apply
-METHODS = ["OPTIONS", "GET", "HEAD", "PUT", "DELETE", "PROPFIND", "REPORT", "PROPPATCH", "MKCALENDAR",
-           "MKCOL", "MOVE", "COPY", "LOCK", "UNLOCK", "POST"]
+METHODS = [
+    "OPTIONS",
+    "GET",
+    "HEAD",
+    "PUT",
+    "DELETE",
+    "PROPFIND",
+    "REPORT",
+    "PROPPATCH",
+    "MKCALENDAR",
+    "MKCOL",
+    "MOVE",
+    "COPY",
+    "LOCK",
+    "UNLOCK",
+    "POST",
+]
 ALLOW = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT, MKCALENDAR, MKCOL"
 STORE = "calendar_dav_store"  # app.extensions: makes the store of a request from its session
 
@@ -62,8 +90,9 @@ def _authenticated():
         with unit_of_work() as session:
             return _handle(Context(current_account(), current_app.extensions[STORE](session)), path)
     except DavError as exc:
-        return Response(exc.body(), status=exc.status, content_type=XML_TYPE,
-                        headers={"DAV": DAV_HEADER, **exc.headers})
+        return Response(
+            exc.body(), status=exc.status, content_type=XML_TYPE, headers={"DAV": DAV_HEADER, **exc.headers}
+        )
 
 
 def _handle(ctx: Context, path: str) -> Response:
@@ -96,26 +125,41 @@ def get(ctx: Context, resource: Resource) -> Response:
     if resource.kind == "object":
         if resource.obj is None:
             raise DavError(404, "Diesen Kalendereintrag gibt es nicht.")
-        return Response(resource.obj.data, content_type="text/calendar; charset=utf-8",
-                        headers={"ETag": resource.obj.etag})
+        return Response(
+            resource.obj.data, content_type="text/calendar; charset=utf-8", headers={"ETag": resource.obj.etag}
+        )
     if resource.kind == "calendar":  # the whole calendar as one .ics, as Radicale does
         objects = ctx.store.objects(resource.calendar.id, with_data=True)
-        body = assemble([ctx.shown(resource.calendar, o).data for o in objects], resource.calendar.displayname,
-                        resource.calendar.description)
-        return Response(body, content_type="text/calendar; charset=utf-8", headers={
-            "ETag": f'"rev-{resource.calendar.id}-{resource.calendar.revision}"',
-            "Content-Disposition": f'inline; filename="{resource.calendar.slug}.ics"'})
-    return Response("Treffpunkt CalDAV: Adresse für Kalenderprogramme (z. B. Thunderbird).\n",
-                    content_type="text/plain; charset=utf-8")
+        body = assemble(
+            [ctx.shown(resource.calendar, o).data for o in objects],
+            resource.calendar.displayname,
+            resource.calendar.description,
+        )
+        return Response(
+            body,
+            content_type="text/calendar; charset=utf-8",
+            headers={
+                "ETag": f'"rev-{resource.calendar.id}-{resource.calendar.revision}"',
+                "Content-Disposition": f'inline; filename="{resource.calendar.slug}.ics"',
+            },
+        )
+    return Response(
+        "Treffpunkt CalDAV: Adresse für Kalenderprogramme (z. B. Thunderbird).\n",
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def _writable_object(resource: Resource) -> None:
     if resource.kind != "object":
-        raise DavError(405, "Hier können keine Einträge abgelegt werden; bitte einen Kalender wählen.",
-                       headers={"Allow": ALLOW})
+        raise DavError(
+            405, "Hier können keine Einträge abgelegt werden; bitte einen Kalender wählen.", headers={"Allow": ALLOW}
+        )
     if not resource.writable:
-        raise DavError(403, "Dieser Kalender ist für Sie nur lesbar (Raumkalender oder Kalender eines anderen Partners).",
-                       (DAV, "need-privileges"))
+        raise DavError(
+            403,
+            "Dieser Kalender ist für Sie nur lesbar (Raumkalender oder Kalender eines anderen Partners).",
+            (DAV, "need-privileges"),
+        )
 
 
 def put(ctx: Context, resource: Resource) -> Response:
@@ -129,10 +173,14 @@ def put(ctx: Context, resource: Resource) -> Response:
     if len(data) > caldav.MAX_RESOURCE_SIZE:
         raise DavError(413, "Der Kalendereintrag ist zu groß (höchstens 1 MB).", (CALDAV, "max-resource-size"))
     try:
-        etag, created = ctx.store.put(resource.calendar.id, resource.name, data,
-                                      if_match=request.headers.get("If-Match"),
-                                      if_none_match=request.headers.get("If-None-Match", "").strip() == "*",
-                                      components=ACCEPTED_COMPONENTS)
+        etag, created = ctx.store.put(
+            resource.calendar.id,
+            resource.name,
+            data,
+            if_match=request.headers.get("If-Match"),
+            if_none_match=request.headers.get("If-None-Match", "").strip() == "*",
+            components=ACCEPTED_COMPONENTS,
+        )
     except InvalidCalendarData as exc:  # valid-calendar-data, or a limit: max-instances, min/max-date-time
         raise DavError(403, str(exc), (CALDAV, exc.precondition)) from None
     except UnsupportedComponent as exc:
@@ -140,8 +188,12 @@ def put(ctx: Context, resource: Resource) -> Response:
     except PreconditionFailed as exc:
         raise DavError(412, str(exc)) from None
     except UidConflict as exc:  # RFC 4791 §5.3.2.1: name the resource that holds the UID
-        raise DavError(409, str(exc), (CALDAV, "no-uid-conflict"),
-                       detail=[href(resource.url.rsplit("/", 1)[0] + "/" + quote(exc.existing_name))]) from None
+        raise DavError(
+            409,
+            str(exc),
+            (CALDAV, "no-uid-conflict"),
+            detail=[href(resource.url.rsplit("/", 1)[0] + "/" + quote(exc.existing_name))],
+        ) from None
     return Response(status=201 if created else 204, headers={"ETag": etag, "DAV": DAV_HEADER})
 
 
@@ -158,8 +210,15 @@ def delete(ctx: Context, resource: Resource) -> Response:
     return Response(status=204)
 
 
-HANDLERS = {"PROPFIND": propfind, "REPORT": report, "GET": get, "HEAD": get, "PUT": put, "DELETE": delete,
-            "PROPPATCH": collection_views.proppatch}
+HANDLERS = {
+    "PROPFIND": propfind,
+    "REPORT": report,
+    "GET": get,
+    "HEAD": get,
+    "PUT": put,
+    "DELETE": delete,
+    "PROPPATCH": collection_views.proppatch,
+}
 
 
 def init_app(app, store_factory) -> None:

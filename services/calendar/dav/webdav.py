@@ -3,11 +3,12 @@
 Request bodies are parsed with lxml configured to refuse what XML attacks need: no DTD
 loading, no entity resolution, no network, no huge trees; any DOCTYPE is refused outright
 (an entity bomb gets a 400, never an expansion), and bodies are bounded in size."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
 
 from flask import Response
 from lxml import etree
@@ -41,8 +42,14 @@ def href(url: str) -> etree._Element:
 class DavError(Exception):
     """An HTTP error with an optional precondition element (RFC 4918 §16) and a German message."""
 
-    def __init__(self, status: int, message: str, precondition: tuple[str, str] | None = None,
-                 headers: dict | None = None, detail: list | None = None):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        precondition: tuple[str, str] | None = None,
+        headers: dict | None = None,
+        detail: list | None = None,
+    ):
         super().__init__(message)
         self.status, self.message, self.precondition = status, message, precondition
         self.headers = headers or {}
@@ -56,8 +63,15 @@ class DavError(Exception):
         return serialize(root)
 
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                          huge_tree=False, remove_comments=True, remove_pis=True)
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    remove_comments=True,
+    remove_pis=True,
+)
 
 
 def parse_xml(data: bytes) -> etree._Element | None:
@@ -82,7 +96,7 @@ def serialize(root: etree._Element) -> bytes:
 
 
 def depth(header: str | None, default: str = "1") -> str:
-    """"0" or "1". Infinity (also the RFC default for PROPFIND) is answered as 1: our tree is
+    """ "0" or "1". Infinity (also the RFC default for PROPFIND) is answered as 1: our tree is
     only three levels deep and clients that omit the header expect the children."""
     value = (header or "").strip().lower()
     if value in ("0", "1"):
@@ -111,6 +125,7 @@ class PropertyRegistry:
         def decorator(fn):
             self.properties[clark(ns, local)] = Property(clark(ns, local), fn, in_allprop)
             return fn
+
         return decorator
 
     def value(self, name: str, resource, ctx):
@@ -141,8 +156,11 @@ def parse_propfind(root) -> tuple[str, list[str]]:
 # Responses are therefore written as text under one root that declares the namespaces; rare
 # element values (privileges, report sets) are serialised by lxml and carry their own.
 PREFIXES = {DAV: "D", CALDAV: "C", CS: "CS", ICAL: "I"}
-_HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n<D:multistatus"
-         + "".join(f' xmlns:{p}="{ns}"' for ns, p in PREFIXES.items()) + ">")
+_HEAD = (
+    "<?xml version='1.0' encoding='utf-8'?>\n<D:multistatus"
+    + "".join(f' xmlns:{p}="{ns}"' for ns, p in PREFIXES.items())
+    + ">"
+)
 OK, NOT_FOUND = "HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found"
 
 
@@ -189,7 +207,7 @@ def propstat_response(url: str, registry: PropertyRegistry, resource, ctx, mode:
     """One DAV:response with 200 and 404 propstats for `resource`."""
     found, missing = [], []
     if mode == "propname":
-        for name, prop in registry.properties.items():
+        for name in registry.properties:
             if registry.value(name, resource, ctx) is not None:
                 found.append(prop_text(name))
     else:

@@ -12,6 +12,7 @@ calendars), or nobody (the public: only the feeds and the overview page, never C
   events in full, because it coordinates dates across the network, but PRIVATE ones only as
   busy time: PRIVATE is the partner's own business (data minimisation). Any other CLASS value
   counts as PRIVATE (RFC 5545 §3.8.1.3). The public feeds carry neither (domain/disclosure.py)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ PUBLIC, CONFIDENTIAL, PRIVATE = "PUBLIC", "CONFIDENTIAL", "PRIVATE"
 @dataclass(frozen=True)
 class Reader:
     """A logged-in account as far as the rules care."""
+
     partner_id: int | None
     coordination: bool = False
 
@@ -34,8 +36,12 @@ class CalendarFacts(Protocol):
 
 
 def owns(reader: Reader | None, calendar: CalendarFacts) -> bool:
-    return (reader is not None and calendar.kind == "partner" and reader.partner_id is not None
-            and calendar.owner_partner_id == reader.partner_id)
+    return (
+        reader is not None
+        and calendar.kind == "partner"
+        and reader.partner_id is not None
+        and calendar.owner_partner_id == reader.partner_id
+    )
 
 
 def can_read_calendar(reader: Reader | None, calendar: CalendarFacts) -> bool:

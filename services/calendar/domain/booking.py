@@ -4,6 +4,7 @@ Shape chosen: one VEVENT whose DTSTART/DTEND is the first valid occurrence, RDAT
 further starts, and a RECURRENCE-ID override only for an occurrence whose length differs from
 the first (RDATE alone cannot say that portably). Times are UTC, so no VTIMEZONE is needed.
 No valid occurrence, or a cancelled/declined booking: no resource at all (None)."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,11 @@ def clean_text(text: str) -> str:
 
 
 def valid_occurrences(booking: dict[str, Any]) -> list[tuple[datetime, datetime]]:
-    spans = {(o["starts_at"].astimezone(timezone.utc), o["ends_at"].astimezone(timezone.utc))
-             for o in booking["occurrences"] if o.get("state", "valid") == "valid"}
+    spans = {
+        (o["starts_at"].astimezone(timezone.utc), o["ends_at"].astimezone(timezone.utc))
+        for o in booking["occurrences"]
+        if o.get("state", "valid") == "valid"
+    }
     return sorted(spans)
 
 
@@ -56,8 +60,9 @@ def booking_resource(booking: dict[str, Any], room_name: str = "") -> bytes | No
     return data
 
 
-def _event(booking: dict[str, Any], summary: str, start: datetime, end: datetime, tentative: bool,
-           room_name: str) -> Event:
+def _event(
+    booking: dict[str, Any], summary: str, start: datetime, end: datetime, tentative: bool, room_name: str
+) -> Event:
     event = Event()
     event.add("UID", booking["uid"])
     event.add("DTSTAMP", datetime(2000, 1, 1, tzinfo=timezone.utc))  # fixed: same input, same bytes

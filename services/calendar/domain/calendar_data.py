@@ -1,5 +1,6 @@
 """What the domain's modules share about calendar data: the components a resource holds, the
 local time zone, and the refusal of data that cannot be stored (with its RFC 4791 precondition)."""
+
 from __future__ import annotations
 
 from typing import Any

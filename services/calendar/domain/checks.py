@@ -2,6 +2,7 @@
 readable values (icalendar only complains when one is used: a 500 later), known time zones,
 an end not before the start, every date inside [MIN_DATE_TIME, MAX_DATE_TIME), sound rules and
 at most MAX_INSTANCES instances (RFC 4791 §5.3.2.1 min-date-time, max-date-time, max-instances)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -9,8 +10,14 @@ from datetime import date, datetime, time, timedelta
 from icalendar import Calendar, Component, vRecur
 
 from services.calendar.domain import recurrence
-from services.calendar.domain.calendar_data import (COMPONENTS, LOCAL, AfterMaxDateTime, BeforeMinDateTime,
-                                                    InvalidCalendarData, prop)
+from services.calendar.domain.calendar_data import (
+    COMPONENTS,
+    LOCAL,
+    AfterMaxDateTime,
+    BeforeMinDateTime,
+    InvalidCalendarData,
+    prop,
+)
 from services.calendar.domain.limits import MAX_DATE_TIME, MIN_DATE_TIME
 
 SINGLE = ("DTSTART", "DTEND", "DUE", "RECURRENCE-ID")
@@ -23,8 +30,9 @@ def check_times(calendar: Calendar) -> None:
         if component.name not in COMPONENTS:
             continue
         if "EXRULE" in component:
-            raise InvalidCalendarData("EXRULE ist veraltet (RFC 5545) und wird nicht unterstützt; "
-                                      "bitte EXDATE verwenden.")
+            raise InvalidCalendarData(
+                "EXRULE ist veraltet (RFC 5545) und wird nicht unterstützt; bitte EXDATE verwenden."
+            )
         values = _values(component)
         for name, value in values:
             _check_known_zone(component, name, value)
@@ -88,8 +96,10 @@ def _check_known_zone(component: Component, name: str, value: date | datetime) -
     for one in props:
         tzid = one.params.get("TZID")
         if tzid and isinstance(value, datetime) and value.tzinfo is None:
-            raise InvalidCalendarData(f"Unbekannte Zeitzone {tzid!r} in {name}: bitte eine VTIMEZONE "
-                                      "mitschicken oder eine IANA-Zeitzone (z. B. Europe/Berlin) verwenden.")
+            raise InvalidCalendarData(
+                f"Unbekannte Zeitzone {tzid!r} in {name}: bitte eine VTIMEZONE "
+                "mitschicken oder eine IANA-Zeitzone (z. B. Europe/Berlin) verwenden."
+            )
 
 
 def _check_span(name: str, value: date | datetime) -> None:
@@ -97,8 +107,9 @@ def _check_span(name: str, value: date | datetime) -> None:
     if value.year < MIN_DATE_TIME.year:
         raise BeforeMinDateTime(f"{name} liegt vor dem {MIN_DATE_TIME:%d.%m.%Y}; früher nimmt der Kalender nichts an.")
     if value.year >= MAX_DATE_TIME.year:
-        raise AfterMaxDateTime(f"{name} liegt nach dem 31.12.{MAX_DATE_TIME.year - 1}; "
-                               "später nimmt der Kalender nichts an.")
+        raise AfterMaxDateTime(
+            f"{name} liegt nach dem 31.12.{MAX_DATE_TIME.year - 1}; später nimmt der Kalender nichts an."
+        )
 
 
 def _check_end(component: Component) -> None:

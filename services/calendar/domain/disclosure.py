@@ -5,12 +5,12 @@ property a client adds tomorrow (ATTENDEE, CONTACT, X-…) never leaks by defaul
 Works on content lines (no full parse: a 10,000-event feed stays fast); icalendar reads and
 writes parameters. Top-level components are judged one by one: an override is hidden when it
 or its master is not PUBLIC (clients copy CLASS into overrides, but not always)."""
+
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable
 
 from icalendar import vText
 from icalendar.parser import Contentline, Parameters
@@ -19,8 +19,23 @@ from services.calendar.domain.calendar_data import COMPONENTS
 from services.calendar.domain.expand import _logical_lines
 from services.calendar.domain.vocabulary import AUDIENCE_PROPERTY
 
-TIMES = {b"UID", b"DTSTAMP", b"DTSTART", b"DTEND", b"DURATION", b"RRULE", b"RDATE", b"EXDATE",
-         b"RECURRENCE-ID", b"SEQUENCE", b"STATUS", b"TRANSP", b"CLASS", b"CREATED", b"LAST-MODIFIED"}
+TIMES = {
+    b"UID",
+    b"DTSTAMP",
+    b"DTSTART",
+    b"DTEND",
+    b"DURATION",
+    b"RRULE",
+    b"RDATE",
+    b"EXDATE",
+    b"RECURRENCE-ID",
+    b"SEQUENCE",
+    b"STATUS",
+    b"TRANSP",
+    b"CLASS",
+    b"CREATED",
+    b"LAST-MODIFIED",
+}
 BUSY = TIMES  # plus a SUMMARY that says only "busy"
 PUBLIC = TIMES | {b"SUMMARY", b"DESCRIPTION", b"LOCATION", b"CATEGORIES", b"URL", AUDIENCE_PROPERTY.encode()}
 PARAMETERS = {"TZID", "VALUE", "RANGE"}
@@ -67,7 +82,7 @@ def public_view(data: bytes, busy_summary: str | None = None) -> bytes | None:
         elif rid is None or b"RANGE=" in rid.upper():
             return None  # the master itself, or all later dates, are private
         else:
-            exdates.append(_without_parameters(b"EXDATE" + rid[len(b"RECURRENCE-ID"):]))
+            exdates.append(_without_parameters(b"EXDATE" + rid[len(b"RECURRENCE-ID") :]))
             continue
         if rid is None and master_end is None:
             master_end = len(out) - 1  # its END line
@@ -80,6 +95,7 @@ def public_view(data: bytes, busy_summary: str | None = None) -> bytes | None:
 class _Block:
     """One top-level component (or the VCALENDAR's own lines: kind b""), as text; an event's
     lines are split (each property unfolded onto one line) only when asked for."""
+
     kind: bytes
     text: bytes
     _lines: list[bytes] | None = field(default=None, repr=False)
@@ -88,8 +104,10 @@ class _Block:
     @property
     def lines(self) -> list[bytes]:
         if self._lines is None:
-            self._lines = [line.replace(b"\r\n ", b"").replace(b"\r\n\t", b"") if b"\r\n " in line
-                           or b"\r\n\t" in line else line for line in _logical_lines(self.text)]
+            self._lines = [
+                line.replace(b"\r\n ", b"").replace(b"\r\n\t", b"") if b"\r\n " in line or b"\r\n\t" in line else line
+                for line in _logical_lines(self.text)
+            ]
         return self._lines
 
     @property
@@ -110,7 +128,7 @@ class _Block:
     @property
     def event_class(self) -> str:
         line = self.own.get(b"CLASS")
-        return "PUBLIC" if line is None else _class_value(line[len(b"CLASS"):])
+        return "PUBLIC" if line is None else _class_value(line[len(b"CLASS") :])
 
 
 MARK = re.compile(rb"^(BEGIN|END):([A-Za-z0-9-]+)[ \t]*(?:\r\n|\Z)", re.M | re.I)
@@ -125,12 +143,12 @@ def _blocks(data: bytes) -> list[_Block]:
         if mark[1].upper() == b"BEGIN":
             depth += 1
             if depth == 2:
-                blocks.append(_Block(b"", data[at:mark.start()]))
+                blocks.append(_Block(b"", data[at : mark.start()]))
                 at, kind = mark.start(), mark[2].upper()
         else:
             depth -= 1
             if depth == 1:
-                blocks.append(_Block(kind, data[at:mark.end()]))
+                blocks.append(_Block(kind, data[at : mark.end()]))
                 at = mark.end()
     blocks.append(_Block(b"", data[at:]))
     return [b for b in blocks if b.text]
@@ -183,14 +201,14 @@ PARAMETER = re.compile(rb';([A-Za-z0-9-]+)=(?:"[^"]*"|[^";:,]*)(?:,(?:"[^"]*"|[^
 def _without_parameters(line: bytes) -> bytes:
     """The line with only the PARAMETERS (TZID, VALUE, RANGE) kept."""
     name = _name(line)
-    if line[len(name):len(name) + 1] != b";":
+    if line[len(name) : len(name) + 1] != b";":
         return line
     if all(m[1].upper().decode() in PARAMETERS for m in _parameters(line, len(name))):
         return line  # the common case (TZID, VALUE): the line as stored
     text = line.decode("utf-8").rstrip("\r\n")
     _n, params, _value = Contentline(text).parts()
     kept = Parameters({k: v for k, v in params.items() if k.upper() in PARAMETERS})
-    raw_value = text[_value_start(text) + 1:]
+    raw_value = text[_value_start(text) + 1 :]
     head = name.decode() + (";" + kept.to_ical().decode() if kept else "")
     return _line(f"{head}:{raw_value}")
 
@@ -198,7 +216,7 @@ def _without_parameters(line: bytes) -> bytes:
 def _parameters(line: bytes, at: int) -> Iterator[re.Match[bytes] | tuple[None, bytes]]:
     """The parameters of a content line from `at` on (an unreadable rest yields a non-name,
     so the line goes through icalendar's parser)."""
-    while line[at:at + 1] == b";":
+    while line[at : at + 1] == b";":
         match = PARAMETER.match(line, at)
         if match is None:
             yield (None, b"?")

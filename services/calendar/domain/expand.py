@@ -3,12 +3,13 @@
 Expanded instances carry RECURRENCE-ID and DTSTART/DTEND in UTC (DATE values stay dates),
 without RRULE, RDATE, EXDATE and without VTIMEZONE. Each source component (master or
 override) is serialised once into a body; an instance is its three time lines plus that body."""
+
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
 from services.calendar.domain.calendar_data import LOCAL
 from services.calendar.domain.timeindex import BUSY, FREE, TENTATIVE, Instance, epoch
@@ -128,12 +129,17 @@ def busy_periods(instances: Iterable[Instance], start: int, end: int) -> list[tu
 
 
 def freebusy_calendar(periods: Iterable[tuple[int, int, int]], start: int, end: int, now: datetime) -> bytes:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "BEGIN:VFREEBUSY",
-             f"DTSTAMP:{now.astimezone(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}",
-             f"DTSTART:{_utc(start)}", f"DTEND:{_utc(end)}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "BEGIN:VFREEBUSY",
+        f"DTSTAMP:{now.astimezone(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}",
+        f"DTSTART:{_utc(start)}",
+        f"DTEND:{_utc(end)}",
+    ]
     for s, e, kind in periods:
         fbtype = "BUSY" if kind == BUSY else "BUSY-TENTATIVE"
         lines.append(f"FREEBUSY;FBTYPE={fbtype}:{_utc(s)}/{_utc(e)}")
     lines += ["END:VFREEBUSY", "END:VCALENDAR", ""]
     return "\r\n".join(lines).encode()
-

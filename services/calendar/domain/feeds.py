@@ -1,5 +1,6 @@
 """Public iCal feeds: which events a filter selects (the feed itself is put together by
 domain/ics_feed.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

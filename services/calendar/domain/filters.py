@@ -4,6 +4,7 @@ A component filter matches when its time range (if any) overlaps the resource's 
 (master and overrides together, from the TimeIndex) and at least one component of that name
 satisfies all of its property and component filters. Text is compared by the collations of
 RFC 4790 that CalDAV names, plus i;unicode-casemap (RFC 5051)."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -33,8 +34,12 @@ class TextMatch:
 
     def test(self, value: str) -> bool:
         needle, hay = _fold(self.text, self.collation), _fold(value, self.collation)
-        hit = {"contains": needle in hay, "equals": hay == needle,
-               "starts-with": hay.startswith(needle), "ends-with": hay.endswith(needle)}[self.match_type]
+        hit = {
+            "contains": needle in hay,
+            "equals": hay == needle,
+            "starts-with": hay.startswith(needle),
+            "ends-with": hay.endswith(needle),
+        }[self.match_type]
         return hit != self.negate
 
 
@@ -112,8 +117,9 @@ def matches(top: CompFilter, calendar: Calendar, index: TimeIndex, budget: Budge
     budget = budget or Budget()
     if top.is_not_defined:
         return False  # every resource is a VCALENDAR
-    return all(_prop_matches(p, calendar) for p in top.props) and \
-        all(_comp_matches(c, calendar, calendar, index, budget) for c in top.comps)
+    return all(_prop_matches(p, calendar) for p in top.props) and all(
+        _comp_matches(c, calendar, calendar, index, budget) for c in top.comps
+    )
 
 
 def _comp_matches(f: CompFilter, parent: Component, calendar: Calendar, index: TimeIndex, budget: Budget) -> bool:
@@ -124,8 +130,11 @@ def _comp_matches(f: CompFilter, parent: Component, calendar: Calendar, index: T
         return False
     if f.time_range is not None and not _in_range(f, parent, calendar, index, budget):
         return False
-    return any(all(_prop_matches(p, c) for p in f.props) and
-               all(_comp_matches(child, c, calendar, index, budget) for child in f.comps) for c in candidates)
+    return any(
+        all(_prop_matches(p, c) for p in f.props)
+        and all(_comp_matches(child, c, calendar, index, budget) for child in f.comps)
+        for c in candidates
+    )
 
 
 def _in_range(f: CompFilter, parent: Component, calendar: Calendar, index: TimeIndex, budget: Budget) -> bool:

@@ -2,6 +2,7 @@
 
 The text is stored exactly as received; what is derived here (UID, public, categories,
 audience, the UTC span used to pre-filter time ranges) is only an index over it."""
+
 from __future__ import annotations
 
 import hashlib
@@ -22,6 +23,7 @@ FLOATING_SLACK = timedelta(hours=14)
 # not be sent back inside an XML report either (XML 1.0 forbids them)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 MAX_UID = 255  # the column holds 300; Outlook's long UIDs have about 120 characters
+
 
 @dataclass(frozen=True)
 class IndexedResource:
@@ -80,11 +82,14 @@ def index_resource(data: bytes) -> IndexedResource:
     index = timeindex.build(calendar, datetime.now(timezone.utc))
     first_start, last_end = _span(items, index)
     return IndexedResource(
-        uid=uids.pop(), component=kinds.pop(),
+        uid=uids.pop(),
+        component=kinds.pop(),
         public=str(main.get("CLASS", "PUBLIC")).upper() == "PUBLIC",
         categories=_known(_list_values(main.get("CATEGORIES")), CATEGORIES),
         audience=_known(_list_values(main.get(AUDIENCE_PROPERTY)), AUDIENCES),
-        first_start=first_start, last_end=last_end, time_index=index,
+        first_start=first_start,
+        last_end=last_end,
+        time_index=index,
     )
 
 
@@ -143,6 +148,10 @@ def _span(items, index: TimeIndex) -> tuple[datetime | None, datetime | None]:
     if index.until != EPOCH_MAX or not index.instances:
         return first, None  # open-ended, dense or past the recorded horizon
     last = datetime.fromtimestamp(max(i.end for i in index.instances), timezone.utc)
-    floating = any(not isinstance(c[k].dt, datetime) or c[k].dt.tzinfo is None
-                   for c in items for k in ("DTSTART", "DTEND") if k in c)
+    floating = any(
+        not isinstance(c[k].dt, datetime) or c[k].dt.tzinfo is None
+        for c in items
+        for k in ("DTSTART", "DTEND")
+        if k in c
+    )
     return first, max(ends + [last + FLOATING_SLACK if floating else last])

@@ -3,19 +3,21 @@ feeds, and a whole calendar fetched with GET). Each event's lines go in exactly 
 parse, no re-serialisation: a cold 10k-event feed in well under a second instead of a parse of
 every resource), each VTIMEZONE once, one generated for any TZID without one (Outlook shifts
 events whose TZID has no VTIMEZONE)."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from functools import cache
-from collections.abc import Iterator
 
 from icalendar import Calendar, Timezone, vDuration
+
+from shared.timezones import berlin_vtimezone
 
 from services.calendar.domain.calendar_data import COMPONENTS
 from services.calendar.domain.expand import _logical_lines
 from services.calendar.domain.vocabulary import LOCAL_TZID
-from shared.timezones import berlin_vtimezone
 
 PRODID = "-//Treffpunkt Jena//Kalender//DE"
 TZID = re.compile(rb";TZID=(\"[^\"]*\"|[^;:]*)")

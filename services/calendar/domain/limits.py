@@ -2,6 +2,7 @@
 make the server expand. The first three are advertised on every calendar collection as RFC 4791
 §5.2.6-5.2.8 (CALDAV:min-date-time, max-date-time, max-instances) and refused on PUT with the
 precondition of the same name; the rest are internal."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

@@ -1,6 +1,7 @@
 """Names in CalDAV paths: what a path segment and an event's name (its href segment) may be.
 Checked before a name reaches the database (a NUL or an over-long name made PostgreSQL fail
 with a 500) or a client (".." or "/" in an href points somewhere else)."""
+
 from __future__ import annotations
 
 import re

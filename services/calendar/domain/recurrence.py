@@ -18,14 +18,14 @@ pay for all instances before the range asked. Hence:
 MINUTELY and HOURLY are accepted when they stay under MAX_INSTANCES (KOrganizer offers them,
 e.g. "every 15 minutes, 8 times"); an open-ended one cannot and is refused with max-instances,
 which Thunderbird and Apple Calendar (they never create such rules) show as a failed upload."""
+
 from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
 from collections.abc import Iterable, Iterator
-from datetime import tzinfo
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone, tzinfo
 from functools import lru_cache
 from itertools import islice
 from typing import Any
@@ -35,23 +35,39 @@ from dateutil.rrule import rrule, rruleset, rrulestr
 from icalendar import Calendar, Component, vRecur
 
 from services.calendar.domain.calendar_data import COMPONENTS, LOCAL, TooManyInstances, prop
-from services.calendar.domain.limits import (MAX_DATE_TIME, MAX_INSTANCES, MAX_INTERVAL, MAX_REPORT_WORK,
-                                            MIN_DATE_TIME)
+from services.calendar.domain.limits import MAX_DATE_TIME, MAX_INSTANCES, MAX_INTERVAL, MAX_REPORT_WORK, MIN_DATE_TIME
 
 FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # part: (lowest, highest, may be negative)
-RANGES = {"BYSECOND": (0, 60, False), "BYMINUTE": (0, 59, False), "BYHOUR": (0, 23, False),
-          "BYMONTHDAY": (1, 31, True), "BYYEARDAY": (1, 366, True), "BYWEEKNO": (1, 53, True),
-          "BYMONTH": (1, 12, False), "BYSETPOS": (1, 366, True)}
+RANGES = {
+    "BYSECOND": (0, 60, False),
+    "BYMINUTE": (0, 59, False),
+    "BYHOUR": (0, 23, False),
+    "BYMONTHDAY": (1, 31, True),
+    "BYYEARDAY": (1, 366, True),
+    "BYWEEKNO": (1, 53, True),
+    "BYMONTH": (1, 12, False),
+    "BYSETPOS": (1, 366, True),
+}
 PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST", "BYDAY", *RANGES}
-ONLY_WITH = {"BYWEEKNO": ("YEARLY",), "BYYEARDAY": ("YEARLY", "HOURLY", "MINUTELY", "SECONDLY"),
-             "BYMONTHDAY": ("YEARLY", "MONTHLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY"),
-             "BYSETPOS": ("YEARLY", "MONTHLY", "WEEKLY")}
+ONLY_WITH = {
+    "BYWEEKNO": ("YEARLY",),
+    "BYYEARDAY": ("YEARLY", "HOURLY", "MINUTELY", "SECONDLY"),
+    "BYMONTHDAY": ("YEARLY", "MONTHLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY"),
+    "BYSETPOS": ("YEARLY", "MONTHLY", "WEEKLY"),
+}
 WEEKDAY = re.compile(r"([+-]?)(\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)\Z")
 # the shortest a period can be, in seconds (periods between two dates: an upper estimate)
-PERIOD = {"YEARLY": 365 * 86400, "MONTHLY": 28 * 86400, "WEEKLY": 7 * 86400, "DAILY": 86400,
-          "HOURLY": 3600, "MINUTELY": 60, "SECONDLY": 1}
+PERIOD = {
+    "YEARLY": 365 * 86400,
+    "MONTHLY": 28 * 86400,
+    "WEEKLY": 7 * 86400,
+    "DAILY": 86400,
+    "HOURLY": 3600,
+    "MINUTELY": 60,
+    "SECONDLY": 1,
+}
 GREGORIAN_CYCLE = 400  # years after which the calendar (and weekdays) repeat exactly
 # a capped rule may carry COUNT and UNTIL together (see _with_count); dateutil honours both
 warnings.filterwarnings("ignore", message="Using both 'count' and 'until'", category=DeprecationWarning)
@@ -94,7 +110,7 @@ def _syntax_problem(rule: vRecur) -> str | None:
         return "UNTIL ist kein Datum."
     for part, (low, high, signed) in RANGES.items():
         for value in rule.get(part, []):
-            if not isinstance(value, int) or not (low <= value <= high or signed and -high <= value <= -low):
+            if not isinstance(value, int) or not (low <= value <= high or (signed and -high <= value <= -low)):
                 return f"{part}={value} liegt außerhalb des erlaubten Bereichs."
         if part in rule and part in ONLY_WITH and freq not in ONLY_WITH[part]:
             return f"{part} ist bei FREQ={freq} nicht erlaubt."
@@ -104,8 +120,9 @@ def _syntax_problem(rule: vRecur) -> str | None:
         match = WEEKDAY.match(str(day).upper())
         if match is None:
             return f"BYDAY={day} ist kein Wochentag."
-        if match[2] is not None and (freq not in ("MONTHLY", "YEARLY") or "BYWEEKNO" in rule
-                                     or not 1 <= int(match[2]) <= 53):
+        if match[2] is not None and (
+            freq not in ("MONTHLY", "YEARLY") or "BYWEEKNO" in rule or not 1 <= int(match[2]) <= 53
+        ):
             return f"BYDAY={day}: eine Nummer vor dem Wochentag gibt es nur monatlich oder jährlich."
     if any(str(w).upper() not in WEEKDAYS for w in rule.get("WKST", [])):
         return "WKST muss ein Wochentag sein (MO … SU)."
@@ -168,15 +185,27 @@ def _per_period(rule: vRecur, freq: str) -> int:
     days = 1
     if freq == "YEARLY":
         months = n["BYMONTH"] or 12
-        days = (n["BYYEARDAY"] or n["BYMONTHDAY"] * months or n["BYWEEKNO"] * 7
-                or dated_days * (n["BYMONTH"] or 1) + plain_days * (5 * n["BYMONTH"] or 53) or n["BYMONTH"] or 1)
+        days = (
+            n["BYYEARDAY"]
+            or n["BYMONTHDAY"] * months
+            or n["BYWEEKNO"] * 7
+            or dated_days * (n["BYMONTH"] or 1) + plain_days * (5 * n["BYMONTH"] or 53)
+            or n["BYMONTH"]
+            or 1
+        )
     elif freq == "MONTHLY":
         days = n["BYMONTHDAY"] or dated_days + plain_days * 5 or 1
     elif freq == "WEEKLY":
         days = n["BYDAY"] or 1
-    times = {"YEARLY": ("BYHOUR", "BYMINUTE", "BYSECOND"), "MONTHLY": ("BYHOUR", "BYMINUTE", "BYSECOND"),
-             "WEEKLY": ("BYHOUR", "BYMINUTE", "BYSECOND"), "DAILY": ("BYHOUR", "BYMINUTE", "BYSECOND"),
-             "HOURLY": ("BYMINUTE", "BYSECOND"), "MINUTELY": ("BYSECOND",), "SECONDLY": ()}[freq]
+    times = {
+        "YEARLY": ("BYHOUR", "BYMINUTE", "BYSECOND"),
+        "MONTHLY": ("BYHOUR", "BYMINUTE", "BYSECOND"),
+        "WEEKLY": ("BYHOUR", "BYMINUTE", "BYSECOND"),
+        "DAILY": ("BYHOUR", "BYMINUTE", "BYSECOND"),
+        "HOURLY": ("BYMINUTE", "BYSECOND"),
+        "MINUTELY": ("BYSECOND",),
+        "SECONDLY": (),
+    }[freq]
     per_day = 1
     for part in times:
         per_day *= n[part] or 1
@@ -241,8 +270,10 @@ def check_instances(calendar: Calendar) -> None:
     for c in items:
         total += count_instances(c, MAX_DATE_TIME, MAX_INSTANCES - total)
         if total > MAX_INSTANCES:
-            raise TooManyInstances(f"Die Serie hat mehr als {MAX_INSTANCES:,} Termine bis "
-                                   f"{MAX_DATE_TIME.year}; bitte mit COUNT oder UNTIL begrenzen.".replace(",", "."))
+            raise TooManyInstances(
+                f"Die Serie hat mehr als {MAX_INSTANCES:,} Termine bis "
+                f"{MAX_DATE_TIME.year}; bitte mit COUNT oder UNTIL begrenzen.".replace(",", ".")
+            )
 
 
 # --- the one bounded expansion ------------------------------------------------------------------
@@ -253,18 +284,22 @@ class WorkLimitExceeded(Exception):
 @dataclass
 class Budget:
     """The expansion work one request may cause (instances run through or sent)."""
+
     limit: int = MAX_REPORT_WORK
     used: int = 0
 
     def charge(self, amount: int) -> None:
         self.used += amount
         if self.used > self.limit:
-            raise WorkLimitExceeded(f"Die Anfrage umfasst zu viele Termine (mehr als {self.limit:,}); bitte einen "
-                                    "kürzeren Zeitraum oder weniger Kalenderdaten anfragen.".replace(",", "."))
+            raise WorkLimitExceeded(
+                f"Die Anfrage umfasst zu viele Termine (mehr als {self.limit:,}); bitte einen "
+                "kürzeren Zeitraum oder weniger Kalenderdaten anfragen.".replace(",", ".")
+            )
 
 
-def between(calendar: Calendar, components: Iterable[str], start: datetime, end: datetime,
-            budget: Budget | None = None) -> tuple[Calendar, list[Any]]:
+def between(
+    calendar: Calendar, components: Iterable[str], start: datetime, end: datetime, budget: Budget | None = None
+) -> tuple[Calendar, list[Any]]:
     """Occurrences (recurring-ical-events' own objects) of `components` overlapping roughly
     [start, end), with the calendar they were computed from (its subcomponents are those of
     `calendar`, in the same order, some with a safer rule). dateutil runs through every
@@ -314,8 +349,9 @@ def bounded(calendar: Calendar) -> Calendar:
     if not changes:
         return calendar
     copy = Calendar(calendar)
-    copy.subcomponents = [_replace_rules(c, changes[n]) if n in changes else c
-                          for n, c in enumerate(calendar.subcomponents)]
+    copy.subcomponents = [
+        _replace_rules(c, changes[n]) if n in changes else c for n, c in enumerate(calendar.subcomponents)
+    ]
     return copy
 
 

@@ -7,6 +7,7 @@ Europe/Berlin, the calendar-timezone of every collection here. Series are record
 horizon, and at most INDEX_LIMIT instances (from a year before "now" when there are more); a
 range outside [since, until) is answered by expanding again (`covers` says which). Expanding
 goes through domain.recurrence.between, the one bounded expansion."""
+
 from __future__ import annotations
 
 import json
@@ -45,6 +46,7 @@ def overlaps(start: int, end: int, range_start: int, range_end: int) -> bool:
 class Instance:
     """One occurrence: UTC bounds, the component it comes from (master or override) and
     its original start (RECURRENCE-ID), `all_day` when DTSTART is a DATE."""
+
     start: int
     end: int
     source: int  # position of the source component in calendar.subcomponents
@@ -89,8 +91,10 @@ def dumps(index: TimeIndex) -> str:
     """The index as compact JSON. A RECURRENCE-ID is kept as what expand writes of it: the
     UTC second of a DATE-TIME, or the day of a DATE."""
     rows = [[i.start, i.end, i.source, _rid_value(i.recurrence_id), int(i.all_day), i.busy] for i in index.instances]
-    return json.dumps([index.component, index.until, int(index.recurring), int(index.always), rows, index.since],
-                      separators=(",", ":"))
+    return json.dumps(
+        [index.component, index.until, int(index.recurring), int(index.always), rows, index.since],
+        separators=(",", ":"),
+    )
 
 
 def loads(text: str) -> TimeIndex | None:
@@ -177,8 +181,9 @@ def _trimmed(index: TimeIndex, now: datetime) -> TimeIndex:
     return TimeIndex(index.component, kept, until, index.recurring, index.always, since)
 
 
-def expand(calendar: Calendar, name: str, start: datetime, end: datetime,
-           budget: recurrence.Budget | None = None) -> list[Instance]:
+def expand(
+    calendar: Calendar, name: str, start: datetime, end: datetime, budget: recurrence.Budget | None = None
+) -> list[Instance]:
     """Instances overlapping (roughly) [start, end), sorted by start."""
     calendar, occurrences = recurrence.between(calendar, [name], start, end, budget)
     positions = {id(c): n for n, c in enumerate(calendar.subcomponents)}
@@ -191,8 +196,9 @@ def expand(calendar: Calendar, name: str, start: datetime, end: datetime,
             e = s + timedelta(days=1) if all_day else s
         rid = component.get("RECURRENCE-ID")
         recurrence_id = rid.dt if rid is not None else (s if _is_recurring(component) else None)
-        instances.append(Instance(epoch(s), epoch(e), positions[id(component)], recurrence_id, all_day,
-                                  busy_type(component)))
+        instances.append(
+            Instance(epoch(s), epoch(e), positions[id(component)], recurrence_id, all_day, busy_type(component))
+        )
     instances.sort(key=lambda i: i.start)
     return instances
 
@@ -211,7 +217,7 @@ def _bounded(items, horizon: datetime) -> bool:
         if any(epoch(v) > limit for v in _rdates(c)):
             return False
         rule = c.get("RRULE")
-        for r in (rule if isinstance(rule, list) else [rule] if rule is not None else []):
+        for r in rule if isinstance(rule, list) else [rule] if rule is not None else []:
             if "UNTIL" in r:
                 if epoch(r["UNTIL"][0]) > limit:
                     return False

@@ -1,4 +1,5 @@
 """Words of the network's calendar: categories and audiences of offerings, the audience property."""
+
 from __future__ import annotations
 
 CATEGORIES = ("Sport", "Kultur", "Beratung", "Essen", "Bildung", "Begegnung")

@@ -1,4 +1,5 @@
-from services.calendar.store.models import Base
 from shared.migrate import run_env
+
+from services.calendar.store.models import Base
 
 run_env(Base.metadata)

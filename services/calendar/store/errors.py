@@ -1,5 +1,6 @@
 """The store's refusals. Each stands for one protocol answer (the DAV layer maps them to a
 status and a precondition name); the message is for a person (German)."""
+
 from __future__ import annotations
 
 

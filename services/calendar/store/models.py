@@ -1,4 +1,5 @@
 """Tables of the calendar service (its own database only)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -71,10 +72,22 @@ class CalendarObject(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
-        Index("uq_calendar_objects_live_uid", "calendar_id", "uid", unique=True,
-              postgresql_where=text("NOT deleted"), sqlite_where=text("NOT deleted")),
-        Index("uq_calendar_objects_live_name", "calendar_id", "name", unique=True,
-              postgresql_where=text("NOT deleted"), sqlite_where=text("NOT deleted")),
+        Index(
+            "uq_calendar_objects_live_uid",
+            "calendar_id",
+            "uid",
+            unique=True,
+            postgresql_where=text("NOT deleted"),
+            sqlite_where=text("NOT deleted"),
+        ),
+        Index(
+            "uq_calendar_objects_live_name",
+            "calendar_id",
+            "name",
+            unique=True,
+            postgresql_where=text("NOT deleted"),
+            sqlite_where=text("NOT deleted"),
+        ),
         Index("ix_calendar_objects_range", "calendar_id", "first_start", "last_end"),
         Index("ix_calendar_objects_sync", "calendar_id", "revision"),
     )

@@ -5,6 +5,7 @@ and when a report restores an index stored with the object; parsing itself cache
 An ETag is a hash of the stored bytes, so an entry can never be stale; the cache is bounded.
 Parsed calendars are large, so only the small TimeIndex and the expand bodies are kept; a
 filter that needs the calendar parses again."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

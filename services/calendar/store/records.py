@@ -1,5 +1,6 @@
 """The plain values the store hands out: no ORM objects leave it, so a caller can hold them
 after the transaction ended and no lazy load reaches back into the database."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class ObjectInfo:
 @dataclass(frozen=True)
 class Change:
     """One member of a collection changed since a sync token: obj is None when it was removed."""
+
     name: str
     revision: int
     obj: ObjectInfo | None

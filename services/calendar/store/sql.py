@@ -5,6 +5,7 @@ writers of one calendar, so the checks that follow (ETag, UID) see a settled sta
 owns the transaction (shared.db.transaction), so a task's inbox row commits with its effect and
 a refused request leaves nothing behind. Collections and reports are parts of their own
 (sql_calendars.py, sql_reports.py); interface.py says what all of it promises."""
+
 from __future__ import annotations
 
 from sqlalchemy import and_, select
@@ -19,8 +20,16 @@ from services.calendar.store.objectcache import CACHE, ObjectCache
 from services.calendar.store.records import CalendarInfo, ObjectInfo
 from services.calendar.store.sql_calendars import SqlCalendars
 from services.calendar.store.sql_reports import SqlReports
-from services.calendar.store.sql_rows import (INFO_COLUMNS, REPORT_COLUMNS, bump, calendar_info, live, object_info,
-                                              octets, row_info)
+from services.calendar.store.sql_rows import (
+    INFO_COLUMNS,
+    REPORT_COLUMNS,
+    bump,
+    calendar_info,
+    live,
+    object_info,
+    octets,
+    row_info,
+)
 
 
 class SqlStore(SqlCalendars, SqlReports):
@@ -40,24 +49,47 @@ class SqlStore(SqlCalendars, SqlReports):
         c = self.session.scalar(select(Calendar).where(Calendar.room_id == room_id))
         return calendar_info(c) if c else None
 
-    def ensure_partner_calendar(self, partner_id: int, slug: str, displayname: str, description: str = "",
-                                public: bool = True) -> CalendarInfo:
+    def ensure_partner_calendar(
+        self, partner_id: int, slug: str, displayname: str, description: str = "", public: bool = True
+    ) -> CalendarInfo:
         c = self.session.scalar(select(Calendar).where(Calendar.slug == slug))
         if c is None:
-            c = Calendar(slug=slug, kind="partner", owner_partner_id=partner_id, displayname=displayname,
-                         description=description, public=public, revision=1, room_revision=-1)
+            c = Calendar(
+                slug=slug,
+                kind="partner",
+                owner_partner_id=partner_id,
+                displayname=displayname,
+                description=description,
+                public=public,
+                revision=1,
+                room_revision=-1,
+            )
             self.session.add(c)
             self.session.flush()
         return calendar_info(c)
 
-    def ensure_room_calendar(self, room_id: int, displayname: str | None = None, description: str | None = None,
-                             room_revision: int | None = None) -> CalendarInfo:
+    def ensure_room_calendar(
+        self,
+        room_id: int,
+        displayname: str | None = None,
+        description: str | None = None,
+        room_revision: int | None = None,
+    ) -> CalendarInfo:
         """Create the room's calendar if missing; apply names only from a newer room revision."""
         c = self.session.scalar(select(Calendar).where(Calendar.room_id == room_id).with_for_update())
         if c is None:
-            c = Calendar(slug=f"raum-{room_id}", kind="room", room_id=room_id, owner_partner_id=None,
-                         displayname=displayname or f"Raum {room_id}", description=description or "",
-                         color="#6B4C9A", public=True, revision=1, room_revision=-1)
+            c = Calendar(
+                slug=f"raum-{room_id}",
+                kind="room",
+                room_id=room_id,
+                owner_partner_id=None,
+                displayname=displayname or f"Raum {room_id}",
+                description=description or "",
+                color="#6B4C9A",
+                public=True,
+                revision=1,
+                room_revision=-1,
+            )
             self.session.add(c)
             self.session.flush()
         if room_revision is not None and room_revision > c.room_revision:
@@ -80,13 +112,24 @@ class SqlStore(SqlCalendars, SqlReports):
 
     def latest_by_uid(self, calendar_id: int, uid: str) -> ObjectInfo | None:
         o = self.session.scalar(
-            select(CalendarObject).where(CalendarObject.calendar_id == calendar_id, CalendarObject.uid == uid)
-            .order_by(CalendarObject.deleted.asc(), CalendarObject.id.desc()).limit(1))
+            select(CalendarObject)
+            .where(CalendarObject.calendar_id == calendar_id, CalendarObject.uid == uid)
+            .order_by(CalendarObject.deleted.asc(), CalendarObject.id.desc())
+            .limit(1)
+        )
         return object_info(o, True) if o else None
 
-    def put(self, calendar_id: int, name: str, data: bytes, *, if_match: str | None = None,
-            if_none_match: bool = False, source_sequence: int | None = None,
-            components: tuple[str, ...] | None = None) -> tuple[str, bool]:
+    def put(
+        self,
+        calendar_id: int,
+        name: str,
+        data: bytes,
+        *,
+        if_match: str | None = None,
+        if_none_match: bool = False,
+        source_sequence: int | None = None,
+        components: tuple[str, ...] | None = None,
+    ) -> tuple[str, bool]:
         """Create or replace; returns (etag, created). Raises InvalidCalendarData,
         UnsupportedComponent (not one of `components`), PreconditionFailed, UidConflict.
         The time index built while checking goes into the cache: the first report finds it."""
@@ -94,13 +137,15 @@ class SqlStore(SqlCalendars, SqlReports):
         etag = etag_of(data)
         self.cache.put(etag, index.time_index)
         if components is not None and index.component not in components:
-            raise UnsupportedComponent(f"Dieser Kalender nimmt nur {', '.join(components)} an, "
-                                       f"keine {index.component}-Einträge.")
+            raise UnsupportedComponent(
+                f"Dieser Kalender nimmt nur {', '.join(components)} an, keine {index.component}-Einträge."
+            )
         revision = bump(self.session, calendar_id)
         existing = self.session.scalar(live(calendar_id).where(CalendarObject.name == name))
         _check_preconditions(existing, if_match, if_none_match)
-        holder = self.session.scalar(live(calendar_id).where(CalendarObject.uid == index.uid,
-                                                             CalendarObject.name != name))
+        holder = self.session.scalar(
+            live(calendar_id).where(CalendarObject.uid == index.uid, CalendarObject.name != name)
+        )
         if holder is not None:
             raise UidConflict(f"Die UID {index.uid} gehört schon zum Eintrag {holder.name}.", holder.name)
         obj = existing or CalendarObject(calendar_id=calendar_id, name=name, deleted=False)
@@ -119,8 +164,9 @@ class SqlStore(SqlCalendars, SqlReports):
             raise PreconditionFailed("Der Eintrag wurde gerade von jemand anderem angelegt.") from None
         return obj.etag, existing is None
 
-    def delete(self, calendar_id: int, name: str, *, if_match: str | None = None,
-               source_sequence: int | None = None) -> bool:
+    def delete(
+        self, calendar_id: int, name: str, *, if_match: str | None = None, source_sequence: int | None = None
+    ) -> bool:
         """Turn the object into a tombstone; False if there was none."""
         revision = bump(self.session, calendar_id)
         existing = self.session.scalar(live(calendar_id).where(CalendarObject.name == name))
@@ -137,9 +183,18 @@ class SqlStore(SqlCalendars, SqlReports):
         message arriving later cannot bring it back."""
         if self.delete(calendar_id, name, source_sequence=source_sequence):
             return
-        self.session.add(CalendarObject(calendar_id=calendar_id, name=name, uid=uid, ics="", etag="",
-                                        revision=bump(self.session, calendar_id), deleted=True,
-                                        source_sequence=source_sequence))
+        self.session.add(
+            CalendarObject(
+                calendar_id=calendar_id,
+                name=name,
+                uid=uid,
+                ics="",
+                etag="",
+                revision=bump(self.session, calendar_id),
+                deleted=True,
+                source_sequence=source_sequence,
+            )
+        )
         self.session.flush()
 
     # --- feeds -------------------------------------------------------------------------
@@ -147,16 +202,25 @@ class SqlStore(SqlCalendars, SqlReports):
         rows = self.session.execute(
             select(Calendar.owner_partner_id, *REPORT_COLUMNS)
             .join(CalendarObject, and_(CalendarObject.calendar_id == Calendar.id))
-            .where(Calendar.kind == "partner", Calendar.public.is_(True),
-                   CalendarObject.deleted.is_(False), CalendarObject.public.is_(True))
-            .order_by(Calendar.id, CalendarObject.name))
+            .where(
+                Calendar.kind == "partner",
+                Calendar.public.is_(True),
+                CalendarObject.deleted.is_(False),
+                CalendarObject.public.is_(True),
+            )
+            .order_by(Calendar.id, CalendarObject.name)
+        )
         return [(row[0], row_info(row[1:])) for row in rows]
 
     def state_key(self) -> tuple:
         """Changes whenever any calendar changes (revisions only grow; created_at tells a
         recreated calendar from an old one with the same id): a cache key."""
-        return tuple(tuple(row) for row in self.session.execute(
-            select(Calendar.id, Calendar.revision, Calendar.created_at).order_by(Calendar.id)))
+        return tuple(
+            tuple(row)
+            for row in self.session.execute(
+                select(Calendar.id, Calendar.revision, Calendar.created_at).order_by(Calendar.id)
+            )
+        )
 
 
 def _check_preconditions(existing: CalendarObject | None, if_match: str | None, if_none_match: bool) -> None:

@@ -1,6 +1,7 @@
 """Calendar collections on SQLAlchemy: create, change, delete (MKCALENDAR, PROPPATCH, DELETE)
 and the changes since a revision (sync-collection). A part of SqlStore (store/sql.py) that
 needs only its session and the shared helpers of sql_rows.py."""
+
 from __future__ import annotations
 
 from sqlalchemy import delete, select
@@ -20,8 +21,16 @@ class SqlCalendars:
     session: Session
 
     def create_calendar(self, partner_id: int, slug: str, settings: dict) -> CalendarInfo:
-        calendar = Calendar(slug=slug, kind="partner", owner_partner_id=partner_id, displayname=slug,
-                            description="", public=True, revision=1, room_revision=-1)
+        calendar = Calendar(
+            slug=slug,
+            kind="partner",
+            owner_partner_id=partner_id,
+            displayname=slug,
+            description="",
+            public=True,
+            revision=1,
+            room_revision=-1,
+        )
         _apply(calendar, settings)
         self.session.add(calendar)
         try:
@@ -43,14 +52,16 @@ class SqlCalendars:
         self.session.execute(delete(CalendarObject).where(CalendarObject.calendar_id == calendar_id))
         self.session.execute(delete(Calendar).where(Calendar.id == calendar_id))
 
-    def changes_since(self, calendar_id: int, since: int | None, upto: int, limit: int | None,
-                      with_data: bool) -> tuple[list[Change], bool]:
+    def changes_since(
+        self, calendar_id: int, since: int | None, upto: int, limit: int | None, with_data: bool
+    ) -> tuple[list[Change], bool]:
         """Members changed in (since, upto], oldest change first, each name once with its latest
         state; all live members when `since` is None. Reads only rows past `since` through the
         (calendar_id, revision) index, so the work follows the changes, not the calendar's size.
         Returns (changes, truncated) with at most `limit` changes."""
         query = select(CalendarObject.id, CalendarObject.name, CalendarObject.revision, CalendarObject.deleted).where(
-            CalendarObject.calendar_id == calendar_id, CalendarObject.revision <= upto)
+            CalendarObject.calendar_id == calendar_id, CalendarObject.revision <= upto
+        )
         if since is None:
             query = query.where(CalendarObject.deleted.is_(False))
         else:

@@ -4,6 +4,7 @@ objects, and the time indexes they decide by: a part of SqlStore (store/sql.py).
 A report first asks for the candidates' indexes by ETag (time_indexes): from the process cache
 the store owns, or as stored with the object at PUT, so parsing and expanding happen once per
 stored version, not once per query or process."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,14 +22,16 @@ class SqlReports:
     session: Session
     cache: ObjectCache
 
-    def range_candidates(self, calendar_id: int, start: datetime | None, end: datetime | None,
-                         component: str | None = None) -> list[tuple[str, str]]:
+    def range_candidates(
+        self, calendar_id: int, start: datetime | None, end: datetime | None, component: str | None = None
+    ) -> list[tuple[str, str]]:
         """(name, etag) of the live objects whose indexed UTC span can meet [start, end)."""
         query = in_range(live(calendar_id, CalendarObject.name, CalendarObject.etag), start, end, component)
         return [(name, etag) for name, etag in self.session.execute(query.order_by(CalendarObject.name))]
 
-    def range_objects(self, calendar_id: int, start: datetime | None, end: datetime | None,
-                      component: str | None = None) -> list[ObjectInfo]:
+    def range_objects(
+        self, calendar_id: int, start: datetime | None, end: datetime | None, component: str | None = None
+    ) -> list[ObjectInfo]:
         """Like range_candidates, with every column and the data (for reports that send it)."""
         query = in_range(live(calendar_id, *REPORT_COLUMNS), start, end, component)
         return [row_info(row) for row in self.session.execute(query.order_by(CalendarObject.name))]
@@ -37,15 +40,17 @@ class SqlReports:
         """The named live objects with their data, in one query (multiget, query results)."""
         if not names:
             return []
-        rows = self.session.execute(live(calendar_id, *REPORT_COLUMNS).where(
-            CalendarObject.name.in_(list(names))).order_by(CalendarObject.name))
+        rows = self.session.execute(
+            live(calendar_id, *REPORT_COLUMNS).where(CalendarObject.name.in_(list(names))).order_by(CalendarObject.name)
+        )
         return [row_info(row) for row in rows]
 
     def stored_indexes(self, calendar_id: int, names) -> list[tuple[str, str, str]]:
         """(name, etag, time index as stored at PUT) of the named live objects that have one."""
         found = []
         query = live(calendar_id, CalendarObject.name, CalendarObject.etag, CalendarObject.time_index).where(
-            CalendarObject.time_index.is_not(None))
+            CalendarObject.time_index.is_not(None)
+        )
         for chunk in chunks(list(names)):
             found += [tuple(row) for row in self.session.execute(query.where(CalendarObject.name.in_(chunk)))]
         return found

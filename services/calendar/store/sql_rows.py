@@ -1,6 +1,7 @@
 """What the SQL store's parts share: rows to plain values, the column sets reports read, the
 live-objects query, the time-range pre-filter and the revision bump. Kept apart so that each
 part imports these and none imports another part."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,23 +14,51 @@ from services.calendar.store.records import CalendarInfo, ObjectInfo
 
 
 def calendar_info(c: Calendar) -> CalendarInfo:
-    return CalendarInfo(id=c.id, slug=c.slug, kind=c.kind, owner_partner_id=c.owner_partner_id,
-                        room_id=c.room_id, displayname=c.displayname, description=c.description,
-                        color=c.color, public=c.public, revision=c.revision, created_at=c.created_at,
-                        timezone=c.timezone, order=c.sort_order)
+    return CalendarInfo(
+        id=c.id,
+        slug=c.slug,
+        kind=c.kind,
+        owner_partner_id=c.owner_partner_id,
+        room_id=c.room_id,
+        displayname=c.displayname,
+        description=c.description,
+        color=c.color,
+        public=c.public,
+        revision=c.revision,
+        created_at=c.created_at,
+        timezone=c.timezone,
+        order=c.sort_order,
+    )
 
 
 def object_info(o: CalendarObject, with_data: bool) -> ObjectInfo:
-    return ObjectInfo(name=o.name, uid=o.uid, etag=o.etag, revision=o.revision, public=o.public,
-                      categories=tuple(filter(None, o.categories.split(","))),
-                      audience=tuple(filter(None, o.audience.split(","))),
-                      first_start=o.first_start, last_end=o.last_end, source_sequence=o.source_sequence,
-                      data=o.ics.encode("utf-8") if with_data else None)
+    return ObjectInfo(
+        name=o.name,
+        uid=o.uid,
+        etag=o.etag,
+        revision=o.revision,
+        public=o.public,
+        categories=tuple(filter(None, o.categories.split(","))),
+        audience=tuple(filter(None, o.audience.split(","))),
+        first_start=o.first_start,
+        last_end=o.last_end,
+        source_sequence=o.source_sequence,
+        data=o.ics.encode("utf-8") if with_data else None,
+    )
 
 
-INFO_COLUMNS = (CalendarObject.name, CalendarObject.uid, CalendarObject.etag, CalendarObject.revision,
-                CalendarObject.public, CalendarObject.categories, CalendarObject.audience,
-                CalendarObject.first_start, CalendarObject.last_end, CalendarObject.source_sequence)
+INFO_COLUMNS = (
+    CalendarObject.name,
+    CalendarObject.uid,
+    CalendarObject.etag,
+    CalendarObject.revision,
+    CalendarObject.public,
+    CalendarObject.categories,
+    CalendarObject.audience,
+    CalendarObject.first_start,
+    CalendarObject.last_end,
+    CalendarObject.source_sequence,
+)
 REPORT_COLUMNS = (*INFO_COLUMNS, CalendarObject.ics)
 
 
@@ -37,8 +66,20 @@ def row_info(row, with_data: bool = True) -> ObjectInfo:
     """An ObjectInfo from INFO_COLUMNS and then the text (with_data) or its size in bytes."""
     name, uid, etag, revision, public, categories, audience, first_start, last_end, sequence, last = row
     data = last.encode("utf-8") if with_data else None
-    return ObjectInfo(name, uid, etag, revision, public, _split(categories), _split(audience), first_start,
-                      last_end, sequence, data, len(data) if with_data else last)
+    return ObjectInfo(
+        name,
+        uid,
+        etag,
+        revision,
+        public,
+        _split(categories),
+        _split(audience),
+        first_start,
+        last_end,
+        sequence,
+        data,
+        len(data) if with_data else last,
+    )
 
 
 def _split(joined: str) -> tuple[str, ...]:
@@ -47,8 +88,9 @@ def _split(joined: str) -> tuple[str, ...]:
 
 def live(calendar_id: int, *columns):
     """The calendar's live objects (or those columns of them)."""
-    return select(*(columns or (CalendarObject,))).where(CalendarObject.calendar_id == calendar_id,
-                                                          CalendarObject.deleted.is_(False))
+    return select(*(columns or (CalendarObject,))).where(
+        CalendarObject.calendar_id == calendar_id, CalendarObject.deleted.is_(False)
+    )
 
 
 def in_range(query, start: datetime | None, end: datetime | None, component: str | None = None):
@@ -66,8 +108,11 @@ def bump(session: Session, calendar_id: int) -> int:
     """The calendar's next revision. The UPDATE's row lock serialises the writers of one
     calendar until the transaction ends, so the checks that follow see a settled state."""
     return session.execute(
-        update(Calendar).where(Calendar.id == calendar_id).values(revision=Calendar.revision + 1)
-        .returning(Calendar.revision)).scalar_one()
+        update(Calendar)
+        .where(Calendar.id == calendar_id)
+        .values(revision=Calendar.revision + 1)
+        .returning(Calendar.revision)
+    ).scalar_one()
 
 
 def octets(session: Session, text_column):
@@ -79,4 +124,4 @@ def octets(session: Session, text_column):
 
 def chunks(items: list, size: int = 1000):
     """Lists for IN (...) of a bounded length (a bind parameter each)."""
-    return (items[i:i + size] for i in range(0, len(items), size))
+    return (items[i : i + size] for i in range(0, len(items), size))

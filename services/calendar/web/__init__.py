@@ -1,6 +1,7 @@
 """The calendar's web layer: the overview page (pages.py), app passwords (app_passwords.py),
 the public feeds (feeds.py) and CalDAV (services/calendar/dav/), each a blueprint registered
 here. The one place that joins DAV to the SQL store: dav/ sees only the store interface."""
+
 from __future__ import annotations
 
 from services.calendar.dav import views as dav_views

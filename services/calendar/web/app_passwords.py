@@ -1,6 +1,7 @@
 """A person's own app passwords: calendar programs and API scripts log in with these, never
 with the web password. One per device, so a lost phone costs only its own password: create
 (the secret is shown once, only its hash is kept), see when each was last used, revoke."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
@@ -9,8 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
-from shared.text import has_control_characters
 from shared.auth import current_account, identity, login_required
+from shared.text import has_control_characters
 
 bp = Blueprint("app_passwords", __name__, url_prefix="/calendar/app-passwords", template_folder="../templates")
 MAX_PER_ACCOUNT = 20  # a person has a few devices; a bound keeps the login check (one hash each) short
@@ -22,17 +23,32 @@ def _visible_text(form, field):
 
 
 class NewAppPassword(FlaskForm):
-    label = StringField(_l("Wofür? (z. B. „Thunderbird im Büro“ oder „Handy“)"), validators=[
-        DataRequired(message=_l("Bitte geben Sie an, wofür das App-Passwort ist.")),
-        Length(max=100, message=_l("Höchstens 100 Zeichen.")), _visible_text])
+    label = StringField(
+        _l("Wofür? (z. B. „Thunderbird im Büro“ oder „Handy“)"),
+        validators=[
+            DataRequired(message=_l("Bitte geben Sie an, wofür das App-Passwort ist.")),
+            Length(max=100, message=_l("Höchstens 100 Zeichen.")),
+            _visible_text,
+        ],
+    )
 
 
 def _page(form: NewAppPassword, status: int = 200, error: str | None = None, created: dict | None = None):
     me = current_account()
-    response = current_app.make_response((render_template(
-        "calendar/app_passwords.html", form=form, error=error, created=created,
-        passwords=identity().app_passwords(me.account_id), username=me.username,
-        dav_url=current_app.config["SETTINGS"].public_url.rstrip("/") + "/dav/"), status))
+    response = current_app.make_response(
+        (
+            render_template(
+                "calendar/app_passwords.html",
+                form=form,
+                error=error,
+                created=created,
+                passwords=identity().app_passwords(me.account_id),
+                username=me.username,
+                dav_url=current_app.config["SETTINGS"].public_url.rstrip("/") + "/dav/",
+            ),
+            status,
+        )
+    )
     response.headers["Cache-Control"] = "no-store"  # a new secret must not stay in a cache
     return response
 
@@ -51,8 +67,14 @@ def create():
         return _page(form, 400)
     me = current_account()
     if len(identity().app_passwords(me.account_id)) >= MAX_PER_ACCOUNT:
-        return _page(form, 409, _("Sie haben schon %(n)d App-Passwörter. Entziehen Sie erst eines, das Sie nicht "
-                                  "mehr brauchen.", n=MAX_PER_ACCOUNT))
+        return _page(
+            form,
+            409,
+            _(
+                "Sie haben schon %(n)d App-Passwörter. Entziehen Sie erst eines, das Sie nicht mehr brauchen.",
+                n=MAX_PER_ACCOUNT,
+            ),
+        )
     label = form.label.data.strip()
     secret = identity().create_app_password(me.username, label)
     return _page(NewAppPassword(formdata=None), 201, created={"label": label, "secret": secret})

@@ -4,6 +4,7 @@ Rendered feeds are cached in the process, keyed by the filter and by the revisio
 calendars (which only grow), so a cached feed is never stale. Strong ETags; If-None-Match → 304.
 A feed carries each event's public view only (domain/disclosure.py: an allow-list of
 properties; private events and dates left out, or in a room's feed shown as busy)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,8 +12,8 @@ import hashlib
 from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 
-from shared.identity.models import DISTRICTS
 from shared.auth import identity
+from shared.identity.models import DISTRICTS
 from shared.web.request_db import db
 
 from services.calendar.bounded_cache import MISSING, BoundedCache
@@ -62,8 +63,11 @@ def _public(objects, busy_summary: str | None = None) -> list[bytes]:
 
 
 def _send(body: bytes, etag: str, filename: str) -> Response:
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=300",
-               "Content-Disposition": f'inline; filename="{filename}"'}
+    headers = {
+        "ETag": etag,
+        "Cache-Control": "public, max-age=300",
+        "Content-Disposition": f'inline; filename="{filename}"',
+    }
     if etag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
         return Response(status=304, headers=headers)
     return Response(body, content_type="text/calendar; charset=utf-8", headers=headers)
@@ -81,8 +85,11 @@ def room_feed(room_id: int):
         return _plain(_("Einen Raum mit der Nummer %(id)s gibt es nicht.", id=room_id), 404)
 
     def render():
-        return assemble(_public(store.objects(calendar.id, with_data=True), BUSY_SUMMARY),
-                        calendar.displayname, calendar.description)
+        return assemble(
+            _public(store.objects(calendar.id, with_data=True), BUSY_SUMMARY),
+            calendar.displayname,
+            calendar.description,
+        )
 
     body, etag = _cached(("room", room_id, store.state_key()), render)
     return _send(body, etag, f"raum-{room_id}.ics")
@@ -100,8 +107,11 @@ def network_feed():
     key = ("network", tuple(sorted((k, tuple(sorted(v))) for k, v in args.items())), store.state_key())
 
     def render():
-        selected = [o for partner_id, o in store.public_partner_objects()
-                    if feed_filter.accepts(partner_id, o.categories, o.audience)]
+        selected = [
+            o
+            for partner_id, o in store.public_partner_objects()
+            if feed_filter.accepts(partner_id, o.categories, o.audience)
+        ]
         return assemble(_public(selected), _feed_name(args), NETWORK_DESCRIPTION)
 
     body, etag = _cached(key, render)

@@ -1,13 +1,14 @@
 """The calendar's overview page: every public calendar, the room calendars and a builder for
 filtered feed addresses (the feeds themselves: web/feeds.py)."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, render_template, request
 
-from shared.identity.models import DISTRICTS
 from shared.auth import current_account, identity
+from shared.identity.models import DISTRICTS
 from shared.web.request_db import db
 
 from services.calendar.domain import access
@@ -30,8 +31,9 @@ def index():
     partners = identity().partners()
     by_id = {p["id"]: p for p in partners}
     calendars = SqlStore(db()).calendars()
-    partner_calendars = [(c, by_id.get(c.owner_partner_id)) for c in calendars
-                         if c.kind == "partner" and access.is_listed_publicly(c)]
+    partner_calendars = [
+        (c, by_id.get(c.owner_partner_id)) for c in calendars if c.kind == "partner" and access.is_listed_publicly(c)
+    ]
     rooms = [(c, _links(f"/feeds/rooms/{c.room_id}.ics")) for c in calendars if c.kind == "room"]
     choice = {key: [v for v in request.args.getlist(key) if v] for key in FILTER_KEYS}
     choice = {k: v for k, v in choice.items() if v}
@@ -43,9 +45,18 @@ def index():
         except InvalidFilter as exc:
             error = filter_message(exc)
     return render_template(
-        "calendar/index.html", partners=partners, partner_calendars=partner_calendars, rooms=rooms,
-        network=_links("/feeds/network.ics"), partner_links={p["slug"]: _links(f"/feeds/network.ics?partner={p['slug']}") for p in partners},
-        districts=DISTRICTS, categories=CATEGORIES, audiences=AUDIENCES, choice=choice, built=built,
-        error=error, dav_url=current_app.config["SETTINGS"].public_url.rstrip("/") + "/dav/",
-        me=current_account()), (400 if error else 200)
-
+        "calendar/index.html",
+        partners=partners,
+        partner_calendars=partner_calendars,
+        rooms=rooms,
+        network=_links("/feeds/network.ics"),
+        partner_links={p["slug"]: _links(f"/feeds/network.ics?partner={p['slug']}") for p in partners},
+        districts=DISTRICTS,
+        categories=CATEGORIES,
+        audiences=AUDIENCES,
+        choice=choice,
+        built=built,
+        error=error,
+        dav_url=current_app.config["SETTINGS"].public_url.rstrip("/") + "/dav/",
+        me=current_account(),
+    ), (400 if error else 200)

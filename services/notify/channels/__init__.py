@@ -2,6 +2,7 @@
 
 Every adapter has `send(Outgoing)`; it returns when the provider accepted the message and raises
 TransientFailure or PermanentFailure (services.notify.domain.errors) otherwise."""
+
 from __future__ import annotations
 
 from typing import Protocol

@@ -1,4 +1,5 @@
 """Capture backend (make run): keep the message in our own database and show it at /notify/."""
+
 from __future__ import annotations
 
 from shared.db import SessionFactory, transaction
@@ -13,6 +14,12 @@ class CaptureSender:
 
     def send(self, outgoing: Outgoing) -> None:
         with transaction(self.session_factory) as session:
-            session.add(CapturedMessage(delivery_id=outgoing.delivery_id, channel=outgoing.channel,
-                                        recipient=outgoing.recipient, subject=outgoing.subject,
-                                        content=outgoing.body))
+            session.add(
+                CapturedMessage(
+                    delivery_id=outgoing.delivery_id,
+                    channel=outgoing.channel,
+                    recipient=outgoing.recipient,
+                    subject=outgoing.subject,
+                    content=outgoing.body,
+                )
+            )

@@ -9,12 +9,12 @@ the next mail, so connecting, EHLO, STARTTLS and login happen once, not per mail
 after MAILS_PER_CONNECTION mails or IDLE_SECONDS without use, after any error that leaves its
 state unknown, and when it turns out dead at MAIL FROM — nothing of the mail has been sent then,
 so the mail goes out on a fresh connection at once."""
+
 from __future__ import annotations
 
 import atexit
 import os
 import smtplib
-import socket
 import ssl
 import threading
 import time
@@ -41,6 +41,7 @@ def _reply(exc: smtplib.SMTPResponseException) -> str:
 @dataclass(eq=False)
 class _Line:
     """An open connection, kept for the next mail."""
+
     key: tuple
     client: smtplib.SMTP
     pid: int = field(default_factory=os.getpid)
@@ -48,8 +49,12 @@ class _Line:
     used_at: float = field(default_factory=time.monotonic)
 
     def usable_for(self, key: tuple) -> bool:
-        return (self.key == key and self.pid == os.getpid() and self.mails < MAILS_PER_CONNECTION
-                and time.monotonic() - self.used_at < IDLE_SECONDS)
+        return (
+            self.key == key
+            and self.pid == os.getpid()
+            and self.mails < MAILS_PER_CONNECTION
+            and time.monotonic() - self.used_at < IDLE_SECONDS
+        )
 
 
 class _DeadBeforeMail(smtplib.SMTPServerDisconnected):
@@ -73,8 +78,9 @@ class SmtpSender:
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         if s.smtp_security == "tls":
-            client = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=self.timeout,
-                                      context=ssl.create_default_context())
+            client = smtplib.SMTP_SSL(
+                s.smtp_host, s.smtp_port, timeout=self.timeout, context=ssl.create_default_context()
+            )
         else:
             client = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=self.timeout)
         try:
@@ -111,7 +117,7 @@ class SmtpSender:
             raise _by_code(exc.smtp_code, _reply(exc)) from None
         except smtplib.SMTPNotSupportedError as exc:
             raise PermanentFailure(f"SMTP-Server kann das nicht: {exc}") from None
-        except (smtplib.SMTPServerDisconnected, socket.timeout, ConnectionError, OSError) as exc:
+        except (TimeoutError, smtplib.SMTPServerDisconnected, ConnectionError, OSError) as exc:
             raise TransientFailure(f"SMTP-Server nicht erreichbar: {type(exc).__name__}: {exc}") from None
         except smtplib.SMTPException as exc:
             raise TransientFailure(f"SMTP: {type(exc).__name__}: {exc}") from None

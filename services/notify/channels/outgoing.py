@@ -1,4 +1,5 @@
 """What a channel adapter sends: one delivery, rendered."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -2,6 +2,7 @@
 
 HTTP status decides: 2xx sent; 429 and 5xx temporary; other 4xx permanent. Timeouts and refused
 connections are temporary."""
+
 from __future__ import annotations
 
 import requests
@@ -12,8 +13,23 @@ from services.notify.settings import NotifySettings
 
 SEVEN_DEFAULT_URL = "https://gateway.seven.io"
 # seven.io answers HTTP 200 with its own status code in the body; these mean "will not work"
-SEVEN_PERMANENT = {"201", "202", "301", "304", "305", "306", "307", "400", "401", "402", "403",
-                   "900", "901", "902", "903"}
+SEVEN_PERMANENT = {
+    "201",
+    "202",
+    "301",
+    "304",
+    "305",
+    "306",
+    "307",
+    "400",
+    "401",
+    "402",
+    "403",
+    "900",
+    "901",
+    "902",
+    "903",
+}
 SEVEN_OK = {"100", "101"}
 
 
@@ -42,8 +58,12 @@ class WebhookSender:
         if not self.settings.sms_url:
             raise PermanentFailure("SMS_URL ist nicht gesetzt.")
         headers = {"Authorization": f"Bearer {self.settings.sms_token}"}
-        _post(self.settings.sms_url, self.timeout, headers=headers,
-              json={"to": outgoing.recipient, "text": outgoing.body, "sender": self.settings.sms_sender})
+        _post(
+            self.settings.sms_url,
+            self.timeout,
+            headers=headers,
+            json={"to": outgoing.recipient, "text": outgoing.body, "sender": self.settings.sms_sender},
+        )
 
 
 class SevenSender:
@@ -55,9 +75,12 @@ class SevenSender:
 
     def send(self, outgoing: Outgoing) -> None:
         base = (self.settings.sms_url or SEVEN_DEFAULT_URL).rstrip("/")
-        response = _post(f"{base}/api/sms", self.timeout,
-                         headers={"X-Api-Key": self.settings.sms_token, "Accept": "application/json"},
-                         data={"to": outgoing.recipient, "text": outgoing.body, "from": self.settings.sms_sender})
+        response = _post(
+            f"{base}/api/sms",
+            self.timeout,
+            headers={"X-Api-Key": self.settings.sms_token, "Accept": "application/json"},
+            data={"to": outgoing.recipient, "text": outgoing.body, "from": self.settings.sms_sender},
+        )
         code = _seven_code(response)
         if code is None or code in SEVEN_OK:
             return

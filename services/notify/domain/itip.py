@@ -8,6 +8,7 @@ are one event with RDATEs, in Europe/Berlin with an RRULE-based VTIMEZONE.
 Written as text here (RFC 5545: TEXT escaping, RFC 6868 parameter values, lines folded at 75
 octets): a dozen known properties do not need a general iCalendar library's object model, which
 cost more than everything else in rendering a mail. Tests read the result back with icalendar."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -73,20 +74,27 @@ def _vtimezone() -> tuple[str, ...]:
     return tuple(berlin_vtimezone().to_ical().decode("utf-8").splitlines())
 
 
-def invitation(notice: Notice, mail_from: str, summary: str, description: str = "",
-               now: datetime | None = None) -> bytes:
+def invitation(
+    notice: Notice, mail_from: str, summary: str, description: str = "", now: datetime | None = None
+) -> bytes:
     """The VCALENDAR for `notice` to `notice.email`. `summary` is what the calendar entry is called."""
     now = now or utcnow()
     method = method_of(notice)
     occurrences = notice.shown_occurrences or notice.occurrences
     first = occurrences[0]
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", f"METHOD:{method}", *_vtimezone(),
-             "BEGIN:VEVENT",
-             f"UID:{text(notice.uid)}",
-             f"SEQUENCE:{int(notice.sequence)}",
-             f"DTSTAMP:{now.astimezone(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}",
-             f"DTSTART;TZID={BERLIN}:{_local(first.starts_at)}",
-             f"DTEND;TZID={BERLIN}:{_local(first.ends_at)}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        f"METHOD:{method}",
+        *_vtimezone(),
+        "BEGIN:VEVENT",
+        f"UID:{text(notice.uid)}",
+        f"SEQUENCE:{int(notice.sequence)}",
+        f"DTSTAMP:{now.astimezone(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}",
+        f"DTSTART;TZID={BERLIN}:{_local(first.starts_at)}",
+        f"DTEND;TZID={BERLIN}:{_local(first.ends_at)}",
+    ]
     if len(occurrences) > 1:
         lines.append(f"RDATE;TZID={BERLIN}:" + ",".join(_local(o.starts_at) for o in occurrences[1:]))
     lines.append(f"SUMMARY:{text(summary)}")
@@ -107,7 +115,9 @@ def invitation(notice: Notice, mail_from: str, summary: str, description: str = 
     lines.append(f"ORGANIZER{organizer}:mailto:{_uri(organizer_address)}")
     # no reply expected: the organizer is a no-reply address, so accepting only adds the entry
     # to the person's own calendar
-    lines.append(f"ATTENDEE;CN={param(notice.recipient_name)};CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;"
-                 f"ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:{_uri(notice.email)}")
+    lines.append(
+        f"ATTENDEE;CN={param(notice.recipient_name)};CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;"
+        f"ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:{_uri(notice.email)}"
+    )
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")

@@ -5,6 +5,7 @@ multipart/mixed
     text/plain; text/html; text/calendar; charset=utf-8; method=<METHOD>
   application/ics attachment invite.ics
 The MIME method parameter always equals the METHOD inside the calendar."""
+
 from __future__ import annotations
 
 import base64
@@ -70,8 +71,7 @@ def _base64(data: bytes) -> str:
 
 
 def _part(content_type: str, data: bytes, *extra: str) -> str:
-    return CRLF.join([f"Content-Type: {content_type}", "Content-Transfer-Encoding: base64", *extra, "",
-                      _base64(data)])
+    return CRLF.join([f"Content-Type: {content_type}", "Content-Transfer-Encoding: base64", *extra, "", _base64(data)])
 
 
 def _multipart(subtype: str, parts: list[str], headers: Sequence[str] = ()) -> str:
@@ -81,16 +81,30 @@ def _multipart(subtype: str, parts: list[str], headers: Sequence[str] = ()) -> s
     return CRLF.join(head) + CRLF + CRLF + body + f"--{boundary}--{CRLF}"
 
 
-def build_email(*, mail_from: str, to: str, to_name: str, subject: str, text: str, html: str,
-                ics: bytes, method: str, message_id: str, date: datetime) -> str:
+def build_email(
+    *,
+    mail_from: str,
+    to: str,
+    to_name: str,
+    subject: str,
+    text: str,
+    html: str,
+    ics: bytes,
+    method: str,
+    message_id: str,
+    date: datetime,
+) -> str:
     """The message as SMTP carries it (CRLF, base64 parts, 7-bit clean, no 8BITMIME needed).
     Written out directly: the same MIME tree from email.mime and its generator cost several
     times more than everything else in rendering a mail."""
-    alternative = _multipart("alternative", [
-        _part('text/plain; charset="utf-8"', text.encode("utf-8")),
-        _part('text/html; charset="utf-8"', html.encode("utf-8")),
-        _part(f'text/calendar; charset="utf-8"; method="{method}"', ics),
-    ])
+    alternative = _multipart(
+        "alternative",
+        [
+            _part('text/plain; charset="utf-8"', text.encode("utf-8")),
+            _part('text/html; charset="utf-8"', html.encode("utf-8")),
+            _part(f'text/calendar; charset="utf-8"; method="{method}"', ics),
+        ],
+    )
     attachment = _part("application/ics", ics, 'Content-Disposition: attachment; filename="invite.ics"')
     headers = [
         _header("From", _address(*parseaddr(mail_from))),

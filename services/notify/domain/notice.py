@@ -1,4 +1,5 @@
 """A booking notice as the notify domain sees it: plain values from the validated message."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,18 +45,39 @@ class Notice:
     def from_message(cls, data: dict[str, Any]) -> Notice:
         """From the output of shared.contracts.load("notify.booking_notice", ...)."""
         room, recipient = data["room"], data["recipient"]
-        occurrences = tuple(sorted(
-            (Occurrence(o["starts_at"], o["ends_at"], o.get("state") == "cancelled", o.get("id"),
-                        o.get("cancel_url") or "") for o in data["occurrences"]),
-            key=lambda o: o.starts_at))
+        occurrences = tuple(
+            sorted(
+                (
+                    Occurrence(
+                        o["starts_at"],
+                        o["ends_at"],
+                        o.get("state") == "cancelled",
+                        o.get("id"),
+                        o.get("cancel_url") or "",
+                    )
+                    for o in data["occurrences"]
+                ),
+                key=lambda o: o.starts_at,
+            )
+        )
         return cls(
-            message_id=str(data["message_id"]), kind=data["kind"], booking_id=data["booking_id"],
-            uid=data["uid"], sequence=data["sequence"], title=data["title"], room_name=room["name"],
-            room_address=room.get("address", ""), partner_name=room.get("partner_name", ""),
-            account_id=recipient["account_id"], recipient_name=recipient["name"],
-            email=recipient.get("email", "").strip(), phone=recipient.get("phone", "").strip(),
-            language=recipient.get("language", "de"), occurrences=occurrences,
-            link=data.get("link", ""), comment=data.get("comment", ""),
+            message_id=str(data["message_id"]),
+            kind=data["kind"],
+            booking_id=data["booking_id"],
+            uid=data["uid"],
+            sequence=data["sequence"],
+            title=data["title"],
+            room_name=room["name"],
+            room_address=room.get("address", ""),
+            partner_name=room.get("partner_name", ""),
+            account_id=recipient["account_id"],
+            recipient_name=recipient["name"],
+            email=recipient.get("email", "").strip(),
+            phone=recipient.get("phone", "").strip(),
+            language=recipient.get("language", "de"),
+            occurrences=occurrences,
+            link=data.get("link", ""),
+            comment=data.get("comment", ""),
         )
 
     @property

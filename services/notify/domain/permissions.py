@@ -7,6 +7,7 @@ sees every partner's and is the only one who sends a failed one again (it answer
 network's mail, and a resend goes to someone else's address). Nobody else learns that another
 person's delivery exists. The settings link in an email is not a permission of this kind: the
 signed token names the one account it opens."""
+
 from __future__ import annotations
 
 from enum import Enum

@@ -1,4 +1,5 @@
 """Phone numbers to E.164, the only form SMS gateways accept reliably."""
+
 from __future__ import annotations
 
 import phonenumbers

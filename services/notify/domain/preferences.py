@@ -1,5 +1,6 @@
 """What a person wants to receive: per kind of message a choice of channels, a reminder lead
 time and a language. Without stored preferences the defaults below apply."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -5,6 +5,7 @@ that many calendar days earlier in Europe/Berlin (a Sunday 10:00 date is reminde
 10:00, also across a daylight-saving change, when that is 23 or 25 real hours). A lead that is
 not whole days (2 h) is elapsed time. A wall-clock time that does not exist (spring gap) is
 read with the offset before the change, so it is a real instant shortly after the gap."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,11 +3,13 @@
 GSM-7 carries 160 septets in one SMS, 153 per part when concatenated; characters of the extension
 table take two septets and an escape pair is never split across parts. Any other character makes
 the whole message UCS-2: 70 UTF-16 units alone, 67 per part, surrogate pairs kept together."""
+
 from __future__ import annotations
 
 GSM7_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
 GSM7_EXTENSION = set("^{}\\[~]|€\f")
 MAX_SEGMENTS = 2
 

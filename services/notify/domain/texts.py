@@ -2,6 +2,7 @@
 
 HTML is built from escaped pieces only; SMS stays within two segments (the title and the room
 name are shortened first, so the date and the link survive)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,42 +15,80 @@ from services.notify.domain.when import span
 MAX_LISTED = 10  # dates listed in an email; the invitation carries all of them
 
 SUBJECTS = {
-    "de": {"requested": "Buchungsanfrage", "approved": "Buchung genehmigt", "declined": "Buchung abgelehnt",
-           "confirmed": "Buchung bestätigt", "changed": "Buchung geändert", "cancelled": "Buchung abgesagt",
-           "reminder": "Erinnerung"},
-    "en": {"requested": "Booking request", "approved": "Booking approved", "declined": "Booking declined",
-           "confirmed": "Booking confirmed", "changed": "Booking changed", "cancelled": "Booking cancelled",
-           "reminder": "Reminder"},
+    "de": {
+        "requested": "Buchungsanfrage",
+        "approved": "Buchung genehmigt",
+        "declined": "Buchung abgelehnt",
+        "confirmed": "Buchung bestätigt",
+        "changed": "Buchung geändert",
+        "cancelled": "Buchung abgesagt",
+        "reminder": "Erinnerung",
+    },
+    "en": {
+        "requested": "Booking request",
+        "approved": "Booking approved",
+        "declined": "Booking declined",
+        "confirmed": "Booking confirmed",
+        "changed": "Booking changed",
+        "cancelled": "Booking cancelled",
+        "reminder": "Reminder",
+    },
 }
 INTROS = {
-    "de": {"requested": "die Buchung „{title}“ im Raum {room} wurde angefragt und wartet auf Bestätigung.",
-           "approved": "die Buchung „{title}“ im Raum {room} wurde genehmigt.",
-           "declined": "die Buchung „{title}“ im Raum {room} wurde leider abgelehnt.",
-           "confirmed": "die Buchung „{title}“ im Raum {room} ist bestätigt.",
-           "changed": "die Buchung „{title}“ im Raum {room} wurde geändert.",
-           "cancelled": "die Buchung „{title}“ im Raum {room} wurde abgesagt.",
-           "reminder": "zur Erinnerung: die Buchung „{title}“ im Raum {room} steht bevor."},
-    "en": {"requested": "the booking “{title}” of room {room} was requested and awaits approval.",
-           "approved": "the booking “{title}” of room {room} was approved.",
-           "declined": "the booking “{title}” of room {room} was declined.",
-           "confirmed": "the booking “{title}” of room {room} is confirmed.",
-           "changed": "the booking “{title}” of room {room} was changed.",
-           "cancelled": "the booking “{title}” of room {room} was cancelled.",
-           "reminder": "a reminder: the booking “{title}” of room {room} is coming up."},
+    "de": {
+        "requested": "die Buchung „{title}“ im Raum {room} wurde angefragt und wartet auf Bestätigung.",
+        "approved": "die Buchung „{title}“ im Raum {room} wurde genehmigt.",
+        "declined": "die Buchung „{title}“ im Raum {room} wurde leider abgelehnt.",
+        "confirmed": "die Buchung „{title}“ im Raum {room} ist bestätigt.",
+        "changed": "die Buchung „{title}“ im Raum {room} wurde geändert.",
+        "cancelled": "die Buchung „{title}“ im Raum {room} wurde abgesagt.",
+        "reminder": "zur Erinnerung: die Buchung „{title}“ im Raum {room} steht bevor.",
+    },
+    "en": {
+        "requested": "the booking “{title}” of room {room} was requested and awaits approval.",
+        "approved": "the booking “{title}” of room {room} was approved.",
+        "declined": "the booking “{title}” of room {room} was declined.",
+        "confirmed": "the booking “{title}” of room {room} is confirmed.",
+        "changed": "the booking “{title}” of room {room} was changed.",
+        "cancelled": "the booking “{title}” of room {room} was cancelled.",
+        "reminder": "a reminder: the booking “{title}” of room {room} is coming up.",
+    },
 }
 WORDS = {
-    "de": {"hello": "Hallo {name},", "room": "Raum", "address": "Adresse", "partner": "Anbieter",
-           "dates": "Termine", "date": "Termin", "more": "und {n} weitere", "comment": "Anmerkung",
-           "details": "Details", "invite": "Die Kalendereinladung im Anhang übernimmt den Termin in Outlook, Thunderbird oder Apple Kalender.",
-           "cancel_invite": "Die Nachricht im Anhang entfernt den Termin aus Ihrem Kalender.",
-           "sms_more": "(+{n} weitere)", "signature": "Treffpunkt Generationen Jena",
-           "cancel_date": "Sie können nicht? Diesen Termin absagen", "preferences": "Benachrichtigungen einstellen"},
-    "en": {"hello": "Hello {name},", "room": "Room", "address": "Address", "partner": "Provider",
-           "dates": "Dates", "date": "Date", "more": "and {n} more", "comment": "Note",
-           "details": "Details", "invite": "The attached invitation adds this to Outlook, Thunderbird or Apple Calendar.",
-           "cancel_invite": "The attached message removes this from your calendar.",
-           "sms_more": "(+{n} more)", "signature": "Treffpunkt Generationen Jena",
-           "cancel_date": "Cannot come? Cancel this date", "preferences": "Notification settings"},
+    "de": {
+        "hello": "Hallo {name},",
+        "room": "Raum",
+        "address": "Adresse",
+        "partner": "Anbieter",
+        "dates": "Termine",
+        "date": "Termin",
+        "more": "und {n} weitere",
+        "comment": "Anmerkung",
+        "details": "Details",
+        "invite": "Die Kalendereinladung im Anhang übernimmt den Termin in Outlook, Thunderbird oder Apple Kalender.",
+        "cancel_invite": "Die Nachricht im Anhang entfernt den Termin aus Ihrem Kalender.",
+        "sms_more": "(+{n} weitere)",
+        "signature": "Treffpunkt Generationen Jena",
+        "cancel_date": "Sie können nicht? Diesen Termin absagen",
+        "preferences": "Benachrichtigungen einstellen",
+    },
+    "en": {
+        "hello": "Hello {name},",
+        "room": "Room",
+        "address": "Address",
+        "partner": "Provider",
+        "dates": "Dates",
+        "date": "Date",
+        "more": "and {n} more",
+        "comment": "Note",
+        "details": "Details",
+        "invite": "The attached invitation adds this to Outlook, Thunderbird or Apple Calendar.",
+        "cancel_invite": "The attached message removes this from your calendar.",
+        "sms_more": "(+{n} more)",
+        "signature": "Treffpunkt Generationen Jena",
+        "cancel_date": "Cannot come? Cancel this date",
+        "preferences": "Notification settings",
+    },
 }
 
 
@@ -128,19 +167,22 @@ def html(notice: Notice) -> str:
         return escape(str(value), quote=True)
 
     intro = INTROS[lang][notice.kind].format(title=e(notice.title), room=e(notice.room_name))
-    facts = "".join(f"<tr><th scope=\"row\">{e(k)}</th><td>{e(v)}</td></tr>" for k, v in _facts(notice))
+    facts = "".join(f'<tr><th scope="row">{e(k)}</th><td>{e(v)}</td></tr>' for k, v in _facts(notice))
     dates, more = _dates(notice)
     items = "".join(f"<li>{e(d)}</li>" for d in dates) + (f"<li>{e(w['more'].format(n=more))}</li>" if more else "")
-    link = f"<p><a href=\"{e(notice.link)}\">{e(w['details'])}</a></p>" if _web(notice.link) else ""
+    link = f'<p><a href="{e(notice.link)}">{e(w["details"])}</a></p>' if _web(notice.link) else ""
     if _web(_cancel_url(notice)):
-        link = f"<p><a href=\"{e(_cancel_url(notice))}\">{e(w['cancel_date'])}</a></p>" + link
-    footer = (f"<p style=\"font-size:0.9em\"><a href=\"{e(notice.preferences_url)}\">{e(w['preferences'])}</a></p>"
-              if _web(notice.preferences_url) else "")
+        link = f'<p><a href="{e(_cancel_url(notice))}">{e(w["cancel_date"])}</a></p>' + link
+    footer = (
+        f'<p style="font-size:0.9em"><a href="{e(notice.preferences_url)}">{e(w["preferences"])}</a></p>'
+        if _web(notice.preferences_url)
+        else ""
+    )
     return (
-        f"<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{e(subject(notice))}</title></head>"
-        f"<body style=\"font-family:sans-serif;font-size:16px;line-height:1.5\">"
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{e(subject(notice))}</title></head>'
+        f'<body style="font-family:sans-serif;font-size:16px;line-height:1.5">'
         f"<p>{e(w['hello'].format(name=notice.recipient_name))}</p><p>{intro}</p>"
-        f"<table>{facts}</table><h2 style=\"font-size:1.1em\">{e(w['dates'] if len(dates) > 1 else w['date'])}</h2>"
+        f'<table>{facts}</table><h2 style="font-size:1.1em">{e(w["dates"] if len(dates) > 1 else w["date"])}</h2>'
         f"<ul>{items}</ul>{link}<p>{e(w['cancel_invite'] if notice.cancels else w['invite'])}</p>"
         f"<p>{e(w['signature'])}</p>{footer}</body></html>"
     )

@@ -1,4 +1,5 @@
 """Dates and times as people in Jena read them: local time (Europe/Berlin), German or English."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,5 @@
-from services.notify.models import Base
 from shared.migrate import run_env
+
+from services.notify.models import Base
 
 run_env(Base.metadata)

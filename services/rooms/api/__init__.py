@@ -3,6 +3,7 @@ one module per resource: rooms, bookings, approvals, rules, audit.
 
 flask-smorest's Api would answer every HTTP error of the whole app as JSON; RoomsApi keeps that
 to /api/rooms so the HTML pages keep their own error pages."""
+
 from __future__ import annotations
 
 from flask import Blueprint as FlaskBlueprint, current_app, render_template, request
@@ -13,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from shared.web.csrf import csrf
 
 # their routes join blp in this order, which is the order of the OpenAPI document and the docs page
-from services.rooms.api import rooms, bookings, approvals, rules, audit  # noqa: F401, I001
+from services.rooms.api import approvals, audit, bookings, rooms, rules  # noqa: F401
 from services.rooms.api.blueprint import PREFIX, blp, error
 
 docs = FlaskBlueprint("rooms_api_docs", __name__)
@@ -21,9 +22,13 @@ docs = FlaskBlueprint("rooms_api_docs", __name__)
 
 def _default_message(code: int) -> str:
     return {
-        400: _("Die Anfrage ist fehlerhaft."), 401: _("Anmeldung nötig."), 403: _("Das dürfen Sie nicht."),
-        404: _("Diese Adresse gibt es in der API nicht."), 405: _("Diese Methode ist hier nicht erlaubt."),
-        413: _("Die Anfrage ist zu groß."), 415: _("Bitte senden Sie JSON (Content-Type: application/json)."),
+        400: _("Die Anfrage ist fehlerhaft."),
+        401: _("Anmeldung nötig."),
+        403: _("Das dürfen Sie nicht."),
+        404: _("Diese Adresse gibt es in der API nicht."),
+        405: _("Diese Methode ist hier nicht erlaubt."),
+        413: _("Die Anfrage ist zu groß."),
+        415: _("Bitte senden Sie JSON (Content-Type: application/json)."),
     }.get(code, _("Ein Fehler ist aufgetreten (%(code)s). Bitte versuchen Sie es später noch einmal.", code=code))
 
 
@@ -60,10 +65,17 @@ def api_docs():
 
 def init_app(app) -> None:
     app.config.update({"ROOMS_API_OPENAPI_URL_PREFIX": PREFIX, "ROOMS_API_OPENAPI_JSON_PATH": "openapi.json"})
-    api = RoomsApi(app, config_prefix="ROOMS_API", spec_kwargs={
-        "title": "Treffpunkt Raumbörse API", "version": "1", "openapi_version": "3.0.3",
-        "info": {"description": "HTTP Basic mit Benutzername und App-Passwort. Zeiten in ISO 8601 mit Offset."},
-        "security": [{"basic": []}]})
+    api = RoomsApi(
+        app,
+        config_prefix="ROOMS_API",
+        spec_kwargs={
+            "title": "Treffpunkt Raumbörse API",
+            "version": "1",
+            "openapi_version": "3.0.3",
+            "info": {"description": "HTTP Basic mit Benutzername und App-Passwort. Zeiten in ISO 8601 mit Offset."},
+            "security": [{"basic": []}],
+        },
+    )
     api.spec.components.security_scheme("basic", {"type": "http", "scheme": "basic"})
     csrf.exempt(blp)
     api.register_blueprint(blp)

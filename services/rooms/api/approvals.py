@@ -1,4 +1,5 @@
 """The room owner's side: requests waiting for a decision, approved or declined."""
+
 from __future__ import annotations
 
 from flask import g
@@ -12,8 +13,11 @@ from services.rooms.db import queries
 
 
 def _decide(use_case, data: dict, booking_id: int):
-    return act(lambda session, me, context: use_case(session, me, booking_id, data["comment"], context,
-                                                     sequence=data["sequence"]))
+    return act(
+        lambda session, me, context: use_case(
+            session, me, booking_id, data["comment"], context, sequence=data["sequence"]
+        )
+    )
 
 
 @blp.post("/bookings/<int:booking_id>/approve")

@@ -1,4 +1,5 @@
 """Who changed what: the audit log as far as the caller may see it."""
+
 from __future__ import annotations
 
 from flask import g

@@ -2,9 +2,10 @@
 passwords only), and its answers: JSON errors from answers.describe. Reads use the request's
 read session (shared.web.db); every write runs in one unit of work (act), previews in
 request_context.preview_session."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import g, jsonify
 from flask_babel import gettext as _

@@ -1,5 +1,6 @@
 """Bookings: book a series (one date or many), preview it, see one's bookings, and cancel, move
 or put back their dates."""
+
 from __future__ import annotations
 
 from flask import g
@@ -24,8 +25,17 @@ def recurrence_from(data: dict, context: Ctx) -> domain.Recurrence:
     if end.date() != start.date():
         raise InvalidInput({"ends_at": "crosses_midnight"})
     r = data.get("recurrence") or {"freq": "once"}
-    return domain.Recurrence(start.date(), start.time(), end.time(), r.get("freq", "once"), r.get("interval", 1),
-                             r.get("count"), r.get("until"), r.get("ordinal"), frozenset(data.get("skip") or ()))
+    return domain.Recurrence(
+        start.date(),
+        start.time(),
+        end.time(),
+        r.get("freq", "once"),
+        r.get("interval", 1),
+        r.get("count"),
+        r.get("until"),
+        r.get("ordinal"),
+        frozenset(data.get("skip") or ()),
+    )
 
 
 @blp.post("/bookings")
@@ -37,8 +47,11 @@ def create_booking(data: dict):
     """Book one slot or a series (recurrence); times in ISO 8601 with offset, half-open
     [starts_at, ends_at) = the first date. Any conflicting date fails the whole series (409,
     listed in conflicts): leave it out with skip, or change the time."""
-    return act(lambda session, me, context: series.book(
-        session, me, data["room_id"], recurrence_from(data, context), data["title"], data["public"], context))
+    return act(
+        lambda session, me, context: series.book(
+            session, me, data["room_id"], recurrence_from(data, context), data["title"], data["public"], context
+        )
+    )
 
 
 @blp.get("/bookings")
@@ -54,7 +67,13 @@ def my_bookings():
 def get_booking(booking_id: int):
     booking = queries.booking_for(db(), booking_id, g.account)
     if booking is None:
-        return error(404, _("Eine Buchung mit der Nummer %(id)s gibt es nicht (oder sie gehört einem anderen Partner).", id=booking_id))
+        return error(
+            404,
+            _(
+                "Eine Buchung mit der Nummer %(id)s gibt es nicht (oder sie gehört einem anderen Partner).",
+                id=booking_id,
+            ),
+        )
     return booking
 
 
@@ -67,12 +86,17 @@ def preview(data: dict):
     context = ctx()
     try:
         with preview_session() as session:
-            found = series.preview(session, g.account, data["room_id"], recurrence_from(data, context), data["title"],
-                                   context)
+            found = series.preview(
+                session, g.account, data["room_id"], recurrence_from(data, context), data["title"], context
+            )
     except RoomsError as exc:
         return refused(exc, context)
-    return {"room_id": found.room.id, "needs_approval": found.needs_approval, "bookable": not found.blocked,
-            "dates": [wanted_date(w, context.partner_name_of) for w in found.dates]}
+    return {
+        "room_id": found.room.id,
+        "needs_approval": found.needs_approval,
+        "bookable": not found.blocked,
+        "dates": [wanted_date(w, context.partner_name_of) for w in found.dates],
+    }
 
 
 @blp.post("/bookings/<int:booking_id>/cancel")
@@ -80,8 +104,11 @@ def preview(data: dict):
 @blp.response(200, BookingDetailOut)
 def cancel(data: dict, booking_id: int):
     """Cancel one date, this and the following, or the whole series; frees the room at once."""
-    return act(lambda session, me, context: cancelling.cancel(
-        session, me, booking_id, data["scope"], data["occurrence_id"], context))
+    return act(
+        lambda session, me, context: cancelling.cancel(
+            session, me, booking_id, data["scope"], data["occurrence_id"], context
+        )
+    )
 
 
 @blp.post("/bookings/<int:booking_id>/change")
@@ -91,8 +118,11 @@ def cancel(data: dict, booking_id: int):
 def change(data: dict, booking_id: int):
     """Move one date (to exactly starts_at/ends_at) or following/series (to their local times).
     Judged like a new booking; in a room that needs approval moved dates wait for the owner again."""
-    return act(lambda session, me, context: changing.change_time(
-        session, me, booking_id, data["scope"], data["occurrence_id"], data["starts_at"], data["ends_at"], context))
+    return act(
+        lambda session, me, context: changing.change_time(
+            session, me, booking_id, data["scope"], data["occurrence_id"], data["starts_at"], data["ends_at"], context
+        )
+    )
 
 
 @blp.post("/bookings/<int:booking_id>/occurrences/<int:occurrence_id>/restore")

@@ -3,6 +3,7 @@ URL converter for ids. Every number, date and text a request carries passes one 
 nothing unbounded reaches PostgreSQL (integer columns end at 2**31 - 1), datetime arithmetic
 (a time zone or buffer applied to year 9999 overflows) or the calendar (control characters).
 The web forms use the same bounds (web/forms.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,9 +11,9 @@ import datetime as dt
 from flask_babel import gettext as _, lazy_gettext as _l
 from marshmallow import ValidationError, fields
 
-from services.rooms import domain
-from services.rooms import wording
 from shared.ids import MAX_ID  # PostgreSQL `integer`, the type of every id column
+
+from services.rooms import domain, wording
 
 
 def _refuse(text: str) -> ValidationError:

@@ -1,4 +1,5 @@
 """The rooms of the network, and those free for a window."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -47,6 +48,14 @@ def get_room(room_id: int):
 def free(query: dict):
     """Rooms free for the whole window that match the filters."""
     context = ctx()
-    rooms = occupancy.free_rooms(db(), domain.Slot(query["starts_at"], query["ends_at"]), query["district"],
-                               query["capacity"], query["equipment"], query["step_free"], now=context.now, tz=context.tz)
+    rooms = occupancy.free_rooms(
+        db(),
+        domain.Slot(query["starts_at"], query["ends_at"]),
+        query["district"],
+        query["capacity"],
+        query["equipment"],
+        query["step_free"],
+        now=context.now,
+        tz=context.tz,
+    )
     return [_room_dict(r, context.partner_name_of) for r in rooms]

@@ -1,4 +1,5 @@
 """A room's rules and closures, for the owner's side."""
+
 from __future__ import annotations
 
 from flask import g

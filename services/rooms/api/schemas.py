@@ -1,25 +1,26 @@
 """Marshmallow schemas of the rooms JSON API (in and out). German error texts, so a script's
 author can pass them on to a person."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 from marshmallow.validate import Length, OneOf
 
+from services.rooms import wording
+from services.rooms.api.fields import MAX_ID, Day, Id, Moment, Text, Whole
+from services.rooms.booking.dates import SCOPES
 from services.rooms.domain import EQUIPMENT, MAX_DATES, TITLE_MAX, WEEKDAYS
+from services.rooms.domain.approval import COMMENT_MAX
 from services.rooms.domain.recurrence import FREQUENCIES, MAX_INTERVAL
 from services.rooms.domain.rooms import MAX_CAPACITY
-from services.rooms import wording
-from services.rooms.booking.dates import SCOPES
-from services.rooms.domain.approval import COMMENT_MAX
 from services.rooms.domain.rules import MAX_BUFFER_MINUTES, MAX_CLOSURES, MAX_DAYS_AHEAD, MAX_MINUTES, REASON_MAX
-from services.rooms.api.fields import MAX_ID, Day, Id, Moment, Text, Whole
 
 REQUIRED = _l("Dieses Feld fehlt.")
 NULL = _l("Dieses Feld darf nicht leer (null) sein.")
 TOO_MANY = _l("Höchstens {max} Einträge.")
 SCOPE_UNKNOWN, WEEKDAY_UNKNOWN = wording.PROBLEMS["scope_unknown"], wording.PROBLEMS["weekday_unknown"]
-OPENING_PAIR = _l("Bitte Beginn und Ende angeben, z. B. [\"08:00\", \"20:00\"].")
+OPENING_PAIR = _l('Bitte Beginn und Ende angeben, z. B. ["08:00", "20:00"].')
 
 
 def _messages(invalid) -> dict:
@@ -48,8 +49,7 @@ class RoomOut(Schema):
 class In(Schema):
     """Request bodies and queries: unknown keys are refused, in German."""
 
-    error_messages = {"unknown": _l("Dieses Feld gibt es hier nicht."),
-                      "type": _l("Bitte ein JSON-Objekt senden.")}
+    error_messages = {"unknown": _l("Dieses Feld gibt es hier nicht."), "type": _l("Bitte ein JSON-Objekt senden.")}
 
 
 class BookingIn(In):
@@ -81,19 +81,31 @@ class ErrorOut(Schema):
 
 
 class RecurrenceIn(In):
-    freq = fields.String(load_default="weekly", validate=OneOf(FREQUENCIES, error=wording.PROBLEMS["freq_unknown"]),
-                         metadata={"description": "once, weekly or monthly (by weekday)"})
+    freq = fields.String(
+        load_default="weekly",
+        validate=OneOf(FREQUENCIES, error=wording.PROBLEMS["freq_unknown"]),
+        metadata={"description": "once, weekly or monthly (by weekday)"},
+    )
     interval = Whole(1, MAX_INTERVAL, load_default=1, metadata={"description": "every n weeks / months"})
     count = Whole(1, MAX_DATES, load_default=None, allow_none=True)
     until = Day(load_default=None, allow_none=True)
-    ordinal = Whole(-1, 4, load_default=None, allow_none=True,
-                    metadata={"description": "monthly: 1-4 or -1 (last); default: as the first date"})
+    ordinal = Whole(
+        -1,
+        4,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "monthly: 1-4 or -1 (last); default: as the first date"},
+    )
 
 
 class SeriesIn(BookingIn):
     recurrence = fields.Nested(RecurrenceIn, load_default=None, allow_none=True)
-    skip = fields.List(Day(), load_default=list, validate=Length(max=MAX_DATES, error=TOO_MANY),
-                       metadata={"description": "local dates to leave out"})
+    skip = fields.List(
+        Day(),
+        load_default=list,
+        validate=Length(max=MAX_DATES, error=TOO_MANY),
+        metadata={"description": "local dates to leave out"},
+    )
 
 
 class ConflictOut(Schema):
@@ -122,8 +134,12 @@ class PreviewOut(Schema):
 
 class SeriesOccurrenceOut(OccurrenceOut):
     id = fields.Integer()
-    cancelled_by = fields.String(allow_none=True, metadata={
-        "description": "booker, owner or coordination: the side that cancelled the date (only it may put it back)"})
+    cancelled_by = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "booker, owner or coordination: the side that cancelled the date (only it may put it back)"
+        },
+    )
     blocked_until = fields.AwareDateTime(format="iso", allow_none=True)
 
 
@@ -135,13 +151,23 @@ class BookingDetailOut(BookingOut):
 
 class DecisionIn(In):
     comment = Text(COMMENT_MAX, multiline=True, load_default="", metadata={"description": "shown to the booker"})
-    sequence = Whole(0, MAX_ID, load_default=None, allow_none=True, metadata={
-        "description": "the booking's sequence the decision was made on; a request changed since is not decided (409)"})
+    sequence = Whole(
+        0,
+        MAX_ID,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "the booking's sequence the decision was made on; a request changed since is not decided (409)"
+        },
+    )
 
 
 class CancelIn(In):
-    scope = fields.String(load_default="series", validate=OneOf(SCOPES, error=SCOPE_UNKNOWN),
-                          metadata={"description": "occurrence, following or series"})
+    scope = fields.String(
+        load_default="series",
+        validate=OneOf(SCOPES, error=SCOPE_UNKNOWN),
+        metadata={"description": "occurrence, following or series"},
+    )
     occurrence_id = Id(load_default=None, allow_none=True)
 
 
@@ -158,16 +184,20 @@ class ClosureIO(In):
 
 
 class RulesIO(In):
-    opening = fields.Dict(keys=fields.String(validate=OneOf(WEEKDAYS, error=WEEKDAY_UNKNOWN)),
-                          values=fields.List(fields.String(), validate=Length(equal=2, error=OPENING_PAIR)),
-                          load_default=dict, metadata={"example": {"mo": ["08:00", "20:00"]}})
+    opening = fields.Dict(
+        keys=fields.String(validate=OneOf(WEEKDAYS, error=WEEKDAY_UNKNOWN)),
+        values=fields.List(fields.String(), validate=Length(equal=2, error=OPENING_PAIR)),
+        load_default=dict,
+        metadata={"example": {"mo": ["08:00", "20:00"]}},
+    )
     min_minutes = Whole(0, MAX_MINUTES, load_default=0)
     max_minutes = Whole(1, MAX_MINUTES, load_default=MAX_MINUTES)
     max_days_ahead = Whole(1, MAX_DAYS_AHEAD, load_default=MAX_DAYS_AHEAD)
     buffer_minutes = Whole(0, MAX_BUFFER_MINUTES, load_default=0)
     approval_required = fields.Boolean(load_default=False)
-    closures = fields.List(fields.Nested(ClosureIO), load_default=list,
-                           validate=Length(max=MAX_CLOSURES, error=TOO_MANY))
+    closures = fields.List(
+        fields.Nested(ClosureIO), load_default=list, validate=Length(max=MAX_CLOSURES, error=TOO_MANY)
+    )
 
 
 class FreeQuery(In):
@@ -175,8 +205,9 @@ class FreeQuery(In):
     ends_at = Moment(required=True)
     district = Text(60, load_default="")
     capacity = Whole(0, MAX_CAPACITY, load_default=0)
-    equipment = fields.List(fields.String(validate=OneOf(EQUIPMENT, error=wording.PROBLEMS["equipment_unknown"])),
-                            load_default=list)
+    equipment = fields.List(
+        fields.String(validate=OneOf(EQUIPMENT, error=wording.PROBLEMS["equipment_unknown"])), load_default=list
+    )
     step_free = fields.Boolean(load_default=False)
 
 

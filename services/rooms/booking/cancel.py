@@ -1,4 +1,5 @@
 """Cancelling dates of a booking: one, this and the following, or the whole series."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -14,7 +15,9 @@ from services.rooms.db.models import Booking
 from services.rooms.domain import permissions
 
 
-def cancel(session: Session, actor: Principal, booking_id: int, scope: str, occurrence_id: int | None, ctx: Ctx) -> Booking:
+def cancel(
+    session: Session, actor: Principal, booking_id: int, scope: str, occurrence_id: int | None, ctx: Ctx
+) -> Booking:
     """Frees the slots at once. The booker's partner may cancel; so may the room's owner. The
     side that cancelled is kept with each date: only it may put the date back."""
     booking = locked_booking(session, booking_id, lambda b: permissions.can_cancel(b, actor), "cancel")

@@ -1,4 +1,5 @@
 """Moving dates of a booking to another time, judged like a new booking's dates."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,8 +16,16 @@ from services.rooms.db.models import Booking
 from services.rooms.domain import permissions
 
 
-def change_time(session: Session, actor: Principal, booking_id: int, scope: str, occurrence_id: int | None,
-                starts_at: datetime, ends_at: datetime, ctx: Ctx) -> Booking:
+def change_time(
+    session: Session,
+    actor: Principal,
+    booking_id: int,
+    scope: str,
+    occurrence_id: int | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    ctx: Ctx,
+) -> Booking:
     """Move dates. One date: to exactly the new slot. Following/series: each date still to come
     keeps its own local day and takes the new local start and end time."""
     booking = locked_booking(session, booking_id, lambda b: permissions.can_change(b, actor), "change")
@@ -38,7 +47,16 @@ def change_time(session: Session, actor: Principal, booking_id: int, scope: str,
             o.starts_at, o.ends_at = slot.starts_at, slot.ends_at
     with session.no_autoflush:  # moved rows must not reach the database before the check (and new buffer)
         asks = take(session, booking, chosen, approved, actor, ctx)
-    finish(session, booking, actor, "booking_changed", ctx, scope=scope, starts_at=starts_at, ends_at=ends_at,
-           waits_for_approval=asks)
+    finish(
+        session,
+        booking,
+        actor,
+        "booking_changed",
+        ctx,
+        scope=scope,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        waits_for_approval=asks,
+    )
     tell(session, booking, asks, ctx)
     return booking

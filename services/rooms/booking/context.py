@@ -1,16 +1,16 @@
 """What a use case needs from the world besides the database session: plain values and
 callables, so the use cases stay free of Flask and tests can pass their own
 (request_context.ctx builds it for a request)."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
 from zoneinfo import ZoneInfo
 
-from shared.identity.store import Principal
-
 from shared.clock import utcnow
+from shared.identity.store import Principal
 
 
 @dataclass

@@ -5,6 +5,7 @@ calendar.booking_changed and an audit entry in the caller's unit of work.
 A date that is moved or put back is judged like a date of a new booking (series.judge): the
 room's rules apply, it must not collide, and in a room that needs approval it waits for the
 owner again ("pending"), unless it only shrinks inside a time the owner already approved."""
+
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
@@ -15,8 +16,14 @@ from shared.identity.store import Principal
 from services.rooms import domain
 from services.rooms.booking import notices, series
 from services.rooms.booking.context import Ctx
-from services.rooms.booking.errors import (BookingConflict, BookingNotFound, InvalidInput, SeriesConflict,
-                                           is_exclusion_violation, require)
+from services.rooms.booking.errors import (
+    BookingConflict,
+    BookingNotFound,
+    InvalidInput,
+    SeriesConflict,
+    is_exclusion_violation,
+    require,
+)
 from services.rooms.db import queries
 from services.rooms.db.models import Booking, Occurrence
 
@@ -63,8 +70,14 @@ def judged(session: Session, booking: Booking, dates: list[Occurrence], actor: P
     return found
 
 
-def take(session: Session, booking: Booking, dates: list[Occurrence], approved: dict[int, domain.Slot],
-         actor: Principal, ctx: Ctx) -> bool:
+def take(
+    session: Session,
+    booking: Booking,
+    dates: list[Occurrence],
+    approved: dict[int, domain.Slot],
+    actor: Principal,
+    ctx: Ctx,
+) -> bool:
     """Judge the dates like a new booking's and set their state; True when the owner must now
     decide. `approved`: the slot each date held before, if the owner had already said yes to it."""
     found = judged(session, booking, dates, actor, ctx)

@@ -1,4 +1,5 @@
 """The room owner's answer to a request: approve or decline every waiting date, with a comment."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -15,8 +16,9 @@ from services.rooms.domain import permissions
 from services.rooms.domain.approval import COMMENT_MAX
 
 
-def approve(session: Session, actor: Principal, booking_id: int, comment: str, ctx: Ctx, *,
-            sequence: int | None = None) -> Booking:
+def approve(
+    session: Session, actor: Principal, booking_id: int, comment: str, ctx: Ctx, *, sequence: int | None = None
+) -> Booking:
     """Every waiting date holds the room from now on, if none collides (checked again under the
     lock); the owner may bend its own rules, so they are not checked here."""
     text = _comment(comment)
@@ -33,8 +35,9 @@ def approve(session: Session, actor: Principal, booking_id: int, comment: str, c
     return booking
 
 
-def decline(session: Session, actor: Principal, booking_id: int, comment: str, ctx: Ctx, *,
-            sequence: int | None = None) -> Booking:
+def decline(
+    session: Session, actor: Principal, booking_id: int, comment: str, ctx: Ctx, *, sequence: int | None = None
+) -> Booking:
     """Every waiting date is declined; dates approved before keep the room (a declined change
     leaves the rest of the booking as it was)."""
     text = _comment(comment)

@@ -1,5 +1,6 @@
 """Errors of the rooms use cases: codes and data; answers.describe words them for the pages and
 the API."""
+
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError

@@ -1,4 +1,5 @@
 """Putting a skipped or cancelled date back into its booking."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -19,8 +20,9 @@ def restore(session: Session, actor: Principal, booking_id: int, occurrence_id: 
     booking = locked_booking(session, booking_id, lambda b: permissions.can_see_details(b, actor), "restore")
     [chosen] = selected(booking, "occurrence", occurrence_id)
     mine = permissions.side(booking, actor) == permissions.BOOKER
-    require(permissions.can_restore(booking, chosen.cancelled_by, actor), "restore",
-            "cancelled_by_owner" if mine else None)
+    require(
+        permissions.can_restore(booking, chosen.cancelled_by, actor), "restore", "cancelled_by_owner" if mine else None
+    )
     if booking.status == "declined" or chosen.state not in ("skipped", "cancelled"):
         raise InvalidInput({"occurrence_id": "not_restorable"})
     if chosen.starts_at < ctx.now:

@@ -1,5 +1,6 @@
 """Offering rooms: create and update a room, announced to the calendar through the outbox in
 the caller's unit of work (the demo loader, administration). No Flask here."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -51,6 +52,17 @@ def _room_values(values: dict) -> dict:
 
 
 def _room_changed(session: Session, room: Room) -> None:
-    outbox.add(session, OutboxMessage, "calendar.room_changed", room_id=room.id, partner_id=room.partner_id,
-               name=room.name, district=room.district or "", address=room.address or "",
-               capacity=room.capacity, step_free=room.step_free, active=room.active, revision=room.revision)
+    outbox.add(
+        session,
+        OutboxMessage,
+        "calendar.room_changed",
+        room_id=room.id,
+        partner_id=room.partner_id,
+        name=room.name,
+        district=room.district or "",
+        address=room.address or "",
+        capacity=room.capacity,
+        step_free=room.step_free,
+        active=room.active,
+        revision=room.revision,
+    )

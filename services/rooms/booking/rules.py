@@ -1,5 +1,6 @@
 """A room's rules and closures: read and set by the owner's side only, audited, in the caller's
 unit of work."""
+
 from __future__ import annotations
 
 from datetime import datetime, time
@@ -32,12 +33,18 @@ def get_rules(session: Session, actor: Principal, room_id: int) -> dict:
 
 
 def as_dict(rules: domain.RoomRules, closures: list[domain.Closure]) -> dict:
-    return {"opening": {k: [a.strftime("%H:%M"), b.strftime("%H:%M")] for k, (a, b) in rules.opening.items()},
-            "min_minutes": rules.min_minutes, "max_minutes": rules.max_minutes,
-            "max_days_ahead": rules.max_days_ahead, "buffer_minutes": rules.buffer_minutes,
-            "approval_required": rules.approval_required,
-            "closures": [{"first_day": c.first_day, "last_day": c.last_day, "reason": c.reason,
-                          "all_rooms": c.room_id is None} for c in closures]}
+    return {
+        "opening": {k: [a.strftime("%H:%M"), b.strftime("%H:%M")] for k, (a, b) in rules.opening.items()},
+        "min_minutes": rules.min_minutes,
+        "max_minutes": rules.max_minutes,
+        "max_days_ahead": rules.max_days_ahead,
+        "buffer_minutes": rules.buffer_minutes,
+        "approval_required": rules.approval_required,
+        "closures": [
+            {"first_day": c.first_day, "last_day": c.last_day, "reason": c.reason, "all_rooms": c.room_id is None}
+            for c in closures
+        ],
+    }
 
 
 def put_rules(session: Session, actor: Principal, room_id: int, values: dict) -> dict:
@@ -48,13 +55,18 @@ def put_rules(session: Session, actor: Principal, room_id: int, values: dict) ->
         opening = {k: (_clock(a), _clock(b)) for k, (a, b) in values.get("opening", {}).items()}
     except (ValueError, TypeError):
         raise InvalidInput({"opening": "opening_format"}) from None
-    rules = domain.RoomRules(opening=opening, min_minutes=values.get("min_minutes", 0),
-                             max_minutes=values.get("max_minutes", domain.RoomRules().max_minutes),
-                             max_days_ahead=values.get("max_days_ahead", domain.RoomRules().max_days_ahead),
-                             buffer_minutes=values.get("buffer_minutes", 0),
-                             approval_required=bool(values.get("approval_required", False)))
-    closures = [domain.Closure(c["first_day"], c["last_day"], c.get("reason") or "",
-                               None if c.get("all_rooms") else room.id) for c in values.get("closures", [])]
+    rules = domain.RoomRules(
+        opening=opening,
+        min_minutes=values.get("min_minutes", 0),
+        max_minutes=values.get("max_minutes", domain.RoomRules().max_minutes),
+        max_days_ahead=values.get("max_days_ahead", domain.RoomRules().max_days_ahead),
+        buffer_minutes=values.get("buffer_minutes", 0),
+        approval_required=bool(values.get("approval_required", False)),
+    )
+    closures = [
+        domain.Closure(c["first_day"], c["last_day"], c.get("reason") or "", None if c.get("all_rooms") else room.id)
+        for c in values.get("closures", [])
+    ]
     found = domain.rules_problems(rules, closures)
     if found:
         raise InvalidInput(found)
@@ -66,10 +78,19 @@ def put_rules(session: Session, actor: Principal, room_id: int, values: dict) ->
     session.add(row)
     session.execute(delete(ClosureRow).where(ClosureRow.room_id == room.id))
     if any(c.room_id is None for c in closures):  # the partner-wide list is replaced as a whole
-        session.execute(delete(ClosureRow).where(ClosureRow.partner_id == room.partner_id, ClosureRow.room_id.is_(None)))
+        session.execute(
+            delete(ClosureRow).where(ClosureRow.partner_id == room.partner_id, ClosureRow.room_id.is_(None))
+        )
     for c in closures:
-        session.add(ClosureRow(partner_id=room.partner_id, room_id=c.room_id, first_day=c.first_day,
-                               last_day=c.last_day, reason=c.reason))
+        session.add(
+            ClosureRow(
+                partner_id=room.partner_id,
+                room_id=c.room_id,
+                first_day=c.first_day,
+                last_day=c.last_day,
+                reason=c.reason,
+            )
+        )
     notices.audit(session, actor, "rules_changed", room_id=room.id, rules=as_dict(rules, closures))
     return as_dict(queries.rules_of(session, room.id), queries.closures_of(session, room))
 
@@ -86,7 +107,7 @@ def add_closure(session: Session, actor: Principal, room_id: int, closure: dict)
 
 
 def _clock(text: str) -> time:
-    """"08:00" as a wall-clock time; no seconds, no offset ("08:00+05:00" is not a local time)."""
+    """ "08:00" as a wall-clock time; no seconds, no offset ("08:00+05:00" is not a local time)."""
     return datetime.strptime(text, "%H:%M").time()
 
 
@@ -97,6 +118,14 @@ def remove_closure(session: Session, actor: Principal, room_id: int, closure_id:
     row = session.scalars(select(ClosureRow).where(ClosureRow.id == closure_id, queries.applies_to(room))).first()
     if row is None:
         raise ClosureNotFound(closure_id)
-    notices.audit(session, actor, "closure_removed", room_id=room.id, first_day=row.first_day,
-                  last_day=row.last_day, reason=row.reason, all_rooms=row.room_id is None)
+    notices.audit(
+        session,
+        actor,
+        "closure_removed",
+        room_id=room.id,
+        first_day=row.first_day,
+        last_day=row.last_day,
+        reason=row.reason,
+        all_rooms=row.room_id is None,
+    )
     session.delete(row)

@@ -5,6 +5,7 @@ them) and the room rules it breaks. Book: the same check again inside the write 
 after locking the room row; any remaining conflict fails the whole series, nothing is
 half-written. The exclusion constraint (buffer included) still guards the insert. Both run in
 the caller's session; the caller's unit of work commits or rolls back."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +19,14 @@ from shared.identity.store import Principal
 from services.rooms import domain
 from services.rooms.booking import notices
 from services.rooms.booking.context import Ctx
-from services.rooms.booking.errors import (BookingConflict, InvalidInput, RoomNotFound, SeriesConflict,
-                                           is_exclusion_violation, require)
+from services.rooms.booking.errors import (
+    BookingConflict,
+    InvalidInput,
+    RoomNotFound,
+    SeriesConflict,
+    is_exclusion_violation,
+    require,
+)
 from services.rooms.db import occupancy, queries
 from services.rooms.db.models import Booking, Occurrence, Room
 from services.rooms.domain import permissions, recurrence
@@ -80,8 +87,16 @@ def preview(session: Session, booker: Principal, room_id: int, rec: domain.Recur
     return judge(session, booker, room_id, days, slots, ctx, skip=rec.skip)
 
 
-def judge(session: Session, actor: Principal, room_id: int, days: list[date], slots: list[domain.Slot], ctx: Ctx,
-          skip: frozenset[date] = frozenset(), booking: Booking | None = None) -> Preview:
+def judge(
+    session: Session,
+    actor: Principal,
+    room_id: int,
+    days: list[date],
+    slots: list[domain.Slot],
+    ctx: Ctx,
+    skip: frozenset[date] = frozenset(),
+    booking: Booking | None = None,
+) -> Preview:
     """The one decision on dates a booking wants, for a new booking, a change and a date put
     back alike: what each collides with (as `actor` may see it; the booking's own other dates
     aside), which room rules it breaks (opening hours, durations, lead time, closures, buffer, the
@@ -103,8 +118,9 @@ def judge(session: Session, actor: Principal, room_id: int, days: list[date], sl
     return Preview(room, dates, asks, rules)
 
 
-def book(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, public: bool,
-         ctx: Ctx) -> Booking:
+def book(
+    session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, public: bool, ctx: Ctx
+) -> Booking:
     """Book the series for `booker` in the caller's unit of work, or raise (and the caller's
     transaction writes nothing)."""
     room = queries.lock_room(session, room_id)
@@ -135,27 +151,50 @@ def _conflict_after_refusal(session, booker, room_id, rec, title, ctx) -> Bookin
     return SeriesConflict(blocked) if blocked else BookingConflict(None)
 
 
-def _insert(session: Session, booker: Principal, room: Room, found: Preview, rec, title: str, public: bool,
-            ctx: Ctx) -> Booking:
+def _insert(
+    session: Session, booker: Principal, room: Room, found: Preview, rec, title: str, public: bool, ctx: Ctx
+) -> Booking:
     requested = found.needs_approval
-    booking = Booking(room=room, booker_account_id=booker.account_id, booker_partner_id=booker.partner_id,
-                      title=title, status="requested" if requested else "confirmed", sequence=0,
-                      public=bool(public), recurrence=rec.describe() if rec.freq != "once" else None, comment="")
+    booking = Booking(
+        room=room,
+        booker_account_id=booker.account_id,
+        booker_partner_id=booker.partner_id,
+        title=title,
+        status="requested" if requested else "confirmed",
+        sequence=0,
+        public=bool(public),
+        recurrence=rec.describe() if rec.freq != "once" else None,
+        comment="",
+    )
     session.add(booking)
     session.flush()
     booking.uid = Booking.uid_for(booking.id)
     for wanted in found.dates:
         state = "skipped" if wanted.skipped else ("pending" if requested else "valid")
-        booking.occurrences.append(Occurrence(room_id=room.id, starts_at=wanted.slot.starts_at,
-                                              ends_at=wanted.slot.ends_at, state=state,
-                                              blocked_until=wanted.slot.ends_at + found.rules.buffer))
+        booking.occurrences.append(
+            Occurrence(
+                room_id=room.id,
+                starts_at=wanted.slot.starts_at,
+                ends_at=wanted.slot.ends_at,
+                state=state,
+                blocked_until=wanted.slot.ends_at + found.rules.buffer,
+            )
+        )
     session.flush()  # the exclusion constraint speaks here, before any message is queued
     notices.booking_changed(session, booking, ctx)
     if requested:
         notices.to_owner_staff(session, booking, "requested", ctx)
     else:
         notices.to_booker(session, booking, "confirmed", ctx)
-    notices.audit(session, booker, "booking_requested" if requested else "booking_created", room_id=room.id,
-                  booking_id=booking.id, title=title, dates=[w.day for w in found.dates if not w.skipped],
-                  skipped=[w.day for w in found.dates if w.skipped], recurrence=booking.recurrence)
+    notices.audit(
+        session,
+        booker,
+        "booking_requested" if requested else "booking_created",
+        room_id=room.id,
+        booking_id=booking.id,
+        title=title,
+        dates=[w.day for w in found.dates if not w.skipped],
+        skipped=[w.day for w in found.dates if w.skipped],
+        recurrence=booking.recurrence,
+    )
     return booking

@@ -4,16 +4,28 @@ Occurrences are rows (one per date a booking holds the room); on PostgreSQL an e
 constraint over them (see the migration) makes double booking impossible even when two
 requests pass the Python check at the same moment.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
-                        String, Text, TypeDecorator)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.db import as_utc
 from shared.clock import utcnow
+from shared.db import as_utc
 from shared.outbox import InboxMixin, OutboxMixin
 
 UID_DOMAIN = "treffpunkt-jena.de"
@@ -61,8 +73,9 @@ class Room(Base):
 
 class Booking(Base):
     __tablename__ = "bookings"
-    __table_args__ = (CheckConstraint("status IN ('requested', 'confirmed', 'declined', 'cancelled')",
-                                      name="booking_status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('requested', 'confirmed', 'declined', 'cancelled')", name="booking_status"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # set right after the first flush, then never changed (iTIP needs a stable UID)
     uid: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
@@ -78,8 +91,9 @@ class Booking(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     room: Mapped[Room] = relationship()
-    occurrences: Mapped[list["Occurrence"]] = relationship(
-        back_populates="booking", order_by="Occurrence.starts_at", cascade="all, delete-orphan")
+    occurrences: Mapped[list[Occurrence]] = relationship(
+        back_populates="booking", order_by="Occurrence.starts_at", cascade="all, delete-orphan"
+    )
 
     @staticmethod
     def uid_for(booking_id: int) -> str:

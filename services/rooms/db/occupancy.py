@@ -1,6 +1,7 @@
 """What occupies a room: valid occurrences that collide with wanted slots (one GiST probe per
 series on PostgreSQL), a room's terms together with them in one query, and the rooms free for a
 window. Plain SQLAlchemy, no Flask."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,14 +9,35 @@ from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (Date, Integer, Interval, Row, String, and_, bindparam, cast, exists, func, literal, literal_column,
-                        select)
+from sqlalchemy import (
+    Date,
+    Integer,
+    Interval,
+    Row,
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects.postgresql import TSTZMULTIRANGE, aggregate_order_by
 from sqlalchemy.orm import Session
 
 from services.rooms.db.models import Booking, ClosureRow, Occurrence, Room, RoomRulesRow, UTCDateTime
-from services.rooms.db.queries import (CLOSURE_COLUMNS, RULES_COLUMNS, applies_to, closures_of, is_postgres, room,
-                                       rules_from_columns, rules_of)
+from services.rooms.db.queries import (
+    CLOSURE_COLUMNS,
+    RULES_COLUMNS,
+    applies_to,
+    closures_of,
+    is_postgres,
+    room,
+    rules_from_columns,
+    rules_of,
+)
 from services.rooms.domain import Closure, Holding, RoomRules, Slot, violations
 
 UPCOMING_LIMIT = 100
@@ -24,8 +46,14 @@ UPCOMING_LIMIT = 100
 # a prepared statement's generic plan can use them only when the value is in the text.
 HOLDS_ROOM = Occurrence.state == literal_column("'valid'")
 
-HOLDING_COLUMNS = (Occurrence.booking_id, Booking.booker_partner_id, Booking.title, Occurrence.starts_at,
-                   Occurrence.ends_at, Occurrence.blocked_until)
+HOLDING_COLUMNS = (
+    Occurrence.booking_id,
+    Booking.booker_partner_id,
+    Booking.title,
+    Occurrence.starts_at,
+    Occurrence.ends_at,
+    Occurrence.blocked_until,
+)
 
 
 def holdings(session: Session, room_id: int, slot: Slot) -> list[Holding]:
@@ -38,10 +66,16 @@ def holdings_between(session: Session, room_id: int, start, end, slack=None) -> 
     query for a whole series; the domain decides exactly which date collides with which."""
     slack = slack or timedelta(hours=4)  # longer than any buffer, so buffered ends are found
     rows = session.execute(
-        select(*HOLDING_COLUMNS).join(Booking, Booking.id == Occurrence.booking_id)
-        .where(Occurrence.room_id == room_id, HOLDS_ROOM,
-               Occurrence.starts_at < end + slack, Occurrence.ends_at > start - slack)
-        .order_by(Occurrence.starts_at))
+        select(*HOLDING_COLUMNS)
+        .join(Booking, Booking.id == Occurrence.booking_id)
+        .where(
+            Occurrence.room_id == room_id,
+            HOLDS_ROOM,
+            Occurrence.starts_at < end + slack,
+            Occurrence.ends_at > start - slack,
+        )
+        .order_by(Occurrence.starts_at)
+    )
     return [Holding(*row) for row in rows]
 
 
@@ -56,9 +90,11 @@ def holdings_for(session: Session, room_id: int, slots: list[Slot], buffer) -> l
         return holdings_between(session, room_id, min(s.starts_at for s in slots), max(s.ends_at for s in slots))
     wanted = _multirange([Slot(s.starts_at, s.ends_at + buffer) for s in slots])
     rows = session.execute(
-        select(*HOLDING_COLUMNS).join(Booking, Booking.id == Occurrence.booking_id)
+        select(*HOLDING_COLUMNS)
+        .join(Booking, Booking.id == Occurrence.booking_id)
         .where(Occurrence.room_id == room_id, HOLDS_ROOM, _during().op("&&")(wanted))
-        .order_by(Occurrence.starts_at))
+        .order_by(Occurrence.starts_at)
+    )
     return [Holding(*row) for row in rows]
 
 
@@ -96,30 +132,49 @@ def room_and_holdings(session: Session, room_id: int, slots: list[Slot]) -> tupl
     row = session.execute(_room_and_holdings_query(), {"room_id": room_id, "wanted": _multirange_text(slots)}).first()
     if row is None:
         return None
-    closures = [Closure(date.fromisoformat(a), date.fromisoformat(b), reason, rid) for a, b, reason, rid in row[-2] or ()]
-    holdings = [Holding(booking_id, partner_id, title, _utc(starts), _utc(ends), _utc(until) if until else None)
-                for booking_id, partner_id, title, starts, ends, until in row[-1] or ()]
+    closures = [
+        Closure(date.fromisoformat(a), date.fromisoformat(b), reason, rid) for a, b, reason, rid in row[-2] or ()
+    ]
+    holdings = [
+        Holding(booking_id, partner_id, title, _utc(starts), _utc(ends), _utc(until) if until else None)
+        for booking_id, partner_id, title, starts, ends, until in row[-1] or ()
+    ]
     return RoomTerms(row[0], row[1], rules_from_columns(*row[2:-2]), closures), holdings
 
 
 @cache
 def _room_and_holdings_query():
     """Built once: constructing this statement costs more Python time than running it."""
-    buffered = func.tstzrange(func.lower(literal_column("w")), func.upper(literal_column("w")) +
-                              _minutes(func.coalesce(RoomRulesRow.buffer_minutes, 0)), "[)")
-    wanted = (select(func.range_agg(buffered))
-              .select_from(func.unnest(cast(bindparam("wanted", type_=String), TSTZMULTIRANGE))
-                           .table_valued("w").render_derived(name="wanted"))
-              .correlate(RoomRulesRow))
-    held = (select(func.json_agg(aggregate_order_by(func.json_build_array(*HOLDING_COLUMNS), Occurrence.starts_at)))
-            .join(Booking, Booking.id == Occurrence.booking_id)
-            .where(Occurrence.room_id == Room.id, HOLDS_ROOM, _during().op("&&")(wanted.scalar_subquery()))
-            .scalar_subquery())
-    closed = (select(func.json_agg(aggregate_order_by(func.json_build_array(*CLOSURE_COLUMNS), ClosureRow.first_day)))
-              .where(applies_to(Room)).scalar_subquery())
-    return (select(Room.id, Room.partner_id, *RULES_COLUMNS, closed, held)
-            .outerjoin(RoomRulesRow, RoomRulesRow.room_id == Room.id)
-            .where(Room.id == bindparam("room_id"), Room.active))
+    buffered = func.tstzrange(
+        func.lower(literal_column("w")),
+        func.upper(literal_column("w")) + _minutes(func.coalesce(RoomRulesRow.buffer_minutes, 0)),
+        "[)",
+    )
+    wanted = (
+        select(func.range_agg(buffered))
+        .select_from(
+            func.unnest(cast(bindparam("wanted", type_=String), TSTZMULTIRANGE))
+            .table_valued("w")
+            .render_derived(name="wanted")
+        )
+        .correlate(RoomRulesRow)
+    )
+    held = (
+        select(func.json_agg(aggregate_order_by(func.json_build_array(*HOLDING_COLUMNS), Occurrence.starts_at)))
+        .join(Booking, Booking.id == Occurrence.booking_id)
+        .where(Occurrence.room_id == Room.id, HOLDS_ROOM, _during().op("&&")(wanted.scalar_subquery()))
+        .scalar_subquery()
+    )
+    closed = (
+        select(func.json_agg(aggregate_order_by(func.json_build_array(*CLOSURE_COLUMNS), ClosureRow.first_day)))
+        .where(applies_to(Room))
+        .scalar_subquery()
+    )
+    return (
+        select(Room.id, Room.partner_id, *RULES_COLUMNS, closed, held)
+        .outerjoin(RoomRulesRow, RoomRulesRow.room_id == Room.id)
+        .where(Room.id == bindparam("room_id"), Room.active)
+    )
 
 
 def _utc(text: str) -> datetime:
@@ -138,7 +193,8 @@ def _multirange_text(slots: list[Slot]) -> str:
 
 def upcoming(session: Session, room_id: int, now: datetime) -> list[Holding]:
     rows = session.execute(
-        select(*HOLDING_COLUMNS).join(Booking, Booking.id == Occurrence.booking_id)
+        select(*HOLDING_COLUMNS)
+        .join(Booking, Booking.id == Occurrence.booking_id)
         .where(Occurrence.room_id == room_id, HOLDS_ROOM, Occurrence.ends_at > now)
         .order_by(Occurrence.starts_at)
         .limit(UPCOMING_LIMIT)
@@ -146,8 +202,17 @@ def upcoming(session: Session, room_id: int, now: datetime) -> list[Holding]:
     return [Holding(*row) for row in rows]
 
 
-def free_rooms(session: Session, slot: Slot, district: str = "", capacity: int = 0, equipment=(), step_free=False, *,
-               now: datetime, tz: ZoneInfo) -> list[Row]:
+def free_rooms(
+    session: Session,
+    slot: Slot,
+    district: str = "",
+    capacity: int = 0,
+    equipment=(),
+    step_free=False,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+) -> list[Row]:
     """Active rooms (rows with the rooms table's columns as attributes, no ORM objects) matching
     the filters that could be booked for the slot: no valid occurrence
     collides with it (the room's buffer after it included, as domain.collides sees it), no
@@ -157,14 +222,20 @@ def free_rooms(session: Session, slot: Slot, district: str = "", capacity: int =
     over `during` of valid occurrences (migration c7e1a9d4b2f0), see _busy."""
     if slot.starts_at < now:
         return []  # nothing can be booked in the past (booking.series.judge: "in_past")
-    values = {"free_start": slot.starts_at, "free_end": slot.ends_at, "capacity": capacity, "district": district,
-              "first_day": slot.starts_at.astimezone(tz).date(), "last_day": slot.ends_at.astimezone(tz).date()}
+    values = {
+        "free_start": slot.starts_at,
+        "free_end": slot.ends_at,
+        "capacity": capacity,
+        "district": district,
+        "first_day": slot.starts_at.astimezone(tz).date(),
+        "last_day": slot.ends_at.astimezone(tz).date(),
+    }
     rows = session.execute(_free_rooms_query(is_postgres(session), bool(district), bool(step_free)), values)
     wanted = set(equipment)
     by_default = not violations(slot, RoomRules(), (), now, tz)  # closures were asked of the database
     found = []
     for row in rows:
-        rules = row[-len(RULES_COLUMNS):]
+        rules = row[-len(RULES_COLUMNS) :]
         allowed = by_default if rules[1] is None else not violations(slot, rules_from_columns(*rules), (), now, tz)
         if allowed and wanted <= set(row.equipment or []):
             found.append(row)
@@ -174,10 +245,16 @@ def free_rooms(session: Session, slot: Slot, district: str = "", capacity: int =
 @cache
 def _free_rooms_query(postgres: bool, by_district: bool, step_free: bool):
     """Built once per shape (constructing it costs more Python time than running it)."""
-    closed = exists().where(applies_to(Room), ClosureRow.first_day <= bindparam("last_day", type_=Date),
-                            ClosureRow.last_day >= bindparam("first_day", type_=Date))
-    query = (select(*Room.__table__.columns, *RULES_COLUMNS).outerjoin(RoomRulesRow, RoomRulesRow.room_id == Room.id)
-             .where(Room.active, Room.capacity >= bindparam("capacity", type_=Integer), ~_busy(postgres), ~closed))
+    closed = exists().where(
+        applies_to(Room),
+        ClosureRow.first_day <= bindparam("last_day", type_=Date),
+        ClosureRow.last_day >= bindparam("first_day", type_=Date),
+    )
+    query = (
+        select(*Room.__table__.columns, *RULES_COLUMNS)
+        .outerjoin(RoomRulesRow, RoomRulesRow.room_id == Room.id)
+        .where(Room.active, Room.capacity >= bindparam("capacity", type_=Integer), ~_busy(postgres), ~closed)
+    )
     if by_district:
         query = query.where(Room.district == bindparam("district", type_=String))
     if step_free:
@@ -199,8 +276,9 @@ def _busy(postgres: bool):
         collides = and_(_during().op("&&")(window), Occurrence.starts_at < end + _minutes(buffer))
     else:  # SQLite keeps naive UTC text; strftime adds the buffer in the same sortable form
         buffered_end = func.strftime("%Y-%m-%d %H:%M:%f", end, literal("+") + buffer.cast(String) + literal(" minutes"))
-        collides = and_(Occurrence.starts_at < buffered_end,
-                        func.coalesce(Occurrence.blocked_until, Occurrence.ends_at) > start)
+        collides = and_(
+            Occurrence.starts_at < buffered_end, func.coalesce(Occurrence.blocked_until, Occurrence.ends_at) > start
+        )
     return exists().where(Occurrence.room_id == Room.id, HOLDS_ROOM, collides)
 
 

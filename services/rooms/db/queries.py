@@ -1,6 +1,7 @@
 """Reading the rooms database: rooms, their rules and closures, bookings, the approval queue and
 the audit log. Plain SQLAlchemy, no Flask. What occupies a room, and which rooms are free, is
 in occupancy.py."""
+
 from __future__ import annotations
 
 from datetime import time
@@ -31,28 +32,47 @@ def lock_room(session: Session, room_id: int) -> Room | None:
     return session.scalars(query.execution_options(populate_existing=True)).first()
 
 
-RULES_COLUMNS = (RoomRulesRow.opening, RoomRulesRow.min_minutes, RoomRulesRow.max_minutes,
-                 RoomRulesRow.max_days_ahead, RoomRulesRow.buffer_minutes, RoomRulesRow.approval_required)
+RULES_COLUMNS = (
+    RoomRulesRow.opening,
+    RoomRulesRow.min_minutes,
+    RoomRulesRow.max_minutes,
+    RoomRulesRow.max_days_ahead,
+    RoomRulesRow.buffer_minutes,
+    RoomRulesRow.approval_required,
+)
 CLOSURE_COLUMNS = (ClosureRow.first_day, ClosureRow.last_day, ClosureRow.reason, ClosureRow.room_id)
 
 
-def rules_from_columns(opening, min_minutes, max_minutes, max_days_ahead, buffer_minutes, approval_required) -> RoomRules:
+def rules_from_columns(
+    opening, min_minutes, max_minutes, max_days_ahead, buffer_minutes, approval_required
+) -> RoomRules:
     """RoomRules from the columns of a room_rules row; all None (no row) gives the defaults."""
     if min_minutes is None:
         return RoomRules()
-    return RoomRules(opening={k: (time.fromisoformat(a), time.fromisoformat(b)) for k, (a, b) in (opening or {}).items()},
-                     min_minutes=min_minutes, max_minutes=max_minutes, max_days_ahead=max_days_ahead,
-                     buffer_minutes=buffer_minutes, approval_required=approval_required)
+    return RoomRules(
+        opening={k: (time.fromisoformat(a), time.fromisoformat(b)) for k, (a, b) in (opening or {}).items()},
+        min_minutes=min_minutes,
+        max_minutes=max_minutes,
+        max_days_ahead=max_days_ahead,
+        buffer_minutes=buffer_minutes,
+        approval_required=approval_required,
+    )
 
 
 def rules_of(session: Session, room_id: int) -> RoomRules:
-    return rules_from_columns(*(session.execute(select(*RULES_COLUMNS).where(RoomRulesRow.room_id == room_id)).first()
-                    or (None,) * len(RULES_COLUMNS)))
+    return rules_from_columns(
+        *(
+            session.execute(select(*RULES_COLUMNS).where(RoomRulesRow.room_id == room_id)).first()
+            or (None,) * len(RULES_COLUMNS)
+        )
+    )
 
 
 def applies_to(room) -> object:
     """Closures of this room and those of all rooms of its partner (`room`: the Room entity or a row)."""
-    return and_(ClosureRow.partner_id == room.partner_id, or_(ClosureRow.room_id == room.id, ClosureRow.room_id.is_(None)))
+    return and_(
+        ClosureRow.partner_id == room.partner_id, or_(ClosureRow.room_id == room.id, ClosureRow.room_id.is_(None))
+    )
 
 
 def closures_of(session: Session, room: Room) -> list[Closure]:
@@ -66,10 +86,15 @@ def is_postgres(session: Session) -> bool:
 
 
 def bookings_of(session: Session, account_id: int) -> list[Booking]:
-    return list(session.scalars(
-        select(Booking).where(Booking.booker_account_id == account_id)
-        .options(selectinload(Booking.occurrences), selectinload(Booking.room))
-        .order_by(Booking.id.desc()).limit(500)))
+    return list(
+        session.scalars(
+            select(Booking)
+            .where(Booking.booker_account_id == account_id)
+            .options(selectinload(Booking.occurrences), selectinload(Booking.room))
+            .order_by(Booking.id.desc())
+            .limit(500)
+        )
+    )
 
 
 def booking_for(session: Session, booking_id: int, viewer) -> Booking | None:

@@ -1,16 +1,62 @@
 """Pure rules of the rooms service: no Flask, no SQLAlchemy."""
-from services.rooms.domain.conflicts import (BUSY, Conflict, Holding, collides, conflicts, conflicts_per_slot,
-                                             first_conflict, visible_title)
+
+from shared.text import text_problem
+
+from services.rooms.domain.approval import needs_approval, state_for, status_after
+from services.rooms.domain.conflicts import (
+    BUSY,
+    Conflict,
+    Holding,
+    collides,
+    conflicts,
+    conflicts_per_slot,
+    first_conflict,
+    visible_title,
+)
 from services.rooms.domain.recurrence import MAX_DATES, Recurrence, expand, local_days
 from services.rooms.domain.rooms import EQUIPMENT, room_problems
 from services.rooms.domain.rules import WEEKDAYS, Closure, RoomRules, rules_problems, violations
-from services.rooms.domain.slots import (EARLIEST_DAY, LATEST_DAY, MAX_DURATION, TITLE_MAX, Slot, day_in_range,
-                                         overlaps, problems)
-from services.rooms.domain.approval import needs_approval, state_for, status_after
-from shared.text import text_problem
+from services.rooms.domain.slots import (
+    EARLIEST_DAY,
+    LATEST_DAY,
+    MAX_DURATION,
+    TITLE_MAX,
+    Slot,
+    day_in_range,
+    overlaps,
+    problems,
+)
 
-__all__ = ["BUSY", "Closure", "Conflict", "EARLIEST_DAY", "EQUIPMENT", "Holding", "LATEST_DAY", "MAX_DATES",
-           "MAX_DURATION", "Recurrence", "RoomRules", "Slot", "TITLE_MAX", "WEEKDAYS", "collides", "conflicts",
-           "conflicts_per_slot", "day_in_range", "expand", "first_conflict", "local_days", "needs_approval",
-           "overlaps", "problems", "room_problems", "rules_problems", "state_for", "status_after", "text_problem",
-           "violations", "visible_title"]
+__all__ = [
+    "BUSY",
+    "EARLIEST_DAY",
+    "EQUIPMENT",
+    "LATEST_DAY",
+    "MAX_DATES",
+    "MAX_DURATION",
+    "TITLE_MAX",
+    "WEEKDAYS",
+    "Closure",
+    "Conflict",
+    "Holding",
+    "Recurrence",
+    "RoomRules",
+    "Slot",
+    "collides",
+    "conflicts",
+    "conflicts_per_slot",
+    "day_in_range",
+    "expand",
+    "first_conflict",
+    "local_days",
+    "needs_approval",
+    "overlaps",
+    "problems",
+    "room_problems",
+    "rules_problems",
+    "state_for",
+    "status_after",
+    "text_problem",
+    "violations",
+    "visible_title",
+]

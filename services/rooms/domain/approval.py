@@ -1,9 +1,10 @@
 """Whether a date a booking wants holds the room at once or waits for the owner's yes, and what
 that makes of the booking. One decision for booking, changing and re-adding dates, so that no
 way round a room's approval rule exists. Pure: no Flask, no database."""
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from services.rooms.domain.rules import RoomRules
 from services.rooms.domain.slots import Slot
@@ -11,18 +12,20 @@ from services.rooms.domain.slots import Slot
 COMMENT_MAX = 2000  # the owner's word to the booker on a decision
 
 
-def needs_approval(rules: RoomRules, owner_partner_id: int, booker_partner_id: int | None,
-                   actor_partner_id: int | None) -> bool:
+def needs_approval(
+    rules: RoomRules, owner_partner_id: int, booker_partner_id: int | None, actor_partner_id: int | None
+) -> bool:
     """The owner is asked when its room requires approval, unless the booking is the owner's
     own or the owner's staff are the ones acting (they would be asking themselves)."""
     return rules.approval_required and owner_partner_id not in (booker_partner_id, actor_partner_id)
 
 
 def state_for(wanted: Slot, approved: Slot | None, asks: bool) -> str:
-    """"valid" (holds the room) or "pending" (waits for the owner). A date the owner already
+    """ "valid" (holds the room) or "pending" (waits for the owner). A date the owner already
     approved keeps its yes when it shrinks inside the approved time, never when it moves or grows."""
-    if not asks or (approved is not None and approved.starts_at <= wanted.starts_at
-                    and wanted.ends_at <= approved.ends_at):
+    if not asks or (
+        approved is not None and approved.starts_at <= wanted.starts_at and wanted.ends_at <= approved.ends_at
+    ):
         return "valid"
     return "pending"
 

@@ -3,6 +3,7 @@
 The token names the occurrence and the booking and is signed with the app's SECRET_KEY
 (itsdangerous, salted for this purpose only); it is valid until the occurrence has ended,
 which the view checks against the database, so no expiry needs to be inside the token."""
+
 from __future__ import annotations
 
 from itsdangerous import BadSignature, URLSafeSerializer

@@ -3,12 +3,13 @@
 A holding occupies the room from its start until its end plus the buffer that applied when it
 was booked (`blocked_until`); a wanted slot occupies it until its end plus the room's current
 buffer. Two occupations collide when their half-open intervals overlap."""
+
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable, Sequence
 
 from services.rooms.domain.slots import Slot, overlaps
 
@@ -52,16 +53,27 @@ def collides(slot: Slot, buffer: timedelta, h: Holding) -> bool:
     return overlaps(slot.starts_at, slot.ends_at + buffer, h.starts_at, h.occupied_until)
 
 
-def conflicts(slot: Slot, holdings: Iterable[Holding], viewer_partner_id: int | None,
-              buffer: timedelta = timedelta(0), ignore_booking: int | None = None) -> list[Conflict]:
+def conflicts(
+    slot: Slot,
+    holdings: Iterable[Holding],
+    viewer_partner_id: int | None,
+    buffer: timedelta = timedelta(0),
+    ignore_booking: int | None = None,
+) -> list[Conflict]:
     """Every holding that collides with the slot, earliest first, as the viewer may see it."""
-    hits = sorted((h for h in holdings if h.booking_id != ignore_booking and collides(slot, buffer, h)),
-                  key=lambda h: h.starts_at)
+    hits = sorted(
+        (h for h in holdings if h.booking_id != ignore_booking and collides(slot, buffer, h)), key=lambda h: h.starts_at
+    )
     return [_as_seen(h, viewer_partner_id) for h in hits]
 
 
-def conflicts_per_slot(slots: Sequence[Slot], holdings: Iterable[Holding], viewer_partner_id: int | None,
-                       buffer: timedelta = timedelta(0), ignore_booking: int | None = None) -> list[list[Conflict]]:
+def conflicts_per_slot(
+    slots: Sequence[Slot],
+    holdings: Iterable[Holding],
+    viewer_partner_id: int | None,
+    buffer: timedelta = timedelta(0),
+    ignore_booking: int | None = None,
+) -> list[list[Conflict]]:
     """conflicts() for each of many slots (a series), without comparing every slot with every
     holding: holdings are sorted by start once, and a slot only looks at those starting between
     its start minus the longest holding and its buffered end."""
@@ -72,13 +84,14 @@ def conflicts_per_slot(slots: Sequence[Slot], holdings: Iterable[Holding], viewe
     longest = max(h.occupied_until - h.starts_at for h in held)
     found = []
     for slot in slots:
-        near = held[bisect_left(starts, slot.starts_at - longest):bisect_left(starts, slot.ends_at + buffer)]
+        near = held[bisect_left(starts, slot.starts_at - longest) : bisect_left(starts, slot.ends_at + buffer)]
         found.append([_as_seen(h, viewer_partner_id) for h in near if collides(slot, buffer, h)])
     return found
 
 
-def first_conflict(slot: Slot, holdings: Iterable[Holding], viewer_partner_id: int | None,
-                   buffer: timedelta = timedelta(0)) -> Conflict | None:
+def first_conflict(
+    slot: Slot, holdings: Iterable[Holding], viewer_partner_id: int | None, buffer: timedelta = timedelta(0)
+) -> Conflict | None:
     """The earliest holding that collides with the slot, or None when the room is free."""
     found = conflicts(slot, holdings, viewer_partner_id, buffer)
     return found[0] if found else None
@@ -86,5 +99,6 @@ def first_conflict(slot: Slot, holdings: Iterable[Holding], viewer_partner_id: i
 
 def _as_seen(h: Holding, viewer_partner_id: int | None) -> Conflict:
     own = viewer_partner_id is not None and h.partner_id == viewer_partner_id
-    return Conflict(h.booking_id, h.starts_at, h.ends_at, visible_title(h.title, h.partner_id, viewer_partner_id),
-                    own, h.partner_id)
+    return Conflict(
+        h.booking_id, h.starts_at, h.ends_at, visible_title(h.title, h.partner_id, viewer_partner_id), own, h.partner_id
+    )

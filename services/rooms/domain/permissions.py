@@ -5,6 +5,7 @@ Plain values in: `who` is anything with `partner_id` and `is_coordination` (the 
 Principal), or None for nobody logged in; a room has `partner_id` (its owner); a booking has
 `booker_partner_id` and `owner_partner_id`. A bool out; REFUSAL gives the code the HTTP layers
 turn into a sentence."""
+
 from __future__ import annotations
 
 from typing import Protocol
@@ -54,8 +55,9 @@ def can_book(room: RoomSide, who: Who | None) -> bool:
 
 def can_see_details(booking: BookingSides, who: Who | None) -> bool:
     """Title, dates and comments: the booker's side, the room owner's side, the coordination office."""
-    return (oversees_network(who) or _staff_of(who, booking.booker_partner_id)
-            or _staff_of(who, booking.owner_partner_id))
+    return (
+        oversees_network(who) or _staff_of(who, booking.booker_partner_id) or _staff_of(who, booking.owner_partner_id)
+    )
 
 
 def can_decide(booking: BookingSides, who: Who | None) -> bool:
@@ -108,7 +110,13 @@ def can_update_room(room: RoomSide, who: Who | None) -> bool:
 
 
 REFUSAL = {  # action -> the problem code services/rooms/wording.py words
-    "book": "no_partner", "see": "not_yours", "decide": "not_owner", "cancel": "not_yours",
-    "change": "not_yours", "restore": "not_yours", "rules": "not_owner", "closures": "not_owner",
+    "book": "no_partner",
+    "see": "not_yours",
+    "decide": "not_owner",
+    "cancel": "not_yours",
+    "change": "not_yours",
+    "restore": "not_yours",
+    "rules": "not_owner",
+    "closures": "not_owner",
     "room": "not_owner",
 }

@@ -5,6 +5,7 @@ Expansion uses dateutil.rrule on naive *local* wall-clock times and attaches the
 afterwards, so a Tuesday 18:00 series stays at 18:00 in Berlin across daylight-saving changes
 (expanding in UTC would shift it by an hour twice a year).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,10 +39,16 @@ class Recurrence:
 
     def describe(self) -> dict[str, object]:
         """JSON-safe summary, stored with the booking and shown on its page."""
-        return {"freq": self.freq, "interval": self.interval, "count": self.count,
-                "until": self.until.isoformat() if self.until else None, "ordinal": self.ordinal,
-                "first_day": self.first_day.isoformat(), "start": self.start.strftime("%H:%M"),
-                "end": self.end.strftime("%H:%M")}
+        return {
+            "freq": self.freq,
+            "interval": self.interval,
+            "count": self.count,
+            "until": self.until.isoformat() if self.until else None,
+            "ordinal": self.ordinal,
+            "first_day": self.first_day.isoformat(),
+            "start": self.start.strftime("%H:%M"),
+            "end": self.end.strftime("%H:%M"),
+        }
 
 
 def ordinal_of(day: date) -> int:
@@ -95,8 +102,9 @@ def local_days(rec: Recurrence) -> list[date]:
     else:
         nth = rec.ordinal or ordinal_of(rec.first_day)
         weekday = rrule.weekdays[rec.first_day.weekday()](nth)
-        rule = rrule.rrule(rrule.MONTHLY, interval=rec.interval, byweekday=weekday, dtstart=dtstart, count=count,
-                           until=until)
+        rule = rrule.rrule(
+            rrule.MONTHLY, interval=rec.interval, byweekday=weekday, dtstart=dtstart, count=count, until=until
+        )
     days = []
     for moment in rule:
         days.append(moment.date())

@@ -1,10 +1,25 @@
 """What a room offer must look like."""
+
 from __future__ import annotations
 
 from shared.text import text_problem
 
-EQUIPMENT = ("beamer", "leinwand", "kueche", "klavier", "matten", "musikanlage", "whiteboard",
-             "tische", "stuehle", "wlan", "kinderecke", "werkbank", "spiegel", "flipchart")
+EQUIPMENT = (
+    "beamer",
+    "leinwand",
+    "kueche",
+    "klavier",
+    "matten",
+    "musikanlage",
+    "whiteboard",
+    "tische",
+    "stuehle",
+    "wlan",
+    "kinderecke",
+    "werkbank",
+    "spiegel",
+    "flipchart",
+)
 MAX_CAPACITY = 2000
 # free-text fields of a room: the longest each may be, and whether it may hold line breaks
 TEXTS = {"name": (200, False), "district": (60, False), "address": (300, False), "description": (5000, True)}

@@ -2,14 +2,16 @@
 
 Times in the rules are local wall-clock times (opening hours "Mo 08:00–20:00"); slots are
 compared after conversion to the local zone."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from services.rooms.domain.slots import MAX_DURATION, Slot, day_in_range
 from shared.text import text_problem
+
+from services.rooms.domain.slots import MAX_DURATION, Slot, day_in_range
 
 WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")  # keys of opening hours, Monday first
 MAX_BUFFER_MINUTES = 240
@@ -103,7 +105,7 @@ def closed(closure: Closure, first_day: date, last_day: date) -> bool:
 
 def _within_opening(start: datetime, end: datetime, opening: dict[str, tuple[time, time]]) -> bool:
     hours = opening.get(WEEKDAYS[start.weekday()])
-    if hours is None or end.date() != start.date() and end.time() != time(0):
+    if hours is None or (end.date() != start.date() and end.time() != time(0)):
         return False
     opens, closes = hours
     end_time = end.time() if end.date() == start.date() else time.max

@@ -3,6 +3,7 @@
 Problems are returned as codes per field; the web and API layers turn them into German
 (or English) sentences, so the rules stay free of UI text.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ class Slot:
     starts_at: datetime
     ends_at: datetime
 
-    def overlaps(self, other: "Slot") -> bool:
+    def overlaps(self, other: Slot) -> bool:
         return overlaps(self.starts_at, self.ends_at, other.starts_at, other.ends_at)
 
     @property

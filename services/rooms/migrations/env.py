@@ -1,4 +1,5 @@
-from services.rooms.db.models import Base
 from shared.migrate import run_env
+
+from services.rooms.db.models import Base
 
 run_env(Base.metadata)

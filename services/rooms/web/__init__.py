@@ -4,6 +4,7 @@ call the use case and render.
 search.py: find a free room; book.py: room page with series preview and booking; mine.py:
 "Meine Buchungen" (cancel, change, re-add); owner.py: "Meine Räume" (rules, closures);
 requests.py: the approval queue; cancel_link.py: the one-click cancel link of reminders."""
+
 from __future__ import annotations
 
 from services.rooms import wording

@@ -4,11 +4,12 @@ Pages that only read use the request's read session (shared.web.db). A page that
 something does the reads its change depends on and the change in one `with unit_of_work()`,
 and touches db() only after that block, to show the result (on SQLite, make run, a transaction
 holds the database's write lock: a read session opened before would block the change)."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from typing import Callable
 
 from flask import Blueprint, abort, request
 from sqlalchemy.orm import Session
@@ -20,8 +21,7 @@ from services.rooms.booking.context import Ctx
 from services.rooms.booking.errors import RoomsError
 from services.rooms.domain import day_in_range
 
-bp = Blueprint("rooms", __name__, url_prefix="/rooms", static_folder="../static",
-               static_url_path="/static/rooms")
+bp = Blueprint("rooms", __name__, url_prefix="/rooms", static_folder="../static", static_url_path="/static/rooms")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The room page: its week, the booking form with recurrence, the preview of every date
 (conflicts as far as the booker may see them, rule violations, a checkbox to drop each) and
 the binding booking. Without JavaScript: the preview is the same form posted again."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -34,9 +35,17 @@ def recurrence_of(form: BookingForm) -> domain.Recurrence:
             pass  # a tampered checkbox value drops nothing
     ordinal = int(form.ordinal.data) if freq == "monthly" and form.ordinal.data else None
     until, count = (form.until.data, form.count.data) if freq != "once" else (None, None)
-    return domain.Recurrence(form.date.data, form.start.data, form.end.data,
-                             "weekly" if freq == "nweekly" else freq, interval, count, until, ordinal,
-                             frozenset(skip))
+    return domain.Recurrence(
+        form.date.data,
+        form.start.data,
+        form.end.data,
+        "weekly" if freq == "nweekly" else freq,
+        interval,
+        count,
+        until,
+        ordinal,
+        frozenset(skip),
+    )
 
 
 @bp.route("/<int:room_id>", methods=["GET", "POST"])
@@ -58,8 +67,11 @@ def room(room_id: int):
             booking = series.book(session, me, room_id, rec, form.title.data, form.public.data, context)
     except RoomsError as exc:
         return _refused(room_id, form, rec, refusal(exc, context))
-    flash(_("Ihre Anfrage ist gesendet; der Raum wird erst mit der Freigabe gebucht.")
-          if booking.status == "requested" else _("Ihre Buchung ist bestätigt."))
+    flash(
+        _("Ihre Anfrage ist gesendet; der Raum wird erst mit der Freigabe gebucht.")
+        if booking.status == "requested"
+        else _("Ihre Buchung ist bestätigt.")
+    )
     return redirect(url_for("rooms.booking", booking_id=booking.id))
 
 
@@ -80,8 +92,10 @@ def _page(room_id: int, form, status: int = 200, error: str | None = None, previ
     found = queries.room(session, room_id)
     if found is None:
         abort(404)
-    upcoming = [(h, visible_title(h.title, h.partner_id, me.partner_id))
-                for h in occupancy.upcoming(session, found.id, context.now)]
+    upcoming = [
+        (h, visible_title(h.title, h.partner_id, me.partner_id))
+        for h in occupancy.upcoming(session, found.id, context.now)
+    ]
     rules = queries.rules_of(session, found.id)
     asks = domain.needs_approval(rules, found.partner_id, me.partner_id, me.partner_id)
     first = form.date.data if form.date.data and not form.date.errors else context.now.astimezone(context.tz).date()
@@ -89,11 +103,23 @@ def _page(room_id: int, form, status: int = 200, error: str | None = None, previ
     start = datetime.combine(monday, time(0), tzinfo=context.tz)
     held = occupancy.holdings_between(session, found.id, start, start + timedelta(days=7), slack=timedelta(seconds=1))
     wanted = (first, form.start.data, form.end.data) if form.start.data and form.end.data and not form.errors else None
-    return render_template("rooms/room.html", room=found, form=form, error=error, upcoming=upcoming,
-                           owner=context.partner_name_of(found.partner_id), messages=wording, asks=asks, rules=rules,
-                           preview=preview, week=grid.week(monday, held, context.tz, wanted),
-                           earlier=monday - timedelta(weeks=1), later=monday + timedelta(weeks=1),
-                           partner_name=context.partner_name_of, skipped=set(form.skip.data or ())), status
+    return render_template(
+        "rooms/room.html",
+        room=found,
+        form=form,
+        error=error,
+        upcoming=upcoming,
+        owner=context.partner_name_of(found.partner_id),
+        messages=wording,
+        asks=asks,
+        rules=rules,
+        preview=preview,
+        week=grid.week(monday, held, context.tz, wanted),
+        earlier=monday - timedelta(weeks=1),
+        later=monday + timedelta(weeks=1),
+        partner_name=context.partner_name_of,
+        skipped=set(form.skip.data or ()),
+    ), status
 
 
 def _prefill(form: BookingForm) -> None:

@@ -1,6 +1,7 @@
 """The one-click cancel link from reminders: GET shows what would be cancelled, POST (CSRF)
 cancels that one date. No login needed: the signed token is the permission, and only for
 this occurrence, until it has ended."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
@@ -40,8 +41,9 @@ def cancel_occurrence(token: str):
             if _state(occurrence, context) == "ask":
                 _cancel_for_booker(session, booking, occurrence, context)
     booking, occurrence = _target(db(), token)
-    return render_template("rooms/cancel_link.html", booking=booking, occurrence=occurrence, form=form,
-                           state=_state(occurrence, context))
+    return render_template(
+        "rooms/cancel_link.html", booking=booking, occurrence=occurrence, form=form, state=_state(occurrence, context)
+    )
 
 
 def _cancel_for_booker(session, booking, occurrence, context: Ctx) -> None:

@@ -1,5 +1,6 @@
 """Web forms of the rooms service (Flask-WTF: every form that changes something carries a CSRF
 token; the search form only reads, so it is a plain GET form without one)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,8 +8,19 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField, TimeField, widgets)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    widgets,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
@@ -85,8 +97,15 @@ DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 # the operating system's locale, which trips up typing by keyboard and screen readers.
 TEXT_DATE = {"type": "text", "inputmode": "numeric", "autocomplete": "off", "size": 10}
 TEXT_TIME = {"type": "text", "inputmode": "numeric", "autocomplete": "off", "size": 5}
-WEEKDAY_NAMES = (_l("Montag"), _l("Dienstag"), _l("Mittwoch"), _l("Donnerstag"), _l("Freitag"),
-                 _l("Samstag"), _l("Sonntag"))
+WEEKDAY_NAMES = (
+    _l("Montag"),
+    _l("Dienstag"),
+    _l("Mittwoch"),
+    _l("Donnerstag"),
+    _l("Freitag"),
+    _l("Samstag"),
+    _l("Sonntag"),
+)
 
 
 def _date(label, required: bool = True):
@@ -103,12 +122,17 @@ class SearchForm(FlaskForm):
         csrf = False
 
     district = SelectField(_l("Stadtteil"), choices=[], default="")
-    capacity = WholeNumberField(_l("Mindestens so viele Personen"), validators=[
-        Optional(), NumberRange(0, 2000, _l("Bitte eine Zahl zwischen 0 und 2000."))])
+    capacity = WholeNumberField(
+        _l("Mindestens so viele Personen"),
+        validators=[Optional(), NumberRange(0, 2000, _l("Bitte eine Zahl zwischen 0 und 2000."))],
+    )
     equipment = CheckboxesField(_l("Ausstattung"), choices=[])
     step_free = BooleanField(_l("Nur barrierefreie Räume (stufenlos)"))
-    weekday = SelectField(_l("Wochentag"), default="", choices=choices([("", _l("– beliebig –"))] +
-                                                                      [(str(i), n) for i, n in enumerate(WEEKDAY_NAMES)]))
+    weekday = SelectField(
+        _l("Wochentag"),
+        default="",
+        choices=choices([("", _l("– beliebig –"))] + [(str(i), n) for i, n in enumerate(WEEKDAY_NAMES)]),
+    )
     day = _date(_l("oder Datum"), required=False)
     start = LocalTimeField(_l("Von"), format=TIME_FORMATS, validators=[Optional()], render_kw=TEXT_TIME)
     end = LocalTimeField(_l("Bis"), format=TIME_FORMATS, validators=[Optional()], render_kw=TEXT_TIME)
@@ -120,33 +144,72 @@ class BookingForm(FlaskForm):
     date = _date(_l("Datum"))
     start = _time(_l("Beginn"), _l("Bitte geben Sie eine Anfangszeit an."))
     end = _time(_l("Ende"), _l("Bitte geben Sie eine Endzeit an."))
-    title = StringField(_l("Titel"), validators=[
-        InputRequired(_l("Bitte geben Sie einen Titel an.")),
-        PlainText(TITLE_MAX, too_long=_l("Der Titel darf höchstens %(max)d Zeichen lang sein.")),
-    ])
+    title = StringField(
+        _l("Titel"),
+        validators=[
+            InputRequired(_l("Bitte geben Sie einen Titel an.")),
+            PlainText(TITLE_MAX, too_long=_l("Der Titel darf höchstens %(max)d Zeichen lang sein.")),
+        ],
+    )
     public = BooleanField(_l("Öffentlich im Kalender zeigen"))
-    freq = SelectField(_l("Wiederholung"), default="once", choices=choices([
-        ("once", _l("einmalig")), ("weekly", _l("wöchentlich")), ("nweekly", _l("alle n Wochen")),
-        ("monthly", _l("monatlich am gleichen Wochentag (z. B. 2. Dienstag)"))]))
-    interval = WholeNumberField(_l("Abstand in Wochen (bei „alle n Wochen“)"), default=2, validators=[
-        Optional(), NumberRange(1, 8, _l("Der Abstand muss zwischen 1 und 8 liegen."))])
-    ordinal = SelectField(_l("Welcher Wochentag im Monat (bei „monatlich“)"), default="", choices=choices([
-        ("", _l("wie am ersten Termin")), ("1", _l("der erste")), ("2", _l("der zweite")),
-        ("3", _l("der dritte")), ("4", _l("der vierte")), ("-1", _l("der letzte"))]))
+    freq = SelectField(
+        _l("Wiederholung"),
+        default="once",
+        choices=choices(
+            [
+                ("once", _l("einmalig")),
+                ("weekly", _l("wöchentlich")),
+                ("nweekly", _l("alle n Wochen")),
+                ("monthly", _l("monatlich am gleichen Wochentag (z. B. 2. Dienstag)")),
+            ]
+        ),
+    )
+    interval = WholeNumberField(
+        _l("Abstand in Wochen (bei „alle n Wochen“)"),
+        default=2,
+        validators=[Optional(), NumberRange(1, 8, _l("Der Abstand muss zwischen 1 und 8 liegen."))],
+    )
+    ordinal = SelectField(
+        _l("Welcher Wochentag im Monat (bei „monatlich“)"),
+        default="",
+        choices=choices(
+            [
+                ("", _l("wie am ersten Termin")),
+                ("1", _l("der erste")),
+                ("2", _l("der zweite")),
+                ("3", _l("der dritte")),
+                ("4", _l("der vierte")),
+                ("-1", _l("der letzte")),
+            ]
+        ),
+    )
     until = _date(_l("Wiederholen bis (Datum)"), required=False)
-    count = WholeNumberField(_l("oder Anzahl der Termine"), validators=[
-        Optional(), NumberRange(1, 200, _l("Eine Serie hat höchstens 200 Termine."))])
+    count = WholeNumberField(
+        _l("oder Anzahl der Termine"),
+        validators=[Optional(), NumberRange(1, 200, _l("Eine Serie hat höchstens 200 Termine."))],
+    )
     skip = SelectMultipleField(_l("Weglassen"), choices=[], validate_choice=False)
 
     # domain problem field -> form field that shows it
-    FIELD_OF = {"starts_at": "start", "ends_at": "end", "title": "title", "interval": "interval",
-                "count": "count", "until": "until", "ordinal": "ordinal", "freq": "freq", "skip": "date"}
+    FIELD_OF = {
+        "starts_at": "start",
+        "ends_at": "end",
+        "title": "title",
+        "interval": "interval",
+        "count": "count",
+        "until": "until",
+        "ordinal": "ordinal",
+        "freq": "freq",
+        "skip": "date",
+    }
 
     def slot(self, timezone: str) -> tuple[datetime, datetime]:
         """The first wanted slot as aware datetimes in the local time zone."""
         tz = ZoneInfo(timezone)
-        return (datetime.combine(self.date.data, self.start.data, tzinfo=tz),
-                datetime.combine(self.date.data, self.end.data, tzinfo=tz))
+        return (
+            datetime.combine(self.date.data, self.start.data, tzinfo=tz),
+            datetime.combine(self.date.data, self.end.data, tzinfo=tz),
+        )
 
     def add_problems(self, problems: dict[str, list[str]]) -> None:
         for field, texts in problems.items():
@@ -155,9 +218,18 @@ class BookingForm(FlaskForm):
 
 
 class ScopeMixin:
-    scope = RadioField(_l("Welche Termine?"), default="occurrence", choices=choices([
-        ("occurrence", _l("nur diesen Termin")), ("following", _l("diesen und alle folgenden")),
-        ("series", _l("die ganze Serie"))]), validators=[InputRequired(_l("Bitte wählen Sie aus."))])
+    scope = RadioField(
+        _l("Welche Termine?"),
+        default="occurrence",
+        choices=choices(
+            [
+                ("occurrence", _l("nur diesen Termin")),
+                ("following", _l("diesen und alle folgenden")),
+                ("series", _l("die ganze Serie")),
+            ]
+        ),
+        validators=[InputRequired(_l("Bitte wählen Sie aus."))],
+    )
 
 
 class CancelForm(ScopeMixin, FlaskForm):
@@ -171,8 +243,9 @@ class ChangeForm(ScopeMixin, FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    comment = TextAreaField(_l("Kommentar für die Buchenden (freiwillig)"), validators=[
-        PlainText(COMMENT_MAX, multiline=True)])
+    comment = TextAreaField(
+        _l("Kommentar für die Buchenden (freiwillig)"), validators=[PlainText(COMMENT_MAX, multiline=True)]
+    )
     sequence = HiddenField()  # the request's version the owner saw (booking.decide.approve refuses a newer one)
 
     def seen_sequence(self) -> int | None:
@@ -189,23 +262,41 @@ class ClosureForm(FlaskForm):
 
 
 class RulesForm(FlaskForm):
-    min_minutes = WholeNumberField(_l("Mindestdauer in Minuten"), default=0, validators=[
-        InputRequired(_l("Bitte eine Zahl angeben."))])
-    max_minutes = WholeNumberField(_l("Höchstdauer in Minuten"), default=840, validators=[
-        InputRequired(_l("Bitte eine Zahl angeben."))])
-    max_days_ahead = WholeNumberField(_l("Höchstens so viele Tage im Voraus buchbar"), default=732, validators=[
-        InputRequired(_l("Bitte eine Zahl angeben."))])
-    buffer_minutes = WholeNumberField(_l("Pufferzeit zwischen Buchungen in Minuten"), default=0, validators=[
-        InputRequired(_l("Bitte eine Zahl angeben."))])
+    min_minutes = WholeNumberField(
+        _l("Mindestdauer in Minuten"), default=0, validators=[InputRequired(_l("Bitte eine Zahl angeben."))]
+    )
+    max_minutes = WholeNumberField(
+        _l("Höchstdauer in Minuten"), default=840, validators=[InputRequired(_l("Bitte eine Zahl angeben."))]
+    )
+    max_days_ahead = WholeNumberField(
+        _l("Höchstens so viele Tage im Voraus buchbar"),
+        default=732,
+        validators=[InputRequired(_l("Bitte eine Zahl angeben."))],
+    )
+    buffer_minutes = WholeNumberField(
+        _l("Pufferzeit zwischen Buchungen in Minuten"),
+        default=0,
+        validators=[InputRequired(_l("Bitte eine Zahl angeben."))],
+    )
     approval_required = BooleanField(_l("Buchungen anderer Partner brauchen unsere Freigabe"))
 
 
 def _add_opening_fields() -> None:
     for key, name in zip(WEEKDAYS, WEEKDAY_NAMES):
-        setattr(RulesForm, f"open_{key}", LocalTimeField(_l("%(day)s geöffnet ab", day=name), format=TIME_FORMATS,
-                                                         validators=[Optional()], render_kw=TEXT_TIME))
-        setattr(RulesForm, f"close_{key}", LocalTimeField(_l("%(day)s geöffnet bis", day=name), format=TIME_FORMATS,
-                                                          validators=[Optional()], render_kw=TEXT_TIME))
+        setattr(
+            RulesForm,
+            f"open_{key}",
+            LocalTimeField(
+                _l("%(day)s geöffnet ab", day=name), format=TIME_FORMATS, validators=[Optional()], render_kw=TEXT_TIME
+            ),
+        )
+        setattr(
+            RulesForm,
+            f"close_{key}",
+            LocalTimeField(
+                _l("%(day)s geöffnet bis", day=name), format=TIME_FORMATS, validators=[Optional()], render_kw=TEXT_TIME
+            ),
+        )
 
 
 _add_opening_fields()

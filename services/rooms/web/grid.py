@@ -1,5 +1,6 @@
 """A room's week as a picture: days across, hours down, booked blocks shaded, the wanted window
 outlined. Computed here as plain numbers; templates/rooms/_grid.html draws the SVG."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

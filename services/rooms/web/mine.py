@@ -1,5 +1,6 @@
-""""Meine Buchungen": every booking with its dates; cancel one date, this and the following, or
+""" "Meine Buchungen": every booking with its dates; cancel one date, this and the following, or
 the series (a confirm page first), change times, add a cancelled or skipped date back."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,10 +20,19 @@ from services.rooms.request_context import ctx
 from services.rooms.web.blueprint import attempt, bp, shown
 from services.rooms.web.forms import CancelForm, ChangeForm
 
-STATE_NAMES = {"valid": _l("gebucht"), "pending": _l("wartet auf Freigabe"), "skipped": _l("ausgelassen"),
-               "cancelled": _l("abgesagt"), "declined": _l("abgelehnt")}
-STATUS_NAMES = {"confirmed": _l("bestätigt"), "requested": _l("angefragt"), "declined": _l("abgelehnt"),
-                "cancelled": _l("abgesagt")}
+STATE_NAMES = {
+    "valid": _l("gebucht"),
+    "pending": _l("wartet auf Freigabe"),
+    "skipped": _l("ausgelassen"),
+    "cancelled": _l("abgesagt"),
+    "declined": _l("abgelehnt"),
+}
+STATUS_NAMES = {
+    "confirmed": _l("bestätigt"),
+    "requested": _l("angefragt"),
+    "declined": _l("abgelehnt"),
+    "cancelled": _l("abgesagt"),
+}
 
 
 def state_name(code: str) -> str:
@@ -36,8 +46,12 @@ def status_name(code: str) -> str:
 @bp.get("/bookings")
 @login_required
 def my_bookings():
-    return render_template("rooms/bookings.html", bookings=queries.bookings_of(db(), current_account().account_id),
-                           state_name=state_name, status_name=status_name)
+    return render_template(
+        "rooms/bookings.html",
+        bookings=queries.bookings_of(db(), current_account().account_id),
+        state_name=state_name,
+        status_name=status_name,
+    )
 
 
 def visible(session, booking_id: int, occurrence_id: int | None = None):
@@ -57,18 +71,29 @@ def visible(session, booking_id: int, occurrence_id: int | None = None):
 @login_required
 def booking(booking_id: int):
     found, me, context = visible(db(), booking_id)[0], current_account(), ctx()
-    return render_template("rooms/booking.html", booking=found, owner=context.partner_name_of(found.room.partner_id),
-                           booker=context.partner_name_of(found.booker_partner_id), messages=wording, form=FlaskForm(),
-                           state_name=state_name, status_name=status_name, now=context.now,
-                           may_cancel=permissions.can_cancel(found, me), may_change=permissions.can_change(found, me),
-                           may_restore=lambda o: permissions.can_restore(found, o.cancelled_by, me))
+    return render_template(
+        "rooms/booking.html",
+        booking=found,
+        owner=context.partner_name_of(found.room.partner_id),
+        booker=context.partner_name_of(found.booker_partner_id),
+        messages=wording,
+        form=FlaskForm(),
+        state_name=state_name,
+        status_name=status_name,
+        now=context.now,
+        may_cancel=permissions.can_cancel(found, me),
+        may_change=permissions.can_change(found, me),
+        may_restore=lambda o: permissions.can_restore(found, o.cancelled_by, me),
+    )
 
 
 def _on_date(booking_id: int, occurrence_id: int, use_case):
     """`use_case(session, me, booking, occurrence, context)` on a date the viewer may see, in one
     unit of work: (the booking, None) or (None, the refusal)."""
     me, context = current_account(), ctx()
-    return attempt(lambda session: use_case(session, me, *visible(session, booking_id, occurrence_id), context), context)
+    return attempt(
+        lambda session: use_case(session, me, *visible(session, booking_id, occurrence_id), context), context
+    )
 
 
 @bp.route("/bookings/<int:booking_id>/cancel/<int:occurrence_id>", methods=["GET", "POST"])
@@ -79,15 +104,19 @@ def cancel(booking_id: int, occurrence_id: int):
     if form.is_submitted():
         status = 400
         if form.validate():
-            done, refused = _on_date(booking_id, occurrence_id, lambda session, me, found, occurrence, context:
-                                     cancelling.cancel(session, me, found.id, form.scope.data, occurrence.id, context))
+            done, refused = _on_date(
+                booking_id,
+                occurrence_id,
+                lambda session, me, found, occurrence, context: cancelling.cancel(
+                    session, me, found.id, form.scope.data, occurrence.id, context
+                ),
+            )
             if done:
                 flash(_("Abgesagt. Der Raum ist für diese Zeit wieder frei."))
                 return redirect(url_for("rooms.booking", booking_id=booking_id))
             status, error = refused.status, shown(refused)
     found, occurrence = visible(db(), booking_id, occurrence_id)
-    return render_template("rooms/cancel.html", booking=found, occurrence=occurrence, form=form,
-                           error=error), status
+    return render_template("rooms/cancel.html", booking=found, occurrence=occurrence, form=form, error=error), status
 
 
 def _moved(session, me, found, occurrence, context, form: ChangeForm):
@@ -106,8 +135,14 @@ def change(booking_id: int, occurrence_id: int):
         if form.validate():
             done, refused = _on_date(booking_id, occurrence_id, lambda *args: _moved(*args, form))
             if done:
-                flash(_("Die Zeit ist geändert. Die Änderung wartet auf die Freigabe des Hauses; bis dahin ist der Raum "
-                        "dafür nicht gebucht.") if done.status == "requested" else _("Die Zeit ist geändert."))
+                flash(
+                    _(
+                        "Die Zeit ist geändert. Die Änderung wartet auf die Freigabe des Hauses; bis dahin ist der Raum "
+                        "dafür nicht gebucht."
+                    )
+                    if done.status == "requested"
+                    else _("Die Zeit ist geändert.")
+                )
                 return redirect(url_for("rooms.booking", booking_id=booking_id))
             status, error = refused.status, shown(refused)
     found, occurrence = visible(db(), booking_id, occurrence_id)
@@ -115,8 +150,7 @@ def change(booking_id: int, occurrence_id: int):
         tz = ctx().tz
         local_start, local_end = occurrence.starts_at.astimezone(tz), occurrence.ends_at.astimezone(tz)
         form.date.data, form.start.data, form.end.data = local_start.date(), local_start.time(), local_end.time()
-    return render_template("rooms/change.html", booking=found, occurrence=occurrence, form=form,
-                           error=error), status
+    return render_template("rooms/change.html", booking=found, occurrence=occurrence, form=form, error=error), status
 
 
 @bp.post("/bookings/<int:booking_id>/restore/<int:occurrence_id>")
@@ -125,12 +159,24 @@ def restore(booking_id: int, occurrence_id: int):
     if not FlaskForm().validate_on_submit():
         visible(db(), booking_id, occurrence_id)
         abort(400)
-    done, refused = _on_date(booking_id, occurrence_id, lambda session, me, found, occurrence, context:
-                             restoring.restore(session, me, found.id, occurrence.id, context))
+    done, refused = _on_date(
+        booking_id,
+        occurrence_id,
+        lambda session, me, found, occurrence, context: restoring.restore(
+            session, me, found.id, occurrence.id, context
+        ),
+    )
     if refused:
-        return render_template("rooms/message.html", title=_("Termin nicht wieder aufgenommen"), error=shown(refused),
-                               back=url_for("rooms.booking", booking_id=booking_id)), refused.status
+        return render_template(
+            "rooms/message.html",
+            title=_("Termin nicht wieder aufgenommen"),
+            error=shown(refused),
+            back=url_for("rooms.booking", booking_id=booking_id),
+        ), refused.status
     state = next(o.state for o in done.occurrences if o.id == occurrence_id)
-    flash(_("Der Termin ist wieder angefragt; er ist erst mit der Freigabe des Hauses gebucht.")
-          if state == "pending" else _("Der Termin ist wieder aufgenommen."))
+    flash(
+        _("Der Termin ist wieder angefragt; er ist erst mit der Freigabe des Hauses gebucht.")
+        if state == "pending"
+        else _("Der Termin ist wieder aufgenommen.")
+    )
     return redirect(url_for("rooms.booking", booking_id=booking_id))

@@ -1,5 +1,6 @@
-""""Meine Räume" for the staff of the rooms' owner: rules per room (opening hours, durations,
+""" "Meine Räume" for the staff of the rooms' owner: rules per room (opening hours, durations,
 lead time, buffer, approval) and closures."""
+
 from __future__ import annotations
 
 from datetime import time
@@ -29,8 +30,9 @@ def _my_rooms() -> list[Room]:
 @bp.get("/mine")
 @login_required
 def my_rooms():
-    return render_template("rooms/my_rooms.html", rooms=_my_rooms(),
-                           waiting=len(queries.approval_queue(db(), current_account())))
+    return render_template(
+        "rooms/my_rooms.html", rooms=_my_rooms(), waiting=len(queries.approval_queue(db(), current_account()))
+    )
 
 
 def _owned(room_id: int) -> Room:
@@ -58,9 +60,14 @@ def rules(room_id: int):
     status, error = 200, None
     if form is not None:
         if form.validate() and not _opening_problems(form):
-            values = dict(opening=_opening(form), min_minutes=form.min_minutes.data,
-                          max_minutes=form.max_minutes.data, max_days_ahead=form.max_days_ahead.data,
-                          buffer_minutes=form.buffer_minutes.data, approval_required=form.approval_required.data)
+            values = dict(
+                opening=_opening(form),
+                min_minutes=form.min_minutes.data,
+                max_minutes=form.max_minutes.data,
+                max_days_ahead=form.max_days_ahead.data,
+                buffer_minutes=form.buffer_minutes.data,
+                approval_required=form.approval_required.data,
+            )
             me = current_account()
             done, refused = attempt(lambda session: room_rules.change_rules(session, me, room_id, values), ctx())
             if done:
@@ -76,13 +83,22 @@ def rules(room_id: int):
 
 
 def _rules_page(room, form, closure_form, status=200, error=None):
-    return render_template("rooms/rules.html", room=room, form=form, closure_form=closure_form, error=error,
-                           closures=_closure_rows(room), weekdays=WEEKDAYS, remove_form=FlaskForm()), status
+    return render_template(
+        "rooms/rules.html",
+        room=room,
+        form=form,
+        closure_form=closure_form,
+        error=error,
+        closures=_closure_rows(room),
+        weekdays=WEEKDAYS,
+        remove_form=FlaskForm(),
+    ), status
 
 
 def _form_data(current: dict) -> dict:
-    data = {k: current[k] for k in ("min_minutes", "max_minutes", "max_days_ahead", "buffer_minutes",
-                                    "approval_required")}
+    data = {
+        k: current[k] for k in ("min_minutes", "max_minutes", "max_days_ahead", "buffer_minutes", "approval_required")
+    }
     for key, (opens, closes) in current["opening"].items():
         data[f"open_{key}"], data[f"close_{key}"] = time.fromisoformat(opens), time.fromisoformat(closes)
     return data
@@ -102,8 +118,11 @@ def _opening_problems(form: RulesForm) -> bool:
 
 
 def _opening(form: RulesForm) -> dict:
-    return {key: [getattr(form, f"open_{key}").data.strftime("%H:%M"), getattr(form, f"close_{key}").data.strftime("%H:%M")]
-            for key in WEEKDAYS if getattr(form, f"open_{key}").data}
+    return {
+        key: [getattr(form, f"open_{key}").data.strftime("%H:%M"), getattr(form, f"close_{key}").data.strftime("%H:%M")]
+        for key in WEEKDAYS
+        if getattr(form, f"open_{key}").data
+    }
 
 
 @bp.post("/<int:room_id>/closures")
@@ -111,8 +130,12 @@ def _opening(form: RulesForm) -> dict:
 def add_closure(room_id: int):
     form = ClosureForm(prefix="closure")
     if form.validate():
-        closure = {"first_day": form.first_day.data, "last_day": form.last_day.data,
-                   "reason": form.reason.data or "", "all_rooms": form.all_rooms.data}
+        closure = {
+            "first_day": form.first_day.data,
+            "last_day": form.last_day.data,
+            "reason": form.reason.data or "",
+            "all_rooms": form.all_rooms.data,
+        }
         me = current_account()
         done, refused = attempt(lambda session: room_rules.add_closure(session, me, room_id, closure), ctx())
         if done:

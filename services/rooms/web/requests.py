@@ -1,5 +1,6 @@
 """The queue of requests for the owner's side, with the conflicts each would cause, approved or
 declined with a comment."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -24,8 +25,9 @@ DECISIONS = {"approve": deciding.approve, "decline": deciding.decline}
 def requests():
     me, context = current_account(), ctx()
     queue = [(booking, _would_collide(booking, me, context)) for booking in queries.approval_queue(db(), me)]
-    return render_template("rooms/requests.html", queue=queue, form=DecisionForm(),
-                           partner_name=context.partner_name_of, messages=wording)
+    return render_template(
+        "rooms/requests.html", queue=queue, form=DecisionForm(), partner_name=context.partner_name_of, messages=wording
+    )
 
 
 def _would_collide(booking, me, context) -> list:
@@ -34,11 +36,21 @@ def _would_collide(booking, me, context) -> list:
     if not pending:
         return []
     rules = queries.rules_of(db(), booking.room_id)
-    held = [h for h in occupancy.holdings_between(db(), booking.room_id, pending[0].starts_at, pending[-1].ends_at)
-            if h.booking_id != booking.id]
-    return [(o, [wording.conflict_line(c, context.partner_name_of(c.partner_id))
-                 for c in domain.conflicts(domain.Slot(o.starts_at, o.ends_at), held, me.partner_id, rules.buffer)])
-            for o in pending]
+    held = [
+        h
+        for h in occupancy.holdings_between(db(), booking.room_id, pending[0].starts_at, pending[-1].ends_at)
+        if h.booking_id != booking.id
+    ]
+    return [
+        (
+            o,
+            [
+                wording.conflict_line(c, context.partner_name_of(c.partner_id))
+                for c in domain.conflicts(domain.Slot(o.starts_at, o.ends_at), held, me.partner_id, rules.buffer)
+            ],
+        )
+        for o in pending
+    ]
 
 
 @bp.post("/requests/<int:booking_id>/<decision>")
@@ -49,12 +61,21 @@ def decide(booking_id: int, decision: str):
     form = DecisionForm()
     if not form.validate_on_submit():
         visible(db(), booking_id)
-        return _not_decided(" ".join(form.comment.errors) or _("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu."),
-                            400)
+        return _not_decided(
+            " ".join(form.comment.errors) or _("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu."), 400
+        )
     me, context = current_account(), ctx()
-    done, refused = attempt(lambda session: DECISIONS[decision](
-        session, me, visible(session, booking_id)[0].id, form.comment.data or "", context,
-        sequence=form.seen_sequence()), context)
+    _done, refused = attempt(
+        lambda session: DECISIONS[decision](
+            session,
+            me,
+            visible(session, booking_id)[0].id,
+            form.comment.data or "",
+            context,
+            sequence=form.seen_sequence(),
+        ),
+        context,
+    )
     if refused:
         return _not_decided(shown(refused), refused.status)
     flash(_("Die Anfrage ist freigegeben.") if decision == "approve" else _("Die Anfrage ist abgelehnt."))
@@ -62,5 +83,6 @@ def decide(booking_id: int, decision: str):
 
 
 def _not_decided(error, status: int):
-    return render_template("rooms/message.html", title=_("Nicht entschieden"), error=error,
-                           back=url_for("rooms.requests")), status
+    return render_template(
+        "rooms/message.html", title=_("Nicht entschieden"), error=error, back=url_for("rooms.requests")
+    ), status

@@ -1,4 +1,5 @@
 """Find a room: filters and a wanted window -> the rooms free then, each with its week."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -26,7 +27,9 @@ def index():
     session, context = db(), ctx()
     rooms = queries.active_rooms(session)
     form = SearchForm(request.args)
-    form.district.choices = choices([("", _("– alle –"))] + [(d, d) for d in sorted({r.district for r in rooms if r.district})])
+    form.district.choices = choices(
+        [("", _("– alle –"))] + [(d, d) for d in sorted({r.district for r in rooms if r.district})]
+    )
     form.equipment.choices = equipment_choices(wording.equipment_label)
     searched = any(request.args.get(k) for k in ("weekday", "day", "start", "end"))
     found, status = None, 200
@@ -36,8 +39,15 @@ def index():
             status = 400
         else:
             found = _search(session, form, context)
-    return render_template("rooms/index.html", rooms=rooms, partners=partner_names(), form=form,
-                           found=found, searched=searched, weekday_names=WEEKDAY_NAMES), status
+    return render_template(
+        "rooms/index.html",
+        rooms=rooms,
+        partners=partner_names(),
+        form=form,
+        found=found,
+        searched=searched,
+        weekday_names=WEEKDAY_NAMES,
+    ), status
 
 
 def _window_problems(form: SearchForm) -> bool:
@@ -64,15 +74,32 @@ def wanted_day(form: SearchForm, today: date) -> date:
 def _search(session, form: SearchForm, context) -> dict:
     today = context.now.astimezone(context.tz).date()
     day = wanted_day(form, today)
-    slot = domain.Slot(datetime.combine(day, form.start.data, tzinfo=context.tz),
-                       datetime.combine(day, form.end.data, tzinfo=context.tz))
-    rooms = occupancy.free_rooms(session, slot, form.district.data or "", form.capacity.data or 0,
-                               form.equipment.data or (), bool(form.step_free.data), now=context.now, tz=context.tz)
+    slot = domain.Slot(
+        datetime.combine(day, form.start.data, tzinfo=context.tz),
+        datetime.combine(day, form.end.data, tzinfo=context.tz),
+    )
+    rooms = occupancy.free_rooms(
+        session,
+        slot,
+        form.district.data or "",
+        form.capacity.data or 0,
+        form.equipment.data or (),
+        bool(form.step_free.data),
+        now=context.now,
+        tz=context.tz,
+    )
     monday = grid.monday_of(day)
     start = datetime.combine(monday, datetime.min.time(), tzinfo=context.tz)
     results = []
     for room in rooms[:MAX_RESULTS]:
-        held = occupancy.holdings_between(session, room.id, start, start + timedelta(days=7), slack=timedelta(seconds=1))
+        held = occupancy.holdings_between(
+            session, room.id, start, start + timedelta(days=7), slack=timedelta(seconds=1)
+        )
         results.append((room, grid.week(monday, held, context.tz, (day, form.start.data, form.end.data))))
-    return {"day": day, "start": form.start.data, "end": form.end.data, "results": results,
-            "more": max(len(rooms) - MAX_RESULTS, 0)}
+    return {
+        "day": day,
+        "start": form.start.data,
+        "end": form.end.data,
+        "results": results,
+        "more": max(len(rooms) - MAX_RESULTS, 0),
+    }

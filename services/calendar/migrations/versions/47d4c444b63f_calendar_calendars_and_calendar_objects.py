@@ -4,9 +4,8 @@ Revision ID: 47d4c444b63f
 Revises: 23811b5075f8
 Create Date: 2026-11-25 21:56:48.968258
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '47d4c444b63f'
 down_revision = '23811b5075f8'

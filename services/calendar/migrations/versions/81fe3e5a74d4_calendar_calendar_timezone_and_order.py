@@ -4,9 +4,8 @@ Revision ID: 81fe3e5a74d4
 Revises: 47d4c444b63f
 Create Date: 2026-11-25 22:28:58.410567
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '81fe3e5a74d4'
 down_revision = '47d4c444b63f'

@@ -4,8 +4,8 @@ Revision ID: d5b8e1c3a927
 Revises: a3c1e0b7d201
 Create Date: 2026-11-26 02:00:00
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = 'd5b8e1c3a927'
 down_revision = 'a3c1e0b7d201'

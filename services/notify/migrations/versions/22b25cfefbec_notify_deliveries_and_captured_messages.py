@@ -4,9 +4,8 @@ Revision ID: 22b25cfefbec
 Revises: 31eb4db0ecf2
 Create Date: 2026-11-25 21:56:56.456252
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '22b25cfefbec'
 down_revision = '31eb4db0ecf2'

@@ -8,7 +8,6 @@ from alembic import op
 
 from shared import outbox_schema
 
-
 revision = '31eb4db0ecf2'
 down_revision = None
 branch_labels = None

@@ -4,9 +4,8 @@ Revision ID: 62a89237ce2c
 Revises: 22b25cfefbec
 Create Date: 2026-11-25 22:29:47.805489
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '62a89237ce2c'
 down_revision = '22b25cfefbec'

@@ -4,9 +4,8 @@ Revision ID: 7f773ee4c019
 Revises: 62a89237ce2c
 Create Date: 2026-11-25 23:21:41.405260
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '7f773ee4c019'
 down_revision = '62a89237ce2c'

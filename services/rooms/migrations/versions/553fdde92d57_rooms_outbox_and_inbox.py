@@ -8,7 +8,6 @@ from alembic import op
 
 from shared import outbox_schema
 
-
 revision = '553fdde92d57'
 down_revision = None
 branch_labels = None

@@ -4,9 +4,8 @@ Revision ID: 56a85dadd679
 Revises: 553fdde92d57
 Create Date: 2026-11-25 21:56:53.345101
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '56a85dadd679'
 down_revision = '553fdde92d57'

@@ -12,7 +12,6 @@ Create Date: 2026-11-26 01:45:00.000000
 """
 from alembic import op
 
-
 revision = 'c7e1a9d4b2f0'
 down_revision = 'b4d2f1c8e302'
 branch_labels = None

@@ -11,7 +11,6 @@ Create Date: 2026-12-05 03:30:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = 'e5a7c3f1d920'
 down_revision = 'd8f2b0e5c349'
 branch_labels = None

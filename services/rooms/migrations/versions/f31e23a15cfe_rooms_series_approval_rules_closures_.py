@@ -8,9 +8,8 @@ Revision ID: f31e23a15cfe
 Revises: 56a85dadd679
 Create Date: 2026-11-25 22:28:42.384648
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'f31e23a15cfe'
 down_revision = '56a85dadd679'

@@ -4,9 +4,8 @@ Revision ID: 7fe675fb6eb7
 Revises: 
 Create Date: 2026-11-25 21:50:04.508865
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '7fe675fb6eb7'
 down_revision = None

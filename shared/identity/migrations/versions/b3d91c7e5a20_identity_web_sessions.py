@@ -4,9 +4,8 @@ Revision ID: b3d91c7e5a20
 Revises: 7fe675fb6eb7
 Create Date: 2026-11-28 10:00:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'b3d91c7e5a20'
 down_revision = '7fe675fb6eb7'
