@@ -17,16 +17,18 @@ from tests.support import infra
 DATABASE_ONLY = {("rooms", "during")}
 
 
+# where each database's models live
+MODELS = {
+    "identity": ("shared.identity.models", "IdentityBase"),
+    "calendar": ("services.calendar.store.models", "Base"),
+    "rooms": ("services.rooms.db.models", "Base"),
+    "notify": ("services.notify.models", "Base"),
+}
+
+
 def _metadata(service: str):
-    if service == "identity":
-        from shared.identity.models import IdentityBase
-
-        return IdentityBase.metadata
-    if service == "calendar":
-        from services.calendar.store.models import Base
-
-        return Base.metadata
-    return importlib.import_module(f"services.{service}.models").Base.metadata
+    module, base = MODELS[service]
+    return getattr(importlib.import_module(module), base).metadata
 
 
 @pytest.mark.parametrize("service", infra.DATABASES)
