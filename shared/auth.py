@@ -13,18 +13,24 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 from flask import abort, current_app, g, jsonify, make_response, redirect, request, session, url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response
 
 from shared.identity.store import IdentityStore, Principal
+from shared.identity.throttle import LoginThrottle
 
 PROGRAM_PATHS = ("/api/", "/dav", "/.well-known/", "/feeds/")  # JSON, CalDAV's XML, iCalendar feeds
 SESSION_TOKEN = "sid"  # the key in the signed cookie; the server keeps the session itself
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def identity() -> IdentityStore:
-    return current_app.extensions["identity"]
+    store: IdentityStore = current_app.extensions["identity"]
+    return store
 
 
 def for_programs() -> bool:
@@ -36,13 +42,14 @@ def current_account() -> Principal | None:
     """The account of this request, by the credentials of its channel (see the module's doc)."""
     if "account" not in g:
         _settle(_app_password_account if for_programs() else _session_account)
-    return g.account
+    account: Principal | None = g.account
+    return account
 
 
 def _settle(find: Callable[[], Principal | None]) -> Principal | None:
     g.account = None  # asked for while being worked out (a message's language): nobody yet
-    g.account = find()
-    return g.account
+    account = g.account = find()
+    return account
 
 
 def session_account() -> Principal | None:
@@ -97,7 +104,8 @@ class TooManyFailures(Exception):
 
 def throttled(name: str, check: Callable[[], Principal | None]) -> Principal | None:
     """check() unless `name` or the client's address failed too often lately; a failure counts."""
-    throttle, address = current_app.extensions["login_throttle"], request.remote_addr or "-"
+    throttle: LoginThrottle = current_app.extensions["login_throttle"]
+    address = request.remote_addr or "-"
     wait = throttle.wait_seconds(name, address)
     if wait:
         raise TooManyFailures(wait)
@@ -114,11 +122,11 @@ def _here() -> str:
     return request.full_path if request.query_string else request.path
 
 
-def login_required(view):
+def login_required(view: Callable[P, R]) -> Callable[P, R | Response]:
     """For pages: the login session only; people without one go to the login form and back."""
 
     @functools.wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | Response:
         if _account_for(programs=False) is None:
             return redirect(url_for("web.login", next=_here()))
         return view(*args, **kwargs)
@@ -126,9 +134,9 @@ def login_required(view):
     return wrapped
 
 
-def coordination_required(view):
+def coordination_required(view: Callable[P, R]) -> Callable[P, R | Response]:
     @functools.wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | Response:
         account = _account_for(programs=False)
         if account is None:
             return redirect(url_for("web.login", next=_here()))
@@ -139,12 +147,12 @@ def coordination_required(view):
     return wrapped
 
 
-def basic_auth_required(realm: str = "Treffpunkt"):
+def basic_auth_required(realm: str = "Treffpunkt") -> Callable[[Callable[P, R]], Callable[P, R | Response]]:
     """For CalDAV and the API: an app password only; else 401 with a Basic challenge."""
 
-    def decorator(view):
+    def decorator(view: Callable[P, R]) -> Callable[P, R | Response]:
         @functools.wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | Response:
             if _account_for(programs=True) is None:
                 response = jsonify(message=_("Anmeldung nötig: Benutzername und App-Passwort (HTTP Basic)."))
                 response.status_code = 401

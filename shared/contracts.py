@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -36,7 +38,7 @@ class OccurrenceV1(Schema):
     cancel_url = fields.String(load_default="", validate=validate.Length(max=2000))
 
     @validates_schema
-    def _ordered(self, data, **_):
+    def _ordered(self, data: dict[str, Any], **_: object) -> None:
         if data["ends_at"] <= data["starts_at"]:
             raise ValidationError("ends_at must be after starts_at", "ends_at")
 
@@ -136,19 +138,21 @@ def schema_for(task_name: str, version: int) -> Schema:
         raise UnknownContract(f"no contract for {task_name!r} version {version}") from None
 
 
-def build(task_name: str, version: int = 1, **payload) -> dict:
+def build(task_name: str, version: int = 1, **payload: Any) -> dict[str, Any]:
     """A message ready for the outbox: a fresh message_id, validated, as JSON-safe values."""
     payload = {"message_id": str(uuid.uuid4()), "version": version, **payload}
     schema = schema_for(task_name, version)
-    return jsonable(schema.dump(schema.load(jsonable(payload))))
+    message: dict[str, Any] = jsonable(schema.dump(schema.load(jsonable(payload))))
+    return message
 
 
-def load(task_name: str, payload: dict) -> dict:
+def load(task_name: str, payload: Mapping[str, Any]) -> dict[str, Any]:
     """Receiver side: validate kwargs of an incoming task; raises ValidationError."""
-    return schema_for(task_name, int(payload.get("version", 0))).load(payload)
+    loaded: dict[str, Any] = schema_for(task_name, int(payload.get("version", 0))).load(payload)
+    return loaded
 
 
-def jsonable(value):
+def jsonable(value: object) -> Any:  # a JSON value: a dict stays a dict, a list a list
     """`value` with dates, times and UUIDs as strings, tuples as lists: what JSON can carry."""
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}

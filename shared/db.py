@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -19,6 +19,12 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
+@overload
+def as_utc(moment: datetime) -> datetime: ...
+@overload
+def as_utc(moment: None) -> None: ...
+@overload
+def as_utc(moment: datetime | None) -> datetime | None: ...
 def as_utc(moment: datetime | None) -> datetime | None:
     """A stored moment as aware UTC: SQLite (make run) hands back naive UTC, PostgreSQL aware."""
     if moment is None:

@@ -5,11 +5,13 @@ of any service can forget it."""
 
 from __future__ import annotations
 
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Map
 
 MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):  # noqa: A002 (werkzeug's names)
+    def __init__(  # noqa: A002 (werkzeug's names)
+        self, map: Map, fixed_digits: int = 0, min: int | None = 1, max: int | None = MAX_ID, signed: bool = False
+    ) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

@@ -7,8 +7,11 @@ re-queue when a worker dies, prefetch of one, and a visibility timeout longer th
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from celery import Celery, Task
+from flask import Flask
 
 from shared.config import Settings
 
@@ -24,7 +27,7 @@ TIME_LIMIT = (60, 90)  # (soft, hard) seconds for every task without limits of i
 # calendar.booking_changed: one resource of at most 200 dates, well under a second
 
 
-def redis_transport_options(visibility_timeout: int) -> dict:
+def redis_transport_options(visibility_timeout: int) -> dict[str, int]:
     """kombu returns a dead worker's unacked messages only in a sweep every interval × throttle
     seconds (10 × 10 by default). Sweep about ten times per visibility timeout, never more
     rarely than kombu's default, so a short timeout (tests) also brings them back soon."""
@@ -37,7 +40,7 @@ def redis_transport_options(visibility_timeout: int) -> dict:
     }
 
 
-def broker_options(settings: Settings) -> dict:
+def broker_options(settings: Settings) -> dict[str, Any]:
     """Celery config for the broker: Redis when REDIS_URL is set, else a file broker (make run)."""
     if settings.broker_url:
         return {
@@ -60,7 +63,7 @@ def broker_options(settings: Settings) -> dict:
     }
 
 
-def celery_config(settings: Settings, queue: str) -> dict:
+def celery_config(settings: Settings, queue: str) -> dict[str, Any]:
     return {
         **broker_options(settings),
         "task_default_queue": queue,
@@ -79,14 +82,14 @@ def celery_config(settings: Settings, queue: str) -> dict:
     }
 
 
-def make_celery(flask_app, queue: str) -> Celery:
+def make_celery(flask_app: Flask, queue: str) -> Celery:
     """The Flask-documented pattern: every task runs inside the app context.
 
     Register tasks with `@celery.task(shared=False, ...)`: several service apps live in one
     process (make run, tests), and a shared task would be copied into every one of them."""
 
-    class FlaskTask(Task):
-        def __call__(self, *args, **kwargs):
+    class FlaskTask(Task):  # type: ignore[misc]  # celery has no type hints: Task is Any to mypy
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with flask_app.app_context():
                 return self.run(*args, **kwargs)
 
@@ -97,7 +100,7 @@ def make_celery(flask_app, queue: str) -> Celery:
     return celery
 
 
-def publish(celery: Celery, task_name: str, payload: dict, queue: str) -> None:
+def publish(celery: Celery, task_name: str, payload: Mapping[str, Any], queue: str) -> None:
     """Send one message; raises when the broker cannot take it (the outbox then retries).
 
     The message's printable form (what monitoring tools and logs show) is its id only: Celery

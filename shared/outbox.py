@@ -22,11 +22,12 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import cache
 from types import ModuleType
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from celery import Celery
-from sqlalchemy import DateTime, Index, Integer, String, Table, Text, delete, select, text, update
+from sqlalchemy import CursorResult, DateTime, Index, Integer, Result, String, Text, delete, select, text, update
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.sql import FromClause
 
 from shared import contracts
 from shared.clock import utcnow
@@ -44,6 +45,10 @@ class OutboxMixin:
 
     __tablename__ = "outbox"
     service: ClassVar[str]
+
+    if TYPE_CHECKING:  # what the declarative base it is mixed into provides
+
+        def __init__(self, **kw: Any) -> None: ...
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Index]:  # one Index object per service's table
@@ -67,6 +72,10 @@ class InboxMixin:
     """Mix into a receiver's base: `class ProcessedMessage(InboxMixin, Base)`."""
 
     __tablename__ = "inbox"
+
+    if TYPE_CHECKING:  # what the declarative base it is mixed into provides
+        __table__: ClassVar[FromClause]
+
     message_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     task_name: Mapped[str] = mapped_column(String(100))
     processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -81,7 +90,8 @@ def add(session: Session, model: type[OutboxMixin], task_name: str, **payload: A
     message = contracts.build(task_name, **{**payload, "sender": model.service})
     session.add(model(message_id=message["message_id"], task_name=task_name, payload=json.dumps(message)))
     session.info[ADDED] = True
-    return message["message_id"]
+    message_id: str = message["message_id"]
+    return message_id
 
 
 def relay(
@@ -125,9 +135,13 @@ def confirm(factory: SessionFactory, model: type[OutboxMixin], message_ids: Iter
     """A receipt arrived: these rows are done. Returns how many were still open."""
     ids = [str(m) for m in message_ids]
     with transaction(factory) as session:
-        done = session.execute(
-            update(model).where(model.message_id.in_(ids), model.confirmed_at.is_(None)).values(confirmed_at=utcnow())
-        ).rowcount
+        done = _rowcount(
+            session.execute(
+                update(model)
+                .where(model.message_id.in_(ids), model.confirmed_at.is_(None))
+                .values(confirmed_at=utcnow())
+            )
+        )
     return done
 
 
@@ -142,9 +156,16 @@ def purge(factory: SessionFactory, outbox_model: type[OutboxMixin], inbox_model:
     would otherwise grow with every change). Returns (outbox rows, inbox rows) deleted."""
     now = utcnow()
     with transaction(factory) as session:
-        sent = session.execute(delete(outbox_model).where(outbox_model.confirmed_at < now - OUTBOX_KEPT)).rowcount
-        seen = session.execute(delete(inbox_model).where(inbox_model.processed_at < now - INBOX_KEPT)).rowcount
+        sent = _rowcount(session.execute(delete(outbox_model).where(outbox_model.confirmed_at < now - OUTBOX_KEPT)))
+        seen = _rowcount(session.execute(delete(inbox_model).where(inbox_model.processed_at < now - INBOX_KEPT)))
     return sent, seen
+
+
+def _rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE without RETURNING matched. Session.execute() is typed to return a
+    Result, as it cannot promise a CursorResult for every statement; for these it returns one
+    (SQLAlchemy's advice for reading rowcount is this cast)."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 def first_time(session: Session, model: type[InboxMixin], task_name: str, message_id: object) -> bool:
@@ -161,9 +182,9 @@ def first_time(session: Session, model: type[InboxMixin], task_name: str, messag
 
 
 @per_dialect
-def _inbox_insert(dialect: ModuleType) -> Callable[[Table], Any]:
+def _inbox_insert(dialect: ModuleType) -> Callable[[FromClause], Any]:
     @cache
-    def for_table(inbox: Table) -> Any:  # INSERT … ON CONFLICT DO NOTHING RETURNING message_id
+    def for_table(inbox: FromClause) -> Any:  # INSERT … ON CONFLICT DO NOTHING RETURNING message_id
         return dialect.insert(inbox).on_conflict_do_nothing().returning(inbox.c.message_id)
 
     return for_table

@@ -5,10 +5,28 @@ change to the tables is a new function here and a new revision in each service."
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
 import sqlalchemy as sa
+from alembic.operations import BatchOperations
 
 
-def create_v1(op) -> None:
+class Operations(Protocol):
+    """The part of Alembic's operations these use: migrations pass the module `alembic.op` (a
+    proxy to the running migration's alembic.operations.Operations), which fits, as does an
+    Operations object."""
+
+    def create_table(self, table_name: str, *columns: sa.schema.SchemaItem, **kw: Any) -> sa.Table: ...
+    def drop_table(self, table_name: str, **kw: Any) -> None: ...
+    def add_column(self, table_name: str, column: sa.Column[Any]) -> None: ...
+    def create_index(self, index_name: str | None, table_name: str, columns: list[str], **kw: Any) -> None: ...
+    def drop_index(self, index_name: str, table_name: str | None = None, **kw: Any) -> None: ...
+    def execute(self, sqltext: str) -> None: ...
+    def batch_alter_table(self, table_name: str) -> AbstractContextManager[BatchOperations]: ...
+
+
+def create_v1(op: Operations) -> None:
     op.create_table(
         "inbox",
         sa.Column("message_id", sa.String(36), primary_key=True),
@@ -31,14 +49,14 @@ def create_v1(op) -> None:
     op.create_index("ix_outbox_sent_at", "outbox", ["sent_at"])
 
 
-def drop_v1(op) -> None:
+def drop_v1(op: Operations) -> None:
     op.drop_index("ix_outbox_sent_at", table_name="outbox")
     op.drop_index("ix_outbox_next_attempt_at", table_name="outbox")
     op.drop_table("outbox")
     op.drop_table("inbox")
 
 
-def add_receipts_v2(op) -> None:
+def add_receipts_v2(op: Operations) -> None:
     """Receipts (shared/outbox.py): rows stay open until confirmed. Rows published before this
     revision count as confirmed, so an upgrade sends nothing again."""
     op.add_column("outbox", sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True))
@@ -53,18 +71,18 @@ def add_receipts_v2(op) -> None:
     )
 
 
-def drop_receipts_v2(op) -> None:
+def drop_receipts_v2(op: Operations) -> None:
     op.drop_index("ix_outbox_open", table_name="outbox")
     op.create_index("ix_outbox_next_attempt_at", "outbox", ["next_attempt_at"])
     with op.batch_alter_table("outbox") as batch:  # SQLite cannot drop a column in place
         batch.drop_column("confirmed_at")
 
 
-def drop_sent_index_v3(op) -> None:
+def drop_sent_index_v3(op: Operations) -> None:
     """No query looks rows up by sent_at (the relay reads open rows through ix_outbox_open); the
     index only cost a write on every publish. The hourly purges scan instead."""
     op.drop_index("ix_outbox_sent_at", table_name="outbox")
 
 
-def restore_sent_index_v3(op) -> None:
+def restore_sent_index_v3(op: Operations) -> None:
     op.create_index("ix_outbox_sent_at", "outbox", ["sent_at"])

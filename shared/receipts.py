@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Mapping
 
 from celery import Celery
 from celery.signals import worker_process_shutdown, worker_shutdown
@@ -25,6 +26,10 @@ MOST = 200  # message ids in one receipt (the contract allows 1,000)
 
 class ReceiptBatch:
     """The receipts one process owes, for one Celery app."""
+
+    _pid: int
+    _pending: dict[str, list[str]]  # sender -> message ids
+    _timer: threading.Timer | None
 
     def __init__(self, celery: Celery):
         self._celery = celery
@@ -68,11 +73,11 @@ _batches: dict[Celery, ReceiptBatch] = {}  # apps live as long as their process
 _batches_lock = threading.Lock()
 
 
-def send_receipt(celery: Celery, payload: dict) -> None:
+def send_receipt(celery: Celery, payload: Mapping[str, object]) -> None:
     """Receiver side, once the message is recorded (or known, or refused for good): tell its
     sender, soon, to stop re-sending it. Never raises."""
     sender = payload.get("sender") if isinstance(payload, dict) else None
-    if not sender or sender not in contracts.QUEUES or not payload.get("message_id"):
+    if not isinstance(sender, str) or sender not in contracts.QUEUES or not payload.get("message_id"):
         return
     with _batches_lock:
         batch = _batches.get(celery)
@@ -81,7 +86,7 @@ def send_receipt(celery: Celery, payload: dict) -> None:
     batch.add(sender, str(payload["message_id"]))
 
 
-def flush_all(**_signal) -> None:
+def flush_all(**_signal: object) -> None:
     """Send what is pending now (a worker or pool process shutting down cleanly)."""
     for batch in list(_batches.values()):
         batch.flush()

@@ -66,15 +66,16 @@ def register_relay(
         soft, hard = RELAY_TIME_LIMITS[task]
         return {"name": f"{service}.{task}", "soft_time_limit": soft, "time_limit": hard}
 
-    @celery.task(shared=False, acks_late=False, ignore_result=True, **limits("relay_outbox"))
+    # celery has no type hints, so to mypy its task decorator is untyped (the ignores below)
+    @celery.task(shared=False, acks_late=False, ignore_result=True, **limits("relay_outbox"))  # type: ignore[untyped-decorator]
     def relay_outbox() -> tuple[int, int]:
         return outbox.relay(factory, outbox_model, celery, redeliver_after=redeliver_after)
 
-    @celery.task(shared=False, acks_late=False, ignore_result=True, **limits("purge_messages"))
+    @celery.task(shared=False, acks_late=False, ignore_result=True, **limits("purge_messages"))  # type: ignore[untyped-decorator]
     def purge_messages() -> tuple[int, int]:
         return outbox.purge(factory, outbox_model, inbox_model)
 
-    @celery.task(shared=False, ignore_result=True, **limits("outbox_receipt"))
+    @celery.task(shared=False, ignore_result=True, **limits("outbox_receipt"))  # type: ignore[untyped-decorator]
     def outbox_receipt(**payload: Any) -> int:
         try:
             receipt = contracts.load(f"{service}.outbox_receipt", payload)

@@ -35,4 +35,4 @@ END:VCALENDAR
 
 def berlin_vtimezone() -> Timezone:
     """A fresh VTIMEZONE component (callers add it to their own calendar)."""
-    return next(c for c in Calendar.from_ical(_BERLIN).walk("VTIMEZONE") if str(c["TZID"]) == BERLIN)
+    return next(tz for tz in Calendar.from_ical(_BERLIN).timezones if str(tz["TZID"]) == BERLIN)

@@ -79,8 +79,10 @@ def read(schema: _Filters, args) -> tuple[dict, list[str]]:
     try:
         return {**defaults, **schema.load(given)}, []
     except ValidationError as exc:
-        wrong = exc.messages
-        valid = {k: v for k, v in (exc.valid_data or {}).items() if k not in wrong}
+        wrong = exc.messages_dict  # a schema reports per field: always a dict
+        loaded = exc.valid_data or {}
+        assert isinstance(loaded, dict), "one object was loaded, not many"
+        valid = {k: v for k, v in loaded.items() if k not in wrong}
         errors = [_first(wrong[name]) for name in schema.fields if name in wrong]
         values = {**defaults, **valid}
         if "q" in wrong:  # keep what was typed visible, as far as the field can show it

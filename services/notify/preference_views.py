@@ -103,7 +103,7 @@ def own():
 
 @bp.route("/<token>", methods=["GET", "POST"])
 def by_link(token: str):
-    max_age = float(notify_settings.current().preferences_link_days) * 86400
+    max_age = notify_settings.current().preferences_link_days * 86400
     try:
         account_id = preferences.account_of(current_app.config["SETTINGS"].secret_key, token[:500], max_age)
         account = identity().principal(account_id)

@@ -52,7 +52,7 @@ def token_for(secret_key: str, account_id: int) -> str:
     return _serializer(secret_key).dumps({"account": int(account_id)})
 
 
-def account_of(secret_key: str, token: str, max_age_seconds: float) -> int:
+def account_of(secret_key: str, token: str, max_age_seconds: int) -> int:
     """The account a link was made for; LinkExpired / LinkInvalid otherwise."""
     try:
         data = _serializer(secret_key).loads(token, max_age=max_age_seconds)

@@ -82,10 +82,10 @@ def _send_all(
                 sending.release(statements, claim)
         log.warning("notify task %s ran out of time; retrying in %.0f s", task.request.id, retry_in)
         raise task.retry(countdown=retry_in) from None
-    for i, state in outcomes.items():
+    for key, state in outcomes.items():
         if state == "limited":  # spread the waiting ones out so they do not all return at once
             wait = settings.rate_max_wait_seconds
-            queue_send(task.app, int(i), countdown=random.uniform(0.5, 1.5) * max(wait, 0.5))
+            queue_send(task.app, int(key), countdown=random.uniform(0.5, 1.5) * max(wait, 0.5))
     pending = [int(i) for i, state in outcomes.items() if state in PENDING]
     if pending:
         # per-delivery attempts bound the retrying ones; this bounds "busy" (a stuck claim)

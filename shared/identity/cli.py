@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
 import click
 
 from shared.config import Settings
@@ -10,9 +13,11 @@ from shared.identity.models import DISTRICTS, ROLES
 from shared.identity.store import IdentityError, IdentityStore
 
 MIN_PASSWORD = 12  # people choose logins here; the demo's demo/demo is loaded without the CLI
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
-def _long_enough(_ctx, _param, password):
+def _long_enough(_ctx: click.Context, _param: click.Parameter, password: str | None) -> str | None:
     if password is not None and len(password) < MIN_PASSWORD:
         raise click.BadParameter(f"mindestens {MIN_PASSWORD} Zeichen (z. B. drei Wörter mit Bindestrichen)")
     return password
@@ -22,7 +27,7 @@ def store() -> IdentityStore:
     return IdentityStore(make_session_factory(make_engine(Settings.from_env().identity_database_url)))
 
 
-def _run(fn, *args, **kwargs):
+def _run(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     try:
         return fn(*args, **kwargs)
     except IdentityError as exc:
@@ -30,7 +35,7 @@ def _run(fn, *args, **kwargs):
 
 
 @click.group("partner")
-def partner():
+def partner() -> None:
     """Partner organisations."""
 
 
@@ -41,21 +46,21 @@ def partner():
 @click.option("--address", default="")
 @click.option("--email", default="")
 @click.option("--phone", default="")
-def partner_create(slug, name, district, address, email, phone):
+def partner_create(slug: str, name: str, district: str, address: str, email: str, phone: str) -> None:
     """Create partner SLUG named NAME."""
     pid = _run(store().create_partner, slug, name, district, address, email, phone)
     click.echo(f"partner {slug} created (id {pid})")
 
 
 @partner.command("list")
-def partner_list():
+def partner_list() -> None:
     """The partners: id, slug, district, name."""
     for p in store().partners():
         click.echo(f"{p['id']:>4}  {p['slug']:<24} {p['district']:<10} {p['name']}")
 
 
 @click.group("account")
-def account():
+def account() -> None:
     """Staff and coordination accounts."""
 
 
@@ -70,7 +75,16 @@ def account():
 @click.password_option(
     help=f"web login password, at least {MIN_PASSWORD} characters (asked if not given)", callback=_long_enough
 )
-def account_create(username, display_name, partner_slug, role, email, phone, language, password):
+def account_create(
+    username: str,
+    display_name: str,
+    partner_slug: str | None,
+    role: str,
+    email: str,
+    phone: str,
+    language: str,
+    password: str,
+) -> None:
     """Create account USERNAME shown as DISPLAY_NAME: staff of a partner, or the coordination office."""
     aid = _run(
         store().create_account,
@@ -91,7 +105,7 @@ def account_create(username, display_name, partner_slug, role, email, phone, lan
 @click.password_option(
     help=f"the new web login password, at least {MIN_PASSWORD} characters (asked if not given)", callback=_long_enough
 )
-def account_password(username, password):
+def account_password(username: str, password: str) -> None:
     """Set a new web login password for USERNAME (someone forgot theirs)."""
     _run(store().set_password, username, password)
     click.echo(f"password of {username} changed")
@@ -99,7 +113,7 @@ def account_password(username, password):
 
 @account.command("deactivate")
 @click.argument("username")
-def account_deactivate(username):
+def account_deactivate(username: str) -> None:
     """Close USERNAME's account: no more web login, CalDAV or API (data stays)."""
     _run(store().set_active, username, False)
     click.echo(f"account {username} deactivated")
@@ -107,7 +121,7 @@ def account_deactivate(username):
 
 @account.command("activate")
 @click.argument("username")
-def account_activate(username):
+def account_activate(username: str) -> None:
     """Open a closed account again."""
     _run(store().set_active, username, True)
     click.echo(f"account {username} active again")
@@ -116,7 +130,7 @@ def account_activate(username):
 @click.command("app-password")
 @click.argument("username")
 @click.option("--label", default="CalDAV", help="which device or program uses it")
-def app_password(username, label):
+def app_password(username: str, label: str) -> None:
     """Create an app password for USERNAME (CalDAV and API); shown once."""
     secret = _run(store().create_app_password, username, label)
     click.echo(f"app password for {username} ({label}): {secret}")

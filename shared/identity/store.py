@@ -21,6 +21,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -77,6 +78,34 @@ class Principal:
         return self.role == "coordination"
 
 
+class PartnerInfo(TypedDict):
+    id: int
+    slug: str
+    name: str
+    district: str
+    address: str
+
+
+class AppPasswordInfo(TypedDict):
+    """One app password as its owner sees it: never the secret (only its hash is kept)."""
+
+    id: int
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+@dataclass
+class _Remembered:
+    """A verified app password: no Argon2 until `verified_until`, no database until `checked_until`
+    (time.monotonic() seconds)."""
+
+    verified_until: float
+    checked_until: float
+    password_id: int
+    principal: Principal
+
+
 def _principal(account: Account) -> Principal:
     partner = account.partner
     return Principal(
@@ -129,8 +158,7 @@ class IdentityStore:
     ):
         self._factory = factory
         self.session_idle, self.session_max = session_idle, session_max
-        # key -> [verified until, checked until, app password id, who]
-        self._cache: dict[str, list] = {}
+        self._cache: dict[str, _Remembered] = {}  # key (see _key) -> what its check found
         self._lock = threading.Lock()
 
     # --- writing -------------------------------------------------------------------------
@@ -293,14 +321,15 @@ class IdentityStore:
         self._forget(username)
         return True
 
-    def app_passwords(self, account_id: int) -> list[dict]:
+    def app_passwords(self, account_id: int) -> list[AppPasswordInfo]:
         """The account's app passwords, newest first (never the secrets: only hashes are kept)."""
         with self._factory() as s:
             rows = s.scalars(
                 select(AppPassword).where(AppPassword.account_id == account_id).order_by(AppPassword.id.desc())
             )
             return [
-                {"id": r.id, "label": r.label, "created_at": r.created_at, "last_used_at": r.last_used_at} for r in rows
+                AppPasswordInfo(id=r.id, label=r.label, created_at=r.created_at, last_used_at=r.last_used_at)
+                for r in rows
             ]
 
     # --- reading -------------------------------------------------------------------------
@@ -310,8 +339,10 @@ class IdentityStore:
             account = s.scalar(
                 select(Account).options(joinedload(Account.partner)).where(Account.username == username, Account.active)
             )
-            usable = account is not None and bool(account.password_hash)
-            if not _matches(account.password_hash if usable else _stand_in_hash(), password) or not usable:
+            if account is None or not account.password_hash:
+                _matches(_stand_in_hash(), password)  # the same work as for a real name
+                return None
+            if not _matches(account.password_hash, password):
                 return None
             return _principal(account)
 
@@ -325,13 +356,13 @@ class IdentityStore:
         now = time.monotonic()
         with self._lock:
             hit = self._cache.get(self._key(username, secret))
-        if not hit or hit[0] <= now:
+        if hit is None or hit.verified_until <= now:
             return None
-        if hit[1] > now:
-            return hit[3]
-        if self._still_there(hit[2]):
-            hit[1] = now + RECHECK_SECONDS
-            return hit[3]
+        if hit.checked_until > now:
+            return hit.principal
+        if self._still_there(hit.password_id):
+            hit.checked_until = now + RECHECK_SECONDS
+            return hit.principal
         self._forget(username)
         return None
 
@@ -348,13 +379,15 @@ class IdentityStore:
             used = next((p for p in candidates if _matches(p.secret_hash, secret)), None)
             if not candidates:
                 _matches(_stand_in_hash(), secret)  # the same work as for a real name
-            if used is None:
+            if used is None or account is None:  # (a matching password has an account)
                 return None
             principal = _principal(account)
             if used.last_used_at is None or as_utc(used.last_used_at) < utcnow() - LAST_USED_STEP:
                 used.last_used_at = utcnow()  # at most one write an hour per app password
         with self._lock:
-            self._cache[self._key(username, secret)] = [now + CACHE_SECONDS, now + RECHECK_SECONDS, used.id, principal]
+            self._cache[self._key(username, secret)] = _Remembered(
+                now + CACHE_SECONDS, now + RECHECK_SECONDS, used.id, principal
+            )
         return principal
 
     @staticmethod
@@ -387,17 +420,17 @@ class IdentityStore:
             )
             return [_principal(a) for a in accounts]
 
-    def partners(self) -> list[dict]:
+    def partners(self) -> list[PartnerInfo]:
         with self._factory() as s:
             return [
-                {"id": p.id, "slug": p.slug, "name": p.name, "district": p.district, "address": p.address}
+                PartnerInfo(id=p.id, slug=p.slug, name=p.name, district=p.district, address=p.address)
                 for p in s.scalars(select(Partner).order_by(Partner.name))
             ]
 
-    def partner(self, partner_id: int) -> dict | None:
+    def partner(self, partner_id: int) -> PartnerInfo | None:
         return next((p for p in self.partners() if p["id"] == partner_id), None)
 
-    def partner_by_slug(self, slug: str) -> dict | None:
+    def partner_by_slug(self, slug: str) -> PartnerInfo | None:
         return next((p for p in self.partners() if p["slug"] == slug), None)
 
     def has_accounts(self) -> bool:
@@ -406,7 +439,8 @@ class IdentityStore:
 
     @property
     def engine(self) -> Engine:
-        return self._factory.kw["bind"]
+        bind: Engine = self._factory.kw["bind"]  # the engine the store was made with
+        return bind
 
     @staticmethod
     def _account(s: Session, username: str) -> Account:
@@ -417,4 +451,4 @@ class IdentityStore:
 
     def _forget(self, username: str) -> None:
         with self._lock:
-            self._cache = {k: v for k, v in self._cache.items() if v[3].username != username}
+            self._cache = {k: v for k, v in self._cache.items() if v.principal.username != username}

@@ -15,7 +15,7 @@ import math
 import time
 from functools import cache
 
-from limits import RateLimitItemPerMinute
+from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -34,7 +34,9 @@ NAME_CHARS = 60  # as long as a user name may be; longer input must not make lon
 
 class LoginThrottle:
     def __init__(self, storage_url: str):
-        options = {"key_prefix": "treffpunkt-login", "socket_timeout": 2} if storage_url.startswith("redis") else {}
+        options: dict[str, float | str | bool] = (
+            {"key_prefix": "treffpunkt-login", "socket_timeout": 2} if storage_url.startswith("redis") else {}
+        )
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url, wrap_exceptions=True, **options))
 
     def wait_seconds(self, name: str, address: str) -> int:
@@ -64,7 +66,7 @@ class LoginThrottle:
             log.warning("login throttle unavailable", exc_info=True)
 
     @staticmethod
-    def _keys(name: str, address: str):
+    def _keys(name: str, address: str) -> tuple[tuple[RateLimitItem, str], ...]:
         return ((_ACCOUNT, _name_key(name)), (_ADDRESS, address))
 
 

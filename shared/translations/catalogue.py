@@ -30,7 +30,7 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext
 def extract() -> Catalog:
     """Every marked German text in the code, with the files it appears in."""
     with open(ROOT / "babel.cfg") as config:
-        method_map, options_map = parse_mapping_cfg(config)
+        method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]  # not annotated in babel
     template = Catalog(project="Treffpunkt", fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
         ROOT, method_map, options_map, keywords=KEYWORDS, comment_tags=("TRANSLATORS:",), strip_comment_tags=True

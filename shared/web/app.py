@@ -40,10 +40,9 @@ def create_base_app(import_name: str, service: str, config: dict[str, Any] | Non
     app = Flask(import_name)
     app.url_map.converters["int"] = IdConverter  # every <int:…> is a database id (shared/ids.py)
     if settings.trusted_proxies:  # the client address (login throttle) and scheme as the proxy saw them
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app,
-            x_for=settings.trusted_proxies,  # type: ignore[method-assign]
-            x_proto=settings.trusted_proxies,
+        # Flask's documented way to add WSGI middleware, though Flask's annotations make wsgi_app a method
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
         )
     app.config.update(
         SETTINGS=settings,

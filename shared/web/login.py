@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length
 from shared.auth import SESSION_TOKEN, TooManyFailures, identity, session_account, throttled
 
 
-class LoginForm(FlaskForm):
+class LoginForm(FlaskForm):  # type: ignore[misc]  # flask_wtf has no type hints: FlaskForm is Any to mypy
     username = StringField(_l("Benutzername"), validators=[DataRequired(), Length(max=60)])
     password = PasswordField(_l("Passwort"), validators=[DataRequired(), Length(max=200)])
 

@@ -77,6 +77,7 @@ class SmtpSender:
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
+        client: smtplib.SMTP
         if s.smtp_security == "tls":
             client = smtplib.SMTP_SSL(
                 s.smtp_host, s.smtp_port, timeout=self.timeout, context=ssl.create_default_context()

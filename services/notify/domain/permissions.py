@@ -15,8 +15,13 @@ from typing import Protocol
 
 
 class Who(Protocol):
-    account_id: int
-    is_coordination: bool
+    """Read-only, as shared.identity's Principal (a frozen dataclass, is_coordination a property)."""
+
+    @property
+    def account_id(self) -> int: ...
+
+    @property
+    def is_coordination(self) -> bool: ...
 
 
 class Action(Enum):

@@ -232,11 +232,11 @@ def free_rooms(
     }
     rows = session.execute(_free_rooms_query(is_postgres(session), bool(district), bool(step_free)), values)
     wanted = set(equipment)
-    by_default = not violations(slot, RoomRules(), (), now, tz)  # closures were asked of the database
+    by_default = not violations(slot, RoomRules(), [], now, tz)  # closures were asked of the database
     found = []
     for row in rows:
         rules = row[-len(RULES_COLUMNS) :]
-        allowed = by_default if rules[1] is None else not violations(slot, rules_from_columns(*rules), (), now, tz)
+        allowed = by_default if rules[1] is None else not violations(slot, rules_from_columns(*rules), [], now, tz)
         if allowed and wanted <= set(row.equipment or []):
             found.append(row)
     return found

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import time
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from services.rooms.db.models import AuditEntry, Booking, ClosureRow, Room, RoomRulesRow
@@ -68,7 +68,7 @@ def rules_of(session: Session, room_id: int) -> RoomRules:
     )
 
 
-def applies_to(room) -> object:
+def applies_to(room) -> ColumnElement[bool]:
     """Closures of this room and those of all rooms of its partner (`room`: the Room entity or a row)."""
     return and_(
         ClosureRow.partner_id == room.partner_id, or_(ClosureRow.room_id == room.id, ClosureRow.room_id.is_(None))

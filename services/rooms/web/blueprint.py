@@ -14,6 +14,8 @@ from datetime import date, datetime, time
 from flask import Blueprint, abort, request
 from sqlalchemy.orm import Session
 
+from shared.auth import current_account
+from shared.identity.store import Principal
 from shared.web.request_db import unit_of_work
 
 from services.rooms.answers import INVALID_INPUT, Answer, describe
@@ -49,6 +51,13 @@ def refusal(exc: RoomsError, context: Ctx) -> Answer:
     if answer.status == 404:
         abort(404)
     return replace(answer, status=400) if answer.code == INVALID_INPUT else answer
+
+
+def signed_in() -> Principal:
+    """The viewer of a @login_required page (the decorator sent everyone else to the login form)."""
+    me = current_account()
+    assert me is not None, "only for @login_required pages"
+    return me
 
 
 def attempt(use_case: Callable[[Session], object], context: Ctx) -> tuple[object | None, Answer | None]:

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from shared.auth import current_account, login_required
+from shared.auth import login_required
 from shared.web.request_db import db, unit_of_work
 
 from services.rooms import domain, wording
@@ -20,7 +20,7 @@ from services.rooms.db import occupancy, queries
 from services.rooms.domain import visible_title
 from services.rooms.request_context import ctx, preview_session
 from services.rooms.web import grid
-from services.rooms.web.blueprint import bp, clock_arg, day_arg, refusal, shown
+from services.rooms.web.blueprint import PageError, bp, clock_arg, day_arg, refusal, shown, signed_in
 from services.rooms.web.forms import BookingForm
 
 
@@ -57,7 +57,7 @@ def room(room_id: int):
         return _page(room_id, form)
     if not form.validate():
         return _page(room_id, form, status=400)
-    me, context, rec = current_account(), ctx(), recurrence_of(form)
+    me, context, rec = signed_in(), ctx(), recurrence_of(form)
     try:
         if request.form.get("action") == "preview":
             with preview_session() as session:
@@ -83,12 +83,12 @@ def _refused(room_id: int, form: BookingForm, rec: domain.Recurrence, answer: An
     dates = None  # after a conflict the page lists every date again, as it stands now
     if answer.code == SERIES_CONFLICT:
         with preview_session() as session:
-            dates = series.preview(session, current_account(), room_id, rec, form.title.data, ctx())
+            dates = series.preview(session, signed_in(), room_id, rec, form.title.data, ctx())
     return _page(room_id, form, status=answer.status, error=shown(answer, with_details=False), preview=dates)
 
 
-def _page(room_id: int, form, status: int = 200, error: str | None = None, preview=None):
-    me, context, session = current_account(), ctx(), db()
+def _page(room_id: int, form, status: int = 200, error: PageError | None = None, preview=None):
+    me, context, session = signed_in(), ctx(), db()
     found = queries.room(session, room_id)
     if found is None:
         abort(404)

@@ -21,7 +21,9 @@ bp = Blueprint("rooms_cancel", __name__)
 
 def _target(session, token: str):
     found = cancel_tokens.read_cancel_token(current_app.config["SECRET_KEY"], token)
-    booking = session.get(Booking, found[0]) if found else None
+    if found is None:
+        abort(404)
+    booking = session.get(Booking, found[0])
     occurrence = next((o for o in booking.occurrences if o.id == found[1]), None) if booking else None
     if occurrence is None:
         abort(404)

@@ -133,7 +133,11 @@ def change(booking_id: int, occurrence_id: int):
     if form.is_submitted():
         status = 400
         if form.validate():
-            done, refused = _on_date(booking_id, occurrence_id, lambda *args: _moved(*args, form))
+            done, refused = _on_date(
+                booking_id,
+                occurrence_id,
+                lambda session, me, found, occurrence, context: _moved(session, me, found, occurrence, context, form),
+            )
             if done:
                 flash(
                     _(

@@ -18,7 +18,7 @@ from services.rooms.db import queries
 from services.rooms.db.models import ClosureRow, Room
 from services.rooms.domain import WEEKDAYS, permissions
 from services.rooms.request_context import ctx
-from services.rooms.web.blueprint import attempt, bp
+from services.rooms.web.blueprint import attempt, bp, signed_in
 from services.rooms.web.forms import ClosureForm, RulesForm
 
 
@@ -68,9 +68,9 @@ def rules(room_id: int):
                 buffer_minutes=form.buffer_minutes.data,
                 approval_required=form.approval_required.data,
             )
-            me = current_account()
-            done, refused = attempt(lambda session: room_rules.change_rules(session, me, room_id, values), ctx())
-            if done:
+            me = signed_in()
+            _done, refused = attempt(lambda session: room_rules.change_rules(session, me, room_id, values), ctx())
+            if refused is None:
                 flash(_("Die Regeln sind gespeichert."))
                 return redirect(url_for("rooms.rules", room_id=room_id))
             for field, texts in refused.errors.items():
@@ -136,9 +136,9 @@ def add_closure(room_id: int):
             "reason": form.reason.data or "",
             "all_rooms": form.all_rooms.data,
         }
-        me = current_account()
-        done, refused = attempt(lambda session: room_rules.add_closure(session, me, room_id, closure), ctx())
-        if done:
+        me = signed_in()
+        _done, refused = attempt(lambda session: room_rules.add_closure(session, me, room_id, closure), ctx())
+        if refused is None:
             flash(_("Die Schließzeit ist eingetragen."))
             return redirect(url_for("rooms.rules", room_id=room_id))
         form.last_day.errors = [t for ts in refused.errors.values() for t in ts]
@@ -153,7 +153,7 @@ def remove_closure(room_id: int, closure_id: int):
     if not FlaskForm().validate_on_submit():
         _owned(room_id)
         abort(400)
-    me = current_account()
+    me = signed_in()
     _done, refused = attempt(lambda session: room_rules.remove_closure(session, me, room_id, closure_id), ctx())
     if refused:
         abort(refused.status)

@@ -13,7 +13,7 @@ from services.rooms import domain, wording
 from services.rooms.booking import decide as deciding
 from services.rooms.db import occupancy, queries
 from services.rooms.request_context import ctx
-from services.rooms.web.blueprint import attempt, bp, shown
+from services.rooms.web.blueprint import attempt, bp, shown, signed_in
 from services.rooms.web.forms import DecisionForm
 from services.rooms.web.mine import visible
 
@@ -64,7 +64,7 @@ def decide(booking_id: int, decision: str):
         return _not_decided(
             " ".join(form.comment.errors) or _("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu."), 400
         )
-    me, context = current_account(), ctx()
+    me, context = signed_in(), ctx()
     _done, refused = attempt(
         lambda session: DECISIONS[decision](
             session,
