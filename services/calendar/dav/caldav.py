@@ -9,7 +9,7 @@ from flask import Response
 
 from services.calendar.dav import reports, sync
 from services.calendar.dav.properties import registry
-from services.calendar.dav.resources import Context, Resource, object_resource
+from services.calendar.dav.resources import Context, Resource, calendar_of, object_resource
 from services.calendar.dav.webdav import (
     CALDAV,
     DAV,
@@ -82,21 +82,22 @@ for _name, _value in LIMITS.items():
 
 @registry.register(CALDAV, "calendar-description", in_allprop=False)  # RFC 4791 §5.2.1
 def calendar_description(r: Resource, ctx: Context):
-    return r.calendar.description if r.kind == "calendar" else None
+    return calendar_of(r).description if r.kind == "calendar" else None
 
 
 @registry.register(CALDAV, "calendar-timezone", in_allprop=False)  # RFC 4791 §5.2.2
 def calendar_timezone(r: Resource, ctx: Context):
     if r.kind != "calendar":
         return None
-    if r.calendar.timezone:  # what the client set with MKCALENDAR/PROPPATCH, returned as given
-        return r.calendar.timezone
+    timezone = calendar_of(r).timezone
+    if timezone:  # what the client set with MKCALENDAR/PROPPATCH, returned as given
+        return timezone
     return local_timezone_calendar()
 
 
 @registry.register(ICAL, "calendar-color", in_allprop=False)  # Apple extension, read by all clients
 def calendar_color(r: Resource, ctx: Context):
-    return r.calendar.color if r.kind == "calendar" else None
+    return calendar_of(r).color if r.kind == "calendar" else None
 
 
 @registry.register(CALDAV, "calendar-data", in_allprop=False)  # RFC 4791 §9.6 (REPORTs only)
@@ -149,7 +150,8 @@ def multiget(ctx: Context, collection: Resource, root, names: list[str]) -> list
         name = path[len(base) :]
         if path.startswith(base) and name and object_name_problem(name) is None:
             wanted[url] = name  # a name no object can have (a NUL, "..") is simply not found
-    found = {o.name: o for o in ctx.store.report_objects(collection.calendar.id, sorted(set(wanted.values())))}
+    calendar = calendar_of(collection)
+    found = {o.name: o for o in ctx.store.report_objects(calendar.id, sorted(set(wanted.values())))}
     fast = set(names) <= reports.FAST_PROPS
     responses = []
     for url in urls:
@@ -157,7 +159,11 @@ def multiget(ctx: Context, collection: Resource, root, names: list[str]) -> list
         if obj is None:
             responses.append(status_response(url, "HTTP/1.1 404 Not Found"))
         elif fast:
-            text = ctx.shown(collection.calendar, obj).data.decode("utf-8") if reports.CALENDAR_DATA in names else None
+            text = None
+            if reports.CALENDAR_DATA in names:
+                data = ctx.shown(calendar, obj).data
+                assert data is not None  # report_objects loads it
+                text = data.decode("utf-8")
             responses.append(reports.data_response(collection.url + quote(obj.name), obj.etag, text))
         else:
             resource = object_resource(ctx, collection, obj)

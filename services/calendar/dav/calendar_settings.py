@@ -118,10 +118,11 @@ def parse_updates(root, creating: bool) -> list[tuple[str, object, bool]]:
     return updates
 
 
-def apply(updates, creating: bool) -> tuple[dict, list[tuple[str, Refused | None]]]:
+def apply(updates, creating: bool) -> tuple[dict[str, object], list[tuple[str, Refused | None]]]:
     """(settings to store, outcome per property). Any refusal means nothing is stored: the
     others then fail with 424 (RFC 4918 §9.2)."""
-    settings, outcome = {}, []
+    settings: dict[str, object] = {}
+    outcome: list[tuple[str, Refused | None]] = []
     for name, el, removing in updates:
         try:
             if name == clark(DAV, "resourcetype") and creating:

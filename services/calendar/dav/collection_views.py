@@ -9,7 +9,7 @@ from urllib.parse import quote, unquote
 from flask import Response, request
 
 from services.calendar.dav import calendar_settings as settings_of
-from services.calendar.dav.resources import BASE, Context, Resource, resolve
+from services.calendar.dav.resources import BASE, Context, Resource, calendar_of, resolve
 from services.calendar.dav.webdav import CALDAV, DAV, XML_TYPE, DavError, element, multistatus, parse_xml, serialize
 from services.calendar.domain import access
 from services.calendar.store.errors import SlugTaken
@@ -41,7 +41,8 @@ def _create(ctx: Context, path: str, root, response_tag: tuple[str, str]) -> Res
             f"({ctx.home_url}); in Kalendern gibt es keine Unterordner.",
             (CALDAV, "calendar-collection-location-ok"),
         )
-    if not access.can_create_calendar(ctx.reader):
+    partner_id = ctx.principal.partner_id  # can_create_calendar: not None
+    if partner_id is None or not access.can_create_calendar(ctx.reader):
         raise DavError(403, "Nur Konten eines Partners können Kalender anlegen.", (DAV, "need-privileges"))
     slug = segments[2]
     if ctx.store.calendar(slug) is not None:  # taken, by a calendar this account cannot see
@@ -54,7 +55,7 @@ def _create(ctx: Context, path: str, root, response_tag: tuple[str, str]) -> Res
         return Response(serialize(body), status=403, content_type=XML_TYPE)
     settings.setdefault("displayname", slug)
     try:
-        ctx.store.create_calendar(ctx.principal.partner_id, slug, settings)
+        ctx.store.create_calendar(partner_id, slug, settings)
     except SlugTaken as exc:
         raise DavError(405, str(exc)) from None
     return Response(status=201, headers={"Location": url, "Cache-Control": "no-cache", "Content-Length": "0"})
@@ -85,7 +86,7 @@ def mkcol(ctx: Context, path: str) -> Response:
 def proppatch(ctx: Context, resource: Resource) -> Response:
     if not resource.exists:
         raise DavError(404, "Diesen Kalendereintrag gibt es nicht.")
-    if resource.kind != "calendar" or not access.can_manage_calendar(ctx.reader, resource.calendar):
+    if resource.kind != "calendar" or not access.can_manage_calendar(ctx.reader, calendar_of(resource)):
         raise DavError(
             403,
             READ_ONLY
@@ -99,20 +100,21 @@ def proppatch(ctx: Context, resource: Resource) -> Response:
         raise DavError(400, "PROPPATCH braucht ein DAV:propertyupdate mit mindestens einer Eigenschaft.")
     settings, outcome = settings_of.apply(updates, creating=False)
     if not settings_of.failed(outcome):
-        ctx.store.update_calendar(resource.calendar.id, settings)
+        ctx.store.update_calendar(calendar_of(resource).id, settings)
     return Response(
         multistatus([settings_of.propstat_response(resource.url, outcome)]), status=207, content_type=XML_TYPE
     )
 
 
 def delete_calendar(ctx: Context, resource: Resource) -> Response:
-    if not access.can_manage_calendar(ctx.reader, resource.calendar):
+    calendar = calendar_of(resource)
+    if not access.can_manage_calendar(ctx.reader, calendar):
         raise DavError(403, READ_ONLY, (DAV, "need-privileges"))
     if_match = request.headers.get("If-Match")
-    etag = f'"rev-{resource.calendar.id}-{resource.calendar.revision}"'
+    etag = f'"rev-{calendar.id}-{calendar.revision}"'
     if if_match is not None and not {t.strip() for t in if_match.split(",")} & {etag, "*"}:
         raise DavError(412, "Der Kalender wurde inzwischen geändert; bitte neu laden (ETag passt nicht).")
-    ctx.store.delete_calendar(resource.calendar.id)
+    ctx.store.delete_calendar(calendar.id)
     return Response(status=204)
 
 

@@ -3,7 +3,7 @@ CalDAV's own properties are registered in caldav.py into the same registry."""
 
 from __future__ import annotations
 
-from services.calendar.dav.resources import BASE, Context, Resource
+from services.calendar.dav.resources import BASE, Context, Resource, calendar_of
 from services.calendar.dav.webdav import CALDAV, CS, DAV, ICAL, PropertyRegistry, element, href
 from services.calendar.domain import access
 
@@ -25,7 +25,7 @@ def resourcetype(r: Resource, ctx: Context):
 @registry.register(DAV, "displayname")  # RFC 4918 §15.2
 def displayname(r: Resource, ctx: Context):
     if r.kind == "calendar":
-        return r.calendar.displayname
+        return calendar_of(r).displayname
     if r.kind == "principal":
         return ctx.principal.display_name
     if r.kind == "home":
@@ -40,7 +40,8 @@ def getetag(r: Resource, ctx: Context):
     if r.kind == "object" and r.obj:
         return r.obj.etag
     if r.kind == "calendar":
-        return f'"rev-{r.calendar.id}-{r.calendar.revision}"'
+        calendar = calendar_of(r)
+        return f'"rev-{calendar.id}-{calendar.revision}"'
     return None
 
 
@@ -61,7 +62,7 @@ def getcontentlength(r: Resource, ctx: Context):
 
 @registry.register(CS, "getctag")  # calendarserver.org ctag: changes with every change inside
 def getctag(r: Resource, ctx: Context):
-    return f'"{r.calendar.revision}"' if r.kind == "calendar" else None
+    return f'"{calendar_of(r).revision}"' if r.kind == "calendar" else None
 
 
 @registry.register(DAV, "owner", in_allprop=False)  # RFC 3744 §5.1
@@ -122,6 +123,7 @@ def supported_report_set(r: Resource, ctx: Context):
 
 @registry.register(ICAL, "calendar-order", in_allprop=False)  # Apple extension: position in the list
 def calendar_order(r: Resource, ctx: Context):
-    if r.kind != "calendar" or r.calendar.order is None:
+    if r.kind != "calendar":
         return None
-    return str(r.calendar.order)
+    order = calendar_of(r).order
+    return None if order is None else str(order)

@@ -9,8 +9,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
+from typing import cast
 from urllib.parse import quote
 
 from flask import Response
@@ -18,13 +20,13 @@ from icalendar import Calendar
 
 from services.calendar.dav import query_xml
 from services.calendar.dav.properties import registry
-from services.calendar.dav.resources import Context, Resource
+from services.calendar.dav.resources import Context, Resource, calendar_of
 from services.calendar.dav.webdav import CALDAV, DAV, clark, escape, propstat_response, response_text
 from services.calendar.domain import expand, filters, timeindex
 from services.calendar.domain.recurrence import Budget
 from services.calendar.domain.timeindex import EPOCH_MAX, EPOCH_MIN, Instance, overlaps
 from services.calendar.store.objectcache import Entry
-from services.calendar.store.records import ObjectInfo
+from services.calendar.store.records import CalendarInfo, ObjectInfo
 
 GETETAG, CALENDAR_DATA = clark(DAV, "getetag"), clark(CALDAV, "calendar-data")
 FAST_PROPS = {GETETAG, CALENDAR_DATA}
@@ -41,51 +43,61 @@ class _Objects:
     batch. Data is held as the reader may see it (Context.shown), so that filters (a text-match
     on SUMMARY) and expansions never see what the reader must not."""
 
-    def __init__(self, ctx: Context, collection: Resource, candidates: list[tuple[str, str]], rows=()):
+    def __init__(
+        self, ctx: Context, collection: Resource, candidates: list[tuple[str, str]], rows: Iterable[ObjectInfo] = ()
+    ):
         self.ctx, self.collection, self.now = ctx, collection, datetime.now(timezone.utc)
-        self.calendar_id = collection.calendar.id
+        self.calendar_info: CalendarInfo = calendar_of(collection)
+        self.calendar_id = self.calendar_info.id
         self.budget = Budget()  # the expansion work this report may cause
         self.redacted: set[str] = set()
         self.etags = dict(candidates)
         self.rows = {r.name: self.shown(r) for r in rows}  # loaded with their data already (one query)
-        self.data: dict[str, bytes] = {name: r.data for name, r in self.rows.items()}
+        # range_objects loads every row with its data (and shown keeps it)
+        self.data = cast("dict[str, bytes]", {name: r.data for name, r in self.rows.items()})
         self.entries: dict[str, Entry] = ctx.store.time_indexes(self.calendar_id, candidates)
         self.load([name for name, _etag in candidates if name not in self.entries])
 
     def shown(self, obj: ObjectInfo) -> ObjectInfo:
-        visible = self.ctx.shown(self.collection.calendar, obj)
+        visible = self.ctx.shown(self.calendar_info, obj)
         if visible is not obj:
             self.redacted.add(obj.name)
         return visible
 
-    def load(self, names) -> None:
+    def load(self, names: list[str]) -> None:
         for name in names:
             if name in self.rows and name not in self.entries:
                 self.entries[name] = self.ctx.store.build_index(self.etags[name], self.data[name], self.now)
         for obj in self.ctx.store.report_objects(self.calendar_id, [n for n in names if n not in self.data]):
             obj = self.shown(obj)  # a busy view has the same times: its index is the object's
-            self.data[obj.name] = obj.data
+            data = obj.data
+            assert data is not None  # report_objects loads it
+            self.data[obj.name] = data
             if obj.name not in self.entries or self.etags[obj.name] != obj.etag:  # (changed meanwhile)
                 self.etags[obj.name] = obj.etag
-                self.entries[obj.name] = self.ctx.store.build_index(obj.etag, obj.data, self.now)
+                self.entries[obj.name] = self.ctx.store.build_index(obj.etag, data, self.now)
 
     def calendar(self, name: str) -> Calendar:
         entry = self.entries[name]
-        if entry.calendar is None:
-            entry = self.entries[name] = Entry(entry.index, entry.bodies, Calendar.from_ical(self.data[name]))
-        return entry.calendar
+        calendar = entry.calendar
+        if calendar is None:
+            calendar = Calendar.from_ical(self.data[name])
+            self.entries[name] = Entry(entry.index, entry.bodies, calendar)
+        return calendar
 
 
 def calendar_query(ctx: Context, collection: Resource, root, names: list[str]) -> list:
     top = query_xml.parse_filter(root)
     wanted = query_xml.data_request(root)
     start, end, component = query_xml.outer_range(top)
+    calendar_id = calendar_of(collection).id
+    rows: Sequence[ObjectInfo]
     if CALENDAR_DATA in names or not set(names) <= FAST_PROPS:
         # data will be sent for (nearly) every candidate of a time range: one query for all
-        rows = ctx.store.range_objects(collection.calendar.id, _dt(start), _dt(end), component)
+        rows = ctx.store.range_objects(calendar_id, _dt(start), _dt(end), component)
         candidates = [(r.name, r.etag) for r in rows]
     else:
-        rows, candidates = (), ctx.store.range_candidates(collection.calendar.id, _dt(start), _dt(end), component)
+        rows, candidates = (), ctx.store.range_candidates(calendar_id, _dt(start), _dt(end), component)
     objects = _Objects(ctx, collection, candidates, rows)
     matched, undecided = [], []
     by_index = not filters.needs_calendar(top)
@@ -102,7 +114,14 @@ def calendar_query(ctx: Context, collection: Resource, root, names: list[str]) -
     return _responses(ctx, collection, objects, sorted(matched), names, wanted)
 
 
-def _responses(ctx, collection, objects: _Objects, matched, names, wanted) -> list[str]:
+def _responses(
+    ctx: Context,
+    collection: Resource,
+    objects: _Objects,
+    matched: list[str],
+    names: list[str],
+    wanted: query_xml.DataRequest | None,
+) -> list[str]:
     fast = set(names) <= FAST_PROPS
     if fast and CALENDAR_DATA not in names:  # only ETags asked: no data needed
         return [data_response(collection.url + quote(n), objects.etags[n]) for n in matched]
@@ -110,19 +129,20 @@ def _responses(ctx, collection, objects: _Objects, matched, names, wanted) -> li
     loaded = (
         [objects.rows[n] for n in matched]
         if all(n in objects.rows for n in matched)
-        else [objects.shown(o) for o in ctx.store.report_objects(collection.calendar.id, matched)]
+        else [objects.shown(o) for o in ctx.store.report_objects(objects.calendar_id, matched)]
     )
     for obj in loaded:
         data = obj.data
+        assert data is not None  # range_objects and report_objects load it
         if wanted is not None and wanted.expand:
             entry = objects.entries.get(obj.name)
             if entry is None or objects.etags.get(obj.name) != obj.etag:
-                entry = ctx.store.build_index(obj.etag, obj.data, objects.now)
+                entry = ctx.store.build_index(obj.etag, data, objects.now)
             bodies = (
                 expand.bodies(data) if obj.name in objects.redacted else ctx.store.expand_bodies(obj.etag, entry, data)
             )
             data = expand.expanded(
-                entry.index.component, instances(entry, obj.data, *wanted.expand, objects.budget), bodies
+                entry.index.component, instances(entry, data, *wanted.expand, objects.budget), bodies
             )
         # limit-recurrence-set is answered with the full set: a superset the client can narrow
         if fast:
@@ -178,9 +198,9 @@ def free_busy(ctx: Context, collection: Resource, root) -> Response:
     if not el.get("start") or not el.get("end"):
         raise query_xml.invalid("free-busy-query braucht start und end.")
     start, end = query_xml.time_range(el)
-    candidates = ctx.store.range_candidates(collection.calendar.id, _dt(start), _dt(end), "VEVENT")
+    candidates = ctx.store.range_candidates(calendar_of(collection).id, _dt(start), _dt(end), "VEVENT")
     objects = _Objects(ctx, collection, candidates)
-    found = []
+    found: list[Instance] = []
     for name, _etag in candidates:
         if not objects.entries[name].index.covers(end, start):
             objects.load([name])

@@ -46,6 +46,13 @@ class Resource:
         return self.kind != "object" or self.obj is not None
 
 
+def calendar_of(resource: Resource) -> CalendarInfo:
+    """The calendar of a "calendar" or "object" resource: resolve, children and object_resource
+    give every one of them its calendar (only the other kinds have none)."""
+    assert resource.calendar is not None, f"a {resource.kind} resource without a calendar"
+    return resource.calendar
+
+
 @dataclass
 class Context:
     principal: Principal
@@ -122,8 +129,7 @@ def resolve(ctx: Context, path: str) -> Resource | None:
             return _object_or_collection(ctx, cal, rest)
         case ["rooms"]:
             return Resource("rooms", f"{BASE}rooms/")
-        case ["rooms", room, *rest] if names.numeric_id(room) is not None and len(rest) <= 1:
-            room_id = names.numeric_id(room)
+        case ["rooms", room, *rest] if (room_id := names.numeric_id(room)) is not None and len(rest) <= 1:
             cal = calendar_resource(ctx, f"{BASE}rooms/{room_id}/", ctx.store.room_calendar(room_id))
             return _object_or_collection(ctx, cal, rest)
     return None
@@ -136,14 +142,15 @@ def _object_or_collection(ctx: Context, cal: Resource | None, rest: list[str]) -
     problem = names.object_name_problem(name)
     if problem:
         raise DavError(400, problem)
-    obj = ctx.store.get(cal.calendar.id, name)
+    calendar = calendar_of(cal)
+    obj = ctx.store.get(calendar.id, name)
     return Resource(
         "object",
         cal.url + quote(name),
-        calendar=cal.calendar,
+        calendar=calendar,
         name=name,
         writable=cal.writable,
-        obj=None if obj is None else ctx.shown(cal.calendar, obj),
+        obj=None if obj is None else ctx.shown(calendar, obj),
     )
 
 
@@ -170,17 +177,19 @@ def children(ctx: Context, resource: Resource) -> list[Resource]:
             if c.kind == "room" and (r := calendar_resource(ctx, f"{BASE}rooms/{c.room_id}/", c)) is not None
         ]
     if resource.kind == "calendar":
-        return [object_resource(ctx, resource, o) for o in ctx.store.objects(resource.calendar.id)]
+        return [object_resource(ctx, resource, o) for o in ctx.store.objects(calendar_of(resource).id)]
     return []
 
 
 def object_resource(ctx: Context, collection: Resource, obj: ObjectInfo) -> Resource:
     """An event of `collection` as `ctx`'s reader may see it (every way out goes through here)."""
+    calendar = collection.calendar
+    assert calendar is not None  # a calendar collection (inline: this runs once per object)
     return Resource(
         "object",
         collection.url + quote(obj.name),
-        calendar=collection.calendar,
-        obj=ctx.shown(collection.calendar, obj),
+        calendar=calendar,
+        obj=ctx.shown(calendar, obj),
         name=obj.name,
         writable=collection.writable,
     )

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from shared.db import as_utc
 
 from services.calendar.dav.properties import registry
-from services.calendar.dav.resources import Context, Resource, object_resource
+from services.calendar.dav.resources import Context, Resource, calendar_of, object_resource
 from services.calendar.dav.webdav import (
     CALDAV,
     DAV,
@@ -62,12 +62,12 @@ def revision_of(token: str, calendar: CalendarInfo) -> int:
 
 @registry.register(DAV, "sync-token", in_allprop=False)  # RFC 6578 §4
 def sync_token(r: Resource, ctx: Context):
-    return token_for(r.calendar) if r.kind == "calendar" else None
+    return token_for(calendar_of(r)) if r.kind == "calendar" else None
 
 
 def report(ctx: Context, collection: Resource, root, names: list[str]) -> list[str]:
     """The sync-collection REPORT's responses, ending with the new DAV:sync-token element."""
-    calendar = collection.calendar
+    calendar = calendar_of(collection)
     token_text = (root.findtext(clark(DAV, "sync-token")) or "").strip()
     since = revision_of(token_text, calendar) if token_text else None
     level = (root.findtext(clark(DAV, "sync-level")) or "1").strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, redirect, request
@@ -13,7 +14,7 @@ from shared.web.request_db import unit_of_work
 from services.calendar.dav import caldav, collection_views
 from services.calendar.dav.calendar_settings import ACCEPTED_COMPONENTS
 from services.calendar.dav.properties import registry
-from services.calendar.dav.resources import BASE, Context, Resource, children, resolve
+from services.calendar.dav.resources import BASE, Context, Resource, calendar_of, children, resolve
 from services.calendar.dav.webdav import (
     CALDAV,
     DAV,
@@ -129,18 +130,17 @@ def get(ctx: Context, resource: Resource) -> Response:
             resource.obj.data, content_type="text/calendar; charset=utf-8", headers={"ETag": resource.obj.etag}
         )
     if resource.kind == "calendar":  # the whole calendar as one .ics, as Radicale does
-        objects = ctx.store.objects(resource.calendar.id, with_data=True)
-        body = assemble(
-            [ctx.shown(resource.calendar, o).data for o in objects],
-            resource.calendar.displayname,
-            resource.calendar.description,
-        )
+        calendar = calendar_of(resource)
+        objects = ctx.store.objects(calendar.id, with_data=True)
+        # with_data: every one has its data (and shown keeps it)
+        shown = cast("list[bytes]", [ctx.shown(calendar, o).data for o in objects])
+        body = assemble(shown, calendar.displayname, calendar.description)
         return Response(
             body,
             content_type="text/calendar; charset=utf-8",
             headers={
-                "ETag": f'"rev-{resource.calendar.id}-{resource.calendar.revision}"',
-                "Content-Disposition": f'inline; filename="{resource.calendar.slug}.ics"',
+                "ETag": f'"rev-{calendar.id}-{calendar.revision}"',
+                "Content-Disposition": f'inline; filename="{calendar.slug}.ics"',
             },
         )
     return Response(
@@ -174,7 +174,7 @@ def put(ctx: Context, resource: Resource) -> Response:
         raise DavError(413, "Der Kalendereintrag ist zu groß (höchstens 1 MB).", (CALDAV, "max-resource-size"))
     try:
         etag, created = ctx.store.put(
-            resource.calendar.id,
+            calendar_of(resource).id,
             resource.name,
             data,
             if_match=request.headers.get("If-Match"),
@@ -202,7 +202,7 @@ def delete(ctx: Context, resource: Resource) -> Response:
         return collection_views.delete_calendar(ctx, resource)
     _writable_object(resource)
     try:
-        gone = ctx.store.delete(resource.calendar.id, resource.name, if_match=request.headers.get("If-Match"))
+        gone = ctx.store.delete(calendar_of(resource).id, resource.name, if_match=request.headers.get("If-Match"))
     except PreconditionFailed as exc:
         raise DavError(412, str(exc)) from None
     if not gone:

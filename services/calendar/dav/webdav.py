@@ -6,7 +6,7 @@ loading, no entity resolution, no network, no huge trees; any DOCTYPE is refused
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -193,7 +193,7 @@ def prop_text(name: str, value=None) -> str:
     return start + ">" + "".join(etree.tostring(v, encoding="unicode") for v in value) + end
 
 
-def response_text(url: str, found: list[str], missing: list[str] = ()) -> str:
+def response_text(url: str, found: list[str], missing: Sequence[str] = ()) -> str:
     """A DAV:response with a 200 propstat for `found` and a 404 one for `missing` (property texts)."""
     parts = [f"<D:response><D:href>{escape(url)}</D:href>"]
     for status, props in ((OK, found), (NOT_FOUND, missing)):

@@ -30,9 +30,14 @@ class Reader:
 
 
 class CalendarFacts(Protocol):
-    kind: str  # "partner" | "room"
-    owner_partner_id: int | None
-    public: bool
+    """What the rules read of a calendar; read-only, so that a frozen CalendarInfo qualifies."""
+
+    @property
+    def kind(self) -> str: ...  # "partner" | "room"
+    @property
+    def owner_partner_id(self) -> int | None: ...
+    @property
+    def public(self) -> bool: ...
 
 
 def owns(reader: Reader | None, calendar: CalendarFacts) -> bool:

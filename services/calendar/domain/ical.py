@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import cast
 
-from icalendar import Calendar
+from icalendar import Calendar, Component, vCategory, vText
 
 from services.calendar.domain import checks, timeindex
-from services.calendar.domain.calendar_data import COMPONENTS, LOCAL, InvalidCalendarData
+from services.calendar.domain.calendar_data import COMPONENTS, LOCAL, InvalidCalendarData, prop
 from services.calendar.domain.timeindex import EPOCH_MAX, TimeIndex
 from services.calendar.domain.vocabulary import AUDIENCE_PROPERTY, AUDIENCES, CATEGORIES
 
@@ -63,7 +65,7 @@ def index_resource(data: bytes) -> IndexedResource:
     items = [c for c in calendar.subcomponents if c.name in COMPONENTS]
     if not items:
         raise InvalidCalendarData("Der Kalendereintrag enthält keinen Termin (VEVENT) und keine Aufgabe (VTODO).")
-    kinds = {c.name for c in items}
+    kinds = {cast(str, c.name) for c in items}  # names in COMPONENTS
     if len(kinds) > 1:
         raise InvalidCalendarData("Ein Kalendereintrag darf nur eine Art von Komponente enthalten.")
     uids = {str(c.get("UID", "")) for c in items}
@@ -93,7 +95,7 @@ def index_resource(data: bytes) -> IndexedResource:
     )
 
 
-def _list_values(value) -> tuple[str, ...]:
+def _list_values(value: vCategory | vText | list[vCategory | vText] | None) -> tuple[str, ...]:
     if value is None:
         return ()
     values = value if isinstance(value, list) else [value]
@@ -101,7 +103,7 @@ def _list_values(value) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.strip() for v in texts for p in str(v).split(",") if p.strip()))
 
 
-def _known(values: tuple[str, ...], vocabulary) -> tuple[str, ...]:
+def _known(values: tuple[str, ...], vocabulary: Iterable[str]) -> tuple[str, ...]:
     """Only the network's own words are indexed (the feeds filter by nothing else); free text
     stays in the data, and the index columns stay short."""
     by_fold = {word.casefold(): word for word in vocabulary}
@@ -118,23 +120,23 @@ def to_utc(value: date | datetime, *, end: bool = False) -> datetime:
     return moved + FLOATING_SLACK if end else moved - FLOATING_SLACK
 
 
-def _end_of(component) -> date | datetime | None:
-    start = component.get("DTSTART")
-    if start is None:
-        return None
-    start = start.dt
+def _end_of(component: Component) -> date | datetime:
+    """The end of a component with a DTSTART (DTEND, DTSTART + DURATION, or the start)."""
+    start: date | datetime = prop(component, "DTSTART").dt
     if "DTEND" in component:
-        return component["DTEND"].dt
+        end: date | datetime = prop(component, "DTEND").dt
+        return end
     if "DURATION" in component:
-        return start + component["DURATION"].dt
+        duration: timedelta = prop(component, "DURATION").dt
+        return start + duration
     return start + timedelta(days=1) if not isinstance(start, datetime) else start
 
 
-def _span(items, index: TimeIndex) -> tuple[datetime | None, datetime | None]:
+def _span(items: list[Component], index: TimeIndex) -> tuple[datetime | None, datetime | None]:
     """The UTC span the SQL pre-filter uses; the last instance's end bounds a series."""
     if any("DTSTART" not in c for c in items):
         return None, None  # e.g. a task without a start: always a candidate
-    starts = [to_utc(c["DTSTART"].dt) for c in items]
+    starts = [to_utc(prop(c, "DTSTART").dt) for c in items]
     ends = [to_utc(_end_of(c), end=True) for c in items]
     for c in items:
         rdates = c.get("RDATE", [])
@@ -149,7 +151,7 @@ def _span(items, index: TimeIndex) -> tuple[datetime | None, datetime | None]:
         return first, None  # open-ended, dense or past the recorded horizon
     last = datetime.fromtimestamp(max(i.end for i in index.instances), timezone.utc)
     floating = any(
-        not isinstance(c[k].dt, datetime) or c[k].dt.tzinfo is None
+        not isinstance(prop(c, k).dt, datetime) or prop(c, k).dt.tzinfo is None
         for c in items
         for k in ("DTSTART", "DTEND")
         if k in c

@@ -55,7 +55,8 @@ def local_timezone_calendar() -> str:
     holder.add("PRODID", PRODID)
     holder.add("VERSION", "2.0")
     holder.add_component(berlin_vtimezone())
-    return holder.to_ical().decode("utf-8")
+    data: bytes = holder.to_ical()
+    return data.decode("utf-8")
 
 
 def blocks(data: bytes) -> Iterator[tuple[bytes, bytes]]:

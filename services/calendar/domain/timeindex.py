@@ -14,11 +14,12 @@ import json
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from typing import cast
 
-from icalendar import Calendar
+from icalendar import Calendar, Component, vRecur
 
 from services.calendar.domain import recurrence
-from services.calendar.domain.calendar_data import COMPONENTS, LOCAL
+from services.calendar.domain.calendar_data import COMPONENTS, LOCAL, prop
 from services.calendar.domain.limits import INDEX_LIMIT, INDEX_LOOKBACK
 
 EPOCH_MIN = int(datetime(1900, 1, 1, tzinfo=timezone.utc).timestamp())
@@ -66,7 +67,7 @@ class TimeIndex:
     longest: int = 0
     starts: list[int] = field(default_factory=list)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.starts = [i.start for i in self.instances]
         self.longest = max((i.end - i.start for i in self.instances), default=0)
 
@@ -120,7 +121,7 @@ def _rid(value: int | str | None) -> date | datetime | None:
     return datetime.fromtimestamp(value, timezone.utc) if isinstance(value, int) else date.fromisoformat(value)
 
 
-def busy_type(component) -> int:
+def busy_type(component: Component) -> int:
     if str(component.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
         return FREE
     status = str(component.get("STATUS", "CONFIRMED")).upper()
@@ -131,12 +132,12 @@ def build(calendar: Calendar, now: datetime) -> TimeIndex:
     """The instances of the one kind of component in `calendar`, up to now + HORIZON."""
     calendar = recurrence.bounded(calendar)  # what is expanded is also what is judged below
     items = [c for c in calendar.subcomponents if c.name in COMPONENTS]
-    name = items[0].name if items else "VEVENT"
+    name = cast(str, items[0].name) if items else "VEVENT"  # a name in COMPONENTS
     if name == "VTODO" and not any("DTSTART" in c or "DUE" in c for c in items):
         return TimeIndex(name, [], EPOCH_MAX, False, always=True)
     recurring = any("RRULE" in c or "RDATE" in c for c in items)
     try:
-        starts = [epoch(v) for c in items for v in ([c["DTSTART"].dt] if "DTSTART" in c else []) + _rdates(c)]
+        starts = [epoch(v) for c in items for v in ([prop(c, "DTSTART").dt] if "DTSTART" in c else []) + _rdates(c)]
     except (OverflowError, ValueError, TypeError, AttributeError, KeyError):
         starts = []  # stored before values were checked: nothing to record
     if not starts:
@@ -146,9 +147,9 @@ def build(calendar: Calendar, now: datetime) -> TimeIndex:
     estimate = recurrence.instance_estimate(calendar, horizon)
     if estimate > INDEX_LIMIT:  # record only a window around now that holds about INDEX_LIMIT
         since = max(begin, now - INDEX_LOOKBACK)
-        until = _window_end(calendar, since, horizon)
-        instances = expand(calendar, name, since - timedelta(days=2), until)
-        return _trimmed(TimeIndex(name, instances, epoch(until), recurring, since=epoch(since)), now)
+        window_end = _window_end(calendar, since, horizon)
+        instances = expand(calendar, name, since - timedelta(days=2), window_end)
+        return _trimmed(TimeIndex(name, instances, epoch(window_end), recurring, since=epoch(since)), now)
     instances = expand(calendar, name, begin - timedelta(days=2), horizon)
     until = EPOCH_MAX if not recurring or _bounded(items, horizon) else epoch(horizon)
     return _trimmed(TimeIndex(name, instances, until, recurring), now)
@@ -187,7 +188,7 @@ def expand(
     """Instances overlapping (roughly) [start, end), sorted by start."""
     calendar, occurrences = recurrence.between(calendar, [name], start, end, budget)
     positions = {id(c): n for n, c in enumerate(calendar.subcomponents)}
-    instances = []
+    instances: list[Instance] = []
     for occurrence in occurrences:
         component = occurrence._adapter._component
         s, e = occurrence.start, occurrence.end
@@ -203,16 +204,16 @@ def expand(
     return instances
 
 
-def _is_recurring(component) -> bool:
+def _is_recurring(component: Component) -> bool:
     return "RRULE" in component or "RDATE" in component
 
 
-def _bounded(items, horizon: datetime) -> bool:
+def _bounded(items: list[Component], horizon: datetime) -> bool:
     """True only if nothing of the series can lie past the horizon (the record is complete);
     a wrong False costs speed only, so the COUNT estimate below errs long."""
     limit = epoch(horizon)
     for c in items:
-        if "DTSTART" in c and epoch(c["DTSTART"].dt) > limit:
+        if "DTSTART" in c and epoch(prop(c, "DTSTART").dt) > limit:
             return False  # an override moved past the horizon
         if any(epoch(v) > limit for v in _rdates(c)):
             return False
@@ -221,21 +222,21 @@ def _bounded(items, horizon: datetime) -> bool:
             if "UNTIL" in r:
                 if epoch(r["UNTIL"][0]) > limit:
                     return False
-            elif "COUNT" not in r or _count_end(c["DTSTART"].dt, r) > limit:
+            elif "COUNT" not in r or _count_end(prop(c, "DTSTART").dt, r) > limit:
                 return False
     return True
 
 
-def _rdates(component) -> list:
+def _rdates(component: Component) -> list[date | datetime]:
     values = component.get("RDATE", [])
-    out = []
+    out: list[date | datetime] = []
     for rdate in values if isinstance(values, list) else [values]:
         for period in rdate.dts:
             out.append(period.dt[0] if isinstance(period.dt, tuple) else period.dt)
     return out
 
 
-def _count_end(start, rule) -> int:
+def _count_end(start: date | datetime, rule: vRecur) -> int:
     """An upper estimate of the last start of a COUNT rule: rules that skip periods
     (BYMONTH, BYMONTHDAY, BYSETPOS, ...) may need up to twelve times as long."""
     interval = int(rule.get("INTERVAL", [1])[0])

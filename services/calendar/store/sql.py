@@ -8,6 +8,8 @@ a refused request leaves nothing behind. Collections and reports are parts of th
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -210,7 +212,8 @@ class SqlStore(SqlCalendars, SqlReports):
             )
             .order_by(Calendar.id, CalendarObject.name)
         )
-        return [(row[0], row_info(row[1:])) for row in rows]
+        # a partner calendar always has its owner (ensure_partner_calendar, create_calendar)
+        return cast("list[tuple[int, ObjectInfo]]", [(row[0], row_info(row[1:])) for row in rows])
 
     def state_key(self) -> tuple:
         """Changes whenever any calendar changes (revisions only grow; created_at tells a

@@ -4,13 +4,13 @@ needs only its session and the shared helpers of sql_rows.py."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
 from services.calendar.store.errors import SlugTaken
 from services.calendar.store.models import Calendar, CalendarObject
-from services.calendar.store.records import CALENDAR_SETTINGS, CalendarInfo, Change
+from services.calendar.store.records import CALENDAR_SETTINGS, CalendarInfo, Change, ObjectInfo
 from services.calendar.store.sql_rows import bump, calendar_info, chunks, object_info
 
 # the column of each setting a client may change (the interface's keys, in their order)
@@ -43,6 +43,7 @@ class SqlCalendars:
     def update_calendar(self, calendar_id: int, settings: dict) -> CalendarInfo:
         bump(self.session, calendar_id)  # ctag and sync-token move, clients re-read the properties
         calendar = self.session.get(Calendar, calendar_id, populate_existing=True)
+        assert calendar is not None  # bump found its row (scalar_one) and holds its lock
         _apply(calendar, settings)
         self.session.flush()
         return calendar_info(calendar)
@@ -66,7 +67,7 @@ class SqlCalendars:
             query = query.where(CalendarObject.deleted.is_(False))
         else:
             query = query.where(CalendarObject.revision > since)
-        latest: dict[str, tuple] = {}
+        latest: dict[str, Row[int, str, int, bool]] = {}
         for row in self.session.execute(query.order_by(CalendarObject.revision)):
             latest.pop(row.name, None)  # re-insert: dict order follows the latest revision
             latest[row.name] = row
@@ -74,12 +75,12 @@ class SqlCalendars:
         truncated = limit is not None and len(rows) > limit
         if truncated:
             rows = rows[:limit]
-        objects = {}
+        objects: dict[int, ObjectInfo] = {}
         for chunk in chunks([r.id for r in rows if not r.deleted]):
-            query = select(CalendarObject).where(CalendarObject.id.in_(chunk))
+            objects_query = select(CalendarObject).where(CalendarObject.id.in_(chunk))
             if not with_data:
-                query = query.options(defer(CalendarObject.ics))
-            for o in self.session.scalars(query):
+                objects_query = objects_query.options(defer(CalendarObject.ics))
+            for o in self.session.scalars(objects_query):
                 objects[o.id] = object_info(o, with_data)
         return [Change(r.name, r.revision, None if r.deleted else objects[r.id]) for r in rows], truncated
 

@@ -78,7 +78,7 @@ def row_info(row, with_data: bool = True) -> ObjectInfo:
         last_end,
         sequence,
         data,
-        len(data) if with_data else last,
+        len(data) if data is not None else last,  # None exactly when not with_data
     )
 
 

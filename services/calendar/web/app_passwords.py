@@ -35,6 +35,7 @@ class NewAppPassword(FlaskForm):
 
 def _page(form: NewAppPassword, status: int = 200, error: str | None = None, created: dict | None = None):
     me = current_account()
+    assert me is not None  # every caller is login_required
     response = current_app.make_response(
         (
             render_template(
@@ -66,6 +67,7 @@ def create():
     if not form.validate():
         return _page(form, 400)
     me = current_account()
+    assert me is not None  # login_required
     if len(identity().app_passwords(me.account_id)) >= MAX_PER_ACCOUNT:
         return _page(
             form,
@@ -83,7 +85,9 @@ def create():
 @bp.post("/<int:password_id>/revoke")
 @login_required
 def revoke(password_id: int):
-    if not identity().revoke_app_password(current_account().account_id, password_id):
+    me = current_account()
+    assert me is not None  # login_required
+    if not identity().revoke_app_password(me.account_id, password_id):
         abort(404)  # someone else's looks the same as a missing one
     flash(_("Das App-Passwort ist entzogen; Programme, die es benutzen, werden nicht mehr angemeldet."))
     return redirect(url_for("app_passwords.index"), 303)
