@@ -50,6 +50,12 @@ def _env(environ: Mapping[str, str], name: str, default: Any) -> Any:
 T = TypeVar("T")
 
 
+def variable(env: str, meaning: str) -> dict[str, str]:
+    """A settings field's metadata: the environment variable it is read from, and what it means
+    (the README's table of variables)."""
+    return {"env": env, "help": meaning}
+
+
 def from_env(cls: type[T], environ: Mapping[str, str] = os.environ, **overrides: Any) -> T:
     """An instance of the settings dataclass `cls` from the variables its fields name."""
     values = {}
@@ -75,95 +81,82 @@ class Settings:
 
     secret_key: str = field(
         default=DEV_SECRET,
-        metadata={
-            "env": "SECRET_KEY",
-            "help": "Signs sessions, CSRF tokens and the links in emails; the same for all three services. Outside demo mode at least 32 random bytes, never a placeholder: `python -c 'import secrets; print(secrets.token_urlsafe(48))'`.",
-        },
+        metadata=variable(
+            "SECRET_KEY",
+            "Signs sessions, CSRF tokens and the links in emails; the same for all three services. Outside demo mode at least 32 random bytes, never a placeholder: `python -c 'import secrets; print(secrets.token_urlsafe(48))'`.",
+        ),
     )
     identity_database_url: str = field(
         default_factory=lambda: _sqlite("identity"),
-        metadata={
-            "env": "IDENTITY_DATABASE_URL",
-            "help": "Partners, accounts and app passwords (the one source of truth for identity).",
-        },
+        metadata=variable(
+            "IDENTITY_DATABASE_URL", "Partners, accounts and app passwords (the one source of truth for identity)."
+        ),
     )
     calendar_database_url: str = field(
         default_factory=lambda: _sqlite("calendar"),
-        metadata={"env": "CALENDAR_DATABASE_URL", "help": "Calendar service: calendars, events, sync tokens."},
+        metadata=variable("CALENDAR_DATABASE_URL", "Calendar service: calendars, events, sync tokens."),
     )
     rooms_database_url: str = field(
         default_factory=lambda: _sqlite("rooms"),
-        metadata={"env": "ROOMS_DATABASE_URL", "help": "Rooms service: rooms, bookings, occurrences."},
+        metadata=variable("ROOMS_DATABASE_URL", "Rooms service: rooms, bookings, occurrences."),
     )
     notify_database_url: str = field(
         default_factory=lambda: _sqlite("notify"),
-        metadata={"env": "NOTIFY_DATABASE_URL", "help": "Notify service: deliveries, captured messages."},
+        metadata=variable("NOTIFY_DATABASE_URL", "Notify service: deliveries, captured messages."),
     )
     broker_url: str = field(
         default="",
-        metadata={
-            "env": "REDIS_URL",
-            "help": "Celery broker. Empty: a file-based broker under var/broker (make run only).",
-        },
+        metadata=variable("REDIS_URL", "Celery broker. Empty: a file-based broker under var/broker (make run only)."),
     )
     public_url: str = field(
         default="http://127.0.0.1:8080",
-        metadata={
-            "env": "PUBLIC_URL",
-            "help": "Address users reach the front door at; used in links in emails and feeds.",
-        },
+        metadata=variable("PUBLIC_URL", "Address users reach the front door at; used in links in emails and feeds."),
     )
-    timezone: str = field(
-        default="Europe/Berlin", metadata={"env": "TIMEZONE", "help": "Local time zone shown to users."}
-    )
+    timezone: str = field(default="Europe/Berlin", metadata=variable("TIMEZONE", "Local time zone shown to users."))
     broker_visibility_timeout: int = field(
         default=3600,
-        metadata={
-            "env": "BROKER_VISIBILITY_TIMEOUT",
-            "help": "Seconds before Redis hands a message that a dead worker took to another worker; longer than any task or retry delay.",
-        },
+        metadata=variable(
+            "BROKER_VISIBILITY_TIMEOUT",
+            "Seconds before Redis hands a message that a dead worker took to another worker; longer than any task or retry delay.",
+        ),
     )
     outbox_relay_seconds: float = field(
         default=2.0,
-        metadata={
-            "env": "OUTBOX_RELAY_SECONDS",
-            "help": "How often the beat sweeps outboxes for messages not yet published.",
-        },
+        metadata=variable("OUTBOX_RELAY_SECONDS", "How often the beat sweeps outboxes for messages not yet published."),
     )
     outbox_redeliver_seconds: float = field(
         default=600.0,
-        metadata={
-            "env": "OUTBOX_REDELIVER_SECONDS",
-            "help": "A published message without the receiver's receipt after this long is published again (then after twice as long, …); the receiver's inbox absorbs copies.",
-        },
+        metadata=variable(
+            "OUTBOX_REDELIVER_SECONDS",
+            "A published message without the receiver's receipt after this long is published again (then after twice as long, …); the receiver's inbox absorbs copies.",
+        ),
     )
     session_idle_minutes: int = field(
         default=120,
-        metadata={
-            "env": "SESSION_IDLE_MINUTES",
-            "help": "A web login ends after this long without a request (shared computers in the meeting points: nobody finds it open after lunch).",
-        },
+        metadata=variable(
+            "SESSION_IDLE_MINUTES",
+            "A web login ends after this long without a request (shared computers in the meeting points: nobody finds it open after lunch).",
+        ),
     )
     session_max_hours: int = field(
         default=12,
-        metadata={
-            "env": "SESSION_MAX_HOURS",
-            "help": "A web login ends this long after it began, however busy (one working day: it never carries over to the next).",
-        },
+        metadata=variable(
+            "SESSION_MAX_HOURS",
+            "A web login ends this long after it began, however busy (one working day: it never carries over to the next).",
+        ),
     )
     trusted_proxies: int = field(
         default=0,
-        metadata={
-            "env": "TRUSTED_PROXIES",
-            "help": "How many reverse proxies stand in front of the services; their X-Forwarded-For/-Proto are believed (0 for make run, 1 behind Caddy in compose). The client address counts failed logins.",
-        },
+        metadata=variable(
+            "TRUSTED_PROXIES",
+            "How many reverse proxies stand in front of the services; their X-Forwarded-For/-Proto are believed (0 for make run, 1 behind Caddy in compose). The client address counts failed logins.",
+        ),
     )
     demo: bool = field(
         default=False,
-        metadata={
-            "env": "TREFFPUNKT_DEMO",
-            "help": "Demo mode: demo data and the `demo`/`demo` login exist (make run sets it).",
-        },
+        metadata=variable(
+            "TREFFPUNKT_DEMO", "Demo mode: demo data and the `demo`/`demo` login exist (make run sets it)."
+        ),
     )
 
     @classmethod

@@ -22,99 +22,109 @@ SMS_BACKENDS = ("capture", "webhook", "seven")
 SMTP_SECURITY = ("none", "starttls", "tls")
 
 
-def _var(env: str, meaning: str) -> dict[str, str]:
-    return {"env": env, "help": meaning}
-
-
 @dataclass(frozen=True)
 class NotifySettings:
     mail_backend: str = field(
-        default="capture", metadata=_var("MAIL_BACKEND", "`capture` (stored, shown at /notify/) or `smtp`.")
+        default="capture", metadata=config.variable("MAIL_BACKEND", "`capture` (stored, shown at /notify/) or `smtp`.")
     )
     mail_from: str = field(
         default="Treffpunkt Jena <noreply@treffpunkt-jena.de>",
-        metadata=_var("MAIL_FROM", "Sender and iTIP ORGANIZER of all email."),
+        metadata=config.variable("MAIL_FROM", "Sender and iTIP ORGANIZER of all email."),
     )
-    smtp_host: str = field(default="127.0.0.1", metadata=_var("SMTP_HOST", "SMTP server."))
-    smtp_port: int = field(default=25, metadata=_var("SMTP_PORT", "SMTP port."))
-    smtp_security: str = field(default="none", metadata=_var("SMTP_SECURITY", "`none`, `starttls` or `tls`."))
-    smtp_user: str = field(default="", metadata=_var("SMTP_USER", "SMTP login (empty: no login)."))
-    smtp_password: str = field(default="", metadata=_var("SMTP_PASSWORD", "SMTP password."))
+    smtp_host: str = field(default="127.0.0.1", metadata=config.variable("SMTP_HOST", "SMTP server."))
+    smtp_port: int = field(default=25, metadata=config.variable("SMTP_PORT", "SMTP port."))
+    smtp_security: str = field(
+        default="none", metadata=config.variable("SMTP_SECURITY", "`none`, `starttls` or `tls`.")
+    )
+    smtp_user: str = field(default="", metadata=config.variable("SMTP_USER", "SMTP login (empty: no login)."))
+    smtp_password: str = field(default="", metadata=config.variable("SMTP_PASSWORD", "SMTP password."))
     sms_backend: str = field(
         default="capture",
-        metadata=_var("SMS_BACKEND", "`capture`, `webhook` (generic HTTP/JSON) or `seven` (seven.io)."),
+        metadata=config.variable("SMS_BACKEND", "`capture`, `webhook` (generic HTTP/JSON) or `seven` (seven.io)."),
     )
-    sms_url: str = field(default="", metadata=_var("SMS_URL", "Base URL of the SMS gateway (webhook or provider)."))
-    sms_token: str = field(default="", metadata=_var("SMS_TOKEN", "API token of the SMS gateway."))
-    sms_sender: str = field(default="Treffpunkt", metadata=_var("SMS_SENDER", "Sender name shown on SMS."))
+    sms_url: str = field(
+        default="", metadata=config.variable("SMS_URL", "Base URL of the SMS gateway (webhook or provider).")
+    )
+    sms_token: str = field(default="", metadata=config.variable("SMS_TOKEN", "API token of the SMS gateway."))
+    sms_sender: str = field(default="Treffpunkt", metadata=config.variable("SMS_SENDER", "Sender name shown on SMS."))
     max_attempts: int = field(
         default=8,
-        metadata=_var("NOTIFY_MAX_ATTEMPTS", "Sends per delivery before it is given up (shown at /notify/dead)."),
+        metadata=config.variable(
+            "NOTIFY_MAX_ATTEMPTS", "Sends per delivery before it is given up (shown at /notify/dead)."
+        ),
     )
     retry_base_seconds: float = field(
         default=30.0,
-        metadata=_var(
+        metadata=config.variable(
             "NOTIFY_RETRY_BASE_SECONDS", "First backoff after a temporary failure; doubles each time, with jitter."
         ),
     )
     retry_max_seconds: float = field(
         default=1800.0,
-        metadata=_var("NOTIFY_RETRY_MAX_SECONDS", "Longest backoff; stays below the broker's visibility timeout."),
+        metadata=config.variable(
+            "NOTIFY_RETRY_MAX_SECONDS", "Longest backoff; stays below the broker's visibility timeout."
+        ),
     )
-    send_timeout: float = field(default=20.0, metadata=_var("NOTIFY_SEND_TIMEOUT", "SMTP / HTTP timeout per send."))
+    send_timeout: float = field(
+        default=20.0, metadata=config.variable("NOTIFY_SEND_TIMEOUT", "SMTP / HTTP timeout per send.")
+    )
     stale_sending_seconds: float = field(
         default=300.0,
-        metadata=_var(
+        metadata=config.variable(
             "NOTIFY_STALE_SENDING_SECONDS",
             "A delivery left *sending* this long was left by a dead worker and is taken over.",
         ),
     )
     sweep_after_seconds: float = field(
         default=600.0,
-        metadata=_var(
+        metadata=config.variable(
             "NOTIFY_SWEEP_AFTER_SECONDS",
             "The sweep queues a waiting delivery again this long after it was due (its task got lost).",
         ),
     )
     sweep_batch: int = field(
-        default=500, metadata=_var("NOTIFY_SWEEP_BATCH", "At most this many deliveries queued again per sweep.")
+        default=500,
+        metadata=config.variable("NOTIFY_SWEEP_BATCH", "At most this many deliveries queued again per sweep."),
     )
     rate_email: float = field(
         default=20.0,
-        metadata=_var(
+        metadata=config.variable(
             "NOTIFY_RATE_EMAIL", "Emails per second, all workers together (0: unlimited); what the provider allows."
         ),
     )
     rate_sms: float = field(
-        default=5.0, metadata=_var("NOTIFY_RATE_SMS", "SMS per second, all workers together (0: unlimited).")
+        default=5.0, metadata=config.variable("NOTIFY_RATE_SMS", "SMS per second, all workers together (0: unlimited).")
     )
     rate_burst_seconds: float = field(
         default=1.0,
-        metadata=_var("NOTIFY_RATE_BURST_SECONDS", "A full rate bucket holds this many seconds' worth of sends."),
+        metadata=config.variable(
+            "NOTIFY_RATE_BURST_SECONDS", "A full rate bucket holds this many seconds' worth of sends."
+        ),
     )
     rate_max_wait_seconds: float = field(
         default=2.0,
-        metadata=_var(
+        metadata=config.variable(
             "NOTIFY_RATE_MAX_WAIT_SECONDS",
             "A worker waits this long for the rate limit; longer: the send is queued again, no attempt spent.",
         ),
     )
     preferences_link_days: int = field(
-        default=60, metadata=_var("NOTIFY_PREFERENCES_LINK_DAYS", "How long the settings link in an email stays valid.")
+        default=60,
+        metadata=config.variable("NOTIFY_PREFERENCES_LINK_DAYS", "How long the settings link in an email stays valid."),
     )
     # a task that sends (email and SMS, each up to send_timeout): after the soft limit its
     # unfinished sends are recorded and retried, after the hard one the process dies and the
     # sweep takes the rows over (stale_sending_seconds)
     task_soft_seconds: float = field(
         default=90.0,
-        metadata=_var(
+        metadata=config.variable(
             "NOTIFY_TASK_SOFT_SECONDS",
             "Soft time limit of a sending task: its unfinished sends are recorded and retried.",
         ),
     )
     task_hard_seconds: float = field(
         default=120.0,
-        metadata=_var(
+        metadata=config.variable(
             "NOTIFY_TASK_HARD_SECONDS", "Hard time limit of a sending task (its process is ended); above the soft one."
         ),
     )
