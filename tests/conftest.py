@@ -16,7 +16,8 @@ from services.rooms.booking import rooms as operations
 from services.rooms.db.models import OutboxMessage
 
 from tests.support import infra
-from tests.support.login import PASSWORD, login  # noqa: F401 (login: tests/rooms and tests/calendar import it from here still)
+from tests.support.browser import chromium
+from tests.support.login import PASSWORD
 from tests.support.sms_gateway import FakeSmsGateway
 from tests.support.smtp import SmtpSink
 
@@ -151,3 +152,10 @@ def lobeda_room(rooms_app, people):
         )
     outbox.relay(factory, OutboxMessage, rooms_app.extensions["celery"])
     return room.id
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for the browser tests of one module (tests/support/browser.py)."""
+    with chromium() as launched:
+        yield launched

@@ -25,7 +25,6 @@ from playwright.sync_api import expect
 from shared.config import Settings
 
 import caldav
-from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)
 
 TREFFPUNKT = Path(sys.executable).with_name("treffpunkt")
 START_TIMEOUT = 120  # the issue: answers within two minutes on a fresh machine

@@ -30,7 +30,6 @@ from services import notify, rooms
 
 from tests.support.live import LiveServer
 from tests.support.login import login
-from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 CADDYFILE = ROOT / "deploy" / "Caddyfile"

@@ -17,7 +17,6 @@ from services.calendar.web.app_passwords import MAX_PER_ACCOUNT
 
 import caldav
 from tests.support.login import PASSWORD, login
-from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)
 
 PAGE = "/calendar/app-passwords/"
 

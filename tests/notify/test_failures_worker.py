@@ -17,8 +17,15 @@ from aiosmtpd.controller import Controller
 
 from shared.messaging import publish
 
-from tests.notify.test_kill import VISIBILITY_TIMEOUT, start_worker
-from tests.support.notify import arrivals, broker_idle, delivery_states, notice_payload, wait_for
+from tests.support.notify import (
+    VISIBILITY_TIMEOUT,
+    arrivals,
+    broker_idle,
+    delivery_states,
+    notice_payload,
+    start_worker,
+    wait_for,
+)
 from tests.support.smtp import _free_port
 
 

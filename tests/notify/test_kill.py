@@ -31,23 +31,21 @@ from shared import outbox
 from shared.db import make_session_factory
 from shared.messaging import celery_config
 
-from tests.support.notify import arrivals, broker_idle, delivery_states, notices, wait_for
+from tests.support.notify import (
+    VISIBILITY_TIMEOUT,
+    arrivals,
+    broker_idle,
+    delivery_states,
+    notices,
+    start_worker,
+    wait_for,
+)
 from tests.support.workers import Worker
 
 MESSAGES = 1000
-VISIBILITY_TIMEOUT = 5  # seconds; a dead worker's messages come back after this
 # seconds without a receipt before rooms' outbox publishes a notice again: longer than the
 # queue of 1,000 takes to drain, so copies are the exception (they would be harmless)
 REDELIVER_AFTER = 60
-# a worker's env: short backoff, and a claim left in "sending" by a dead worker counts as
-# abandoned after 5 s (a live send over loopback takes milliseconds)
-WORKER_ENV = {"NOTIFY_RETRY_BASE_SECONDS": "0.2", "NOTIFY_RETRY_MAX_SECONDS": "1", "NOTIFY_STALE_SENDING_SECONDS": "5"}
-
-
-def start_worker(settings, notify, tmp_path, pool: str, concurrency: int) -> Worker:
-    return Worker(
-        "notify", settings, tmp_path, extra_env=WORKER_ENV, pool=pool, notify=notify, concurrency=concurrency
-    ).wait_ready()
 
 
 class RoomsOutbox:

@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from tests.support.live import LiveServer
 from tests.support.login import PASSWORD
-from tests.test_browser import browser  # noqa: F401  (the module-scoped Chromium fixture)
 
 UNLABELLED = """() => [...document.querySelectorAll('main input, main select, main textarea')]
     .filter(el => el.type !== 'hidden' && el.labels.length === 0)

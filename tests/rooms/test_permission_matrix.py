@@ -381,7 +381,7 @@ def test_api(world, role, name):
 def _web_client(world: World, role: str):
     client = world.app.test_client()
     if role != "anonymous":
-        from tests.conftest import login
+        from tests.support.login import login
 
         login(client, ACCOUNT[role], world.people[ACCOUNT[role]]["password"])
     return client

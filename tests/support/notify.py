@@ -16,6 +16,8 @@ from shared import contracts
 
 from services.notify.models import Delivery
 
+from tests.support.workers import Worker
+
 FIRST = datetime(2026, 3, 20, 13, 0, tzinfo=timezone.utc)  # 14:00 in Jena, before summer time
 
 
@@ -113,3 +115,16 @@ def alerts(response) -> list[str]:
     """The sentences a page shows in its alert box (one per mistake), in whatever language."""
     boxes = ALERT.findall(response.get_data(as_text=True))
     return [p for box in boxes for p in re.findall(r"<p>(.*?)</p>", box, re.S)]
+
+
+VISIBILITY_TIMEOUT = 5  # seconds; a dead worker's messages come back after this
+# a worker's env: short backoff, and a claim left in "sending" by a dead worker counts as
+# abandoned after 5 s (a live send over loopback takes milliseconds)
+WORKER_ENV = {"NOTIFY_RETRY_BASE_SECONDS": "0.2", "NOTIFY_RETRY_MAX_SECONDS": "1", "NOTIFY_STALE_SENDING_SECONDS": "5"}
+
+
+def start_worker(settings, notify, tmp_path, pool: str, concurrency: int) -> Worker:
+    """A notify worker process for the kill and failure tests, ready to take messages."""
+    return Worker(
+        "notify", settings, tmp_path, extra_env=WORKER_ENV, pool=pool, notify=notify, concurrency=concurrency
+    ).wait_ready()
