@@ -96,25 +96,36 @@ def _on_date(booking_id: int, occurrence_id: int, use_case):
     )
 
 
+def _submit_on_date(form, booking_id: int, occurrence_id: int, use_case, said):
+    """The POST side of the cancel and change pages: nothing yet (200), a form with errors (400),
+    the use case refused ((its status, its error)), or done: `said(booking)` flashed and a
+    redirect to the booking. Returns (redirect or None, status, error)."""
+    if not form.is_submitted():
+        return None, 200, None
+    if not form.validate():
+        return None, 400, None
+    done, refused = _on_date(booking_id, occurrence_id, use_case)
+    if done:
+        flash(said(done))
+        return redirect(url_for("rooms.booking", booking_id=booking_id)), 200, None
+    return None, refused.status, shown(refused)
+
+
 @bp.route("/bookings/<int:booking_id>/cancel/<int:occurrence_id>", methods=["GET", "POST"])
 @login_required
 def cancel(booking_id: int, occurrence_id: int):
     form = CancelForm()
-    status, error = 200, None
-    if form.is_submitted():
-        status = 400
-        if form.validate():
-            done, refused = _on_date(
-                booking_id,
-                occurrence_id,
-                lambda session, me, found, occurrence, context: cancelling.cancel(
-                    session, me, found.id, form.scope.data, occurrence.id, context
-                ),
-            )
-            if done:
-                flash(_("Abgesagt. Der Raum ist für diese Zeit wieder frei."))
-                return redirect(url_for("rooms.booking", booking_id=booking_id))
-            status, error = refused.status, shown(refused)
+    answer, status, error = _submit_on_date(
+        form,
+        booking_id,
+        occurrence_id,
+        lambda session, me, found, occurrence, context: cancelling.cancel(
+            session, me, found.id, form.scope.data, occurrence.id, context
+        ),
+        lambda _done: _("Abgesagt. Der Raum ist für diese Zeit wieder frei."),
+    )
+    if answer:
+        return answer
     found, occurrence = visible(db(), booking_id, occurrence_id)
     return render_template("rooms/cancel.html", booking=found, occurrence=occurrence, form=form, error=error), status
 
@@ -129,26 +140,22 @@ def _moved(session, me, found, occurrence, context, form: ChangeForm):
 @login_required
 def change(booking_id: int, occurrence_id: int):
     form = ChangeForm()
-    status, error = 200, None
-    if form.is_submitted():
-        status = 400
-        if form.validate():
-            done, refused = _on_date(
-                booking_id,
-                occurrence_id,
-                lambda session, me, found, occurrence, context: _moved(session, me, found, occurrence, context, form),
+    answer, status, error = _submit_on_date(
+        form,
+        booking_id,
+        occurrence_id,
+        lambda session, me, found, occurrence, context: _moved(session, me, found, occurrence, context, form),
+        lambda done: (
+            _(
+                "Die Zeit ist geändert. Die Änderung wartet auf die Freigabe des Hauses; bis dahin ist der Raum "
+                "dafür nicht gebucht."
             )
-            if done:
-                flash(
-                    _(
-                        "Die Zeit ist geändert. Die Änderung wartet auf die Freigabe des Hauses; bis dahin ist der Raum "
-                        "dafür nicht gebucht."
-                    )
-                    if done.status == "requested"
-                    else _("Die Zeit ist geändert.")
-                )
-                return redirect(url_for("rooms.booking", booking_id=booking_id))
-            status, error = refused.status, shown(refused)
+            if done.status == "requested"
+            else _("Die Zeit ist geändert.")
+        ),
+    )
+    if answer:
+        return answer
     found, occurrence = visible(db(), booking_id, occurrence_id)
     if not form.is_submitted():
         tz = ctx().tz
