@@ -87,8 +87,39 @@ class RecipientV1(Schema):
     language = fields.String(load_default="de", validate=validate.OneOf(("de", "en")))
 
 
+class NoticeOccurrenceV1(OccurrenceV1):
+    """A date as a notice tells it: also waiting for approval or declined by the owner, the
+    owner's word on this one date, and where it was before a change (both or neither)."""
+
+    state = fields.String(
+        load_default="valid", validate=validate.OneOf(("valid", "pending", "declined", "cancelled"))
+    )
+    comment = fields.String(load_default="", validate=validate.Length(max=1000))
+    was_starts_at = fields.AwareDateTime(load_default=None, allow_none=True, format="iso")
+    was_ends_at = fields.AwareDateTime(load_default=None, allow_none=True, format="iso")
+
+    @validates_schema
+    def _was_whole(self, data: dict[str, Any], **_: object) -> None:
+        if (data.get("was_starts_at") is None) != (data.get("was_ends_at") is None):
+            raise ValidationError("was_starts_at and was_ends_at come together", "was_ends_at")
+
+
+class PersonV1(Schema):
+    """Who asked for a booking, as the room owner may see it."""
+
+    name = fields.String(required=True, validate=validate.Length(max=200))
+    partner_name = fields.String(load_default="", validate=validate.Length(max=200))
+    email = fields.String(load_default="", validate=validate.Length(max=254))
+    phone = fields.String(load_default="", validate=validate.Length(max=32))
+
+
 class BookingNoticeV1(Envelope):
-    """rooms -> notify: tell one person about a booking (email and/or SMS by their preferences)."""
+    """rooms -> notify: tell one person about a booking (email and/or SMS by their preferences).
+
+    `role` says from which side the recipient sees it: "booker" (asked for it) or "owner" (staff
+    of the room's partner). `booker` is who asked, `description` what the booking is for, `reason`
+    why dates were cancelled. A notice of kind "requested" asks the owner to decide and carries no
+    invitation."""
 
     kind = fields.String(required=True, validate=validate.OneOf(NOTICE_KINDS))
     booking_id = fields.Integer(required=True)
@@ -97,9 +128,13 @@ class BookingNoticeV1(Envelope):
     title = fields.String(required=True)
     room = fields.Nested(RoomRefV1, required=True)
     recipient = fields.Nested(RecipientV1, required=True)
-    occurrences = fields.List(fields.Nested(OccurrenceV1), required=True)
+    occurrences = fields.List(fields.Nested(NoticeOccurrenceV1), required=True)
     link = fields.String(load_default="")
     comment = fields.String(load_default="")
+    role = fields.String(load_default="booker", validate=validate.OneOf(("booker", "owner")))
+    booker = fields.Nested(PersonV1, load_default=None, allow_none=True)
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    reason = fields.String(load_default="", validate=validate.Length(max=500))
 
 
 class ReceiptV1(Envelope):
