@@ -74,13 +74,22 @@ def _vtimezone() -> tuple[str, ...]:
     return tuple(berlin_vtimezone().to_ical().decode("utf-8").splitlines())
 
 
+def description_of(notice: Notice) -> str:
+    """What the calendar entry says: what the booking is for and the link to it. Never the
+    email's text: an invitation is forwarded and shared, the greeting and the personal link to
+    the notification settings must not travel with it."""
+    return "\n\n".join(part for part in (notice.description, notice.link) if part)
+
+
 def invitation(
-    notice: Notice, mail_from: str, summary: str, description: str = "", now: datetime | None = None
+    notice: Notice, mail_from: str, summary: str, description: str | None = None, now: datetime | None = None
 ) -> bytes:
-    """The VCALENDAR for `notice` to `notice.email`. `summary` is what the calendar entry is called."""
+    """The VCALENDAR for `notice` to `notice.email` (only for a notice that `invites`).
+    `summary` is what the calendar entry is called; `description` defaults to description_of."""
     now = now or utcnow()
     method = method_of(notice)
-    occurrences = notice.shown_occurrences or notice.occurrences
+    description = description_of(notice) if description is None else description
+    occurrences = notice.calendar_occurrences or notice.occurrences
     first = occurrences[0]
     lines = [
         "BEGIN:VCALENDAR",
@@ -105,10 +114,7 @@ def invitation(
         lines.append(f"DESCRIPTION:{text(description)}")
     if notice.link:
         lines.append(f"URL:{_uri(notice.link)}")
-    if method == "CANCEL":
-        lines.append("STATUS:CANCELLED")
-    else:
-        lines.append("STATUS:" + ("TENTATIVE" if notice.kind == "requested" else "CONFIRMED"))
+    lines.append("STATUS:CANCELLED" if method == "CANCEL" else "STATUS:CONFIRMED")  # only booked dates
     lines.append("TRANSP:OPAQUE")
     organizer_name, organizer_address = parseaddr(mail_from)
     organizer = f";CN={param(organizer_name)}" if organizer_name else ""
