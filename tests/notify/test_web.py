@@ -202,3 +202,12 @@ def test_log_times_are_local_and_written_for_the_readers_language(notify_app, pe
     assert ">03.12.2025 15:00<" in client.get("/notify/").get_data(as_text=True)  # Europe/Berlin
     identity.set_language(people["kora"]["id"], "en")
     assert ">3 Dec 2025, 15:00<" in client.get("/notify/").get_data(as_text=True)
+
+
+def test_each_entry_is_one_link_with_subject_and_recipient(notify_app, two_people_notified, deliveries):
+    page = _client(notify_app, "kora").get("/notify/").get_data(as_text=True)
+    entries = re.findall(r'<li class="status-sent"><a href="/notify/deliveries/(\d+)">(.*?)</a></li>', page, re.S)
+    assert sorted(int(i) for i, _ in entries) == sorted(r["id"] for r in deliveries())
+    otto = next(body for _, body in entries if "otto@example.org" in body)
+    assert '<span class="subject">Buchung bestätigt: Skatrunde Nord</span>' in otto
+    assert 'E-Mail an <span class="recipient">otto@example.org</span>' in otto

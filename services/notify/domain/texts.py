@@ -14,7 +14,7 @@ from html import escape
 from services.notify.domain import sms
 from services.notify.domain.notice import Notice, Occurrence
 from services.notify.domain.when import span
-from services.notify.domain.wording import HEADINGS, INTROS, SUBJECTS, WORDS, counted
+from services.notify.domain.wording import COUNTED, HEADINGS, INTROS, SUBJECTS, WORDS, counted
 
 MAX_LISTED = 10  # dates listed per list in an email; the invitation carries all of them
 
@@ -106,7 +106,7 @@ def _section(notice: Notice, key: str, dates: Sequence[Occurrence], line: Line) 
     lang = _lang(notice)
     one, many = HEADINGS[lang][key]
     rest = len(dates) - MAX_LISTED
-    more = counted(WORDS[lang]["more"], rest) if rest > 0 else ""
+    more = counted(COUNTED[lang]["more"], rest) if rest > 0 else ""
     return [Section(one if len(dates) == 1 else many, tuple(line(o) for o in dates[:MAX_LISTED]), more)]
 
 
@@ -182,7 +182,7 @@ def _closing(notice: Notice) -> str:
     w = WORDS[_lang(notice)]
     if notice.invites:
         return w["cancel_invite"] if notice.cancels else w["invite"]
-    if not notice.to_owner and any(o.pending for o in notice.occurrences):
+    if not notice.to_owner and (notice.kind == "requested" or any(o.pending for o in notice.occurrences)):
         return w["invite_later"]
     return ""
 
@@ -260,7 +260,7 @@ def sms_text(notice: Notice) -> str:
     w = WORDS[lang]
     shown = _about(notice)
     when = span(shown[0], lang, dash="-") if shown else ""
-    more = " " + counted(w["sms_more"], len(shown) - 1) if len(shown) > 1 else ""
+    more = " " + counted(COUNTED[lang]["sms_more"], len(shown) - 1) if len(shown) > 1 else ""
     target = (notice.reminder_for.cancel_url if notice.reminder_for else "") or notice.link
     link = f" {target}" if target else ""
 

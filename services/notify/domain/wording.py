@@ -8,7 +8,7 @@ nothing) and {owner} (the room's partner)."""
 
 from __future__ import annotations
 
-SUBJECTS = {
+SUBJECTS: dict[str, dict[str, dict[str, str]]] = {
     "de": {
         "booker": {
             "requested": "Buchungsanfrage",
@@ -55,7 +55,7 @@ SUBJECTS = {
     },
 }
 
-INTROS = {
+INTROS: dict[str, dict[str, dict[str, str]]] = {
     "de": {
         "booker": {
             "requested": "Ihre Anfrage „{title}“ für den Raum {room} ist eingegangen. "
@@ -113,7 +113,7 @@ INTROS = {
 }
 
 # headings of the lists of dates: (one date, several dates)
-HEADINGS = {
+HEADINGS: dict[str, dict[str, tuple[str, str]]] = {
     "de": {
         "dates": ("Termin", "Termine"),
         "requested_dates": ("Angefragter Termin", "Angefragte Termine"),
@@ -134,7 +134,16 @@ HEADINGS = {
     },
 }
 
-WORDS = {
+# "und 1 weiterer Termin" / "und 3 weitere Termine": (one, several), see counted()
+COUNTED: dict[str, dict[str, tuple[str, str]]] = {
+    "de": {
+        "more": ("und 1 weiterer Termin", "und {n} weitere Termine"),
+        "sms_more": ("(+1 weiterer)", "(+{n} weitere)"),
+    },
+    "en": {"more": ("and 1 more date", "and {n} more dates"), "sms_more": ("(+1 more)", "(+{n} more)")},
+}
+
+WORDS: dict[str, dict[str, str]] = {
     "de": {
         "hello": "Hallo {name},",
         "room": "Raum",
@@ -150,8 +159,6 @@ WORDS = {
         "what_for": "Wofür",
         "reason": "Grund",
         "comment": "Anmerkung",
-        "more": ("und 1 weiterer Termin", "und {n} weitere Termine"),
-        "sms_more": ("(+1 weiterer)", "(+{n} weitere)"),
         "cancelled": "fällt aus",
         "declined": "abgelehnt",
         "pending": "wartet auf Freigabe",
@@ -179,8 +186,6 @@ WORDS = {
         "what_for": "Purpose",
         "reason": "Reason",
         "comment": "Note",
-        "more": ("and 1 more date", "and {n} more dates"),
-        "sms_more": ("(+1 more)", "(+{n} more)"),
         "cancelled": "cancelled",
         "declined": "declined",
         "pending": "awaiting approval",
@@ -197,5 +202,5 @@ WORDS = {
 
 
 def counted(pair: tuple[str, str], n: int) -> str:
-    """"und 1 weiterer Termin" / "und 3 weitere Termine": the form for `n`, filled in."""
+    """ "und 1 weiterer Termin" / "und 3 weitere Termine": the form for `n`, filled in."""
     return (pair[0] if n == 1 else pair[1]).format(n=n)
