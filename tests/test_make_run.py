@@ -130,7 +130,7 @@ def _wait_for_two_sent(page, base: str):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         page.goto(f"{base}/notify/?status=sent")
-        if page.locator("tbody tr").count() == 2:
+        if page.locator("ol.log > li").count() == 2:
             return
         time.sleep(0.5)
     pytest.fail(f"email and SMS not both sent within 60 s:\n{page.locator('main').inner_text()}")

@@ -30,6 +30,11 @@ def notified(run_task, notify_app, monkeypatch, people):
             weeks=3,
         ),
     )
+    # and a text message to a number that cannot take one: given up at once, with the reason
+    run_task(
+        "notify.booking_notice",
+        **notice_payload(account_id=people["lena"]["id"], email="", phone="12345", booking_id=43, uid="b-43"),
+    )
 
 
 def _log_in(page, url: str) -> None:
@@ -54,7 +59,7 @@ def test_log_message_and_settings_fit_a_phone(browser, frontdoor, notified):
         assert page.evaluate(WIDTH) <= 390
 
         page.goto(f"{live.url}/notify/")
-        page.locator("ol.log").get_by_role("link").filter(has_text="SMS an").click()
+        page.locator("ol.log").get_by_role("link").filter(has_text="SMS an +4915123456789").click()
         expect(page.locator("pre.sms-text")).to_be_visible()
         assert page.evaluate(WIDTH) <= 390
 
@@ -64,5 +69,6 @@ def test_log_message_and_settings_fit_a_phone(browser, frontdoor, notified):
         assert page.evaluate(WIDTH) <= 390
 
         page.goto(f"{live.url}/notify/dead")
+        expect(page.locator("ol.log")).to_contain_text("Telefonnummer")
         assert page.evaluate(WIDTH) <= 390
         page.close()

@@ -1,9 +1,11 @@
 """The iTIP invitation (RFC 5546) that Outlook and Thunderbird add with one click.
 
-REQUEST sets the entry, CANCEL removes it; both carry the booking's UID (never changed) and the
-SEQUENCE from the message, so a client keeps the newest. ORGANIZER is the service's own address,
-never the recipient (Outlook would think the recipient organises it). Several dates of a booking
-are one event with RDATEs, in Europe/Berlin with an RRULE-based VTIMEZONE.
+Only a notice that `invites` gets one (not a request, not a room's owner: Notice.invites); its
+entry holds the booked dates only. REQUEST sets the entry, CANCEL removes it; both carry the
+booking's UID (never changed) and the SEQUENCE from the message, so a client keeps the newest.
+ORGANIZER is the service's own address, never the recipient (Outlook would think the recipient
+organises it). Several dates of a booking are one event with RDATEs, in Europe/Berlin with an
+RRULE-based VTIMEZONE.
 
 Written as text here (RFC 5545: TEXT escaping, RFC 6868 parameter values, lines folded at 75
 octets): a dozen known properties do not need a general iCalendar library's object model, which
