@@ -41,7 +41,8 @@ def _email_row(notice: Notice, rendered: texts.Texts, mail_from: str) -> Deliver
     if not _valid_address(notice.email):
         row.status, row.failure, row.last_error = "failed", "permanent", f"Ungültige E-Mail-Adresse {notice.email!r}"
         return row
-    calendar = itip.invitation(notice, mail_from, summary=notice.title, description=rendered.text)
+    # the calendar entry says what the booking is for (itip.description_of), never the email's text
+    calendar = itip.invitation(notice, mail_from, summary=notice.title) if notice.invites else None
     row.body = mime.build_email(
         mail_from=mail_from,
         to=notice.email,

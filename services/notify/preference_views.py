@@ -13,6 +13,7 @@ from shared.auth import current_account, identity, login_required
 from shared.web.request_db import db, unit_of_work
 
 from services.notify import preferences, settings as notify_settings
+from services.notify.domain.phone import InvalidPhone, to_e164
 from services.notify.domain.preferences import KINDS, LEAD_OPTIONS, Preferences, choice_for
 
 bp = Blueprint("notify_preferences", __name__, url_prefix="/notify/preferences", template_folder="templates")
@@ -31,7 +32,7 @@ LEAD_LABELS = {
 }
 KIND_LABELS = {
     "requested": _l("Jemand fragt einen Ihrer Räume an"),
-    "approved": _l("Ihre Anfrage wurde genehmigt"),
+    "approved": _l("Ihre Anfrage wurde freigegeben"),
     "declined": _l("Ihre Anfrage wurde abgelehnt"),
     "confirmed": _l("Ihre Buchung ist bestätigt"),
     "changed": _l("Eine Buchung wurde geändert"),
@@ -56,6 +57,14 @@ class PreferencesForm(FlaskForm):
 
 for _kind in KINDS:
     setattr(PreferencesForm, f"kind_{_kind}", SelectField(KIND_LABELS[_kind], choices=CHOICE_LABELS))
+
+
+def _sms_number(phone: str) -> str | None:
+    """The number SMS go to, as the gateway gets it; None when it cannot take SMS."""
+    try:
+        return to_e164(phone)
+    except InvalidPhone:
+        return None
 
 
 def _page(account, action: str):
@@ -90,6 +99,7 @@ def _page(account, action: str):
         fields=fields,
         account=account,
         has_phone=has_phone,
+        sms_number=_sms_number(account.phone) if has_phone else None,
         action=action,
         errors=errors,
     ), status

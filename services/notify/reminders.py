@@ -81,7 +81,10 @@ def _take_plan(session: Session, notice: Notice) -> bool:
 
 def apply(session: Session, notice: Notice) -> None:
     """Bring the plan up to date with one notice, in the caller's transaction (the one that
-    records the notice; applying it again would change nothing)."""
+    records the notice; applying it again would change nothing). Only the booker's own notices
+    plan reminders: a room's owner hears of others' bookings but is not reminded of them."""
+    if notice.to_owner:
+        return
     if notice.kind in rules.PLANNING_KINDS + rules.REMOVING_KINDS and _take_plan(session, notice):
         _apply(session, notice)
 
@@ -111,7 +114,8 @@ def _apply(session: Session, notice: Notice) -> None:
         row = rows.get(starts_at) or PlannedOccurrence(
             booking_id=notice.booking_id, account_id=notice.account_id, starts_at=starts_at
         )
-        row.ends_at, row.cancelled, row.ref = o.ends_at.astimezone(timezone.utc), o.cancelled, o.ref
+        # only booked dates are reminded: a date waiting for approval is not the person's yet
+        row.ends_at, row.cancelled, row.ref = o.ends_at.astimezone(timezone.utc), not o.booked, o.ref
         row.cancel_url = o.cancel_url
         session.add(row)
 
@@ -123,7 +127,8 @@ def message_id_for(booking_id: int, account_id: int, starts_at: datetime) -> str
 
 def _notice(plan: ReminderPlan, date: PlannedOccurrence, dates: list[PlannedOccurrence]) -> Notice:
     def occurrence(row: PlannedOccurrence) -> Occurrence:
-        return Occurrence(as_utc(row.starts_at), as_utc(row.ends_at), row.cancelled, row.ref, row.cancel_url)
+        state = "cancelled" if row.cancelled else "valid"
+        return Occurrence(as_utc(row.starts_at), as_utc(row.ends_at), state, row.ref, row.cancel_url)
 
     # the invitation carries the booking's whole current plan, so the calendar entry stays as it is
     return Notice(

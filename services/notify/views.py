@@ -21,7 +21,14 @@ from services.notify.filters import PAGE_SIZE
 from services.notify.models import CHANNELS, FAILURES, STATUSES, CapturedMessage, Delivery
 from services.notify.preference_views import bp as preferences_bp
 
-bp = Blueprint("notify", __name__, url_prefix="/notify", template_folder="templates")
+bp = Blueprint(
+    "notify",
+    __name__,
+    url_prefix="/notify",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/notify",
+)
 
 
 def N_(text: str) -> str:
@@ -174,7 +181,7 @@ def _labels() -> dict:
         },
         "kind": {
             "requested": _("Anfrage"),
-            "approved": _("genehmigt"),
+            "approved": _("freigegeben"),
             "declined": _("abgelehnt"),
             "confirmed": _("bestätigt"),
             "changed": _("geändert"),

@@ -44,7 +44,7 @@ def _count(page, name):
 
 
 def _rows(page):
-    return re.findall(r'<tr class="failure-([a-z]+)">(.*?)</tr>', page, re.S)
+    return re.findall(r'<li class="failure-([a-z]+)">(.*?)</li>', page, re.S)
 
 
 def test_the_dead_view_tells_permanent_from_exhausted_with_the_reason(notify_app, outcomes):
@@ -91,6 +91,6 @@ def test_the_log_counts_per_status_and_filters_by_kind_and_channel(notify_app, o
     assert (_count(page, "sent"), _count(page, "failed"), _count(page, "queued")) == (2, 3, 0)
     by_kind = _page(client, "/notify/?kind=changed")
     assert (_count(by_kind, "sent"), _count(by_kind, "failed")) == (1, 0)
-    assert by_kind.count('<tr class="status-') == 1
+    assert by_kind.count('<li class="status-') == 1
     sms = _page(client, "/notify/?channel=sms&status=failed")
-    assert sms.count('<tr class="status-failed">') == 2 and _count(sms, "sent") == 0
+    assert sms.count('<li class="status-failed">') == 2 and _count(sms, "sent") == 0

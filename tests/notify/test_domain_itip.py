@@ -66,7 +66,6 @@ def test_mime_structure_is_mixed_alternative_plus_attachment():
     [
         ("confirmed", "REQUEST"),
         ("changed", "REQUEST"),
-        ("requested", "REQUEST"),
         ("reminder", "REQUEST"),
         ("cancelled", "CANCEL"),
         ("declined", "CANCEL"),

@@ -174,3 +174,13 @@ def test_an_expired_link_is_refused_with_a_way_forward(notify_app, people, setti
     assert response.status_code == 410
     body = response.get_data(as_text=True)
     assert "Dieser Link ist abgelaufen" in body and "/notify/login?next=" in body
+
+
+def test_the_page_shows_where_messages_go_and_who_changes_it(lena, notify_app, people, identity):
+    page = lena.get("/notify/preferences").get_data(as_text=True)
+    assert "<dd>lena@example.org</dd>" in page and "0151 23456789" in page
+    assert "Adresse und Handynummer ändert die Koordinierungsstelle." in page
+    kora = notify_app.test_client()
+    login(kora, "kora", service="notify")
+    page = kora.get("/notify/preferences").get_data(as_text=True)  # Kora has no phone
+    assert "<dd>kora@example.org</dd>" in page and "keine Handynummer hinterlegt" in page

@@ -170,11 +170,11 @@ def test_both_lists_page_through_keeping_their_filters(notify_app, people):
         ("/notify/?status=failed&channel=email", "status=failed"),
     ):
         page = html.unescape(client.get(first).get_data(as_text=True))
-        assert page.count("@example.org</td>") == PAGE_SIZE
+        assert page.count("@example.org</span>") == PAGE_SIZE
         older = re.search(r'<a href="([^"]+)">Ältere</a>', page).group(1)
         assert "page=2" in older and wanted_link in older and "channel=email" in older
         second = html.unescape(client.get(older).get_data(as_text=True))
-        assert second.count("@example.org</td>") == 1 and "person0@example.org" in second
+        assert second.count("@example.org</span>") == 1 and "person0@example.org" in second
         assert re.search(r'<a href="[^"]*page=1[^"]*">Neuere</a>', second)
 
 
@@ -202,3 +202,12 @@ def test_log_times_are_local_and_written_for_the_readers_language(notify_app, pe
     assert ">03.12.2025 15:00<" in client.get("/notify/").get_data(as_text=True)  # Europe/Berlin
     identity.set_language(people["kora"]["id"], "en")
     assert ">3 Dec 2025, 15:00<" in client.get("/notify/").get_data(as_text=True)
+
+
+def test_each_entry_is_one_link_with_subject_and_recipient(notify_app, two_people_notified, deliveries):
+    page = _client(notify_app, "kora").get("/notify/").get_data(as_text=True)
+    entries = re.findall(r'<li class="status-sent"><a href="/notify/deliveries/(\d+)">(.*?)</a></li>', page, re.S)
+    assert sorted(int(i) for i, _ in entries) == sorted(r["id"] for r in deliveries())
+    otto = next(body for _, body in entries if "otto@example.org" in body)
+    assert '<span class="subject">Buchung bestätigt: Skatrunde Nord</span>' in otto
+    assert 'E-Mail an <span class="recipient">otto@example.org</span>' in otto

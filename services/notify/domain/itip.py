@@ -1,9 +1,11 @@
 """The iTIP invitation (RFC 5546) that Outlook and Thunderbird add with one click.
 
-REQUEST sets the entry, CANCEL removes it; both carry the booking's UID (never changed) and the
-SEQUENCE from the message, so a client keeps the newest. ORGANIZER is the service's own address,
-never the recipient (Outlook would think the recipient organises it). Several dates of a booking
-are one event with RDATEs, in Europe/Berlin with an RRULE-based VTIMEZONE.
+Only a notice that `invites` gets one (not a request, not a room's owner: Notice.invites); its
+entry holds the booked dates only. REQUEST sets the entry, CANCEL removes it; both carry the
+booking's UID (never changed) and the SEQUENCE from the message, so a client keeps the newest.
+ORGANIZER is the service's own address, never the recipient (Outlook would think the recipient
+organises it). Several dates of a booking are one event with RDATEs, in Europe/Berlin with an
+RRULE-based VTIMEZONE.
 
 Written as text here (RFC 5545: TEXT escaping, RFC 6868 parameter values, lines folded at 75
 octets): a dozen known properties do not need a general iCalendar library's object model, which
@@ -74,13 +76,22 @@ def _vtimezone() -> tuple[str, ...]:
     return tuple(berlin_vtimezone().to_ical().decode("utf-8").splitlines())
 
 
+def description_of(notice: Notice) -> str:
+    """What the calendar entry says: what the booking is for and the link to it. Never the
+    email's text: an invitation is forwarded and shared, the greeting and the personal link to
+    the notification settings must not travel with it."""
+    return "\n\n".join(part for part in (notice.description, notice.link) if part)
+
+
 def invitation(
-    notice: Notice, mail_from: str, summary: str, description: str = "", now: datetime | None = None
+    notice: Notice, mail_from: str, summary: str, description: str | None = None, now: datetime | None = None
 ) -> bytes:
-    """The VCALENDAR for `notice` to `notice.email`. `summary` is what the calendar entry is called."""
+    """The VCALENDAR for `notice` to `notice.email` (only for a notice that `invites`).
+    `summary` is what the calendar entry is called; `description` defaults to description_of."""
     now = now or utcnow()
     method = method_of(notice)
-    occurrences = notice.shown_occurrences or notice.occurrences
+    description = description_of(notice) if description is None else description
+    occurrences = notice.calendar_occurrences or notice.occurrences
     first = occurrences[0]
     lines = [
         "BEGIN:VCALENDAR",
@@ -105,10 +116,7 @@ def invitation(
         lines.append(f"DESCRIPTION:{text(description)}")
     if notice.link:
         lines.append(f"URL:{_uri(notice.link)}")
-    if method == "CANCEL":
-        lines.append("STATUS:CANCELLED")
-    else:
-        lines.append("STATUS:" + ("TENTATIVE" if notice.kind == "requested" else "CONFIRMED"))
+    lines.append("STATUS:CANCELLED" if method == "CANCEL" else "STATUS:CONFIRMED")  # only booked dates
     lines.append("TRANSP:OPAQUE")
     organizer_name, organizer_address = parseaddr(mail_from)
     organizer = f";CN={param(organizer_name)}" if organizer_name else ""

@@ -4,7 +4,9 @@ multipart/mixed
   multipart/alternative
     text/plain; text/html; text/calendar; charset=utf-8; method=<METHOD>
   application/ics attachment invite.ics
-The MIME method parameter always equals the METHOD inside the calendar."""
+The MIME method parameter always equals the METHOD inside the calendar. An email without an
+invitation (a request, a message to a room's owner) is just multipart/alternative with the
+text and the HTML: no calendar part a mail program could file."""
 
 from __future__ import annotations
 
@@ -89,23 +91,18 @@ def build_email(
     subject: str,
     text: str,
     html: str,
-    ics: bytes,
+    ics: bytes | None,
     method: str,
     message_id: str,
     date: datetime,
 ) -> str:
-    """The message as SMTP carries it (CRLF, base64 parts, 7-bit clean, no 8BITMIME needed).
-    Written out directly: the same MIME tree from email.mime and its generator cost several
-    times more than everything else in rendering a mail."""
-    alternative = _multipart(
-        "alternative",
-        [
-            _part('text/plain; charset="utf-8"', text.encode("utf-8")),
-            _part('text/html; charset="utf-8"', html.encode("utf-8")),
-            _part(f'text/calendar; charset="utf-8"; method="{method}"', ics),
-        ],
-    )
-    attachment = _part("application/ics", ics, 'Content-Disposition: attachment; filename="invite.ics"')
+    """The message as SMTP carries it (CRLF, base64 parts, 7-bit clean, no 8BITMIME needed);
+    `ics` None: no invitation. Written out directly: the same MIME tree from email.mime and its
+    generator cost several times more than everything else in rendering a mail."""
+    texts = [
+        _part('text/plain; charset="utf-8"', text.encode("utf-8")),
+        _part('text/html; charset="utf-8"', html.encode("utf-8")),
+    ]
     headers = [
         _header("From", _address(*parseaddr(mail_from))),
         _header("To", _address(to_name, to)),
@@ -115,6 +112,10 @@ def build_email(
         "Auto-Submitted: auto-generated",  # no out-of-office replies to a no-reply address
         "MIME-Version: 1.0",
     ]
+    if ics is None:
+        return _multipart("alternative", texts, headers)
+    alternative = _multipart("alternative", [*texts, _part(f'text/calendar; charset="utf-8"; method="{method}"', ics)])
+    attachment = _part("application/ics", ics, 'Content-Disposition: attachment; filename="invite.ics"')
     return _multipart("mixed", [alternative, attachment], headers)
 
 

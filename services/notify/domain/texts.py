@@ -1,95 +1,22 @@
-"""What a booking notice says, per kind and language: subject, plain text, HTML and SMS.
+"""What a booking notice says, per kind, side (booker or owner) and language: subject, plain
+text, HTML and SMS. The words are in wording.py; this module decides what is told.
 
-HTML is built from escaped pieces only; SMS stays within two segments (the title and the room
-name are shortened first, so the date and the link survive)."""
+Both emails come from one outline (paragraphs, facts, lists of dates, links), so they say the
+same. HTML is built from escaped pieces only; SMS stays within two segments (the title, room
+and reason are shortened first, so the date and the link survive)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
 from services.notify.domain import sms
 from services.notify.domain.notice import Notice, Occurrence
 from services.notify.domain.when import span
+from services.notify.domain.wording import COUNTED, HEADINGS, INTROS, SUBJECTS, WORDS, counted
 
-MAX_LISTED = 10  # dates listed in an email; the invitation carries all of them
-
-SUBJECTS = {
-    "de": {
-        "requested": "Buchungsanfrage",
-        "approved": "Buchung genehmigt",
-        "declined": "Buchung abgelehnt",
-        "confirmed": "Buchung bestätigt",
-        "changed": "Buchung geändert",
-        "cancelled": "Buchung abgesagt",
-        "reminder": "Erinnerung",
-    },
-    "en": {
-        "requested": "Booking request",
-        "approved": "Booking approved",
-        "declined": "Booking declined",
-        "confirmed": "Booking confirmed",
-        "changed": "Booking changed",
-        "cancelled": "Booking cancelled",
-        "reminder": "Reminder",
-    },
-}
-INTROS = {
-    "de": {
-        "requested": "die Buchung „{title}“ im Raum {room} wurde angefragt und wartet auf Bestätigung.",
-        "approved": "die Buchung „{title}“ im Raum {room} wurde genehmigt.",
-        "declined": "die Buchung „{title}“ im Raum {room} wurde leider abgelehnt.",
-        "confirmed": "die Buchung „{title}“ im Raum {room} ist bestätigt.",
-        "changed": "die Buchung „{title}“ im Raum {room} wurde geändert.",
-        "cancelled": "die Buchung „{title}“ im Raum {room} wurde abgesagt.",
-        "reminder": "zur Erinnerung: die Buchung „{title}“ im Raum {room} steht bevor.",
-    },
-    "en": {
-        "requested": "the booking “{title}” of room {room} was requested and awaits approval.",
-        "approved": "the booking “{title}” of room {room} was approved.",
-        "declined": "the booking “{title}” of room {room} was declined.",
-        "confirmed": "the booking “{title}” of room {room} is confirmed.",
-        "changed": "the booking “{title}” of room {room} was changed.",
-        "cancelled": "the booking “{title}” of room {room} was cancelled.",
-        "reminder": "a reminder: the booking “{title}” of room {room} is coming up.",
-    },
-}
-WORDS = {
-    "de": {
-        "hello": "Hallo {name},",
-        "room": "Raum",
-        "address": "Adresse",
-        "partner": "Anbieter",
-        "dates": "Termine",
-        "date": "Termin",
-        "more": "und {n} weitere",
-        "comment": "Anmerkung",
-        "details": "Details",
-        "invite": "Die Kalendereinladung im Anhang übernimmt den Termin in Outlook, Thunderbird oder Apple Kalender.",
-        "cancel_invite": "Die Nachricht im Anhang entfernt den Termin aus Ihrem Kalender.",
-        "sms_more": "(+{n} weitere)",
-        "signature": "Treffpunkt Generationen Jena",
-        "cancel_date": "Sie können nicht? Diesen Termin absagen",
-        "preferences": "Benachrichtigungen einstellen",
-    },
-    "en": {
-        "hello": "Hello {name},",
-        "room": "Room",
-        "address": "Address",
-        "partner": "Provider",
-        "dates": "Dates",
-        "date": "Date",
-        "more": "and {n} more",
-        "comment": "Note",
-        "details": "Details",
-        "invite": "The attached invitation adds this to Outlook, Thunderbird or Apple Calendar.",
-        "cancel_invite": "The attached message removes this from your calendar.",
-        "sms_more": "(+{n} more)",
-        "signature": "Treffpunkt Generationen Jena",
-        "cancel_date": "Cannot come? Cancel this date",
-        "preferences": "Notification settings",
-    },
-}
+MAX_LISTED = 10  # dates listed per list in an email; the invitation carries all of them
 
 
 @dataclass(frozen=True)
@@ -100,60 +27,192 @@ class Texts:
     sms: str
 
 
+@dataclass(frozen=True)
+class Section:
+    """One list of dates under a heading; the last line may say how many more there are."""
+
+    heading: str
+    lines: tuple[str, ...]
+    more: str = ""
+
+
+@dataclass(frozen=True)
+class Outline:
+    greeting: str
+    intro: str
+    facts: tuple[tuple[str, str], ...]
+    sections: tuple[Section, ...]
+    links: tuple[tuple[str, str], ...]  # (label, url)
+    closing: str  # what the attached calendar part does, if any
+
+
 def _lang(notice: Notice) -> str:
     return notice.language if notice.language in SUBJECTS else "de"
 
 
+def _side(notice: Notice) -> str:
+    return "owner" if notice.to_owner else "booker"
+
+
+def _topic(notice: Notice) -> str:
+    return "approved_partly" if notice.partly_approved else notice.kind
+
+
+def _label(notice: Notice) -> str:
+    return SUBJECTS[_lang(notice)][_side(notice)][_topic(notice)]
+
+
 def subject(notice: Notice) -> str:
-    return f"{SUBJECTS[_lang(notice)][notice.kind]}: {notice.title}"
+    return f"{_label(notice)}: {notice.title}"
 
 
-def _facts(notice: Notice) -> list[tuple[str, str]]:
+def _by(notice: Notice) -> str:
+    """ " von Lena Beispiel (AWO Nord)": whose booking it is, told to the room's owner."""
+    booker = notice.booker
+    if not notice.to_owner or booker is None or not booker.name:
+        return ""
+    who = f"{booker.name} ({booker.partner_name})" if booker.partner_name else booker.name
+    return WORDS[_lang(notice)]["by"].format(who=who)
+
+
+def _intro(notice: Notice) -> str:
+    lang = _lang(notice)
+    template = INTROS[lang][_side(notice)][_topic(notice)]
+    owner = notice.partner_name or WORDS[lang]["the_owner"]
+    return template.format(title=notice.title, room=notice.room_name, by=_by(notice), owner=owner)
+
+
+def _facts(notice: Notice) -> tuple[tuple[str, str], ...]:
     w = WORDS[_lang(notice)]
-    facts = [(w["room"], notice.room_name)]
-    if notice.room_address:
-        facts.append((w["address"], notice.room_address))
-    if notice.partner_name:
+    facts = [(w["room"], notice.room_name), (w["address"], notice.room_address)]
+    booker = notice.booker
+    if notice.to_owner and booker is not None:  # who asks, and how to reach them
+        who = w["asked_by"] if notice.kind == "requested" else w["booked_by"]
+        facts += [(who, booker.name), (w["booker_partner"], booker.partner_name)]
+        facts += [(w["email"], booker.email), (w["phone"], booker.phone)]
+    elif not notice.to_owner:
         facts.append((w["partner"], notice.partner_name))
-    if notice.comment:
-        facts.append((w["comment"], notice.comment))
-    return facts
+    facts += [(w["what_for"], notice.description), (w["reason"], notice.reason), (w["comment"], notice.comment)]
+    return tuple((label, value) for label, value in facts if value)
 
 
-def _about(notice: Notice) -> tuple[Occurrence, ...]:
-    """The dates the texts talk about: the one a reminder is for, else all shown ones."""
-    return (notice.reminder_for,) if notice.reminder_for else notice.shown_occurrences
+Line = Callable[[Occurrence], str]
 
 
-def _cancel_url(notice: Notice) -> str:
-    return notice.reminder_for.cancel_url if notice.reminder_for else ""
+def _section(notice: Notice, key: str, dates: Sequence[Occurrence], line: Line) -> list[Section]:
+    """The dates under the heading `key` (none: no section), at most MAX_LISTED of them."""
+    if not dates:
+        return []
+    lang = _lang(notice)
+    one, many = HEADINGS[lang][key]
+    rest = len(dates) - MAX_LISTED
+    more = counted(COUNTED[lang]["more"], rest) if rest > 0 else ""
+    return [Section(one if len(dates) == 1 else many, tuple(line(o) for o in dates[:MAX_LISTED]), more)]
+
+
+def _lines(notice: Notice) -> tuple[Line, Line, Line]:
+    """How one date is written: with its comment; also saying that it waits for approval; as
+    a change ("alt → neu", "fällt aus")."""
+    lang = _lang(notice)
+    w = WORDS[lang]
+
+    def with_comment(text: str, o: Occurrence) -> str:
+        return f"{text} ({w['comment']}: {o.comment})" if o.comment else text
+
+    def plain(o: Occurrence) -> str:
+        return with_comment(span(o, lang), o)
+
+    def marked(o: Occurrence) -> str:
+        return with_comment(span(o, lang) + (f" – {w['pending']}" if o.pending else ""), o)
+
+    def change(o: Occurrence) -> str:
+        was = o.was
+        if o.cancelled:
+            text = f"{span(o, lang)} – {w['declined' if o.state == 'declined' else 'cancelled']}"
+        elif was is not None:
+            text = f"{span(was, lang, uhr=False)} → {span(o, lang)}"
+        else:
+            text = span(o, lang)
+        if o.pending:
+            text += f" – {w['pending']}"
+        return with_comment(text, o)
+
+    return plain, marked, change
+
+
+def _sections(notice: Notice) -> tuple[Section, ...]:
+    plain, marked, change = _lines(notice)
+    if notice.reminder_for:
+        return tuple(_section(notice, "dates", (notice.reminder_for,), plain))
+    if notice.kind == "requested":
+        return tuple(_section(notice, "requested_dates", notice.shown_occurrences, plain))
+    if notice.partly_approved:
+        by_state = {s: [o for o in notice.occurrences if o.state == s] for s in ("valid", "declined", "pending")}
+        return tuple(
+            _section(notice, "approved_dates", by_state["valid"], plain)
+            + _section(notice, "declined_dates", by_state["declined"], plain)
+            + _section(notice, "pending_dates", by_state["pending"], plain)
+        )
+    if notice.kind == "changed":
+        changes = [o for o in notice.occurrences if o.cancelled or o.pending or o.was is not None]
+        booked = notice.active_occurrences
+        return tuple(
+            _section(notice, "changes", changes, change)
+            + _section(notice, "booked_dates" if changes else "dates", booked, plain)
+        )
+    return tuple(_section(notice, "dates", notice.shown_occurrences, marked))
 
 
 def _web(url: str) -> bool:
     return url.startswith(("https://", "http://"))
 
 
-def _dates(notice: Notice) -> tuple[list[str], int]:
-    shown = _about(notice)
-    return [span(o, _lang(notice)) for o in shown[:MAX_LISTED]], max(0, len(shown) - MAX_LISTED)
+def _links(notice: Notice) -> tuple[tuple[str, str], ...]:
+    w = WORDS[_lang(notice)]
+    links = []
+    if notice.reminder_for and notice.reminder_for.cancel_url:
+        links.append((w["cancel_date"], notice.reminder_for.cancel_url))
+    if notice.link:
+        decides = notice.to_owner and notice.kind == "requested"
+        links.append((w["decide"] if decides else w["details"], notice.link))
+    return tuple(links)
+
+
+def _closing(notice: Notice) -> str:
+    w = WORDS[_lang(notice)]
+    if notice.invites:
+        return w["cancel_invite"] if notice.cancels else w["invite"]
+    if not notice.to_owner and (notice.kind == "requested" or any(o.pending for o in notice.occurrences)):
+        return w["invite_later"]
+    return ""
+
+
+def outline(notice: Notice) -> Outline:
+    w = WORDS[_lang(notice)]
+    return Outline(
+        greeting=w["hello"].format(name=notice.recipient_name),
+        intro=_intro(notice),
+        facts=_facts(notice),
+        sections=_sections(notice),
+        links=_links(notice),
+        closing=_closing(notice),
+    )
 
 
 def plain_text(notice: Notice) -> str:
-    lang = _lang(notice)
-    w = WORDS[lang]
-    intro = INTROS[lang][notice.kind].format(title=notice.title, room=notice.room_name)
-    lines = [w["hello"].format(name=notice.recipient_name), "", intro, ""]
-    lines += [f"{label}: {value}" for label, value in _facts(notice)]
-    dates, more = _dates(notice)
-    lines.append(f"{w['dates'] if len(dates) > 1 else w['date']}:")
-    lines += [f"  - {d}" for d in dates]
-    if more:
-        lines.append("  " + w["more"].format(n=more))
-    if _cancel_url(notice):
-        lines += ["", f"{w['cancel_date']}: {_cancel_url(notice)}"]
-    if notice.link:
-        lines += ["", f"{w['details']}: {notice.link}"]
-    lines += ["", w["cancel_invite"] if notice.cancels else w["invite"], "", "-- ", w["signature"]]
+    w = WORDS[_lang(notice)]
+    o = outline(notice)
+    lines = [o.greeting, "", o.intro, ""]
+    lines += [f"{label}: {value}" for label, value in o.facts]
+    for section in o.sections:
+        lines += ["", f"{section.heading}:", *(f"  - {line}" for line in section.lines)]
+        if section.more:
+            lines.append(f"  {section.more}")
+    for label, url in o.links:
+        lines += ["", f"{label}: {url}"]
+    if o.closing:
+        lines += ["", o.closing]
+    lines += ["", "-- ", w["signature"]]
     if notice.preferences_url:
         lines.append(f"{w['preferences']}: {notice.preferences_url}")
     return "\n".join(lines) + "\n"
@@ -162,17 +221,21 @@ def plain_text(notice: Notice) -> str:
 def html(notice: Notice) -> str:
     lang = _lang(notice)
     w = WORDS[lang]
+    o = outline(notice)
 
     def e(value: object) -> str:  # every value passes through here
         return escape(str(value), quote=True)
 
-    intro = INTROS[lang][notice.kind].format(title=e(notice.title), room=e(notice.room_name))
-    facts = "".join(f'<tr><th scope="row">{e(k)}</th><td>{e(v)}</td></tr>' for k, v in _facts(notice))
-    dates, more = _dates(notice)
-    items = "".join(f"<li>{e(d)}</li>" for d in dates) + (f"<li>{e(w['more'].format(n=more))}</li>" if more else "")
-    link = f'<p><a href="{e(notice.link)}">{e(w["details"])}</a></p>' if _web(notice.link) else ""
-    if _web(_cancel_url(notice)):
-        link = f'<p><a href="{e(_cancel_url(notice))}">{e(w["cancel_date"])}</a></p>' + link
+    facts = "".join(f'<tr><th scope="row">{e(k)}</th><td>{e(v)}</td></tr>' for k, v in o.facts)
+    sections = "".join(
+        f'<h2 style="font-size:1.1em">{e(s.heading)}</h2><ul>'
+        + "".join(f"<li>{e(line)}</li>" for line in s.lines)
+        + (f"<li>{e(s.more)}</li>" if s.more else "")
+        + "</ul>"
+        for s in o.sections
+    )
+    links = "".join(f'<p><a href="{e(url)}">{e(label)}</a></p>' for label, url in o.links if _web(url))
+    closing = f"<p>{e(o.closing)}</p>" if o.closing else ""
     footer = (
         f'<p style="font-size:0.9em"><a href="{e(notice.preferences_url)}">{e(w["preferences"])}</a></p>'
         if _web(notice.preferences_url)
@@ -180,34 +243,39 @@ def html(notice: Notice) -> str:
     )
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{e(subject(notice))}</title></head>'
-        f'<body style="font-family:sans-serif;font-size:16px;line-height:1.5">'
-        f"<p>{e(w['hello'].format(name=notice.recipient_name))}</p><p>{intro}</p>"
-        f'<table>{facts}</table><h2 style="font-size:1.1em">{e(w["dates"] if len(dates) > 1 else w["date"])}</h2>'
-        f"<ul>{items}</ul>{link}<p>{e(w['cancel_invite'] if notice.cancels else w['invite'])}</p>"
+        f'<body style="font-family:sans-serif;font-size:16px;line-height:1.5;overflow-wrap:anywhere">'
+        f"<p>{e(o.greeting)}</p><p>{e(o.intro)}</p><table>{facts}</table>{sections}{links}{closing}"
         f"<p>{e(w['signature'])}</p>{footer}</body></html>"
     )
 
 
+def _about(notice: Notice) -> tuple[Occurrence, ...]:
+    """The dates an SMS talks about: the one a reminder is for, else all shown ones."""
+    return (notice.reminder_for,) if notice.reminder_for else notice.shown_occurrences
+
+
 def sms_text(notice: Notice) -> str:
-    """One short line with what, where, when and the link, within two segments."""
+    """One short line with what, where, when, why (a reason) and the link, within two segments."""
     lang = _lang(notice)
+    w = WORDS[lang]
     shown = _about(notice)
     when = span(shown[0], lang, dash="-") if shown else ""
-    more = " " + WORDS[lang]["sms_more"].format(n=len(shown) - 1) if len(shown) > 1 else ""
-    target = _cancel_url(notice) or notice.link  # a reminder links to cancelling that date
+    more = " " + counted(COUNTED[lang]["sms_more"], len(shown) - 1) if len(shown) > 1 else ""
+    target = (notice.reminder_for.cancel_url if notice.reminder_for else "") or notice.link
     link = f" {target}" if target else ""
 
-    def compose(title: str, room: str, with_link: bool = True) -> str:
-        return f"{SUBJECTS[lang][notice.kind]}: {title}, {room}, {when}{more}.{link if with_link else ''}"
+    def compose(title: str, room: str, reason: str, with_link: bool = True) -> str:
+        why = f" {w['reason']}: {reason}." if reason else ""
+        return f"{_label(notice)}: {title}, {room}, {when}{more}.{why}{link if with_link else ''}"
 
-    title, room = notice.title, notice.room_name
+    title, room, reason = notice.title, notice.room_name, notice.reason
     for limit in (60, 40, 25, 15):  # shorten what people recognise anyway, keep when and link
-        if sms.segments(compose(title, room)) <= sms.MAX_SEGMENTS:
-            return compose(title, room)
-        title, room = _cut(notice.title, limit), _cut(notice.room_name, limit)
-    text = compose(title, room)
+        if sms.segments(compose(title, room, reason)) <= sms.MAX_SEGMENTS:
+            return compose(title, room, reason)
+        title, room, reason = (_cut(v, limit) for v in (notice.title, notice.room_name, notice.reason))
+    text = compose(title, room, reason)
     if sms.segments(text) > sms.MAX_SEGMENTS:
-        text = compose(title, room, with_link=False)
+        text = compose(title, room, reason, with_link=False)
     return sms.truncate(text)
 
 

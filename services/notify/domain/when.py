@@ -20,10 +20,11 @@ def _day(moment: date, language: str) -> str:
     return f"{weekday} {moment.day:02d}.{moment.month:02d}.{moment.year}"
 
 
-def span(occurrence: Occurrence, language: str, dash: str = "–") -> str:
-    """'Mi. 03.12.2025, 14:00–16:00 Uhr' or, across midnight, both days in full."""
+def span(occurrence: Occurrence, language: str, dash: str = "–", uhr: bool = True) -> str:
+    """'Mi. 13.01.2027, 14:00–16:00 Uhr' or, across midnight, both days in full. `uhr=False`
+    leaves out the " Uhr" (the first half of "… → …", which the second half ends)."""
     start, end = occurrence.starts_at.astimezone(LOCAL), occurrence.ends_at.astimezone(LOCAL)
-    suffix = " Uhr" if language == "de" else ""
+    suffix = " Uhr" if language == "de" and uhr else ""
     if start.date() == end.date():
         return f"{_day(start, language)}, {start:%H:%M}{dash}{end:%H:%M}{suffix}"
     return f"{_day(start, language)}, {start:%H:%M}{suffix} {dash} {_day(end, language)}, {end:%H:%M}{suffix}"
