@@ -99,6 +99,19 @@ def test_demo_shows_the_room_exchange_at_work_from_the_day_it_is_loaded(rooms_ap
     assert count(rooms_app, Booking) == len(bookings)
 
 
+@pytest.mark.parametrize(
+    "today, holidays",
+    [
+        (date(2026, 12, 5), (date(2026, 12, 23), date(2027, 1, 1))),
+        (date(2026, 12, 28), (date(2026, 12, 23), date(2027, 1, 1))),
+        (date(2027, 1, 1), (date(2026, 12, 23), date(2027, 1, 1))),
+        (date(2027, 1, 2), (date(2027, 12, 23), date(2028, 1, 1))),
+    ],
+)
+def test_the_demo_closure_is_the_coming_or_current_christmas_holidays(today, holidays):
+    assert demo_bookings.christmas_holidays(today) == holidays
+
+
 def test_demo_series_leave_out_the_holidays_of_the_closed_house(rooms_app, identity):
     today = date(date.today().year, 12, 10)
     if today <= date.today():

@@ -78,6 +78,7 @@ def _place(block: Block) -> Block:
 
 
 def day_terms(day: date, terms: ClosedTerms) -> DayTerms:
+    """The first closure covering the day (its reason is shown), else the day's opening hours."""
     closure = next((c for c in terms.closures if closed(c, day, day)), None)
     opening = terms.rules.opening
     hours = opening.get(WEEKDAYS[day.weekday()])
