@@ -30,9 +30,11 @@ HOLIDAYS = "Weihnachtsferien"
 WEEKDAYS_8_TO_22 = {key: ("08:00", "22:00") for key in ("mo", "di", "mi", "do", "fr")}
 
 HINTS = [
-    "Zum Ausprobieren (Daten ab dem Tag des ersten Starts):",
-    "  demo          hat eine Anfrage für den Großen Saal zu entscheiden: /rooms/requests",
-    "  Familienzentrum Winzerla: über Weihnachten geschlossen; Stadtteilraum Winzerla: Serie mit Lücke",
+    "Zum Ausprobieren (Buchungen ab dem Tag des ersten Starts, unter /rooms/bookings des Kontos):",
+    "  demo          entscheidet über eine Anfrage für den Großen Saal: /rooms/requests",
+    "  demo          Seniorengymnastik im Familienzentrum Winzerla, das über Weihnachten schließt",
+    "  volkssolidaritaet-nord  Chorprobe: ein Termin ausgelassen, weil der Raum belegt ist",
+    "  caritas-ost   Erste-Hilfe-Kurs: ein Termin abgesagt",
 ]
 
 

@@ -30,7 +30,9 @@ class ClosedTerms:
     closures: tuple[Closure, ...] = ()
 
 
-def closed_terms(session: Session, rooms: Sequence[RoomLike], first_day: date, last_day: date) -> dict[int, ClosedTerms]:
+def closed_terms(
+    session: Session, rooms: Sequence[RoomLike], first_day: date, last_day: date
+) -> dict[int, ClosedTerms]:
     """Room id -> its rules and the closures (its own and its partner's for all rooms) that cover
     any day of first_day..last_day; rooms without rules get the defaults (always open)."""
     if not rooms:
