@@ -23,7 +23,6 @@ from services.rooms.booking.context import Ctx
 from services.rooms.db.models import Booking, Occurrence, Room
 from services.rooms.request_context import ctx
 
-# Who books (demo usernames: one per partner, "demo" for MGH Lobeda); the room as (owner, name)
 APPROVAL_ROOM = ("mgh-lobeda", "Großer Saal")
 CLOSED_HOUSE = "familienzentrum-winzerla"
 HOLIDAYS = "Weihnachtsferien"
@@ -40,7 +39,9 @@ HINTS = [
 
 @dataclass(frozen=True)
 class Wanted:
-    booker: str  # username
+    """What a partner books: a one-off or a weekly series, at a day relative to the loading day."""
+
+    booker: str  # demo username: the partner's slug, "demo" for MGH Lobeda
     room: tuple[str, str]  # (partner slug, room name)
     weekday: int  # 0 = Monday; the first date is that weekday in week `week` from today
     week: int
@@ -96,13 +97,12 @@ def first_day(today: date, weekday: int, week: int) -> date:
 
 
 class _Loader:
+    """The use cases run as the demo accounts would run them, each in its own unit of work."""
+
     def __init__(self, app, context: Ctx, today: date):
-        self.factory, self.identity, self.ctx, self.today = (
-            app.extensions["db"],
-            app.extensions["identity"],
-            context,
-            today,
-        )
+        self.factory = app.extensions["db"]
+        self.identity = app.extensions["identity"]
+        self.ctx, self.today = context, today
 
     def who(self, username: str) -> Principal:
         principal = self.identity.principal_by_username(username)
