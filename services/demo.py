@@ -9,12 +9,14 @@ from shared.identity.store import IdentityStore
 
 from services import calendar, rooms
 from services.calendar import demo as calendar_demo
-from services.rooms import demo as rooms_demo
+from services.rooms import demo as rooms_demo, demo_bookings
 
 
 def load_demo(settings: Settings) -> list[str]:
     store = IdentityStore(make_session_factory(make_engine(settings.identity_database_url)))
     lines = identity_demo.load(store)
-    rooms_demo.load(rooms.create_app({"SETTINGS": settings}))
+    rooms_app = rooms.create_app({"SETTINGS": settings})
+    rooms_demo.load(rooms_app)
+    demo_bookings.load(rooms_app)
     calendar_demo.load(calendar.create_app({"SETTINGS": settings}))
-    return lines
+    return lines + demo_bookings.HINTS

@@ -77,7 +77,7 @@ def test_search_and_book_a_weekly_series_by_keyboard(browser, frontdoor, rooms_a
             page.keyboard.type(value)
         _tab_to(page, "title")
         page.keyboard.type("Yoga am Abend")
-        _tab_to(page, "freq")
+        _tab_to(page, "freq-0")
         page.keyboard.press("ArrowDown")  # einmalig -> wöchentlich
         _tab_to(page, "count")
         page.keyboard.type("4")

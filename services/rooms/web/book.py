@@ -16,7 +16,7 @@ from services.rooms import domain, wording
 from services.rooms.answers import INVALID_INPUT, SERIES_CONFLICT, Answer
 from services.rooms.booking import series
 from services.rooms.booking.errors import RoomsError
-from services.rooms.db import occupancy, queries
+from services.rooms.db import occupancy, queries, week_terms
 from services.rooms.domain import visible_title
 from services.rooms.request_context import ctx, preview_session
 from services.rooms.web import grid
@@ -103,6 +103,7 @@ def _page(room_id: int, form, status: int = 200, error: PageError | None = None,
     start = datetime.combine(monday, time(0), tzinfo=context.tz)
     held = occupancy.holdings_between(session, found.id, start, start + timedelta(days=7), slack=timedelta(seconds=1))
     wanted = (first, form.start.data, form.end.data) if form.start.data and form.end.data and not form.errors else None
+    closed = week_terms.closed_terms(session, [found], monday, monday + timedelta(days=6))[found.id]
     return render_template(
         "rooms/room.html",
         room=found,
@@ -114,7 +115,7 @@ def _page(room_id: int, form, status: int = 200, error: PageError | None = None,
         asks=asks,
         rules=rules,
         preview=preview,
-        week=grid.week(monday, held, context.tz, wanted),
+        week=grid.week(monday, held, context.tz, wanted, closed),
         earlier=monday - timedelta(weeks=1),
         later=monday + timedelta(weeks=1),
         partner_name=context.partner_name_of,

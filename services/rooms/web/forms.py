@@ -152,7 +152,8 @@ class BookingForm(FlaskForm):
         ],
     )
     public = BooleanField(_l("Öffentlich im Kalender zeigen"))
-    freq = SelectField(
+    # radio buttons, not a list: the page shows each recurrence field only with its frequency (CSS :has)
+    freq = RadioField(
         _l("Wiederholung"),
         default="once",
         choices=choices(
@@ -166,7 +167,6 @@ class BookingForm(FlaskForm):
     )
     interval = WholeNumberField(
         _l("Abstand in Wochen (bei „alle n Wochen“)"),
-        default=2,
         validators=[Optional(), NumberRange(1, 8, _l("Der Abstand muss zwischen 1 und 8 liegen."))],
     )
     ordinal = SelectField(
@@ -202,6 +202,27 @@ class BookingForm(FlaskForm):
         "freq": "freq",
         "skip": "date",
     }
+
+    # the recurrence fields each frequency uses; the page hides the others, and they are ignored
+    REPEAT_FIELDS = {
+        "once": (),
+        "weekly": ("until", "count"),
+        "nweekly": ("interval", "until", "count"),
+        "monthly": ("ordinal", "until", "count"),
+    }
+
+    def validate(self, extra_validators=None) -> bool:
+        """Besides each field's checks: what a hidden recurrence field holds (typed before the
+        frequency was changed back) is dropped, and "alle n Wochen" needs its number of weeks."""
+        super().validate(extra_validators)
+        used = self.REPEAT_FIELDS.get(self.freq.data or "", ())
+        for name in ("interval", "ordinal", "until", "count"):
+            if name not in used:
+                field = getattr(self, name)
+                field.data, field.errors = field.default, []
+        if "interval" in used and self.interval.data is None and not self.interval.errors:
+            self.interval.errors = [str(_l("Bitte geben Sie an, alle wie viele Wochen, z. B. 2."))]
+        return not self.errors
 
     def slot(self, timezone: str) -> tuple[datetime, datetime]:
         """The first wanted slot as aware datetimes in the local time zone."""

@@ -11,7 +11,7 @@ from shared.auth import login_required
 from shared.web.request_db import db
 
 from services.rooms import domain, wording
-from services.rooms.db import occupancy, queries
+from services.rooms.db import occupancy, queries, week_terms
 from services.rooms.request_context import ctx, partner_names
 from services.rooms.web import grid
 from services.rooms.web.blueprint import bp
@@ -91,11 +91,13 @@ def _search(session, form: SearchForm, context) -> dict:
     monday = grid.monday_of(day)
     start = datetime.combine(monday, datetime.min.time(), tzinfo=context.tz)
     results = []
+    closed = week_terms.closed_terms(session, rooms[:MAX_RESULTS], monday, monday + timedelta(days=6))
     for room in rooms[:MAX_RESULTS]:
         held = occupancy.holdings_between(
             session, room.id, start, start + timedelta(days=7), slack=timedelta(seconds=1)
         )
-        results.append((room, grid.week(monday, held, context.tz, (day, form.start.data, form.end.data))))
+        wanted = (day, form.start.data, form.end.data)
+        results.append((room, grid.week(monday, held, context.tz, wanted, closed[room.id])))
     return {
         "day": day,
         "start": form.start.data,
