@@ -165,6 +165,13 @@ SERIES_PROBLEMS = {
         "Diesen Termin hat das Haus abgesagt, dem der Raum gehört; nur das Haus kann ihn "
         "wieder aufnehmen. Bitte buchen oder fragen Sie ihn neu an."
     ),
+    "decision_unknown": _l("Bitte für jeden Termin „freigeben“ oder „ablehnen“ wählen (approve oder decline)."),
+    "not_pending": _l("Dieser Termin wartet nicht auf eine Freigabe. Bitte laden Sie die Anfragen neu."),
+    "decided_twice": _l("Jeder Termin bitte nur einmal entscheiden."),
+    "undecided_dates": _l(
+        "Bitte entscheiden Sie über jeden wartenden Termin der Anfrage: freigeben oder ablehnen. "
+        "Bitte laden Sie die Anfragen neu."
+    ),
     "request_changed": _l(
         "Die Anfrage wurde inzwischen geändert. Bitte sehen Sie sie sich noch einmal an und entscheiden Sie dann."
     ),
