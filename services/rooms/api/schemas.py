@@ -56,8 +56,8 @@ class In(Schema):
 
 class BookingIn(In):
     room_id = Id(required=True)
-    starts_at = Moment(required=True, metadata={"example": "2025-12-03T15:00:00+01:00"})
-    ends_at = Moment(required=True, metadata={"example": "2025-12-03T16:00:00+01:00"})
+    starts_at = Moment(required=True, metadata={"example": "2027-01-14T15:00:00+01:00"})
+    ends_at = Moment(required=True, metadata={"example": "2027-01-14T16:00:00+01:00"})
     title = Text(TITLE_MAX, required=True)
     description = Text(
         DESCRIPTION_MAX,
