@@ -169,7 +169,7 @@ def test_the_owner_sees_who_what_and_contact_on_its_room_page_others_see_belegt(
     assert "Gesprächskreis" in coordination and "otto@example.org" in coordination
 
     third = web("dora").get(f"/rooms/{approval_room}").get_data(as_text=True)
-    assert "<td>belegt</td>" in third
+    assert "<td>belegt<br>AWO Begegnungsstätte Nord</td>" in third
     for private in ("Gesprächskreis", "Angehöriger", "otto@example.org", "9876543", "Spieleabend"):
         assert private not in third
     assert web("dora").get(f"/rooms/bookings/{booked['id']}").status_code == 404
