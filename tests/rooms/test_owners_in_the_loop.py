@@ -108,7 +108,9 @@ def test_the_description_is_stored_shown_and_sent_to_the_owner(rooms_app, approv
     assert told["link"].endswith("/rooms/requests")  # the owner must decide
     assert [o["state"] for o in told["occurrences"]] == ["pending"]
     got = api.client.get(f"/api/rooms/bookings/{request['id']}", headers=api.auth("lena")).json
-    assert got["description"] == ABOUT
+    assert got["description"] == ABOUT and got["booker"] == told["booker"]
+    [queued] = api.client.get("/api/rooms/approvals", headers=api.auth("lena")).json
+    assert queued["booker"]["email"] == "otto@example.org" and queued["description"] == ABOUT
 
 
 def test_the_booking_form_takes_a_description_and_refuses_an_overlong_one(rooms_app, rooms, web):

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields
 from marshmallow.validate import Length, OneOf
 
 from services.rooms import wording
+from services.rooms.api import people
 from services.rooms.api.fields import MAX_ID, Day, Id, Moment, Text, Whole
 from services.rooms.booking.dates import SCOPES
 from services.rooms.domain import CANCEL_REASON_MAX, DESCRIPTION_MAX, EQUIPMENT, MAX_DATES, TITLE_MAX, WEEKDAYS
@@ -156,6 +157,14 @@ class BookingDetailOut(BookingOut):
     occurrences = fields.List(fields.Nested(SeriesOccurrenceOut))
     recurrence = fields.Dict(allow_none=True)
     comment = fields.String()
+    booker = fields.Function(
+        people.booker,
+        allow_none=True,
+        metadata={
+            "description": "who asked: name, partner_name, email, phone (null when the account is gone)",
+            "type": "object",
+        },
+    )
 
 
 class DecisionIn(In):
