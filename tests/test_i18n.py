@@ -301,7 +301,7 @@ def test_an_english_day_on_the_room_and_booking_pages(frontdoor, two_rooms, emma
     )
     assert booked.status_code == 302, booked.get_data(as_text=True)
     room = _page(client, f"/rooms/{two_rooms['saal']}")
-    assert f"<td>{_written(day, '{weekday}, {d} {month} {y}', 'en')}</td>" in room
+    assert f"<td>{_written(day, '{weekday}, {d} {month} {y}', 'en')},<br>15:00–16:00</td>" in room
     booking = _page(client, booked.headers["Location"])
     assert f'<th scope="row">{_written(day, "{weekday}, {d} {month} {y}", "en")}, 15:00–16:00</th>' in booking
 

@@ -8,7 +8,7 @@ from flask_babel import format_date, format_time, get_locale, gettext as _, lazy
 from services.rooms import domain
 
 PROBLEMS = {
-    "naive_time": _l("Bitte geben Sie die Zeit mit Zeitzone an (z. B. 2025-12-03T15:00:00+01:00)."),
+    "naive_time": _l("Bitte geben Sie die Zeit mit Zeitzone an (z. B. 2027-01-14T15:00:00+01:00)."),
     "ends_before_start": _l("Das Ende muss nach dem Beginn liegen."),
     "too_long": _l(
         "Eine Buchung darf höchstens %(hours)s Stunden dauern.", hours=int(domain.MAX_DURATION.total_seconds() // 3600)
@@ -19,7 +19,7 @@ PROBLEMS = {
     "title_too_long": _l("Der Titel darf höchstens %(n)s Zeichen lang sein.", n=domain.TITLE_MAX),
     "name_missing": _l("Bitte geben Sie einen Namen an."),
     "name_too_long": _l("Der Name darf höchstens 200 Zeichen lang sein."),
-    "capacity_range": _l("Die Platzzahl muss zwischen 0 und 2000 liegen."),
+    "capacity_range": _l("Die Zahl der Sitzplätze muss zwischen 0 und 2000 liegen."),
     "equipment_unknown": _l("Unbekannte Ausstattung."),
     "no_partner": _l("Ihr Konto gehört zu keinem Partner; nur Partner können Räume buchen."),
     "not_owner": _l("Diesen Raum darf nur der Partner ändern, dem er gehört."),
@@ -164,6 +164,13 @@ SERIES_PROBLEMS = {
     "cancelled_by_owner": _l(
         "Diesen Termin hat das Haus abgesagt, dem der Raum gehört; nur das Haus kann ihn "
         "wieder aufnehmen. Bitte buchen oder fragen Sie ihn neu an."
+    ),
+    "decision_unknown": _l("Bitte für jeden Termin „freigeben“ oder „ablehnen“ wählen (approve oder decline)."),
+    "not_pending": _l("Dieser Termin wartet nicht auf eine Freigabe. Bitte laden Sie die Anfragen neu."),
+    "decided_twice": _l("Jeder Termin bitte nur einmal entscheiden."),
+    "undecided_dates": _l(
+        "Bitte entscheiden Sie über jeden wartenden Termin der Anfrage: freigeben oder ablehnen. "
+        "Bitte laden Sie die Anfragen neu."
     ),
     "request_changed": _l(
         "Die Anfrage wurde inzwischen geändert. Bitte sehen Sie sie sich noch einmal an und entscheiden Sie dann."

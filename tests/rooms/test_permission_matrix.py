@@ -40,6 +40,7 @@ class World:
     saal: int
     kueche: int
     request: int
+    request_dates: list[int]
     booking: int
     dates: list[int]
     closure: int
@@ -104,6 +105,7 @@ def world(rooms_app, rooms, people, identity):
             "starts_at": at(day, 14).isoformat(),
             "ends_at": at(day, 16).isoformat(),
             "title": "Kochkurs Otto",
+            "description": "Kochen mit Senioren, bitte Schürzen mitbringen",
             "recurrence": {"freq": "weekly", "count": 4},
         },
     )
@@ -112,7 +114,18 @@ def world(rooms_app, rooms, people, identity):
     call("post", "lena", f"/bookings/{booking['id']}/cancel", {"scope": "occurrence", "occurrence_id": dates[3]})
     with rooms_app.extensions["db"]() as s:
         closure = s.scalar(select(ClosureRow.id))
-    return World(rooms_app, people, rooms["saal"], rooms["kueche"], request["id"], booking["id"], dates, closure, day)
+    return World(
+        rooms_app,
+        people,
+        rooms["saal"],
+        rooms["kueche"],
+        request["id"],
+        [o["id"] for o in request["occurrences"]],
+        booking["id"],
+        dates,
+        closure,
+        day,
+    )
 
 
 # --- what each action changes (compared before and after) ------------------------------------
@@ -218,6 +231,31 @@ ACTIONS = {
         shows=lambda r, w: r.status_code == 200 and "Kochkurs Otto" in r.get_data(as_text=True),
         api=lambda c, h, w: c.get(f"/api/rooms/bookings/{w.booking}", headers=h),
         web=lambda c, t, w: c.get(f"/rooms/bookings/{w.booking}"),
+    ),
+    "see_booking_in_the_room": Action(
+        BOTH_SIDES,
+        # who asked and what for: on the room's upcoming list (with contact) and in the API's booking
+        shows=lambda r, w: r.status_code == 200 and "Kochen mit Senioren" in r.get_data(as_text=True),
+        api=lambda c, h, w: c.get(f"/api/rooms/bookings/{w.booking}", headers=h),
+        web=lambda c, t, w: c.get(f"/rooms/{w.kueche}"),
+    ),
+    "decide_date_by_date": Action(
+        OWNER_SIDE,
+        changes=lambda w: _states(w, w.request),
+        api=lambda c, h, w: c.post(
+            f"/api/rooms/bookings/{w.request}/decide",
+            headers=h,
+            json={
+                "dates": [
+                    {"occurrence_id": w.request_dates[0], "decision": "approve"},
+                    {"occurrence_id": w.request_dates[1], "decision": "decline", "comment": "Da nicht."},
+                ]
+            },
+        ),
+        web=lambda c, t, w: c.post(
+            f"/rooms/requests/{w.request}/decide",
+            data={"csrf_token": t, f"date-{w.request_dates[1]}": "decline", f"note-{w.request_dates[1]}": "Da nicht."},
+        ),
     ),
     "approve": Action(
         OWNER_SIDE,

@@ -99,7 +99,7 @@ def test_other_partner_sees_belegt_not_the_title(rooms, web):
     other = web("otto").get(f"/rooms/{rooms['saal']}").get_data(as_text=True)
     assert "Vertrauliche Runde" in own
     assert "Vertrauliche Runde" not in other
-    assert "<td>belegt</td>" in other
+    assert "<td>belegt<br>Mehrgenerationenhaus Lobeda</td>" in other
 
 
 def test_other_partner_cannot_open_the_booking(rooms, web):

@@ -7,8 +7,9 @@ from flask import g
 from shared.web.request_db import db
 
 from services.rooms.api.blueprint import act, blp
-from services.rooms.api.schemas import BookingDetailOut, DecisionIn, ErrorOut
+from services.rooms.api.schemas import BookingDetailOut, DecideIn, DecisionIn, ErrorOut
 from services.rooms.booking import decide
+from services.rooms.booking.errors import InvalidInput
 from services.rooms.db import queries
 
 
@@ -36,6 +37,29 @@ def approve(data: dict, booking_id: int):
 def decline(data: dict, booking_id: int):
     """Room owner: every waiting date is declined; dates approved before stay booked."""
     return _decide(decide.decline, data, booking_id)
+
+
+@blp.post("/bookings/<int:booking_id>/decide")
+@blp.arguments(DecideIn)
+@blp.response(200, BookingDetailOut)
+@blp.alt_response(409, schema=ErrorOut)
+@blp.alt_response(422, schema=ErrorOut)
+def decide_dates(data: dict, booking_id: int):
+    """Room owner: approve or decline each waiting date of a request, with a comment per date
+    (`dates`: every waiting date once) and one for the whole request. The approved dates are
+    checked again for conflicts in the same transaction; the booker gets one answer."""
+    return act(
+        lambda session, me, context: decide.decide(
+            session, me, booking_id, _by_date(data["dates"]), data["comment"], context, sequence=data["sequence"]
+        )
+    )
+
+
+def _by_date(dates: list[dict]) -> dict[int, decide.DateDecision]:
+    found = {d["occurrence_id"]: decide.DateDecision(d["decision"], d["comment"]) for d in dates}
+    if len(found) != len(dates):
+        raise InvalidInput({"decisions": "decided_twice"})
+    return found
 
 
 @blp.get("/approvals")

@@ -49,7 +49,14 @@ def create_booking(data: dict):
     listed in conflicts): leave it out with skip, or change the time."""
     return act(
         lambda session, me, context: series.book(
-            session, me, data["room_id"], recurrence_from(data, context), data["title"], data["public"], context
+            session,
+            me,
+            data["room_id"],
+            recurrence_from(data, context),
+            data["title"],
+            data["public"],
+            context,
+            data["description"],
         )
     )
 
@@ -103,10 +110,11 @@ def preview(data: dict):
 @blp.arguments(CancelIn)
 @blp.response(200, BookingDetailOut)
 def cancel(data: dict, booking_id: int):
-    """Cancel one date, this and the following, or the whole series; frees the room at once."""
+    """Cancel one date, this and the following, or the whole series; frees the room at once.
+    `reason` is kept with the dates and told to the booker and the room's owner."""
     return act(
         lambda session, me, context: cancelling.cancel(
-            session, me, booking_id, data["scope"], data["occurrence_id"], context
+            session, me, booking_id, data["scope"], data["occurrence_id"], context, data["reason"]
         )
     )
 

@@ -62,7 +62,7 @@ def _in_range(day: dt.date) -> None:
 class Day(fields.Date):
     """A date (YYYY-MM-DD) between domain.EARLIEST_DAY and domain.LATEST_DAY."""
 
-    default_error_messages = {"invalid": _l("Bitte ein Datum im Format JJJJ-MM-TT angeben, z. B. 2025-12-03.")}
+    default_error_messages = {"invalid": _l("Bitte ein Datum im Format JJJJ-MM-TT angeben, z. B. 2027-01-14.")}
 
     def _deserialize(self, value, attr, data, **kwargs) -> dt.date:
         day = super()._deserialize(value, attr, data, **kwargs)
@@ -74,7 +74,7 @@ class Moment(fields.AwareDateTime):
     """An ISO 8601 date and time with its offset, on a day the service can do arithmetic with."""
 
     default_error_messages = {
-        "invalid": _l("Bitte Datum und Uhrzeit im Format ISO 8601 angeben, z. B. 2025-12-03T15:00:00+01:00."),
+        "invalid": _l("Bitte Datum und Uhrzeit im Format ISO 8601 angeben, z. B. 2027-01-14T15:00:00+01:00."),
         "invalid_awareness": _l("Bitte die Zeit mit Zeitzone angeben, z. B. +01:00."),
     }
 

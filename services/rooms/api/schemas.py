@@ -8,10 +8,11 @@ from marshmallow import Schema, fields
 from marshmallow.validate import Length, OneOf
 
 from services.rooms import wording
+from services.rooms.api import people
 from services.rooms.api.fields import MAX_ID, Day, Id, Moment, Text, Whole
 from services.rooms.booking.dates import SCOPES
-from services.rooms.domain import EQUIPMENT, MAX_DATES, TITLE_MAX, WEEKDAYS
-from services.rooms.domain.approval import COMMENT_MAX
+from services.rooms.domain import CANCEL_REASON_MAX, DESCRIPTION_MAX, EQUIPMENT, MAX_DATES, TITLE_MAX, WEEKDAYS
+from services.rooms.domain.approval import APPROVE, COMMENT_MAX, DATE_COMMENT_MAX, DECLINE
 from services.rooms.domain.recurrence import FREQUENCIES, MAX_INTERVAL
 from services.rooms.domain.rooms import MAX_CAPACITY
 from services.rooms.domain.rules import MAX_BUFFER_MINUTES, MAX_CLOSURES, MAX_DAYS_AHEAD, MAX_MINUTES, REASON_MAX
@@ -30,7 +31,9 @@ def _messages(invalid) -> dict:
 class OccurrenceOut(Schema):
     starts_at = fields.AwareDateTime(format="iso")
     ends_at = fields.AwareDateTime(format="iso")
-    state = fields.String()
+    state = fields.String(metadata={"description": "valid, pending, skipped, cancelled or declined"})
+    comment = fields.String(metadata={"description": "the room owner's word on this date when deciding"})
+    cancel_reason = fields.String(metadata={"description": "why the date was cancelled"})
 
 
 class RoomOut(Schema):
@@ -54,9 +57,15 @@ class In(Schema):
 
 class BookingIn(In):
     room_id = Id(required=True)
-    starts_at = Moment(required=True, metadata={"example": "2025-12-03T15:00:00+01:00"})
-    ends_at = Moment(required=True, metadata={"example": "2025-12-03T16:00:00+01:00"})
+    starts_at = Moment(required=True, metadata={"example": "2027-01-14T15:00:00+01:00"})
+    ends_at = Moment(required=True, metadata={"example": "2027-01-14T16:00:00+01:00"})
     title = Text(TITLE_MAX, required=True)
+    description = Text(
+        DESCRIPTION_MAX,
+        multiline=True,
+        load_default="",
+        metadata={"description": "what it is for (Worum geht es?); the room's owner sees it"},
+    )
     public = fields.Boolean(load_default=False, error_messages=_messages(_l("Bitte true oder false angeben.")))
 
 
@@ -67,6 +76,7 @@ class BookingOut(Schema):
     room_name = fields.String(attribute="room.name")
     booker_partner_id = fields.Integer()
     title = fields.String()
+    description = fields.String()
     status = fields.String()
     sequence = fields.Integer()
     public = fields.Boolean()
@@ -147,6 +157,14 @@ class BookingDetailOut(BookingOut):
     occurrences = fields.List(fields.Nested(SeriesOccurrenceOut))
     recurrence = fields.Dict(allow_none=True)
     comment = fields.String()
+    booker = fields.Function(
+        people.booker,
+        allow_none=True,
+        metadata={
+            "description": "who asked: name, partner_name, email, phone (null when the account is gone)",
+            "type": "object",
+        },
+    )
 
 
 class DecisionIn(In):
@@ -162,7 +180,26 @@ class DecisionIn(In):
     )
 
 
-class CancelIn(In):
+class DateDecisionIn(In):
+    occurrence_id = Id(required=True)
+    decision = fields.String(
+        required=True,
+        validate=OneOf((APPROVE, DECLINE), error=wording.PROBLEMS["decision_unknown"]),
+        metadata={"description": "approve (freigeben) or decline (ablehnen)"},
+    )
+    comment = Text(DATE_COMMENT_MAX, multiline=True, load_default="", metadata={"description": "shown to the booker"})
+
+
+class DecideIn(DecisionIn):
+    dates = fields.List(
+        fields.Nested(DateDecisionIn),
+        required=True,
+        validate=Length(min=1, max=MAX_DATES, error=TOO_MANY),
+        metadata={"description": "one entry for every date of the request that waits for approval"},
+    )
+
+
+class ScopeIn(In):
     scope = fields.String(
         load_default="series",
         validate=OneOf(SCOPES, error=SCOPE_UNKNOWN),
@@ -171,7 +208,16 @@ class CancelIn(In):
     occurrence_id = Id(load_default=None, allow_none=True)
 
 
-class ChangeIn(CancelIn):
+class CancelIn(ScopeIn):
+    reason = Text(
+        CANCEL_REASON_MAX,
+        multiline=True,
+        load_default="",
+        metadata={"description": "why (fällt aus wegen …); told to the booker and the room's owner"},
+    )
+
+
+class ChangeIn(ScopeIn):
     starts_at = Moment(required=True)
     ends_at = Moment(required=True)
 

@@ -37,6 +37,7 @@ def change_time(
     if not chosen:
         raise InvalidInput({"occurrence_id": "in_past" if live else "nothing_to_change"})
     approved = {o.id: domain.Slot(o.starts_at, o.ends_at) for o in chosen if o.state == "valid"}
+    before = {o.id: (o.starts_at, o.ends_at) for o in chosen}
     start, end = starts_at.astimezone(ctx.tz), ends_at.astimezone(ctx.tz)
     for o in chosen:
         if scope == "occurrence":
@@ -58,5 +59,5 @@ def change_time(
         ends_at=ends_at,
         waits_for_approval=asks,
     )
-    tell(session, booking, asks, ctx)
+    tell(session, booking, actor, asks, ctx, before)
     return booking

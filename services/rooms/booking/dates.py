@@ -26,6 +26,7 @@ from services.rooms.booking.errors import (
 )
 from services.rooms.db import queries
 from services.rooms.db.models import Booking, Occurrence
+from services.rooms.domain import permissions
 
 SCOPES = ("occurrence", "following", "series")
 LIVE = ("valid", "pending")
@@ -85,7 +86,9 @@ def take(
         raise SeriesConflict(found.blocked)
     for o in dates:
         o.state = domain.state_for(domain.Slot(o.starts_at, o.ends_at), approved.get(o.id), found.needs_approval)
-        o.cancelled_by = None
+        o.cancelled_by, o.cancel_reason = None, ""
+        if o.state == "pending":
+            o.comment = ""  # a new question for the owner; its old word was on another time
     booking.status = domain.status_after((o.state for o in booking.occurrences), booking.status)
     return any(o.state == "pending" for o in dates)
 
@@ -104,8 +107,14 @@ def finish(session: Session, booking: Booking, actor: Principal, action: str, ct
     return booking
 
 
-def tell(session: Session, booking: Booking, asks: bool, ctx: Ctx) -> None:
-    """The booker hears of the change; the owner's staff, like for a new request, when they must decide."""
-    notices.to_booker(session, booking, "changed", ctx)
+def tell(
+    session: Session, booking: Booking, actor: Principal, asks: bool, ctx: Ctx, before: notices.Before | None = None
+) -> None:
+    """The booker hears of the change. The owner's staff hear of it too: as a new request when
+    they must decide again, else as a change (unless they made it themselves). `before`: the
+    moved dates' slots before the change, so messages can say old -> new."""
+    notices.to_booker(session, booking, "changed", ctx, before=before)
     if asks:
-        notices.to_owner_staff(session, booking, "requested", ctx)
+        notices.to_owner_staff(session, booking, "requested", ctx, before=before)
+    elif permissions.side(booking, actor) != permissions.OWNER:
+        notices.to_owner_staff(session, booking, "changed", ctx, before=before)

@@ -29,5 +29,5 @@ def restore(session: Session, actor: Principal, booking_id: int, occurrence_id: 
         raise InvalidInput({"occurrence_id": "in_past"})
     asks = take(session, booking, [chosen], {}, actor, ctx)
     finish(session, booking, actor, "booking_changed", ctx, restored=chosen.starts_at, waits_for_approval=asks)
-    tell(session, booking, asks, ctx)
+    tell(session, booking, actor, asks, ctx)
     return booking

@@ -119,10 +119,20 @@ def judge(
 
 
 def book(
-    session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, public: bool, ctx: Ctx
+    session: Session,
+    booker: Principal,
+    room_id: int,
+    rec: domain.Recurrence,
+    title: str,
+    public: bool,
+    ctx: Ctx,
+    description: str = "",
 ) -> Booking:
     """Book the series for `booker` in the caller's unit of work, or raise (and the caller's
-    transaction writes nothing)."""
+    transaction writes nothing). `description`: what it is for, shown to the room's owner."""
+    about = (description or "").strip()
+    if problem := domain.text_problem(about, domain.DESCRIPTION_MAX, multiline=True):
+        raise InvalidInput({"description": problem})
     room = queries.lock_room(session, room_id)
     if room is None:
         raise RoomNotFound(room_id)
@@ -131,7 +141,7 @@ def book(
     if found.blocked:
         raise SeriesConflict(found.blocked)
     try:
-        return _insert(session, booker, room, found, rec, title.strip(), public, ctx)
+        return _insert(session, booker, room, found, rec, title.strip(), about, public, ctx)
     except IntegrityError as exc:
         if not is_exclusion_violation(exc):
             raise
@@ -152,7 +162,15 @@ def _conflict_after_refusal(session, booker, room_id, rec, title, ctx) -> Bookin
 
 
 def _insert(
-    session: Session, booker: Principal, room: Room, found: Preview, rec, title: str, public: bool, ctx: Ctx
+    session: Session,
+    booker: Principal,
+    room: Room,
+    found: Preview,
+    rec,
+    title: str,
+    description: str,
+    public: bool,
+    ctx: Ctx,
 ) -> Booking:
     requested = found.needs_approval
     booking = Booking(
@@ -160,6 +178,7 @@ def _insert(
         booker_account_id=booker.account_id,
         booker_partner_id=booker.partner_id,
         title=title,
+        description=description,
         status="requested" if requested else "confirmed",
         sequence=0,
         public=bool(public),

@@ -88,6 +88,7 @@ class Booking(Base):
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     recurrence: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # how the series was asked for
     comment: Mapped[str] = mapped_column(Text, default="")  # the owner's word on approval or decline
+    description: Mapped[str] = mapped_column(Text, default="")  # what it is for, in the booker's words
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     room: Mapped[Room] = relationship()
@@ -133,6 +134,8 @@ class Occurrence(Base):
     # the side that cancelled it (domain.permissions: booker, owner, coordination); only that side
     # or the coordination office may put it back; NULL for dates never cancelled or cancelled before
     cancelled_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")  # the owner's word on this date when deciding
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")  # why it was cancelled ("fällt aus wegen …")
     booking: Mapped[Booking] = relationship(back_populates="occurrences")
 
 

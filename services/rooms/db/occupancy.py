@@ -191,15 +191,41 @@ def _multirange_text(slots: list[Slot]) -> str:
     return "{" + ",".join(f"[{s.starts_at.isoformat()},{s.ends_at.isoformat()})" for s in slots) + "}"
 
 
-def upcoming(session: Session, room_id: int, now: datetime) -> list[Holding]:
+@dataclass(frozen=True)
+class Upcoming:
+    """A coming date of a room with what its booking says; the page decides what a viewer sees
+    of it (domain.permissions.can_see_details)."""
+
+    booking_id: int
+    partner_id: int  # the booker's partner
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    state: str  # "valid", or "pending" (waits for the owner's approval)
+    account_id: int  # who booked it
+    description: str
+
+
+def upcoming(session: Session, room_id: int, now: datetime, with_pending: bool = False) -> list[Upcoming]:
+    """The room's next dates that hold it (and, `with_pending`, those waiting for approval)."""
+    held = Occurrence.state.in_(("valid", "pending")) if with_pending else HOLDS_ROOM
     rows = session.execute(
-        select(*HOLDING_COLUMNS)
+        select(
+            Occurrence.booking_id,
+            Booking.booker_partner_id,
+            Booking.title,
+            Occurrence.starts_at,
+            Occurrence.ends_at,
+            Occurrence.state,
+            Booking.booker_account_id,
+            Booking.description,
+        )
         .join(Booking, Booking.id == Occurrence.booking_id)
-        .where(Occurrence.room_id == room_id, HOLDS_ROOM, Occurrence.ends_at > now)
+        .where(Occurrence.room_id == room_id, held, Occurrence.ends_at > now)
         .order_by(Occurrence.starts_at)
         .limit(UPCOMING_LIMIT)
     )
-    return [Holding(*row) for row in rows]
+    return [Upcoming(*row) for row in rows]
 
 
 def free_rooms(

@@ -17,6 +17,8 @@ from services.rooms.domain.recurrence import MAX_DATES, Recurrence, expand, loca
 from services.rooms.domain.rooms import EQUIPMENT, room_problems
 from services.rooms.domain.rules import WEEKDAYS, Closure, RoomRules, rules_problems, violations
 from services.rooms.domain.slots import (
+    CANCEL_REASON_MAX,
+    DESCRIPTION_MAX,
     EARLIEST_DAY,
     LATEST_DAY,
     MAX_DURATION,
@@ -29,6 +31,8 @@ from services.rooms.domain.slots import (
 
 __all__ = [
     "BUSY",
+    "CANCEL_REASON_MAX",
+    "DESCRIPTION_MAX",
     "EARLIEST_DAY",
     "EQUIPMENT",
     "LATEST_DAY",

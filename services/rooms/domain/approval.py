@@ -4,12 +4,14 @@ way round a room's approval rule exists. Pure: no Flask, no database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from services.rooms.domain.rules import RoomRules
 from services.rooms.domain.slots import Slot
 
 COMMENT_MAX = 2000  # the owner's word to the booker on a decision
+DATE_COMMENT_MAX = 1000  # the owner's word on one date of it
+APPROVE, DECLINE = "approve", "decline"
 
 
 def needs_approval(
@@ -39,3 +41,17 @@ def status_after(states: Iterable[str], ended_as: str) -> str:
     if "valid" in states:
         return "confirmed"
     return ended_as
+
+
+def decision_problems(pending: Iterable[int], decisions: Mapping[int, str]) -> dict[str, str]:
+    """Field -> problem code for the owner's answer to a request, date by date: every waiting
+    date (by id) decided, each "approve" or "decline", and no other date named. Deciding only
+    part of the dates is refused, so the booker gets one answer for the whole request."""
+    waiting = set(pending)
+    if any(choice not in (APPROVE, DECLINE) for choice in decisions.values()):
+        return {"decisions": "decision_unknown"}
+    if set(decisions) - waiting:
+        return {"decisions": "not_pending"}
+    if waiting - set(decisions):
+        return {"decisions": "undecided_dates"}
+    return {}

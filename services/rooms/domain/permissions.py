@@ -54,7 +54,10 @@ def can_book(room: RoomSide, who: Who | None) -> bool:
 
 
 def can_see_details(booking: BookingSides, who: Who | None) -> bool:
-    """Title, dates and comments: the booker's side, the room owner's side, the coordination office."""
+    """The whole booking, wherever it is shown (its page, the API, the room's upcoming list):
+    who asked (partner, person, email, phone), what for (title, description), its dates, comments
+    and reasons. The booker's side, the room owner's side (every booking in its own rooms), the
+    coordination office; anyone else sees a taken time as "belegt" (conflicts.visible_title)."""
     return (
         oversees_network(who) or _staff_of(who, booking.booker_partner_id) or _staff_of(who, booking.owner_partner_id)
     )

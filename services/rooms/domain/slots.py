@@ -14,6 +14,8 @@ from shared.text import text_problem
 MAX_DURATION = timedelta(hours=14)
 MAX_AHEAD = timedelta(days=2 * 366)  # bookings further out are almost always typos in the year
 TITLE_MAX = 200
+DESCRIPTION_MAX = 2000  # what a booking is for ("Worum geht es?"), several lines
+CANCEL_REASON_MAX = 500  # why dates were cancelled ("fällt aus wegen …")
 # Days the service accepts at all: far from datetime's ends (years 1 and 9999), where a time zone
 # or a buffer applied to a moment overflows, and wide enough for every real booking and closure.
 EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2199, 12, 31)

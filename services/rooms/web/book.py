@@ -4,12 +4,14 @@ the binding booking. Without JavaScript: the preview is the same form posted aga
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth import login_required
+from shared.identity.store import Principal
 from shared.web.request_db import db, unit_of_work
 
 from services.rooms import domain, wording
@@ -17,7 +19,7 @@ from services.rooms.answers import INVALID_INPUT, SERIES_CONFLICT, Answer
 from services.rooms.booking import series
 from services.rooms.booking.errors import RoomsError
 from services.rooms.db import occupancy, queries, week_terms
-from services.rooms.domain import visible_title
+from services.rooms.domain import permissions, visible_title
 from services.rooms.request_context import ctx, preview_session
 from services.rooms.web import grid
 from services.rooms.web.blueprint import PageError, bp, clock_arg, day_arg, refusal, shown, signed_in
@@ -64,7 +66,9 @@ def room(room_id: int):
                 dates = series.preview(session, me, room_id, rec, form.title.data, context)
             return _page(room_id, form, preview=dates)
         with unit_of_work() as session:
-            booking = series.book(session, me, room_id, rec, form.title.data, form.public.data, context)
+            booking = series.book(
+                session, me, room_id, rec, form.title.data, form.public.data, context, form.description.data or ""
+            )
     except RoomsError as exc:
         return _refused(room_id, form, rec, refusal(exc, context))
     flash(
@@ -92,10 +96,7 @@ def _page(room_id: int, form, status: int = 200, error: PageError | None = None,
     found = queries.room(session, room_id)
     if found is None:
         abort(404)
-    upcoming = [
-        (h, visible_title(h.title, h.partner_id, me.partner_id))
-        for h in occupancy.upcoming(session, found.id, context.now)
-    ]
+    upcoming = _upcoming(session, found, me, context)
     rules = queries.rules_of(session, found.id)
     asks = domain.needs_approval(rules, found.partner_id, me.partner_id, me.partner_id)
     first = form.date.data if form.date.data and not form.date.errors else context.now.astimezone(context.tz).date()
@@ -121,6 +122,39 @@ def _page(room_id: int, form, status: int = 200, error: PageError | None = None,
         partner_name=context.partner_name_of,
         skipped=set(form.skip.data or ()),
     ), status
+
+
+@dataclass(frozen=True)
+class _Sides:
+    booker_partner_id: int
+    owner_partner_id: int
+
+
+@dataclass(frozen=True)
+class ComingDate:
+    """One line of the room's upcoming list as this viewer may see it: `person` (who booked,
+    with contact) only when the viewer sees the whole booking (permissions.can_see_details)."""
+
+    date: occupancy.Upcoming
+    title: str
+    details: bool
+    person: Principal | None = None
+
+
+def _upcoming(session, room, me, context) -> list[ComingDate]:
+    """The room's owner and the coordination office see every booking in full, requests waiting
+    for their approval included; the booker's side its own; anyone else "belegt"."""
+    decides = permissions.can_decide(_Sides(0, room.partner_id), me)
+    people: dict[int, Principal | None] = {}
+    found = []
+    for d in occupancy.upcoming(session, room.id, context.now, with_pending=decides):
+        if permissions.can_see_details(_Sides(d.partner_id, room.partner_id), me):
+            if d.account_id not in people:
+                people[d.account_id] = context.principal_of(d.account_id)
+            found.append(ComingDate(d, d.title, True, people[d.account_id]))
+        else:
+            found.append(ComingDate(d, visible_title(d.title, d.partner_id, me.partner_id), False))
+    return found
 
 
 def _prefill(form: BookingForm) -> None:

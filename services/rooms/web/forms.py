@@ -27,7 +27,15 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 from shared.ids import MAX_ID
 
 from services.rooms import wording
-from services.rooms.domain import EQUIPMENT, TITLE_MAX, WEEKDAYS, day_in_range, text_problem
+from services.rooms.domain import (
+    CANCEL_REASON_MAX,
+    DESCRIPTION_MAX,
+    EQUIPMENT,
+    TITLE_MAX,
+    WEEKDAYS,
+    day_in_range,
+    text_problem,
+)
 from services.rooms.domain.approval import COMMENT_MAX
 from services.rooms.domain.rules import REASON_MAX
 
@@ -151,6 +159,17 @@ class BookingForm(FlaskForm):
             PlainText(TITLE_MAX, too_long=_l("Der Titel darf höchstens %(max)d Zeichen lang sein.")),
         ],
     )
+    description = TextAreaField(
+        _l("Worum geht es? (freiwillig)"),
+        validators=[
+            PlainText(
+                DESCRIPTION_MAX,
+                multiline=True,
+                too_long=_l("Die Beschreibung darf höchstens %(max)d Zeichen lang sein."),
+            )
+        ],
+        render_kw={"rows": 3, "maxlength": DESCRIPTION_MAX},
+    )
     public = BooleanField(_l("Öffentlich im Kalender zeigen"))
     # radio buttons, not a list: the page shows each recurrence field only with its frequency (CSS :has)
     freq = RadioField(
@@ -195,6 +214,7 @@ class BookingForm(FlaskForm):
         "starts_at": "start",
         "ends_at": "end",
         "title": "title",
+        "description": "description",
         "interval": "interval",
         "count": "count",
         "until": "until",
@@ -253,8 +273,26 @@ class ScopeMixin:
     )
 
 
-class CancelForm(ScopeMixin, FlaskForm):
+class ReasonMixin:
+    reason = TextAreaField(
+        _l("Grund (freiwillig), z. B. „fällt aus wegen Krankheit“"),
+        validators=[
+            PlainText(
+                CANCEL_REASON_MAX,
+                multiline=True,
+                too_long=_l("Der Grund darf höchstens %(max)d Zeichen lang sein."),
+            )
+        ],
+        render_kw={"rows": 2, "maxlength": CANCEL_REASON_MAX},
+    )
+
+
+class CancelForm(ScopeMixin, ReasonMixin, FlaskForm):
     pass
+
+
+class CancelLinkForm(ReasonMixin, FlaskForm):
+    """The one-click cancel link's page: one date, known from the signed link; only the reason."""
 
 
 class ChangeForm(ScopeMixin, FlaskForm):

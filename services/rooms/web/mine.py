@@ -76,6 +76,8 @@ def booking(booking_id: int):
         booking=found,
         owner=context.partner_name_of(found.room.partner_id),
         booker=context.partner_name_of(found.booker_partner_id),
+        person=context.principal_of(found.booker_account_id),
+        decides=permissions.side(found, me) != permissions.BOOKER and permissions.can_decide(found, me),
         messages=wording,
         form=FlaskForm(),
         state_name=state_name,
@@ -120,7 +122,7 @@ def cancel(booking_id: int, occurrence_id: int):
         booking_id,
         occurrence_id,
         lambda session, me, found, occurrence, context: cancelling.cancel(
-            session, me, found.id, form.scope.data, occurrence.id, context
+            session, me, found.id, form.scope.data, occurrence.id, context, form.reason.data or ""
         ),
         lambda _done: _("Abgesagt. Der Raum ist für diese Zeit wieder frei."),
     )

@@ -1,9 +1,10 @@
-"""The queue of requests for the owner's side, with the conflicts each would cause, approved or
-declined with a comment."""
+"""The queue of requests for the owner's side, with who asks (partner, person, contact), what for,
+and the conflicts each waiting date would cause. The owner decides date by date (freigeben or
+ablehnen, a comment each) or all dates at once, with one comment for the whole request."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth import current_account, login_required
@@ -12,6 +13,7 @@ from shared.web.request_db import db
 from services.rooms import domain, wording
 from services.rooms.booking import decide as deciding
 from services.rooms.db import occupancy, queries
+from services.rooms.domain.approval import APPROVE, DATE_COMMENT_MAX, DECLINE
 from services.rooms.request_context import ctx
 from services.rooms.web.blueprint import attempt, bp, shown, signed_in
 from services.rooms.web.forms import DecisionForm
@@ -24,9 +26,22 @@ DECISIONS = {"approve": deciding.approve, "decline": deciding.decline}
 @login_required
 def requests():
     me, context = current_account(), ctx()
-    queue = [(booking, _would_collide(booking, me, context)) for booking in queries.approval_queue(db(), me)]
+    people: dict[int, object] = {}  # one identity lookup per booker, however many requests they sent
+    queue = []
+    for booking in queries.approval_queue(db(), me):
+        account = booking.booker_account_id
+        if account not in people:
+            people[account] = context.principal_of(account)
+        queue.append((booking, _would_collide(booking, me, context), people[account]))
     return render_template(
-        "rooms/requests.html", queue=queue, form=DecisionForm(), partner_name=context.partner_name_of, messages=wording
+        "rooms/requests.html",
+        queue=queue,
+        form=DecisionForm(),
+        partner_name=context.partner_name_of,
+        messages=wording,
+        approve=APPROVE,
+        decline=DECLINE,
+        note_max=DATE_COMMENT_MAX,
     )
 
 
@@ -56,14 +71,13 @@ def _would_collide(booking, me, context) -> list:
 @bp.post("/requests/<int:booking_id>/<decision>")
 @login_required
 def decide(booking_id: int, decision: str):
+    """All waiting dates at once ("alle freigeben" / "alle ablehnen")."""
     if decision not in DECISIONS:
         abort(404)
     form = DecisionForm()
     if not form.validate_on_submit():
         visible(db(), booking_id)
-        return _not_decided(
-            " ".join(form.comment.errors) or _("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu."), 400
-        )
+        return _not_decided(_form_problem(form), 400)
     me, context = signed_in(), ctx()
     _done, refused = attempt(
         lambda session: DECISIONS[decision](
@@ -80,6 +94,63 @@ def decide(booking_id: int, decision: str):
         return _not_decided(shown(refused), refused.status)
     flash(_("Die Anfrage ist freigegeben.") if decision == "approve" else _("Die Anfrage ist abgelehnt."))
     return redirect(url_for("rooms.requests"))
+
+
+@bp.post("/requests/<int:booking_id>/decide")
+@login_required
+def decide_dates(booking_id: int):
+    """Date by date: `date-<id>` = approve (the default) or decline, `note-<id>` a comment."""
+    form = DecisionForm()
+    found = visible(db(), booking_id)[0]
+    if not form.validate_on_submit():
+        return _not_decided(_form_problem(form), 400)
+    decisions, problem = _by_date(found)
+    if problem:
+        return _not_decided(problem, 400)
+    me, context = signed_in(), ctx()
+    _done, refused = attempt(
+        lambda session: deciding.decide(
+            session, me, found.id, decisions, form.comment.data or "", context, sequence=form.seen_sequence()
+        ),
+        context,
+    )
+    if refused:
+        return _not_decided(shown(refused), refused.status)
+    yes = sum(1 for d in decisions.values() if d.choice == APPROVE)
+    no = len(decisions) - yes
+    if not no:
+        flash(_("Die Anfrage ist freigegeben."))
+    elif not yes:
+        flash(_("Die Anfrage ist abgelehnt."))
+    else:
+        flash(_("Entschieden: %(yes)s freigegeben, %(no)s abgelehnt.", yes=yes, no=no))
+    return redirect(url_for("rooms.requests"))
+
+
+def _by_date(found) -> tuple[dict[int, deciding.DateDecision], str | None]:
+    """The decision on each waiting date as the form says it, or the first problem as a sentence.
+    A date the form does not name is approved (the form's default); an unknown choice is refused."""
+    decisions = {}
+    for o in found.occurrences:
+        if o.state != "pending":
+            continue
+        choice = request.form.get(f"date-{o.id}", APPROVE)
+        note = (request.form.get(f"note-{o.id}") or "").strip()
+        when = wording.when(o.starts_at, o.ends_at)
+        if choice not in (APPROVE, DECLINE):
+            return {}, _("Termin %(when)s: %(problem)s", when=when, problem=wording.problem("decision_unknown"))
+        if code := domain.text_problem(note, DATE_COMMENT_MAX, multiline=True):
+            return {}, _(
+                "Kommentar zum Termin %(when)s: %(problem)s",
+                when=when,
+                problem=wording.text_problem(code, DATE_COMMENT_MAX),
+            )
+        decisions[o.id] = deciding.DateDecision(choice, note)
+    return decisions, None
+
+
+def _form_problem(form: DecisionForm) -> str:
+    return " ".join(form.comment.errors) or _("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu.")
 
 
 def _not_decided(error, status: int):
