@@ -3,6 +3,8 @@ wish met before any size, the reasons as codes with their numbers."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given, strategies as st
 
 from services.rooms.domain.fit import Offer, Wish, fit, rank
@@ -85,7 +87,7 @@ def _misses(offer: Offer, wish: Wish) -> int:
 def test_a_room_that_meets_every_wish_ranks_before_one_that_misses_one(found, wish):
     ranked = rank(found, wish)
     assert len(ranked) == len(found)
-    for better, worse in zip(ranked, ranked[1:]):
+    for better, worse in pairwise(ranked):
         assert better.penalty <= worse.penalty
         assert not (_misses(better.offer, wish) > 0 and _misses(worse.offer, wish) == 0)
 
