@@ -40,12 +40,17 @@
       button.setAttribute("aria-label", word + ": " + label);
     }
 
-    // the browser's picker is anchored here; invisible, out of the tab order and the a11y tree
+    // the browser's picker is anchored here: invisible, out of the tab order and of the
+    // accessibility tree, yet labelled like every input of the pages
     var native = document.createElement("input");
     native.type = "date";
     native.tabIndex = -1;
-    native.setAttribute("aria-hidden", "true");
-    native.style.cssText = "position:absolute;left:0;bottom:0;width:1px;height:1px;opacity:0;border:0;padding:0;pointer-events:none";
+    var anchor = document.createElement("label");
+    anchor.setAttribute("aria-hidden", "true");
+    anchor.style.cssText =
+      "position:absolute;left:0;bottom:0;width:1px;height:1px;overflow:hidden;opacity:0;pointer-events:none";
+    anchor.appendChild(native);
+    anchor.appendChild(document.createTextNode(word + (label ? ": " + label : "")));
 
     button.addEventListener("click", function () {
       native.value = iso(field.value);
@@ -65,7 +70,7 @@
     });
 
     holder.appendChild(button);
-    holder.appendChild(native);
+    holder.appendChild(anchor);
     field.insertAdjacentElement("afterend", holder);
   }
 
