@@ -221,7 +221,8 @@ def test_nothing_free_offers_other_times_and_rooms_that_miss_a_wish(rooms, web):
     assert response.status_code == 200
     tree = _tree(response)
     assert _results(tree) == []
-    assert "kein passender Raum frei" in tree.xpath("//section[@class='found']//p[@role='status']")[0].text_content()
+    assert "ist kein passender Raum frei" in tree.xpath("//h2[@id='treffer']")[0].text_content()
+    assert tree.xpath("//section[@class='found']//p[@role='status']")[0].text_content() == "Das kommt dem am nächsten:"
     times = _links(tree, "andere-zeiten")
     assert [(q["date"], q["start"]) for _, q in times] == [
         ((day - timedelta(days=1)).isoformat(), "14:00"),
