@@ -142,6 +142,16 @@ def test_a_booking_typed_as_people_type_it(rooms_app, rooms, web):
     assert _stored(rooms_app, "Frühstück") == [(at(day, 9), at(day, 10, 30))]
 
 
+def test_blank_fields_are_missing_not_a_crash(rooms_app, rooms, web):
+    for blank in ("", "   "):
+        response = post_booking_form(web("otto"), rooms["kueche"], date=blank, start=blank, end="11:00", title="Leer")
+        assert response.status_code == 400
+        tree = _tree(response)
+        assert tree.xpath("//*[@id='date-error']") and tree.xpath("//*[@id='start-error']")
+        searched = web("otto").get("/rooms/", query_string={"day": blank, "weekday": "1", "start": "10", "end": "11"})
+        assert searched.status_code == 200 and not _tree(searched).xpath("//*[@id='day-error']")
+
+
 def _take(web, room_id, day, start="14:00", end="16:00"):
     assert (
         post_booking_form(web("lena"), room_id, date=day.isoformat(), start=start, end=end, title="Chor").status_code

@@ -58,9 +58,9 @@ class LocalDateField(DateField):
 
     def process_formdata(self, valuelist):
         self.data = None
-        if not valuelist or not valuelist[0].strip():
+        if not valuelist:
             return
-        try:
+        try:  # "" and "  " too: Optional() then drops the error, InputRequired() words its own
             day = typed.parse_day(valuelist[0], _local_today())
         except typed.TypedError as exc:
             raise ValueError(_day_problem(exc)) from None
@@ -98,9 +98,9 @@ class LocalTimeField(TimeField):
 
     def process_formdata(self, valuelist):
         self.data = None
-        if not valuelist or not valuelist[0].strip():
+        if not valuelist:
             return
-        try:
+        try:  # "" and "  " too, as for LocalDateField
             self.data = typed.parse_clock(valuelist[0])
         except typed.TypedError as exc:
             raise ValueError(_time_problem(exc)) from None
