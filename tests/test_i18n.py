@@ -261,20 +261,20 @@ def test_counts_take_the_plural_form_of_the_language(frontdoor, two_rooms, emma)
         (
             "lena",
             {
-                "both": "2 Räume sind dann frei.",
-                "one": "1 Raum ist dann frei.",
+                "both": "2 Räume sind dann frei, die passendsten zuerst.",
+                "one": "1 Raum ist dann frei, der passendste zuerst.",
                 "all": ">2 Räume</caption>",
-                "seats": ("– 60 Plätze", "– 1 Platz"),
+                "seats": (">60 Sitzplätze<", ">1 Sitzplatz<"),
                 "heading": "Frei am {weekday}, {d}. {month} {y} von 15:00 bis 16:00",
             },
         ),
         (
             emma,
             {
-                "both": "2 rooms are free then.",
-                "one": "1 room is free then.",
+                "both": "2 rooms are free then, the best fit first.",
+                "one": "1 room is free then, the best fit first.",
                 "all": ">2 rooms</caption>",
-                "seats": ("– 60 places", "– 1 place"),
+                "seats": (">60 seats<", ">1 seat<"),
                 "heading": "Free on {weekday}, {d} {month} {y} from 15:00 to 16:00",
             },
         ),

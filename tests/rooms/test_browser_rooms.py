@@ -56,13 +56,14 @@ def test_search_and_book_a_weekly_series_by_keyboard(browser, frontdoor, rooms_a
         expect(page.get_by_role("heading", name="Freien Raum finden")).to_be_visible()
         assert page.evaluate(UNLABELLED) == []
 
-        page.get_by_label("oder Datum").fill(first.isoformat())
+        page.get_by_label("Datum", exact=True).fill(first.isoformat())
         page.get_by_label("Von", exact=True).fill("18:00")
         page.get_by_label("Bis", exact=True).fill("19:00")
         page.get_by_label("Mindestens so viele Personen").fill("20")
         page.get_by_label("Nur barrierefreie Räume (stufenlos)").check()
         page.get_by_role("button", name="Freie Räume suchen").click()
-        results = page.locator("ul.results")
+        results = page.locator("ol.results")
+        results.get_by_text("Woche ansehen").click()  # the week is folded away
         expect(results.get_by_role("img", name="Belegung von Großer Saal")).to_be_visible()
         results.get_by_role("link", name="Großer Saal").click()
         assert page.evaluate(UNLABELLED) == []
@@ -71,8 +72,8 @@ def test_search_and_book_a_weekly_series_by_keyboard(browser, frontdoor, rooms_a
         _tab_to(page, "date")
         page.keyboard.press("Control+A")  # replace what the search put there
         page.keyboard.type(first.strftime("%d.%m.%Y"))
-        for value in ("18:00", "19:30"):
-            page.keyboard.press("Tab")
+        for field_id, value in (("start", "18:00"), ("end", "19:30")):  # past the "Kalender" button
+            _tab_to(page, field_id)
             page.keyboard.press("Control+A")
             page.keyboard.type(value)
         _tab_to(page, "title")

@@ -25,13 +25,13 @@ def test_search_finds_only_free_matching_rooms_with_a_week_grid(rooms, web):
     )
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    results = html.split('id="treffer"')[1].split('id="alle"')[0]
+    results = html.split('id="treffer"')[1].split('id="suche"')[0]
     assert "Küche" in results  # free, step-free, 12 places
     assert "Großer Saal" not in results  # booked 15:30–16:30
     assert "Clubraum" not in results  # not step-free
     assert "Chor" not in html
     tree = lhtml.fromstring(html)
-    [svg] = tree.xpath("//ul[@class='results']//svg")
+    [svg] = tree.xpath("//ol[@class='results']//details//svg")
     assert svg.get("role") == "img" and svg.xpath("./title")[0].text.startswith("Belegung von Küche")
     assert svg.xpath(".//rect[@class='g-wanted']")  # the wanted window is outlined
     assert "Gewünscht:" in svg.xpath("./desc")[0].text
@@ -49,7 +49,7 @@ def test_busy_blocks_are_shaded_and_summarised(rooms, web):
         )
         .get_data(as_text=True)
     )
-    results = html.split('id="treffer"')[1].split('id="alle"')[0]
+    results = html.split('id="treffer"')[1].split('id="suche"')[0]
     assert "Küche" in results and "Clubraum" not in results
     assert results.count('class="g-busy"') == 1
     assert re.search(r"belegt 10:00–12:00", results)
@@ -71,7 +71,7 @@ def test_equipment_and_district_filters(rooms, web):
         )
         .get_data(as_text=True)
     )
-    results = html.split('id="treffer"')[1].split('id="alle"')[0]
+    results = html.split('id="treffer"')[1].split('id="suche"')[0]
     assert "Clubraum" in results and "Küche" not in results and "Großer Saal" not in results
 
 

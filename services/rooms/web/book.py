@@ -15,13 +15,13 @@ from shared.identity.store import Principal
 from shared.web.request_db import db, unit_of_work
 
 from services.rooms import domain, wording
-from services.rooms.answers import INVALID_INPUT, SERIES_CONFLICT, Answer
-from services.rooms.booking import series
+from services.rooms.answers import BOOKING_CONFLICT, INVALID_INPUT, SERIES_CONFLICT, Answer
+from services.rooms.booking import alternatives, series
 from services.rooms.booking.errors import RoomsError
 from services.rooms.db import occupancy, queries, week_terms
 from services.rooms.domain import permissions, visible_title
 from services.rooms.request_context import ctx, preview_session
-from services.rooms.web import grid
+from services.rooms.web import grid, reasons
 from services.rooms.web.blueprint import PageError, bp, clock_arg, day_arg, refusal, shown, signed_in
 from services.rooms.web.forms import BookingForm
 
@@ -88,10 +88,28 @@ def _refused(room_id: int, form: BookingForm, rec: domain.Recurrence, answer: An
     if answer.code == SERIES_CONFLICT:
         with preview_session() as session:
             dates = series.preview(session, signed_in(), room_id, rec, form.title.data, ctx())
-    return _page(room_id, form, status=answer.status, error=shown(answer, with_details=False), preview=dates)
+    instead = (
+        _instead(room_id, rec) if rec.freq == "once" and answer.code in (SERIES_CONFLICT, BOOKING_CONFLICT) else None
+    )
+    error = shown(answer, with_details=False)
+    return _page(room_id, form, status=answer.status, error=error, preview=dates, instead=instead)
 
 
-def _page(room_id: int, form, status: int = 200, error: PageError | None = None, preview=None):
+def _instead(room_id: int, rec: domain.Recurrence) -> dict | None:
+    """For a one-off date that is taken or breaks a rule: the room's nearest free times and
+    rooms like it free at the wanted time (booking.alternatives)."""
+    context = ctx()
+    with preview_session() as session:
+        found = queries.room(session, room_id)
+        if found is None:
+            return None
+        day, start, end = rec.first_day, rec.start, rec.end
+        times = alternatives.free_times(session, signed_in(), room_id, day, start, end, context)
+        rooms = alternatives.other_rooms(session, found, day, start, end, context)
+    return {"times": times, "rooms": rooms, "day": day, "start": start, "end": end} if times or rooms else None
+
+
+def _page(room_id: int, form, status: int = 200, error: PageError | None = None, preview=None, instead=None):
     me, context, session = signed_in(), ctx(), db()
     found = queries.room(session, room_id)
     if found is None:
@@ -121,6 +139,8 @@ def _page(room_id: int, form, status: int = 200, error: PageError | None = None,
         later=monday + timedelta(weeks=1),
         partner_name=context.partner_name_of,
         skipped=set(form.skip.data or ()),
+        instead=instead,
+        reason_text=reasons.summary,
     ), status
 
 

@@ -1,4 +1,6 @@
-"""Find a room: filters and a wanted window -> the rooms free then, each with its week."""
+"""Find a room: filters and a wanted window -> the rooms free then, best fit first with the
+reasons (domain.fit), each with its week folded away; when none is free, the nearest times a
+matching room is free and the rooms free at the wanted time that miss a wish."""
 
 from __future__ import annotations
 
@@ -10,12 +12,14 @@ from flask_babel import gettext as _
 from shared.auth import login_required
 from shared.web.request_db import db
 
-from services.rooms import domain, wording
+from services.rooms import wording
+from services.rooms.booking import alternatives
 from services.rooms.db import occupancy, queries, week_terms
+from services.rooms.domain import fit
 from services.rooms.request_context import ctx, partner_names
-from services.rooms.web import grid
+from services.rooms.web import grid, reasons
 from services.rooms.web.blueprint import bp
-from services.rooms.web.forms import WEEKDAY_NAMES, SearchForm, choices, equipment_choices
+from services.rooms.web.forms import DATE_HINT, TIME_HINT, WEEKDAY_NAMES, SearchForm, choices, equipment_choices
 
 MAX_RESULTS = 60
 
@@ -47,6 +51,9 @@ def index():
         found=found,
         searched=searched,
         weekday_names=WEEKDAY_NAMES,
+        reason_text=reasons.summary,
+        date_hint=DATE_HINT,
+        time_hint=TIME_HINT,
     ), status
 
 
@@ -73,35 +80,40 @@ def wanted_day(form: SearchForm, today: date) -> date:
 
 def _search(session, form: SearchForm, context) -> dict:
     today = context.now.astimezone(context.tz).date()
-    day = wanted_day(form, today)
-    slot = domain.Slot(
-        datetime.combine(day, form.start.data, tzinfo=context.tz),
-        datetime.combine(day, form.end.data, tzinfo=context.tz),
+    day, start, end = wanted_day(form, today), form.start.data, form.end.data
+    wish = fit.Wish(
+        people=form.capacity.data or 0,
+        equipment=frozenset(form.equipment.data or ()),
+        step_free=bool(form.step_free.data),
+        district=form.district.data or "",
     )
-    rooms = occupancy.free_rooms(
-        session,
-        slot,
-        form.district.data or "",
-        form.capacity.data or 0,
-        form.equipment.data or (),
-        bool(form.step_free.data),
-        now=context.now,
-        tz=context.tz,
-    )
+    filters = {
+        "district": wish.district,
+        "capacity": wish.people,
+        "equipment": wish.equipment,
+        "step_free": wish.step_free,
+    }
+    ranked = alternatives.rooms_free(session, day, start, end, wish, context, **filters)
     monday = grid.monday_of(day)
-    start = datetime.combine(monday, datetime.min.time(), tzinfo=context.tz)
+    week_start = datetime.combine(monday, datetime.min.time(), tzinfo=context.tz)
     results = []
-    closed = week_terms.closed_terms(session, rooms[:MAX_RESULTS], monday, monday + timedelta(days=6))
-    for room in rooms[:MAX_RESULTS]:
+    shown = ranked[:MAX_RESULTS]
+    closed = week_terms.closed_terms(session, [f.room for f in shown], monday, monday + timedelta(days=6))
+    for found in shown:
         held = occupancy.holdings_between(
-            session, room.id, start, start + timedelta(days=7), slack=timedelta(seconds=1)
+            session, found.room.id, week_start, week_start + timedelta(days=7), slack=timedelta(seconds=1)
         )
-        wanted = (day, form.start.data, form.end.data)
-        results.append((room, grid.week(monday, held, context.tz, wanted, closed[room.id])))
+        results.append((found, grid.week(monday, held, context.tz, (day, start, end), closed[found.room.id])))
+    other_times, other_rooms = [], []
+    if not ranked:  # what comes closest: a matching room at another time, another room now
+        other_times = alternatives.searched_times(session, day, start, end, wish, context, **filters)
+        other_rooms = alternatives.rooms_free(session, day, start, end, wish, context)[: alternatives.MAX_ROOMS]
     return {
         "day": day,
-        "start": form.start.data,
-        "end": form.end.data,
+        "start": start,
+        "end": end,
         "results": results,
-        "more": max(len(rooms) - MAX_RESULTS, 0),
+        "more": max(len(ranked) - MAX_RESULTS, 0),
+        "other_times": other_times,
+        "other_rooms": other_rooms,
     }
