@@ -91,9 +91,7 @@ class NoticeOccurrenceV1(OccurrenceV1):
     """A date as a notice tells it: also waiting for approval or declined by the owner, the
     owner's word on this one date, and where it was before a change (both or neither)."""
 
-    state = fields.String(
-        load_default="valid", validate=validate.OneOf(("valid", "pending", "declined", "cancelled"))
-    )
+    state = fields.String(load_default="valid", validate=validate.OneOf(("valid", "pending", "declined", "cancelled")))
     comment = fields.String(load_default="", validate=validate.Length(max=1000))
     was_starts_at = fields.AwareDateTime(load_default=None, allow_none=True, format="iso")
     was_ends_at = fields.AwareDateTime(load_default=None, allow_none=True, format="iso")

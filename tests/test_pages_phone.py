@@ -1,0 +1,230 @@
+"""Every page of the room exchange and the calendar, plus login and a missing page, in Debian's
+Chromium at a 390 px phone and a 1280 px laptop window: nothing scrolls sideways and axe-core
+finds no violation. A failed booking form opens at its first error, with a summary at the top.
+
+The pages are filled the way people meet them: an open room with a booking, a room that needs
+approval with a waiting request, a closure; the booker (otto) and the owner (lena) each see
+their own pages."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from shared.db import transaction
+
+from services.rooms.booking.rooms import create_room
+from services.rooms.booking.rules import add_closure
+
+from tests.support.axe import assert_accessible, assert_no_sideways_scroll, summary, violations
+from tests.support.live import LiveServer
+from tests.support.login import PASSWORD
+from tests.support.rooms import basic
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+DAY = date.today() + timedelta(days=10)
+
+
+@pytest.fixture
+def scene(rooms_app, people, lobeda_room):
+    """Otto's booking in Lena's open Großer Saal, his request for her Küche (approval needed), a
+    closure of the Küche. Returns the ids the pages need."""
+    client = rooms_app.test_client()
+
+    def api(method, who, path, body):
+        auth = basic(who, people[who]["app_password"])
+        response = client.open(f"/api/rooms{path}", method=method, headers=auth, json=body)
+        assert response.status_code < 300, response.json
+        return response.json
+
+    with transaction(rooms_app.extensions["db"]) as session:
+        kitchen = create_room(
+            session,
+            people["lena"]["partner_id"],
+            name="Küche",
+            district="Lobeda",
+            address="Karl-Marx-Allee 28",
+            capacity=12,
+            equipment=["kueche"],
+            step_free=False,
+        ).id
+    api("PUT", "lena", f"/rooms/{kitchen}/rules", {"approval_required": True})
+    lena = rooms_app.extensions["identity"].principal(people["lena"]["id"])
+    closure = {"first_day": date(2026, 12, 23), "last_day": date(2027, 1, 1), "reason": "Weihnachtsferien"}
+    with transaction(rooms_app.extensions["db"]) as session:
+        add_closure(session, lena, kitchen, closure)
+
+    def book(room_id, title, weeks):
+        body = {
+            "room_id": room_id,
+            "starts_at": f"{DAY.isoformat()}T15:00:00+01:00",
+            "ends_at": f"{DAY.isoformat()}T16:30:00+01:00",
+            "title": title,
+            "recurrence": {"freq": "weekly", "count": weeks},
+        }
+        return api("POST", "otto", "/bookings", body)
+
+    booking = book(lobeda_room, "Seniorencafé der AWO Nord mit Kaffee, Kuchen und Gesprächen", 3)
+    book(kitchen, "Kochkurs für Alleinstehende", 2)
+    return {
+        "room": lobeda_room,
+        "kitchen": kitchen,
+        "booking": booking["id"],
+        "occurrence": booking["occurrences"][0]["id"],
+    }
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/rooms/login")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.locator("header.site summary")).to_have_text(username.title())
+
+
+def check(page: Page, problems: list[str]) -> None:
+    """Both checks on the page as it is; what fails is collected, so one run names every page."""
+    try:
+        assert_no_sideways_scroll(page)
+    except AssertionError as exc:
+        problems.append(str(exc))
+    found = violations(page)
+    if found:
+        problems.append(f"axe-core on {page.url}:\n{summary(found)}")
+
+
+@pytest.mark.parametrize("window", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_every_page_fits_and_passes_axe(browser, frontdoor, scene, window):
+    problems: list[str] = []
+    with LiveServer(frontdoor) as live:
+        base = live.url
+        context = browser.new_context(viewport=window, locale="de-DE")
+        page = context.new_page()
+        for path in ("/rooms/login", "/rooms/kein-solcher-raum"):
+            page.goto(base + path)
+            check(page, problems)
+
+        log_in(page, base, "otto")
+        visits = [
+            f"/rooms/?day={DAY.isoformat()}&start=18:00&end=19:00",
+            f"/rooms/{scene['room']}",
+            "/rooms/bookings",
+            f"/rooms/bookings/{scene['booking']}",
+            f"/rooms/bookings/{scene['booking']}/cancel/{scene['occurrence']}",
+            f"/rooms/bookings/{scene['booking']}/change/{scene['occurrence']}",
+            "/api/rooms/docs",
+            "/calendar/",
+            "/calendar/app-passwords/",
+        ]
+        for path in visits:
+            page.goto(base + path)
+            check(page, problems)
+
+        page.goto(f"{base}/rooms/{scene['room']}")
+        page.get_by_label("Datum", exact=True).fill(DAY.strftime("%d.%m.%Y"))
+        page.get_by_label("Beginn", exact=True).fill("18:00")
+        page.get_by_label("Ende", exact=True).fill("19:00")
+        page.get_by_role("button", name="Verbindlich buchen").click()
+        check(page, problems)
+
+        context.clear_cookies()
+        log_in(page, base, "lena")
+        for path in (
+            "/rooms/mine",
+            f"/rooms/{scene['kitchen']}/rules",
+            "/rooms/requests",
+            f"/rooms/{scene['kitchen']}",
+        ):
+            page.goto(base + path)
+            check(page, problems)
+        context.close()
+    assert not problems, "\n\n".join(problems)
+
+
+def test_a_failed_booking_form_opens_at_its_first_error(browser, frontdoor, scene):
+    with LiveServer(frontdoor) as live:
+        context = browser.new_context(viewport=PHONE, locale="de-DE")
+        page = context.new_page()
+        log_in(page, live.url, "otto")
+        page.goto(f"{live.url}/rooms/{scene['room']}")
+        page.get_by_label("Datum", exact=True).fill(DAY.strftime("%d.%m.%Y"))
+        page.get_by_label("Beginn", exact=True).fill("18:00")
+        page.get_by_label("Ende", exact=True).fill("19:00")
+        page.get_by_role("button", name="Verbindlich buchen").click()
+
+        title = page.get_by_label("Titel", exact=True)
+        expect(title).to_be_focused()
+        expect(title).to_be_in_viewport()
+        expect(page.locator("#title-error")).to_be_in_viewport()
+        box = page.get_by_role("alert").filter(has_text="Bitte korrigieren Sie")
+        link = box.get_by_role("link", name="Titel: Bitte geben Sie einen Titel an.")
+        expect(link).to_have_attribute("href", "#title")
+        form_top = page.locator("form[aria-labelledby=buchen]").bounding_box()["y"]
+        assert box.bounding_box()["y"] < form_top  # the summary stands at the top of the form
+        assert page.url.endswith("#antwort")  # names nothing on an error page, so autofocus works
+        assert_no_sideways_scroll(page)
+        assert_accessible(page)
+
+        link.click()  # the summary's link leads to the field
+        expect(title).to_be_focused()
+        context.close()
+
+
+def test_a_refusal_without_field_errors_opens_at_the_summary(browser, frontdoor, people):
+    """The wrong password: the box is focused (a screen reader starts there), the name kept."""
+    with LiveServer(frontdoor) as live:
+        page = browser.new_page(viewport=PHONE, locale="de-DE")
+        page.goto(f"{live.url}/rooms/login")
+        expect(page.get_by_label("Benutzername")).to_be_focused()
+        page.get_by_label("Benutzername").fill("otto")
+        page.get_by_label("Passwort").fill("falsch-falsch")
+        page.get_by_role("button", name="Anmelden").click()
+        box = page.get_by_role("alert")
+        expect(box).to_have_text("Benutzername oder Passwort ist falsch.")
+        expect(box).to_be_focused()
+        expect(page.get_by_label("Benutzername")).to_have_value("otto")
+
+        page.get_by_label("Benutzername").fill("")
+        page.get_by_role("button", name="Anmelden").click()
+        expect(page.get_by_label("Benutzername")).to_be_focused()
+        expect(page.get_by_role("alert").get_by_role("link")).to_have_count(2)
+        assert_accessible(page)
+        page.close()
+
+
+def test_the_header_is_two_short_rows_on_a_phone_and_marks_where_you_are(browser, frontdoor, people):
+    with LiveServer(frontdoor) as live:
+        context = browser.new_context(viewport=PHONE, locale="de-DE")
+        page = context.new_page()
+        log_in(page, live.url, "otto")
+        for path, current in (("/rooms/bookings", "Raumbörse"), ("/calendar/app-passwords/", "Kalender")):
+            page.goto(live.url + path)
+            nav = page.get_by_role("navigation", name="Hauptnavigation")
+            expect(nav.locator("[aria-current=page]")).to_have_text(current)
+            expect(nav.locator("[aria-current=page]")).to_have_count(1)
+            assert page.locator("header.site").bounding_box()["height"] <= 110  # was 255 px
+        # the account's menu opens without JavaScript and stays inside the window
+        page.get_by_text("Otto", exact=True).click()
+        expect(page.get_by_role("button", name="Abmelden", exact=True)).to_be_in_viewport()
+        assert_no_sideways_scroll(page)
+        assert_accessible(page)
+        # twice the text size: the header wraps, nothing runs off the side
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        assert_no_sideways_scroll(page)
+        page.get_by_role("button", name="Abmelden", exact=True).click()
+        expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
+        context.close()
+
+
+def test_the_checks_catch_a_wide_page_and_a_missing_label(browser):
+    """The sweep's two checks can fail: a page wider than the phone, a field without a label."""
+    page = browser.new_page(viewport=PHONE)
+    page.set_content('<html lang="de"><title>t</title><main><div style="width:900px">breit</div><input></main></html>')
+    with pytest.raises(AssertionError, match="908 px wide"):
+        assert_no_sideways_scroll(page)
+    with pytest.raises(AssertionError, match="label"):
+        assert_accessible(page)
+    page.close()
