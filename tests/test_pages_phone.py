@@ -79,9 +79,9 @@ def scene(rooms_app, people, lobeda_room):
 
 def log_in(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/rooms/login")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
     expect(page.locator("header.site summary")).to_have_text(username.title())
 
 
@@ -96,19 +96,38 @@ def check(page: Page, problems: list[str]) -> None:
         problems.append(f"axe-core on {page.url}:\n{summary(found)}")
 
 
-@pytest.mark.parametrize("window", [PHONE, LAPTOP], ids=["phone", "laptop"])
-def test_every_page_fits_and_passes_axe(browser, frontdoor, scene, window):
+def fill_booking(page: Page, start: str, end: str, title: str = "") -> None:
+    page.locator("#date").fill(DAY.strftime("%d.%m.%Y"))
+    page.locator("#start").fill(start)
+    page.locator("#end").fill(end)
+    page.locator("#title").fill(title)
+
+
+@pytest.mark.parametrize(
+    ("window", "language"), [(PHONE, "de"), (LAPTOP, "de"), (PHONE, "en")], ids=["phone", "laptop", "phone-en"]
+)
+def test_every_page_fits_and_passes_axe(browser, frontdoor, identity, people, scene, window, language):
+    for username in ("otto", "lena"):
+        identity.set_language(people[username]["id"], language)
     problems: list[str] = []
     with LiveServer(frontdoor) as live:
         base = live.url
-        context = browser.new_context(viewport=window, locale="de-DE")
+        context = browser.new_context(viewport=window, locale={"de": "de-DE", "en": "en-GB"}[language])
+        context.set_default_timeout(10_000)
         page = context.new_page()
-        for path in ("/rooms/login", "/rooms/kein-solcher-raum"):
-            page.goto(base + path)
-            check(page, problems)
+
+        def visit(*paths: str) -> None:
+            for path in paths:
+                page.goto(base + path)
+                check(page, problems)
+
+        visit("/rooms/kein-solcher-raum", "/calendar/", "/rooms/login")
+        page.locator("#username").fill("otto")
+        page.locator("main form button[type=submit]").click()  # no password: the login form's errors
+        check(page, problems)
 
         log_in(page, base, "otto")
-        visits = [
+        visit(
             f"/rooms/?day={DAY.isoformat()}&start=18:00&end=19:00",
             f"/rooms/{scene['room']}",
             "/rooms/bookings",
@@ -117,29 +136,45 @@ def test_every_page_fits_and_passes_axe(browser, frontdoor, scene, window):
             f"/rooms/bookings/{scene['booking']}/change/{scene['occurrence']}",
             "/api/rooms/docs",
             "/calendar/",
+            "/calendar/?district=Lobeda",
             "/calendar/app-passwords/",
-        ]
-        for path in visits:
-            page.goto(base + path)
-            check(page, problems)
+            "/notify/",
+            "/notify/preferences",
+        )
+        page.goto(f"{base}/calendar/app-passwords/")
+        page.locator("main form button[type=submit]").first.click()  # an app password without a name
+        expect(page.locator("#label")).to_be_focused()
+        check(page, problems)
+        page.locator("#label").fill("Handy")
+        page.locator("main form button[type=submit]").first.click()  # the new secret, shown at once
+        expect(page.locator("#antwort code.secret")).to_be_in_viewport()
+        check(page, problems)
 
         page.goto(f"{base}/rooms/{scene['room']}")
-        page.get_by_label("Datum", exact=True).fill(DAY.strftime("%d.%m.%Y"))
-        page.get_by_label("Beginn", exact=True).fill("18:00")
-        page.get_by_label("Ende", exact=True).fill("19:00")
-        page.get_by_role("button", name="Verbindlich buchen").click()
+        fill_booking(page, "18:00", "19:00")  # no title
+        page.locator("#book-button").click()
+        expect(page.locator("#title")).to_be_focused()
+        check(page, problems)
+        fill_booking(page, "15:30", "16:00", "Doppelt")  # taken by the Seniorencafé
+        page.locator("#freq").select_option("weekly")
+        page.locator("#count").fill("3")
+        page.locator("#preview-button").click()  # the page opens at the preview
+        expect(page.locator("#antwort tr.blocked")).to_have_count(3)  # the Seniorencafé each week
+        expect(page.locator("#antwort h3")).to_be_in_viewport()
+        check(page, problems)
+        page.locator("#book-button").click()
+        expect(page.locator(".errorbox[data-code=series_conflict]")).to_be_visible()
         check(page, problems)
 
         context.clear_cookies()
         log_in(page, base, "lena")
-        for path in (
-            "/rooms/mine",
-            f"/rooms/{scene['kitchen']}/rules",
-            "/rooms/requests",
-            f"/rooms/{scene['kitchen']}",
-        ):
-            page.goto(base + path)
-            check(page, problems)
+        visit("/rooms/mine", f"/rooms/{scene['kitchen']}/rules", "/rooms/requests", f"/rooms/{scene['kitchen']}")
+        page.goto(f"{base}/rooms/{scene['kitchen']}/rules")
+        page.locator("#min_minutes").fill("")
+        page.locator("form[aria-labelledby=regeln] button[type=submit]").click()
+        expect(page.locator("#min_minutes")).to_be_focused()
+        expect(page.locator("#min_minutes")).to_be_in_viewport()
+        check(page, problems)
         context.close()
     assert not problems, "\n\n".join(problems)
 
