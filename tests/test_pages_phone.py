@@ -15,10 +15,12 @@ from playwright.sync_api import Page, expect
 
 from shared.db import transaction
 
+from services.calendar.store.sql import SqlStore
 from services.rooms.booking.rooms import create_room
 from services.rooms.booking.rules import add_closure
 
 from tests.support.axe import assert_accessible, assert_no_sideways_scroll, summary, violations
+from tests.support.calendar import room_message
 from tests.support.live import LiveServer
 from tests.support.login import PASSWORD
 from tests.support.rooms import basic
@@ -29,7 +31,7 @@ DAY = date.today() + timedelta(days=10)
 
 
 @pytest.fixture
-def scene(rooms_app, people, lobeda_room):
+def scene(rooms_app, calendar_app, people, lobeda_room):
     """Otto's booking in Lena's open Großer Saal, his request for her Küche (approval needed), a
     closure of the Küche. Returns the ids the pages need."""
     client = rooms_app.test_client()
@@ -69,6 +71,15 @@ def scene(rooms_app, people, lobeda_room):
 
     booking = book(lobeda_room, "Seniorencafé der AWO Nord mit Kaffee, Kuchen und Gesprächen", 3)
     book(kitchen, "Kochkurs für Alleinstehende", 2)
+
+    # the calendar page lists a partner's calendar and both rooms' calendars (as the workers would)
+    with transaction(calendar_app.extensions["db"]) as session:
+        SqlStore(session).ensure_partner_calendar(
+            people["otto"]["partner_id"], "awo-nord", "Offene Angebote der AWO Begegnungsstätte Nord"
+        )
+    for room_id, name in ((lobeda_room, "Großer Saal"), (kitchen, "Küche")):
+        message = room_message(room_id=room_id, partner_id=people["lena"]["partner_id"], name=name)
+        calendar_app.extensions["celery"].tasks["calendar.room_changed"].apply(kwargs=message).get()
     return {
         "room": lobeda_room,
         "kitchen": kitchen,
