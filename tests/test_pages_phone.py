@@ -265,6 +265,21 @@ def test_the_header_is_two_short_rows_on_a_phone_and_marks_where_you_are(browser
         context.close()
 
 
+def test_all_rooms_are_cards_on_a_phone_and_still_a_table_to_screen_readers(browser, frontdoor, scene):
+    with LiveServer(frontdoor) as live:
+        context = browser.new_context(viewport=PHONE, locale="de-DE")
+        page = context.new_page()
+        log_in(page, live.url, "otto")
+        table = page.get_by_role("table", name="Alle Räume")
+        saal = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Großer Saal"))
+        assert table.locator("tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "block"
+        expect(table.get_by_role("columnheader", name="Sitzplätze")).to_have_count(1)
+        expect(saal.get_by_role("cell", name="60")).to_be_visible()
+        label = saal.locator("td[data-label=Sitzplätze]").evaluate("td => getComputedStyle(td, '::before').content")
+        assert "Sitzplätze" in label  # seen on the card; screen readers hear the column header instead
+        context.close()
+
+
 def test_the_checks_catch_a_wide_page_and_a_missing_label(browser):
     """The sweep's two checks can fail: a page wider than the phone, a field without a label."""
     page = browser.new_page(viewport=PHONE)
