@@ -4,12 +4,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test lint format fuzz install install-dev services system-packages clean
+.PHONY: run test lint format fuzz install install-dev services system-packages axe clean
 
 run: install
 	TREFFPUNKT_DEMO=1 $(BIN)/treffpunkt run
 
-test: lint system-packages services
+test: lint system-packages axe services
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Code health, before any test runs; each step fails the build. Configured in pyproject.toml:
@@ -53,6 +53,16 @@ services:
 # Debian tools the suite drives: docker-compose (validates the compose file), litmus, chromium.
 system-packages:
 	.ci/system-packages
+
+# axe-core, the accessibility checker the browser tests inject into each page (tests/support/axe.py):
+# from the npm registry, pinned, into a git-ignored folder; fetched only when that version is missing.
+AXE_VERSION := 4.10.3
+AXE_DIR     := .node
+AXE         := $(AXE_DIR)/node_modules/axe-core
+axe: $(AXE)/.version-$(AXE_VERSION)
+$(AXE)/.version-$(AXE_VERSION):
+	npm install --no-save --no-audit --no-fund --no-package-lock --prefix $(AXE_DIR) axe-core@$(AXE_VERSION)
+	touch $@
 
 clean:
 	rm -rf var/

@@ -19,7 +19,7 @@ from shared.db import make_engine, make_session_factory
 from shared.identity.store import IdentityStore
 from shared.identity.throttle import throttle_for
 from shared.ids import IdConverter
-from shared.web import error_pages, health, pages, request_db
+from shared.web import error_pages, form_errors, health, pages, request_db
 from shared.web.csrf import csrf
 from shared.web.headers import security_headers
 from shared.web.language import babel, reader_language
@@ -81,5 +81,6 @@ def create_base_app(import_name: str, service: str, config: dict[str, Any] | Non
     error_pages.init_app(app)
     health.init_app(app, service)
     app.jinja_env.globals.update(current_account=current_account, get_locale=get_locale)
+    app.jinja_env.globals.update(invalid_fields=form_errors.invalid_fields, takes_focus=form_errors.takes_focus)
     app.jinja_env.filters["local"] = local_moment
     return app
