@@ -25,7 +25,7 @@ def test_one_off_is_the_default_and_nothing_is_pre_filled_for_a_repetition(rooms
     assert [r.get("value") for r in radios if r.get("checked") is not None] == ["once"]
     assert tree.xpath("//fieldset[@class='repeat']/legend")[0].text == "Wiederholung"
     assert tree.xpath("//input[@name='interval']")[0].get("value") in (None, "")
-    hints = " ".join(tree.xpath("//form//span[@class='muted']/text()"))
+    hints = " ".join(tree.xpath("//form//span[@class='hint']/text()"))
     assert "14.01.2027" in hints and "2025" not in hints
 
 
@@ -94,5 +94,7 @@ def test_recurrence_fields_follow_the_chosen_frequency_without_javascript(browse
                 (expect(field).to_be_visible if name in visible else expect(field).to_be_hidden)()
             assert page.evaluate(SIDEWAYS) == 0, f"{freq} at {width} px scrolls sideways"
             assert page.evaluate(CUT_OFF) == [], f"{freq} at {width} px"
-        expect(page.get_by_label("Wiederholen bis (Datum)")).to_be_in_viewport(ratio=0.0)
+        until = page.get_by_label("Wiederholen bis (Datum)")
+        until.scroll_into_view_if_needed()
+        expect(until).to_be_in_viewport(ratio=1.0)  # whole, not cut off at the edge
     context.close()

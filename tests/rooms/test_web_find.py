@@ -181,7 +181,7 @@ def test_a_taken_one_off_date_offers_free_times_and_similar_rooms(rooms_app, roo
     html = response.get_data(as_text=True)
     tree = lhtml.fromstring(html)
     error = html.index('class="errorbox"')
-    assert error < html.index('id="stattdessen"') < html.index('<form method="post"')
+    assert error < html.index('id="stattdessen"') < html.index('aria-labelledby="buchen"')
     times = _links(tree, "andere-zeiten")
     wanted = [(q["date"], q["start"], q["end"]) for _, q in times]
     before = day - timedelta(days=1)
