@@ -89,12 +89,15 @@ class RecipientV1(Schema):
 
 class NoticeOccurrenceV1(OccurrenceV1):
     """A date as a notice tells it: also waiting for approval or declined by the owner, the
-    owner's word on this one date, and where it was before a change (both or neither)."""
+    owner's word on this one date, where it was before a change (both or neither), and whether
+    the notice's cause touched it."""
 
     state = fields.String(load_default="valid", validate=validate.OneOf(("valid", "pending", "declined", "cancelled")))
     comment = fields.String(load_default="", validate=validate.Length(max=1000))
     was_starts_at = fields.AwareDateTime(load_default=None, allow_none=True, format="iso")
     was_ends_at = fields.AwareDateTime(load_default=None, allow_none=True, format="iso")
+    # what this notice is about: the dates its cause changed (moved, cancelled, decided, put back)
+    touched = fields.Boolean(load_default=False)
 
     @validates_schema
     def _was_whole(self, data: dict[str, Any], **_: object) -> None:

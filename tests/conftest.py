@@ -20,6 +20,7 @@ from tests.support.browser import chromium
 from tests.support.login import PASSWORD
 from tests.support.sms_gateway import FakeSmsGateway
 from tests.support.smtp import SmtpSink
+from tests.support.workers import Worker
 
 
 def pytest_sessionstart(session):
@@ -152,6 +153,21 @@ def lobeda_room(rooms_app, people):
         )
     outbox.relay(factory, OutboxMessage, rooms_app.extensions["celery"])
     return room.id
+
+
+@pytest.fixture
+def workers(settings, notify_settings, tmp_path):
+    """One real Celery worker process per service queue, on this run's Redis."""
+    started = [
+        Worker(service, settings, tmp_path, notify=notify_settings) for service in ("calendar", "rooms", "notify")
+    ]
+    try:
+        for worker in started:
+            worker.wait_ready()
+        yield {w.service: w for w in started}
+    finally:
+        for worker in started:
+            worker.stop()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ per service queue on Redis, an SMTP sink (aiosmtpd) and a fake SMS gateway (HTTP
 from __future__ import annotations
 
 import re
-import time
 from datetime import date, timedelta
 
 import icalendar
@@ -14,35 +13,12 @@ import pytest
 import requests
 
 import caldav
+from tests.support.infra import REDIS_URL
 from tests.support.live import LiveServer
 from tests.support.login import PASSWORD
-from tests.support.workers import Worker
+from tests.support.workers import Worker, drain, wait_until
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_until(check, timeout=45.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def workers(settings, notify_settings, tmp_path):
-    started = [
-        Worker(service, settings, tmp_path, notify=notify_settings) for service in ("calendar", "rooms", "notify")
-    ]
-    try:
-        for worker in started:
-            worker.wait_ready()
-        yield {w.service: w for w in started}
-    finally:
-        for worker in started:
-            worker.stop()
 
 
 @pytest.fixture
@@ -131,14 +107,7 @@ def test_booking_crosses_all_three_services(frontdoor, workers, saal, people, sm
 
 
 def _drain(workers):
-    """Wait until the service queues are empty (every message handled), without fixed sleeps."""
-    from tests.support.infra import REDIS_URL
-    from tests.support.workers import queue_length
-
-    wait_until(
-        lambda: all(queue_length(REDIS_URL, q) == 0 for q in ("calendar", "rooms", "notify")), what="empty queues"
-    )
-    time.sleep(1)  # the last task may still be running after being taken off the queue
+    drain(REDIS_URL)
 
 
 def test_booking_commits_while_broker_is_down_and_arrives_once_it_is_back(

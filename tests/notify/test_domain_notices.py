@@ -326,3 +326,27 @@ def test_an_email_without_invitation_has_no_calendar_part_and_no_attachment():
     assert msg.get_body(("plain",)).get_content() == texts.text
     read = mime.read_email(wire)
     assert read.calendar == "" and "Otto Muster" in read.text
+
+
+def test_a_change_lists_only_the_dates_it_touched_and_keeps_the_rest_in_their_place():
+    """Earlier cancellations and declines are not news: with `touched` dates, "Was sich ändert"
+    holds only those; the rest is listed as booked or waiting."""
+    payload = notice_payload(kind="changed", weeks=4, sequence=3, reason="Krankheit")
+    states = ("pending", "declined", "valid", "cancelled")
+    for o, state in zip(payload["occurrences"], states):
+        o["state"] = state
+    payload["occurrences"][3]["touched"] = True
+    text = render(load(payload)).text
+    changes = text.split("Was sich ändert:")[1].split("\n\n")[0]
+    assert changes.count("\n  - ") == 1 and "fällt aus" in changes and "abgelehnt" not in changes
+    assert "Gebuchter Termin:" in text and "Wartet auf Freigabe:" in text
+
+
+def test_a_request_after_a_move_asks_only_for_the_moved_date_and_says_from_where():
+    payload = notice_payload(kind="requested", role="owner", weeks=3, sequence=2, booker=OTTO)
+    first = payload["occurrences"][0]
+    first.update(state="pending", touched=True, was_starts_at=WAS, was_ends_at=WAS + timedelta(hours=2))
+    text = render(load(payload)).text
+    asked = text.split("Angefragter Termin:")[1].split("\n\n")[0]
+    assert "→" in asked and asked.count("\n  - ") == 1
+    assert "Gebuchte Termine:" in text

@@ -106,3 +106,20 @@ def until(predicate, worker: Worker, timeout: float = 60.0) -> None:
             return
         time.sleep(0.2)
     raise AssertionError(f"condition not reached; worker log:\n{worker.log()}")
+
+
+def wait_until(check, timeout: float = 45.0, what: str = "condition"):
+    """The first truthy value of `check()`, polled; fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def drain(redis_url: str, queues=("calendar", "rooms", "notify")) -> None:
+    """Wait until the service queues are empty (every message handled), without fixed sleeps."""
+    wait_until(lambda: all(queue_length(redis_url, q) == 0 for q in queues), what="empty queues")
+    time.sleep(1)  # the last task may still be running after being taken off the queue

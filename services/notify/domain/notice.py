@@ -25,6 +25,7 @@ class Occurrence:
     comment: str = ""  # the owner's word on this one date
     was_starts_at: datetime | None = None  # where it was before a change (both or neither)
     was_ends_at: datetime | None = None
+    touched: bool = False  # the notice's cause changed this date (moved, cancelled, decided, put back)
 
     @property
     def cancelled(self) -> bool:
@@ -168,6 +169,7 @@ def _occurrence(o: dict[str, Any]) -> Occurrence:
         comment=(o.get("comment") or "").strip(),
         was_starts_at=o.get("was_starts_at"),
         was_ends_at=o.get("was_ends_at"),
+        touched=bool(o.get("touched")),
     )
 
 

@@ -110,9 +110,9 @@ def _section(notice: Notice, key: str, dates: Sequence[Occurrence], line: Line) 
     return [Section(one if len(dates) == 1 else many, tuple(line(o) for o in dates[:MAX_LISTED]), more)]
 
 
-def _lines(notice: Notice) -> tuple[Line, Line, Line]:
+def _lines(notice: Notice) -> tuple[Line, Line, Line, Line]:
     """How one date is written: with its comment; also saying that it waits for approval; as
-    a change ("alt → neu", "fällt aus")."""
+    a change ("alt → neu", "fällt aus"); as moved ("alt → neu") without its state."""
     lang = _lang(notice)
     w = WORDS[lang]
 
@@ -137,15 +137,23 @@ def _lines(notice: Notice) -> tuple[Line, Line, Line]:
             text += f" – {w['pending']}"
         return with_comment(text, o)
 
-    return plain, marked, change
+    def moved(o: Occurrence) -> str:
+        was = o.was
+        return with_comment(f"{span(was, lang, uhr=False)} → {span(o, lang)}" if was else span(o, lang), o)
+
+    return plain, marked, change, moved
 
 
 def _sections(notice: Notice) -> tuple[Section, ...]:
-    plain, marked, change = _lines(notice)
+    plain, marked, change, moved = _lines(notice)
     if notice.reminder_for:
         return tuple(_section(notice, "dates", (notice.reminder_for,), plain))
-    if notice.kind == "requested":
-        return tuple(_section(notice, "requested_dates", notice.shown_occurrences, plain))
+    if notice.kind == "requested":  # what waits for the owner (moved: old -> new), then what stays booked
+        waiting = [o for o in notice.shown_occurrences if o.pending] or notice.shown_occurrences
+        booked = [o for o in notice.active_occurrences if o.booked and o not in waiting]
+        return tuple(
+            _section(notice, "requested_dates", waiting, moved) + _section(notice, "booked_dates", booked, plain)
+        )
     if notice.partly_approved:
         by_state = {s: [o for o in notice.occurrences if o.state == s] for s in ("valid", "declined", "pending")}
         return tuple(
@@ -154,11 +162,14 @@ def _sections(notice: Notice) -> tuple[Section, ...]:
             + _section(notice, "pending_dates", by_state["pending"], plain)
         )
     if notice.kind == "changed":
-        changes = [o for o in notice.occurrences if o.cancelled or o.pending or o.was is not None]
-        booked = notice.active_occurrences
-        return tuple(
+        changes = [o for o in notice.occurrences if o.touched] or [
+            o for o in notice.occurrences if o.cancelled or o.pending or o.was is not None
+        ]  # senders that mark no date: everything that is not simply booked
+        waiting = [o for o in notice.occurrences if o.pending and o not in changes]
+        return tuple(  # then every booked date (moved ones again), and what still waits
             _section(notice, "changes", changes, change)
-            + _section(notice, "booked_dates" if changes else "dates", booked, plain)
+            + _section(notice, "booked_dates" if changes else "dates", notice.active_occurrences, plain)
+            + _section(notice, "pending_dates", waiting, plain)
         )
     return tuple(_section(notice, "dates", notice.shown_occurrences, marked))
 

@@ -49,5 +49,5 @@ def cancel(
         reason=why,
     )
     kind = "cancelled" if booking.status == "cancelled" else "changed"
-    notices.to_other_side(session, booking, actor, kind, ctx, reason=why)
+    notices.to_other_side(session, booking, actor, kind, ctx, reason=why, before=notices.touched(chosen))
     return booking

@@ -69,7 +69,9 @@ def decide(
         approved=[o.starts_at for o in approved],
         declined=[o.starts_at for o in declined],
     )
-    notices.to_booker(session, booking, "approved" if approved else "declined", ctx, text)
+    notices.to_booker(
+        session, booking, "approved" if approved else "declined", ctx, text, before=notices.touched(pending)
+    )
     return booking
 
 

@@ -8,7 +8,7 @@ date, and where a moved date was before (was_starts_at/was_ends_at)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -17,15 +17,21 @@ from shared import contracts, outbox
 from shared.identity.store import Principal
 
 from services.rooms.booking.context import Ctx
-from services.rooms.db.models import AuditEntry, Booking, OutboxMessage
+from services.rooms.db.models import AuditEntry, Booking, Occurrence, OutboxMessage
 from services.rooms.domain import cancel_tokens, permissions
 
 HOLDS = ("valid", "pending")  # dates the booking wants; the others are shown as cancelled
 TOLD = ("valid", "pending", "declined", "cancelled")  # skipped dates were never booked
 BOOKER, OWNER = "booker", "owner"
 
-# A moved date's slot before the move, by occurrence id.
-Before = Mapping[int, tuple[datetime, datetime]]
+# The dates a change touched, by occurrence id: the slot before when it moved, else None (only
+# its state changed: cancelled, decided, put back). Notices mark them, so messages tell what changed.
+Before = Mapping[int, tuple[datetime, datetime] | None]
+
+
+def touched(dates: Iterable[Occurrence]) -> dict[int, None]:
+    """`Before` for dates whose state changed but not their time."""
+    return {o.id: None for o in dates}
 
 
 def occurrences(booking: Booking, ctx: Ctx) -> list[dict]:
@@ -54,9 +60,11 @@ def notice_occurrences(
         item: dict = {"id": o.id, "starts_at": o.starts_at, "ends_at": o.ends_at, "state": o.state}
         if o.comment:
             item["comment"] = o.comment
-        was = (before or {}).get(o.id)
-        if was is not None and was != (o.starts_at, o.ends_at):
-            item["was_starts_at"], item["was_ends_at"] = was
+        if before is not None and o.id in before:
+            item["touched"] = True
+            was = before[o.id]
+            if was is not None and was != (o.starts_at, o.ends_at):
+                item["was_starts_at"], item["was_ends_at"] = was
         if with_links and o.state == "valid" and ctx.secret:
             item["cancel_url"] = ctx.url(cancel_tokens.cancel_path(ctx.secret, booking.id, o.id))
         found.append(item)

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from shared.identity.store import Principal
 
+from services.rooms.booking import notices
 from services.rooms.booking.context import Ctx
 from services.rooms.booking.dates import finish, locked_booking, selected, take, tell
 from services.rooms.booking.errors import InvalidInput, require
@@ -29,5 +30,5 @@ def restore(session: Session, actor: Principal, booking_id: int, occurrence_id: 
         raise InvalidInput({"occurrence_id": "in_past"})
     asks = take(session, booking, [chosen], {}, actor, ctx)
     finish(session, booking, actor, "booking_changed", ctx, restored=chosen.starts_at, waits_for_approval=asks)
-    tell(session, booking, actor, asks, ctx)
+    tell(session, booking, actor, asks, ctx, notices.touched([chosen]))
     return booking
