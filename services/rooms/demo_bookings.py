@@ -49,11 +49,23 @@ class Wanted:
     end: str
     title: str
     dates: int = 1  # weekly, this many dates
+    description: str = ""  # what it is for, as the room's owner sees it
 
 
 # The waiting request, the series with a conflict (its second date is held by the Stadtteilrunde,
 # booked before it) and the series with a cancelled date are named; the rest fill the weeks.
-REQUEST = Wanted("awo-nord", APPROVAL_ROOM, 3, 1, "15:00", "17:00", "Tanznachmittag für Jung und Alt", 4)
+REQUEST = Wanted(
+    "awo-nord",
+    APPROVAL_ROOM,
+    3,
+    1,
+    "15:00",
+    "17:00",
+    "Tanznachmittag für Jung und Alt",
+    4,
+    "Tanzen mit Live-Musik für Seniorinnen, Senioren und Schulkinder, etwa 40 Personen. Wir bringen "
+    "die Musikanlage selbst mit und brauchen Stühle am Rand.",
+)
 HOLDER = Wanted(
     "stadtteilbuero-winzerla", ("stadtteilbuero-winzerla", "Stadtteilraum"), 1, 2, "18:00", "20:00", "Stadtteilrunde"
 )
@@ -140,7 +152,9 @@ class _Loader:
             if len(skip) == len(found.dates):
                 return None
             rec = replace(rec, skip=skip)
-            booking = series.book(session, booker, room_id, rec, wanted.title, public=True, ctx=self.ctx)
+            booking = series.book(
+                session, booker, room_id, rec, wanted.title, public=True, ctx=self.ctx, description=wanted.description
+            )
             return booking.id
 
     def cancel_date(self, username: str, booking_id: int, index: int) -> None:

@@ -131,6 +131,7 @@ def test_the_first_users_path(
         assert page.get_by_label("Beginn", exact=True).input_value() == offered["start"][0]
         shown = date.fromisoformat(offered["date"][0]).strftime("%d.%m.%Y")
         assert shown in page.get_by_label("Datum", exact=True).input_value()
+        assert page.get_by_label("Titel", exact=True).input_value() == "Kochen mit Kindern"
 
         # a weekly series in the Großer Saal, which needs the owner's approval
         otto.goto(f"/rooms/{approval_room}")

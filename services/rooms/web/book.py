@@ -178,11 +178,13 @@ def _upcoming(session, room, me, context) -> list[ComingDate]:
 
 
 def _prefill(form: BookingForm) -> None:
-    """From a search result's link: the wanted date and window (a mangled link leaves them empty)."""
+    """From a search result's or an alternative's link: the wanted date and window (a mangled
+    link leaves them empty), and the title typed before the slot was taken (checked on posting)."""
     form.date.data = day_arg("date") or form.date.data
     start, end = clock_arg("start"), clock_arg("end")
     if start and end:
         form.start.data, form.end.data = start, end
+    form.title.data = request.args.get("title", "")[: domain.TITLE_MAX] or form.title.data
 
 
 def _shown_week(default: date) -> date:
