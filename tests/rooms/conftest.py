@@ -52,3 +52,13 @@ def web(rooms_app, people):
 @pytest.fixture
 def api_auth(people):
     return lambda username: basic(username, people[username]["app_password"])
+
+
+@pytest.fixture
+def approval_room(rooms_app, rooms, api_auth):
+    """Lena's Großer Saal needs approval for other partners."""
+    response = rooms_app.test_client().put(
+        f"/api/rooms/rooms/{rooms['saal']}/rules", headers=api_auth("lena"), json={"approval_required": True}
+    )
+    assert response.status_code == 200, response.json
+    return rooms["saal"]

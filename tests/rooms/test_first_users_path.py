@@ -30,16 +30,6 @@ def _monday_in(weeks: int) -> date:
     return today + timedelta(days=7 * weeks - today.weekday())
 
 
-@pytest.fixture
-def approval_room(rooms_app, rooms, api_auth):
-    """Lena's Großer Saal needs approval for other partners."""
-    response = rooms_app.test_client().put(
-        f"/api/rooms/rooms/{rooms['saal']}/rules", headers=api_auth("lena"), json={"approval_required": True}
-    )
-    assert response.status_code == 200, response.json
-    return rooms["saal"]
-
-
 class Person:
     """One user's browser window at one size; every page it reaches is checked."""
 
@@ -156,6 +146,8 @@ def test_the_first_users_path(
         for fact in ("Otto", "AWO Begegnungsstätte Nord", "otto@example.org", "9876543", ABOUT, "18:00"):
             assert fact in said, (fact, said)
         assert _invitation(request) == []
+        # nor has the booker anything a calendar program would file before the owner decides
+        assert not [m for m in smtp_sink.messages if "otto@example.org" in m["To"] and _invitation(m)]
 
         # the owner approves three dates and declines the second, with a word on it
         owner = Person(browser, live.url, "lena", width, height)

@@ -52,16 +52,6 @@ def api(rooms_app, api_auth):
     return Api(rooms_app, api_auth)
 
 
-@pytest.fixture
-def approval_room(rooms_app, rooms, api_auth):
-    """Lena's Großer Saal needs approval for other partners."""
-    response = rooms_app.test_client().put(
-        f"/api/rooms/rooms/{rooms['saal']}/rules", headers=api_auth("lena"), json={"approval_required": True}
-    )
-    assert response.status_code == 200, response.json
-    return rooms["saal"]
-
-
 def _notices(app, after: int = 0) -> list[dict]:
     """Every notify.booking_notice queued (after outbox id `after`), loaded through its contract."""
     with app.extensions["db"]() as s:
