@@ -167,7 +167,7 @@ def test_every_page_fits_and_passes_axe(browser, frontdoor, identity, people, sc
         expect(page.locator("#title")).to_be_focused()
         check(page, problems)
         fill_booking(page, "15:30", "16:00", "Doppelt")  # taken by the Seniorencafé
-        page.locator("#freq").select_option("weekly")
+        page.locator("input[name=freq][value=weekly]").check()
         page.locator("#count").fill("3")
         page.locator("#preview-button").click()  # the page opens at the preview
         expect(page.locator("#antwort tr.blocked")).to_have_count(3)  # the Seniorencafé each week
