@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, g
 
 from shared.auth import identity
 from shared.db import autocommit
@@ -19,17 +20,21 @@ def partner_names() -> dict[int, str]:
 
 
 def ctx() -> Ctx:
-    settings = current_app.config["SETTINGS"]
-    store = identity()
-    names = partner_names()
-    return Ctx(
-        public_url=settings.public_url,
-        partner_name_of=lambda pid: names.get(pid, ""),
-        secret=current_app.config["SECRET_KEY"],
-        tz=ZoneInfo(settings.timezone),
-        principal_of=store.principal,
-        staff_of=store.staff_of,
-    )
+    """One Ctx a request (kept in flask.g): the partner names are read once, and each person a
+    booking's messages and answers name (booker, recipients) is looked up in identity once."""
+    if "rooms_ctx" not in g:
+        settings = current_app.config["SETTINGS"]
+        store = identity()
+        names = partner_names()
+        g.rooms_ctx = Ctx(
+            public_url=settings.public_url,
+            partner_name_of=lambda pid: names.get(pid, ""),
+            secret=current_app.config["SECRET_KEY"],
+            tz=ZoneInfo(settings.timezone),
+            principal_of=lru_cache(maxsize=256)(store.principal),
+            staff_of=store.staff_of,
+        )
+    return g.rooms_ctx
 
 
 def preview_session():

@@ -12,9 +12,9 @@ from services.rooms.request_context import ctx
 
 def booker(booking) -> dict | None:
     """contracts.PersonV1's fields (name, partner name, email, phone); None when the account is gone."""
-    if "rooms_ctx" not in g:
-        g.rooms_ctx, g.rooms_bookers = ctx(), {}
+    if "rooms_bookers" not in g:
+        g.rooms_bookers = {}
     key = (booking.booker_account_id, booking.booker_partner_id)
     if key not in g.rooms_bookers:
-        g.rooms_bookers[key] = notices.booker_of(booking, g.rooms_ctx)
+        g.rooms_bookers[key] = notices.booker_of(booking, ctx())
     return g.rooms_bookers[key]
