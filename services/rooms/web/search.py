@@ -19,7 +19,8 @@ from services.rooms.domain import fit
 from services.rooms.request_context import ctx, partner_names
 from services.rooms.web import grid, reasons
 from services.rooms.web.blueprint import bp
-from services.rooms.web.forms import DATE_HINT, TIME_HINT, WEEKDAY_NAMES, SearchForm, choices, equipment_choices
+from services.rooms.web.fields import DATE_HINT, TIME_HINT, WEEKDAY_NAMES, choices
+from services.rooms.web.forms import SearchForm, equipment_choices
 
 MAX_RESULTS = 60
 
