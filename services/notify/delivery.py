@@ -21,7 +21,7 @@ from shared.outbox import first_time
 
 from services.notify import preferences
 from services.notify.channels.outgoing import Outgoing
-from services.notify.domain import itip, mime, texts
+from services.notify.domain import outgoing_email, texts
 from services.notify.domain.notice import Notice
 from services.notify.domain.phone import InvalidPhone, to_e164
 from services.notify.domain.preferences import channels
@@ -41,20 +41,7 @@ def _email_row(notice: Notice, rendered: texts.Texts, mail_from: str) -> Deliver
     if not _valid_address(notice.email):
         row.status, row.failure, row.last_error = "failed", "permanent", f"Ungültige E-Mail-Adresse {notice.email!r}"
         return row
-    # the calendar entry says what the booking is for (itip.description_of), never the email's text
-    calendar = itip.invitation(notice, mail_from, summary=notice.title) if notice.invites else None
-    row.body = mime.build_email(
-        mail_from=mail_from,
-        to=notice.email,
-        to_name=notice.recipient_name,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        ics=calendar,
-        method=itip.method_of(notice),
-        message_id=mime.message_id_for(notice.message_id, "email", mail_from),
-        date=utcnow(),
-    )
+    row.body = outgoing_email.email_of(notice, rendered, mail_from, utcnow())
     return row
 
 

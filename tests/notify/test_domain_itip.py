@@ -12,7 +12,7 @@ import pytest
 from shared import contracts
 from shared.timezones import berlin_vtimezone
 
-from services.notify.domain import itip, mime
+from services.notify.domain import itip, mime, outgoing_email
 from services.notify.domain.notice import Notice
 from services.notify.domain.texts import render
 
@@ -190,18 +190,7 @@ def test_headers_are_7bit_folded_and_read_back_the_same(title):
         },
     )
     texts = render(n)
-    wire = mime.build_email(
-        mail_from=MAIL_FROM,
-        to=n.email,
-        to_name=n.recipient_name,
-        subject=texts.subject,
-        text=texts.text,
-        html=texts.html,
-        ics=itip.invitation(n, MAIL_FROM, summary=n.title),
-        method="REQUEST",
-        message_id="<x@treffpunkt-jena.de>",
-        date=datetime(2026, 3, 1, tzinfo=timezone.utc),
-    )
+    wire = outgoing_email.email_of(n, texts, MAIL_FROM, datetime(2026, 3, 1, tzinfo=timezone.utc))
     head = wire.split("\r\n\r\n", 1)[0]
     assert wire.isascii() and all(len(line) <= 78 for line in head.split("\r\n"))
     msg = email.message_from_string(wire, policy=email.policy.default)

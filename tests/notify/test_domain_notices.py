@@ -16,7 +16,7 @@ import pytest
 
 from shared import contracts
 
-from services.notify.domain import itip, mime, sms
+from services.notify.domain import itip, mime, outgoing_email, sms
 from services.notify.domain.notice import Notice, Person
 from services.notify.domain.texts import render
 
@@ -308,18 +308,7 @@ def test_the_invitation_describes_the_booking_not_the_email():
 def test_an_email_without_invitation_has_no_calendar_part_and_no_attachment():
     n = notice(kind="requested", role="owner", booker=OTTO)
     texts = render(n)
-    wire = mime.build_email(
-        mail_from=MAIL_FROM,
-        to=n.email,
-        to_name=n.recipient_name,
-        subject=texts.subject,
-        text=texts.text,
-        html=texts.html,
-        ics=None,
-        method="REQUEST",
-        message_id="<x@treffpunkt-jena.de>",
-        date=datetime(2027, 1, 1, tzinfo=timezone.utc),
-    )
+    wire = outgoing_email.email_of(n, texts, MAIL_FROM, datetime(2027, 1, 1, tzinfo=timezone.utc))
     msg = email.message_from_string(wire, policy=email.policy.default)
     assert msg.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in msg.walk()] == ["multipart/alternative", "text/plain", "text/html"]
