@@ -80,11 +80,11 @@ _NUMERIC_DAY = re.compile(r"(\d{1,2})\s?\.\s?(\d{1,2})(?:\s?\.\s?(\d{4}|\d{2})?)
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", _F)
 _NAMED_MONTH = re.compile(r"([0-9]{1,2})\.?\s?([^\W\d_]{3,9})\.?(?:\s?([0-9]{4}|[0-9]{2}))?")
 _WEEKDAY_FIRST = re.compile(r"([^\W\d_]{2,10})\.?,?\s(.+)")
-_CLOCK = re.compile(r"(\d{1,2})(?:\s?[:.]\s?(\d{2})(?::(\d{2}))?)?\s?(?:uhr|h)?", _F)
+_CLOCK = re.compile(r"(\d{1,2})(?:\s?[:.,]\s?(\d{2})(?::(\d{2}))?)?\s?(?:uhr|h)?", _F)  # "14,30 Uhr" too
 _CLOCK_UHR_MINUTES = re.compile(r"(\d{1,2})\s?(?:uhr|h)\s?(\d{2})", _F)
 _CLOCK_DIGITS = re.compile(r"(\d{1,2})(\d{2})", _F)  # "930", "1430": typed on a number pad
 _CLOCK_ENGLISH = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s?(am|pm|a\.m\.|p\.m\.)", _F)
-_SHORT_MINUTES = re.compile(r"\d{1,2}\s?[:.]\s?\d(?:\s?(?:uhr|h))?", _F)
+_SHORT_MINUTES = re.compile(r"\d{1,2}\s?[:.,]\s?\d(?:\s?(?:uhr|h))?", _F)
 
 
 def _clean(text: str, unknown: str) -> str:
