@@ -189,3 +189,20 @@ def test_re_adding_a_date_that_was_taken_meanwhile_is_409(rooms_app, rooms, web)
     assert 'data-code="series_conflict"' in html
     assert "Mehrgenerationenhaus Lobeda" in html and "Nachgerückt" not in html
     assert _occurrences(rooms_app, booking_id) == before
+
+
+def test_a_cancel_without_a_choice_of_dates_opens_at_the_first_option(rooms_app, rooms, web):
+    """The scope is a radio group drawn by the shared macro: with an error, the summary links to
+    its first option and that option takes the focus; nothing is cancelled."""
+    otto = web("otto")
+    booking_id = _book(otto, rooms["saal"], next_week())
+    _first, second, _third = _occurrences(rooms_app, booking_id)
+    for action in ("cancel", "change"):
+        response = _post(otto, f"/rooms/bookings/{booking_id}/{action}/{second[0]}", scope="")
+        assert response.status_code == 400
+        tree = lhtml.fromstring(response.get_data(as_text=True))
+        [link] = [a for a in tree.xpath("//div[@class='errorbox']//a") if a.get("href") == "#scope-0"]
+        first_option = tree.xpath("//input[@name='scope']")[0]
+        assert first_option.get("id") == "scope-0" and first_option.get("autofocus") is not None, action
+        assert tree.xpath("//fieldset[contains(@class, 'choice')]/@aria-describedby") == ["scope-error"]
+    assert [s for _, s, _ in _occurrences(rooms_app, booking_id)] == ["valid"] * 3
