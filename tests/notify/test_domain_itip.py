@@ -26,20 +26,7 @@ def notice(**kwargs) -> Notice:
 
 
 def build(n: Notice):
-    texts = render(n)
-    ics = itip.invitation(n, MAIL_FROM, summary=n.title)
-    wire = mime.build_email(
-        mail_from=MAIL_FROM,
-        to=n.email,
-        to_name=n.recipient_name,
-        subject=texts.subject,
-        text=texts.text,
-        html=texts.html,
-        ics=ics,
-        method=itip.method_of(n),
-        message_id=mime.message_id_for(n.message_id, "email", MAIL_FROM),
-        date=datetime(2026, 3, 1, tzinfo=timezone.utc),
-    )
+    wire = outgoing_email.email_of(n, render(n), MAIL_FROM, datetime(2026, 3, 1, tzinfo=timezone.utc))
     # through bytes and back, as the receiving side sees it
     return email.message_from_bytes(wire.encode("ascii"), policy=email.policy.default)
 
