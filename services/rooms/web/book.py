@@ -165,13 +165,10 @@ def _upcoming(session, room, me, context) -> list[ComingDate]:
     """The room's owner and the coordination office see every booking in full, requests waiting
     for their approval included; the booker's side its own; anyone else "belegt"."""
     decides = permissions.can_decide(_Sides(0, room.partner_id), me)
-    people: dict[int, Principal | None] = {}
     found = []
     for d in occupancy.upcoming(session, room.id, context.now, with_pending=decides):
-        if permissions.can_see_details(_Sides(d.partner_id, room.partner_id), me):
-            if d.account_id not in people:
-                people[d.account_id] = context.principal_of(d.account_id)
-            found.append(ComingDate(d, d.title, True, people[d.account_id]))
+        if permissions.can_see_details(_Sides(d.partner_id, room.partner_id), me):  # booker looked up once a request
+            found.append(ComingDate(d, d.title, True, context.principal_of(d.account_id)))
         else:
             found.append(ComingDate(d, visible_title(d.title, d.partner_id, me.partner_id), False))
     return found

@@ -26,13 +26,10 @@ DECISIONS = {"approve": deciding.approve, "decline": deciding.decline}
 @login_required
 def requests():
     me, context = current_account(), ctx()
-    people: dict[int, object] = {}  # one identity lookup per booker, however many requests they sent
-    queue = []
-    for booking in queries.approval_queue(db(), me):
-        account = booking.booker_account_id
-        if account not in people:
-            people[account] = context.principal_of(account)
-        queue.append((booking, _would_collide(booking, me, context), people[account]))
+    queue = [  # principal_of looks each booker up once a request (request_context.ctx)
+        (booking, _would_collide(booking, me, context), context.principal_of(booking.booker_account_id))
+        for booking in queries.approval_queue(db(), me)
+    ]
     return render_template(
         "rooms/requests.html",
         queue=queue,
