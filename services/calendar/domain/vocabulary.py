@@ -1,10 +1,44 @@
-"""Words of the network's calendar: categories and audiences of offerings, the audience property."""
+"""Words of the network's calendar: the facets an offering carries and the iCalendar
+properties that hold them, so that a CalDAV client, the browser form and the public pages read
+and write the same event. Stored values are the German words below (what Thunderbird shows in
+its CATEGORIES field); what a page shows of them comes from web/ translations."""
 
 from __future__ import annotations
 
 CATEGORIES = ("Sport", "Kultur", "Beratung", "Essen", "Bildung", "Begegnung")
-AUDIENCES = ("Kinder", "Familien", "Senioren", "Alle")
+# "Alle" means an offering for everyone: it belongs in every audience's list and feed
+AUDIENCES = ("Kinder", "Jugendliche", "Familien", "Erwachsene", "Senioren", "Alle")
+
+# Accessibility facts, stored as their keys in a comma-separated X-TREFFPUNKT-ACCESSIBILITY.
+# A filter on several facts asks for all of them (a wheelchair user who needs a hearing loop).
+ACCESSIBILITY = ("stufenlos", "hoerschleife", "gebaerdensprache", "leichte-sprache", "kinderbetreuung")
+
+# Time of day by the local start: [from, to) in minutes after midnight, Europe/Berlin
+TIMES_OF_DAY = {"vormittags": (0, 12 * 60), "nachmittags": (12 * 60, 17 * 60), "abends": (17 * 60, 24 * 60)}
+
 AUDIENCE_PROPERTY = "X-TREFFPUNKT-AUDIENCE"
+ACCESSIBILITY_PROPERTY = "X-TREFFPUNKT-ACCESSIBILITY"
+COST_PROPERTY = "X-TREFFPUNKT-COST"  # free text ("3 € mit Mittagessen"); FREE_WORDS mean no cost
+EASY_LANGUAGE_PROPERTY = "X-TREFFPUNKT-EASY-LANGUAGE"  # a short summary in Leichte Sprache
+DISTRICT_PROPERTY = "X-TREFFPUNKT-DISTRICT"  # where it takes place, when not the partner's district
+PARTNER_PROPERTY = "X-TREFFPUNKT-PARTNER"  # who runs a public room booking (room calendars only)
+ROOM_PROPERTY = "X-TREFFPUNKT-ROOM"  # the exchange's room id, when a room was booked for it
+FACET_PROPERTIES = (
+    AUDIENCE_PROPERTY,
+    ACCESSIBILITY_PROPERTY,
+    COST_PROPERTY,
+    EASY_LANGUAGE_PROPERTY,
+    DISTRICT_PROPERTY,
+    PARTNER_PROPERTY,
+    ROOM_PROPERTY,
+)
+FREE_WORDS = ("kostenlos", "kostenfrei", "eintritt frei", "frei", "gratis", "0", "0 €", "0,00 €", "free")
+
 LOCAL_TZID = "Europe/Berlin"
 BUSY_SUMMARY = "Belegt"  # what a room calendar shows for a booking that is not public
 PRIVATE_SUMMARY = "Beschäftigt"  # what others see of a partner's private event (busy time only)
+
+
+def is_free(cost: str) -> bool:
+    """True when the cost text says the offering costs nothing ("kostenlos", "Eintritt frei")."""
+    return cost.strip().casefold().rstrip(".!") in FREE_WORDS
