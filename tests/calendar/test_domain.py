@@ -6,9 +6,9 @@ import pytest
 from icalendar import Calendar
 
 from services.calendar.domain.booking import booking_resource
-from services.calendar.domain.feeds import InvalidFilter, parse_filter
 from services.calendar.domain.ical import InvalidCalendarData, index_resource
 from services.calendar.domain.ics_feed import assemble
+from services.calendar.domain.public_filter import InvalidFilter, parse_filter
 from services.calendar.domain.ranges import may_overlap, overlaps
 
 from tests.support.calendar import START, weekly_event
@@ -139,19 +139,26 @@ PARTNERS = [
 DISTRICTS = ("Lobeda", "Nord", "West")
 
 
-def test_feed_filter_combines_keys_with_and_values_with_or():
-    f = parse_filter({"district": ["Lobeda", "Nord"], "category": ["sport"]}, PARTNERS, DISTRICTS)
-    assert f.accepts(1, ("Sport",), ("Kinder",)) and f.accepts(2, ("Sport", "Kultur"), ())
-    assert not f.accepts(3, ("Sport",), ()), "West is not selected"
-    assert not f.accepts(1, ("Kultur",), ()), "category must match"
-    g = parse_filter({"partner": ["awo-nord"], "district": ["Lobeda"]}, PARTNERS, DISTRICTS)
-    assert not g.accepts(2, (), ()) and not g.accepts(1, (), ()), "partner and district must both hold"
-
-
-def test_feed_filter_audience_alle_is_for_everyone():
-    f = parse_filter({"audience": ["Kinder"]}, PARTNERS, DISTRICTS)
-    assert f.accepts(1, (), ("Kinder",)) and f.accepts(1, (), ("Alle",))
-    assert not f.accepts(1, (), ("Senioren",))
+def test_public_filter_reads_every_key_in_the_vocabulary_spelling():
+    f = parse_filter(
+        {
+            "district": ["lobeda", "Nord"],
+            "category": ["sport"],
+            "audience": ["senioren"],
+            "access": ["Stufenlos", "hoerschleife"],
+            "time": ["Vormittags"],
+            "free": ["1"],
+            "q": ["  Café   im  Park "],
+        },
+        PARTNERS,
+        DISTRICTS,
+    )
+    assert f.districts == {"Lobeda", "Nord"} and f.district_partner_ids == {1, 2}
+    assert f.categories == {"Sport"} and f.audiences == {"Senioren"}
+    assert f.accessibility == {"stufenlos", "hoerschleife"} and f.times == {"vormittags"}
+    assert f.free and f.query == "Café im Park" and f.minute_ranges() == [(0, 720)]
+    assert parse_filter({"partner": ["awo-nord"]}, PARTNERS, DISTRICTS).partner_ids == {2}
+    assert parse_filter({}, PARTNERS, DISTRICTS).empty
 
 
 @pytest.mark.parametrize(
@@ -162,6 +169,9 @@ def test_feed_filter_audience_alle_is_for_everyone():
         ({"category": ["Schach"]}, "Unbekannte Kategorie", "category"),
         ({"audience": ["Hunde"]}, "Unbekannte Zielgruppe", "audience"),
         ({"farbe": ["rot"]}, "Unbekannter Filter", "filter"),
+        ({"access": ["Fahrstuhl"]}, "Barrierefreiheit", "access"),
+        ({"time": ["nachts"]}, "Unbekannte Tageszeit", "time"),
+        ({"free": ["vielleicht"]}, "kostenlos", "free"),
     ],
 )
 def test_unknown_feed_filters_are_refused(args, words, key):

@@ -13,7 +13,7 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
-from services.calendar.domain.vocabulary import BUSY_SUMMARY
+from services.calendar.domain.vocabulary import BUSY_SUMMARY, PARTNER_PROPERTY
 
 GONE_STATUSES = ("cancelled", "declined")
 PRODID = "-//Treffpunkt Jena//Raumbörse//DE"
@@ -75,4 +75,6 @@ def _event(
     event.add("CLASS", "PUBLIC" if booking.get("public") else "PRIVATE")
     if clean_text(room_name):
         event.add("LOCATION", clean_text(room_name))
+    if booking.get("public") and booking.get("partner_id"):  # who runs it, for the public calendar
+        event.add(PARTNER_PROPERTY, str(booking["partner_id"]))
     return event

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import cast
 
@@ -37,6 +37,7 @@ class IndexedResource:
     first_start: datetime | None
     last_end: datetime | None  # None: open-ended (or unknown), matches every later range
     time_index: TimeIndex  # its instances (stored with it; the store caches it under its ETag)
+    calendar: Calendar = field(compare=False, repr=False)  # as parsed: the public index reads it too
 
 
 def etag_of(data: bytes) -> str:
@@ -87,15 +88,16 @@ def index_resource(data: bytes) -> IndexedResource:
         uid=uids.pop(),
         component=kinds.pop(),
         public=str(main.get("CLASS", "PUBLIC")).upper() == "PUBLIC",
-        categories=_known(_list_values(main.get("CATEGORIES")), CATEGORIES),
-        audience=_known(_list_values(main.get(AUDIENCE_PROPERTY)), AUDIENCES),
+        categories=known(list_values(main.get("CATEGORIES")), CATEGORIES),
+        audience=known(list_values(main.get(AUDIENCE_PROPERTY)), AUDIENCES),
         first_start=first_start,
         last_end=last_end,
         time_index=index,
+        calendar=calendar,
     )
 
 
-def _list_values(value: vCategory | vText | list[vCategory | vText] | None) -> tuple[str, ...]:
+def list_values(value: vCategory | vText | list[vCategory | vText] | None) -> tuple[str, ...]:
     if value is None:
         return ()
     values = value if isinstance(value, list) else [value]
@@ -103,7 +105,7 @@ def _list_values(value: vCategory | vText | list[vCategory | vText] | None) -> t
     return tuple(dict.fromkeys(p.strip() for v in texts for p in str(v).split(",") if p.strip()))
 
 
-def _known(values: tuple[str, ...], vocabulary: Iterable[str]) -> tuple[str, ...]:
+def known(values: tuple[str, ...], vocabulary: Iterable[str]) -> tuple[str, ...]:
     """Only the network's own words are indexed (the feeds filter by nothing else); free text
     stays in the data, and the index columns stay short."""
     by_fold = {word.casefold(): word for word in vocabulary}

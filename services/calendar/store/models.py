@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String, Text, text
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.clock import utcnow
@@ -67,6 +68,9 @@ class CalendarObject(Base):
     # the instances as computed at PUT (domain.timeindex.dumps), so that a new process answers
     # time ranges without parsing every object again; NULL for tombstones and older rows
     time_index: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the public pages' index (PublicOffering) holds this object's dates up to here; NULL: not
+    # indexed yet (older rows: the refresh task fills them in)
+    public_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
     revision: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -90,4 +94,59 @@ class CalendarObject(Base):
         ),
         Index("ix_calendar_objects_range", "calendar_id", "first_start", "last_end"),
         Index("ix_calendar_objects_sync", "calendar_id", "revision"),
+    )
+
+
+class PublicOffering(Base):
+    """A public event of a public calendar as the public pages read it (domain/offering.py),
+    kept in step with its object by the store in the same transaction. Its id is the object's,
+    so an offering's address stays the same across edits."""
+
+    __tablename__ = "public_offerings"
+    object_id: Mapped[int] = mapped_column(ForeignKey("calendar_objects.id", ondelete="CASCADE"), primary_key=True)
+    calendar_id: Mapped[int] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"), index=True)
+    partner_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    uid: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(String(300), default="")
+    district: Mapped[str] = mapped_column(String(40), default="")  # "": the partner's district
+    # facets as ",a,b," so that one LIKE '%,a,%' finds a value
+    categories: Mapped[str] = mapped_column(String(200), default=",")
+    audiences: Mapped[str] = mapped_column(String(200), default=",")
+    accessibility: Mapped[str] = mapped_column(String(200), default=",")
+    cost: Mapped[str] = mapped_column(String(200), default="")
+    free: Mapped[bool] = mapped_column(Boolean, default=False)
+    easy_language: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+    image: Mapped[str] = mapped_column(String(500), default="")
+    color: Mapped[str] = mapped_column(String(40), default="")
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    room_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    recurring: Mapped[bool] = mapped_column(Boolean, default=False)
+    # PostgreSQL's full-text search (german); SQLite (make run) keeps an FTS5 table instead
+    search: Mapped[str | None] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=True)
+
+    __table_args__ = (Index("ix_public_offerings_search", "search", postgresql_using="gin"),)
+
+
+class PublicDate(Base):
+    """One date of a public offering within the indexed window; cancelled ones included."""
+
+    __tablename__ = "public_dates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offering_id: Mapped[int] = mapped_column(ForeignKey("public_offerings.object_id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    moved: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    key: Mapped[str] = mapped_column(String(20), default="")  # the RECURRENCE-ID, "" for a single event
+    local_minute: Mapped[int] = mapped_column(SmallInteger, default=0)  # start, minutes after local midnight
+
+    __table_args__ = (
+        Index("ix_public_dates_start", "starts_at"),
+        Index("ix_public_dates_offering", "offering_id", "starts_at"),
     )

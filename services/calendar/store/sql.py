@@ -8,14 +8,15 @@ a refused request leaves nothing behind. Collections and reports are parts of th
 
 from __future__ import annotations
 
-from typing import cast
-
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shared.clock import utcnow
+
 from services.calendar.domain import timeindex
 from services.calendar.domain.ical import etag_of, index_resource
+from services.calendar.store import sql_public_index
 from services.calendar.store.errors import PreconditionFailed, UidConflict, UnsupportedComponent
 from services.calendar.store.models import Calendar, CalendarObject
 from services.calendar.store.objectcache import CACHE, ObjectCache
@@ -24,7 +25,6 @@ from services.calendar.store.sql_calendars import SqlCalendars
 from services.calendar.store.sql_reports import SqlReports
 from services.calendar.store.sql_rows import (
     INFO_COLUMNS,
-    REPORT_COLUMNS,
     bump,
     calendar_info,
     live,
@@ -164,6 +164,7 @@ class SqlStore(SqlCalendars, SqlReports):
                 self.session.flush()
         except IntegrityError:  # a concurrent writer took the name or UID first
             raise PreconditionFailed("Der Eintrag wurde gerade von jemand anderem angelegt.") from None
+        sql_public_index.reindex(self.session, obj, index.calendar, index.time_index, utcnow())
         return obj.etag, existing is None
 
     def delete(
@@ -176,6 +177,7 @@ class SqlStore(SqlCalendars, SqlReports):
         if existing is None:
             return False
         existing.deleted, existing.ics, existing.time_index, existing.revision = True, "", None, revision
+        sql_public_index.forget(self.session, existing.id)
         if source_sequence is not None:
             existing.source_sequence = source_sequence
         return True
@@ -199,22 +201,7 @@ class SqlStore(SqlCalendars, SqlReports):
         )
         self.session.flush()
 
-    # --- feeds -------------------------------------------------------------------------
-    def public_partner_objects(self) -> list[tuple[int, ObjectInfo]]:
-        rows = self.session.execute(
-            select(Calendar.owner_partner_id, *REPORT_COLUMNS)
-            .join(CalendarObject, and_(CalendarObject.calendar_id == Calendar.id))
-            .where(
-                Calendar.kind == "partner",
-                Calendar.public.is_(True),
-                CalendarObject.deleted.is_(False),
-                CalendarObject.public.is_(True),
-            )
-            .order_by(Calendar.id, CalendarObject.name)
-        )
-        # a partner calendar always has its owner (ensure_partner_calendar, create_calendar)
-        return cast("list[tuple[int, ObjectInfo]]", [(row[0], row_info(row[1:])) for row in rows])
-
+    # --- caches ------------------------------------------------------------------------
     def state_key(self) -> tuple:
         """Changes whenever any calendar changes (revisions only grow; created_at tells a
         recreated calendar from an old one with the same id): a cache key."""

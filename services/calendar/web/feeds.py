@@ -18,11 +18,12 @@ from shared.web.request_db import db
 
 from services.calendar.bounded_cache import MISSING, BoundedCache
 from services.calendar.domain.disclosure import public_view
-from services.calendar.domain.feeds import InvalidFilter, parse_filter
 from services.calendar.domain.ics_feed import assemble
 from services.calendar.domain.names import MAX_ID
+from services.calendar.domain.public_filter import InvalidFilter, parse_filter
 from services.calendar.domain.vocabulary import BUSY_SUMMARY
 from services.calendar.store.sql import SqlStore
+from services.calendar.store.sql_public import PublicQueries
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 CACHE_SIZE = 128
@@ -107,11 +108,7 @@ def network_feed():
     key = ("network", tuple(sorted((k, tuple(sorted(v))) for k, v in args.items())), store.state_key())
 
     def render():
-        selected = [
-            o
-            for partner_id, o in store.public_partner_objects()
-            if feed_filter.accepts(partner_id, o.categories, o.audience)
-        ]
+        selected = PublicQueries(db()).feed_objects(feed_filter)
         return assemble(_public(selected), _feed_name(args), NETWORK_DESCRIPTION)
 
     body, etag = _cached(key, render)
@@ -126,10 +123,17 @@ def filter_message(exc: InvalidFilter) -> str:
         "district": _("Unbekannter Stadtteil %(value)s. Möglich sind: %(allowed)s."),
         "category": _("Unbekannte Kategorie %(value)s. Möglich sind: %(allowed)s."),
         "audience": _("Unbekannte Zielgruppe %(value)s. Möglich sind: %(allowed)s."),
+        "access": _("Unbekannte Angabe zur Barrierefreiheit %(value)s. Möglich sind: %(allowed)s."),
+        "time": _("Unbekannte Tageszeit %(value)s. Möglich sind: %(allowed)s."),
+        "free": _("Für „kostenlos“ bitte free=1 angeben, nicht %(value)s."),
+        "q": _("Die Suche ist zu lang (höchstens %(allowed)s Zeichen)."),
     }
     return texts[exc.key] % {"value": repr(exc.value[:60]), "allowed": exc.allowed}
 
 
 def _feed_name(args: dict[str, list[str]]) -> str:
-    parts = [v for key in ("partner", "district", "category", "audience") for v in args.get(key, [])]
+    parts = [
+        v for key in ("partner", "district", "category", "audience", "access", "time", "q") for v in args.get(key, [])
+    ]
+    parts += ["kostenlos"] if args.get("free") else []
     return NETWORK_NAME + (f" ({', '.join(parts)})" if parts else "")

@@ -12,7 +12,7 @@ from shared.identity.models import DISTRICTS
 from shared.web.request_db import db
 
 from services.calendar.domain import access
-from services.calendar.domain.feeds import FILTER_KEYS, InvalidFilter, parse_filter
+from services.calendar.domain.public_filter import FILTER_KEYS, InvalidFilter, parse_filter
 from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES
 from services.calendar.store.sql import SqlStore
 from services.calendar.web.feeds import filter_message
