@@ -49,7 +49,7 @@ class FrontDoor:
             service = "calendar"  # calendar programs given only the server address start here
         if service is None:
             if path == "/":
-                return redirect("/rooms/")(environ, start_response)
+                return redirect("/calendar/")(environ, start_response)  # the public calendar
             return self.not_found(environ, start_response)
         return self.apps[service](environ, start_response)
 

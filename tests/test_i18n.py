@@ -82,7 +82,7 @@ def test_pages_are_german_by_default(frontdoor):
         assert '<html lang="de">' in login_page
         assert ">Benutzername<" in login_page and ">Anmelden<" in login_page
         assert 'hreflang="en">English</a>' in login_page
-        assert "Kalender des Netzwerks" in _page(client, "/calendar/", **headers)
+        assert "Kalender des Netzwerks" in _page(client, "/calendar/subscribe", **headers)
 
 
 def test_an_english_browser_gets_english_pages(frontdoor):
@@ -93,7 +93,7 @@ def test_an_english_browser_gets_english_pages(frontdoor):
         assert ">User name<" in login_page and ">Password<" in login_page and ">Log in<" in login_page
         assert "Anmelden" not in login_page
         assert 'hreflang="de">Deutsch</a>' in login_page
-        calendar = _page(client, "/calendar/", **{"Accept-Language": accept})
+        calendar = _page(client, "/calendar/subscribe", **{"Accept-Language": accept})
         assert "The network's calendar" in calendar and "Subscribe" in calendar
 
 
@@ -105,11 +105,11 @@ def test_the_language_link_sets_a_cookie_for_all_services_and_goes_back(frontdoo
     assert cookie.startswith("treffpunkt_language=en;")
     assert "Path=/" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=" in cookie
     # The visitor's choice beats the browser's, in every service behind the front door.
-    calendar = _page(client, "/calendar/", **{"Accept-Language": "de"})
+    calendar = _page(client, "/calendar/subscribe", **{"Accept-Language": "de"})
     assert '<html lang="en">' in calendar and "The network's calendar" in calendar
     assert ">Log in<" in _page(client, "/notify/login", **{"Accept-Language": "de"})
     client.get("/calendar/language/de")
-    assert "Kalender des Netzwerks" in _page(client, "/calendar/", **{"Accept-Language": "en"})
+    assert "Kalender des Netzwerks" in _page(client, "/calendar/subscribe", **{"Accept-Language": "en"})
 
 
 @pytest.mark.parametrize(
@@ -157,7 +157,7 @@ def test_an_english_account_gets_english_pages_whatever_the_browser_says(frontdo
     assert "Freien Raum finden" not in rooms
     # signed in, the switch is a form that changes the account's language (CSRF-protected)
     assert 'action="/rooms/language/de"' in rooms and 'name="csrf_token"' in rooms
-    calendar = _page(client, "/calendar/")
+    calendar = _page(client, "/calendar/subscribe")
     assert '<html lang="en">' in calendar and "Connect Thunderbird (read and write)" in calendar
     preferences = _page(client, "/notify/preferences")
     assert '<html lang="en">' in preferences and "How would you like to be told?" in preferences

@@ -33,7 +33,7 @@ from tests.support.login import login
 
 ROOT = Path(__file__).resolve().parent.parent
 CADDYFILE = ROOT / "deploy" / "Caddyfile"
-PAGES = ("/rooms/", "/calendar/", "/calendar/app-passwords/", "/notify/", "/api/rooms/docs")
+PAGES = ("/rooms/", "/calendar/", "/calendar/subscribe", "/calendar/app-passwords/", "/notify/", "/api/rooms/docs")
 
 
 def _secure(settings):

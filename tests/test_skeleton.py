@@ -98,4 +98,4 @@ def test_calendar_programs_find_their_calendars_from_the_server_address(frontdoo
         # browsers still get the room exchange at the site root
         import requests
 
-        assert requests.get(f"{live.url}/", allow_redirects=False).headers["Location"].endswith("/rooms/")
+        assert requests.get(f"{live.url}/", allow_redirects=False).headers["Location"].endswith("/calendar/")

@@ -84,6 +84,8 @@ class PartnerInfo(TypedDict):
     name: str
     district: str
     address: str
+    contact_email: str
+    contact_phone: str
 
 
 class AppPasswordInfo(TypedDict):
@@ -423,7 +425,15 @@ class IdentityStore:
     def partners(self) -> list[PartnerInfo]:
         with self._factory() as s:
             return [
-                PartnerInfo(id=p.id, slug=p.slug, name=p.name, district=p.district, address=p.address)
+                PartnerInfo(
+                    id=p.id,
+                    slug=p.slug,
+                    name=p.name,
+                    district=p.district,
+                    address=p.address,
+                    contact_email=p.contact_email,
+                    contact_phone=p.contact_phone,
+                )
                 for p in s.scalars(select(Partner).order_by(Partner.name))
             ]
 

@@ -76,7 +76,7 @@ def test_filter_refusals_speak_the_askers_language(calendar_app, network):
     english = client.get("/feeds/network.ics?district=Atlantis", headers={"Accept-Language": "en"})
     assert english.status_code == 400
     assert english.get_data(as_text=True).startswith("Unknown district 'Atlantis'. Possible districts: Lobeda")
-    page = client.get("/calendar/?audience=Katzen", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = client.get("/calendar/subscribe?audience=Katzen", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Unknown audience &#39;Katzen&#39;" in page or "Unknown audience 'Katzen'" in page
 
 
@@ -105,9 +105,9 @@ def test_room_feed_and_unknown_room(calendar_app, run_task):
 def test_overview_page_links_feeds_and_explains_thunderbird(calendar_app, network, run_task):
     run_task("calendar.booking_changed", booking_message())
     client = calendar_app.test_client()
-    page = client.get("/calendar/").get_data(as_text=True)
+    page = client.get("/calendar/subscribe").get_data(as_text=True)
     assert "webcal://127.0.0.1:8080/feeds/network.ics" in page and "/feeds/rooms/7.ics" in page
     assert "http://127.0.0.1:8080/dav/" in page and "App-Passwort" in page
-    built = client.get("/calendar/?district=Nord&category=Essen").get_data(as_text=True)
+    built = client.get("/calendar/subscribe?district=Nord&category=Essen").get_data(as_text=True)
     assert "webcal://127.0.0.1:8080/feeds/network.ics?district=Nord&amp;category=Essen" in built
-    assert client.get("/calendar/?audience=Katzen").status_code == 400
+    assert client.get("/calendar/subscribe?audience=Katzen").status_code == 400

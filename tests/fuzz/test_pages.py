@@ -27,6 +27,12 @@ PAGES = [
     "/rooms/requests",
     "/rooms/suche",
     "/calendar/",
+    "/calendar/week/{booking}",
+    "/calendar/month/{room}",
+    "/calendar/day/{occurrence}",
+    "/calendar/offering/{booking}",
+    "/calendar/offering/{booking}/{occurrence}.ics",
+    "/calendar/subscribe",
     "/calendar/app-passwords/",
     "/notify/",
     "/notify/dead",
@@ -96,6 +102,10 @@ PARAMS = [
     "district",
     "category",
     "audience",
+    "access",
+    "time",
+    "free",
+    "seite",
     "from",
     "to",
     "start",
@@ -106,7 +116,13 @@ PARAMS = [
     "room",
     "weekday",
 ]
-QUERY_PAGES = PAGES + ["/feeds/network.ics", "/feeds/rooms/{room}.ics", "/calendar/", "/rooms/login"]
+QUERY_PAGES = PAGES + [
+    "/feeds/network.ics",
+    "/feeds/rooms/{room}.ics",
+    "/calendar/week",
+    "/calendar/month",
+    "/rooms/login",
+]
 
 
 @pytest.fixture

@@ -134,7 +134,7 @@ def _date(instance: Instance, source: Component, override: bool) -> OfferingDate
         all_day=instance.all_day,
         cancelled=str(source.get("STATUS", "")).upper() == "CANCELLED",
         note=_text(source, "COMMENT", 300) if override else "",
-        key=_key(rid),
+        key=date_key(rid),
         moved=moved,
     )
 
@@ -161,7 +161,7 @@ def _exdates(master: Component, low: int, high: int) -> list[OfferingDate]:
                         not isinstance(value, datetime),
                         True,
                         "",
-                        _key(value),
+                        date_key(value),
                         False,
                     )
                 )
@@ -205,7 +205,7 @@ def _same(rid: date | datetime, start: date | datetime) -> bool:
     return epoch(rid) == epoch(start)
 
 
-def _key(value: date | datetime | None) -> str:
+def date_key(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):

@@ -15,6 +15,8 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
+from shared.db import as_utc
+
 from services.calendar.domain.public_filter import PublicFilter
 from services.calendar.store.models import Calendar, CalendarObject, PublicDate, PublicOffering
 from services.calendar.store.records import ObjectInfo
@@ -123,6 +125,18 @@ class PublicQueries:
             query = query.where(_at_times(chosen, PublicDate.local_minute))
         rows = self.session.execute(query)
         return [PublicListing(_entry(row[: len(ENTRY_COLUMNS)]), _date(row[len(ENTRY_COLUMNS) :])) for row in rows]
+
+    def starts(self, chosen: PublicFilter, start: datetime, end: datetime, limit: int = 5000) -> list[datetime]:
+        """When the chosen dates in [start, end) begin (a month's overview counts them)."""
+        query = (
+            self._offerings(chosen, PublicDate.starts_at)
+            .join(PublicDate, PublicDate.offering_id == PublicOffering.object_id)
+            .where(PublicDate.starts_at < end, PublicDate.ends_at > start, PublicDate.cancelled.is_(False))
+            .limit(limit)
+        )
+        if chosen.times:
+            query = query.where(_at_times(chosen, PublicDate.local_minute))
+        return [as_utc(s) for s in self.session.scalars(query)]
 
     def entry(self, object_id: int) -> PublicEntry | None:
         row = self.session.execute(
@@ -254,4 +268,5 @@ def _entry(row) -> PublicEntry:
 
 
 def _date(row) -> PublicDateInfo:
-    return PublicDateInfo(*row)
+    start, end, *rest = row
+    return PublicDateInfo(as_utc(start), as_utc(end), *rest)

@@ -1,5 +1,5 @@
-"""The calendar's overview page: every public calendar, the room calendars and a builder for
-filtered feed addresses (the feeds themselves: web/feeds.py)."""
+"""The subscription page: every public calendar, the room calendars and a builder for filtered
+feed addresses (the feeds themselves: web/feeds.py; what is on: services/calendar/public/)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ def _links(path: str) -> dict:
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[-1]}
 
 
-@bp.get("/")
-def index():
+@bp.get("/subscribe")
+def subscribe():
     partners = identity().partners()
     by_id = {p["id"]: p for p in partners}
     calendars = SqlStore(db()).calendars()
@@ -45,7 +45,7 @@ def index():
         except InvalidFilter as exc:
             error = filter_message(exc)
     return render_template(
-        "calendar/index.html",
+        "calendar/subscribe.html",
         partners=partners,
         partner_calendars=partner_calendars,
         rooms=rooms,
