@@ -31,10 +31,13 @@ class Span:
     end: date  # the day after the last
 
     def bounds(self, now: datetime | None = None) -> tuple[datetime, datetime]:
-        """[start, end) in UTC; the continuing list starts at `now`."""
+        """[start, end) in UTC. Seen at `now`, the continuing list starts then, and the
+        current week or month at today's midnight: a visitor looks for what is still to come."""
         start = local_midnight(self.first)
-        if self.kind == "upcoming" and now is not None:
+        if now is not None and self.kind == "upcoming":
             start = max(start, now.astimezone(timezone.utc))
+        elif now is not None and self.kind in ("week", "month") and self.first <= local_today(now) < self.end:
+            start = local_midnight(local_today(now))
         return start, local_midnight(self.end)
 
     @property

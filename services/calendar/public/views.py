@@ -52,6 +52,13 @@ def calendar_formats():
 bp.add_app_template_global(label, "vocabulary_label")
 
 
+@bp.app_template_global()
+def place_name(location: str) -> str:
+    """The place of a LOCATION without its address (a list shows the district beside it)."""
+    place = parse_location(location)
+    return place.name or place.address
+
+
 @bp.get("/")
 def upcoming():
     return _span_page(spans.upcoming_span(_today()))
