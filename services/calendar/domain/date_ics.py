@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Component, Event
 
+from services.calendar.domain.calendar_data import prop
 from services.calendar.domain.ics_feed import new_feed
 from services.calendar.domain.offering import date_key
 
@@ -42,5 +43,6 @@ def date_calendar(
     return data
 
 
-def _key_of(event: Event) -> str:
-    return date_key(event["RECURRENCE-ID"].dt)
+def _key_of(event: Component) -> str:
+    value: date | datetime = prop(event, "RECURRENCE-ID").dt
+    return date_key(value)

@@ -18,7 +18,7 @@ from shared.auth import current_account
 def page_tag(state: tuple, today: date) -> str:
     account = current_account()
     locale = get_locale()
-    parts = (state, request.full_path, locale.language if locale else "de", account.id if account else 0, today)
+    parts = (state, request.full_path, locale.language if locale else "de", account.account_id if account else 0, today)
     return 'W/"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
 
 

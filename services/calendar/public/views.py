@@ -25,10 +25,9 @@ from services.calendar.domain.public_filter import InvalidFilter, PublicFilter, 
 from services.calendar.domain.vocabulary import ACCESSIBILITY, AUDIENCES, CATEGORIES, TIMES_OF_DAY
 from services.calendar.public import conditional, formats, jsonld
 from services.calendar.public.links import Choice
-from services.calendar.public.words import FILTER_TITLES, label
+from services.calendar.public.words import FILTER_TITLES, filter_message, label
 from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_public import PublicListing, PublicQueries
-from services.calendar.web.feeds import filter_message
 
 bp = Blueprint(
     "public",

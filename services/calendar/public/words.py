@@ -3,7 +3,9 @@ German first, English through the catalogue."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
+
+from services.calendar.domain.public_filter import InvalidFilter
 
 FILTER_TITLES = {
     "district": _l("Stadtteil"),
@@ -47,3 +49,19 @@ def label(key: str, value: str) -> str:
     if key == "free":
         return str(FREE)
     return str(table.get(value, value))
+
+
+def filter_message(exc: InvalidFilter) -> str:
+    """The refusal in the asker's language (the domain's own text is German)."""
+    texts = {
+        "filter": _("Unbekannter Filter %(value)s. Möglich sind: %(allowed)s."),
+        "partner": _("Unbekannter Partner %(value)s. Bitte den Kurznamen aus der Liste auf /calendar/ verwenden."),
+        "district": _("Unbekannter Stadtteil %(value)s. Möglich sind: %(allowed)s."),
+        "category": _("Unbekannte Kategorie %(value)s. Möglich sind: %(allowed)s."),
+        "audience": _("Unbekannte Zielgruppe %(value)s. Möglich sind: %(allowed)s."),
+        "access": _("Unbekannte Angabe zur Barrierefreiheit %(value)s. Möglich sind: %(allowed)s."),
+        "time": _("Unbekannte Tageszeit %(value)s. Möglich sind: %(allowed)s."),
+        "free": _("Für „kostenlos“ bitte free=1 angeben, nicht %(value)s."),
+        "q": _("Die Suche ist zu lang (höchstens %(allowed)s Zeichen)."),
+    }
+    return texts[exc.key] % {"value": repr(exc.value[:60]), "allowed": exc.allowed}

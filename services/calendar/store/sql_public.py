@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, and_, exists, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from shared.db import as_utc
@@ -188,9 +188,9 @@ class PublicQueries:
             query = query.where(condition)
         return query
 
-    def _conditions(self, chosen: PublicFilter) -> list:
+    def _conditions(self, chosen: PublicFilter) -> list[ColumnElement[bool]]:
         o = PublicOffering
-        out = []
+        out: list[ColumnElement[bool]] = []
         if chosen.partner_ids:
             out.append(o.partner_id.in_(sorted(chosen.partner_ids)))
         if chosen.districts:

@@ -22,6 +22,7 @@ from services.calendar.domain.ics_feed import assemble
 from services.calendar.domain.names import MAX_ID
 from services.calendar.domain.public_filter import InvalidFilter, parse_filter
 from services.calendar.domain.vocabulary import BUSY_SUMMARY
+from services.calendar.public.words import filter_message
 from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_public import PublicQueries
 
@@ -113,22 +114,6 @@ def network_feed():
 
     body, etag = _cached(key, render)
     return _send(body, etag, "treffpunkt-jena.ics")
-
-
-def filter_message(exc: InvalidFilter) -> str:
-    """The refusal in the asker's language (the domain's own text is German)."""
-    texts = {
-        "filter": _("Unbekannter Filter %(value)s. Möglich sind: %(allowed)s."),
-        "partner": _("Unbekannter Partner %(value)s. Bitte den Kurznamen aus der Liste auf /calendar/ verwenden."),
-        "district": _("Unbekannter Stadtteil %(value)s. Möglich sind: %(allowed)s."),
-        "category": _("Unbekannte Kategorie %(value)s. Möglich sind: %(allowed)s."),
-        "audience": _("Unbekannte Zielgruppe %(value)s. Möglich sind: %(allowed)s."),
-        "access": _("Unbekannte Angabe zur Barrierefreiheit %(value)s. Möglich sind: %(allowed)s."),
-        "time": _("Unbekannte Tageszeit %(value)s. Möglich sind: %(allowed)s."),
-        "free": _("Für „kostenlos“ bitte free=1 angeben, nicht %(value)s."),
-        "q": _("Die Suche ist zu lang (höchstens %(allowed)s Zeichen)."),
-    }
-    return texts[exc.key] % {"value": repr(exc.value[:60]), "allowed": exc.allowed}
 
 
 def _feed_name(args: dict[str, list[str]]) -> str:

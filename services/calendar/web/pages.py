@@ -14,8 +14,8 @@ from shared.web.request_db import db
 from services.calendar.domain import access
 from services.calendar.domain.public_filter import FILTER_KEYS, InvalidFilter, parse_filter
 from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES
+from services.calendar.public.words import filter_message
 from services.calendar.store.sql import SqlStore
-from services.calendar.web.feeds import filter_message
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar", template_folder="../templates")
 
