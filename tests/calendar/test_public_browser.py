@@ -64,7 +64,9 @@ def checked(page: Page, javascript: bool) -> None:
         assert_fits_and_accessible(page)
 
 
-@pytest.mark.parametrize("window", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}], ids=["phone", "laptop"])
+@pytest.mark.parametrize(
+    "window", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}], ids=["phone", "laptop"]
+)
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 def test_a_visitor_finds_a_step_free_senior_cafe_in_lobeda_this_week(browser, frontdoor, offerings, window, javascript):
     with LiveServer(frontdoor) as live:
@@ -99,7 +101,12 @@ def test_a_visitor_finds_a_step_free_senior_cafe_in_lobeda_this_week(browser, fr
         assert str(entry["SUMMARY"]) == "Seniorencafé"
         assert entry["DTSTART"].dt.astimezone(LOCAL).hour == 15
 
-        for path in ("/calendar/month?district=Lobeda", "/calendar/today", "/calendar/?q=caf%C3%A9", "/calendar/subscribe"):
+        for path in (
+            "/calendar/month?district=Lobeda",
+            "/calendar/today",
+            "/calendar/?q=caf%C3%A9",
+            "/calendar/subscribe",
+        ):
             page.goto(live.url + path)
             checked(page, javascript)
         context.close()

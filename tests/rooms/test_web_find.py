@@ -94,10 +94,10 @@ def test_the_picker_script_is_a_deferred_file_on_the_pages_with_date_fields(room
     for path in ("/rooms/", f"/rooms/{rooms['kueche']}"):
         tree = _tree(client.get(path))
         [script] = tree.xpath("//script")  # no inline script: the CSP allows only files of our own
-        assert script.get("src") == "/rooms/static/rooms/pick-date.js" and script.get("defer") is not None
+        assert script.get("src") == "/rooms/static/shared/pick-date.js" and script.get("defer") is not None
         assert script.xpath("ancestor::body") and "script" not in tree.xpath("//title")[0].text_content()
         assert tree.xpath("//input[@id='date' or @id='day']")[0].get("data-picker") == "date"
-    assert client.get("/rooms/static/rooms/pick-date.js").status_code == 200
+    assert client.get("/rooms/static/shared/pick-date.js").status_code == 200
 
 
 def test_a_wish_met_ranks_before_size_and_the_wishes_are_named(rooms, web):

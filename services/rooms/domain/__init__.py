@@ -1,6 +1,7 @@
 """Pure rules of the rooms service: no Flask, no SQLAlchemy."""
 
 from shared.text import text_problem
+from shared.typed import EARLIEST_DAY, LATEST_DAY, day_in_range
 
 from services.rooms.domain.approval import needs_approval, state_for, status_after
 from services.rooms.domain.conflicts import (
@@ -19,12 +20,9 @@ from services.rooms.domain.rules import WEEKDAYS, Closure, RoomRules, rules_prob
 from services.rooms.domain.slots import (
     CANCEL_REASON_MAX,
     DESCRIPTION_MAX,
-    EARLIEST_DAY,
-    LATEST_DAY,
     MAX_DURATION,
     TITLE_MAX,
     Slot,
-    day_in_range,
     overlaps,
     problems,
 )

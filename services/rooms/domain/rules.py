@@ -10,8 +10,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from shared.text import text_problem
+from shared.typed import day_in_range
 
-from services.rooms.domain.slots import MAX_DURATION, Slot, day_in_range
+from services.rooms.domain.slots import MAX_DURATION, Slot
 
 WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")  # keys of opening hours, Monday first
 MAX_BUFFER_MINUTES = 240

@@ -7,7 +7,7 @@ Problems are returned as codes per field; the web and API layers turn them into 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from shared.text import text_problem
 
@@ -16,13 +16,6 @@ MAX_AHEAD = timedelta(days=2 * 366)  # bookings further out are almost always ty
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000  # what a booking is for ("Worum geht es?"), several lines
 CANCEL_REASON_MAX = 500  # why dates were cancelled ("fällt aus wegen …")
-# Days the service accepts at all: far from datetime's ends (years 1 and 9999), where a time zone
-# or a buffer applied to a moment overflows, and wide enough for every real booking and closure.
-EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2199, 12, 31)
-
-
-def day_in_range(day: date) -> bool:
-    return EARLIEST_DAY <= day <= LATEST_DAY
 
 
 @dataclass(frozen=True)

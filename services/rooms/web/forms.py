@@ -21,22 +21,22 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from shared.ids import MAX_ID
-
-from services.rooms.domain import CANCEL_REASON_MAX, DESCRIPTION_MAX, EQUIPMENT, TITLE_MAX, WEEKDAYS
-from services.rooms.domain.approval import COMMENT_MAX
-from services.rooms.domain.rules import REASON_MAX
-from services.rooms.web.fields import (
+from shared.web.typed_fields import (
     TEXT_TIME,
     TIME_FORMATS,
     WEEKDAY_NAMES,
     CheckboxesField,
     LocalTimeField,
-    PlainText,
     WholeNumberField,
     choices,
     date_field,
     time_field,
 )
+
+from services.rooms.domain import CANCEL_REASON_MAX, DESCRIPTION_MAX, EQUIPMENT, TITLE_MAX, WEEKDAYS
+from services.rooms.domain.approval import COMMENT_MAX
+from services.rooms.domain.rules import REASON_MAX
+from services.rooms.web.fields import PlainText
 
 
 class SearchForm(FlaskForm):

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from shared.auth import login_required
 from shared.web.request_db import db
+from shared.web.typed_fields import DATE_HINT, TIME_HINT, WEEKDAY_NAMES, choices
 
 from services.rooms import wording
 from services.rooms.booking import alternatives
@@ -19,7 +20,6 @@ from services.rooms.domain import fit
 from services.rooms.request_context import ctx, partner_names
 from services.rooms.web import grid, reasons
 from services.rooms.web.blueprint import bp
-from services.rooms.web.fields import DATE_HINT, TIME_HINT, WEEKDAY_NAMES, choices
 from services.rooms.web.forms import SearchForm, equipment_choices
 
 MAX_RESULTS = 60

@@ -1,4 +1,4 @@
-"""Dates and times as people type them (services.rooms.domain.typed): every numeric form a German
+"""Dates and times as people type them (shared.typed): every numeric form a German
 speaker uses, the words, and that nothing else than TypedError (a ValueError) ever comes out."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from services.rooms.domain.typed import MAX_TEXT, TypedError, parse_clock, parse_day
+from shared.typed import MAX_TEXT, TypedError, parse_clock, parse_day
 
 TODAY = date(2026, 12, 5)  # a Saturday
 

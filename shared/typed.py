@@ -17,7 +17,14 @@ import re
 from datetime import date, time, timedelta
 
 MAX_TEXT = 40
+# Days the services accept at all: far from datetime's ends (years 1 and 9999), where a time zone
+# or a buffer applied to a moment overflows, and wide enough for every real booking and offering.
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2199, 12, 31)
 YEARS_AHEAD = 8  # how far "29.02." may look for its year (a leap year comes within 8)
+
+
+def day_in_range(day: date) -> bool:
+    return EARLIEST_DAY <= day <= LATEST_DAY
 
 
 class TypedError(ValueError):
