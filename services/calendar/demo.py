@@ -1,72 +1,63 @@
-"""Demo data of the calendar service: a public calendar "Angebote" for every demo partner with
-its regular offerings (about 70 in all) as weekly series in Europe/Berlin. Idempotent."""
+"""Demo data of the calendar service (make run): every demo partner's public calendar
+"Angebote – <partner>" filled with the offerings of demo_offerings.py, as events in Europe/Berlin.
+
+Dates are placed relative to the loading day, so the demo never goes stale: series began about
+three months before it, one-off events and the changed dates of series (left out, cancelled with
+a reason, moved) lie in the weeks after it. UIDs are fixed per partner and number, so a second
+load adds nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import re
+import unicodedata
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from shared.clock import utcnow
 from shared.db import transaction
 from shared.identity.demo import PARTNERS
 from shared.timezones import berlin_vtimezone
 
+from services.calendar.demo_offerings import HOUSE_GEO, OFFERINGS, Cancel, Move, Offering, Place, Skip, When
+from services.calendar.domain import recurrence
 from services.calendar.domain.names import default_slug
-from services.calendar.domain.vocabulary import AUDIENCE_PROPERTY
+from services.calendar.domain.vocabulary import (
+    ACCESSIBILITY_PROPERTY,
+    AUDIENCE_PROPERTY,
+    COST_PROPERTY,
+    DISTRICT_PROPERTY,
+    EASY_LANGUAGE_PROPERTY,
+)
 from services.calendar.store.sql import SqlStore
 
 BERLIN = ZoneInfo("Europe/Berlin")
-SERIES_START = date(2025, 9, 1)  # a Monday; the series run on without end
-PER_PARTNER = 7
-
-# title, category, audience, weekday (0 = Monday), start "HH:MM", minutes, every n weeks
-OFFERINGS = (
-    ("Eltern-Kind-Turnen", "Sport", "Familien", 0, "09:30", 60, 1),
-    ("Familienkino", "Kultur", "Familien", 4, "16:00", 120, 2),
-    ("Puppentheater", "Kultur", "Kinder", 2, "15:00", 60, 2),
-    ("Mittagstisch", "Essen", "Alle", 1, "12:00", 90, 1),
-    ("Internationales Café", "Begegnung", "Alle", 3, "15:00", 120, 1),
-    ("Handysprechstunde Jung hilft Alt", "Bildung", "Senioren", 2, "10:00", 90, 1),
-    ("Seniorengymnastik", "Sport", "Senioren", 0, "10:30", 60, 1),
-    ("Besuchsdienst-Treffen", "Begegnung", "Senioren", 3, "17:00", 90, 2),
-    ("Hausaufgabenhilfe", "Bildung", "Kinder", 1, "14:00", 120, 1),
-    ("Sozialberatung", "Beratung", "Alle", 1, "09:00", 180, 1),
-    ("Krabbelgruppe", "Begegnung", "Familien", 2, "09:30", 90, 1),
-    ("Spielenachmittag für Jung und Alt", "Begegnung", "Alle", 4, "14:30", 120, 1),
-    ("Erzählcafé", "Begegnung", "Senioren", 1, "15:00", 90, 2),
-    ("Kochen mit Kindern", "Essen", "Kinder", 3, "15:30", 90, 1),
-    ("Lesepaten", "Bildung", "Kinder", 0, "15:00", 60, 1),
-    ("Sitztanz", "Sport", "Senioren", 3, "10:00", 60, 1),
-    ("Familienfrühstück", "Essen", "Familien", 5, "10:00", 120, 2),
-    ("Schuldnerberatung", "Beratung", "Alle", 2, "13:00", 180, 1),
-    ("Computerkurs für Ältere", "Bildung", "Senioren", 0, "14:00", 90, 1),
-    ("Chor der Generationen", "Kultur", "Alle", 2, "18:00", 90, 1),
-    ("Nähcafé", "Begegnung", "Alle", 0, "16:00", 120, 1),
-    ("Kinderdisco", "Kultur", "Kinder", 4, "17:00", 90, 2),
-    ("Wandergruppe", "Sport", "Senioren", 4, "09:00", 180, 2),
-    ("Elterncafé", "Beratung", "Familien", 3, "09:00", 90, 1),
-    ("Deutsch-Treff", "Bildung", "Alle", 1, "17:00", 90, 1),
-    ("Tischtennis für alle", "Sport", "Alle", 2, "16:30", 90, 1),
-    ("Kreativwerkstatt", "Kultur", "Kinder", 3, "14:30", 90, 1),
-    ("Suppenküche", "Essen", "Alle", 4, "12:00", 90, 1),
-    ("Rentenberatung", "Beratung", "Senioren", 0, "09:00", 120, 2),
-    ("Yoga auf dem Stuhl", "Sport", "Senioren", 1, "10:00", 60, 1),
-    ("Vorlesestunde", "Kultur", "Kinder", 5, "10:30", 60, 1),
-    ("Repair-Café", "Begegnung", "Alle", 5, "14:00", 180, 2),
-    ("Familienberatung", "Beratung", "Familien", 2, "14:00", 120, 1),
-    ("Gedächtnistraining", "Bildung", "Senioren", 4, "10:00", 60, 1),
-    ("Generationengarten", "Begegnung", "Alle", 5, "09:30", 150, 1),
-)
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
-def load(app) -> int:
+@dataclass(frozen=True)
+class Host:
+    """The partner an offering belongs to, and its house (where offerings take place by default)."""
+
+    slug: str
+    name: str
+    house: Place
+
+
+def load(app, today: date | None = None) -> int:
     """Create what is missing; returns how many offerings were added."""
+    today = today or utcnow().astimezone(BERLIN).date()
+    stamp = utcnow()
     identity = app.extensions["identity"]
     added = 0
     with app.app_context(), transaction(app.extensions["db"]) as session:
         store = SqlStore(session)
-        for index, (slug, name, _district, address) in enumerate(PARTNERS):
+        for slug, name, district, address in PARTNERS:
             partner = identity.partner_by_slug(slug)
             if partner is None:
                 continue
@@ -77,50 +68,131 @@ def load(app) -> int:
                 description=f"Regelmäßige Angebote: {name}, {address}",
                 public=True,
             )
-            for k in range(PER_PARTNER):
-                number = index * PER_PARTNER + k
-                uid = f"angebot-{slug}-{k + 1}@treffpunkt-jena.de"
+            host = Host(slug, name, Place(name, address, HOUSE_GEO[slug], district))
+            for number, offering in enumerate(OFFERINGS.get(slug, ()), start=1):
+                uid = f"angebot-{slug}-{number}@treffpunkt-jena.de"
                 if store.latest_by_uid(calendar.id, uid) is not None:
                     continue
-                data = offering(
-                    uid,
-                    OFFERINGS[number % len(OFFERINGS)],
-                    name,
-                    address,
-                    with_exdate=number == 3,
-                    shift_days=index % 2,
-                )
-                store.put(calendar.id, f"angebot-{k + 1}.ics", data)
+                store.put(calendar.id, f"angebot-{number}.ics", build(uid, offering, host, today, stamp))
                 added += 1
     return added
 
 
-def offering(uid: str, spec, partner_name: str, address: str, with_exdate: bool = False, shift_days: int = 0) -> bytes:
-    title, category, audience, weekday, start, minutes, interval = spec
-    weekday = (weekday + shift_days) % 5 if weekday < 5 else weekday  # spread partners over the week
-    hour, minute = map(int, start.split(":"))
-    first_day = SERIES_START + timedelta(days=weekday)
-    dtstart = datetime.combine(first_day, time(hour, minute), BERLIN)
+def build(uid: str, offering: Offering, host: Host, today: date, stamp: datetime) -> bytes:
+    """One calendar resource: the offering's event, and an override for each cancelled or moved date."""
+    start, rule = schedule(offering.when, today)
+    length = timedelta(minutes=offering.when.minutes)
     calendar = Calendar()
     calendar.add("PRODID", "-//Treffpunkt Jena//Demo//DE")
     calendar.add("VERSION", "2.0")
     calendar.add_component(berlin_vtimezone())
+    master = _event(uid, stamp, start, length)
+    if rule is not None:
+        master.add("RRULE", rule)
+    _describe(master, offering, host)
+    calendar.add_component(master)
+    # expanded as stored: icalendar parses a rule into the shape the expansion reads
+    dates = coming(Calendar.from_ical(calendar.to_ical()), today) if offering.changes else []
+    for change in offering.changes:
+        original = dates[change.nth - 1]
+        if isinstance(change, Skip):
+            master.add("EXDATE", original)
+            continue
+        moved = original
+        if isinstance(change, Move) and change.start:
+            moved = datetime.combine(original.date(), _clock(change.start), BERLIN)
+        override = _event(uid, stamp, moved, length)
+        override.add("RECURRENCE-ID", original)
+        _describe(override, offering, host, room=change.room if isinstance(change, Move) else "")
+        if isinstance(change, Cancel):
+            override.add("STATUS", "CANCELLED")
+            override.add("COMMENT", change.reason)
+        else:
+            override.add("COMMENT", change.note)
+        calendar.add_component(override)
+    return calendar.to_ical()
+
+
+def schedule(when: When, today: date) -> tuple[datetime, dict[str, Any] | None]:
+    """The first start (Europe/Berlin) and the RRULE; no rule for a one-off event."""
+    monday = today - timedelta(days=today.weekday())
+    if when.rule == "ONCE":
+        ahead = today + timedelta(days=when.in_days)
+        week = ahead + timedelta(days=-ahead.weekday() % 7)  # the first Monday on or after
+        day = week + timedelta(days=WEEKDAYS.index(when.days))
+        return datetime.combine(day, _clock(when.start), BERLIN), None
+    rule: dict[str, Any] = {"FREQ": when.rule}
+    if when.every > 1:
+        rule["INTERVAL"] = when.every
+    rule["BYDAY"] = when.days.split(",")
+    if when.count:
+        rule["COUNT"] = when.count
+    if when.until_week is not None:
+        sunday = monday + timedelta(weeks=when.until_week, days=6)
+        rule["UNTIL"] = datetime.combine(sunday, time(23, 59), BERLIN).astimezone(timezone.utc)
+    first = _first_day(when, monday + timedelta(weeks=when.from_week))
+    return datetime.combine(first, _clock(when.start), BERLIN), rule
+
+
+def _first_day(when: When, week: date) -> date:
+    """The rule's first date on or after the Monday `week` (DTSTART is the first date of a series)."""
+    if when.rule == "WEEKLY":
+        return week + timedelta(days=WEEKDAYS.index(when.days.split(",")[0]))
+    # MONTHLY "1WE", "-1SA": that weekday of `week`'s month if still to come, else of the next month
+    n, weekday = int(when.days[:-2]), WEEKDAYS.index(when.days[-2:])
+    for month in (week.replace(day=1), (week.replace(day=1) + timedelta(days=31)).replace(day=1)):
+        days = [month + timedelta(days=k) for k in range(monthrange(month.year, month.month)[1])]
+        day = [d for d in days if d.weekday() == weekday][n - 1 if n > 0 else n]
+        if day >= week:
+            return day
+    raise ValueError(f"No {when.days} after {week}.")
+
+
+def coming(calendar: Calendar, today: date) -> list[datetime]:
+    """The dates of the series in `calendar` in the twelve weeks after the loading day, as the
+    calendar itself expands them."""
+    after = datetime.combine(today + timedelta(days=1), time(), BERLIN)
+    found = recurrence.between(calendar, ["VEVENT"], after, after + timedelta(weeks=12))[1]
+    return sorted(o.start for o in found if o.start >= after)
+
+
+def _event(uid: str, stamp: datetime, start: datetime, length: timedelta) -> Event:
     event = Event()
     event.add("UID", uid)
-    event.add("DTSTAMP", datetime(2025, 8, 15, 9, 0, tzinfo=ZoneInfo("UTC")))
-    event.add("SUMMARY", title)
-    event.add("DTSTART", dtstart)
-    event.add("DTEND", dtstart + timedelta(minutes=minutes))
-    rule = {"FREQ": "WEEKLY"}
-    if interval > 1:
-        rule["INTERVAL"] = interval
-    event.add("RRULE", rule)
-    if with_exdate:  # the autumn holiday week: this one does not take place
-        event.add("EXDATE", dtstart + timedelta(weeks=interval * 8))
-    event.add("LOCATION", f"{partner_name}, {address}")
-    event.add("DESCRIPTION", f"{title} – ein Angebot von {partner_name}. Eintritt frei, Anmeldung nicht nötig.")
-    event.add("CATEGORIES", [category])
-    event.add(AUDIENCE_PROPERTY, audience)
-    event.add("CLASS", "PUBLIC")
-    calendar.add_component(event)
-    return calendar.to_ical()
+    event.add("DTSTAMP", stamp)
+    event.add("DTSTART", start)
+    event.add("DTEND", start + length)
+    return event
+
+
+def _describe(event: Event, offering: Offering, host: Host, room: str = "") -> None:
+    """What the public reads of an offering (an override repeats it: it replaces the whole date)."""
+    place = offering.place or host.house
+    event.add("SUMMARY", offering.title)
+    event.add("DESCRIPTION", offering.description)
+    event.add("LOCATION", ", ".join(part for part in (place.name, room, place.address) if part))
+    event.add("GEO", place.geo)
+    event.add("CLASS", "PRIVATE" if offering.private else "PUBLIC")
+    if offering.private:
+        return
+    event.add("URL", f"https://example.org/{host.slug}/angebote/{url_slug(offering.title)}")
+    event.add("CATEGORIES", list(offering.categories))
+    event.add(AUDIENCE_PROPERTY, ",".join(offering.audiences))
+    if offering.access:
+        event.add(ACCESSIBILITY_PROPERTY, ",".join(offering.access))
+    event.add(COST_PROPERTY, offering.cost)
+    if offering.easy:
+        event.add(EASY_LANGUAGE_PROPERTY, offering.easy)
+    if place.district != host.house.district:
+        event.add(DISTRICT_PROPERTY, place.district)
+
+
+def url_slug(title: str) -> str:
+    """The last segment of an offering's URL: "Großeltern-Enkel-Nachmittag" -> "grosseltern-enkel-nachmittag"."""
+    plain = unicodedata.normalize("NFKD", title.lower().translate(UMLAUTS)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def _clock(text: str) -> time:
+    hour, minute = text.split(":")
+    return time(int(hour), int(minute))

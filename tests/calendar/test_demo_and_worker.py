@@ -1,33 +1,15 @@
-"""Demo data, and messages through real Redis to a real calendar worker process."""
+"""Messages through real Redis to a real calendar worker process (the demo data: test_demo.py)."""
 
 import time
 
-from icalendar import Calendar
 from sqlalchemy import func, select
 
-from shared.identity import demo as identity_demo
 from shared.messaging import publish
 
-from services.calendar import demo
 from services.calendar.store.models import CalendarObject, ProcessedMessage
 
 from tests.support.calendar import booking_message
 from tests.support.workers import Worker
-
-
-def test_demo_loads_about_seventy_offerings_once(calendar_app):
-    identity_demo.load(calendar_app.extensions["identity"])
-    assert demo.load(calendar_app) == 70
-    assert demo.load(calendar_app) == 0
-    feed = calendar_app.test_client().get("/feeds/network.ics")
-    events = Calendar.from_ical(feed.data).walk("VEVENT")
-    assert len(events) == 70
-    assert all("RRULE" in e and str(e["DTSTART"].params.get("TZID")) == "Europe/Berlin" for e in events)
-    assert sum("INTERVAL" in e["RRULE"] for e in events) >= 5 and sum("EXDATE" in e for e in events) == 1
-    titles = {str(e["SUMMARY"]) for e in events}
-    assert {"Eltern-Kind-Turnen", "Mittagstisch", "Handysprechstunde Jung hilft Alt"} <= titles
-    kids = calendar_app.test_client().get("/feeds/network.ics?audience=Kinder&category=Kultur")
-    assert 0 < len(Calendar.from_ical(kids.data).walk("VEVENT")) < 70
 
 
 def _wait_for(predicate, timeout=60):
