@@ -273,3 +273,18 @@ def test_the_front_door_leads_to_the_public_calendar_without_login(frontdoor, ne
 def _next_weekday(weekday: int):
     today = datetime.now(LOCAL).date()
     return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+
+
+def test_feeds_carry_the_facets_and_rfc_7986_names_and_page(calendar_app, network):
+    client = calendar_app.test_client()
+    text = client.get("/feeds/network.ics?district=Lobeda&access=stufenlos").get_data(as_text=True)
+    feed = Calendar.from_ical(text.encode())
+    assert str(feed["NAME"]) == "Treffpunkt Generationen Jena (Lobeda, stufenlos)"
+    assert str(feed["URL"]) == "http://127.0.0.1:8080/calendar/?district=Lobeda&access=stufenlos"
+    (cafe,) = feed.walk("VEVENT")
+    assert str(cafe["SUMMARY"]) == "Seniorencafé"
+    assert str(cafe["X-TREFFPUNKT-ACCESSIBILITY"]) == "stufenlos,hoerschleife"
+    assert "Hier trinken Sie Kaffee." in str(cafe["X-TREFFPUNKT-EASY-LANGUAGE"])
+    assert "GEO" in cafe
+    feed = Calendar.from_ical(client.get("/feeds/network.ics?free=1&time=vormittags").data)
+    assert [str(e["SUMMARY"]) for e in feed.walk("VEVENT")] == ["Seniorencafé"]

@@ -17,7 +17,13 @@ from icalendar.parser import Contentline, Parameters
 
 from services.calendar.domain.calendar_data import COMPONENTS
 from services.calendar.domain.expand import _logical_lines
-from services.calendar.domain.vocabulary import AUDIENCE_PROPERTY
+from services.calendar.domain.vocabulary import (
+    ACCESSIBILITY_PROPERTY,
+    AUDIENCE_PROPERTY,
+    COST_PROPERTY,
+    DISTRICT_PROPERTY,
+    EASY_LANGUAGE_PROPERTY,
+)
 
 TIMES = {
     b"UID",
@@ -37,7 +43,21 @@ TIMES = {
     b"LAST-MODIFIED",
 }
 BUSY = TIMES  # plus a SUMMARY that says only "busy"
-PUBLIC = TIMES | {b"SUMMARY", b"DESCRIPTION", b"LOCATION", b"CATEGORIES", b"URL", AUDIENCE_PROPERTY.encode()}
+# what an offering tells the public; RFC 7986's COLOR and IMAGE, and a changed date's COMMENT
+# (its public reason), included
+FACETS = (AUDIENCE_PROPERTY, ACCESSIBILITY_PROPERTY, COST_PROPERTY, EASY_LANGUAGE_PROPERTY, DISTRICT_PROPERTY)
+PUBLIC = TIMES | {
+    b"SUMMARY",
+    b"DESCRIPTION",
+    b"LOCATION",
+    b"GEO",
+    b"CATEGORIES",
+    b"URL",
+    b"COLOR",
+    b"IMAGE",
+    b"COMMENT",
+    *(name.encode() for name in FACETS),
+}
 PARAMETERS = {"TZID", "VALUE", "RANGE"}
 ITEMS = {c.encode() for c in COMPONENTS}
 CLASS_LINE = re.compile(rb"^CLASS[;:]([^\r\n]*)", re.M | re.I)

@@ -24,26 +24,33 @@ TZID = re.compile(rb";TZID=(\"[^\"]*\"|[^;:]*)")
 ITEMS = {c.encode() for c in COMPONENTS}
 
 
-def new_feed(name: str, description: str = "") -> Calendar:
-    """An empty published calendar with the properties subscribers read: its name, the local
-    time zone, and an hourly refresh (REFRESH-INTERVAL for RFC 7986 clients, X-PUBLISHED-TTL for
-    Outlook)."""
+def new_feed(name: str, description: str = "", url: str = "", color: str = "") -> Calendar:
+    """An empty published calendar with the properties subscribers read: its name (RFC 7986 NAME
+    and Apple's and Outlook's X-WR-CALNAME), the local time zone, an hourly refresh
+    (REFRESH-INTERVAL for RFC 7986 clients, X-PUBLISHED-TTL for Outlook), and where set the page
+    it comes from (URL) and its colour (COLOR, a CSS3 colour name or value)."""
     feed = Calendar()
     feed.add("PRODID", PRODID)
     feed.add("VERSION", "2.0")
     feed.add("CALSCALE", "GREGORIAN")
     feed.add("METHOD", "PUBLISH")
+    feed.add("NAME", name)
     feed.add("X-WR-CALNAME", name)
     if description:
+        feed.add("DESCRIPTION", description)
         feed.add("X-WR-CALDESC", description)
+    if url:
+        feed.add("URL", url, parameters={"VALUE": "URI"})
+    if color:
+        feed.add("COLOR", color)
     feed.add("X-WR-TIMEZONE", LOCAL_TZID)
     feed.add("REFRESH-INTERVAL", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     feed.add("X-PUBLISHED-TTL", vDuration(timedelta(hours=1)))
     return feed
 
 
-def header(name: str, description: str) -> bytes:
-    text: bytes = new_feed(name, description).to_ical()
+def header(name: str, description: str, url: str = "") -> bytes:
+    text: bytes = new_feed(name, description, url).to_ical()
     return text.removesuffix(b"END:VCALENDAR\r\n")
 
 
@@ -79,7 +86,7 @@ def blocks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
                 name = None
 
 
-def assemble(resources: list[bytes], name: str, description: str = "") -> bytes:
+def assemble(resources: list[bytes], name: str, description: str = "", url: str = "") -> bytes:
     timezones: dict[bytes, bytes] = {LOCAL_TZID.encode(): berlin_vtimezone().to_ical()}
     events: list[bytes] = []
     used: set[bytes] = set()
@@ -97,4 +104,4 @@ def assemble(resources: list[bytes], name: str, description: str = "") -> bytes:
             timezones[tzid] = Timezone.from_tzid(tzid.decode()).to_ical()
         except (ValueError, UnicodeDecodeError):
             pass  # not a zone anyone knows: the client treats such times as floating
-    return header(name, description) + b"".join(timezones.values()) + b"".join(events) + b"END:VCALENDAR\r\n"
+    return header(name, description, url) + b"".join(timezones.values()) + b"".join(events) + b"END:VCALENDAR\r\n"

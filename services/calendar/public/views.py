@@ -267,7 +267,8 @@ def offering_series(offering_id: int):
     view = public_view(data) if data else None
     if entry is None or view is None:
         abort(404)
-    return _calendar_file(assemble([view], entry.title), f"angebot-{offering_id}.ics")
+    page = _public_url(url_for("public.offering", offering_id=offering_id))
+    return _calendar_file(assemble([view], entry.title, url=page), f"angebot-{offering_id}.ics")
 
 
 @bp.get("/offering/<int:offering_id>/<key>.ics")

@@ -22,6 +22,7 @@ from services.calendar.domain.ics_feed import assemble
 from services.calendar.domain.names import MAX_ID
 from services.calendar.domain.public_filter import InvalidFilter, parse_filter
 from services.calendar.domain.vocabulary import BUSY_SUMMARY
+from services.calendar.public.links import Choice
 from services.calendar.public.words import filter_message
 from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_public import PublicQueries
@@ -110,7 +111,8 @@ def network_feed():
 
     def render():
         selected = PublicQueries(db()).feed_objects(feed_filter)
-        return assemble(_public(selected), _feed_name(args), NETWORK_DESCRIPTION)
+        page = current_app.config["SETTINGS"].public_url.rstrip("/") + "/calendar/" + Choice(args).query()
+        return assemble(_public(selected), _feed_name(args), NETWORK_DESCRIPTION, page)
 
     body, etag = _cached(key, render)
     return _send(body, etag, "treffpunkt-jena.ics")
