@@ -1,5 +1,6 @@
 """Form fields every service's pages share: days and times as people type them (shared/typed.py),
-shown again as understood; whole numbers and checkboxes with German messages."""
+shown again as understood; free text checked like the APIs check it (shared/text.py); whole
+numbers and checkboxes with German messages."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from flask import current_app
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectMultipleField, TimeField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from shared import typed
 from shared.clock import utcnow
+from shared.text import text_problem
 
 
 class _GermanParse:
@@ -60,6 +62,26 @@ class LocalDateField(DateField):
         if self.data is not None:
             return shown_day(self.data)
         return " ".join(self.raw_data) if self.raw_data else ""
+
+
+class PlainText:
+    """Free text: at most `max_length` characters, no control characters, line breaks only where
+    `multiline`; `too_long` (with %(max)s) words the limit where the field needs its own words."""
+
+    def __init__(self, max_length: int, multiline: bool = False, too_long=None):
+        self.max_length, self.multiline, self.too_long = max_length, multiline, too_long
+
+    def __call__(self, form, field):
+        code = text_problem(field.data or "", self.max_length, self.multiline)
+        if code == "text_too_long":
+            raise ValidationError(str(self.too_long or _l("Höchstens %(max)s Zeichen.")) % {"max": self.max_length})
+        if code:
+            raise ValidationError(
+                _(
+                    "Bitte ohne Steuerzeichen (unsichtbare Zeichen wie NUL; in einzeiligen Feldern auch "
+                    "ohne Zeilenumbruch oder Tabulator)."
+                )
+            )
 
 
 class LocalTimeField(TimeField):

@@ -66,6 +66,19 @@ def can_write_events(reader: Reader | None, calendar: CalendarFacts) -> bool:
     return owns(reader, calendar)
 
 
+def can_edit_offerings(reader: Reader | None, calendar: CalendarFacts) -> bool:
+    """The offering form: the owning partner's staff, and the coordination office for every
+    partner's calendar (it keeps the network's programme in order)."""
+    if reader is None or calendar.kind != "partner":
+        return False
+    return owns(reader, calendar) or reader.coordination
+
+
+def can_hide_offerings(reader: Reader | None) -> bool:
+    """Taking an offering off the public pages is the coordination office's call."""
+    return reader is not None and reader.coordination
+
+
 def can_manage_calendar(reader: Reader | None, calendar: CalendarFacts) -> bool:
     """PROPPATCH (name, colour, …) and DELETE of the calendar itself."""
     return owns(reader, calendar)

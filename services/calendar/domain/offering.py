@@ -102,9 +102,12 @@ def read_offering(calendar: Calendar) -> Offering | None:
     )
 
 
-def public_dates(calendar: Calendar, index: TimeIndex, start: datetime, end: datetime) -> list[OfferingDate]:
+def public_dates(
+    calendar: Calendar, index: TimeIndex, start: datetime, end: datetime, public_only: bool = True
+) -> list[OfferingDate]:
     """The offering's dates overlapping [start, end), cancelled ones included, at most
-    MAX_DATES (the earliest). Instances come from the stored index where it covers the window."""
+    MAX_DATES (the earliest); dates whose override is not public only when not `public_only`
+    (the staff's own view). Instances come from the stored index where it covers the window."""
     master = _master(calendar)
     if master is None:
         return []
@@ -117,7 +120,7 @@ def public_dates(calendar: Calendar, index: TimeIndex, start: datetime, end: dat
     dates = []
     for instance in instances:
         source = components[instance.source]
-        if _class(source) != "PUBLIC" or instance.end <= low or instance.start >= high:
+        if (public_only and _class(source) != "PUBLIC") or instance.end <= low or instance.start >= high:
             continue
         dates.append(_date(instance, source, source is not master))
     dates += _exdates(master, low, high)

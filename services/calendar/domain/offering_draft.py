@@ -199,7 +199,10 @@ def restored_date(calendar: Calendar, key_start: datetime, now: datetime) -> byt
     exdates = master.get("EXDATE")
     if exdates is not None:
         kept = [
-            d.dt for e in (exdates if isinstance(exdates, list) else [exdates]) for d in e.dts if not _same(d.dt, key_start)
+            d.dt
+            for e in (exdates if isinstance(exdates, list) else [exdates])
+            for d in e.dts
+            if not _same(d.dt, key_start)
         ]
         master.pop("EXDATE")
         if kept:
@@ -379,4 +382,3 @@ def _text(component: Component, name: str) -> str:
 def _bytes(calendar: Calendar) -> bytes:
     data: bytes = calendar.to_ical()
     return data
-

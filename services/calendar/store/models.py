@@ -71,6 +71,8 @@ class CalendarObject(Base):
     # the public pages' index (PublicOffering) holds this object's dates up to here; NULL: not
     # indexed yet (older rows: the refresh task fills them in)
     public_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    # the coordination office took it off the public pages (kept across edits of the event)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     revision: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -125,6 +127,7 @@ class PublicOffering(Base):
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     room_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     recurring: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)  # CalendarObject.hidden, copied
     # PostgreSQL's full-text search (german); SQLite (make run) keeps an FTS5 table instead
     search: Mapped[str | None] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=True)
 

@@ -201,6 +201,19 @@ class SqlStore(SqlCalendars, SqlReports):
         )
         self.session.flush()
 
+    # --- the public pages ----------------------------------------------------------------
+    def set_hidden(self, calendar_id: int, name: str, hidden: bool) -> bool:
+        """Take an event off the public pages (or back on); False if there is no such event.
+        Not a change of the event: its ETag and the calendar's sync token stay."""
+        obj = self.session.scalar(live(calendar_id).where(CalendarObject.name == name))
+        if obj is None:
+            return False
+        sql_public_index.set_hidden(self.session, obj, hidden)
+        return True
+
+    def hidden_names(self, calendar_id: int) -> set[str]:
+        return set(self.session.scalars(live(calendar_id, CalendarObject.name).where(CalendarObject.hidden.is_(True))))
+
     # --- caches ------------------------------------------------------------------------
     def state_key(self) -> tuple:
         """Changes whenever any calendar changes (revisions only grow; created_at tells a

@@ -182,7 +182,7 @@ class PublicQueries:
             select(*columns)
             .select_from(PublicOffering)
             .join(Calendar, Calendar.id == PublicOffering.calendar_id)
-            .where(Calendar.public.is_(True))
+            .where(Calendar.public.is_(True), PublicOffering.hidden.is_(False))
         )
         for condition in self._conditions(chosen):
             query = query.where(condition)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from icalendar import Calendar as ICalendar
-from sqlalchemy import delete, func, insert, literal_column, or_, select, text
+from sqlalchemy import delete, func, insert, literal_column, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from services.calendar.domain import timeindex
@@ -65,6 +65,11 @@ def forget(session: Session, object_id: int) -> None:
         session.execute(text("DELETE FROM public_offering_search WHERE rowid = :id"), {"id": object_id})
 
 
+def set_hidden(session: Session, obj: CalendarObject, hidden: bool) -> None:
+    obj.hidden = hidden
+    session.execute(update(PublicOffering).where(PublicOffering.object_id == obj.id).values(hidden=hidden))
+
+
 def refresh(session: Session, now: datetime, batch: int = REFRESH_BATCH) -> int:
     """Index up to `batch` objects that are new to the index or whose window runs out within a
     month; returns how many. Call again while it returns `batch`."""
@@ -111,6 +116,7 @@ def _row(obj: CalendarObject, offering: Offering, partner_id: int) -> dict:
         longitude=longitude,
         room_id=offering.room_id,
         recurring=offering.recurring,
+        hidden=obj.hidden,
     )
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 from services.calendar.dav import views as dav_views
 from services.calendar.public import views as public_views
 from services.calendar.store.sql import SqlStore
-from services.calendar.web import app_passwords, feeds, pages
+from services.calendar.web import app_passwords, feeds, offerings, pages
 
 
 def init_app(app) -> None:
     app.register_blueprint(public_views.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(offerings.bp)
     app.register_blueprint(app_passwords.bp)
     app.register_blueprint(feeds.bp)
     dav_views.init_app(app, SqlStore)

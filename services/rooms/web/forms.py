@@ -27,6 +27,7 @@ from shared.web.typed_fields import (
     WEEKDAY_NAMES,
     CheckboxesField,
     LocalTimeField,
+    PlainText,
     WholeNumberField,
     choices,
     date_field,
@@ -36,7 +37,6 @@ from shared.web.typed_fields import (
 from services.rooms.domain import CANCEL_REASON_MAX, DESCRIPTION_MAX, EQUIPMENT, TITLE_MAX, WEEKDAYS
 from services.rooms.domain.approval import COMMENT_MAX
 from services.rooms.domain.rules import REASON_MAX
-from services.rooms.web.fields import PlainText
 
 
 class SearchForm(FlaskForm):

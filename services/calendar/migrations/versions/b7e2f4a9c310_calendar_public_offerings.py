@@ -18,6 +18,7 @@ def upgrade() -> None:
     # objects stored before stay NULL here: the refresh task (calendar.refresh_public) indexes them
     with op.batch_alter_table('calendar_objects', schema=None) as batch_op:
         batch_op.add_column(sa.Column('public_until', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('hidden', sa.Boolean(), server_default=sa.text('false'), nullable=False))
         batch_op.create_index(batch_op.f('ix_calendar_objects_public_until'), ['public_until'], unique=False)
     op.create_table(
         'public_offerings',
@@ -42,6 +43,7 @@ def upgrade() -> None:
         sa.Column('longitude', sa.Float(), nullable=True),
         sa.Column('room_id', sa.Integer(), nullable=True),
         sa.Column('recurring', sa.Boolean(), nullable=False),
+        sa.Column('hidden', sa.Boolean(), nullable=False),
         sa.Column('search', TSVECTOR().with_variant(sa.Text(), 'sqlite'), nullable=True),
         sa.ForeignKeyConstraint(['calendar_id'], ['calendars.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['object_id'], ['calendar_objects.id'], ondelete='CASCADE'),
@@ -81,4 +83,5 @@ def downgrade() -> None:
     op.drop_table('public_offerings')
     with op.batch_alter_table('calendar_objects', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_calendar_objects_public_until'))
+        batch_op.drop_column('hidden')
         batch_op.drop_column('public_until')

@@ -1,0 +1,267 @@
+"""The offering form's pages (staff, login): a partner's offerings, a new one (or a copy), an
+edit, one date changed or cancelled with a public note, delete, and the coordination office's
+"hide from the public pages". Thin: parse the form, ask domain/access, call offerings/editing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from shared.auth import current_account, identity, login_required
+from shared.clock import utcnow
+from shared.web.request_db import db, unit_of_work
+
+from services.calendar.domain import access, timeindex
+from services.calendar.domain.calendar_data import LOCAL
+from services.calendar.domain.offering import public_dates
+from services.calendar.offerings import editing
+from services.calendar.public import formats
+from services.calendar.store.sql import SqlStore
+from services.calendar.web.offering_form import DateChangeForm, OfferingForm
+
+bp = Blueprint("offerings", __name__, url_prefix="/calendar/offerings", template_folder="../templates")
+SHOWN_DATES = timedelta(days=120)  # dates listed on the edit page, to change one by one
+
+
+def _reader() -> access.Reader:
+    me = current_account()
+    assert me is not None  # every view is login_required
+    return access.Reader(me.partner_id, me.is_coordination)
+
+
+def _store() -> SqlStore:
+    return SqlStore(db())
+
+
+def _editable(slug: str):
+    calendar = _store().calendar(slug)
+    if calendar is None or not access.can_edit_offerings(_reader(), calendar):
+        abort(404)  # another partner's calendar is not there for this reader
+    return calendar
+
+
+def _partners() -> dict:
+    return {p["id"]: p for p in identity().partners()}
+
+
+@bp.app_template_global()
+def repeat_text(draft) -> str:
+    """ "wöchentlich, mittwochs 14:30" and the like, for the staff's list."""
+    first = datetime.combine(draft.day, draft.starts, LOCAL)
+    when = (
+        formats.day_short(draft.day)
+        + ", "
+        + formats.times(first, datetime.combine(draft.day, draft.ends, LOCAL), False)
+    )
+    repeat = draft.repeat
+    if repeat.kind == "weekly":
+        return (
+            _("wöchentlich ab %(first)s", first=when)
+            if repeat.interval == 1
+            else _("alle %(n)s Wochen ab %(first)s", n=repeat.interval, first=when)
+        )
+    if repeat.kind == "monthly":
+        return _("monatlich ab %(first)s", first=when)
+    if repeat.kind == "other":
+        return _("regelmäßig ab %(first)s", first=when)
+    return when
+
+
+@bp.get("")
+@login_required
+def index():
+    reader = _reader()
+    store = _store()
+    partners = _partners()
+    calendars = [c for c in store.calendars() if access.can_edit_offerings(reader, c)]
+    if not reader.coordination:
+        me = current_account()
+        if me is not None and me.partner_id is not None and not calendars:
+            with unit_of_work() as session:
+                calendars = [editing.home_calendar(SqlStore(session), me.partner_id, me.partner_name)]
+    chosen = request.args.get("partner", "")
+    if chosen:
+        calendars = [c for c in calendars if partners.get(c.owner_partner_id, {}).get("slug") == chosen]
+    groups = [(c, partners.get(c.owner_partner_id), editing.offerings(store, c)) for c in calendars]
+    return render_template(
+        "calendar/offerings/index.html",
+        groups=groups,
+        partners=sorted(partners.values(), key=lambda p: p["name"]),
+        chosen=chosen,
+        coordination=reader.coordination,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    reader, store = _reader(), _store()
+    me = current_account()
+    assert me is not None
+    target = request.values.get("calendar", "")
+    calendar = store.calendar(target) if target else None
+    if calendar is None and me.partner_id is not None:
+        with unit_of_work() as session:
+            calendar = editing.home_calendar(SqlStore(session), me.partner_id, me.partner_name)
+    if calendar is None or not access.can_edit_offerings(reader, calendar):
+        abort(404)
+    form = OfferingForm()
+    copied = request.args.get("copy", "")
+    if request.method == "GET" and copied and "/" in copied:
+        source_slug, source_name = copied.split("/", 1)
+        try:
+            source = editing.load(store, _editable(source_slug), source_name)
+        except editing.OfferingGone:
+            abort(404)
+        form.fill(source.draft)
+        form.title.data = _("%(title)s (Kopie)", title=source.draft.title)[:200]
+    if request.method == "POST" and form.validate():
+        with unit_of_work() as session:
+            name = editing.create(SqlStore(session), calendar, form.draft(), utcnow())
+        flash(_("Das Angebot ist gespeichert."))
+        return redirect(url_for("offerings.edit", slug=calendar.slug, name=name))
+    return render_template("calendar/offerings/form.html", form=form, calendar=calendar, stored=None, dates=[]), (
+        422 if request.method == "POST" else 200
+    )
+
+
+@bp.route("/<slug>/<name>", methods=["GET", "POST"])
+@login_required
+def edit(slug: str, name: str):
+    calendar = _editable(slug)
+    store = _store()
+    try:
+        stored = editing.load(store, calendar, name)
+    except editing.OfferingGone:
+        abort(404)
+    form = OfferingForm(keep_rule=stored.draft.repeat.rule if stored.draft.repeat.kind == "other" else "")
+    error = None
+    if request.method == "GET":
+        form.fill(stored.draft, stored.etag)
+    elif form.validate():
+        try:
+            with unit_of_work() as session:
+                draft = form.draft(stored.draft.room_id)
+                editing.save(SqlStore(session), calendar, name, form.etag.data or "", draft, utcnow())
+        except editing.EditedMeanwhile:
+            error = _(
+                "Das Angebot wurde inzwischen geändert (von jemand anderem oder in einem Kalenderprogramm). "
+                "Bitte laden Sie die Seite neu und tragen Sie Ihre Änderung noch einmal ein."
+            )
+        else:
+            flash(_("Die Änderungen sind gespeichert."))
+            return redirect(url_for("offerings.edit", slug=slug, name=name))
+    status = 200 if request.method == "GET" else 409 if error else 422
+    return render_template(
+        "calendar/offerings/form.html",
+        form=form,
+        calendar=calendar,
+        stored=stored,
+        dates=_dates(stored),
+        error=error,
+        coordination=_reader().coordination,
+    ), status
+
+
+@bp.route("/<slug>/<name>/date/<key>", methods=["GET", "POST"])
+@login_required
+def date_change(slug: str, name: str, key: str):
+    calendar = _editable(slug)
+    store = _store()
+    try:
+        stored = editing.load(store, calendar, name)
+    except editing.OfferingGone:
+        abort(404)
+    found = next((d for d in _dates(stored) if d.key == key), None)
+    if found is None:
+        abort(404)
+    original = _original_start(key)
+    form = DateChangeForm()
+    error = None
+    if request.method == "GET":
+        local = found.start.astimezone(LOCAL)
+        form.day.data, form.starts.data = local.date(), local.time()
+        form.ends.data, form.note.data, form.etag.data = found.end.astimezone(LOCAL).time(), found.note, stored.etag
+        form.what.data = "cancel" if not found.cancelled else "restore"
+    elif form.validate():
+        try:
+            with unit_of_work() as session:
+                _apply_date_change(SqlStore(session), calendar, name, form, original)
+        except editing.EditedMeanwhile:
+            error = _("Das Angebot wurde inzwischen geändert. Bitte laden Sie die Seite neu.")
+        else:
+            flash(_("Der Termin ist geändert."))
+            return redirect(url_for("offerings.edit", slug=slug, name=name) + "#termine")
+    status = 200 if request.method == "GET" else 409 if error else 422
+    return render_template("calendar/offerings/date.html", form=form, stored=stored, date=found, error=error), status
+
+
+@bp.post("/<slug>/<name>/delete")
+@login_required
+def delete(slug: str, name: str):
+    calendar = _editable(slug)
+    try:
+        with unit_of_work() as session:
+            editing.delete(SqlStore(session), calendar, name, request.form.get("etag", ""))
+    except editing.OfferingGone:
+        abort(404)
+    except editing.EditedMeanwhile:
+        flash(_("Das Angebot wurde inzwischen geändert. Bitte prüfen Sie es, bevor Sie es löschen."))
+        return redirect(url_for("offerings.edit", slug=slug, name=name))
+    flash(_("Das Angebot ist gelöscht."))
+    return redirect(url_for("offerings.index"))
+
+
+@bp.post("/<slug>/<name>/hide")
+@login_required
+def hide(slug: str, name: str):
+    calendar = _editable(slug)
+    if not access.can_hide_offerings(_reader()):
+        abort(403)
+    hidden = request.form.get("hidden") == "1"
+    try:
+        with unit_of_work() as session:
+            editing.hide(SqlStore(session), calendar, name, hidden)
+    except editing.OfferingGone:
+        abort(404)
+    flash(
+        _("Das Angebot ist im öffentlichen Kalender ausgeblendet.")
+        if hidden
+        else _("Das Angebot ist wieder öffentlich zu sehen.")
+    )
+    return redirect(url_for("offerings.edit", slug=slug, name=name))
+
+
+def _apply_date_change(store, calendar, name: str, form: DateChangeForm, original: datetime) -> None:
+    now, etag, note = utcnow(), form.etag.data or "", (form.note.data or "").strip()
+    if form.what.data == "restore":
+        editing.restore_date(store, calendar, name, etag, original, now)
+        return
+    moved = None
+    if form.what.data == "move":
+        day = form.moved_day()
+        start = datetime.combine(day, form.starts.data, LOCAL)
+        end = datetime.combine(day, form.ends.data, LOCAL)
+        moved = (start, end if end > start else end + timedelta(days=1))
+    editing.change_date(
+        store, calendar, name, etag, original, now, cancelled=form.what.data == "cancel", note=note, moved_to=moved
+    )
+
+
+def _dates(stored: editing.StoredOffering):
+    now = utcnow()
+    index = timeindex.build(stored.parsed, now)
+    return [
+        d
+        for d in public_dates(stored.parsed, index, now - timedelta(days=1), now + SHOWN_DATES, public_only=False)
+        if d.key
+    ]
+
+
+def _original_start(key: str) -> datetime:
+    try:
+        return datetime.strptime(key, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        abort(404)
