@@ -240,8 +240,8 @@ def _apply_date_change(store, calendar, name: str, form: DateChangeForm, origina
         editing.restore_date(store, calendar, name, etag, original, now)
         return
     moved = None
-    if form.what.data == "move":
-        day = form.moved_day()
+    day = form.moved_day()
+    if day is not None:  # "move": validate() made sure of the day
         start = datetime.combine(day, form.starts.data, LOCAL)
         end = datetime.combine(day, form.ends.data, LOCAL)
         moved = (start, end if end > start else end + timedelta(days=1))
