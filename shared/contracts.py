@@ -70,6 +70,53 @@ class BookingChangedV1(Envelope):
     status = fields.String(required=True, validate=validate.OneOf(BOOKING_STATUSES))
     public = fields.Boolean(load_default=False)
     occurrences = fields.List(fields.Nested(OccurrenceV1), required=True)
+    # the calendar offering this booking was made for (rooms.book_for_offering), "" for none
+    offering_uid = fields.String(load_default="", validate=validate.Length(max=255))
+
+
+class OfferingRepeatV1(Schema):
+    """When an offering takes place, in local time, as both sides expand it: "once", "weekly"
+    (every `interval` weeks), or "monthly" on the `ordinal` weekday (1..4, -1 = last)."""
+
+    first_day = fields.Date(required=True)
+    start = fields.Time(required=True)
+    end = fields.Time(required=True)
+    freq = fields.String(required=True, validate=validate.OneOf(("once", "weekly", "monthly")))
+    interval = fields.Integer(load_default=1, validate=validate.Range(1, 8))
+    count = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 500))
+    until = fields.Date(load_default=None, allow_none=True)
+    ordinal = fields.Integer(load_default=None, allow_none=True, validate=validate.OneOf((1, 2, 3, 4, -1)))
+    skip = fields.List(fields.Date(), load_default=list, validate=validate.Length(max=500))
+
+
+class OfferingRoomV1(Envelope):
+    """calendar -> rooms: the room an offering wants for its dates (or, with room_id None, no
+    room any more). The whole wish, not a change: rooms books it, moves the offering's booking to
+    it, or cancels that booking; `sequence` grows with each wish, so an older one is ignored."""
+
+    offering_uid = fields.String(required=True, validate=validate.Length(1, 255))
+    sequence = fields.Integer(required=True, validate=validate.Range(min=0))
+    room_id = fields.Integer(load_default=None, allow_none=True)
+    account_id = fields.Integer(required=True, metadata={"description": "who asked (books in their name)"})
+    partner_id = fields.Integer(required=True, metadata={"description": "the offering's partner"})
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    public = fields.Boolean(load_default=True)
+    repeat = fields.Nested(OfferingRepeatV1, load_default=None, allow_none=True)
+
+
+class OfferingRoomAnswerV1(Envelope):
+    """rooms -> calendar: what became of an offering's room wish. `state`: booked (see the
+    booking's own calendar.booking_changed for its status), released (no room any more), or
+    refused with a `reason` code and, for taken dates, which ones."""
+
+    offering_uid = fields.String(required=True, validate=validate.Length(1, 255))
+    sequence = fields.Integer(required=True, validate=validate.Range(min=0))
+    state = fields.String(required=True, validate=validate.OneOf(("booked", "released", "refused")))
+    room_id = fields.Integer(load_default=None, allow_none=True)
+    booking_id = fields.Integer(load_default=None, allow_none=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=60))
+    taken = fields.List(fields.Date(), load_default=list, validate=validate.Length(max=500))
 
 
 class RoomRefV1(Schema):
@@ -148,6 +195,8 @@ class ReceiptV1(Envelope):
 CONTRACTS: dict[tuple[str, int], type[Schema]] = {
     ("calendar.room_changed", 1): RoomChangedV1,
     ("calendar.booking_changed", 1): BookingChangedV1,
+    ("calendar.offering_room_answer", 1): OfferingRoomAnswerV1,
+    ("rooms.book_for_offering", 1): OfferingRoomV1,
     ("notify.booking_notice", 1): BookingNoticeV1,
     **{(f"{queue}.outbox_receipt", 1): ReceiptV1 for queue in QUEUES},
 }

@@ -26,6 +26,7 @@ from services.calendar.domain.booking import booking_resource, clean_text
 from services.calendar.domain.calendar_data import InvalidCalendarData
 from services.calendar.store.models import OutboxMessage, ProcessedMessage
 from services.calendar.store.sql import SqlStore
+from services.calendar.store.sql_offering_rooms import OfferingRooms
 
 log = logging.getLogger(__name__)
 RETRY = dict(
@@ -66,11 +67,19 @@ def apply_booking_changed(session, message: dict) -> str:
     data = booking_resource(message, room_name=calendar.displayname)
     if data is None:
         store.retire(calendar.id, message["uid"], name, message["sequence"])
+        if message["offering_uid"]:
+            OfferingRooms(session).booking_changed(message["offering_uid"], message["booking_id"], message["status"])
         return "removed"
+    if message["offering_uid"]:
+        OfferingRooms(session).booking_changed(message["offering_uid"], message["booking_id"], message["status"])
     if known is not None and known.data == data:
         return "stored"  # the same state again: nothing changes, not even the revision
     store.put(calendar.id, name, data, source_sequence=message["sequence"])
     return "stored"
+
+
+def apply_offering_room_answer(session, message: dict) -> str:
+    return "stored" if OfferingRooms(session).answered(message) else "stale"
 
 
 def _consume(task_name: str, payload: dict, apply) -> str:
@@ -116,3 +125,7 @@ def register(celery, app) -> None:
     @celery.task(shared=False, name="calendar.booking_changed", **RETRY)
     def booking_changed(**payload):
         return _consume("calendar.booking_changed", payload, apply_booking_changed)
+
+    @celery.task(shared=False, name="calendar.offering_room_answer", **RETRY)
+    def offering_room_answer(**payload):
+        return _consume("calendar.offering_room_answer", payload, apply_offering_room_answer)

@@ -1,10 +1,86 @@
-"""Celery tasks the rooms service consumes, named "rooms.<verb>"."""
+"""Celery tasks the rooms service consumes, named "rooms.<verb>".
+
+rooms.book_for_offering: validate, then in ONE transaction record the message in the inbox,
+apply the wish (booking/for_offering.py) and write the answer to the calendar into the outbox,
+so a redelivered message changes nothing and the answer is never lost."""
 
 from __future__ import annotations
 
+import logging
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from shared import contracts, outbox
+from shared.db import transaction
+from shared.outbox import first_time
+from shared.receipts import send_receipt
 from shared.relay import register_relay
 
+from services.rooms.booking import for_offering
+from services.rooms.booking.context import Ctx
 from services.rooms.db.models import OutboxMessage, ProcessedMessage
+
+log = logging.getLogger(__name__)
+RETRY = dict(
+    autoretry_for=(OperationalError, IntegrityError, DBAPIError),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=12,
+    soft_time_limit=60,
+    time_limit=90,
+)
+TASK = "rooms.book_for_offering"
+
+
+def task_context(app) -> Ctx:
+    """What a use case needs, outside a request: settings, partner names, people."""
+    settings = app.config["SETTINGS"]
+    identity = app.extensions["identity"]
+    names = {p["id"]: p["name"] for p in identity.partners()}
+    return Ctx(
+        public_url=settings.public_url,
+        partner_name_of=lambda pid: names.get(pid, ""),
+        secret=app.config["SECRET_KEY"],
+        tz=ZoneInfo(settings.timezone),
+        principal_of=lru_cache(maxsize=64)(identity.principal),
+        staff_of=identity.staff_of,
+    )
+
+
+def book_for_offering(payload: dict) -> str:
+    try:
+        message = contracts.load(TASK, payload)
+    except (ValidationError, contracts.UnknownContract) as exc:
+        log.error("rejected %s %s: %s", TASK, payload.get("message_id"), exc)
+        outcome = "invalid"
+    else:
+        app = current_app
+        with transaction(app.extensions["db"]) as session:
+            if not first_time(session, ProcessedMessage, TASK, message["message_id"]):
+                outcome = "duplicate"
+            else:
+                answer = for_offering.wish(session, message, task_context(app))
+                outcome = answer.state
+                if answer.state != "stale":
+                    outbox.add(
+                        session,
+                        OutboxMessage,
+                        "calendar.offering_room_answer",
+                        offering_uid=message["offering_uid"],
+                        sequence=message["sequence"],
+                        state=answer.state,
+                        room_id=message["room_id"],
+                        booking_id=answer.booking_id,
+                        reason=answer.reason,
+                        taken=list(answer.taken),
+                    )
+    send_receipt(current_app.extensions["celery"], payload)
+    return outcome
 
 
 def register(celery, app) -> None:
@@ -16,3 +92,7 @@ def register(celery, app) -> None:
         ProcessedMessage,
         app.config["SETTINGS"].outbox_redeliver_seconds,
     )
+
+    @celery.task(shared=False, name=TASK, **RETRY)
+    def book_for_offering_task(**payload):
+        return book_for_offering(payload)

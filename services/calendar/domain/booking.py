@@ -13,7 +13,7 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
-from services.calendar.domain.vocabulary import BUSY_SUMMARY, PARTNER_PROPERTY
+from services.calendar.domain.vocabulary import BUSY_SUMMARY, OFFERING_PROPERTY, PARTNER_PROPERTY
 
 GONE_STATUSES = ("cancelled", "declined")
 PRODID = "-//Treffpunkt Jena//Raumbörse//DE"
@@ -77,4 +77,6 @@ def _event(
         event.add("LOCATION", clean_text(room_name))
     if booking.get("public") and booking.get("partner_id"):  # who runs it, for the public calendar
         event.add(PARTNER_PROPERTY, str(booking["partner_id"]))
+    if booking.get("offering_uid"):  # the offering shows itself; its room booking is not another one
+        event.add(OFFERING_PROPERTY, booking["offering_uid"])
     return event

@@ -24,6 +24,7 @@ from services.calendar.domain.vocabulary import (
     COST_PROPERTY,
     DISTRICT_PROPERTY,
     EASY_LANGUAGE_PROPERTY,
+    OFFERING_PROPERTY,
     PARTNER_PROPERTY,
     ROOM_PROPERTY,
     is_free,
@@ -76,9 +77,10 @@ class OfferingDate:
 
 
 def read_offering(calendar: Calendar) -> Offering | None:
-    """The offering in `calendar`, or None when it holds no public event."""
+    """The offering in `calendar`, or None when it holds no public event (or is the room booking
+    of an offering, which shows as that offering)."""
     master = _master(calendar)
-    if master is None or _class(master) != "PUBLIC":
+    if master is None or _class(master) != "PUBLIC" or OFFERING_PROPERTY in master:
         return None
     geo = master.get("GEO")
     return Offering(

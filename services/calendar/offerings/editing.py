@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from icalendar import Calendar
 
-from services.calendar.domain.calendar_data import prop
+from services.calendar.domain import timeindex
+from services.calendar.domain.calendar_data import LOCAL, prop
 from services.calendar.domain.ical import parse_calendar
 from services.calendar.domain.names import default_slug
+from services.calendar.domain.offering import public_dates
 from services.calendar.domain.offering_draft import (
     OfferingDraft,
     changed_date,
@@ -22,12 +24,15 @@ from services.calendar.domain.offering_draft import (
     new_calendar,
     restored_date,
 )
+from services.calendar.domain.room_wish import room_repeat
 from services.calendar.store.errors import PreconditionFailed
 from services.calendar.store.interface import CalendarStore
 from services.calendar.store.records import CalendarInfo
+from services.calendar.store.sql_offering_rooms import OfferingRooms
 
 UID_DOMAIN = "treffpunkt-jena.de"
 MAX_LISTED = 500  # offerings of one calendar on the staff's list
+WISH_WINDOW = timedelta(days=400)  # the dates a room is asked for are among these
 
 
 class OfferingGone(LookupError):
@@ -46,6 +51,10 @@ class StoredOffering:
     draft: OfferingDraft
     hidden: bool
     parsed: Calendar
+
+    @property
+    def uid(self) -> str:
+        return str(next(c for c in self.parsed.walk("VEVENT") if "RECURRENCE-ID" not in c)["UID"])
 
 
 def home_calendar(store: CalendarStore, partner_id: int, partner_name: str) -> CalendarInfo:
@@ -113,6 +122,52 @@ def restore_date(
 ) -> str:
     stored = _current(store, calendar, name, etag)
     return _put(store, calendar, name, etag, restored_date(stored.parsed, original_start, now))
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who saves the offering: a room is booked in their name."""
+
+    account_id: int
+    partner_id: int  # the offering's partner (the calendar's owner)
+
+
+def ask_for_room(
+    rooms: OfferingRooms, store: CalendarStore, calendar: CalendarInfo, name: str, asker: Asker, now: datetime
+) -> None:
+    """Tell rooms which room the saved offering wants for its coming dates (its X-TREFFPUNKT-ROOM,
+    or none): booked, moved or released there under the room exchange's rules. Nothing is asked
+    for an offering that never had a room."""
+    stored = load(store, calendar, name)
+    draft, uid = stored.draft, stored.uid
+    if draft.room_id is None and rooms.state(uid) is None:
+        return
+    dates = public_dates(stored.parsed, timeindex.build(stored.parsed, now), now, now + WISH_WINDOW, public_only=False)
+    repeat = room_repeat(draft, dates, now.astimezone(LOCAL).date()) if draft.room_id is not None else None
+    _ask(rooms, calendar, stored, asker, draft.room_id if repeat is not None else None, repeat)
+    if draft.room_id is not None and repeat is None:
+        rooms.refused_here(calendar.id, uid, draft.room_id, "no_dates")
+
+
+def release_room(rooms: OfferingRooms, calendar: CalendarInfo, stored: StoredOffering, asker: Asker) -> None:
+    """The offering is gone: its room goes back to the exchange."""
+    if rooms.state(stored.uid) is not None:
+        _ask(rooms, calendar, stored, asker, None, None)
+
+
+def _ask(rooms: OfferingRooms, calendar: CalendarInfo, stored: StoredOffering, asker: Asker, room_id, repeat) -> None:
+    draft = stored.draft
+    rooms.ask(
+        calendar.id,
+        stored.uid,
+        room_id,
+        account_id=asker.account_id,
+        partner_id=asker.partner_id,
+        title=draft.title[:200] or "Angebot",
+        description=draft.description[:2000],
+        public=draft.public,
+        repeat=repeat,
+    )
 
 
 def delete(store: CalendarStore, calendar: CalendarInfo, name: str, etag: str) -> None:

@@ -27,6 +27,7 @@ from services.calendar.public import conditional, formats, jsonld
 from services.calendar.public.links import Choice
 from services.calendar.public.words import FILTER_TITLES, filter_message, label
 from services.calendar.store.sql import SqlStore
+from services.calendar.store.sql_offering_rooms import OfferingRooms
 from services.calendar.store.sql_public import PublicListing, PublicQueries
 
 bp = Blueprint(
@@ -99,6 +100,7 @@ def offering(offering_id: int):
         place = parse_location(entry.location)
         district = entry.district or (partner["district"] if partner else "")
         page_url = _public_url(url_for("public.offering", offering_id=offering_id))
+        room = _booked_room(entry.uid)
         similar = Choice({"category": list(entry.categories[:1]), "district": [district] if district else []})
         return render_template(
             "calendar/public/offering.html",
@@ -110,17 +112,27 @@ def offering(offering_id: int):
             map_url=map_link(place, entry.geo),
             structured=jsonld.script(jsonld.offering_graph(entry, dates, place, partner, page_url)),
             similar=similar,
+            room=room,
             similar_feed=_webcal("/feeds/network.ics" + similar.query()),
         )
 
     return conditional.answer(tag, render)
 
 
+def _booked_room(uid: str) -> str:
+    """The name of the exchange's room booked for the offering ("" unless confirmed)."""
+    state = OfferingRooms(db()).state(uid)
+    if state is None or state.booking_status != "confirmed" or state.room_id is None:
+        return ""
+    calendar = SqlStore(db()).room_calendar(state.room_id)
+    return calendar.displayname if calendar else ""
+
+
 def _span_page(span: spans.Span):
     args = filter_args(request.args.to_dict(flat=False))
     choice = Choice(args)
     page = request.args.get("seite", "1")
-    number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGES else None
+    number = int(page) if page.isascii() and page.isdigit() and 0 < int(page) <= MAX_PAGES else None
     if number is None:
         return _refused(span, choice, _("Diese Seite gibt es nicht. Bitte mit Seite 1 beginnen."), 404)
     try:

@@ -153,3 +153,22 @@ class PublicDate(Base):
         Index("ix_public_dates_start", "starts_at"),
         Index("ix_public_dates_offering", "offering_id", "starts_at"),
     )
+
+
+class OfferingRoom(Base):
+    """The room an offering asked the rooms service for, and what became of it: the last wish
+    sent (sequence), rooms' answer (state, reason, taken dates) and the booking's own status as
+    its calendar.booking_changed messages tell it."""
+
+    __tablename__ = "offering_rooms"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offering_uid: Mapped[str] = mapped_column(String(300), unique=True)
+    calendar_id: Mapped[int] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"), index=True)
+    room_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(20), default="asked")  # asked | booked | released | refused
+    booking_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    booking_status: Mapped[str] = mapped_column(String(20), default="")  # requested | confirmed | declined | cancelled
+    reason: Mapped[str] = mapped_column(String(60), default="")
+    taken: Mapped[str] = mapped_column(Text, default="")  # ISO days, comma-separated
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

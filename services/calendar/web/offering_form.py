@@ -100,15 +100,17 @@ class OfferingForm(FlaskForm):
         validators=[PlainText(URL_MAX), _web_address],
         render_kw={"maxlength": URL_MAX, "inputmode": "url", "autocomplete": "off"},
     )
+    room = SelectField(_l("Raum aus der Raumbörse"), default="", choices=[])
     public = BooleanField(_l("Öffentlich im Kalender zeigen"), default=True)
     etag = HiddenField()
 
     REPEAT_FIELDS = {"once": (), "weekly": ("ends_by",), "nweekly": ("interval", "ends_by"), "monthly": ("ends_by",)}
 
-    def __init__(self, *args, keep_rule: str = "", **kwargs):
+    def __init__(self, *args, keep_rule: str = "", rooms: list[tuple[int, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.keep_rule = keep_rule  # a rule only a calendar program can change (shown, kept)
         self.district.choices = choices([("", _l("wie der Partner"))] + [(d, d) for d in DISTRICTS])
+        self.room.choices = choices([("", _l("kein Raum aus der Raumbörse"))] + [(str(i), n) for i, n in rooms or []])
 
     def validate(self, extra_validators=None) -> bool:
         """What a hidden repeat field holds is dropped; "alle n Wochen" needs its number, "bis"
@@ -135,7 +137,7 @@ class OfferingForm(FlaskForm):
             self.ends.errors = [str(_l("Das Ende muss nach dem Beginn liegen."))]
         return not self.errors
 
-    def draft(self, room_id: int | None = None) -> OfferingDraft:
+    def draft(self) -> OfferingDraft:
         freq = self.freq.data or "once"
         if self.keep_rule:
             repeat = Repeat("other", rule=self.keep_rule)
@@ -159,7 +161,7 @@ class OfferingForm(FlaskForm):
             easy_language=(self.easy_language.data or "").strip(),
             url=(self.url.data or "").strip(),
             public=bool(self.public.data),
-            room_id=room_id,
+            room_id=int(self.room.data) if (self.room.data or "").isdigit() else None,
         )
 
     def fill(self, draft: OfferingDraft, etag: str = "") -> None:
@@ -180,6 +182,7 @@ class OfferingForm(FlaskForm):
         self.cost.data = "" if self.free.data else draft.cost
         self.easy_language.data, self.url.data = draft.easy_language, draft.url
         self.public.data, self.etag.data = draft.public, etag
+        self.room.data = str(draft.room_id) if draft.room_id is not None else ""
 
 
 class DateChangeForm(FlaskForm):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from shared.auth import current_account, identity, login_required
 from shared.clock import utcnow
@@ -19,10 +19,28 @@ from services.calendar.domain.offering import public_dates
 from services.calendar.offerings import editing
 from services.calendar.public import formats
 from services.calendar.store.sql import SqlStore
+from services.calendar.store.sql_offering_rooms import OfferingRooms
 from services.calendar.web.offering_form import DateChangeForm, OfferingForm
 
 bp = Blueprint("offerings", __name__, url_prefix="/calendar/offerings", template_folder="../templates")
 SHOWN_DATES = timedelta(days=120)  # dates listed on the edit page, to change one by one
+ROOM_REFUSALS = {
+    "taken": _l("Der Raum ist zu dieser Zeit schon belegt. Bitte wählen Sie einen anderen Raum oder eine andere Zeit."),
+    "no_room": _l("Diesen Raum gibt es in der Raumbörse nicht mehr."),
+    "not_allowed": _l("Dieser Raum kann zurzeit nicht gebucht werden."),
+    "no_booker": _l("Ihr Konto kann keine Räume buchen. Bitte wenden Sie sich an die Koordinierungsstelle."),
+    "too_many_dates": _l(
+        "Das sind zu viele Termine für eine Raumbuchung (höchstens 200). Bitte begrenzen Sie die Wiederholung."
+    ),
+    "no_dates": _l(
+        "Für dieses Angebot kann kein Raum gebucht werden: Es hat keine kommenden Termine, "
+        "oder es wiederholt sich nach einer Regel, die die Raumbörse nicht kennt."
+    ),
+    "other": _l(
+        "Die Raumbörse hat die Buchung abgelehnt (zum Beispiel wegen der Öffnungszeiten des Raums). "
+        "Bitte prüfen Sie den Raum in der Raumbörse."
+    ),
+}
 
 
 def _reader() -> access.Reader:
@@ -107,7 +125,7 @@ def new():
             calendar = editing.home_calendar(SqlStore(session), me.partner_id, me.partner_name)
     if calendar is None or not access.can_edit_offerings(reader, calendar):
         abort(404)
-    form = OfferingForm()
+    form = OfferingForm(rooms=_rooms())
     copied = request.args.get("copy", "")
     if request.method == "GET" and copied and "/" in copied:
         source_slug, source_name = copied.split("/", 1)
@@ -119,7 +137,9 @@ def new():
         form.title.data = _("%(title)s (Kopie)", title=source.draft.title)[:200]
     if request.method == "POST" and form.validate():
         with unit_of_work() as session:
-            name = editing.create(SqlStore(session), calendar, form.draft(), utcnow())
+            store = SqlStore(session)
+            name = editing.create(store, calendar, form.draft(), utcnow())
+            editing.ask_for_room(OfferingRooms(session), store, calendar, name, _asker(calendar), utcnow())
         flash(_("Das Angebot ist gespeichert."))
         return redirect(url_for("offerings.edit", slug=calendar.slug, name=name))
     return render_template("calendar/offerings/form.html", form=form, calendar=calendar, stored=None, dates=[]), (
@@ -136,15 +156,17 @@ def edit(slug: str, name: str):
         stored = editing.load(store, calendar, name)
     except editing.OfferingGone:
         abort(404)
-    form = OfferingForm(keep_rule=stored.draft.repeat.rule if stored.draft.repeat.kind == "other" else "")
+    keep = stored.draft.repeat.rule if stored.draft.repeat.kind == "other" else ""
+    form = OfferingForm(keep_rule=keep, rooms=_rooms())
     error = None
     if request.method == "GET":
         form.fill(stored.draft, stored.etag)
     elif form.validate():
         try:
             with unit_of_work() as session:
-                draft = form.draft(stored.draft.room_id)
-                editing.save(SqlStore(session), calendar, name, form.etag.data or "", draft, utcnow())
+                store = SqlStore(session)
+                editing.save(store, calendar, name, form.etag.data or "", form.draft(), utcnow())
+                editing.ask_for_room(OfferingRooms(session), store, calendar, name, _asker(calendar), utcnow())
         except editing.EditedMeanwhile:
             error = _(
                 "Das Angebot wurde inzwischen geändert (von jemand anderem oder in einem Kalenderprogramm). "
@@ -162,6 +184,7 @@ def edit(slug: str, name: str):
         dates=_dates(stored),
         error=error,
         coordination=_reader().coordination,
+        room=room_words(OfferingRooms(db()).state(stored.uid)),
     ), status
 
 
@@ -188,7 +211,9 @@ def date_change(slug: str, name: str, key: str):
     elif form.validate():
         try:
             with unit_of_work() as session:
-                _apply_date_change(SqlStore(session), calendar, name, form, original)
+                store = SqlStore(session)
+                _apply_date_change(store, calendar, name, form, original)
+                editing.ask_for_room(OfferingRooms(session), store, calendar, name, _asker(calendar), utcnow())
         except editing.EditedMeanwhile:
             error = _("Das Angebot wurde inzwischen geändert. Bitte laden Sie die Seite neu.")
         else:
@@ -204,7 +229,10 @@ def delete(slug: str, name: str):
     calendar = _editable(slug)
     try:
         with unit_of_work() as session:
-            editing.delete(SqlStore(session), calendar, name, request.form.get("etag", ""))
+            store = SqlStore(session)
+            stored = editing.load(store, calendar, name)
+            editing.delete(store, calendar, name, request.form.get("etag", ""))
+            editing.release_room(OfferingRooms(session), calendar, stored, _asker(calendar))
     except editing.OfferingGone:
         abort(404)
     except editing.EditedMeanwhile:
@@ -232,6 +260,49 @@ def hide(slug: str, name: str):
         else _("Das Angebot ist wieder öffentlich zu sehen.")
     )
     return redirect(url_for("offerings.edit", slug=slug, name=name))
+
+
+def room_words(state) -> tuple[str, str, int | None] | None:
+    """What the form says about the offering's room: (sentence, "ok" | "wait" | "bad", booking id)."""
+    if state is None or state.state == "released":
+        return None
+    if state.state == "asked":
+        return _("Die Raumbörse prüft die Anfrage. Bitte laden Sie die Seite gleich neu."), "wait", None
+    if state.state == "refused":
+        if state.reason == "taken" and state.taken:
+            days = ", ".join(d.strftime("%d.%m.") for d in state.taken[:12])
+            more = "…" if len(state.taken) > 12 else ""
+            return (
+                _(
+                    "Der Raum ist an diesen Tagen schon belegt: %(days)s. "
+                    "Bitte wählen Sie einen anderen Raum oder eine andere Zeit.",
+                    days=days + more,
+                ),
+                "bad",
+                None,
+            )
+        return ROOM_REFUSALS.get(state.reason, ROOM_REFUSALS["other"]), "bad", None
+    return {
+        "requested": (_("Raum angefragt: Das Haus, dem der Raum gehört, muss noch zustimmen."), "wait"),
+        "confirmed": (_("Raum gebucht."), "ok"),
+        "declined": (_("Das Haus hat die Raumanfrage abgelehnt. Bitte wählen Sie einen anderen Raum."), "bad"),
+        "cancelled": (_("Die Raumbuchung ist abgesagt."), "bad"),
+    }.get(state.booking_status, (_("Raum gebucht."), "ok")) + (state.booking_id if state.state == "booked" else None,)
+
+
+def _rooms() -> list[tuple[int, str]]:
+    """The exchange's rooms as the calendar knows them (their calendars follow room_changed)."""
+    return [
+        (c.room_id, f"{c.displayname} – {c.description}" if c.description else c.displayname)
+        for c in _store().calendars()
+        if c.kind == "room" and c.room_id is not None
+    ]
+
+
+def _asker(calendar) -> editing.Asker:
+    me = current_account()
+    assert me is not None
+    return editing.Asker(me.account_id, calendar.owner_partner_id)
 
 
 def _apply_date_change(store, calendar, name: str, form: DateChangeForm, original: datetime) -> None:

@@ -85,6 +85,7 @@ def booking_changed(session: Session, booking: Booking, ctx: Ctx) -> None:
         status=booking.status,
         public=booking.public,
         occurrences=occurrences(booking, ctx),
+        offering_uid=booking.offering_uid or "",
     )
 
 

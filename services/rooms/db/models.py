@@ -89,6 +89,9 @@ class Booking(Base):
     recurrence: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # how the series was asked for
     comment: Mapped[str] = mapped_column(Text, default="")  # the owner's word on approval or decline
     description: Mapped[str] = mapped_column(Text, default="")  # what it is for, in the booker's words
+    # made for a calendar offering (rooms.book_for_offering): its UID and the wish's sequence
+    offering_uid: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
+    offering_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     room: Mapped[Room] = relationship()

@@ -1,4 +1,5 @@
-"""calendar: the public pages' index of offerings and their dates, with full-text search
+"""calendar: the public pages' index of offerings and their dates, with full-text search; the
+rooms offerings asked for
 
 Revision ID: b7e2f4a9c310
 Revises: e6c9f2d4a138
@@ -71,6 +72,25 @@ def upgrade() -> None:
     with op.batch_alter_table('public_dates', schema=None) as batch_op:
         batch_op.create_index('ix_public_dates_start', ['starts_at'], unique=False)
         batch_op.create_index('ix_public_dates_offering', ['offering_id', 'starts_at'], unique=False)
+    op.create_table(
+        'offering_rooms',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('offering_uid', sa.String(length=300), nullable=False),
+        sa.Column('calendar_id', sa.Integer(), nullable=False),
+        sa.Column('room_id', sa.Integer(), nullable=True),
+        sa.Column('sequence', sa.Integer(), nullable=False),
+        sa.Column('state', sa.String(length=20), nullable=False),
+        sa.Column('booking_id', sa.Integer(), nullable=True),
+        sa.Column('booking_status', sa.String(length=20), nullable=False),
+        sa.Column('reason', sa.String(length=60), nullable=False),
+        sa.Column('taken', sa.Text(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['calendar_id'], ['calendars.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('offering_uid'),
+    )
+    with op.batch_alter_table('offering_rooms', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_offering_rooms_calendar_id'), ['calendar_id'], unique=False)
     if op.get_bind().dialect.name == 'sqlite':
         # make run: SQLite's full-text index, its rowid the offering's object_id
         op.execute("CREATE VIRTUAL TABLE public_offering_search USING fts5(text, tokenize='unicode61 remove_diacritics 2')")
@@ -79,6 +99,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == 'sqlite':
         op.execute("DROP TABLE public_offering_search")
+    op.drop_table('offering_rooms')
     op.drop_table('public_dates')
     op.drop_table('public_offerings')
     with op.batch_alter_table('calendar_objects', schema=None) as batch_op:

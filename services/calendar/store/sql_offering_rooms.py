@@ -1,0 +1,95 @@
+"""The rooms offerings asked for (OfferingRoom): a wish recorded with the message that carries
+it (in the same transaction, through the outbox), rooms' answer, and the booking's status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared import outbox
+
+from services.calendar.store.models import OfferingRoom, OutboxMessage
+
+
+@dataclass(frozen=True)
+class RoomState:
+    room_id: int | None
+    state: str  # asked | booked | released | refused
+    booking_status: str  # requested | confirmed | declined | cancelled, "" before rooms answered
+    reason: str
+    taken: tuple[date, ...]
+
+
+class OfferingRooms:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def state(self, uid: str) -> RoomState | None:
+        row = self.session.scalar(select(OfferingRoom).where(OfferingRoom.offering_uid == uid))
+        return _state(row) if row else None
+
+    def states(self, uids: list[str]) -> dict[str, RoomState]:
+        if not uids:
+            return {}
+        rows = self.session.scalars(select(OfferingRoom).where(OfferingRoom.offering_uid.in_(uids)))
+        return {row.offering_uid: _state(row) for row in rows}
+
+    def ask(self, calendar_id: int, uid: str, room_id: int | None, **wish: Any) -> None:
+        """Record the wish and queue it for rooms (rooms.book_for_offering) in this transaction.
+        No room before and none now: nothing to ask."""
+        row = self.session.scalar(select(OfferingRoom).where(OfferingRoom.offering_uid == uid).with_for_update())
+        if row is None:
+            if room_id is None:
+                return
+            row = OfferingRoom(offering_uid=uid, calendar_id=calendar_id, sequence=0)
+            self.session.add(row)
+        row.sequence = (row.sequence or 0) + 1
+        row.room_id, row.state, row.reason, row.taken = room_id, "asked", "", ""
+        if room_id is None:
+            wish["repeat"] = None
+        outbox.add(
+            self.session,
+            OutboxMessage,
+            "rooms.book_for_offering",
+            offering_uid=uid,
+            sequence=row.sequence,
+            room_id=room_id,
+            **wish,
+        )
+
+    def refused_here(self, calendar_id: int, uid: str, room_id: int, reason: str) -> None:
+        """A wish the calendar cannot send (no date left to book): shown as refused."""
+        row = self.session.scalar(select(OfferingRoom).where(OfferingRoom.offering_uid == uid))
+        if row is None:
+            row = OfferingRoom(offering_uid=uid, calendar_id=calendar_id, sequence=0)
+            self.session.add(row)
+        row.room_id, row.state, row.reason, row.taken = room_id, "refused", reason, ""
+
+    def answered(self, message: dict[str, Any]) -> bool:
+        """rooms' answer to the wish with this sequence; an answer to an older wish is ignored."""
+        row = self.session.scalar(
+            select(OfferingRoom).where(OfferingRoom.offering_uid == message["offering_uid"]).with_for_update()
+        )
+        if row is None or message["sequence"] < row.sequence:
+            return False
+        row.state, row.reason = message["state"], message["reason"]
+        row.taken = ",".join(d.isoformat() for d in message["taken"])
+        if message["state"] == "booked":
+            row.booking_id = message["booking_id"]
+        elif message["state"] == "released":
+            row.booking_id, row.booking_status = None, ""
+        return True
+
+    def booking_changed(self, uid: str, booking_id: int, status: str) -> None:
+        row = self.session.scalar(select(OfferingRoom).where(OfferingRoom.offering_uid == uid).with_for_update())
+        if row is not None and row.booking_id in (None, booking_id):
+            row.booking_id, row.booking_status = booking_id, status
+
+
+def _state(row: OfferingRoom) -> RoomState:
+    taken = tuple(date.fromisoformat(d) for d in row.taken.split(",") if d)
+    return RoomState(row.room_id, row.state, row.booking_status, row.reason, taken)
