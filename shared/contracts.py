@@ -115,6 +115,8 @@ class OfferingRoomAnswerV1(Envelope):
     state = fields.String(required=True, validate=validate.OneOf(("booked", "released", "refused")))
     room_id = fields.Integer(load_default=None, allow_none=True)
     booking_id = fields.Integer(load_default=None, allow_none=True)
+    # the booking's status when answered; later changes come as its calendar.booking_changed
+    booking_status = fields.String(load_default="", validate=validate.OneOf(("",) + BOOKING_STATUSES))
     reason = fields.String(load_default="", validate=validate.Length(max=60))
     taken = fields.List(fields.Date(), load_default=list, validate=validate.Length(max=500))
 

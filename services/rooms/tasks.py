@@ -76,6 +76,7 @@ def book_for_offering(payload: dict) -> str:
                         state=answer.state,
                         room_id=message["room_id"],
                         booking_id=answer.booking_id,
+                        booking_status=answer.booking_status,
                         reason=answer.reason,
                         taken=list(answer.taken),
                     )

@@ -26,9 +26,11 @@ def room_repeat(draft: OfferingDraft, dates: list[OfferingDate], today: date) ->
     regular = [day for day, d in coming if not d.cancelled and not d.moved]
     if not regular:
         return None
-    first = regular[0]
     if draft.repeat.kind == "once":
-        return _repeat(draft, first, "once", None, [])
+        return _repeat(draft, regular[0], "once", None, [])
+    # from the first coming date of the series, even a cancelled one (skipped): rooms then sees
+    # the same series and gives only that date back
+    first = next(day for day, d in coming if not d.moved)
     last = draft.repeat.until or today + BOOKED_AHEAD
     if draft.repeat.count is not None:
         last = regular[-1]  # the dates still to come of a counted series

@@ -22,6 +22,7 @@ class RoomState:
     booking_status: str  # requested | confirmed | declined | cancelled, "" before rooms answered
     reason: str
     taken: tuple[date, ...]
+    booking_id: int | None = None
 
 
 class OfferingRooms:
@@ -79,17 +80,22 @@ class OfferingRooms:
         row.state, row.reason = message["state"], message["reason"]
         row.taken = ",".join(d.isoformat() for d in message["taken"])
         if message["state"] == "booked":
-            row.booking_id = message["booking_id"]
+            if row.booking_id != message["booking_id"] or not row.booking_status:
+                # a new booking: its status as answered (its own messages may have come first,
+                # and were not yet recognised as this offering's)
+                row.booking_id, row.booking_status = message["booking_id"], message["booking_status"]
         elif message["state"] == "released":
             row.booking_id, row.booking_status = None, ""
         return True
 
     def booking_changed(self, uid: str, booking_id: int, status: str) -> None:
+        """A change of the offering's booking (approved, declined, cancelled by the owner). A
+        message of a booking the offering has left (moved to another room) changes nothing."""
         row = self.session.scalar(select(OfferingRoom).where(OfferingRoom.offering_uid == uid).with_for_update())
-        if row is not None and row.booking_id in (None, booking_id):
-            row.booking_id, row.booking_status = booking_id, status
+        if row is not None and row.booking_id == booking_id:
+            row.booking_status = status
 
 
 def _state(row: OfferingRoom) -> RoomState:
     taken = tuple(date.fromisoformat(d) for d in row.taken.split(",") if d)
-    return RoomState(row.room_id, row.state, row.booking_status, row.reason, taken)
+    return RoomState(row.room_id, row.state, row.booking_status, row.reason, taken, row.booking_id)

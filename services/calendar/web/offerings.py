@@ -263,31 +263,29 @@ def hide(slug: str, name: str):
 
 
 def room_words(state) -> tuple[str, str, int | None] | None:
-    """What the form says about the offering's room: (sentence, "ok" | "wait" | "bad", booking id)."""
+    """What the form says about the offering's room: (sentence, "ok" | "wait" | "bad", the
+    booking's id for a link)."""
     if state is None or state.state == "released":
         return None
     if state.state == "asked":
         return _("Die Raumbörse prüft die Anfrage. Bitte laden Sie die Seite gleich neu."), "wait", None
     if state.state == "refused":
         if state.reason == "taken" and state.taken:
-            days = ", ".join(d.strftime("%d.%m.") for d in state.taken[:12])
-            more = "…" if len(state.taken) > 12 else ""
-            return (
-                _(
-                    "Der Raum ist an diesen Tagen schon belegt: %(days)s. "
-                    "Bitte wählen Sie einen anderen Raum oder eine andere Zeit.",
-                    days=days + more,
-                ),
-                "bad",
-                None,
+            days = ", ".join(d.strftime("%d.%m.") for d in state.taken[:12]) + ("…" if len(state.taken) > 12 else "")
+            text = _(
+                "Der Raum ist an diesen Tagen schon belegt: %(days)s. "
+                "Bitte wählen Sie einen anderen Raum oder eine andere Zeit.",
+                days=days,
             )
-        return ROOM_REFUSALS.get(state.reason, ROOM_REFUSALS["other"]), "bad", None
-    return {
+            return text, "bad", None
+        return str(ROOM_REFUSALS.get(state.reason, ROOM_REFUSALS["other"])), "bad", None
+    words = {
         "requested": (_("Raum angefragt: Das Haus, dem der Raum gehört, muss noch zustimmen."), "wait"),
-        "confirmed": (_("Raum gebucht."), "ok"),
         "declined": (_("Das Haus hat die Raumanfrage abgelehnt. Bitte wählen Sie einen anderen Raum."), "bad"),
         "cancelled": (_("Die Raumbuchung ist abgesagt."), "bad"),
-    }.get(state.booking_status, (_("Raum gebucht."), "ok")) + (state.booking_id if state.state == "booked" else None,)
+    }
+    text, kind = words.get(state.booking_status, (_("Raum gebucht."), "ok"))
+    return text, kind, state.booking_id
 
 
 def _rooms() -> list[tuple[int, str]]:

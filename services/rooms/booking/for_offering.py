@@ -21,16 +21,19 @@ from services.rooms.booking import cancel, series
 from services.rooms.booking.context import Ctx
 from services.rooms.booking.errors import BookingConflict, InvalidInput, NotAllowed, RoomNotFound, SeriesConflict
 from services.rooms.db.models import Booking
+from services.rooms.domain import recurrence
 
 CHANGED = "Das Angebot im Kalender wurde geändert."
 DATE_DROPPED = "Der Termin des Angebots fällt aus."
 GONE_STATUSES = ("cancelled", "declined")
+LIVE = ("valid", "pending")
 
 
 @dataclass(frozen=True)
 class Answer:
     state: str  # booked | released | refused | stale
     booking_id: int | None = None
+    booking_status: str = ""
     reason: str = ""
     taken: tuple[date, ...] = ()
 
@@ -44,10 +47,10 @@ def wish(session: Session, message: dict[str, Any], ctx: Ctx) -> Answer:
     if booker is None:  # no such account, or deactivated
         return Answer("refused", reason="no_booker")
     rec = _recurrence(message["repeat"]) if message["repeat"] else None
-    if current is not None and rec is not None and _same(current, message, rec):
+    if current is not None and rec is not None and (wanted := _held_days(current, message, rec, ctx)) is not None:
         current.offering_sequence = sequence
-        _cancel_skipped(session, current, booker, rec, ctx)
-        return Answer("booked", current.id)
+        _give_back(session, current, booker, wanted, ctx)
+        return Answer("booked", current.id, current.status)
     if current is not None:
         _release(session, current, booker, ctx)
     if message["room_id"] is None or rec is None:
@@ -62,6 +65,7 @@ def wish(session: Session, message: dict[str, Any], ctx: Ctx) -> Answer:
             message["public"],
             ctx,
             message["description"],
+            offering=(uid, sequence),
         )
     except SeriesConflict as exc:
         return Answer("refused", reason="taken", taken=tuple(d.day for d in exc.dates))
@@ -73,8 +77,7 @@ def wish(session: Session, message: dict[str, Any], ctx: Ctx) -> Answer:
         return Answer("refused", reason="no_room")
     except NotAllowed:
         return Answer("refused", reason="not_allowed")
-    booking.offering_uid, booking.offering_sequence = uid, sequence
-    return Answer("booked", booking.id)
+    return Answer("booked", booking.id, booking.status)
 
 
 def _live_booking(session: Session, uid: str) -> Booking | None:
@@ -104,31 +107,35 @@ def _recurrence(repeat: dict[str, Any]) -> domain.Recurrence:
     )
 
 
-def _same(booking: Booking, message: dict[str, Any], rec: domain.Recurrence | None) -> bool:
-    return (
-        rec is not None
-        and booking.room_id == message["room_id"]
-        and booking.title == message["title"]
-        and booking.recurrence == (rec.describe() if rec.freq != "once" else None)
-        and booking.public == message["public"]
-    )
+def _held_days(booking: Booking, message: dict[str, Any], rec: domain.Recurrence, ctx: Ctx) -> set[date] | None:
+    """The days the wish wants, when the booking already holds every one of them at the wished
+    times (same room, title and visibility): then nothing is booked again, and only dates the
+    offering dropped are given back. None when the wish needs a booking of its own."""
+    if (booking.room_id, booking.title, booking.public) != (message["room_id"], message["title"], message["public"]):
+        return None
+    if recurrence.problems(rec):
+        return None
+    wanted = {d for d in recurrence.local_days(rec) if d not in rec.skip}
+    held = {o.starts_at.astimezone(ctx.tz).date(): o for o in booking.occurrences if o.state in LIVE}
+    for day in wanted:
+        o = held.get(day)
+        times = (o.starts_at.astimezone(ctx.tz).time(), o.ends_at.astimezone(ctx.tz).time()) if o else None
+        if times != (rec.start, rec.end):
+            return None
+    return wanted
 
 
-def _cancel_skipped(session: Session, booking: Booking, actor, rec: domain.Recurrence, ctx: Ctx) -> None:
-    """Dates the offering no longer holds (cancelled in the calendar) give the room back, one by
-    one, without touching the rest of the booking."""
+def _give_back(session: Session, booking: Booking, actor, wanted: set[date], ctx: Ctx) -> None:
+    """Future dates of the booking the offering no longer holds (cancelled in the calendar) go
+    back to the exchange one by one; the rest of the booking stays as it is."""
     for o in sorted(booking.occurrences, key=lambda o: o.starts_at):
-        if (
-            o.state in ("valid", "pending")
-            and o.starts_at > ctx.now
-            and o.starts_at.astimezone(ctx.tz).date() in rec.skip
-        ):
+        if o.state in LIVE and o.starts_at > ctx.now and o.starts_at.astimezone(ctx.tz).date() not in wanted:
             cancel.cancel(session, actor, booking.id, "occurrence", o.id, ctx, reason=DATE_DROPPED)
 
 
 def _release(session: Session, booking: Booking, actor, ctx: Ctx) -> None:
     """Cancel what is left of the offering's booking (its past dates stay as they were)."""
-    if any(o.state in ("valid", "pending") and o.starts_at > ctx.now for o in booking.occurrences):
+    if any(o.state in LIVE and o.starts_at > ctx.now for o in booking.occurrences):
         cancel.cancel(session, actor, booking.id, "following", _first_future(booking, ctx), ctx, reason=CHANGED)
     booking.offering_uid = None
 

@@ -127,9 +127,11 @@ def book(
     public: bool,
     ctx: Ctx,
     description: str = "",
+    offering: tuple[str, int] | None = None,
 ) -> Booking:
     """Book the series for `booker` in the caller's unit of work, or raise (and the caller's
-    transaction writes nothing). `description`: what it is for, shown to the room's owner."""
+    transaction writes nothing). `description`: what it is for, shown to the room's owner;
+    `offering`: the calendar offering (UID, wish sequence) it is booked for."""
     about = (description or "").strip()
     if problem := domain.text_problem(about, domain.DESCRIPTION_MAX, multiline=True):
         raise InvalidInput({"description": problem})
@@ -141,7 +143,7 @@ def book(
     if found.blocked:
         raise SeriesConflict(found.blocked)
     try:
-        return _insert(session, booker, room, found, rec, title.strip(), about, public, ctx)
+        return _insert(session, booker, room, found, rec, title.strip(), about, public, ctx, offering)
     except IntegrityError as exc:
         if not is_exclusion_violation(exc):
             raise
@@ -171,6 +173,7 @@ def _insert(
     description: str,
     public: bool,
     ctx: Ctx,
+    offering: tuple[str, int] | None = None,
 ) -> Booking:
     requested = found.needs_approval
     booking = Booking(
@@ -184,6 +187,8 @@ def _insert(
         public=bool(public),
         recurrence=rec.describe() if rec.freq != "once" else None,
         comment="",
+        offering_uid=offering[0] if offering else None,
+        offering_sequence=offering[1] if offering else None,
     )
     session.add(booking)
     session.flush()

@@ -1,0 +1,135 @@
+"""An offering entered in the calendar's form gets a room from the exchange, through messages
+between the two services and real Celery workers: booked in the name of the person who saved it,
+under the exchange's rules (a room that needs approval is requested, a taken time refused with
+its dates), shown on the form and on the public page; a cancelled date gives the room back for
+that day, and a deleted offering releases its booking."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from werkzeug.test import Client
+
+from shared.db import transaction
+
+from services.rooms.db.models import Booking
+
+from tests.support.login import login
+from tests.support.rooms import csrf_token
+from tests.support.workers import wait_until
+
+
+def _next(weekday: int) -> date:
+    today = date.today()
+    return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+
+
+def _offering(room_id: int, title: str, starts: str = "10:00", ends: str = "12:00") -> dict:
+    return {
+        "title": title,
+        "day": _next(1).strftime("%d.%m.%Y"),
+        "starts": starts,
+        "ends": ends,
+        "freq": "weekly",
+        "ends_by": "count",
+        "count": "6",
+        "location": "Mehrgenerationenhaus Lobeda, Karl-Marx-Allee 28, 07747 Jena",
+        "categories": ["Kultur"],
+        "for_all": "y",
+        "free": "y",
+        "public": "y",
+        "room": str(room_id),
+    }
+
+
+def _post(client, path, fields):
+    page = client.get(path)
+    assert page.status_code == 200, page.get_data(as_text=True)[:300]
+    return client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True)), **fields})
+
+
+def _bookings(rooms_app, title: str) -> list[Booking]:
+    with transaction(rooms_app.extensions["db"]) as session:
+        found = session.query(Booking).filter(Booking.title == title).order_by(Booking.id).all()
+        for b in found:
+            _ = [(o.state, o.starts_at) for o in b.occurrences]
+        session.expunge_all()
+        return found
+
+
+def _room_listed(client, room_id: int) -> bool:
+    return f'value="{room_id}"' in client.get("/calendar/offerings/new").get_data(as_text=True)
+
+
+def test_an_offering_books_moves_and_releases_a_room_of_another_partner(
+    frontdoor, rooms_app, rooms, approval_room, people, workers
+):
+    otto = Client(frontdoor)
+    login(otto, "otto")
+    wait_until(lambda: _room_listed(otto, rooms["kueche"]), what="the rooms' calendars")
+
+    created = _post(otto, "/calendar/offerings/new", _offering(rooms["kueche"], "Kochkurs für Väter"))
+    assert created.status_code == 302
+    edit_path = created.headers["Location"]
+    page = wait_until(
+        lambda: (text := otto.get(edit_path).get_data(as_text=True)) and "Raum gebucht." in text and text,
+        what="the room booked",
+    )
+    (booking,) = _bookings(rooms_app, "Kochkurs für Väter")
+    assert booking.status == "confirmed" and booking.room_id == rooms["kueche"]
+    assert booking.booker_account_id == people["otto"]["id"] and len(booking.occurrences) == 6
+    assert f'href="/rooms/bookings/{booking.id}"' in page
+
+    public = Client(frontdoor)
+    listing = public.get("/calendar/?q=Kochkurs").get_data(as_text=True)
+    assert listing.count(">Kochkurs für Väter</a>") == 6  # the offering's dates, not its room booking again
+    number = re.search(r'href="/calendar/offering/(\d+)">Kochkurs', listing)[1]
+    assert "<dd>Küche</dd>" in public.get(f"/calendar/offering/{number}").get_data(as_text=True)
+
+    # the same time in the same room for a second offering: refused, with the taken dates
+    second = _post(otto, "/calendar/offerings/new", _offering(rooms["kueche"], "Backen mit Kindern"))
+    second_path = second.headers["Location"]
+    refused = wait_until(
+        lambda: (text := otto.get(second_path).get_data(as_text=True)) and "schon belegt" in text and text,
+        what="the refusal",
+    )
+    assert _next(1).strftime("%d.%m.") in refused and _bookings(rooms_app, "Backen mit Kindern") == []
+
+    # cancelling one date gives the room back for that day only
+    date_link = re.search(r'href="(/calendar/offerings/[^"]+/date/\d{8}T\d{6}Z)"', page)[1]
+    etag = re.search(
+        r'id="etag" name="etag" type="hidden" value="([^"]*)"', otto.get(date_link).get_data(as_text=True)
+    )[1]
+    changed = _post(otto, date_link, {"what": "cancel", "note": "Fällt aus.", "etag": etag.replace("&#34;", '"')})
+    assert changed.status_code == 302
+    wait_until(
+        lambda: [o.state for o in _bookings(rooms_app, "Kochkurs für Väter")[0].occurrences].count("cancelled") == 1,
+        what="one date given back",
+    )
+
+    # moving it into the room that needs approval: the old booking is cancelled, a request made
+    fields = _offering(approval_room, "Kochkurs für Väter")
+    form = otto.get(edit_path).get_data(as_text=True)
+    fields["etag"] = re.search(r'id="etag" name="etag" type="hidden" value="([^"]*)"', form)[1].replace("&#34;", '"')
+    moved = otto.post(edit_path, data={"csrf_token": csrf_token(form), **fields})
+    assert moved.status_code == 302
+    wait_until(lambda: "muss noch zustimmen" in otto.get(edit_path).get_data(as_text=True), what="the request")
+    first, again = _bookings(rooms_app, "Kochkurs für Väter")
+    assert first.status == "cancelled" and again.status == "requested" and again.room_id == approval_room
+
+    # the owner approves it in the exchange: the offering's form says so
+    approved = Client(frontdoor).post(
+        f"/api/rooms/bookings/{again.id}/approve", json={}, auth=("lena", people["lena"]["app_password"])
+    )
+    assert approved.status_code == 200, approved.get_data(as_text=True)
+    wait_until(lambda: "Raum gebucht." in otto.get(edit_path).get_data(as_text=True), what="the approval")
+
+    # deleting the offering releases its booking
+    form = otto.get(edit_path).get_data(as_text=True)
+    etag = re.search(r'name="etag" value="([^"]*)"', form.split('action="' + edit_path + '/delete"')[1])[1]
+    deleted = otto.post(
+        edit_path + "/delete", data={"csrf_token": csrf_token(form), "etag": etag.replace("&#34;", '"')}
+    )
+    assert deleted.status_code == 302
+    wait_until(lambda: _bookings(rooms_app, "Kochkurs für Väter")[1].status == "cancelled", what="the release")
