@@ -9,13 +9,18 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
+from playwright.sync_api import expect
 from werkzeug.test import Client
 
 from shared.db import transaction
 
 from services.rooms.db.models import Booking
 
-from tests.support.login import login
+import caldav
+from tests.support.axe import assert_fits_and_accessible
+from tests.support.live import LiveServer
+from tests.support.login import PASSWORD, login
 from tests.support.rooms import csrf_token
 from tests.support.workers import wait_until
 
@@ -133,3 +138,63 @@ def test_an_offering_books_moves_and_releases_a_room_of_another_partner(
     )
     assert deleted.status_code == 302
     wait_until(lambda: _bookings(rooms_app, "Kochkurs für Väter")[1].status == "cancelled", what="the release")
+
+
+@pytest.mark.parametrize(
+    "window", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}], ids=["phone", "laptop"]
+)
+def test_staff_enter_a_weekly_offering_with_another_partners_room_in_the_browser(
+    browser, frontdoor, rooms, people, workers, window
+):
+    """The issue's path in Chromium: Otto (AWO Nord) enters a weekly offering with the Küche of
+    the MGH Lobeda; the room is booked, the public calendar shows the offering with its room,
+    and the caldav library finds the same event in Otto's calendar."""
+    title = f"Kochen für Alleinstehende {window['width']}"
+    with LiveServer(frontdoor) as live:
+        context = browser.new_context(locale="de-DE", viewport=window)
+        page = context.new_page()
+        page.goto(live.url + "/calendar/login")
+        page.get_by_label("Benutzername").fill("otto")
+        page.get_by_label("Passwort").fill(PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url(lambda url: "/login" not in url)
+        wait_until(
+            lambda: (
+                page.goto(live.url + "/calendar/offerings/new")
+                and page.locator(f'#room option[value="{rooms["kueche"]}"]').count()
+            ),
+            what="the rooms",
+        )
+        assert_fits_and_accessible(page)
+        page.locator("#title").fill(title)
+        page.locator("#day").fill(_next(3).strftime("%d.%m.%Y"))
+        page.locator("#starts").fill("17 Uhr")
+        page.locator("#ends").fill("19:00")
+        page.get_by_label("wöchentlich", exact=True).check()
+        page.get_by_label("so oft").check()
+        page.locator("#count").fill("8")
+        page.locator("#location").fill("Mehrgenerationenhaus Lobeda, Karl-Marx-Allee 28, 07747 Jena")
+        page.locator("#room").select_option(str(rooms["kueche"]))
+        page.get_by_label("Für alle").check()
+        page.get_by_role("button", name="Speichern").click()
+        expect(page.locator(".flash")).to_contain_text("Das Angebot ist gespeichert.")
+        edit_url = page.url
+        wait_until(
+            lambda: page.goto(edit_url) and "Raum gebucht." in page.locator(".room-state").inner_text(),
+            what="the booking",
+        )
+        assert_fits_and_accessible(page)
+
+        page.goto(live.url + "/calendar/?q=" + title.split()[0])
+        page.get_by_role("link", name=title).first.click()
+        expect(page.locator("main")).to_contain_text("Küche")
+        assert_fits_and_accessible(page)
+        context.close()
+
+    with (
+        LiveServer(frontdoor) as live,
+        caldav.DAVClient(url=live.url + "/dav/", username="otto", password=people["otto"]["app_password"]) as client,
+    ):
+        calendar = next(c for c in client.principal().calendars() if c.get_display_name().startswith("Angebote –"))
+        (event,) = [e for e in calendar.events() if title in e.data]
+    assert f"X-TREFFPUNKT-ROOM:{rooms['kueche']}" in event.data and "COUNT=8" in event.data
