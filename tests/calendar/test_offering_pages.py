@@ -165,3 +165,27 @@ def test_another_partner_cannot_see_or_change_it_and_the_office_can_hide_it(lena
 def test_the_offerings_pages_need_a_login(frontdoor):
     response = Client(frontdoor).get("/calendar/offerings")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_whole_offering_is_called_off_with_a_note_and_taken_up_again(lena, frontdoor):
+    edit_path = _create(lena)
+    page = lena.get(edit_path).get_data(as_text=True)
+    called = lena.post(
+        edit_path + "/call-off",
+        data={
+            "csrf_token": csrf_token(page),
+            "etag": _etag(lena, edit_path),
+            "cancelled": "1",
+            "note": "Die Leiterin ist im Urlaub.",
+        },
+    )
+    assert called.status_code == 302
+    public = Client(frontdoor).get("/calendar/?district=Lobeda").get_data(as_text=True)
+    assert public.count("fällt aus") >= 4 and "Die Leiterin ist im Urlaub." in public
+    page = lena.get(edit_path).get_data(as_text=True)
+    assert "Das ganze Angebot ist abgesagt." in page
+    again = lena.post(
+        edit_path + "/call-off", data={"csrf_token": csrf_token(page), "etag": _etag(lena, edit_path), "cancelled": "0"}
+    )
+    assert again.status_code == 302
+    assert "fällt aus" not in Client(frontdoor).get("/calendar/?district=Lobeda").get_data(as_text=True)

@@ -138,7 +138,7 @@ def _date(instance: Instance, source: Component, override: bool) -> OfferingDate
         end=_utc(instance.end),
         all_day=instance.all_day,
         cancelled=str(source.get("STATUS", "")).upper() == "CANCELLED",
-        note=_text(source, "COMMENT", 300) if override else "",
+        note=_text(source, "COMMENT", 300) if override or str(source.get("STATUS", "")).upper() == "CANCELLED" else "",
         key=date_key(rid),
         moved=moved,
     )

@@ -190,6 +190,24 @@ def changed_date(
     return _bytes(calendar)
 
 
+def is_cancelled(calendar: Calendar) -> bool:
+    return str(_master(calendar).get("STATUS", "")).upper() == "CANCELLED"
+
+
+def cancelled_offering(calendar: Calendar, now: datetime, *, cancelled: bool, note: str = "") -> bytes:
+    """The whole offering called off (STATUS:CANCELLED on the series, RFC 5545: every date of it,
+    with `note` as its public reason), or taken up again."""
+    master = _master(calendar)
+    master.pop("STATUS", None)
+    master.pop("COMMENT", None)
+    if cancelled:
+        master.add("STATUS", "CANCELLED")
+        if note:
+            master.add("COMMENT", note)
+    _bump(master, now)
+    return _bytes(calendar)
+
+
 def restored_date(calendar: Calendar, key_start: datetime, now: datetime) -> bytes:
     """The date back as the series gives it: its override and any EXDATE of it removed."""
     master = _master(calendar)

@@ -18,9 +18,11 @@ from services.calendar.domain.names import default_slug
 from services.calendar.domain.offering import public_dates
 from services.calendar.domain.offering_draft import (
     OfferingDraft,
+    cancelled_offering,
     changed_date,
     draft_of,
     edited_calendar,
+    is_cancelled,
     new_calendar,
     restored_date,
 )
@@ -51,6 +53,10 @@ class StoredOffering:
     draft: OfferingDraft
     hidden: bool
     parsed: Calendar
+
+    @property
+    def cancelled(self) -> bool:
+        return is_cancelled(self.parsed)
 
     @property
     def uid(self) -> str:
@@ -117,6 +123,15 @@ def change_date(
     return _put(store, calendar, name, etag, data)
 
 
+def call_off(
+    store: CalendarStore, calendar: CalendarInfo, name: str, etag: str, now: datetime, *, cancelled: bool, note: str
+) -> str:
+    """The whole offering called off with a public note (every date shows "fällt aus"), or
+    taken up again."""
+    stored = _current(store, calendar, name, etag)
+    return _put(store, calendar, name, etag, cancelled_offering(stored.parsed, now, cancelled=cancelled, note=note))
+
+
 def restore_date(
     store: CalendarStore, calendar: CalendarInfo, name: str, etag: str, original_start: datetime, now: datetime
 ) -> str:
@@ -145,7 +160,7 @@ def ask_for_room(
     dates = public_dates(stored.parsed, timeindex.build(stored.parsed, now), now, now + WISH_WINDOW, public_only=False)
     repeat = room_repeat(draft, dates, now.astimezone(LOCAL).date()) if draft.room_id is not None else None
     _ask(rooms, calendar, stored, asker, draft.room_id if repeat is not None else None, repeat)
-    if draft.room_id is not None and repeat is None:
+    if draft.room_id is not None and repeat is None and not is_cancelled(stored.parsed):
         rooms.refused_here(calendar.id, uid, draft.room_id, "no_dates")
 
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from shared.auth import current_account, identity, login_required
 from shared.clock import utcnow
+from shared.text import text_problem
 from shared.web.request_db import db, unit_of_work
 
 from services.calendar.domain import access, timeindex
@@ -20,7 +21,7 @@ from services.calendar.offerings import editing
 from services.calendar.public import formats
 from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_offering_rooms import OfferingRooms
-from services.calendar.web.offering_form import DateChangeForm, OfferingForm
+from services.calendar.web.offering_form import NOTE_MAX, DateChangeForm, OfferingForm
 
 bp = Blueprint("offerings", __name__, url_prefix="/calendar/offerings", template_folder="../templates")
 SHOWN_DATES = timedelta(days=120)  # dates listed on the edit page, to change one by one
@@ -240,6 +241,31 @@ def delete(slug: str, name: str):
         return redirect(url_for("offerings.edit", slug=slug, name=name))
     flash(_("Das Angebot ist gelöscht."))
     return redirect(url_for("offerings.index"))
+
+
+@bp.post("/<slug>/<name>/call-off")
+@login_required
+def call_off(slug: str, name: str):
+    """The whole offering called off (with a public note) or taken up again."""
+    calendar = _editable(slug)
+    cancelled = request.form.get("cancelled") == "1"
+    note = " ".join((request.form.get("note") or "").split())[:NOTE_MAX]
+    if text_problem(note, NOTE_MAX):
+        abort(400)
+    try:
+        with unit_of_work() as session:
+            store = SqlStore(session)
+            editing.call_off(
+                store, calendar, name, request.form.get("etag", ""), utcnow(), cancelled=cancelled, note=note
+            )
+            editing.ask_for_room(OfferingRooms(session), store, calendar, name, _asker(calendar), utcnow())
+    except editing.OfferingGone:
+        abort(404)
+    except editing.EditedMeanwhile:
+        flash(_("Das Angebot wurde inzwischen geändert. Bitte laden Sie die Seite neu."))
+        return redirect(url_for("offerings.edit", slug=slug, name=name))
+    flash(_("Das Angebot ist abgesagt.") if cancelled else _("Das Angebot findet wieder statt."))
+    return redirect(url_for("offerings.edit", slug=slug, name=name))
 
 
 @bp.post("/<slug>/<name>/hide")
