@@ -86,6 +86,7 @@ class OfferingDraft:
     url: str = ""
     public: bool = True
     room_id: int | None = None
+    image: str = ""  # the picture's address (RFC 7986 IMAGE)
 
     @property
     def start(self) -> datetime:
@@ -126,6 +127,7 @@ def draft_of(calendar: Calendar) -> OfferingDraft:
         url=_text(master, "URL"),
         public=str(master.get("CLASS", "PUBLIC")).upper() == "PUBLIC",
         room_id=int(str(master[ROOM_PROPERTY])) if str(master.get(ROOM_PROPERTY, "")).isdigit() else None,
+        image=_text(master, "IMAGE"),
     )
 
 
@@ -244,6 +246,9 @@ def _write(event: Component, draft: OfferingDraft, now: datetime) -> None:
         event.add(AUDIENCE_PROPERTY, ",".join(draft.audiences))
     if draft.accessibility:
         event.add(ACCESSIBILITY_PROPERTY, ",".join(draft.accessibility))
+    event.pop("IMAGE", None)
+    if draft.image:
+        event.add("IMAGE", draft.image, parameters={"VALUE": "URI", "DISPLAY": "FULLSIZE"})
     event.pop(ROOM_PROPERTY, None)
     if draft.room_id is not None:
         event.add(ROOM_PROPERTY, str(draft.room_id))

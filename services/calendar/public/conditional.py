@@ -22,9 +22,14 @@ def page_tag(state: tuple, today: date) -> str:
     return 'W/"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
 
 
+def matches(tag: str) -> bool:
+    """Whether the request's If-None-Match names `tag` (the browser's copy is current)."""
+    return tag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}
+
+
 def answer(tag: str, render: Callable[[], tuple[str, int] | str]) -> Response:
     """304 when the browser holds `tag`, else the rendered page with it."""
-    if tag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
+    if matches(tag):
         response = Response(status=304)
     else:
         rendered = render()

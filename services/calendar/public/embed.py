@@ -147,7 +147,7 @@ def _json(body, status: int) -> Response:
         "ETag": tag,
         "Cache-Control": f"public, max-age={JSON_MAX_AGE}" if status == 200 else "no-store",
     }
-    if status == 200 and tag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
+    if status == 200 and conditional.matches(tag):
         return Response(status=304, headers=headers)
     return Response(text, status=status, content_type="application/json", headers=headers)
 

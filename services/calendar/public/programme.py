@@ -154,7 +154,7 @@ def _pdf_answer(tag: str, render, filename: str) -> Response:
         "Cache-Control": "private, no-cache",
         "Content-Disposition": f'inline; filename="{filename}"',
     }
-    if tag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
+    if conditional.matches(tag):
         return Response(status=304, headers=headers)
     cache = current_app.extensions.setdefault("calendar_programme_pdfs", BoundedCache(PDF_CACHE_SIZE))
     body = cache.get(tag)

@@ -26,6 +26,7 @@ from services.calendar.domain.vocabulary import ACCESSIBILITY, AUDIENCES, CATEGO
 from services.calendar.public import conditional, formats, jsonld
 from services.calendar.public.links import Choice
 from services.calendar.public.words import FILTER_TITLES, filter_message, label
+from services.calendar.store import sql_images
 from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_offering_rooms import OfferingRooms
 from services.calendar.store.sql_public import PublicListing, PublicQueries
@@ -42,6 +43,7 @@ PAGE_SIZE = 100  # dates per page
 MAX_PAGES = 30
 NEXT_DATES = 12  # on an offering's page
 DATE_KEY = re.compile(r"\d{8}(T\d{6}Z)?\Z")
+DIGEST = re.compile(r"[0-9a-f]{64}\Z")
 
 
 @bp.app_template_global()
@@ -113,6 +115,7 @@ def offering(offering_id: int):
             structured=jsonld.script(jsonld.offering_graph(entry, dates, place, partner, page_url)),
             similar=similar,
             room=room,
+            picture=entry.image if entry.image.startswith(_public_url("/calendar/images/")) else "",
             similar_feed=_webcal("/feeds/network.ics" + similar.query()),
         )
 
@@ -269,6 +272,20 @@ def _public_url(path: str) -> str:
 def _webcal(path: str) -> dict:
     https = _public_url(path)
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[-1]}
+
+
+@bp.get("/images/<digest>.jpg")
+def picture(digest: str):
+    """An offering's picture; its address is its content's hash, so it may be kept for a year."""
+    found = sql_images.image(db(), digest) if DIGEST.match(digest) else None
+    if found is None:
+        abort(404)
+    data, content_type = found
+    tag = f'"{digest[:32]}"'
+    headers = {"ETag": tag, "Cache-Control": "public, max-age=31536000, immutable"}
+    if conditional.matches(tag):
+        return Response(status=304, headers=headers)
+    return Response(data, content_type=content_type, headers=headers)
 
 
 @bp.get("/offering/<int:offering_id>.ics")

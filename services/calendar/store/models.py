@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String, Text, text
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, Text, text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -172,3 +172,18 @@ class OfferingRoom(Base):
     reason: Mapped[str] = mapped_column(String(60), default="")
     taken: Mapped[str] = mapped_column(Text, default="")  # ISO days, comma-separated
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class OfferingImage(Base):
+    """A picture staff uploaded for offerings (offerings/images.py made it: JPEG, no metadata),
+    served at /calendar/images/<digest>.jpg; the same picture twice is stored once."""
+
+    __tablename__ = "offering_images"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40), default="image/jpeg")
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    partner_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # who uploaded it first
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -22,6 +22,7 @@ from services.calendar.domain.ics_feed import assemble
 from services.calendar.domain.names import MAX_ID
 from services.calendar.domain.public_filter import InvalidFilter, parse_filter
 from services.calendar.domain.vocabulary import BUSY_SUMMARY
+from services.calendar.public import conditional
 from services.calendar.public.links import Choice
 from services.calendar.public.words import filter_message
 from services.calendar.store.sql import SqlStore
@@ -71,7 +72,7 @@ def _send(body: bytes, etag: str, filename: str) -> Response:
         "Cache-Control": "public, max-age=300",
         "Content-Disposition": f'inline; filename="{filename}"',
     }
-    if etag in {t.strip() for t in request.headers.get("If-None-Match", "").split(",")}:
+    if conditional.matches(etag):
         return Response(status=304, headers=headers)
     return Response(body, content_type="text/calendar; charset=utf-8", headers=headers)
 

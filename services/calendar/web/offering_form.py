@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
@@ -100,6 +101,9 @@ class OfferingForm(FlaskForm):
         validators=[PlainText(URL_MAX), _web_address],
         render_kw={"maxlength": URL_MAX, "inputmode": "url", "autocomplete": "off"},
     )
+    picture = FileField(_l("Bild"), render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+    remove_picture = BooleanField(_l("Bild entfernen"))
+    image_url = HiddenField()  # the picture a copy takes over from its source
     room = SelectField(_l("Raum aus der Raumbörse"), default="", choices=[])
     public = BooleanField(_l("Öffentlich im Kalender zeigen"), default=True)
     etag = HiddenField()
@@ -137,7 +141,7 @@ class OfferingForm(FlaskForm):
             self.ends.errors = [str(_l("Das Ende muss nach dem Beginn liegen."))]
         return not self.errors
 
-    def draft(self) -> OfferingDraft:
+    def draft(self, image: str = "") -> OfferingDraft:
         freq = self.freq.data or "once"
         if self.keep_rule:
             repeat = Repeat("other", rule=self.keep_rule)
@@ -162,6 +166,7 @@ class OfferingForm(FlaskForm):
             url=(self.url.data or "").strip(),
             public=bool(self.public.data),
             room_id=int(self.room.data) if (self.room.data or "").isdigit() else None,
+            image=image,
         )
 
     def fill(self, draft: OfferingDraft, etag: str = "") -> None:
@@ -183,6 +188,7 @@ class OfferingForm(FlaskForm):
         self.easy_language.data, self.url.data = draft.easy_language, draft.url
         self.public.data, self.etag.data = draft.public, etag
         self.room.data = str(draft.room_id) if draft.room_id is not None else ""
+        self.image_url.data = draft.image
 
 
 class DateChangeForm(FlaskForm):

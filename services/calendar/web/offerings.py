@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from shared.auth import current_account, identity, login_required
@@ -17,14 +17,20 @@ from shared.web.request_db import db, unit_of_work
 from services.calendar.domain import access, timeindex
 from services.calendar.domain.calendar_data import LOCAL
 from services.calendar.domain.offering import public_dates
-from services.calendar.offerings import editing
+from services.calendar.offerings import editing, images
 from services.calendar.public import formats
+from services.calendar.store import sql_images
 from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_offering_rooms import OfferingRooms
 from services.calendar.web.offering_form import NOTE_MAX, DateChangeForm, OfferingForm
 
 bp = Blueprint("offerings", __name__, url_prefix="/calendar/offerings", template_folder="../templates")
 SHOWN_DATES = timedelta(days=120)  # dates listed on the edit page, to change one by one
+PICTURE_REFUSALS = {
+    "too_large": _l("Das Bild ist zu groß (höchstens 8 MB). Bitte wählen Sie ein kleineres."),
+    "not_an_image": _l("Das ist kein Bild, das wir lesen können. Bitte ein Foto als JPEG, PNG, WebP oder GIF."),
+    "too_many_pixels": _l("Das Bild hat zu viele Bildpunkte. Bitte verkleinern Sie es vorher."),
+}
 ROOM_REFUSALS = {
     "taken": _l("Der Raum ist zu dieser Zeit schon belegt. Bitte wählen Sie einen anderen Raum oder eine andere Zeit."),
     "no_room": _l("Diesen Raum gibt es in der Raumbörse nicht mehr."),
@@ -136,10 +142,10 @@ def new():
             abort(404)
         form.fill(source.draft)
         form.title.data = _("%(title)s (Kopie)", title=source.draft.title)[:200]
-    if request.method == "POST" and form.validate():
+    if request.method == "POST" and form.validate() and _picture_ok(form):
         with unit_of_work() as session:
             store = SqlStore(session)
-            name = editing.create(store, calendar, form.draft(), utcnow())
+            name = editing.create(store, calendar, form.draft(_picture(form, session, calendar)), utcnow())
             editing.ask_for_room(OfferingRooms(session), store, calendar, name, _asker(calendar), utcnow())
         flash(_("Das Angebot ist gespeichert."))
         return redirect(url_for("offerings.edit", slug=calendar.slug, name=name))
@@ -162,11 +168,12 @@ def edit(slug: str, name: str):
     error = None
     if request.method == "GET":
         form.fill(stored.draft, stored.etag)
-    elif form.validate():
+    elif form.validate() and _picture_ok(form):
         try:
             with unit_of_work() as session:
                 store = SqlStore(session)
-                editing.save(store, calendar, name, form.etag.data or "", form.draft(), utcnow())
+                draft = form.draft(_picture(form, session, calendar, stored.draft.image))
+                editing.save(store, calendar, name, form.etag.data or "", draft, utcnow())
                 editing.ask_for_room(OfferingRooms(session), store, calendar, name, _asker(calendar), utcnow())
         except editing.EditedMeanwhile:
             error = _(
@@ -312,6 +319,47 @@ def room_words(state) -> tuple[str, str, int | None] | None:
     }
     text, kind = words.get(state.booking_status, (_("Raum gebucht."), "ok"))
     return text, kind, state.booking_id
+
+
+@bp.before_request
+def _room_for_a_picture() -> None:
+    """The offering form takes a phone's photo: more than the site's usual request size."""
+    if request.method == "POST":
+        request.max_content_length = images.MAX_UPLOAD + 256 * 1024
+
+
+def _picture_ok(form: OfferingForm) -> bool:
+    """An uploaded picture is prepared here (checked, re-encoded) before anything is written;
+    a refused one is an error at its field."""
+    upload = form.picture.data
+    form.prepared = None
+    if form.remove_picture.data or upload is None or not getattr(upload, "filename", ""):
+        return True
+    try:
+        form.prepared = images.prepare(upload.read(images.MAX_UPLOAD + 1))
+    except images.ImageRefused as exc:
+        form.picture.errors = [str(PICTURE_REFUSALS[exc.code])]
+        return False
+    return True
+
+
+def _picture(form: OfferingForm, session, calendar, current: str = "") -> str:
+    """The address of the offering's picture after this form: the new one, none, or as it was
+    (a copy keeps its source's)."""
+    if form.remove_picture.data:
+        return ""
+    prepared = getattr(form, "prepared", None)
+    if prepared is not None:
+        digest = sql_images.keep(
+            session, prepared.digest, prepared.data, prepared.width, prepared.height, calendar.owner_partner_id
+        )
+        return _public_url(url_for("public.picture", digest=digest))
+    kept = current or (form.image_url.data or "")
+    return kept if kept.startswith(_public_url(url_for("public.picture", digest="x")).rsplit("/", 1)[0] + "/") else ""
+
+
+def _public_url(path: str) -> str:
+    return current_app.config["SETTINGS"].public_url.rstrip("/") + path
 
 
 def _rooms() -> list[tuple[int, str]]:

@@ -1,5 +1,5 @@
 """calendar: the public pages' index of offerings and their dates, with full-text search; the
-rooms offerings asked for
+rooms offerings asked for, and their pictures
 
 Revision ID: b7e2f4a9c310
 Revises: e6c9f2d4a138
@@ -91,6 +91,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('offering_rooms', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_offering_rooms_calendar_id'), ['calendar_id'], unique=False)
+    op.create_table(
+        'offering_images',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('digest', sa.String(length=64), nullable=False),
+        sa.Column('content_type', sa.String(length=40), nullable=False),
+        sa.Column('width', sa.Integer(), nullable=False),
+        sa.Column('height', sa.Integer(), nullable=False),
+        sa.Column('data', sa.LargeBinary(), nullable=False),
+        sa.Column('partner_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('digest'),
+    )
     if op.get_bind().dialect.name == 'sqlite':
         # make run: SQLite's full-text index, its rowid the offering's object_id
         op.execute("CREATE VIRTUAL TABLE public_offering_search USING fts5(text, tokenize='unicode61 remove_diacritics 2')")
@@ -99,6 +112,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == 'sqlite':
         op.execute("DROP TABLE public_offering_search")
+    op.drop_table('offering_images')
     op.drop_table('offering_rooms')
     op.drop_table('public_dates')
     op.drop_table('public_offerings')
