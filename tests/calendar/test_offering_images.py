@@ -36,11 +36,17 @@ def photo(width=3000, height=2000, fmt="JPEG", gps=True) -> bytes:
 
 def bomb() -> bytes:
     """A PNG that claims 100,000 x 100,000 pixels (a few hundred bytes on the wire)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 100))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_a_photo_is_made_smaller_upright_and_without_its_metadata():
@@ -72,7 +78,7 @@ def _post_with_picture(client, path, fields, picture: bytes, filename="foto.jpg"
     return client.post(path, data=data, content_type="multipart/form-data")
 
 
-def test_an_uploaded_picture_is_served_named_in_the_event_and_shown(lena, frontdoor, people):  # noqa: F811
+def test_an_uploaded_picture_is_served_named_in_the_event_and_shown(lena, frontdoor, people):
     fields = {**FIELDS, "day": _next_wednesday().strftime("%d.%m.%Y")}
     created = _post_with_picture(lena, "/calendar/offerings/new", fields, photo())
     assert created.status_code == 302, created.get_data(as_text=True)[:500]
@@ -99,7 +105,7 @@ def test_an_uploaded_picture_is_served_named_in_the_event_and_shown(lena, frontd
     assert b"IMAGE" not in dav.data
 
 
-def test_a_refused_picture_is_an_error_at_its_field_and_nothing_is_saved(lena):  # noqa: F811
+def test_a_refused_picture_is_an_error_at_its_field_and_nothing_is_saved(lena):
     fields = {**FIELDS, "day": _next_wednesday().strftime("%d.%m.%Y")}
     refused = _post_with_picture(lena, "/calendar/offerings/new", fields, b"kein Bild", "brief.pdf")
     text = refused.get_data(as_text=True)
