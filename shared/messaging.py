@@ -12,6 +12,7 @@ from typing import Any
 
 from celery import Celery, Task
 from flask import Flask
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from shared.config import Settings
 
@@ -80,6 +81,21 @@ def celery_config(settings: Settings, queue: str) -> dict[str, Any]:
         "task_soft_time_limit": TIME_LIMIT[0],
         "task_time_limit": TIME_LIMIT[1],
     }
+
+
+def consumer_retry() -> dict[str, Any]:
+    """How a task that consumes another service's message is retried: database trouble
+    (a lost connection, a serialisation failure) with growing pauses for about an hour; what no
+    retry can change the consumer refuses for good itself."""
+    return dict(
+        autoretry_for=(OperationalError, IntegrityError, DBAPIError),
+        retry_backoff=True,
+        retry_backoff_max=300,
+        retry_jitter=True,
+        max_retries=12,
+        soft_time_limit=60,
+        time_limit=90,
+    )
 
 
 def make_celery(flask_app: Flask, queue: str) -> Celery:

@@ -19,10 +19,10 @@ from services.calendar.store.sql import SqlStore
 from services.rooms.booking.rooms import create_room
 from services.rooms.booking.rules import add_closure
 
-from tests.support.axe import assert_accessible, assert_no_sideways_scroll, summary, violations
+from tests.support.axe import assert_accessible, assert_no_sideways_scroll, collect_problems
 from tests.support.calendar import room_message
 from tests.support.live import LiveServer
-from tests.support.login import PASSWORD
+from tests.support.login import log_in_browser
 from tests.support.rooms import basic
 
 PHONE = {"width": 390, "height": 844}
@@ -88,25 +88,6 @@ def scene(rooms_app, calendar_app, people, lobeda_room):
     }
 
 
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/rooms/login")
-    page.locator("#username").fill(username)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("header.site summary")).to_have_text(username.title())
-
-
-def check(page: Page, problems: list[str]) -> None:
-    """Both checks on the page as it is; what fails is collected, so one run names every page."""
-    try:
-        assert_no_sideways_scroll(page)
-    except AssertionError as exc:
-        problems.append(str(exc))
-    found = violations(page)
-    if found:
-        problems.append(f"axe-core on {page.url}:\n{summary(found)}")
-
-
 def fill_booking(page: Page, start: str, end: str, title: str = "") -> None:
     page.locator("#date").fill(DAY.strftime("%d.%m.%Y"))
     page.locator("#start").fill(start)
@@ -130,14 +111,14 @@ def test_every_page_fits_and_passes_axe(browser, frontdoor, identity, people, sc
         def visit(*paths: str) -> None:
             for path in paths:
                 page.goto(base + path)
-                check(page, problems)
+                collect_problems(page, problems)
 
         visit("/rooms/kein-solcher-raum", "/calendar/", "/rooms/login")
         page.locator("#username").fill("otto")
         page.locator("main form button[type=submit]").click()  # no password: the login form's errors
-        check(page, problems)
+        collect_problems(page, problems)
 
-        log_in(page, base, "otto")
+        log_in_browser(page, base, "otto")
         visit(
             f"/rooms/?day={DAY.isoformat()}&start=18:00&end=19:00",
             f"/rooms/{scene['room']}",
@@ -158,37 +139,37 @@ def test_every_page_fits_and_passes_axe(browser, frontdoor, identity, people, sc
         page.goto(f"{base}/calendar/app-passwords/")
         page.locator("main form button[type=submit]").first.click()  # an app password without a name
         expect(page.locator("#label")).to_be_focused()
-        check(page, problems)
+        collect_problems(page, problems)
         page.locator("#label").fill("Handy")
         page.locator("main form button[type=submit]").first.click()  # the new secret, shown at once
         expect(page.locator("#antwort code.secret")).to_be_in_viewport()
-        check(page, problems)
+        collect_problems(page, problems)
 
         page.goto(f"{base}/rooms/{scene['room']}")
         fill_booking(page, "18:00", "19:00")  # no title
         page.locator("#book-button").click()
         expect(page.locator("#title")).to_be_focused()
-        check(page, problems)
+        collect_problems(page, problems)
         fill_booking(page, "15:30", "16:00", "Doppelt")  # taken by the Seniorencafé
         page.locator("input[name=freq][value=weekly]").check()
         page.locator("#count").fill("3")
         page.locator("#preview-button").click()  # the page opens at the preview
         expect(page.locator("#antwort tr.blocked")).to_have_count(3)  # the Seniorencafé each week
         expect(page.locator("#antwort h3")).to_be_in_viewport()
-        check(page, problems)
+        collect_problems(page, problems)
         page.locator("#book-button").click()
         expect(page.locator(".errorbox[data-code=series_conflict]")).to_be_visible()
-        check(page, problems)
+        collect_problems(page, problems)
 
         context.clear_cookies()
-        log_in(page, base, "lena")
+        log_in_browser(page, base, "lena")
         visit("/rooms/mine", f"/rooms/{scene['kitchen']}/rules", "/rooms/requests", f"/rooms/{scene['kitchen']}")
         page.goto(f"{base}/rooms/{scene['kitchen']}/rules")
         page.locator("#min_minutes").fill("")
         page.locator("form[aria-labelledby=regeln] button[type=submit]").click()
         expect(page.locator("#min_minutes")).to_be_focused()
         expect(page.locator("#min_minutes")).to_be_in_viewport()
-        check(page, problems)
+        collect_problems(page, problems)
         context.close()
     assert not problems, "\n\n".join(problems)
 
@@ -197,7 +178,7 @@ def test_a_failed_booking_form_opens_at_its_first_error(browser, frontdoor, scen
     with LiveServer(frontdoor) as live:
         context = browser.new_context(viewport=PHONE, locale="de-DE")
         page = context.new_page()
-        log_in(page, live.url, "otto")
+        log_in_browser(page, live.url, "otto")
         page.goto(f"{live.url}/rooms/{scene['room']}")
         page.get_by_label("Datum", exact=True).fill(DAY.strftime("%d.%m.%Y"))
         page.get_by_label("Beginn", exact=True).fill("18:00")
@@ -248,7 +229,7 @@ def test_the_header_is_two_short_rows_on_a_phone_and_marks_where_you_are(browser
     with LiveServer(frontdoor) as live:
         context = browser.new_context(viewport=PHONE, locale="de-DE")
         page = context.new_page()
-        log_in(page, live.url, "otto")
+        log_in_browser(page, live.url, "otto")
         for path, current in (("/rooms/bookings", "Raumbörse"), ("/calendar/app-passwords/", "Kalender")):
             page.goto(live.url + path)
             nav = page.get_by_role("navigation", name="Hauptnavigation")
@@ -272,7 +253,7 @@ def test_all_rooms_are_cards_on_a_phone_and_still_a_table_to_screen_readers(brow
     with LiveServer(frontdoor) as live:
         context = browser.new_context(viewport=PHONE, locale="de-DE")
         page = context.new_page()
-        log_in(page, live.url, "otto")
+        log_in_browser(page, live.url, "otto")
         table = page.get_by_role("table", name="Alle Räume")
         saal = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Großer Saal"))
         assert table.locator("tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "block"

@@ -14,10 +14,11 @@ from urllib.parse import quote
 
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError
 
 from shared import contracts
 from shared.db import transaction
+from shared.messaging import consumer_retry
 from shared.outbox import first_time
 from shared.receipts import send_receipt
 from shared.relay import register_relay
@@ -29,15 +30,7 @@ from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_offering_rooms import OfferingRooms
 
 log = logging.getLogger(__name__)
-RETRY = dict(
-    autoretry_for=(OperationalError, IntegrityError, DBAPIError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=12,
-    soft_time_limit=60,
-    time_limit=90,
-)
+RETRY = consumer_retry()
 # what no retry can change: the calendar refuses the data, or the database its values
 PERMANENT = (InvalidCalendarData, DataError, ValueError)
 

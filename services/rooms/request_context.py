@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g
+from flask import Flask, current_app, g
 
 from shared.auth import identity
 from shared.db import autocommit
@@ -19,21 +19,26 @@ def partner_names() -> dict[int, str]:
     return {p["id"]: p["name"] for p in identity().partners()}
 
 
-def ctx() -> Ctx:
-    """One Ctx a request (kept in flask.g): the partner names are read once, and each person a
+def context_of(app: Flask) -> Ctx:
+    """A Ctx for one request or one task: the partner names are read once, and each person a
     booking's messages and answers name (booker, recipients) is looked up in identity once."""
+    settings = app.config["SETTINGS"]
+    store = app.extensions["identity"]
+    names = {p["id"]: p["name"] for p in store.partners()}
+    return Ctx(
+        public_url=settings.public_url,
+        partner_name_of=lambda pid: names.get(pid, ""),
+        secret=app.config["SECRET_KEY"],
+        tz=ZoneInfo(settings.timezone),
+        principal_of=lru_cache(maxsize=256)(store.principal),
+        staff_of=store.staff_of,
+    )
+
+
+def ctx() -> Ctx:
+    """One Ctx a request (kept in flask.g)."""
     if "rooms_ctx" not in g:
-        settings = current_app.config["SETTINGS"]
-        store = identity()
-        names = partner_names()
-        g.rooms_ctx = Ctx(
-            public_url=settings.public_url,
-            partner_name_of=lambda pid: names.get(pid, ""),
-            secret=current_app.config["SECRET_KEY"],
-            tz=ZoneInfo(settings.timezone),
-            principal_of=lru_cache(maxsize=256)(store.principal),
-            staff_of=store.staff_of,
-        )
+        g.rooms_ctx = context_of(current_app)
     return g.rooms_ctx
 
 

@@ -7,49 +7,24 @@ so a redelivered message changes nothing and the answer is never lost."""
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from shared import contracts, outbox
 from shared.db import transaction
+from shared.messaging import consumer_retry
 from shared.outbox import first_time
 from shared.receipts import send_receipt
 from shared.relay import register_relay
 
 from services.rooms.booking import for_offering
-from services.rooms.booking.context import Ctx
 from services.rooms.db.models import OutboxMessage, ProcessedMessage
+from services.rooms.request_context import context_of
 
 log = logging.getLogger(__name__)
-RETRY = dict(
-    autoretry_for=(OperationalError, IntegrityError, DBAPIError),
-    retry_backoff=True,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=12,
-    soft_time_limit=60,
-    time_limit=90,
-)
+RETRY = consumer_retry()
 TASK = "rooms.book_for_offering"
-
-
-def task_context(app) -> Ctx:
-    """What a use case needs, outside a request: settings, partner names, people."""
-    settings = app.config["SETTINGS"]
-    identity = app.extensions["identity"]
-    names = {p["id"]: p["name"] for p in identity.partners()}
-    return Ctx(
-        public_url=settings.public_url,
-        partner_name_of=lambda pid: names.get(pid, ""),
-        secret=app.config["SECRET_KEY"],
-        tz=ZoneInfo(settings.timezone),
-        principal_of=lru_cache(maxsize=64)(identity.principal),
-        staff_of=identity.staff_of,
-    )
 
 
 def book_for_offering(payload: dict) -> str:
@@ -64,7 +39,7 @@ def book_for_offering(payload: dict) -> str:
             if not first_time(session, ProcessedMessage, TASK, message["message_id"]):
                 outcome = "duplicate"
             else:
-                answer = for_offering.wish(session, message, task_context(app))
+                answer = for_offering.wish(session, message, context_of(app))
                 outcome = answer.state
                 if answer.state != "stale":
                     outbox.add(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectMultipleField, TimeField, widgets
+from wtforms import DateField, IntegerField, RadioField, SelectMultipleField, TimeField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
@@ -179,6 +179,23 @@ WEEKDAY_NAMES = (
     _l("Samstag"),
     _l("Sonntag"),
 )
+
+
+def frequency_field():
+    """How a series repeats, as radio buttons (not a list): a page can then show each repeat
+    field only with its frequency (CSS :has), without JavaScript."""
+    return RadioField(
+        _l("Wiederholung"),
+        default="once",
+        choices=choices(
+            [
+                ("once", _l("einmalig")),
+                ("weekly", _l("wöchentlich")),
+                ("nweekly", _l("alle n Wochen")),
+                ("monthly", _l("monatlich am gleichen Wochentag (z. B. 2. Dienstag)")),
+            ]
+        ),
+    )
 
 
 def date_field(label, required: bool = True):

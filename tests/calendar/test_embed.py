@@ -14,7 +14,7 @@ from werkzeug.test import Client
 
 from tests.calendar.test_programme import MONTHS, cancel_next_monday, next_week
 from tests.calendar.test_public_pages import network, offering  # noqa: F401  (the fixture)
-from tests.support.axe import assert_accessible, assert_no_sideways_scroll, summary, violations
+from tests.support.axe import assert_accessible, assert_no_sideways_scroll, collect_problems
 from tests.support.live import LiveServer
 
 PHONE = {"width": 390, "height": 844}
@@ -254,13 +254,7 @@ def test_the_new_pages_fit_and_pass_axe(browser, frontdoor, network, store, wind
             "/calendar/embed/help?limit=0",
         ):
             page.goto(live.url + path)
-            try:
-                assert_no_sideways_scroll(page)
-            except AssertionError as exc:
-                problems.append(str(exc))
-            found = violations(page)
-            if found:
-                problems.append(f"axe-core on {page.url}:\n{summary(found)}")
+            collect_problems(page, problems)
         context.close()
     assert not problems, "\n\n".join(problems)
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 import caldav
 from tests.support.axe import assert_fits_and_accessible
 from tests.support.live import LiveServer
-from tests.support.login import PASSWORD
+from tests.support.login import log_in_browser
 
 
 @pytest.mark.parametrize(
@@ -25,11 +25,7 @@ def test_staff_enter_a_weekly_offering_seen_publicly_and_over_caldav(browser, fr
     with LiveServer(frontdoor) as live:
         context = browser.new_context(locale="de-DE", viewport=window)
         page = context.new_page()
-        page.goto(live.url + "/calendar/login")
-        page.get_by_label("Benutzername").fill("lena")
-        page.get_by_label("Passwort").fill(PASSWORD)
-        page.keyboard.press("Enter")
-        page.wait_for_url(lambda url: "/login" not in url)
+        log_in_browser(page, live.url, "lena")
         page.goto(live.url + "/calendar/offerings")
         assert_fits_and_accessible(page)
         page.get_by_role("link", name="Neues Angebot").click()

@@ -20,7 +20,7 @@ from services.rooms.db.models import Booking
 import caldav
 from tests.support.axe import assert_fits_and_accessible
 from tests.support.live import LiveServer
-from tests.support.login import PASSWORD, login
+from tests.support.login import log_in_browser, login
 from tests.support.rooms import csrf_token
 from tests.support.workers import wait_until
 
@@ -153,11 +153,7 @@ def test_staff_enter_a_weekly_offering_with_another_partners_room_in_the_browser
     with LiveServer(frontdoor) as live:
         context = browser.new_context(locale="de-DE", viewport=window)
         page = context.new_page()
-        page.goto(live.url + "/calendar/login")
-        page.get_by_label("Benutzername").fill("otto")
-        page.get_by_label("Passwort").fill(PASSWORD)
-        page.keyboard.press("Enter")
-        page.wait_for_url(lambda url: "/login" not in url)
+        log_in_browser(page, live.url, "otto")
         wait_until(
             lambda: (
                 page.goto(live.url + "/calendar/offerings/new")

@@ -79,3 +79,14 @@ def assert_no_sideways_scroll(page: Page) -> None:
 def assert_fits_and_accessible(page: Page) -> None:
     assert_no_sideways_scroll(page)
     assert_accessible(page)
+
+
+def collect_problems(page: Page, problems: list[str]) -> None:
+    """Both checks on the page as it is; what fails is collected, so one run names every page."""
+    try:
+        assert_no_sideways_scroll(page)
+    except AssertionError as exc:
+        problems.append(str(exc))
+    found = violations(page)
+    if found:
+        problems.append(f"axe-core on {page.url}:\n{summary(found)}")

@@ -18,6 +18,7 @@ from shared.web.typed_fields import (
     WholeNumberField,
     choices,
     date_field,
+    frequency_field,
     time_field,
 )
 
@@ -48,19 +49,7 @@ class OfferingForm(FlaskForm):
     day = date_field(_l("Erster Termin (Datum)"))
     starts = time_field(_l("Beginn"), _l("Bitte geben Sie den Beginn an, z. B. 14:30."))
     ends = time_field(_l("Ende"), _l("Bitte geben Sie das Ende an, z. B. 16:00."))
-    # radio buttons: the page shows each repeat field only with its frequency (CSS :has)
-    freq = RadioField(
-        _l("Wiederholung"),
-        default="once",
-        choices=choices(
-            [
-                ("once", _l("einmalig")),
-                ("weekly", _l("wöchentlich")),
-                ("nweekly", _l("alle n Wochen")),
-                ("monthly", _l("monatlich am gleichen Wochentag (z. B. 2. Mittwoch)")),
-            ]
-        ),
-    )
+    freq = frequency_field()
     interval = WholeNumberField(
         _l("Abstand in Wochen"),
         validators=[Optional(), NumberRange(2, MAX_INTERVAL, _l("Bitte eine Zahl von 2 bis 8."))],

@@ -67,6 +67,15 @@ def _editable(slug: str):
     return calendar
 
 
+def _offering(slug: str, name: str):
+    """The calendar and the offering an address names, if this reader may edit them (else 404)."""
+    calendar = _editable(slug)
+    try:
+        return calendar, editing.load(_store(), calendar, name)
+    except editing.OfferingGone:
+        abort(404)
+
+
 def _partners() -> dict:
     return {p["id"]: p for p in identity().partners()}
 
@@ -157,12 +166,7 @@ def new():
 @bp.route("/<slug>/<name>", methods=["GET", "POST"])
 @login_required
 def edit(slug: str, name: str):
-    calendar = _editable(slug)
-    store = _store()
-    try:
-        stored = editing.load(store, calendar, name)
-    except editing.OfferingGone:
-        abort(404)
+    calendar, stored = _offering(slug, name)
     keep = stored.draft.repeat.rule if stored.draft.repeat.kind == "other" else ""
     form = OfferingForm(keep_rule=keep, rooms=_rooms())
     error = None
@@ -199,12 +203,7 @@ def edit(slug: str, name: str):
 @bp.route("/<slug>/<name>/date/<key>", methods=["GET", "POST"])
 @login_required
 def date_change(slug: str, name: str, key: str):
-    calendar = _editable(slug)
-    store = _store()
-    try:
-        stored = editing.load(store, calendar, name)
-    except editing.OfferingGone:
-        abort(404)
+    calendar, stored = _offering(slug, name)
     found = next((d for d in _dates(stored) if d.key == key), None)
     if found is None:
         abort(404)

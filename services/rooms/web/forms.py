@@ -31,6 +31,7 @@ from shared.web.typed_fields import (
     WholeNumberField,
     choices,
     date_field,
+    frequency_field,
     time_field,
 )
 
@@ -85,19 +86,7 @@ class BookingForm(FlaskForm):
         render_kw={"rows": 3, "maxlength": DESCRIPTION_MAX},
     )
     public = BooleanField(_l("Öffentlich im Kalender zeigen"))
-    # radio buttons, not a list: the page shows each recurrence field only with its frequency (CSS :has)
-    freq = RadioField(
-        _l("Wiederholung"),
-        default="once",
-        choices=choices(
-            [
-                ("once", _l("einmalig")),
-                ("weekly", _l("wöchentlich")),
-                ("nweekly", _l("alle n Wochen")),
-                ("monthly", _l("monatlich am gleichen Wochentag (z. B. 2. Dienstag)")),
-            ]
-        ),
-    )
+    freq = frequency_field()
     interval = WholeNumberField(
         _l("Abstand in Wochen (bei „alle n Wochen“)"),
         validators=[Optional(), NumberRange(1, 8, _l("Der Abstand muss zwischen 1 und 8 liegen."))],
