@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import random
+import signal
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -162,8 +163,15 @@ def load(db_name: str, partners: list[dict], calendars: dict[int, int], events: 
     for p, count in zip(partners, shares(events)):
         jobs.append((db_name, p, calendars[p["id"]], first, count, seed))
         first += count
-    with multiprocessing.Pool(max(1, processes)) as pool:  # leaving the block (Ctrl-C too) kills them
+    with multiprocessing.Pool(max(1, processes), initializer=_loader_signals) as pool:
         return sum(pool.map(_load_partner, jobs, chunksize=1))
+
+
+def _loader_signals() -> None:
+    """Ctrl-C is the benchmark's to handle: leaving the Pool block terminates the loaders
+    (SIGTERM), which then simply end (not through the benchmark's own SIGTERM handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _load_partner(job) -> int:
