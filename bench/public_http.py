@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import math
 import os
 import shutil
 import signal
@@ -220,6 +221,7 @@ def wrk(
         per_second=figures["requests"] / seconds_run if seconds_run else 0.0,
         bytes_per_answer=figures["bytes"] / figures["requests"] if figures["requests"] else 0.0,
         socket_errors=sum(figures[k] for k in ("connect", "read", "write", "timeout")),
-        **{k: figures[k] / 1000 for k in ("p50", "p95", "p99", "max")},
+        # no answer at all in the time (every worker stalled): no latency to speak of, and no target met
+        **{k: figures[k] / 1000 if figures["requests"] else math.inf for k in ("p50", "p95", "p99", "max")},
     )
     return figures

@@ -65,7 +65,8 @@ def _our_servers() -> list[int]:
 
 def test_tiny_run_measures_every_page_and_leaves_nothing_behind(tmp_path):
     done = subprocess.run(
-        _command(tmp_path, "--duration", "1", "--warmup", "0"),
+        # workers are not recycled here: in lockstep they could stall a one-second measurement
+        _command(tmp_path, "--duration", "2", "--warmup", "0", "--max-requests", "0"),
         cwd=ROOT,
         capture_output=True,
         text=True,
