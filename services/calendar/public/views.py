@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from datetime import date, datetime
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth import identity
@@ -258,7 +258,10 @@ def _filter_groups(choice: Choice) -> list[tuple[str, list[tuple[str, str, bool]
 
 
 def _partner_list() -> list:
-    return identity().partners()
+    """The network's partners, read once a request (a list page asks for them twice)."""
+    if "calendar_partners" not in g:
+        g.calendar_partners = identity().partners()
+    return g.calendar_partners
 
 
 def _partners() -> dict:

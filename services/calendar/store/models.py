@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import (
     Boolean,
@@ -146,6 +146,9 @@ class PublicOffering(Base):
     __table_args__ = (Index("ix_public_offerings_search", "search", postgresql_using="gin"),)
 
 
+LONGEST_DATE = timedelta(days=2)  # dates longer than this are "spanning" (a festival weekend, a trip)
+
+
 class PublicDate(Base):
     """One date of a public offering within the indexed window; cancelled ones included."""
 
@@ -160,9 +163,16 @@ class PublicDate(Base):
     note: Mapped[str] = mapped_column(String(300), default="")
     key: Mapped[str] = mapped_column(String(20), default="")  # the RECURRENCE-ID, "" for a single event
     local_minute: Mapped[int] = mapped_column(SmallInteger, default=0)  # start, minutes after local midnight
+    spanning: Mapped[bool] = mapped_column(Boolean, default=False)  # longer than LONGEST_DATE
 
     __table_args__ = (
         Index("ix_public_dates_start", "starts_at"),
+        Index(
+            "ix_public_dates_spanning",
+            "starts_at",
+            postgresql_where=text("spanning"),
+            sqlite_where=text("spanning"),
+        ),
         Index("ix_public_dates_offering", "offering_id", "starts_at"),
     )
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from shared.db import as_utc
 
 from services.calendar.domain.public_filter import PublicFilter
-from services.calendar.store.models import Calendar, CalendarObject, PublicDate, PublicOffering
+from services.calendar.store.models import LONGEST_DATE, Calendar, CalendarObject, PublicDate, PublicOffering
 from services.calendar.store.records import ObjectInfo
 from services.calendar.store.sql_rows import REPORT_COLUMNS, row_info
 
@@ -116,7 +116,7 @@ class PublicQueries:
         query = (
             self._offerings(chosen, *ENTRY_COLUMNS, *DATE_COLUMNS)
             .join(PublicDate, PublicDate.offering_id == PublicOffering.object_id)
-            .where(PublicDate.starts_at < end, PublicDate.ends_at > start)
+            .where(_overlapping(start, end))
             .order_by(PublicDate.starts_at, PublicOffering.title, PublicOffering.object_id)
             .limit(limit)
             .offset(offset)
@@ -131,7 +131,7 @@ class PublicQueries:
         query = (
             self._offerings(chosen, PublicDate.starts_at)
             .join(PublicDate, PublicDate.offering_id == PublicOffering.object_id)
-            .where(PublicDate.starts_at < end, PublicDate.ends_at > start, PublicDate.cancelled.is_(False))
+            .where(_overlapping(start, end), PublicDate.cancelled.is_(False))
             .limit(limit)
         )
         if chosen.times:
@@ -223,6 +223,17 @@ class PublicQueries:
             m='"' + word.replace('"', "") + '"*'
         )
         return or_(o.object_id.in_(fts), inside)
+
+
+def _overlapping(start: datetime, end: datetime):
+    """Dates meeting [start, end). The lower bound on the start lets the index on starts_at begin
+    near `start` instead of at the first date it holds; the few dates longer than that bound
+    (PublicDate.spanning) are found beside it."""
+    return and_(
+        PublicDate.starts_at < end,
+        PublicDate.ends_at > start,
+        or_(PublicDate.starts_at > start - LONGEST_DATE, PublicDate.spanning.is_(True)),
+    )
 
 
 def search_words(query: str) -> list[str]:

@@ -17,7 +17,7 @@ from services.calendar.domain import timeindex
 from services.calendar.domain.ical import parse_calendar
 from services.calendar.domain.offering import Offering, OfferingDate, public_dates, read_offering
 from services.calendar.domain.timeindex import TimeIndex
-from services.calendar.store.models import Calendar, CalendarObject, PublicDate, PublicOffering
+from services.calendar.store.models import LONGEST_DATE, Calendar, CalendarObject, PublicDate, PublicOffering
 
 WINDOW_BACK = timedelta(days=62)  # the pages page back two months
 WINDOW_AHEAD = timedelta(days=400)  # ... and forward a year; refresh keeps a month in hand
@@ -131,6 +131,7 @@ def _date_row(object_id: int, d: OfferingDate) -> dict:
         note=d.note,
         key=d.key,
         local_minute=d.local_minute,
+        spanning=d.end - d.start > LONGEST_DATE,
     )
 
 

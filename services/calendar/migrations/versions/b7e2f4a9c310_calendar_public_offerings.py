@@ -66,12 +66,20 @@ def upgrade() -> None:
         sa.Column('note', sa.String(length=300), nullable=False),
         sa.Column('key', sa.String(length=20), nullable=False),
         sa.Column('local_minute', sa.SmallInteger(), nullable=False),
+        sa.Column('spanning', sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(['offering_id'], ['public_offerings.object_id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
     )
     with op.batch_alter_table('public_dates', schema=None) as batch_op:
         batch_op.create_index('ix_public_dates_start', ['starts_at'], unique=False)
         batch_op.create_index('ix_public_dates_offering', ['offering_id', 'starts_at'], unique=False)
+        batch_op.create_index(
+            'ix_public_dates_spanning',
+            ['starts_at'],
+            unique=False,
+            postgresql_where=sa.text('spanning'),
+            sqlite_where=sa.text('spanning'),
+        )
     op.create_table(
         'offering_rooms',
         sa.Column('id', sa.Integer(), nullable=False),
