@@ -148,11 +148,15 @@ def test_another_partner_cannot_see_or_change_it_and_the_office_can_hide_it(lena
     kora = Client(frontdoor)
     login(kora, "kora")
     assert kora.get(edit_path).status_code == 200
+    visitor = Client(frontdoor)
+    before = visitor.get("/calendar/")
+    assert "Seniorencafé" in before.get_data(as_text=True)  # and kept for the next visitor
     page = kora.get(edit_path).get_data(as_text=True)
     token = csrf_token(page)
     response = kora.post(edit_path + "/hide", data={"csrf_token": token, "hidden": "1"})
     assert response.status_code == 302
-    assert "Seniorencafé" not in Client(frontdoor).get("/calendar/").get_data(as_text=True)
+    after = visitor.get("/calendar/", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and "Seniorencafé" not in after.get_data(as_text=True)
     assert (
         lena.post(
             edit_path + "/hide",
@@ -189,3 +193,13 @@ def test_the_whole_offering_is_called_off_with_a_note_and_taken_up_again(lena, f
     )
     assert again.status_code == 302
     assert "fällt aus" not in Client(frontdoor).get("/calendar/?district=Lobeda").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/calendar/offerings/%00/x.ics", "/calendar/offerings/lobeda/a%00b.ics"])
+def test_control_characters_in_an_address_are_not_found_not_a_crash(lena, path):
+    token = csrf_token(lena.get("/calendar/offerings/new").get_data(as_text=True))
+    assert lena.get(path).status_code == 404
+    for action in ("/call-off", "/delete", "/hide"):
+        assert lena.post(path + action, data={"csrf_token": token}).status_code == 404
+    assert lena.get("/calendar/offerings/new?calendar=%00").status_code in (200, 404)
+    assert lena.get("/calendar/offerings/new?copy=%00/x").status_code == 404

@@ -140,6 +140,9 @@ class PublicOffering(Base):
     room_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     recurring: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)  # CalendarObject.hidden, copied
+    # when this entry was written: the pages' and feeds' cache key sees a refresh or a hiding,
+    # which change no calendar's revision (SqlStore.state_key)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     # PostgreSQL's full-text search (german); SQLite (make run) keeps an FTS5 table instead
     search: Mapped[str | None] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=True)
 

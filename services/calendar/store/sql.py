@@ -8,7 +8,7 @@ a refused request leaves nothing behind. Collections and reports are parts of th
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,7 @@ from services.calendar.domain import timeindex
 from services.calendar.domain.ical import etag_of, index_resource
 from services.calendar.store import sql_public_index
 from services.calendar.store.errors import PreconditionFailed, UidConflict, UnsupportedComponent
-from services.calendar.store.models import Calendar, CalendarObject
+from services.calendar.store.models import Calendar, CalendarObject, PublicOffering
 from services.calendar.store.objectcache import CACHE, ObjectCache
 from services.calendar.store.records import CalendarInfo, ObjectInfo
 from services.calendar.store.sql_calendars import SqlCalendars
@@ -217,13 +217,15 @@ class SqlStore(SqlCalendars, SqlReports):
     # --- caches ------------------------------------------------------------------------
     def state_key(self) -> tuple:
         """Changes whenever any calendar changes (revisions only grow; created_at tells a
-        recreated calendar from an old one with the same id): a cache key."""
-        return tuple(
+        recreated calendar from an old one with the same id), and whenever the public pages'
+        index is written without one (a refresh, a hiding): a cache key."""
+        calendars = tuple(
             tuple(row)
             for row in self.session.execute(
                 select(Calendar.id, Calendar.revision, Calendar.created_at).order_by(Calendar.id)
             )
         )
+        return calendars + (self.session.scalar(select(func.max(PublicOffering.changed_at))),)
 
 
 def _check_preconditions(existing: CalendarObject | None, if_match: str | None, if_none_match: bool) -> None:

@@ -13,6 +13,8 @@ from icalendar import Calendar as ICalendar
 from sqlalchemy import delete, func, insert, literal_column, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from shared.clock import utcnow
+
 from services.calendar.domain import timeindex
 from services.calendar.domain.ical import parse_calendar
 from services.calendar.domain.offering import Offering, OfferingDate, public_dates, read_offering
@@ -67,7 +69,9 @@ def forget(session: Session, object_id: int) -> None:
 
 def set_hidden(session: Session, obj: CalendarObject, hidden: bool) -> None:
     obj.hidden = hidden
-    session.execute(update(PublicOffering).where(PublicOffering.object_id == obj.id).values(hidden=hidden))
+    session.execute(
+        update(PublicOffering).where(PublicOffering.object_id == obj.id).values(hidden=hidden, changed_at=utcnow())
+    )
 
 
 def refresh(session: Session, now: datetime, batch: int = REFRESH_BATCH) -> int:
@@ -117,6 +121,7 @@ def _row(obj: CalendarObject, offering: Offering, partner_id: int) -> dict:
         room_id=offering.room_id,
         recurring=offering.recurring,
         hidden=obj.hidden,
+        changed_at=utcnow(),
     )
 
 

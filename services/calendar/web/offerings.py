@@ -14,7 +14,7 @@ from shared.clock import utcnow
 from shared.text import text_problem
 from shared.web.request_db import db, unit_of_work
 
-from services.calendar.domain import access, timeindex
+from services.calendar.domain import access, names, timeindex
 from services.calendar.domain.calendar_data import LOCAL
 from services.calendar.domain.offering import public_dates
 from services.calendar.offerings import editing, images
@@ -60,8 +60,12 @@ def _store() -> SqlStore:
     return SqlStore(db())
 
 
-def _editable(slug: str):
-    calendar = _store().calendar(slug)
+def _editable(slug: str, name: str = ""):
+    """The calendar an address names (and checks the offering's name in it), if this reader may
+    edit its offerings; else 404."""
+    if name and names.object_name_problem(name) is not None:
+        abort(404)
+    calendar = _store().calendar(slug) if names.segment_problem(slug) is None else None
     if calendar is None or not access.can_edit_offerings(_reader(), calendar):
         abort(404)  # another partner's calendar is not there for this reader
     return calendar
@@ -69,7 +73,7 @@ def _editable(slug: str):
 
 def _offering(slug: str, name: str):
     """The calendar and the offering an address names, if this reader may edit them (else 404)."""
-    calendar = _editable(slug)
+    calendar = _editable(slug, name)
     try:
         return calendar, editing.load(_store(), calendar, name)
     except editing.OfferingGone:
@@ -135,7 +139,7 @@ def new():
     me = current_account()
     assert me is not None
     target = request.values.get("calendar", "")
-    calendar = store.calendar(target) if target else None
+    calendar = store.calendar(target) if target and names.segment_problem(target) is None else None
     if calendar is None and me.partner_id is not None:
         with unit_of_work() as session:
             calendar = editing.home_calendar(SqlStore(session), me.partner_id, me.partner_name)
@@ -145,10 +149,7 @@ def new():
     copied = request.args.get("copy", "")
     if request.method == "GET" and copied and "/" in copied:
         source_slug, source_name = copied.split("/", 1)
-        try:
-            source = editing.load(store, _editable(source_slug), source_name)
-        except editing.OfferingGone:
-            abort(404)
+        _source_calendar, source = _offering(source_slug, source_name)
         form.fill(source.draft)
         form.title.data = _("%(title)s (Kopie)", title=source.draft.title)[:200]
     if request.method == "POST" and form.validate() and _picture_ok(form):
@@ -233,7 +234,7 @@ def date_change(slug: str, name: str, key: str):
 @bp.post("/<slug>/<name>/delete")
 @login_required
 def delete(slug: str, name: str):
-    calendar = _editable(slug)
+    calendar = _editable(slug, name)
     try:
         with unit_of_work() as session:
             store = SqlStore(session)
@@ -253,7 +254,7 @@ def delete(slug: str, name: str):
 @login_required
 def call_off(slug: str, name: str):
     """The whole offering called off (with a public note) or taken up again."""
-    calendar = _editable(slug)
+    calendar = _editable(slug, name)
     cancelled = request.form.get("cancelled") == "1"
     note = " ".join((request.form.get("note") or "").split())[:NOTE_MAX]
     if text_problem(note, NOTE_MAX):
@@ -277,7 +278,7 @@ def call_off(slug: str, name: str):
 @bp.post("/<slug>/<name>/hide")
 @login_required
 def hide(slug: str, name: str):
-    calendar = _editable(slug)
+    calendar = _editable(slug, name)
     if not access.can_hide_offerings(_reader()):
         abort(403)
     hidden = request.form.get("hidden") == "1"

@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column('room_id', sa.Integer(), nullable=True),
         sa.Column('recurring', sa.Boolean(), nullable=False),
         sa.Column('hidden', sa.Boolean(), nullable=False),
+        sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('search', TSVECTOR().with_variant(sa.Text(), 'sqlite'), nullable=True),
         sa.ForeignKeyConstraint(['calendar_id'], ['calendars.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['object_id'], ['calendar_objects.id'], ondelete='CASCADE'),
@@ -54,6 +55,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_public_offerings_calendar_id'), ['calendar_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_public_offerings_partner_id'), ['partner_id'], unique=False)
         batch_op.create_index('ix_public_offerings_search', ['search'], unique=False, postgresql_using='gin')
+        batch_op.create_index(batch_op.f('ix_public_offerings_changed_at'), ['changed_at'], unique=False)
     op.create_table(
         'public_dates',
         sa.Column('id', sa.Integer(), nullable=False),
