@@ -1,4 +1,4 @@
-"""Where a public page's time goes: the pages bench/public.py measures, each requested in-process
+"""Where a public page's time goes: the pages bench/public_calendar.py measures, each requested in-process
 (the calendar app as a WSGI callable, werkzeug's test client, one request at a time, no sockets),
 timed cold (the first request of a fresh app) and warm (the median), split into SQL (every
 statement on both engines, counted) and the rest (Flask, building values, Jinja); optionally one
@@ -8,7 +8,7 @@ page under cProfile and the plan of each page's slowest statement (EXPLAIN ANALY
     .venv/bin/python bench/public_profile.py --reuse --explain      # same databases again, with plans
     .venv/bin/python bench/public_profile.py --reuse --profile "filtered list"
 
-The databases are those of bench/public.py (<prefix>_identity, _calendar): --reuse takes them as
+The databases are those of bench/public_calendar.py (<prefix>_identity, _calendar): --reuse takes them as
 they are (after a run with --keep), otherwise they are made and loaded as there. Without --keep
 they are dropped at the end."""
 
@@ -31,7 +31,7 @@ import psycopg  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
-import public  # noqa: E402
+import public_calendar as public  # noqa: E402  (not "public": aiosmtpd needs the package of that name)
 import public_data  # noqa: E402
 
 

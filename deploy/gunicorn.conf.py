@@ -43,7 +43,7 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 
 # Recycle workers now and then so a slow leak can never take a service down; the jitter is wide
-# so that workers under even load do not all restart in the same second (bench/public.py saw
+# so that workers under even load do not all restart in the same second (bench/public_calendar.py saw
 # four of five go at once with 2000 ± 200, each taking its caches with it).
 max_requests = 5000
 max_requests_jitter = 2500

@@ -1,4 +1,4 @@
-"""Smoke tests of bench/public.py at a tiny size, so that it cannot rot: every page is measured
+"""Smoke tests of bench/public_calendar.py at a tiny size, so that it cannot rot: every page is measured
 with wrk against gunicorn, the conditional GET really gets 304s, and the databases and gunicorn
 are gone afterwards, also after Ctrl-C. No timing is judged. Needs Debian's wrk."""
 
@@ -24,7 +24,7 @@ FIGURE = re.compile(r"\d+\.\d")
 def _command(tmp_path: Path, *extra: str) -> list[str]:
     return [
         sys.executable,
-        "bench/public.py",
+        "bench/public_calendar.py",
         "--events",
         "200",
         "--offerings",

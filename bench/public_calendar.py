@@ -1,8 +1,8 @@
 """Public calendar benchmark (issue 12, "Speed and checks"): the Online-Kalender's pages under load
 on PostgreSQL, against the network's .ics feed on the same data.
 
-    .venv/bin/python bench/public.py                 # 10,000 offerings, 50 clients, 20 s a URL
-    .venv/bin/python bench/public.py --quick         # 1,000 offerings, 3 s a URL (smoke run)
+    .venv/bin/python bench/public_calendar.py                 # 10,000 offerings, 50 clients, 20 s a URL
+    .venv/bin/python bench/public_calendar.py --quick         # 1,000 offerings, 3 s a URL (smoke run)
 
 Creates (drops and recreates) the databases <prefix>_identity and <prefix>_calendar on
 127.0.0.1:5432: the network's ten partners, a public calendar each, and --events offerings written
@@ -258,7 +258,7 @@ def table(args, f: dict) -> str:
     lines = [
         f"# Public calendar benchmark, {datetime.now().strftime('%Y-%m-%d %H:%M')}",
         "",
-        f"`{' '.join(['bench/public.py'] + sys.argv[1:])}` — commit {_commit()}, PostgreSQL {pg}, "
+        f"`{' '.join(['bench/public_calendar.py'] + sys.argv[1:])}` — commit {_commit()}, PostgreSQL {pg}, "
         f"Python {platform.python_version()}, {os.cpu_count()} CPUs (load average {load:.1f} at the end); "
         f"{index['objects']:,} offerings of 10 partners ({index['offerings']:,} public, "
         f"{index['dates']:,} dates in the pages' index), loaded through SqlStore.put in "
