@@ -44,3 +44,10 @@ celery.conf.beat_schedule["notify-sweep-deliveries"] = {
     "schedule": 60.0,
     "options": {"queue": "notify", "expires": 120},
 }
+# the public pages' index keeps a year ahead of today; new objects are indexed when stored, this
+# moves the window on and picks up what was stored before the index existed
+celery.conf.beat_schedule["calendar-refresh-public"] = {
+    "task": "calendar.refresh_public",
+    "schedule": 3600.0,
+    "options": {"queue": "calendar", "expires": 1800},
+}

@@ -17,6 +17,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import DataError
 
 from shared import contracts
+from shared.clock import utcnow
 from shared.db import transaction
 from shared.messaging import consumer_retry
 from shared.outbox import first_time
@@ -26,6 +27,7 @@ from shared.relay import register_relay
 from services.calendar.domain.booking import booking_resource, clean_text
 from services.calendar.domain.calendar_data import InvalidCalendarData
 from services.calendar.store.models import OutboxMessage, ProcessedMessage
+from services.calendar.store import sql_public_index
 from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_offering_rooms import OfferingRooms
 
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 RETRY = consumer_retry()
 # what no retry can change: the calendar refuses the data, or the database its values
 PERMANENT = (InvalidCalendarData, DataError, ValueError)
+REFRESH_BATCHES = 50  # of sql_public_index.REFRESH_BATCH objects: 10,000 a run
 
 
 def object_name(uid: str) -> str:
@@ -101,6 +104,19 @@ def _consume(task_name: str, payload: dict, apply) -> str:
     return outcome
 
 
+def refresh_public_index(factory, batches: int = REFRESH_BATCHES) -> int:
+    """Move the public pages' index window on (and index objects stored before it existed), a
+    batch per transaction, at most `batches` of them a run: the next run takes the rest."""
+    total = 0
+    for _ in range(batches):
+        with transaction(factory) as session:
+            done = sql_public_index.refresh(session, utcnow())
+        total += done
+        if done < sql_public_index.REFRESH_BATCH:
+            break
+    return total
+
+
 def register(celery, app) -> None:
     register_relay(
         celery,
@@ -118,6 +134,10 @@ def register(celery, app) -> None:
     @celery.task(shared=False, name="calendar.booking_changed", **RETRY)
     def booking_changed(**payload):
         return _consume("calendar.booking_changed", payload, apply_booking_changed)
+
+    @celery.task(shared=False, name="calendar.refresh_public", soft_time_limit=300, time_limit=360)
+    def refresh_public():
+        return refresh_public_index(app.extensions["db"])
 
     @celery.task(shared=False, name="calendar.offering_room_answer", **RETRY)
     def offering_room_answer(**payload):

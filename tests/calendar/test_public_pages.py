@@ -288,3 +288,13 @@ def test_feeds_carry_the_facets_and_rfc_7986_names_and_page(calendar_app, networ
     assert "GEO" in cafe
     feed = Calendar.from_ical(client.get("/feeds/network.ics?free=1&time=vormittags").data)
     assert [str(e["SUMMARY"]) for e in feed.walk("VEVENT")] == ["Seniorencafé"]
+
+
+def test_the_refresh_task_indexes_what_was_stored_before_and_runs_in_batches(calendar_app, network, run_task):
+    with transaction(calendar_app.extensions["db"]) as session:
+        session.execute(sql_public_index.delete(sql_public_index.PublicDate))
+        session.execute(sql_public_index.delete(sql_public_index.PublicOffering))
+        session.query(CalendarObject).update({CalendarObject.public_until: None})
+    assert run_task("calendar.refresh_public", {}) == 4
+    assert run_task("calendar.refresh_public", {}) == 0
+    assert "Seniorencafé" in titles(calendar_app.test_client().get("/calendar/"))
