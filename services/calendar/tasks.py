@@ -26,8 +26,8 @@ from shared.relay import register_relay
 
 from services.calendar.domain.booking import booking_resource, clean_text
 from services.calendar.domain.calendar_data import InvalidCalendarData
-from services.calendar.store.models import OutboxMessage, ProcessedMessage
 from services.calendar.store import sql_public_index
+from services.calendar.store.models import OutboxMessage, ProcessedMessage
 from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_offering_rooms import OfferingRooms
 
