@@ -4,23 +4,17 @@ with a Lua script that reports p50/p95/p99, requests, bytes and answers by statu
 
 from __future__ import annotations
 
-import base64
 import http.client
 import json
 import math
-import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from shared.config import Settings
-
 from public_data import sa_url
+from served import served, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "WRK-JSON "
@@ -67,12 +61,6 @@ end
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def calendar_server(
     calendar_db: str,
@@ -83,76 +71,10 @@ def calendar_server(
     folder: Path,
     max_requests: int | None = None,
 ):
-    """Yields (base URL, log file) of the gunicorn-served calendar app; stops it (its whole
-    process group) afterwards, also when the benchmark is interrupted. `max_requests` overrides
-    the config file's worker recycling (0: never)."""
-    port = free_port()
-    settings = Settings.from_env(
-        secret_key=base64.b64encode(os.urandom(36)).decode(),
-        identity_database_url=sa_url(identity_db),
-        calendar_database_url=sa_url(calendar_db),
-        broker_url=redis_url,
-        public_url=f"http://127.0.0.1:{port}",
-        demo=False,
-    )
-    env = {
-        **os.environ,
-        **settings.to_env(),
-        "TREFFPUNKT_VAR": str(folder),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": str(workers),
-        "GUNICORN_THREADS": str(threads),
-    }
-    log_path = folder / "gunicorn.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                str(ROOT / "deploy/gunicorn.conf.py"),
-                *([] if max_requests is None else ["--max-requests", str(max_requests)]),
-                "services.calendar:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,  # Ctrl-C reaches the benchmark, which stops gunicorn in order
-        )
-        try:
-            _wait_healthy(port, process, log_path)
-            yield f"http://127.0.0.1:{port}", log_path
-        finally:
-            stop(process)
-
-
-def stop(process: subprocess.Popen, seconds: float = 30) -> None:
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:
-        pass
-
-
-def _wait_healthy(port: int, process, log_path: Path, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited:\n{log_path.read_text()[-3000:]}")
-        try:
-            if get(f"http://127.0.0.1:{port}", "/calendar/healthz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"calendar app not healthy after {seconds}s:\n{log_path.read_text()[-3000:]}")
+    """Yields (base URL, log file) of the gunicorn-served calendar app (bench/served.py)."""
+    urls = {"calendar_database_url": sa_url(calendar_db), "identity_database_url": sa_url(identity_db)}
+    with served("calendar", urls, redis_url, folder, workers, threads, max_requests) as found:
+        yield found
 
 
 def restarts(log_path: Path, since: int) -> int:

@@ -6,10 +6,6 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -20,84 +16,20 @@ from pathlib import Path
 
 import psycopg
 
-from shared.config import Settings
-
 from rooms_data import BERLIN, PASSWORD, PG, sa_url
 from rooms_measure import percentiles
+from served import served
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def rooms_server(rooms_db: str, identity_db: str, redis_url: str, workers: int, threads: int):
-    """Yields the base URL of a gunicorn-served rooms app; stops it afterwards."""
-    port = _free_port()
+    """Yields the base URL of a gunicorn-served rooms app (bench/served.py); stops it afterwards."""
+    urls = {"rooms_database_url": sa_url(rooms_db), "identity_database_url": sa_url(identity_db)}
     with tempfile.TemporaryDirectory(prefix="rooms-bench-") as tmp:
-        settings = Settings.from_env(
-            secret_key=base64.b64encode(os.urandom(24)).decode(),
-            identity_database_url=sa_url(identity_db),
-            rooms_database_url=sa_url(rooms_db),
-            broker_url=redis_url,
-            public_url=f"http://127.0.0.1:{port}",
-            demo=False,
-        )
-        env = {
-            **os.environ,
-            **settings.to_env(),
-            "TREFFPUNKT_VAR": tmp,
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "WEB_CONCURRENCY": str(workers),
-            "GUNICORN_THREADS": str(threads),
-        }
-        log = open(Path(tmp) / "gunicorn.log", "w")
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                str(ROOT / "deploy/gunicorn.conf.py"),
-                "services.rooms:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=log,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(port, process, Path(tmp) / "gunicorn.log")
+        with served("rooms", urls, redis_url, Path(tmp), workers, threads) as (base, _log):
             yield base
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.close()
-
-
-def _wait_healthy(port: int, process, log_path: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited:\n{log_path.read_text()[-3000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/rooms/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"rooms app not healthy after {seconds}s:\n{log_path.read_text()[-3000:]}")
 
 
 class Client:
