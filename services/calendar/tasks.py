@@ -135,7 +135,7 @@ def register(celery, app) -> None:
     def booking_changed(**payload):
         return _consume("calendar.booking_changed", payload, apply_booking_changed)
 
-    @celery.task(shared=False, name="calendar.refresh_public", soft_time_limit=300, time_limit=360)
+    @celery.task(shared=False, name="calendar.refresh_public", soft_time_limit=240, time_limit=300)
     def refresh_public():
         return refresh_public_index(app.extensions["db"])
 
