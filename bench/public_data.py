@@ -38,8 +38,9 @@ from services.calendar.domain.vocabulary import (
 )
 from services.calendar.store.sql import SqlStore
 
+from bench_databases import PG, drop_database, recreate_database, sa_url  # noqa: F401  (the benchmarks reach them here)
+
 BERLIN = ZoneInfo("Europe/Berlin")
-PG = "postgresql://postgres@127.0.0.1:5432"
 BATCH = 100  # offerings per transaction while loading
 # how many of the offerings each partner runs (the coordination office few, the big houses many)
 WEIGHTS = (16, 12, 10, 10, 12, 9, 9, 9, 8, 5)
@@ -98,21 +99,6 @@ FACTS = (("stufenlos", 0.55), ("hoerschleife", 0.1), ("gebaerdensprache", 0.04),
 EASY = "Wir treffen uns jede Woche. Alle sind willkommen. Sie müssen sich nicht anmelden. Es kostet nichts."
 REASONS = ("Ferien", "Krankheit der Kursleitung", "Der Raum wird renoviert", "Feiertag")
 SEASON_END = date(2027, 7, 16)  # the school year's last day: many series stop there
-
-
-def sa_url(name: str) -> str:
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-
-
-def recreate_database(name: str) -> None:
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def make_identity(db_name: str) -> list[dict]:

@@ -25,8 +25,9 @@ from services.rooms.booking.rooms import create_room
 from services.rooms.db.models import Base, Booking
 from services.rooms.domain import EQUIPMENT
 
+from bench_databases import PG, drop_database, recreate_database, sa_url  # noqa: F401  (the benchmarks reach them here)
+
 BERLIN = ZoneInfo("Europe/Berlin")
-PG = "postgresql://postgres@127.0.0.1:5432"
 DAY_OPENS = time(7, 0)  # local; a block grid of quarter hours until 22:00
 QUARTERS = 60
 SPAN_DAYS = 730  # about one year back and one year ahead
@@ -47,21 +48,6 @@ TITLES = (
     "Tanzkreis",
     "Beratung",
 )
-
-
-def sa_url(name: str) -> str:
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-
-
-def recreate_database(name: str) -> None:
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass
