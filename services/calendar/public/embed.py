@@ -27,7 +27,7 @@ from services.calendar.domain.calendar_data import LOCAL
 from services.calendar.domain.public_filter import FILTER_KEYS, InvalidFilter
 from services.calendar.domain.vocabulary import ACCESSIBILITY, AUDIENCES, CATEGORIES
 from services.calendar.public import conditional, selection
-from services.calendar.public.links import Choice
+from services.calendar.public.links import Choice, public_url
 from services.calendar.public.selection import Selection
 from services.calendar.public.words import filter_message, label
 from services.calendar.store.sql import SqlStore
@@ -128,7 +128,7 @@ def _item(chosen: Selection, listing: PublicListing) -> dict:
         "cancelled": when.cancelled,
         "place": ", ".join(filter(None, (place.name, place.street))),
         "district": place.district,
-        "url": selection.public_url(url_for("public.offering", offering_id=entry.id)),
+        "url": public_url(url_for("public.offering", offering_id=entry.id)),
         "facts": facts + [label("access", a) for a in entry.accessibility],
     }
 
@@ -172,7 +172,7 @@ def _help_page(chosen: Selection | None, limit: int, error: str = "") -> str:
 def snippets(choice: Choice, limit: int, title: str) -> dict[str, str]:
     """The HTML a partner copies into its website: the iframe, and the web component with the
     iframe as its fallback without JavaScript."""
-    frame_url = selection.public_url(url_for("embed.frame") + _query(choice, limit))
+    frame_url = public_url(url_for("embed.frame") + _query(choice, limit))
     height = 110 + 95 * limit  # px: a heading, `limit` dates of three short lines, the link
     iframe = (
         f'<iframe src="{escape(frame_url)}" title="{escape(title)}" width="100%" height="{height}"'
@@ -183,7 +183,7 @@ def snippets(choice: Choice, limit: int, title: str) -> dict[str, str]:
         for key in FILTER_KEYS
         if (values := choice.args.get(key))
     )
-    script = selection.public_url(url_for("public.static", filename=SCRIPT))
+    script = public_url(url_for("public.static", filename=SCRIPT))
     component = (
         f'<script src="{escape(script)}" defer></script>\n'
         f'<treffpunkt-kalender{attributes} limit="{limit}"></treffpunkt-kalender>\n'

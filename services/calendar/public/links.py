@@ -5,7 +5,20 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from flask import current_app
+
 from services.calendar.domain.public_filter import FILTER_KEYS
+
+
+def public_url(path: str) -> str:
+    """`path` at the address people reach the site at (PUBLIC_URL)."""
+    return current_app.config["SETTINGS"].public_url.rstrip("/") + path
+
+
+def subscription(path: str) -> dict[str, str]:
+    """A feed's addresses: https (download) and webcal (subscribe in a calendar program)."""
+    https = public_url(path)
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[-1]}
 
 
 class Choice:

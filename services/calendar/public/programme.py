@@ -24,7 +24,7 @@ from services.calendar.bounded_cache import BoundedCache
 from services.calendar.domain import spans
 from services.calendar.domain.public_filter import InvalidFilter
 from services.calendar.public import conditional, formats, selection
-from services.calendar.public.links import Choice
+from services.calendar.public.links import Choice, public_url
 from services.calendar.public.pdf import render_pdf
 from services.calendar.public.selection import Selection
 from services.calendar.public.words import filter_message
@@ -92,8 +92,8 @@ def _render(chosen: Selection, week: spans.Span) -> str:
         previous=_neighbour(chosen.choice, week, -1),
         following=_neighbour(chosen.choice, week, +1),
         choose=_address(chosen.choice, week.key, "programme.choose"),
-        more=selection.public_url(url_for("public.upcoming") + chosen.choice.query()),
-        more_text=selection.public_url(url_for("public.upcoming")).split("://", 1)[-1],
+        more=public_url(url_for("public.upcoming") + chosen.choice.query()),
+        more_text=public_url(url_for("public.upcoming")).split("://", 1)[-1],
         printed=formats.day_short(_today()),
     )
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask import current_app
-
 from shared.auth import identity
 from shared.identity.models import DISTRICTS
 from shared.identity.store import PartnerInfo
@@ -63,8 +61,3 @@ def read(args: Mapping[str, list[str]]) -> Selection:
 def every_partner() -> list[PartnerInfo]:
     """For a form's list of partners, by name."""
     return sorted(identity().partners(), key=lambda p: p["name"])
-
-
-def public_url(path: str) -> str:
-    """`path` at the address people reach the site at (PUBLIC_URL)."""
-    return current_app.config["SETTINGS"].public_url.rstrip("/") + path

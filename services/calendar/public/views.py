@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from datetime import date, datetime
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, render_template, request, url_for
 from flask_babel import gettext as _
 
 from shared.auth import identity
@@ -24,7 +24,7 @@ from services.calendar.domain.place import map_link, parse_location
 from services.calendar.domain.public_filter import InvalidFilter, PublicFilter, filter_args, parse_filter
 from services.calendar.domain.vocabulary import ACCESSIBILITY, AUDIENCES, CATEGORIES, TIMES_OF_DAY
 from services.calendar.public import conditional, formats, jsonld
-from services.calendar.public.links import Choice
+from services.calendar.public.links import Choice, public_url, subscription
 from services.calendar.public.words import FILTER_TITLES, filter_message, label
 from services.calendar.store import sql_images
 from services.calendar.store.sql import SqlStore
@@ -101,7 +101,7 @@ def offering(offering_id: int):
         dates = queries.dates(offering_id, utcnow(), NEXT_DATES)
         place = parse_location(entry.location)
         district = entry.district or (partner["district"] if partner else "")
-        page_url = _public_url(url_for("public.offering", offering_id=offering_id))
+        page_url = public_url(url_for("public.offering", offering_id=offering_id))
         room = _booked_room(entry.uid)
         similar = Choice({"category": list(entry.categories[:1]), "district": [district] if district else []})
         return render_template(
@@ -115,8 +115,8 @@ def offering(offering_id: int):
             structured=jsonld.script(jsonld.offering_graph(entry, dates, place, partner, page_url)),
             similar=similar,
             room=room,
-            picture=entry.image if entry.image.startswith(_public_url("/calendar/images/")) else "",
-            similar_feed=_webcal("/feeds/network.ics" + similar.query()),
+            picture=entry.image if entry.image.startswith(public_url("/calendar/images/")) else "",
+            similar_feed=subscription("/feeds/network.ics" + similar.query()),
         )
 
     return conditional.answer(tag, render)
@@ -167,7 +167,7 @@ def _render_span(span: spans.Span, choice: Choice, chosen: PublicFilter, number:
         previous=_neighbour(span, -1),
         following=_neighbour(span, +1),
         grid=grid,
-        feed=_webcal("/feeds/network.ics" + choice.query({k: v for k, v in choice.args.items()})),
+        feed=subscription("/feeds/network.ics" + choice.query({k: v for k, v in choice.args.items()})),
         filter_titles=FILTER_TITLES,
     )
 
@@ -187,7 +187,7 @@ def _refused(span: spans.Span, choice: Choice, message: str, status: int):
         previous=None,
         following=None,
         grid=None,
-        feed=_webcal("/feeds/network.ics"),
+        feed=subscription("/feeds/network.ics"),
         filter_titles=FILTER_TITLES,
         error=message,
     ), status
@@ -268,15 +268,6 @@ def _partners() -> dict:
     return {p["id"]: p for p in _partner_list()}
 
 
-def _public_url(path: str) -> str:
-    return current_app.config["SETTINGS"].public_url.rstrip("/") + path
-
-
-def _webcal(path: str) -> dict:
-    https = _public_url(path)
-    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[-1]}
-
-
 @bp.get("/images/<digest>.jpg")
 def picture(digest: str):
     """An offering's picture; its address is its content's hash, so it may be kept for a year."""
@@ -299,7 +290,7 @@ def offering_series(offering_id: int):
     view = public_view(data) if data else None
     if entry is None or view is None:
         abort(404)
-    page = _public_url(url_for("public.offering", offering_id=offering_id))
+    page = public_url(url_for("public.offering", offering_id=offering_id))
     return _calendar_file(assemble([view], entry.title, url=page), f"angebot-{offering_id}.ics")
 
 
@@ -312,7 +303,7 @@ def offering_date(offering_id: int, key: str):
     view = public_view(data) if data else None
     if entry is None or view is None or found is None or not DATE_KEY.match(key):
         abort(404)
-    page = _public_url(url_for("public.offering", offering_id=offering_id))
+    page = public_url(url_for("public.offering", offering_id=offering_id))
     body = date_calendar(view, key, found.start, found.end, found.all_day, page, entry.title)
     return _calendar_file(body, f"angebot-{offering_id}-{key}.ics")
 

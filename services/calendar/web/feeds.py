@@ -23,7 +23,7 @@ from services.calendar.domain.names import MAX_ID
 from services.calendar.domain.public_filter import InvalidFilter, parse_filter
 from services.calendar.domain.vocabulary import BUSY_SUMMARY
 from services.calendar.public import conditional
-from services.calendar.public.links import Choice
+from services.calendar.public.links import Choice, public_url
 from services.calendar.public.words import filter_message
 from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_public import PublicQueries
@@ -112,7 +112,7 @@ def network_feed():
 
     def render():
         selected = PublicQueries(db()).feed_objects(feed_filter)
-        page = current_app.config["SETTINGS"].public_url.rstrip("/") + "/calendar/" + Choice(args).query()
+        page = public_url("/calendar/" + Choice(args).query())
         return assemble(_public(selected), _feed_name(args), NETWORK_DESCRIPTION, page)
 
     body, etag = _cached(key, render)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from shared.auth import current_account, identity, login_required
@@ -19,6 +19,7 @@ from services.calendar.domain.calendar_data import LOCAL
 from services.calendar.domain.offering import public_dates
 from services.calendar.offerings import editing, images
 from services.calendar.public import formats
+from services.calendar.public.links import public_url
 from services.calendar.store import sql_images
 from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_offering_rooms import OfferingRooms
@@ -353,13 +354,9 @@ def _picture(form: OfferingForm, session, calendar, current: str = "") -> str:
         digest = sql_images.keep(
             session, prepared.digest, prepared.data, prepared.width, prepared.height, calendar.owner_partner_id
         )
-        return _public_url(url_for("public.picture", digest=digest))
+        return public_url(url_for("public.picture", digest=digest))
     kept = current or (form.image_url.data or "")
-    return kept if kept.startswith(_public_url(url_for("public.picture", digest="x")).rsplit("/", 1)[0] + "/") else ""
-
-
-def _public_url(path: str) -> str:
-    return current_app.config["SETTINGS"].public_url.rstrip("/") + path
+    return kept if kept.startswith(public_url("/calendar/images/")) else ""
 
 
 def _rooms() -> list[tuple[int, str]]:

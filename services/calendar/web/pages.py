@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
 from shared.auth import current_account, identity
 from shared.identity.models import DISTRICTS
@@ -14,16 +14,11 @@ from shared.web.request_db import db
 from services.calendar.domain import access
 from services.calendar.domain.public_filter import FILTER_KEYS, InvalidFilter, parse_filter
 from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES
+from services.calendar.public.links import public_url, subscription
 from services.calendar.public.words import filter_message
 from services.calendar.store.sql import SqlStore
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar", template_folder="../templates")
-
-
-def _links(path: str) -> dict:
-    base = current_app.config["SETTINGS"].public_url.rstrip("/")
-    https = base + path
-    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[-1]}
 
 
 @bp.get("/subscribe")
@@ -34,14 +29,14 @@ def subscribe():
     partner_calendars = [
         (c, by_id.get(c.owner_partner_id)) for c in calendars if c.kind == "partner" and access.is_listed_publicly(c)
     ]
-    rooms = [(c, _links(f"/feeds/rooms/{c.room_id}.ics")) for c in calendars if c.kind == "room"]
+    rooms = [(c, subscription(f"/feeds/rooms/{c.room_id}.ics")) for c in calendars if c.kind == "room"]
     choice = {key: [v for v in request.args.getlist(key) if v] for key in FILTER_KEYS}
     choice = {k: v for k, v in choice.items() if v}
     built, error = None, None
     if choice:
         try:
             parse_filter(choice, partners, DISTRICTS)
-            built = _links("/feeds/network.ics?" + urlencode(choice, doseq=True))
+            built = subscription("/feeds/network.ics?" + urlencode(choice, doseq=True))
         except InvalidFilter as exc:
             error = filter_message(exc)
     return render_template(
@@ -49,14 +44,14 @@ def subscribe():
         partners=partners,
         partner_calendars=partner_calendars,
         rooms=rooms,
-        network=_links("/feeds/network.ics"),
-        partner_links={p["slug"]: _links(f"/feeds/network.ics?partner={p['slug']}") for p in partners},
+        network=subscription("/feeds/network.ics"),
+        partner_links={p["slug"]: subscription(f"/feeds/network.ics?partner={p['slug']}") for p in partners},
         districts=DISTRICTS,
         categories=CATEGORIES,
         audiences=AUDIENCES,
         choice=choice,
         built=built,
         error=error,
-        dav_url=current_app.config["SETTINGS"].public_url.rstrip("/") + "/dav/",
+        dav_url=public_url("/dav/"),
         me=current_account(),
     ), (400 if error else 200)
