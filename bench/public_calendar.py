@@ -73,6 +73,7 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument("--redis", default=os.environ.get("TREFFPUNKT_BENCH_REDIS", "redis://127.0.0.1:6379/13"))
     p.add_argument("--seed", type=int, default=20261205)
     p.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    p.add_argument("--reuse", action="store_true", help="measure the kept databases again (after --keep)")
     p.add_argument("--out", default=str(HERE / "results"), help="folder for the Markdown result")
     args = p.parse_args(argv)
     args.events = args.events or (1000 if args.quick else 10_000)
@@ -96,13 +97,17 @@ def run(args, folder: Path) -> tuple[str, dict]:
     started = time.monotonic()
     redis_keys_before = set(redis.Redis.from_url(args.redis).keys())
     try:
-        log(f"identity database {identity_db}: the ten partners")
-        partners = public_data.make_identity(identity_db)
-        calendars = public_data.make_calendar_db(calendar_db, partners)
-        log(f"calendar database {calendar_db}: {args.events:,} offerings through SqlStore.put")
-        load_started = time.monotonic()
-        public_data.load(calendar_db, partners, calendars, args.events, args.seed, args.load_processes)
-        load_seconds = time.monotonic() - load_started
+        load_seconds = 0.0
+        if args.reuse and public_data.loaded(calendar_db):
+            log(f"reusing {identity_db} and {calendar_db} as they are")
+        else:
+            log(f"identity database {identity_db}: the ten partners")
+            partners = public_data.make_identity(identity_db)
+            calendars = public_data.make_calendar_db(calendar_db, partners)
+            log(f"calendar database {calendar_db}: {args.events:,} offerings through SqlStore.put")
+            load_started = time.monotonic()
+            public_data.load(calendar_db, partners, calendars, args.events, args.seed, args.load_processes)
+            load_seconds = time.monotonic() - load_started
         index = public_data.index_size(calendar_db)
         log(f"loaded in {load_seconds:.0f} s: {index}")
         log(f"gunicorn: {args.workers} workers x {args.threads} threads")

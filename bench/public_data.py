@@ -297,3 +297,12 @@ def index_size(db_name: str) -> dict:
         objects = conn.execute("SELECT count(*) FROM calendar_objects WHERE NOT deleted").fetchone()[0]
         conn.execute("ANALYZE")
     return {"objects": objects, "offerings": offerings, "dates": dates}
+
+
+def loaded(calendar_db: str) -> bool:
+    """Whether a kept calendar database (--keep) holds offerings to measure again (--reuse)."""
+    try:
+        with psycopg.connect(f"{PG}/{calendar_db}") as conn:
+            return conn.execute("SELECT count(*) FROM public_offerings").fetchone()[0] > 0
+    except psycopg.Error:
+        return False

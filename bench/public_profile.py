@@ -53,14 +53,6 @@ class Statements:
             self.seen.append((statement, parameters, elapsed, conn.engine.url.database or ""))
 
 
-def _exists(calendar_db: str) -> bool:
-    try:
-        with psycopg.connect(f"{public_data.PG}/{calendar_db}") as conn:
-            return conn.execute("SELECT count(*) FROM public_offerings").fetchone()[0] > 0
-    except psycopg.Error:
-        return False
-
-
 def make_client(args):
     from werkzeug.test import Client
 
@@ -142,7 +134,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     identity_db, calendar_db = f"{args.db_prefix}_identity", f"{args.db_prefix}_calendar"
     try:
-        if not (args.reuse and _exists(calendar_db)):
+        if not (args.reuse and public_data.loaded(calendar_db)):
             partners = public_data.make_identity(identity_db)
             calendars = public_data.make_calendar_db(calendar_db, partners)
             t = time.perf_counter()

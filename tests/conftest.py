@@ -10,6 +10,7 @@ from shared import outbox
 from shared.db import transaction
 from shared.identity.store import use_hasher
 
+from services.calendar.public import snapshot
 from services.databases import migrate_all
 from services.frontdoor import FrontDoor, create_apps
 from services.rooms.booking import rooms as operations
@@ -60,10 +61,16 @@ def notify_settings(smtp_sink, sms_gateway):
     )
 
 
+_APPS: list[dict] = []  # the apps made for this run, whose process caches each test starts without
+
+
 @pytest.fixture(autouse=True)
 def clean_state(smtp_sink, sms_gateway):
     """Every test starts with empty databases, an empty broker and empty sinks."""
     infra.truncate_all()
+    for made in _APPS:
+        # emptied behind the app's back: what the public pages hold of the last test goes too
+        made["calendar"].extensions[snapshot.HELD].clear()
     infra.flush_redis()
     smtp_sink.handler.messages.clear()
     smtp_sink.fail(None, 0)
@@ -74,7 +81,9 @@ def clean_state(smtp_sink, sms_gateway):
 
 @pytest.fixture(scope="session")
 def apps(settings, notify_settings):
-    return create_apps(settings, notify_settings)
+    made = create_apps(settings, notify_settings)
+    _APPS.append(made)
+    return made
 
 
 @pytest.fixture(scope="session")

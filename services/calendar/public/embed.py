@@ -30,7 +30,6 @@ from services.calendar.public import conditional, selection
 from services.calendar.public.links import Choice, public_url
 from services.calendar.public.selection import Selection
 from services.calendar.public.words import filter_message, label
-from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_public import PublicListing, PublicQueries
 
 bp = Blueprint("embed", __name__, url_prefix="/calendar", template_folder="../templates")
@@ -50,7 +49,7 @@ def frame():
     except BadRequest as exc:
         page = _frame_page(None, [], str(exc))
         return allow_framing(Response(page, 400, content_type="text/html; charset=utf-8"))
-    tag = conditional.page_tag(SqlStore(db()).state_key(), _today())
+    tag = conditional.page_tag(_today())
     return allow_framing(conditional.answer(tag, lambda: _frame_page(chosen, _next_dates(chosen, limit))))
 
 

@@ -28,7 +28,6 @@ from services.calendar.public.links import Choice, public_url
 from services.calendar.public.pdf import render_pdf
 from services.calendar.public.selection import Selection
 from services.calendar.public.words import filter_message
-from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_public import PublicListing, PublicQueries
 
 bp = Blueprint("programme", __name__, url_prefix="/calendar", template_folder="../templates")
@@ -63,7 +62,7 @@ def _programme(as_pdf: bool):
     except InvalidFilter as exc:
         return _choose_page(None, filter_message(exc)), 400
     week = _week(request.args.get("week", "").strip())
-    tag = conditional.page_tag(SqlStore(db()).state_key(), _today())
+    tag = conditional.page_tag(_today())
     if not as_pdf:
         return conditional.answer(tag, lambda: _render(chosen, week))
     return _pdf_answer(tag, lambda: _render(chosen, week), _filename(chosen, week))

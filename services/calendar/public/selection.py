@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from shared.auth import identity
 from shared.identity.models import DISTRICTS
 from shared.identity.store import PartnerInfo
 
 from services.calendar.domain.place import parse_location
 from services.calendar.domain.public_filter import PublicFilter, filter_args, parse_filter
+from services.calendar.public import snapshot
 from services.calendar.public.links import Choice
 from services.calendar.public.words import label
 from services.calendar.store.sql_public import PublicEntry
@@ -53,11 +53,11 @@ def read(args: Mapping[str, list[str]]) -> Selection:
     """The filter of a query string (`request.args.to_dict(flat=False)`); other keys are left
     to the caller. Raises InvalidFilter as the list pages do."""
     values = filter_args(args)
-    partners = identity().partners()
+    partners = snapshot.current().partners
     chosen = parse_filter(values, [dict(p) for p in partners], DISTRICTS)
     return Selection(Choice(values), chosen, {p["id"]: p for p in partners})
 
 
 def every_partner() -> list[PartnerInfo]:
     """For a form's list of partners, by name."""
-    return sorted(identity().partners(), key=lambda p: p["name"])
+    return sorted(snapshot.current().partners, key=lambda p: p["name"])

@@ -8,10 +8,9 @@ import re
 from collections import Counter
 from datetime import date, datetime
 
-from flask import Blueprint, Response, abort, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 
-from shared.auth import identity
 from shared.clock import utcnow
 from shared.identity.models import DISTRICTS
 from shared.web.request_db import db
@@ -23,7 +22,7 @@ from services.calendar.domain.ics_feed import assemble
 from services.calendar.domain.place import map_link, parse_location
 from services.calendar.domain.public_filter import InvalidFilter, PublicFilter, filter_args, parse_filter
 from services.calendar.domain.vocabulary import ACCESSIBILITY, AUDIENCES, CATEGORIES, TIMES_OF_DAY
-from services.calendar.public import conditional, formats, jsonld
+from services.calendar.public import conditional, formats, jsonld, snapshot
 from services.calendar.public.links import Choice, public_url, subscription
 from services.calendar.public.words import FILTER_TITLES, filter_message, label
 from services.calendar.store import sql_images
@@ -91,7 +90,7 @@ def month(key: str | None = None):
 @bp.get("/offering/<int:offering_id>")
 def offering(offering_id: int):
     queries = PublicQueries(db())
-    tag = conditional.page_tag(SqlStore(db()).state_key(), _today())
+    tag = conditional.page_tag(_today())
 
     def render():
         entry = queries.entry(offering_id)
@@ -142,7 +141,7 @@ def _span_page(span: spans.Span):
         chosen = parse_filter(args, _partner_list(), DISTRICTS)
     except InvalidFilter as exc:
         return _refused(span, choice, filter_message(exc), 400)
-    tag = conditional.page_tag(SqlStore(db()).state_key(), _today())
+    tag = conditional.page_tag(_today())
     return conditional.answer(tag, lambda: _render_span(span, choice, chosen, number))
 
 
@@ -258,10 +257,7 @@ def _filter_groups(choice: Choice) -> list[tuple[str, list[tuple[str, str, bool]
 
 
 def _partner_list() -> list:
-    """The network's partners, read once a request (a list page asks for them twice)."""
-    if "calendar_partners" not in g:
-        g.calendar_partners = identity().partners()
-    return g.calendar_partners
+    return list(snapshot.current().partners)
 
 
 def _partners() -> dict:

@@ -6,12 +6,14 @@ here. The one place that joins DAV to the SQL store: dav/ sees only the store in
 from __future__ import annotations
 
 from services.calendar.dav import views as dav_views
-from services.calendar.public import embed, programme, views as public_views
+from services.calendar.public import embed, page_cache, programme, snapshot, views as public_views
 from services.calendar.store.sql import SqlStore
 from services.calendar.web import app_passwords, feeds, offerings, pages
 
 
 def init_app(app) -> None:
+    snapshot.init_app(app)
+    page_cache.init_app(app)
     app.register_blueprint(public_views.bp)
     app.register_blueprint(programme.bp)
     app.register_blueprint(embed.bp)
