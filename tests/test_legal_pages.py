@@ -26,6 +26,13 @@ def _footer_links(page: str) -> list[str]:
     return re.findall(r'href="([^"]+)"', footer.group(1))
 
 
+def _shows(response, *expected: str) -> None:
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    missing = [shown for shown in expected if shown not in text]
+    assert not missing, missing
+
+
 @pytest.fixture
 def client(frontdoor):
     return Client(frontdoor)
@@ -54,10 +61,8 @@ def operator(settings):
 
 
 def test_the_imprint_shows_the_operator_from_the_settings(operator):
-    page = operator.get("/rooms/impressum")
-    text = page.get_data(as_text=True)
-    assert page.status_code == 200
-    for shown in (
+    _shows(
+        operator.get("/rooms/impressum"),
         "Generationen verbinden Jena e. V.",
         "Am Anger 7, 07743 Jena",
         'href="mailto:hallo@generationen-jena.example"',
@@ -67,8 +72,7 @@ def test_the_imprint_shows_the_operator_from_the_settings(operator):
         "Erika Muster, Am Anger 7, 07743 Jena",
         "§ 18 Abs. 2",
         'href="/rooms/datenschutz"',
-    ):
-        assert shown in text, shown
+    )
 
 
 def test_empty_optional_details_are_left_out(client):
@@ -78,8 +82,8 @@ def test_empty_optional_details_are_left_out(client):
 
 
 def test_the_privacy_statement_names_the_operator_the_authority_and_the_periods(operator):
-    text = operator.get("/rooms/datenschutz").get_data(as_text=True)
-    for shown in (
+    _shows(
+        operator.get("/rooms/datenschutz"),
         "Generationen verbinden Jena e. V.",
         "Paula Privat, datenschutz@generationen-jena.example",
         "TLfDI, Häßlerstraße 8, 99096 Erfurt",
@@ -89,8 +93,7 @@ def test_the_privacy_statement_names_the_operator_the_authority_and_the_periods(
         "nach 45 Minuten ohne Aktivität",
         "<code>treffpunkt_session</code>",
         "<code>treffpunkt_language</code>",
-    ):
-        assert shown in text, shown
+    )
 
 
 def test_the_default_authority_is_thuringias(client):
