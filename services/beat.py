@@ -44,6 +44,12 @@ celery.conf.beat_schedule["notify-sweep-deliveries"] = {
     "schedule": 60.0,
     "options": {"queue": "notify", "expires": 120},
 }
+# personal data in the delivery log and reminder plans is erased after DELIVERY_LOG_RETENTION_DAYS
+celery.conf.beat_schedule["notify-erase-old-content"] = {
+    "task": "notify.erase_old_content",
+    "schedule": 3600.0,
+    "options": {"queue": "notify", "expires": 1800},
+}
 # the public pages' index keeps a year ahead of today; new objects are indexed when stored, this
 # moves the window on and picks up what was stored before the index existed
 celery.conf.beat_schedule["calendar-refresh-public"] = {

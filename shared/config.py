@@ -152,12 +152,88 @@ class Settings:
             "How many reverse proxies stand in front of the services; their X-Forwarded-For/-Proto are believed (0 for make run, 1 behind Caddy in compose). The client address counts failed logins.",
         ),
     )
+    delivery_log_days: int = field(
+        default=90,
+        metadata=variable(
+            "DELIVERY_LOG_RETENTION_DAYS",
+            "After this many days the delivery log at /notify/ forgets who a message went to and what it said (addresses, numbers, texts); the row stays, so counts stay true. Stated in the privacy statement.",
+        ),
+    )
+    # The operator's details for the Impressum and the Datenschutzerklärung (shared/web/legal.py),
+    # shown as written; the defaults are examples for make run.
+    operator_name: str = field(
+        default="Koordinierungsstelle Treffpunkt Generationen Jena",
+        metadata=variable(
+            "OPERATOR_NAME",
+            "Who runs this Treffpunkt (Impressum, privacy statement): a person or an organisation's full name.",
+        ),
+    )
+    operator_address: str = field(
+        default="Beispielstraße 1, 07743 Jena",
+        metadata=variable("OPERATOR_ADDRESS", "The operator's postal address (a street address, no PO box)."),
+    )
+    operator_email: str = field(
+        default="kontakt@treffpunkt-jena.de", metadata=variable("OPERATOR_EMAIL", "The operator's email address.")
+    )
+    operator_phone: str = field(
+        default="03641 000000", metadata=variable("OPERATOR_PHONE", "The operator's telephone number.")
+    )
+    operator_represented_by: str = field(
+        default="",
+        metadata=variable(
+            "OPERATOR_REPRESENTED_BY",
+            "For an association or company: who represents it (e.g. the board); empty: not shown.",
+        ),
+    )
+    operator_register: str = field(
+        default="",
+        metadata=variable(
+            "OPERATOR_REGISTER", "Register entry, e.g. `Vereinsregister Amtsgericht Jena, VR 123456`; empty: not shown."
+        ),
+    )
+    operator_responsible: str = field(
+        default="Leitung der Koordinierungsstelle, Anschrift wie oben",
+        metadata=variable(
+            "OPERATOR_RESPONSIBLE",
+            "Person responsible for the content under § 18 Abs. 2 MStV (V.i.S.d.P.): name and address.",
+        ),
+    )
+    privacy_contact: str = field(
+        default="datenschutz@treffpunkt-jena.de",
+        metadata=variable(
+            "PRIVACY_CONTACT",
+            "Whom to ask about personal data: the data protection officer, or the operator's contact for it (name, email).",
+        ),
+    )
+    privacy_authority: str = field(
+        default="Thüringer Landesbeauftragter für den Datenschutz und die Informationsfreiheit (TLfDI), Häßlerstraße 8, 99096 Erfurt, www.tlfdi.de",
+        metadata=variable("PRIVACY_AUTHORITY", "The data protection supervisory authority people may complain to."),
+    )
+    operator_hosting: str = field(
+        default="Treffpunkt läuft auf Servern des Betreibers. E-Mails verschickt der Mailserver des Betreibers; SMS werden nur über einen SMS-Anbieter verschickt, mit dem ein Vertrag zur Auftragsverarbeitung besteht.",
+        metadata=variable(
+            "OPERATOR_HOSTING",
+            "Privacy statement: who hosts the servers and who delivers email and SMS (processors under Art. 28 DSGVO), in plain German.",
+        ),
+    )
+    server_log_days: int = field(
+        default=14,
+        metadata=variable(
+            "SERVER_LOG_DAYS",
+            "Privacy statement: how many days the logs of the proxy and the services (address, time, page) are kept. A promise: rotate the logs to match.",
+        ),
+    )
     demo: bool = field(
         default=False,
         metadata=variable(
             "TREFFPUNKT_DEMO", "Demo mode: demo data and the `demo`/`demo` login exist (make run sets it)."
         ),
     )
+
+    def __post_init__(self) -> None:
+        # 0 would wipe a failed message before the coordination office could look at it
+        if self.delivery_log_days < 1:
+            raise ValueError(f"DELIVERY_LOG_RETENTION_DAYS is {self.delivery_log_days}, it must be at least 1")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

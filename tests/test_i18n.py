@@ -378,7 +378,12 @@ def test_resend_refusals_from_the_delivery_code_are_translated(notify_app):
     from services.notify.models import Delivery
 
     reasons = set()
-    for row in (Delivery(status="sent"), Delivery(status="failed", channel="sms", recipient="0151 234", body="x")):
+    erased = Delivery(status="failed", channel="email", recipient="", subject="", text="", body="", last_error="")
+    for row in (
+        Delivery(status="sent"),
+        Delivery(status="failed", channel="sms", recipient="0151 234", body="x"),
+        erased,
+    ):
         with pytest.raises(delivery.ResendRefused) as refused:
             delivery.requeue(row)
         reasons.add(refused.value.reason)

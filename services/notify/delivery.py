@@ -19,7 +19,7 @@ from shared.clock import utcnow
 from shared.db import SessionFactory, transaction
 from shared.outbox import first_time
 
-from services.notify import preferences
+from services.notify import preferences, retention
 from services.notify.channels.outgoing import Outgoing
 from services.notify.domain import outgoing_email, texts
 from services.notify.domain.notice import Notice
@@ -140,6 +140,8 @@ def requeue(delivery: Delivery) -> None:
     commits it and queues the send)."""
     if delivery.status != "failed":
         raise ResendRefused("not_failed")
+    if retention.is_erased(delivery):
+        raise ResendRefused("erased")
     if not delivery.body or (delivery.channel == "sms" and not delivery.recipient.startswith("+")):
         raise ResendRefused("unsendable")
     delivery.status, delivery.attempts, delivery.claimed_at, delivery.failure = "queued", 0, None, ""

@@ -86,6 +86,13 @@ class NotifySettings:
         default=500,
         metadata=config.variable("NOTIFY_SWEEP_BATCH", "At most this many deliveries queued again per sweep."),
     )
+    retention_batch: int = field(
+        default=1000,
+        metadata=config.variable(
+            "NOTIFY_RETENTION_BATCH",
+            "Retention: at most this many deliveries (and reminder plans) erased per hourly run; a backlog takes several runs.",
+        ),
+    )
     rate_email: float = field(
         default=20.0,
         metadata=config.variable(
@@ -140,9 +147,10 @@ class NotifySettings:
                 problems.append(f"{name} is {value!r}, not one of {', '.join(allowed)}")
         if not 0 < self.smtp_port < 65536:
             problems.append(f"SMTP_PORT {self.smtp_port} is not a port")
-        if self.max_attempts < 1 or self.sweep_batch < 1 or self.preferences_link_days < 1:
+        if min(self.max_attempts, self.sweep_batch, self.retention_batch, self.preferences_link_days) < 1:
             problems.append(
-                "NOTIFY_MAX_ATTEMPTS, NOTIFY_SWEEP_BATCH and NOTIFY_PREFERENCES_LINK_DAYS must be at least 1"
+                "NOTIFY_MAX_ATTEMPTS, NOTIFY_SWEEP_BATCH, NOTIFY_RETENTION_BATCH and NOTIFY_PREFERENCES_LINK_DAYS"
+                " must be at least 1"
             )
         if (
             min(

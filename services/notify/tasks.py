@@ -4,7 +4,8 @@ notify.booking_notice  (from rooms, contract in shared.contracts) — email and/
                        by that person's preferences; also keeps the reminder plan up to date
 notify.send_delivery   (our own: a re-send, a rate-limited send, a reminder)
 notify.scan_reminders  (beat, every minute: reminders that are due now)
-notify.sweep_deliveries (beat, every minute: re-queue deliveries whose task got lost)"""
+notify.sweep_deliveries (beat, every minute: re-queue deliveries whose task got lost)
+notify.erase_old_content (beat, hourly: retention of the delivery log and reminder plans)"""
 
 from __future__ import annotations
 
@@ -24,7 +25,16 @@ from shared.db import SessionFactory, autocommit_connection, one_connection
 from shared.receipts import send_receipt
 from shared.relay import register_relay
 
-from services.notify import delivery, preferences, ratelimit, reminders, sending, settings as notify_settings, sweep
+from services.notify import (
+    delivery,
+    preferences,
+    ratelimit,
+    reminders,
+    retention,
+    sending,
+    settings as notify_settings,
+    sweep,
+)
 from services.notify.domain.notice import Notice
 from services.notify.models import OutboxMessage, ProcessedMessage
 from services.notify.sending import Claim
@@ -180,3 +190,15 @@ def register(celery: Celery, app: Flask) -> None:
         if ids:
             log.warning("sweep re-queued %d overdue deliveries", len(ids))
         return len(ids)
+
+    @celery.task(shared=False, name="notify.erase_old_content", acks_late=False, ignore_result=True, **PERIODIC_LIMITS)
+    def erase_old_content() -> dict[str, int]:
+        """Retention (services/notify/retention.py); a lost or doubled run is harmless."""
+        erased = retention.erase(
+            current_app.extensions["db"],
+            current_app.config["SETTINGS"].delivery_log_days,
+            notify_settings.current().retention_batch,
+        )
+        if erased.deliveries or erased.plans:
+            log.info("retention erased %d deliveries' content and %d reminder plans", erased.deliveries, erased.plans)
+        return {"deliveries": erased.deliveries, "plans": erased.plans}

@@ -12,7 +12,7 @@ from shared.auth import current_account, login_required
 from shared.messaging import publish
 from shared.web.request_db import db, unit_of_work
 
-from services.notify import delivery as deliveries, filters
+from services.notify import delivery as deliveries, filters, retention
 from services.notify.domain import permissions
 from services.notify.domain.mime import read_email
 from services.notify.domain.permissions import Action
@@ -39,6 +39,9 @@ def N_(text: str) -> str:
 # delivery.requeue refuses with a reason code; these are its words (translated when flashed)
 RESEND_REFUSALS = {
     "not_failed": N_("Nur fehlgeschlagene Nachrichten können erneut gesendet werden."),
+    "erased": N_(
+        "Der Inhalt dieser Nachricht wurde nach Ablauf der Aufbewahrungsfrist gelöscht. Sie kann nicht erneut gesendet werden."
+    ),
     "unsendable": N_("Diese Nachricht kann nicht gesendet werden: die Adresse oder Nummer ist ungültig."),
 }
 
@@ -200,4 +203,5 @@ def _labels() -> dict:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(preferences_bp)
-    app.context_processor(lambda: {"labels": _labels()})
+    app.context_processor(lambda: {"labels": _labels(), "retention_days": app.config["SETTINGS"].delivery_log_days})
+    app.jinja_env.tests["erased"] = retention.is_erased

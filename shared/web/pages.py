@@ -1,4 +1,5 @@
-"""The pages every service has under its own prefix — log in, log out, choose a language — and
+"""The pages every service has under its own prefix — log in, log out, choose a language, the
+Impressum and the Datenschutzerklärung (linked from every page's footer) — and
 the shared templates (base.html, error.html) and static files. The blueprint is called "web":
 templates link to `web.login`, `web.set_language`, …"""
 
@@ -11,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from shared.auth import login_required
 from shared.identity.models import LANGUAGES
-from shared.web import language as languages
+from shared.web import language as languages, legal
 from shared.web.login import login_view, logout_view
 
 SHARED = Path(__file__).resolve().parent.parent
@@ -27,6 +28,8 @@ def blueprint(service: str) -> Blueprint:
     )
     bp.add_url_rule(f"/{service}/login", "login", lambda: login_view(service), methods=["GET", "POST"])
     bp.add_url_rule(f"/{service}/logout", "logout", logout_view, methods=["POST"])
+    bp.add_url_rule(f"/{service}/impressum", "imprint", legal.imprint)
+    bp.add_url_rule(f"/{service}/datenschutz", "privacy", legal.privacy)
     choice = f"/{service}/language/<any({', '.join(LANGUAGES)}):language>"
 
     @bp.get(choice)
