@@ -136,11 +136,11 @@ def _span_page(span: spans.Span):
     page = request.args.get("seite", "1")
     number = int(page) if page.isascii() and page.isdigit() and 0 < int(page) <= MAX_PAGES else None
     if number is None:
-        return _refused(span, choice, _("Diese Seite gibt es nicht. Bitte mit Seite 1 beginnen."), 404)
+        return _refused(span, _("Diese Seite gibt es nicht. Bitte mit Seite 1 beginnen."), 404)
     try:
         chosen = parse_filter(args, _partner_list(), DISTRICTS)
     except InvalidFilter as exc:
-        return _refused(span, choice, filter_message(exc), 400)
+        return _refused(span, filter_message(exc), 400)
     tag = conditional.page_tag(_today())
     return conditional.answer(tag, lambda: _render_span(span, choice, chosen, number))
 
@@ -149,47 +149,38 @@ def _render_span(span: spans.Span, choice: Choice, chosen: PublicFilter, number:
     queries = PublicQueries(db())
     start, end = span.bounds(utcnow())
     found = queries.listings(chosen, start, end, PAGE_SIZE + 1, (number - 1) * PAGE_SIZE)
-    more = len(found) > PAGE_SIZE and number < MAX_PAGES
     listings = found[:PAGE_SIZE]
-    grid = _month_grid(span, queries.starts(chosen, start, end)) if span.kind == "month" else None
-    return render_template(
-        "calendar/public/whats_on.html",
-        span=span,
-        heading=_heading(span),
+    return _whats_on(
+        span,
+        choice,
         days=_by_day(listings, span),
         partners=_partners(),
-        choice=choice,
-        groups=_filter_groups(choice),
         page=number,
-        more=more,
-        path=request.path,
+        more=len(found) > PAGE_SIZE and number < MAX_PAGES,
         previous=_neighbour(span, -1),
         following=_neighbour(span, +1),
-        grid=grid,
-        feed=subscription("/feeds/network.ics" + choice.query({k: v for k, v in choice.args.items()})),
-        filter_titles=FILTER_TITLES,
+        grid=_month_grid(span, queries.starts(chosen, start, end)) if span.kind == "month" else None,
     )
 
 
-def _refused(span: spans.Span, choice: Choice, message: str, status: int):
+def _refused(span: spans.Span, message: str, status: int):
+    """The span's page without dates or filters, saying what was wrong with the address."""
+    values = dict(days=[], partners={}, page=1, more=False, previous=None, following=None, grid=None)
+    return _whats_on(span, Choice({}), error=message, **values), status
+
+
+def _whats_on(span: spans.Span, choice: Choice, **values) -> str:
     return render_template(
         "calendar/public/whats_on.html",
         span=span,
         heading=_heading(span),
-        days=[],
-        partners={},
-        choice=Choice({}),
-        groups=_filter_groups(Choice({})),
-        page=1,
-        more=False,
+        choice=choice,
+        groups=_filter_groups(choice),
         path=request.path,
-        previous=None,
-        following=None,
-        grid=None,
-        feed=subscription("/feeds/network.ics"),
+        feed=subscription("/feeds/network.ics" + choice.query()),
         filter_titles=FILTER_TITLES,
-        error=message,
-    ), status
+        **values,
+    )
 
 
 def _parsed(parse, key: str) -> spans.Span:
