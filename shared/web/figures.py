@@ -28,7 +28,6 @@ MONTH_PROBLEMS = {
     "month_order": _l("Der letzte Monat liegt vor dem ersten. Bitte tauschen Sie die Monate."),
     "too_long": _l("Höchstens fünf Jahre (60 Monate) auf einmal. Bitte wählen Sie einen kürzeren Zeitraum."),
 }
-MONTH_HINT = _l("Monat und Jahr, z. B. 03.2025")
 
 
 def _month(_form: FlaskForm, field: Field) -> None:

@@ -31,17 +31,25 @@ def used(rooms_app, calendar_app, rooms, api_auth, people):
     response = rooms_app.test_client().post(
         "/api/rooms/bookings",
         headers=api_auth("otto"),
-        json={"room_id": rooms["saal"], "starts_at": at(day, 14).isoformat(), "ends_at": at(day, 17).isoformat(), "title": "Tanz"},
+        json={
+            "room_id": rooms["saal"],
+            "starts_at": at(day, 14).isoformat(),
+            "ends_at": at(day, 17).isoformat(),
+            "title": "Tanz",
+        },
     )
     assert response.status_code == 201
     with transaction(calendar_app.extensions["db"]) as session:
         store = SqlStore(session)
         lobeda = store.ensure_partner_calendar(people["lena"]["partner_id"], "lobeda", "Angebote MGH Lobeda")
-        store.put(lobeda.id, "cafe.ics", _event("cafe", "Seniorencafé", day, "CATEGORIES:Begegnung", "X-TREFFPUNKT-AUDIENCE:Senioren"))
+        cafe = _event("cafe", "Seniorencafé", day, "CATEGORIES:Begegnung", "X-TREFFPUNKT-AUDIENCE:Senioren")
+        store.put(lobeda.id, "cafe.ics", cafe)
     return day
 
 
-@pytest.mark.parametrize("window", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}], ids=["phone", "laptop"])
+@pytest.mark.parametrize(
+    "window", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}], ids=["phone", "laptop"]
+)
 def test_the_office_reads_and_downloads_the_figures(browser, frontdoor, used, window):
     with LiveServer(frontdoor) as live:
         context = browser.new_context(locale="de-DE", viewport=window, accept_downloads=True)
