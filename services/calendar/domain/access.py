@@ -100,3 +100,10 @@ def sees_details(reader: Reader | None, calendar: CalendarFacts, event_class: st
 def sees_every_detail(reader: Reader | None, calendar: CalendarFacts) -> bool:
     """True when no CLASS can hide anything from `reader` here (the common, fast case)."""
     return owns(reader, calendar)
+
+
+def can_see_figures(reader: Reader | None) -> bool:
+    """The network's figures (offerings and dates of every partner, for the funders): the
+    coordination office, whose business comparing the partners is; a partner's staff see their
+    own offerings on their own pages."""
+    return reader is not None and reader.coordination

@@ -1,14 +1,16 @@
 """The calendar's web layer: the public calendar (services/calendar/public/), the subscription
-page (pages.py), app passwords (app_passwords.py), the public feeds (feeds.py) and CalDAV
+page (pages.py), app passwords (app_passwords.py), the office's figures (figures.py), the public feeds (feeds.py) and CalDAV
 (services/calendar/dav/), each a blueprint registered
 here. The one place that joins DAV to the SQL store: dav/ sees only the store interface."""
 
 from __future__ import annotations
 
+from shared.web import figures as shared_figures
+
 from services.calendar.dav import views as dav_views
 from services.calendar.public import embed, page_cache, programme, snapshot, views as public_views
 from services.calendar.store.sql import SqlStore
-from services.calendar.web import app_passwords, feeds, offerings, pages
+from services.calendar.web import app_passwords, feeds, figures, offerings, pages
 
 
 def init_app(app) -> None:
@@ -21,4 +23,6 @@ def init_app(app) -> None:
     app.register_blueprint(offerings.bp)
     app.register_blueprint(app_passwords.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(figures.bp)
+    shared_figures.init_app(app)
     dav_views.init_app(app, SqlStore)

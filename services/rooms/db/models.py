@@ -125,6 +125,7 @@ class Occurrence(Base):
         CheckConstraint("state IN ('valid', 'pending', 'skipped', 'cancelled', 'declined')", name="occurrence_state"),
         CheckConstraint("ends_at > starts_at", name="occurrence_ordered"),
         Index("ix_occurrences_room_time", "room_id", "starts_at", "ends_at"),
+        Index("ix_occurrences_starts_at", "starts_at"),  # the figures of all rooms for a period
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"), index=True)

@@ -112,6 +112,13 @@ def can_update_room(room: RoomSide, who: Who | None) -> bool:
     return can_manage_rules(room, who)
 
 
+def can_see_figures(who: Who | None) -> bool:
+    """The network's figures (room use of every house, for its funders): the coordination office.
+    A partner's staff see their own rooms' bookings in their own pages; the figures compare houses
+    with each other, which is the office's business, not a partner's."""
+    return oversees_network(who)
+
+
 REFUSAL = {  # action -> the problem code services/rooms/wording.py words
     "book": "no_partner",
     "see": "not_yours",
@@ -122,4 +129,5 @@ REFUSAL = {  # action -> the problem code services/rooms/wording.py words
     "rules": "not_owner",
     "closures": "not_owner",
     "room": "not_owner",
+    "figures": "not_coordination",
 }
