@@ -187,6 +187,8 @@ def _labels() -> dict:
             "changed": _("geändert"),
             "cancelled": _("abgesagt"),
             "reminder": _("Erinnerung"),
+            "invite": _("Einladung"),
+            "reset": _("Passwort vergessen"),
         },
         "channel": {"email": _("E-Mail"), "sms": _("SMS")},
         "failure": {
