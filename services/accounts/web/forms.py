@@ -8,6 +8,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TelField, ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from shared.identity.models import LANGUAGES
@@ -18,8 +19,12 @@ from services.accounts.domain import passwords, usernames
 
 ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 PHONE = re.compile(r"^\+?[0-9 ()/-]{3,32}$")
-LANGUAGE_CHOICES = [("de", "Deutsch"), ("en", "English")]
-assert tuple(code for code, _ in LANGUAGE_CHOICES) == LANGUAGES
+LANGUAGE_CHOICES = [SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]
+assert tuple(c.value for c in LANGUAGE_CHOICES) == LANGUAGES
+ROLE_CHOICES = [
+    SelectChoice("staff", _l("Mitarbeiterin oder Mitarbeiter des Partners")),
+    SelectChoice("coordination", _l("Koordinierungsstelle")),
+]
 
 
 def _address(_form: FlaskForm, field: EmailField) -> None:
@@ -65,13 +70,11 @@ class InviteForm(FlaskForm):
         _l("E-Mail-Adresse"),
         validators=[DataRequired(message=_l("Bitte die E-Mail-Adresse eingeben.")), Length(max=254), _address],
     )
-    partner = SelectField(_l("Partner"), coerce=int, validate_choice=False)
+    # the choices are the inviter's (invite.py); the permission rule decides, not the list
+    partner = SelectField(_l("Partner"), coerce=int, choices=[], validate_choice=False)
     role = SelectField(
         _l("Rolle"),
-        choices=[
-            ("staff", _l("Mitarbeiterin oder Mitarbeiter des Partners")),
-            ("coordination", _l("Koordinierungsstelle")),
-        ],
+        choices=ROLE_CHOICES,
     )
     language = SelectField(_l("Sprache der E-Mail und der Seiten"), choices=LANGUAGE_CHOICES)
     username = StringField(

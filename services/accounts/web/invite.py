@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from shared.auth import current_account, login_required
 from shared.identity.store import Principal
@@ -12,7 +13,7 @@ from shared.identity.store import Principal
 from services.accounts import invitation, settings
 from services.accounts.domain.permissions import COORDINATION, STAFF, can_open_invitations
 from services.accounts.errors import Refused
-from services.accounts.web.forms import InviteForm
+from services.accounts.web.forms import ROLE_CHOICES, InviteForm
 from services.accounts.web.wording import REFUSALS
 
 bp = Blueprint("invite", __name__, url_prefix="/account/invite", template_folder="../templates")
@@ -28,9 +29,9 @@ def _me() -> Principal:
 
 def _form(me: Principal) -> InviteForm:
     form = InviteForm()
-    form.partner.choices = invitation.partners_for(current_app.extensions["db"], me)
+    form.partner.choices = [SelectChoice(i, name) for i, name in invitation.partners_for(current_app.extensions["db"], me)]
     if me.role != COORDINATION:  # staff invite staff of their own partner only
-        form.role.choices = [c for c in form.role.choices if c[0] == STAFF]
+        form.role.choices = [c for c in ROLE_CHOICES if c.value == STAFF]
     if not form.is_submitted():
         form.partner.data = me.partner_id
     return form
