@@ -38,7 +38,9 @@ def mails(accounts_app):
     def load() -> list[dict]:
         with accounts_app.extensions["db"]() as s:
             rows = s.scalars(
-                select(AccountsOutbox).where(AccountsOutbox.task_name == "notify.account_mail").order_by(AccountsOutbox.id)
+                select(AccountsOutbox)
+                .where(AccountsOutbox.task_name == "notify.account_mail")
+                .order_by(AccountsOutbox.id)
             )
             return [json.loads(r.payload) for r in rows]
 
