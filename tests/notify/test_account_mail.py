@@ -79,3 +79,13 @@ def test_a_mail_without_a_valid_link_or_address_is_refused_by_the_contract():
         mail_payload(email="keine-adresse")
     with pytest.raises(ValidationError):
         mail_payload(purpose="welcome")
+
+
+def test_the_delivery_log_keeps_the_link_out_of_sight(notify_app, fast_retries, people):
+    from tests.support.login import login
+
+    _send(notify_app, mail_payload(account_id=people["lena"]["id"]))
+    office = notify_app.test_client()
+    login(office, "kora", service="notify")
+    page = office.get("/notify/deliveries/1").get_data(as_text=True)
+    assert "/account/welcome/[redacted]" in page and LINK.rsplit("/", 1)[1] not in page
