@@ -45,6 +45,7 @@ def test_invitation_and_forgotten_password_in_the_browser(browser, frontdoor, pe
         base = live.url
         office = browser.new_page(locale="de-DE", viewport=PHONE)
         _log_in(office, base, "kora", PASSWORD)
+        office.locator("header.site summary").click()  # the account menu
         office.get_by_role("link", name="Mein Konto").click()
         expect(office.get_by_role("heading", name="Mein Konto", exact=True)).to_be_visible()
         _check(office)
