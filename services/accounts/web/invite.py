@@ -29,7 +29,9 @@ def _me() -> Principal:
 
 def _form(me: Principal) -> InviteForm:
     form = InviteForm()
-    form.partner.choices = [SelectChoice(i, name) for i, name in invitation.partners_for(current_app.extensions["db"], me)]
+    form.partner.choices = [
+        SelectChoice(i, name) for i, name in invitation.partners_for(current_app.extensions["db"], me)
+    ]
     if me.role != COORDINATION:  # staff invite staff of their own partner only
         form.role.choices = [c for c in ROLE_CHOICES if c.value == STAFF]
     if not form.is_submitted():
