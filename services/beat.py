@@ -19,7 +19,7 @@ celery.conf.beat_schedule = {
         "schedule": settings.outbox_relay_seconds,
         "options": {"queue": service, "expires": max(settings.outbox_relay_seconds * 5, 10)},
     }
-    for service in ("rooms", "calendar", "notify")
+    for service in ("rooms", "calendar", "notify", "accounts")
 }
 # confirmed outbox rows are kept a week (for looking into), inbox records a month, then deleted
 celery.conf.beat_schedule.update(
@@ -29,7 +29,7 @@ celery.conf.beat_schedule.update(
             "schedule": 3600.0,
             "options": {"queue": service, "expires": 600},
         }
-        for service in ("rooms", "calendar", "notify")
+        for service in ("rooms", "calendar", "notify", "accounts")
     }
 )
 # reminders come from a scan of due dates, never from far-future ETA tasks

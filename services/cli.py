@@ -9,13 +9,14 @@ import click
 from shared.config import Settings, config_table
 from shared.identity.cli import COMMANDS
 
+from services.accounts.settings import AccountSettings
 from services.databases import migrate_all
 from services.demo import load_demo
 from services.notify.settings import NotifySettings
 from services.run import run_all
 
 # every settings dataclass, in the order of the table in README.md
-SETTINGS = (Settings, NotifySettings)
+SETTINGS = (Settings, NotifySettings, AccountSettings)
 
 
 @click.group()

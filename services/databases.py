@@ -11,7 +11,9 @@ from shared.migrate import upgrade
 
 from services import calendar, notify, rooms
 
-SERVICES = ("calendar", "rooms", "notify")
+SERVICES = ("calendar", "rooms", "notify")  # each with a database of its own
+# every queue with a worker: the account pages keep their outbox in the identity database
+WORKERS = (*SERVICES, "accounts")
 MIGRATIONS: dict[str, Path] = {"calendar": calendar.MIGRATIONS, "rooms": rooms.MIGRATIONS, "notify": notify.MIGRATIONS}
 
 

@@ -1,4 +1,4 @@
-"""The front door: one WSGI entry that routes by path prefix to the three service apps, as the
+"""The front door: one WSGI entry that routes by path prefix to the service apps, as the
 reverse proxy does in production (no path rewriting: each app owns its full paths)."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from werkzeug.utils import redirect
 from shared.config import Settings
 from shared.signed_links import redact_log
 
-from services import calendar, notify, rooms
+from services import accounts, calendar, notify, rooms
+from services.accounts.settings import AccountSettings
 from services.notify.settings import NotifySettings
 
 # Longest prefix first; the same table is in deploy/Caddyfile.
@@ -24,6 +25,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/dav", "calendar"),
     ("/rooms", "rooms"),
     ("/notify", "notify"),
+    ("/account", "accounts"),
 )
 
 
@@ -62,13 +64,18 @@ class FrontDoor:
         return response(environ, start_response)
 
 
-def create_apps(settings: Settings | None = None, notify_settings: NotifySettings | None = None) -> dict[str, Flask]:
-    """The three apps; settings from the environment where not given."""
+def create_apps(
+    settings: Settings | None = None,
+    notify_settings: NotifySettings | None = None,
+    account_settings: AccountSettings | None = None,
+) -> dict[str, Flask]:
+    """The four apps; settings from the environment where not given."""
     settings = settings or Settings.from_env()
     return {
         "calendar": calendar.create_app({"SETTINGS": settings}),
         "rooms": rooms.create_app({"SETTINGS": settings}),
         "notify": notify.create_app({"SETTINGS": settings, "NOTIFY_SETTINGS": notify_settings}),
+        "accounts": accounts.create_app({"SETTINGS": settings, "ACCOUNT_SETTINGS": account_settings}),
     }
 
 

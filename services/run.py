@@ -17,7 +17,7 @@ from werkzeug.serving import make_server
 
 from shared.config import Settings
 
-from services.databases import SERVICES, migrate_all
+from services.databases import WORKERS, migrate_all
 from services.demo import load_demo
 from services.frontdoor import create_frontdoor
 
@@ -46,7 +46,7 @@ def _children(settings: Settings) -> list[subprocess.Popen]:
             "--loglevel",
             "INFO",
         ]
-        for svc in SERVICES
+        for svc in WORKERS
     }
     commands["beat"] = [sys.executable, "-m", "celery", "-A", "services.beat", "beat", "--loglevel", "INFO"]
     children = []
@@ -87,7 +87,8 @@ def run_all(host: str = "127.0.0.1", port: int = 8080) -> None:
     print(
         f"  Raumbörse     {base}/rooms/\n  API           {base}/api/rooms/\n"
         f"  Kalender      {base}/calendar/   CalDAV {base}/dav/   Feeds {base}/feeds/\n"
-        f"  Nachrichten   {base}/notify/   (E-Mail und SMS werden hier gezeigt)"
+        f"  Nachrichten   {base}/notify/   (E-Mail und SMS werden hier gezeigt)\n"
+        f"  Mein Konto    {base}/account/   (Einladungen, Passwort vergessen)"
     )
     for line in lines:
         print(line)

@@ -248,6 +248,8 @@ class Settings:
         return _var_dir()
 
     def database_url(self, service: str) -> str:
+        if service == "account":  # the account pages change identity: their outbox lives beside it
+            return self.identity_database_url
         url: str = getattr(self, f"{service}_database_url")
         return url
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-QUEUES = ("calendar", "rooms", "notify")
+QUEUES = ("calendar", "rooms", "notify", "accounts")
 BOOKING_STATUSES = ("requested", "confirmed", "declined", "cancelled")
 NOTICE_KINDS = ("requested", "approved", "declined", "confirmed", "changed", "cancelled", "reminder")
 
@@ -187,6 +187,24 @@ class BookingNoticeV1(Envelope):
     reason = fields.String(load_default="", validate=validate.Length(max=500))
 
 
+class AccountMailV1(Envelope):
+    """accounts -> notify: an email with a single-use link to one person, by email only (no
+    preferences: the person may have no password yet, or has lost it). `purpose` "invite": set
+    the first password of a new account; "reset": a new one for a forgotten password."""
+
+    account_id = fields.Integer(required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    username = fields.String(required=True, validate=validate.Length(1, 60))
+    language = fields.String(load_default="de", validate=validate.OneOf(("de", "en")))
+    purpose = fields.String(required=True, validate=validate.OneOf(("invite", "reset")))
+    link = fields.Url(required=True, require_tld=False, validate=validate.Length(max=2000))
+    expires_at = fields.AwareDateTime(required=True, format="iso")
+    # who invited, as the mail names them ("" for a reset)
+    invited_by = fields.String(load_default="", validate=validate.Length(max=200))
+    partner_name = fields.String(load_default="", validate=validate.Length(max=200))
+
+
 class ReceiptV1(Envelope):
     """receiver -> sender: these messages of yours are recorded here; stop re-sending them."""
 
@@ -200,6 +218,7 @@ CONTRACTS: dict[tuple[str, int], type[Schema]] = {
     ("calendar.offering_room_answer", 1): OfferingRoomAnswerV1,
     ("rooms.book_for_offering", 1): OfferingRoomV1,
     ("notify.booking_notice", 1): BookingNoticeV1,
+    ("notify.account_mail", 1): AccountMailV1,
     **{(f"{queue}.outbox_receipt", 1): ReceiptV1 for queue in QUEUES},
 }
 

@@ -1,5 +1,6 @@
 """Addresses whose last part is a signed token that stands in for a login: the one-click cancel
-link in reminders (rooms) and the notification settings link in every email (notify).
+link in reminders (rooms), the notification settings link in every email (notify), and the
+single-use links that set a password (accounts: an invitation, a forgotten password).
 
 Whoever reads such an address can use it, so it must not travel further than the person's own
 browser: pages under these prefixes send no Referer onwards and are not cached
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 
-PREFIXES = ("/rooms/cancel/", "/notify/preferences/")
+PREFIXES = ("/rooms/cancel/", "/notify/preferences/", "/account/welcome/", "/account/reset/")
 REDACTED = "[redacted]"
 _TOKEN = re.compile("(" + "|".join(re.escape(p) for p in PREFIXES) + r")[^/?#\s\"']+")
 

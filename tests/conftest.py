@@ -102,6 +102,11 @@ def notify_app(apps):
 
 
 @pytest.fixture(scope="session")
+def accounts_app(apps):
+    return apps["accounts"]
+
+
+@pytest.fixture(scope="session")
 def frontdoor(apps):
     return FrontDoor(apps)
 
@@ -168,7 +173,8 @@ def lobeda_room(rooms_app, people):
 def workers(settings, notify_settings, tmp_path):
     """One real Celery worker process per service queue, on this run's Redis."""
     started = [
-        Worker(service, settings, tmp_path, notify=notify_settings) for service in ("calendar", "rooms", "notify")
+        Worker(service, settings, tmp_path, notify=notify_settings)
+        for service in ("calendar", "rooms", "notify", "accounts")
     ]
     try:
         for worker in started:

@@ -1,4 +1,4 @@
-"""Every Celery task of the three services has a time limit (soft below hard, both well below the
+"""Every Celery task of the services has a time limit (soft below hard, both well below the
 broker's visibility timeout, so a stopped task's message is never handed out twice while it
 still runs) and a bounded number of retries."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-SERVICES = ("calendar", "rooms", "notify")
+SERVICES = ("calendar", "rooms", "notify", "accounts")
 
 
 def _tasks(apps, services=SERVICES):
@@ -22,6 +22,9 @@ def test_the_services_have_their_tasks(apps):
     assert {
         "calendar.booking_changed",
         "notify.booking_notice",
+        "notify.account_mail",
+        "accounts.relay_outbox",
+        "accounts.outbox_receipt",
         "notify.send_delivery",
         "notify.scan_reminders",
         "rooms.relay_outbox",

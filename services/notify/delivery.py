@@ -21,7 +21,8 @@ from shared.outbox import first_time
 
 from services.notify import preferences, retention
 from services.notify.channels.outgoing import Outgoing
-from services.notify.domain import outgoing_email, texts
+from services.notify.domain import account_mail, outgoing_email, texts
+from services.notify.domain.account_mail import AccountMail
 from services.notify.domain.notice import Notice
 from services.notify.domain.phone import InvalidPhone, to_e164
 from services.notify.domain.preferences import channels
@@ -108,18 +109,40 @@ def accept_and_claim(
         rows = _rows(session, notice, mail_from, preferences_url)
         if also is not None:
             also(session, notice)
-        now = utcnow()
-        for row in rows:
-            if claim and row.status is None:  # valid: claimed at birth, no second round trip to claim it
-                row.status, row.attempts, row.claimed_at = "sending", 1, now
-        session.add_all(rows)
-        session.flush()
-        claims = [
-            Claim(Outgoing(r.id, r.channel, r.recipient, r.subject, r.body), 1, now)
-            for r in rows
-            if r.status == "sending"
-        ]
-        return sorted(r.id for r in rows), claims
+        return _store(session, rows, claim)
+
+
+def _store(session: Session, rows: list[Delivery], claim: bool) -> tuple[list[int], list[Claim]]:
+    """Add the new rows; valid ones (`claim`) claimed at birth, no second round trip to claim them."""
+    now = utcnow()
+    for row in rows:
+        if claim and row.status is None:
+            row.status, row.attempts, row.claimed_at = "sending", 1, now
+    session.add_all(rows)
+    session.flush()
+    claims = [
+        Claim(Outgoing(r.id, r.channel, r.recipient, r.subject, r.body), 1, now) for r in rows if r.status == "sending"
+    ]
+    return sorted(r.id for r in rows), claims
+
+
+def accept_account_mail(
+    factory: SessionFactory, mail: AccountMail, mail_from: str, claim: bool = True
+) -> tuple[list[int], list[Claim]]:
+    """As accept_and_claim, for a mail with a link from the account pages: one email row, by
+    email whatever the preferences say (the link is the person's way in, not a notification)."""
+    with transaction(factory) as session:
+        if not first_time(session, ProcessedMessage, "notify.account_mail", mail.message_id):
+            return _known(session, mail.message_id), []
+        rendered = account_mail.render(mail)
+        row = Delivery(channel="email", recipient=mail.email, subject=rendered.subject, text=rendered.text)
+        if _valid_address(mail.email):
+            row.body = account_mail.email_of(mail, rendered, mail_from, utcnow())
+        else:
+            row.status, row.failure, row.last_error = "failed", "permanent", f"Ungültige E-Mail-Adresse {mail.email!r}"
+        row.message_id, row.account_id, row.kind = mail.message_id, mail.account_id, mail.purpose
+        row.booking_id, row.uid = 0, ""  # about no booking
+        return _store(session, [row], claim)
 
 
 def _known(session: Session, message_id: str) -> list[int]:

@@ -2,6 +2,8 @@
 
 notify.booking_notice  (from rooms, contract in shared.contracts) — email and/or SMS to one person,
                        by that person's preferences; also keeps the reminder plan up to date
+notify.account_mail    (from the account pages) — an email with a single-use link (invitation,
+                       forgotten password), by email only
 notify.send_delivery   (our own: a re-send, a rate-limited send, a reminder)
 notify.scan_reminders  (beat, every minute: reminders that are due now)
 notify.sweep_deliveries (beat, every minute: re-queue deliveries whose task got lost)
@@ -35,6 +37,7 @@ from services.notify import (
     settings as notify_settings,
     sweep,
 )
+from services.notify.domain.account_mail import AccountMail
 from services.notify.domain.notice import Notice
 from services.notify.models import OutboxMessage, ProcessedMessage
 from services.notify.sending import Claim
@@ -155,6 +158,24 @@ def register(celery: Celery, app: Flask) -> None:
                     also=reminders.apply,
                 )
                 # the deliveries are committed: from here on they are ours to send (retries, sweep)
+                send_receipt(self.app, payload)
+                with autocommit_connection(on_one) as statements:
+                    return _send_all(self, statements, ids, claims)
+        except (OperationalError, IntegrityError, SoftTimeLimitExceeded) as exc:
+            raise _retry_later(self, exc) from None
+
+    @celery.task(shared=False, name="notify.account_mail", **sends)
+    def account_mail(self: Task, **payload: Any) -> dict[str, Any]:
+        try:
+            mail = AccountMail.from_message(contracts.load("notify.account_mail", payload))
+        except (ValidationError, contracts.UnknownContract, ValueError, TypeError) as exc:
+            # the message id only: the payload carries a link that opens an account
+            log.error("dropping invalid notify.account_mail %s: %s", payload.get("message_id"), type(exc).__name__)
+            send_receipt(self.app, payload)
+            return {"dropped": type(exc).__name__}
+        try:
+            with one_connection(current_app.extensions["db"]) as on_one:
+                ids, claims = delivery.accept_account_mail(on_one, mail, notify_settings.current().mail_from)
                 send_receipt(self.app, payload)
                 with autocommit_connection(on_one) as statements:
                     return _send_all(self, statements, ids, claims)

@@ -3,6 +3,8 @@ messages), and re-sending a failed delivery."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
@@ -10,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from shared.auth import current_account, login_required
 from shared.messaging import publish
+from shared.signed_links import redact
 from shared.web.request_db import db, unit_of_work
 
 from services.notify import delivery as deliveries, filters, retention
 from services.notify.domain import permissions
+from services.notify.domain.account_mail import PURPOSES
 from services.notify.domain.mime import read_email
 from services.notify.domain.permissions import Action
 from services.notify.domain.preferences import KINDS
@@ -132,6 +136,10 @@ def show(delivery_id: int):
         .first()
     )
     mail = read_email(row.body) if row.channel == "email" and row.body else None
+    if mail is not None and row.kind in PURPOSES and not current_app.config["SETTINGS"].demo:
+        # a link that sets a password opens the account: it is for its recipient's mailbox only
+        # (make run shows it, since there the captured mail is the only mailbox)
+        mail = replace(mail, text=redact(mail.text), html=redact(mail.html))
     return render_template("notify/delivery.html", row=row, captured=captured, mail=mail)
 
 
@@ -190,6 +198,8 @@ def _labels() -> dict:
             "changed": _("geändert"),
             "cancelled": _("abgesagt"),
             "reminder": _("Erinnerung"),
+            "invite": _("Einladung"),
+            "reset": _("Passwort vergessen"),
         },
         "channel": {"email": _("E-Mail"), "sms": _("SMS")},
         "failure": {

@@ -10,9 +10,9 @@ import click
 from shared.config import Settings
 from shared.db import make_engine, make_session_factory
 from shared.identity.models import DISTRICTS, ROLES
+from shared.identity.rules import MIN_PASSWORD
 from shared.identity.store import IdentityError, IdentityStore
 
-MIN_PASSWORD = 12  # people choose logins here; the demo's demo/demo is loaded without the CLI
 P = ParamSpec("P")
 T = TypeVar("T")
 

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.clock import utcnow
+from shared.outbox import InboxMixin, OutboxMixin
 
 ROLES = ("coordination", "staff")
 DISTRICTS = ("Lobeda", "Winzerla", "Nord", "West", "Ost", "Zentrum")
@@ -72,3 +73,32 @@ class WebSession(IdentityBase):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # the browser as it named itself at login (shown on the account page: "which one is this?")
+    user_agent: Mapped[str] = mapped_column(String(300), default="", server_default="")
+
+
+LINK_PURPOSES = ("invite", "reset")
+
+
+class AccountLink(IdentityBase):
+    """A single-use link sent by email: set the first password (invite) or a new one (reset).
+    Like a session token, only the SHA-256 of the link's random part is kept."""
+
+    __tablename__ = "account_links"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+# The account pages (services/accounts) change identity and send mail about it in one commit:
+# their outbox and inbox live in this database, beside the rows they change.
+class AccountsOutbox(OutboxMixin, IdentityBase):
+    service = "accounts"
+
+
+class AccountsInbox(InboxMixin, IdentityBase):
+    pass

@@ -51,6 +51,7 @@ def use_hasher(hasher: PasswordHasher) -> None:
 CACHE_SECONDS = 60  # how long a verified secret skips Argon2
 RECHECK_SECONDS = 5  # how long it then skips asking whether its app password is still there
 LAST_USED_STEP = timedelta(hours=1)  # "last used" is shown to the hour; fewer writes on the login path
+USER_AGENT_CHARS = 300  # the column's width; browsers send less
 SEEN_STEP = timedelta(minutes=5)  # a session's last request is written at most this often (idle timeout)
 
 
@@ -86,6 +87,16 @@ class PartnerInfo(TypedDict):
     address: str
     contact_email: str
     contact_phone: str
+
+
+class WebSessionInfo(TypedDict):
+    """One running web login as its owner sees it: never the token."""
+
+    id: int
+    user_agent: str
+    created_at: datetime
+    seen_at: datetime
+    current: bool
 
 
 class AppPasswordInfo(TypedDict):
@@ -145,9 +156,50 @@ def _stand_in_hash() -> str:
     return _stand_in[1]
 
 
-def _digest(token: str) -> str:
-    """Session tokens are 256 random bits: a fast hash suffices to keep them out of the table."""
+def digest(token: str) -> str:
+    """Session and link tokens are 256 random bits: a fast hash suffices to keep them out of the table."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_account(
+    s: Session,
+    username: str,
+    display_name: str,
+    *,
+    partner_id: int | None,
+    role: str = "staff",
+    email: str = "",
+    phone: str = "",
+    language: str = "de",
+    password_hash: str = "",
+) -> Account:
+    """A new account in the caller's transaction (the shell, and an invitation with its mail)."""
+    if role not in ROLES:
+        raise IdentityError(f"Unbekannte Rolle {role!r}; erlaubt: {', '.join(ROLES)}")
+    if role == "staff" and partner_id is None:
+        raise IdentityError("Partner-Mitarbeitende brauchen einen Partner")
+    if s.scalar(select(Account).where(Account.username == username)):
+        raise IdentityError(f"Konto {username!r} gibt es schon")
+    account = Account(
+        username=username,
+        display_name=display_name,
+        email=email,
+        phone=phone,
+        role=role,
+        partner_id=partner_id,
+        language=language,
+        password_hash=password_hash,
+    )
+    s.add(account)
+    s.flush()
+    return account
+
+
+def replace_password(s: Session, account: Account, password: str) -> None:
+    """A new web password in the caller's transaction; every web session of the account ends
+    (whoever knew the old one). App passwords stay: they are per device, revoked one by one."""
+    account.password_hash = hash_secret(password)
+    s.execute(delete(WebSession).where(WebSession.account_id == account.id))
 
 
 class IdentityStore:
@@ -196,39 +248,30 @@ class IdentityStore:
         password: str | None = None,
         language: str = "de",
     ) -> int:
-        if role not in ROLES:
-            raise IdentityError(f"Unbekannte Rolle {role!r}; erlaubt: {', '.join(ROLES)}")
         with transaction(self._factory) as s:
-            if s.scalar(select(Account).where(Account.username == username)):
-                raise IdentityError(f"Konto {username!r} gibt es schon")
             partner_id = None
             if partner_slug:
                 partner = s.scalar(select(Partner).where(Partner.slug == partner_slug))
                 if partner is None:
                     raise IdentityError(f"Unbekannter Partner {partner_slug!r}")
                 partner_id = partner.id
-            elif role == "staff":
-                raise IdentityError("Partner-Mitarbeitende brauchen einen Partner")
-            account = Account(
-                username=username,
-                display_name=display_name,
+            account = add_account(
+                s,
+                username,
+                display_name,
+                partner_id=partner_id,
+                role=role,
                 email=email,
                 phone=phone,
-                role=role,
-                partner_id=partner_id,
                 language=language,
                 password_hash=hash_secret(password) if password else "",
             )
-            s.add(account)
-            s.flush()
             return account.id
 
     def set_password(self, username: str, password: str) -> None:
         """A new web password; every web session of the account ends (whoever knew the old one)."""
         with transaction(self._factory) as s:
-            account = self._account(s, username)
-            account.password_hash = hash_secret(password)
-            s.execute(delete(WebSession).where(WebSession.account_id == account.id))
+            replace_password(s, self._account(s, username), password)
         self._forget(username)
 
     def set_active(self, username: str, active: bool) -> None:
@@ -242,18 +285,51 @@ class IdentityStore:
         self._forget(username)
 
     # --- web sessions ------------------------------------------------------------------------
-    def start_session(self, account_id: int) -> str:
+    def start_session(self, account_id: int, user_agent: str = "") -> str:
         """A new web login; returns the token for the cookie (only its hash is stored). Sessions
         that have run out, anyone's, are deleted on the way: logins are rare, the table stays small."""
         token, now = secrets.token_urlsafe(32), utcnow()
+        agent = user_agent[:USER_AGENT_CHARS]
         with transaction(self._factory) as s:
             s.execute(
                 delete(WebSession).where(
                     or_(WebSession.seen_at < now - self.session_idle, WebSession.created_at < now - self.session_max)
                 )
             )
-            s.add(WebSession(token_hash=_digest(token), account_id=account_id, created_at=now, seen_at=now))
+            s.add(
+                WebSession(
+                    token_hash=digest(token), account_id=account_id, created_at=now, seen_at=now, user_agent=agent
+                )
+            )
         return token
+
+    def web_sessions(self, account_id: int, current_token: str | None = None) -> list[WebSessionInfo]:
+        """The account's running web logins, the latest active first; `current` marks the one
+        holding `current_token` (the page's own)."""
+        now, mine = utcnow(), digest(current_token) if current_token else ""
+        with self._factory() as s:
+            rows = s.scalars(
+                select(WebSession).where(WebSession.account_id == account_id).order_by(WebSession.seen_at.desc())
+            )
+            return [
+                WebSessionInfo(
+                    id=r.id,
+                    user_agent=r.user_agent,
+                    created_at=as_utc(r.created_at),
+                    seen_at=as_utc(r.seen_at),
+                    current=r.token_hash == mine,
+                )
+                for r in rows
+                if not self._ran_out(r, now)
+            ]
+
+    def end_web_session(self, account_id: int, session_id: int) -> bool:
+        """End one of the account's own logins; False if it has none with that id."""
+        with transaction(self._factory) as s:
+            ended = s.execute(
+                delete(WebSession).where(WebSession.id == session_id, WebSession.account_id == account_id)
+            )
+            return bool(getattr(ended, "rowcount", 0))
 
     def session_principal(self, token: str) -> Principal | None:
         """Who holds this session token, if the session still runs: one indexed lookup; a write
@@ -264,7 +340,7 @@ class IdentityStore:
                 select(WebSession, Account)
                 .join(Account)
                 .options(joinedload(Account.partner))
-                .where(WebSession.token_hash == _digest(token), Account.active)
+                .where(WebSession.token_hash == digest(token), Account.active)
             ).first()
             if row is None:
                 return None
@@ -281,7 +357,7 @@ class IdentityStore:
 
     def end_session(self, token: str) -> None:
         with transaction(self._factory) as s:
-            s.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
+            s.execute(delete(WebSession).where(WebSession.token_hash == digest(token)))
 
     def end_sessions(self, account_id: int) -> None:
         """Log out everywhere: every web session of the account."""

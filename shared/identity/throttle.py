@@ -29,15 +29,25 @@ ACCOUNT_LIMIT = 10
 ADDRESS_LIMIT = 30
 _ACCOUNT = RateLimitItemPerMinute(ACCOUNT_LIMIT, WINDOW_MINUTES, namespace="account")
 _ADDRESS = RateLimitItemPerMinute(ADDRESS_LIMIT, WINDOW_MINUTES, namespace="address")
+# "Passwort vergessen": every request counts. Three mails an hour to one person are plenty for
+# someone waiting for one, and few for anyone filling another's inbox; an office gets more.
+RESET_NAME_LIMIT = 3
+RESET_ADDRESS_LIMIT = 10
+_RESET_NAME = RateLimitItemPerMinute(RESET_NAME_LIMIT, 60, namespace="reset-name")
+_RESET_ADDRESS = RateLimitItemPerMinute(RESET_ADDRESS_LIMIT, 60, namespace="reset-address")
 NAME_CHARS = 60  # as long as a user name may be; longer input must not make longer keys
 
 
 class LoginThrottle:
-    def __init__(self, storage_url: str):
+    """Counts per name and per client address; `per_name`/`per_address` are the limits (failed
+    logins by default; the reset throttle counts requests for a reset link)."""
+
+    def __init__(self, storage_url: str, per_name: RateLimitItem = _ACCOUNT, per_address: RateLimitItem = _ADDRESS):
         options: dict[str, float | str | bool] = (
             {"key_prefix": "treffpunkt-login", "socket_timeout": 2} if storage_url.startswith("redis") else {}
         )
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url, wrap_exceptions=True, **options))
+        self._per_name, self._per_address = per_name, per_address
 
     def wait_seconds(self, name: str, address: str) -> int:
         """0 when a check of `name` from `address` may go ahead, else the seconds until it may."""
@@ -61,13 +71,12 @@ class LoginThrottle:
     def succeeded(self, name: str) -> None:
         """The person knows the password: their earlier typing mistakes no longer count."""
         try:
-            self._limiter.clear(_ACCOUNT, _name_key(name))
+            self._limiter.clear(self._per_name, _name_key(name))
         except StorageError:
             log.warning("login throttle unavailable", exc_info=True)
 
-    @staticmethod
-    def _keys(name: str, address: str) -> tuple[tuple[RateLimitItem, str], ...]:
-        return ((_ACCOUNT, _name_key(name)), (_ADDRESS, address))
+    def _keys(self, name: str, address: str) -> tuple[tuple[RateLimitItem, str], ...]:
+        return ((self._per_name, _name_key(name)), (self._per_address, address))
 
 
 def _name_key(name: str) -> str:
@@ -78,3 +87,10 @@ def _name_key(name: str) -> str:
 def throttle_for(broker_url: str) -> LoginThrottle:
     """One per storage and process: the apps of `make run` share the in-process counters."""
     return LoginThrottle(broker_url or "memory://")
+
+
+@cache
+def reset_throttle_for(broker_url: str) -> LoginThrottle:
+    """Requests for a reset link ("Passwort vergessen"), counted like failed logins: per name
+    (the address or user name typed, whether it exists or not) and per client."""
+    return LoginThrottle(broker_url or "memory://", _RESET_NAME, _RESET_ADDRESS)

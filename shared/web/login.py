@@ -33,6 +33,13 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
+def begin_session(account_id: int) -> None:
+    """Log this browser in (the login form, a password set from an emailed link)."""
+    session.clear()  # nothing of an earlier visitor's session carries over into this login
+    session[SESSION_TOKEN] = identity().start_session(account_id, request.user_agent.string)
+    session.permanent = True
+
+
 def login_view(service: str) -> ResponseReturnValue:
     form = LoginForm()
     if not form.validate_on_submit():
@@ -52,9 +59,7 @@ def login_view(service: str) -> ResponseReturnValue:
         return render_template("login.html", form=form, error=error), 429, {"Retry-After": str(exc.seconds)}
     if principal is None:
         return render_template("login.html", form=form, error=_("Benutzername oder Passwort ist falsch.")), 401
-    session.clear()  # nothing of an earlier visitor's session carries over into this login
-    session[SESSION_TOKEN] = identity().start_session(principal.account_id)
-    session.permanent = True
+    begin_session(principal.account_id)
     g.account = principal
     refresh()  # the rest of this request (the greeting) in the account's language
     flash(_("Angemeldet als %(name)s.", name=principal.display_name))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from services.notify.domain.notice import LOCAL, Occurrence
 
@@ -28,3 +28,9 @@ def span(occurrence: Occurrence, language: str, dash: str = "–", uhr: bool = T
     if start.date() == end.date():
         return f"{_day(start, language)}, {start:%H:%M}{dash}{end:%H:%M}{suffix}"
     return f"{_day(start, language)}, {start:%H:%M}{suffix} {dash} {_day(end, language)}, {end:%H:%M}{suffix}"
+
+
+def moment(at: datetime, language: str) -> str:
+    """'Mi. 13.01.2027, 14:00 Uhr': one point in time (until when a link works)."""
+    local = at.astimezone(LOCAL)
+    return f"{_day(local, language)}, {local:%H:%M}{' Uhr' if language == 'de' else ''}"

@@ -1,0 +1,2 @@
+"""The account pages' rules: who may invite whom, passwords, links, user names, browsers.
+No framework, no database."""

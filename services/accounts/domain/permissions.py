@@ -1,0 +1,65 @@
+"""Who may do what with accounts: one rule per action, asked by every page that offers or does
+it, and tested as a matrix of roles × actions (tests/accounts/test_permissions.py).
+
+The coordination office answers for the whole network: it invites anyone to any partner and
+looks after every account. A partner's staff may invite colleagues of their own partner, as
+staff, where the network allows it (ACCOUNTS_STAFF_MAY_INVITE); they never make a coordinator.
+Everyone looks after their own account (the /account/ page), which needs no rule here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+COORDINATION, STAFF = "coordination", "staff"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks, as plain values (shared.identity's Principal has these fields)."""
+
+    account_id: int
+    role: str
+    partner_id: int | None
+
+
+@dataclass(frozen=True)
+class Policy:
+    staff_may_invite: bool = True
+
+
+def can_open_invitations(actor: Actor | None, policy: Policy) -> bool:
+    """May see the invitation form at all."""
+    if actor is None:
+        return False
+    return actor.role == COORDINATION or (actor.role == STAFF and policy.staff_may_invite)
+
+
+def can_invite(actor: Actor | None, role: str, partner_id: int | None, policy: Policy) -> bool:
+    """May invite someone with `role` to `partner_id` (None: no partner)."""
+    if actor is None:
+        return False
+    if actor.role == COORDINATION:
+        return role in (COORDINATION, STAFF)
+    return (
+        actor.role == STAFF
+        and policy.staff_may_invite
+        and role == STAFF
+        and partner_id is not None
+        and partner_id == actor.partner_id
+    )
+
+
+def can_list_accounts(actor: Actor | None) -> bool:
+    """The office's list of every account."""
+    return actor is not None and actor.role == COORDINATION
+
+
+def can_change_active(actor: Actor | None, target_account_id: int) -> bool:
+    """Close an account (someone left) or open it again; never one's own (nobody locks the
+    office out of itself by a slip of the mouse)."""
+    return actor is not None and actor.role == COORDINATION and actor.account_id != target_account_id
+
+
+def can_send_reset(actor: Actor | None) -> bool:
+    """Send someone a link to set a new password (they asked by phone)."""
+    return actor is not None and actor.role == COORDINATION

@@ -1,0 +1,94 @@
+"""Inviting a colleague: the account is created without a password, with a link (valid 72 h)
+in an email that notify sends; the colleague chooses a password there (password_links.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shared.clock import utcnow
+from shared.db import SessionFactory, transaction
+from shared.identity import links
+from shared.identity.models import Account, Partner
+from shared.identity.store import Principal, add_account
+
+from services.accounts import mail
+from services.accounts.domain import usernames
+from services.accounts.domain.links import INVITE, VALID_FOR
+from services.accounts.domain.permissions import Actor, Policy, can_invite
+from services.accounts.errors import Refused
+
+
+@dataclass(frozen=True)
+class Invitation:
+    name: str
+    email: str
+    role: str
+    partner_id: int | None
+    language: str = "de"
+    username: str = ""  # "": made from the email address
+
+
+def actor_of(who: Principal | None) -> Actor | None:
+    return Actor(who.account_id, who.role, who.partner_id) if who else None
+
+
+def email_taken(s: Session, email: str, but: int | None = None) -> bool:
+    """Addresses are compared without case: Lena@… and lena@… reach the same person."""
+    query = select(Account.id).where(func.lower(Account.email) == email.lower())
+    if but is not None:
+        query = query.where(Account.id != but)
+    return s.scalar(query.limit(1)) is not None
+
+
+def _username_taken(s: Session, name: str) -> bool:
+    return s.scalar(select(Account.id).where(Account.username == name)) is not None
+
+
+def invite(
+    factory: SessionFactory, inviter: Principal, invitation: Invitation, policy: Policy, public_url: str
+) -> tuple[int, str]:
+    """Create the account and queue its mail in one commit; returns (account id, user name)."""
+    if not can_invite(actor_of(inviter), invitation.role, invitation.partner_id, policy):
+        raise Refused("not_allowed", "partner")
+    now = utcnow()
+    with transaction(factory) as s:
+        partner = s.get(Partner, invitation.partner_id) if invitation.partner_id is not None else None
+        if invitation.partner_id is not None and partner is None:
+            raise Refused("unknown_partner", "partner")
+        if email_taken(s, invitation.email):
+            raise Refused("email_taken", "email")
+        if invitation.username and _username_taken(s, invitation.username):
+            raise Refused("username_taken", "username")
+        username = invitation.username or usernames.from_email(invitation.email, lambda n: _username_taken(s, n))
+        account = add_account(
+            s,
+            username,
+            invitation.name,
+            partner_id=invitation.partner_id,
+            role=invitation.role,
+            email=invitation.email,
+            language=invitation.language,
+        )
+        token, expires_at = links.issue(s, account.id, INVITE, VALID_FOR[INVITE], now)
+        mail.queue(
+            s,
+            account,
+            INVITE,
+            mail.link_for(public_url, INVITE, token),
+            expires_at,
+            invited_by=inviter.display_name,
+            partner_name=partner.name if partner else "",
+        )
+        return account.id, username
+
+
+def partners_for(factory: SessionFactory, inviter: Principal) -> list[tuple[int, str]]:
+    """The partners the inviter may choose from: all for the office, their own for staff."""
+    with factory() as s:
+        query = select(Partner.id, Partner.name).order_by(Partner.name)
+        if inviter.role != "coordination":
+            query = query.where(Partner.id == inviter.partner_id)
+        return [(row.id, row.name) for row in s.execute(query)]

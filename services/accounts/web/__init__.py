@@ -1,0 +1,16 @@
+"""The account pages: thin views that parse a form, ask the domain's permission, call a use
+case and render. Each module is one blueprint under /account/."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from shared.identity.throttle import reset_throttle_for
+
+from services.accounts.web import forgot, invite, links, own
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["reset_throttle"] = reset_throttle_for(app.config["SETTINGS"].broker_url)
+    for module in (own, invite, links, forgot):
+        app.register_blueprint(module.bp)
