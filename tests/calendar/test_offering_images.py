@@ -14,7 +14,7 @@ from icalendar import Calendar
 from PIL import Image
 from werkzeug.test import Client
 
-from services.calendar.offerings.images import MAX_SIDE, ImageRefused, prepare
+from shared.images import MAX_SIDE, ImageRefused, prepare
 
 from tests.calendar.test_offering_pages import FIELDS, _next_wednesday, lena  # noqa: F401  (fixture)
 from tests.support.rooms import csrf_token

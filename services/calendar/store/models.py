@@ -200,7 +200,7 @@ class OfferingRoom(Base):
 
 
 class OfferingImage(Base):
-    """A picture staff uploaded for offerings (offerings/images.py made it: JPEG, no metadata),
+    """A picture staff uploaded for offerings (shared/images.py made it: JPEG, no metadata),
     served at /calendar/images/<digest>.jpg; the same picture twice is stored once."""
 
     __tablename__ = "offering_images"

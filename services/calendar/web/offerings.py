@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
+from shared import images
 from shared.auth import current_account, identity, login_required
 from shared.clock import utcnow
 from shared.text import text_problem
@@ -17,7 +18,7 @@ from shared.web.request_db import db, unit_of_work
 from services.calendar.domain import access, names, timeindex
 from services.calendar.domain.calendar_data import LOCAL
 from services.calendar.domain.offering import public_dates
-from services.calendar.offerings import editing, images
+from services.calendar.offerings import editing
 from services.calendar.public import formats
 from services.calendar.public.links import public_url
 from services.calendar.store import sql_images
