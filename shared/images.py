@@ -1,6 +1,6 @@
-"""A picture as staff upload it from a phone or a camera (an offering's, a room's, a partner's logo): checked (a real JPEG,
-PNG, WebP or GIF, not larger than MAX_UPLOAD, not a decompression bomb), turned upright, made at
-most MAX_SIDE pixels wide or high and re-encoded as JPEG. Re-encoding drops everything but the
+"""A picture as staff upload it from a phone or a camera (an offering's, a room's, a partner's
+logo): checked (a real JPEG, PNG, WebP or GIF, not larger than MAX_UPLOAD, not a decompression
+bomb), turned upright, made at most MAX_SIDE pixels wide or high and re-encoded as JPEG. Re-encoding drops everything but the
 pixels: camera EXIF data (the place a photo was taken, the device) never reaches the public."""
 
 from __future__ import annotations
