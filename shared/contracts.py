@@ -72,6 +72,10 @@ class BookingChangedV1(Envelope):
     occurrences = fields.List(fields.Nested(OccurrenceV1), required=True)
     # the calendar offering this booking was made for (rooms.book_for_offering), "" for none
     offering_uid = fields.String(load_default="", validate=validate.Length(max=255))
+    # where the room is: a public booking shows there in the network calendar, not in the
+    # booker's district ("" from senders that do not say it)
+    room_district = fields.String(load_default="", validate=validate.Length(max=60))
+    room_address = fields.String(load_default="", validate=validate.Length(max=300))
 
 
 class OfferingRepeatV1(Schema):

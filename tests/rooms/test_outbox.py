@@ -119,3 +119,26 @@ def test_contract_rejects_what_we_must_never_send():
     except ValidationError:
         return
     raise AssertionError("a recipient language outside de/en passed the contract")
+
+
+def test_a_booking_message_says_where_the_room_is(rooms_app, rooms, api_auth):
+    """The network calendar shows a public booking in the room's district (not the booker's)."""
+    day = next_week()
+    response = rooms_app.test_client().post(
+        "/api/rooms/bookings",
+        headers=api_auth("otto"),
+        json={
+            "room_id": rooms["saal"],
+            "starts_at": at(day, 15).isoformat(),
+            "ends_at": at(day, 16).isoformat(),
+            "title": "Skatrunde",
+            "public": True,
+        },
+    )
+    assert response.status_code == 201
+    (row,) = _rows(rooms_app, "calendar.booking_changed")
+    changed = contracts.load(row.task_name, json.loads(row.payload))
+    with rooms_app.extensions["db"]() as s:
+        room = s.get(Room, rooms["saal"])
+        assert (changed["room_district"], changed["room_address"]) == (room.district, room.address)
+    assert changed["room_district"]
