@@ -28,19 +28,24 @@ class Envelope(Schema):
     sender = fields.String(load_default="", validate=validate.OneOf(("",) + QUEUES))
 
 
-class OccurrenceV1(Schema):
+class SpanV1(Schema):
+    """A time from `starts_at` to `ends_at` (half-open), ends after it starts."""
+
     starts_at = fields.AwareDateTime(required=True, format="iso")
     ends_at = fields.AwareDateTime(required=True, format="iso")
-    state = fields.String(load_default="valid", validate=validate.OneOf(("valid", "cancelled")))
-    # optional (senders may omit them): the sender's id of this date, and a link that cancels
-    # only this date in one click (notify puts it into the reminder)
-    id = fields.Integer(load_default=None, allow_none=True)
-    cancel_url = fields.String(load_default="", validate=validate.Length(max=2000))
 
     @validates_schema
     def _ordered(self, data: dict[str, Any], **_: object) -> None:
         if data["ends_at"] <= data["starts_at"]:
             raise ValidationError("ends_at must be after starts_at", "ends_at")
+
+
+class OccurrenceV1(SpanV1):
+    state = fields.String(load_default="valid", validate=validate.OneOf(("valid", "cancelled")))
+    # optional (senders may omit them): the sender's id of this date, and a link that cancels
+    # only this date in one click (notify puts it into the reminder)
+    id = fields.Integer(load_default=None, allow_none=True)
+    cancel_url = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
 class RoomChangedV1(Envelope):
@@ -72,11 +77,17 @@ class BookingChangedV1(Envelope):
     occurrences = fields.List(fields.Nested(OccurrenceV1), required=True)
     # the calendar offering this booking was made for (rooms.book_for_offering), "" for none
     offering_uid = fields.String(load_default="", validate=validate.Length(max=255))
+    # where the room is: a public booking shows there in the network calendar, not in the
+    # booker's district ("" from senders that do not say it)
+    room_district = fields.String(load_default="", validate=validate.Length(max=60))
+    room_address = fields.String(load_default="", validate=validate.Length(max=300))
 
 
 class OfferingRepeatV1(Schema):
     """When an offering takes place, in local time, as both sides expand it: "once", "weekly"
-    (every `interval` weeks), or "monthly" on the `ordinal` weekday (1..4, -1 = last)."""
+    (every `interval` weeks), or "monthly" on the `ordinal` weekday (1..4, -1 = last); and
+    `extra_dates` the series does not give (its dates moved to another time, whose own days
+    are in `skip`), booked with it. Without them (older senders): the series alone."""
 
     first_day = fields.Date(required=True)
     start = fields.Time(required=True)
@@ -87,6 +98,7 @@ class OfferingRepeatV1(Schema):
     until = fields.Date(load_default=None, allow_none=True)
     ordinal = fields.Integer(load_default=None, allow_none=True, validate=validate.OneOf((1, 2, 3, 4, -1)))
     skip = fields.List(fields.Date(), load_default=list, validate=validate.Length(max=500))
+    extra_dates = fields.List(fields.Nested(SpanV1), load_default=list, validate=validate.Length(max=200))
 
 
 class OfferingRoomV1(Envelope):

@@ -21,6 +21,7 @@ def test_the_services_have_their_tasks(apps):
     names = {name for _service, name, _task, _conf in _tasks(apps)}
     assert {
         "calendar.booking_changed",
+        "calendar.renew_rooms",
         "notify.booking_notice",
         "notify.account_mail",
         "accounts.relay_outbox",

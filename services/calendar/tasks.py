@@ -10,6 +10,7 @@ logged and refused for good: recorded, receipted, never retried."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from urllib.parse import quote
 
 from flask import current_app
@@ -25,7 +26,9 @@ from shared.receipts import send_receipt
 from shared.relay import register_relay
 
 from services.calendar.domain.booking import booking_resource, clean_text
-from services.calendar.domain.calendar_data import InvalidCalendarData
+from services.calendar.domain.calendar_data import LOCAL, InvalidCalendarData
+from services.calendar.domain.room_wish import RENEW_BEFORE
+from services.calendar.offerings import editing
 from services.calendar.store import sql_public_index
 from services.calendar.store.models import OutboxMessage, ProcessedMessage
 from services.calendar.store.sql import SqlStore
@@ -36,6 +39,7 @@ RETRY = consumer_retry()
 # what no retry can change: the calendar refuses the data, or the database its values
 PERMANENT = (InvalidCalendarData, DataError, ValueError)
 REFRESH_BATCHES = 50  # of sql_public_index.REFRESH_BATCH objects: 10,000 a run
+RENEW_CEILING = 100  # offerings whose room is asked for again in one run; the next run takes the rest
 
 
 def object_name(uid: str) -> str:
@@ -117,6 +121,24 @@ def refresh_public_index(factory, batches: int = REFRESH_BATCHES) -> int:
     return total
 
 
+def renew_rooms(factory, now: datetime, ceiling: int = RENEW_CEILING) -> int:
+    """Ask rooms again for the rooms of open-ended offerings whose asked-for days end within
+    room_wish.RENEW_BEFORE, one transaction each, at most `ceiling` a run. Asking moves the
+    offering's booked_until on, so a second run (or a redelivered task) finds them no longer due."""
+    with transaction(factory) as session:
+        due = OfferingRooms(session).renewal_due(now.astimezone(LOCAL).date() + RENEW_BEFORE, ceiling)
+        calendars = {c.id: c for c in SqlStore(session).calendars()}
+    renewed = 0
+    for uid, calendar_id, account_id in due:
+        with transaction(factory) as session:
+            rooms, calendar = OfferingRooms(session), calendars.get(calendar_id)
+            if calendar is None:
+                rooms.booked_until(uid, None)
+            elif editing.renew_room(rooms, SqlStore(session), calendar, uid, account_id, now):
+                renewed += 1
+    return renewed
+
+
 def register(celery, app) -> None:
     register_relay(
         celery,
@@ -138,6 +160,10 @@ def register(celery, app) -> None:
     @celery.task(shared=False, name="calendar.refresh_public", soft_time_limit=240, time_limit=300)
     def refresh_public():
         return refresh_public_index(app.extensions["db"])
+
+    @celery.task(shared=False, name="calendar.renew_rooms", soft_time_limit=240, time_limit=300)
+    def renew_rooms_task():
+        return renew_rooms(app.extensions["db"], utcnow())
 
     @celery.task(shared=False, name="calendar.offering_room_answer", **RETRY)
     def offering_room_answer(**payload):

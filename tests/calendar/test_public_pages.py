@@ -260,6 +260,30 @@ def test_room_bookings_marked_public_appear_in_the_network_calendar(calendar_app
     assert [str(e["SUMMARY"]) for e in feed.walk("VEVENT")] == ["Lesung im Saal"]
 
 
+def test_a_public_room_booking_shows_in_the_rooms_district_not_the_bookers(calendar_app, people, run_task):
+    """Otto's partner is in Nord; the Saal he booked is in Lobeda: the network calendar lists the
+    booking under Lobeda, with the room's address."""
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=1)
+    run_task("calendar.room_changed", room_message())
+    run_task(
+        "calendar.booking_changed",
+        booking_message(
+            partner_id=people["otto"]["partner_id"],
+            title="Skatrunde im Saal",
+            occurrences=[{"starts_at": start, "ends_at": start + timedelta(hours=2)}],
+            room_district="Lobeda",
+            room_address="Karl-Marx-Allee 28, 07747 Jena",
+        ),
+    )
+    client = calendar_app.test_client()
+    assert titles(client.get("/calendar/?district=Lobeda")) == ["Skatrunde im Saal"]
+    assert titles(client.get("/calendar/?district=Nord")) == []
+    listing = client.get("/calendar/?district=Lobeda").get_data(as_text=True)
+    number = re.search(r'href="/calendar/offering/(\d+)"', listing)[1]
+    page = client.get(f"/calendar/offering/{number}").get_data(as_text=True)
+    assert "Karl-Marx-Allee 28" in page and "Lobeda" in page
+
+
 def test_the_front_door_leads_to_the_public_calendar_without_login(frontdoor, network):
     from werkzeug.test import Client
 

@@ -2,7 +2,8 @@
 between the two services and real Celery workers: booked in the name of the person who saved it,
 under the exchange's rules (a room that needs approval is requested, a taken time refused with
 its dates), shown on the form and on the public page; a cancelled date gives the room back for
-that day, and a deleted offering releases its booking."""
+that day (and books it again when it is put back, or says the room is taken then), a moved date
+is booked at its new time, and a deleted offering releases its booking."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import caldav
 from tests.support.axe import assert_fits_and_accessible
 from tests.support.live import LiveServer
 from tests.support.login import log_in_browser, login
-from tests.support.rooms import csrf_token
+from tests.support.rooms import BERLIN, at, book_one, csrf_token
 from tests.support.workers import wait_until
 
 
@@ -194,3 +195,59 @@ def test_staff_enter_a_weekly_offering_with_another_partners_room_in_the_browser
         calendar = next(c for c in client.principal().calendars() if c.get_display_name().startswith("Angebote –"))
         (event,) = [e for e in calendar.events() if title in e.data]
     assert f"X-TREFFPUNKT-ROOM:{rooms['kueche']}" in event.data and "COUNT=8" in event.data
+
+
+def _change_date(client, edit_path: str, n: int, **fields):
+    """The offering's n-th date changed through its form (what: cancel | restore | move)."""
+    links = re.findall(
+        r'href="(/calendar/offerings/[^"]+/date/\d{8}T\d{6}Z)"', client.get(edit_path).get_data(as_text=True)
+    )
+    link = list(dict.fromkeys(links))[n]
+    etag = re.search(r'id="etag" name="etag" type="hidden" value="([^"]*)"', client.get(link).get_data(as_text=True))[1]
+    changed = _post(client, link, {"note": "", "etag": etag.replace("&#34;", '"'), **fields})
+    assert changed.status_code == 302, changed.get_data(as_text=True)[:500]
+
+
+def _states(rooms_app, title: str) -> dict:
+    """(local day, hour) -> state of the dates of the offering's (one) booking."""
+    (booking,) = _bookings(rooms_app, title)
+    return {
+        (o.starts_at.astimezone(BERLIN).date(), o.starts_at.astimezone(BERLIN).hour): o.state
+        for o in booking.occurrences
+    }
+
+
+def test_a_date_put_back_or_moved_in_the_form_is_booked_in_the_room_or_shown_as_taken(
+    frontdoor, rooms_app, rooms, people, workers
+):
+    otto = Client(frontdoor)
+    login(otto, "otto")
+    wait_until(lambda: _room_listed(otto, rooms["kueche"]), what="the rooms' calendars")
+    title = "Kochkurs mit Enkeln"
+    edit_path = _post(otto, "/calendar/offerings/new", _offering(rooms["kueche"], title)).headers["Location"]
+    wait_until(lambda: "Raum gebucht." in otto.get(edit_path).get_data(as_text=True), what="the room booked")
+    days = [_next(1) + timedelta(weeks=n) for n in range(6)]
+
+    # a date cancelled and put back: booked again in the same booking
+    _change_date(otto, edit_path, 2, what="cancel")
+    wait_until(lambda: _states(rooms_app, title)[(days[2], 10)] == "cancelled", what="the date given back")
+    _change_date(otto, edit_path, 2, what="restore")
+    wait_until(lambda: _states(rooms_app, title)[(days[2], 10)] == "valid", what="the date booked again")
+
+    # a date moved to the afternoon: booked at its new time, its old time given back
+    _change_date(otto, edit_path, 3, what="move", day=days[3].strftime("%d.%m.%Y"), starts="15:00", ends="17:00")
+    wait_until(lambda: _states(rooms_app, title).get((days[3], 15)) == "valid", what="the moved date booked")
+    assert _states(rooms_app, title)[(days[3], 10)] == "cancelled"
+
+    # a date put back after Lena took the room that day: the offering says so, the rest stays
+    _change_date(otto, edit_path, 1, what="cancel")
+    wait_until(lambda: _states(rooms_app, title)[(days[1], 10)] == "cancelled", what="the date given back")
+    lena = rooms_app.extensions["identity"].principal(people["lena"]["id"])
+    book_one(rooms_app.extensions["db"], lena, rooms["kueche"], at(days[1], 10), at(days[1], 12), "Elterncafé")
+    _change_date(otto, edit_path, 1, what="restore")
+    page = wait_until(
+        lambda: (text := otto.get(edit_path).get_data(as_text=True)) and "Nur an diesen Tagen" in text and text,
+        what="the taken date shown",
+    )
+    assert days[1].strftime("%d.%m.") in page and "Raum gebucht." in page
+    assert _states(rooms_app, title)[(days[0], 10)] == "valid" and len(_bookings(rooms_app, title)) == 1

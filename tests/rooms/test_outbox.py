@@ -24,13 +24,13 @@ def _rows(app, task_name=None):
         return query.all()
 
 
-def test_a_booking_writes_exactly_two_valid_messages(rooms_app, rooms, api_auth, people, settings):
-    day = next_week()
+def _skatrunde(rooms_app, api_auth, room_id: int, day):
+    """Otto books a public Skatrunde next week through the API."""
     response = rooms_app.test_client().post(
         "/api/rooms/bookings",
         headers=api_auth("otto"),
         json={
-            "room_id": rooms["saal"],
+            "room_id": room_id,
             "starts_at": at(day, 15).isoformat(),
             "ends_at": at(day, 16).isoformat(),
             "title": "Skatrunde",
@@ -38,6 +38,12 @@ def test_a_booking_writes_exactly_two_valid_messages(rooms_app, rooms, api_auth,
         },
     )
     assert response.status_code == 201
+    return response
+
+
+def test_a_booking_writes_exactly_two_valid_messages(rooms_app, rooms, api_auth, people, settings):
+    day = next_week()
+    response = _skatrunde(rooms_app, api_auth, rooms["saal"], day)
     booking = response.json
     rows = [r for r in _rows(rooms_app) if r.task_name != "calendar.room_changed"]
     assert sorted(r.task_name for r in rows) == ["calendar.booking_changed", "notify.booking_notice"]
@@ -119,3 +125,14 @@ def test_contract_rejects_what_we_must_never_send():
     except ValidationError:
         return
     raise AssertionError("a recipient language outside de/en passed the contract")
+
+
+def test_a_booking_message_says_where_the_room_is(rooms_app, rooms, api_auth):
+    """The network calendar shows a public booking in the room's district (not the booker's)."""
+    _skatrunde(rooms_app, api_auth, rooms["saal"], next_week())
+    (row,) = _rows(rooms_app, "calendar.booking_changed")
+    changed = contracts.load(row.task_name, json.loads(row.payload))
+    with rooms_app.extensions["db"]() as s:
+        room = s.get(Room, rooms["saal"])
+        assert (changed["room_district"], changed["room_address"]) == (room.district, room.address)
+    assert changed["room_district"]

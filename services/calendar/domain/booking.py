@@ -13,7 +13,7 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
-from services.calendar.domain.vocabulary import BUSY_SUMMARY, OFFERING_PROPERTY, PARTNER_PROPERTY
+from services.calendar.domain.vocabulary import BUSY_SUMMARY, DISTRICT_PROPERTY, OFFERING_PROPERTY, PARTNER_PROPERTY
 
 GONE_STATUSES = ("cancelled", "declined")
 PRODID = "-//Treffpunkt Jena//Raumbörse//DE"
@@ -73,10 +73,14 @@ def _event(
     event.add("STATUS", "TENTATIVE" if tentative else "CONFIRMED")
     event.add("TRANSP", "OPAQUE")
     event.add("CLASS", "PUBLIC" if booking.get("public") else "PRIVATE")
-    if clean_text(room_name):
-        event.add("LOCATION", clean_text(room_name))
+    place = ", ".join(filter(None, (clean_text(room_name), clean_text(booking.get("room_address") or ""))))
+    if place:
+        event.add("LOCATION", place)
     if booking.get("public") and booking.get("partner_id"):  # who runs it, for the public calendar
         event.add(PARTNER_PROPERTY, str(booking["partner_id"]))
+        # it takes place in the room's district, which need not be its booker's
+        if district := clean_text(booking.get("room_district") or ""):
+            event.add(DISTRICT_PROPERTY, district)
     if booking.get("offering_uid"):  # the offering shows itself; its room booking is not another one
         event.add(OFFERING_PROPERTY, booking["offering_uid"])
     return event

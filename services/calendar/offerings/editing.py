@@ -26,7 +26,7 @@ from services.calendar.domain.offering_draft import (
     new_calendar,
     restored_date,
 )
-from services.calendar.domain.room_wish import room_repeat
+from services.calendar.domain.room_wish import booked_until, room_repeat
 from services.calendar.store.errors import PreconditionFailed
 from services.calendar.store.interface import CalendarStore
 from services.calendar.store.records import CalendarInfo
@@ -160,8 +160,26 @@ def ask_for_room(
     dates = public_dates(stored.parsed, timeindex.build(stored.parsed, now), now, now + WISH_WINDOW, public_only=False)
     repeat = room_repeat(draft, dates, now.astimezone(LOCAL).date()) if draft.room_id is not None else None
     _ask(rooms, calendar, stored, asker, draft.room_id if repeat is not None else None, repeat)
+    rooms.booked_until(uid, booked_until(draft, repeat, dates))
     if draft.room_id is not None and repeat is None and not is_cancelled(stored.parsed):
         rooms.refused_here(calendar.id, uid, draft.room_id, "no_dates")
+
+
+def renew_room(
+    rooms: OfferingRooms, store: CalendarStore, calendar: CalendarInfo, uid: str, account_id: int, now: datetime
+) -> bool:
+    """Ask again for the room of an offering whose asked-for days run out (room_wish.booked_until),
+    in the name of the person who asked last, as if they saved it again: rooms books the dates
+    further ahead into its booking. An offering gone meanwhile is not asked for again."""
+    obj, partner_id = store.latest_by_uid(calendar.id, uid), calendar.owner_partner_id
+    try:
+        if obj is None or partner_id is None:
+            raise OfferingGone(uid)
+        ask_for_room(rooms, store, calendar, obj.name, Asker(account_id, partner_id), now)
+    except OfferingGone:
+        rooms.booked_until(uid, None)
+        return False
+    return True
 
 
 def release_room(rooms: OfferingRooms, calendar: CalendarInfo, stored: StoredOffering, asker: Asker) -> None:

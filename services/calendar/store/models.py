@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -196,6 +197,9 @@ class OfferingRoom(Base):
     booking_status: Mapped[str] = mapped_column(String(20), default="")  # requested | confirmed | declined | cancelled
     reason: Mapped[str] = mapped_column(String(60), default="")
     taken: Mapped[str] = mapped_column(Text, default="")  # ISO days, comma-separated
+    account_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # who asked last (books in their name)
+    # the last day asked for of an offering that goes on after it: asked again before (renew_rooms)
+    booked_until: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 

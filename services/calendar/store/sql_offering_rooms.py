@@ -50,6 +50,7 @@ class OfferingRooms:
             self.session.add(row)
         row.sequence = (row.sequence or 0) + 1
         row.room_id, row.state, row.reason, row.taken = room_id, "asked", "", ""
+        row.account_id, row.booked_until = wish["account_id"], None
         if room_id is None:
             wish["repeat"] = None
         outbox.add(
@@ -61,6 +62,29 @@ class OfferingRooms:
             room_id=room_id,
             **wish,
         )
+
+    def booked_until(self, uid: str, last: date | None) -> None:
+        """The last day the wish asked for, when the offering goes on after it (renewal_due)."""
+        row = self.session.scalar(select(OfferingRoom).where(OfferingRoom.offering_uid == uid))
+        if row is not None:
+            row.booked_until = last
+
+    def renewal_due(self, before: date, limit: int) -> list[tuple[str, int, int]]:
+        """(uid, calendar id, account id) of booked offerings whose room is asked for only up to a
+        day before `before`, those running out first; at most `limit`."""
+        rows = self.session.execute(
+            select(OfferingRoom.offering_uid, OfferingRoom.calendar_id, OfferingRoom.account_id)
+            .where(
+                OfferingRoom.booked_until < before,
+                OfferingRoom.state == "booked",
+                OfferingRoom.room_id.is_not(None),
+                OfferingRoom.account_id.is_not(None),
+                OfferingRoom.booking_status.not_in(("declined", "cancelled")),
+            )
+            .order_by(OfferingRoom.booked_until, OfferingRoom.id)
+            .limit(limit)
+        )
+        return [(uid, calendar_id, account_id) for uid, calendar_id, account_id in rows if account_id is not None]
 
     def refused_here(self, calendar_id: int, uid: str, room_id: int, reason: str) -> None:
         """A wish the calendar cannot send (no date left to book): shown as refused."""

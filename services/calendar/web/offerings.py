@@ -306,11 +306,10 @@ def room_words(state) -> tuple[str, str, int | None] | None:
         return _("Die Raumbörse prüft die Anfrage. Bitte laden Sie die Seite gleich neu."), "wait", None
     if state.state == "refused":
         if state.reason == "taken" and state.taken:
-            days = ", ".join(d.strftime("%d.%m.") for d in state.taken[:12]) + ("…" if len(state.taken) > 12 else "")
             text = _(
                 "Der Raum ist an diesen Tagen schon belegt: %(days)s. "
                 "Bitte wählen Sie einen anderen Raum oder eine andere Zeit.",
-                days=days,
+                days=_days(state.taken),
             )
             return text, "bad", None
         return str(ROOM_REFUSALS.get(state.reason, ROOM_REFUSALS["other"])), "bad", None
@@ -320,7 +319,18 @@ def room_words(state) -> tuple[str, str, int | None] | None:
         "cancelled": (_("Die Raumbuchung ist abgesagt."), "bad"),
     }
     text, kind = words.get(state.booking_status, (_("Raum gebucht."), "ok"))
+    if state.taken:  # dates put back, moved or further ahead that the room had no place for
+        text += " " + _(
+            "Nur an diesen Tagen ist der Raum schon belegt: %(days)s. Bitte suchen Sie dafür einen anderen Raum.",
+            days=_days(state.taken),
+        )
+        kind = "bad"
     return text, kind, state.booking_id
+
+
+def _days(days) -> str:
+    """ "03.02., 10.02." — at most twelve, then "…"."""
+    return ", ".join(d.strftime("%d.%m.") for d in days[:12]) + ("…" if len(days) > 12 else "")
 
 
 @bp.before_request

@@ -3,7 +3,10 @@ offering wants for its dates, and this books it under the same rules as the web 
 check, room rules, approval, messages to both sides), in the name of the person who asked.
 
 The wish is whole, not a change: an offering has at most one live booking here (found by its
-UID); a new wish that differs cancels it and books again; a wish without a room only cancels it.
+UID). A wish for the same room and times is followed date by date in that booking (dates
+dropped are given back, dates put back, moved or further ahead are booked into it where free,
+and the days that are not are told back as taken); a wish at other times or for another room
+cancels it and books again; a wish without a room only cancels it.
 A wish older than the booking's (sequence) changes nothing. The answer tells the calendar what
 became of it; the booking's own state follows as calendar.booking_changed, like any booking."""
 
@@ -17,11 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.rooms import domain
-from services.rooms.booking import cancel, series
+from services.rooms.booking import cancel, notices, series
 from services.rooms.booking.context import Ctx
+from services.rooms.booking.dates import finish, take, tell
 from services.rooms.booking.errors import BookingConflict, InvalidInput, NotAllowed, RoomNotFound, SeriesConflict
-from services.rooms.db.models import Booking
-from services.rooms.domain import recurrence
+from services.rooms.db import queries
+from services.rooms.db.models import Booking, Occurrence
+from services.rooms.domain import permissions
 
 CHANGED = "Das Angebot im Kalender wurde geändert."
 DATE_DROPPED = "Der Termin des Angebots fällt aus."
@@ -46,11 +51,16 @@ def wish(session: Session, message: dict[str, Any], ctx: Ctx) -> Answer:
     booker = ctx.principal_of(message["account_id"])
     if booker is None:  # no such account, or deactivated
         return Answer("refused", reason="no_booker")
-    rec = _recurrence(message["repeat"]) if message["repeat"] else None
-    if current is not None and rec is not None and (wanted := _held_days(current, message, rec, ctx)) is not None:
-        current.offering_sequence = sequence
-        _give_back(session, current, booker, wanted, ctx)
-        return Answer("booked", current.id, current.status)
+    repeat = message["repeat"]
+    rec = _recurrence(repeat) if repeat else None
+    # a moved date that has begun is past changing (like the series' dates, which start today)
+    extra = [domain.Slot(d["starts_at"], d["ends_at"]) for d in (repeat or {}).get("extra_dates", [])]
+    extra = [slot for slot in extra if slot.starts_at > ctx.now]
+    if current is not None and rec is not None and _same_booking(current, message):
+        taken = _follow(session, current, booker, rec, extra, ctx)
+        if taken is not None:
+            current.offering_sequence = sequence
+            return Answer("booked", current.id, current.status, "taken" if taken else "", taken)
     if current is not None:
         _release(session, current, booker, ctx)
     if message["room_id"] is None or rec is None:
@@ -66,9 +76,10 @@ def wish(session: Session, message: dict[str, Any], ctx: Ctx) -> Answer:
             ctx,
             message["description"],
             offering=(uid, sequence),
+            extra=extra,
         )
     except SeriesConflict as exc:
-        return Answer("refused", reason="taken", taken=tuple(d.day for d in exc.dates))
+        return Answer("refused", reason="taken", taken=tuple(sorted({d.day for d in exc.dates})))
     except BookingConflict:  # the database refused the insert: taken meanwhile
         return Answer("refused", reason="taken")
     except InvalidInput as exc:
@@ -107,30 +118,72 @@ def _recurrence(repeat: dict[str, Any]) -> domain.Recurrence:
     )
 
 
-def _held_days(booking: Booking, message: dict[str, Any], rec: domain.Recurrence, ctx: Ctx) -> set[date] | None:
-    """The days the wish wants, when the booking already holds every one of them at the wished
-    times (same room, title and visibility): then nothing is booked again, and only dates the
-    offering dropped are given back. None when the wish needs a booking of its own."""
-    if (booking.room_id, booking.title, booking.public) != (message["room_id"], message["title"], message["public"]):
-        return None
-    if recurrence.problems(rec):
-        return None
-    wanted = {d for d in recurrence.local_days(rec) if d not in rec.skip}
-    held = {o.starts_at.astimezone(ctx.tz).date(): o for o in booking.occurrences if o.state in LIVE}
-    for day in wanted:
-        o = held.get(day)
-        times = (o.starts_at.astimezone(ctx.tz).time(), o.ends_at.astimezone(ctx.tz).time()) if o else None
-        if times != (rec.start, rec.end):
-            return None
-    return wanted
+def _same_booking(booking: Booking, message: dict[str, Any]) -> bool:
+    return (booking.room_id, booking.title, booking.public) == (message["room_id"], message["title"], message["public"])
 
 
-def _give_back(session: Session, booking: Booking, actor, wanted: set[date], ctx: Ctx) -> None:
-    """Future dates of the booking the offering no longer holds (cancelled in the calendar) go
-    back to the exchange one by one; the rest of the booking stays as it is."""
-    for o in sorted(booking.occurrences, key=lambda o: o.starts_at):
-        if o.state in LIVE and o.starts_at > ctx.now and o.starts_at.astimezone(ctx.tz).date() not in wanted:
+def _follow(
+    session: Session, booking: Booking, actor, rec: domain.Recurrence, extra: list[domain.Slot], ctx: Ctx
+) -> tuple[date, ...] | None:
+    """Bring the booking in line with the wish date by date: coming dates the offering no
+    longer holds go back to the exchange, dates it holds anew (put back, moved, or further
+    ahead) are booked into it where the room is free. Returns the days the room was not free
+    on; None when the wish needs a booking of its own (none of its coming dates is held as
+    wished: the offering changed its times)."""
+    try:
+        days, slots, skipped = series.wanted(rec, booking.title, ctx, extra)
+    except InvalidInput:
+        return None
+    wanted = {slot: day for day, slot in zip(days, slots) if slot not in skipped and slot.starts_at > ctx.now}
+    held = {_slot(o): o for o in booking.occurrences if o.state in LIVE and o.starts_at > ctx.now}
+    if held and held.keys().isdisjoint(wanted):
+        return None
+    for slot, o in sorted(held.items(), key=lambda item: item[0].starts_at):
+        if slot not in wanted:
             cancel.cancel(session, actor, booking.id, "occurrence", o.id, ctx, reason=DATE_DROPPED)
+    missing = [
+        (day, slot) for slot, day in sorted(wanted.items(), key=lambda item: item[0].starts_at) if slot not in held
+    ]
+    return _add(session, booking, actor, missing, ctx) if missing else ()
+
+
+def _add(
+    session: Session, booking: Booking, actor, missing: list[tuple[date, domain.Slot]], ctx: Ctx
+) -> tuple[date, ...]:
+    """Book dates into the offering's booking, each judged like a date of a new booking (free,
+    within the room's rules, waiting for the owner where the room needs approval). A date the
+    booking gave up comes back as itself, unless the owner's side took it off; the days not
+    free (or not the booker's to put back) are returned."""
+    queries.lock_room(session, booking.room_id)  # the judgement sees every booking committed before
+    gone = {_slot(o): o for o in booking.occurrences if o.state not in LIVE}
+    refused = {slot: day for day, slot in missing if slot in gone and not _restorable(booking, gone[slot], actor)}
+    asked = [(day, slot) for day, slot in missing if slot not in refused]
+    found = series.judge(
+        session, actor, booking.room_id, [d for d, _ in asked], [s for _, s in asked], ctx, booking=booking
+    )
+    taken = sorted({*refused.values(), *(w.day for w in found.blocked)})
+    chosen = [w for w in found.dates if not w.blocked]
+    if chosen:
+        with session.no_autoflush:  # new dates reach the database after their judgement, in finish
+            dates = [gone.get(w.slot) or _new_date(booking, w.slot) for w in chosen]
+            asks = take(session, booking, dates, {}, actor, ctx)
+        finish(session, booking, actor, "booking_changed", ctx, added=[w.day for w in chosen])
+        tell(session, booking, actor, asks, ctx, notices.touched(dates))
+    return tuple(taken)
+
+
+def _new_date(booking: Booking, slot: domain.Slot) -> Occurrence:
+    o = Occurrence(room_id=booking.room_id, starts_at=slot.starts_at, ends_at=slot.ends_at, state="pending")
+    booking.occurrences.append(o)
+    return o
+
+
+def _restorable(booking: Booking, o: Occurrence, actor) -> bool:
+    return o.state in ("skipped", "cancelled") and permissions.can_restore(booking, o.cancelled_by, actor)
+
+
+def _slot(o: Occurrence) -> domain.Slot:
+    return domain.Slot(o.starts_at, o.ends_at)
 
 
 def _release(session: Session, booking: Booking, actor, ctx: Ctx) -> None:

@@ -86,6 +86,8 @@ def booking_changed(session: Session, booking: Booking, ctx: Ctx) -> None:
         public=booking.public,
         occurrences=occurrences(booking, ctx),
         offering_uid=booking.offering_uid or "",
+        room_district=booking.room.district or "",
+        room_address=booking.room.address or "",
     )
 
 

@@ -8,6 +8,7 @@ the caller's session; the caller's unit of work commits or rolls back."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,34 +58,50 @@ class Preview:
         return [d for d in self.dates if d.blocked]
 
 
-def wanted(rec: domain.Recurrence, title: str, ctx: Ctx) -> tuple[list[date], list[domain.Slot]]:
-    """The local days of the series and their UTC slots, expanded once; raises InvalidInput for
-    a series that cannot be booked at all (bad times, too many dates, no title)."""
+def wanted(
+    rec: domain.Recurrence, title: str, ctx: Ctx, extra: Sequence[domain.Slot] = ()
+) -> tuple[list[date], list[domain.Slot], frozenset[domain.Slot]]:
+    """The local days of the series and `extra` one-off dates, with their UTC slots in time
+    order, and which of them the series skips; expanded once. Raises InvalidInput for what cannot
+    be booked at all (bad times, too many dates, no title, nothing left)."""
     found = recurrence.problems(rec)
     days = [] if found else recurrence.local_days(rec)
-    if recurrence.too_many(days):
+    if recurrence.too_many(days + [slot.starts_at.date() for slot in extra]):
         found["count"] = "too_many_dates"
     slots = [] if found else [recurrence.slot_on(day, rec.start, rec.end, ctx.tz) for day in days]
-    if slots:
-        found.update(domain.problems(slots[0], title, ctx.now))
-    if not found and all(d in rec.skip for d in days):
+    skipped = frozenset(slot for day, slot in zip(days, slots) if day in rec.skip)
+    for slot in [*slots[:1], *extra] if not found else []:
+        found = domain.problems(slot, title, ctx.now) | found
+    if not found and len(skipped) == len(slots) and not extra:
         found["skip"] = "nothing_left"
     if found:
         raise InvalidInput(found)
-    return days, slots
+    timed = sorted(
+        [*zip(days, slots), *((s.starts_at.astimezone(ctx.tz).date(), s) for s in extra)],
+        key=lambda dated: dated[1].starts_at,
+    )
+    return [day for day, _ in timed], [slot for _, slot in timed], skipped
 
 
-def preview(session: Session, booker: Principal, room_id: int, rec: domain.Recurrence, title: str, ctx: Ctx) -> Preview:
-    """Every wanted date with what it collides with and which rules it breaks; books nothing.
-    One query on PostgreSQL (occupancy.room_and_holdings), so callers run it in shared.db.autocommit.
-    Raises InvalidInput or RoomNotFound."""
+def preview(
+    session: Session,
+    booker: Principal,
+    room_id: int,
+    rec: domain.Recurrence,
+    title: str,
+    ctx: Ctx,
+    extra: Sequence[domain.Slot] = (),
+) -> Preview:
+    """Every wanted date (the series' and `extra` ones) with what it collides with and which
+    rules it breaks; books nothing. One query on PostgreSQL (occupancy.room_and_holdings), so
+    callers run it in shared.db.autocommit. Raises InvalidInput or RoomNotFound."""
     try:
-        days, slots = wanted(rec, title, ctx)
+        days, slots, skipped = wanted(rec, title, ctx, extra)
     except InvalidInput:
         if queries.room(session, room_id) is None:
             raise RoomNotFound(room_id) from None
         raise
-    return judge(session, booker, room_id, days, slots, ctx, skip=rec.skip)
+    return judge(session, booker, room_id, days, slots, ctx, skipped=skipped)
 
 
 def judge(
@@ -94,7 +111,7 @@ def judge(
     days: list[date],
     slots: list[domain.Slot],
     ctx: Ctx,
-    skip: frozenset[date] = frozenset(),
+    skipped: frozenset[domain.Slot] = frozenset(),
     booking: Booking | None = None,
 ) -> Preview:
     """The one decision on dates a booking wants, for a new booking, a change and a date put
@@ -112,7 +129,7 @@ def judge(
         broken = domain.violations(slot, rules, room.closures, ctx.now, ctx.tz)
         if slot.starts_at < ctx.now:
             broken.append("in_past")
-        dates.append(WantedDate(day, slot, day in skip, tuple(conflicts), tuple(broken)))
+        dates.append(WantedDate(day, slot, slot in skipped, tuple(conflicts), tuple(broken)))
     booker_partner_id = booking.booker_partner_id if booking else actor.partner_id
     asks = domain.needs_approval(rules, room.partner_id, booker_partner_id, actor.partner_id)
     return Preview(room, dates, asks, rules)
@@ -128,10 +145,12 @@ def book(
     ctx: Ctx,
     description: str = "",
     offering: tuple[str, int] | None = None,
+    extra: Sequence[domain.Slot] = (),
 ) -> Booking:
     """Book the series for `booker` in the caller's unit of work, or raise (and the caller's
     transaction writes nothing). `description`: what it is for, shown to the room's owner;
-    `offering`: the calendar offering (UID, wish sequence) it is booked for."""
+    `offering`: the calendar offering (UID, wish sequence) it is booked for; `extra`: one-off
+    dates booked with the series (an offering's dates moved away from it)."""
     about = (description or "").strip()
     if problem := domain.text_problem(about, domain.DESCRIPTION_MAX, multiline=True):
         raise InvalidInput({"description": problem})
@@ -139,7 +158,9 @@ def book(
     if room is None:
         raise RoomNotFound(room_id)
     require(permissions.can_book(room, booker), "book")
-    found = preview(session, booker, room_id, rec, title, ctx)  # after the lock: sees every booking committed before
+    found = preview(
+        session, booker, room_id, rec, title, ctx, extra
+    )  # after the lock: sees every booking committed before
     if found.blocked:
         raise SeriesConflict(found.blocked)
     try:
@@ -150,14 +171,14 @@ def book(
         # SQLAlchemy takes no further statement in a transaction whose flush failed; the refused
         # insert is all it held, and the check below must see what won in a transaction of its own
         session.rollback()
-        raise _conflict_after_refusal(session, booker, room_id, rec, title, ctx) from None
+        raise _conflict_after_refusal(session, booker, room_id, rec, title, ctx, extra) from None
 
 
-def _conflict_after_refusal(session, booker, room_id, rec, title, ctx) -> BookingConflict:
+def _conflict_after_refusal(session, booker, room_id, rec, title, ctx, extra) -> BookingConflict:
     """The database refused (a writer that did not lock the room, e.g. an old process): tell
     the booker what is in the way now, as far as it can still be seen."""
     try:
-        blocked = preview(session, booker, room_id, rec, title, ctx).blocked
+        blocked = preview(session, booker, room_id, rec, title, ctx, extra).blocked
     except RoomNotFound:
         blocked = []
     return SeriesConflict(blocked) if blocked else BookingConflict(None)
