@@ -38,6 +38,8 @@ CAFE = OfferingDraft(
     cost="2 € für Kaffee und Kuchen",
     easy_language="Hier trinken Sie Kaffee.",
     url="https://example.org/cafe",
+    image="https://treffpunkt.example/calendar/images/" + "ab" * 32 + ".jpg",
+    image_alt="Vier Frauen lachen an einem Kaffeetisch",
 )
 
 

@@ -79,7 +79,8 @@ def _post_with_picture(client, path, fields, picture: bytes, filename="foto.jpg"
 
 
 def test_an_uploaded_picture_is_served_named_in_the_event_and_shown(lena, frontdoor, people):
-    fields = {**FIELDS, "day": _next_wednesday().strftime("%d.%m.%Y")}
+    words = "Vier Frauen lachen an einem Kaffeetisch"
+    fields = {**FIELDS, "day": _next_wednesday().strftime("%d.%m.%Y"), "picture_words": words}
     created = _post_with_picture(lena, "/calendar/offerings/new", fields, photo())
     assert created.status_code == 302, created.get_data(as_text=True)[:500]
     edit_path = created.headers["Location"]
@@ -88,6 +89,7 @@ def test_an_uploaded_picture_is_served_named_in_the_event_and_shown(lena, frontd
     (event,) = Calendar.from_ical(dav.data).walk("VEVENT")
     address = str(event["IMAGE"])
     assert event["IMAGE"].params["VALUE"] == "URI" and re.search(r"/calendar/images/[0-9a-f]{64}\.jpg$", address)
+    assert str(event["X-TREFFPUNKT-IMAGE-ALT"]) == words
     path = address.split("8080", 1)[1]
     picture = Client(frontdoor).get(path)
     assert picture.status_code == 200 and picture.headers["Content-Type"] == "image/jpeg"
@@ -95,14 +97,16 @@ def test_an_uploaded_picture_is_served_named_in_the_event_and_shown(lena, frontd
     assert Client(frontdoor).get(path, headers={"If-None-Match": picture.headers["ETag"]}).status_code == 304
     listing = Client(frontdoor).get("/calendar/?q=Seniorencaf%C3%A9").get_data(as_text=True)
     number = re.search(r'href="/calendar/offering/(\d+)"', listing)[1]
-    assert f'<img src="{address}"' in Client(frontdoor).get(f"/calendar/offering/{number}").get_data(as_text=True)
+    assert f'<img src="{address}" alt="{words}"' in Client(frontdoor).get(f"/calendar/offering/{number}").get_data(
+        as_text=True
+    )
 
     page = lena.get(edit_path).get_data(as_text=True)
     etag = re.search(r'id="etag" name="etag" type="hidden" value="([^"]*)"', page)[1].replace("&#34;", '"')
     removed = lena.post(edit_path, data={**fields, "etag": etag, "remove_picture": "y", "csrf_token": csrf_token(page)})
     assert removed.status_code == 302
     dav = Client(frontdoor).get(f"/dav/calendars/lena/{slug}/{name}", auth=("lena", people["lena"]["app_password"]))
-    assert b"IMAGE" not in dav.data
+    assert b"IMAGE" not in dav.data  # nor its words, X-TREFFPUNKT-IMAGE-ALT
 
 
 def test_a_refused_picture_is_an_error_at_its_field_and_nothing_is_saved(lena):

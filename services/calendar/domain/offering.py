@@ -24,6 +24,7 @@ from services.calendar.domain.vocabulary import (
     COST_PROPERTY,
     DISTRICT_PROPERTY,
     EASY_LANGUAGE_PROPERTY,
+    IMAGE_ALT_PROPERTY,
     OFFERING_PROPERTY,
     PARTNER_PROPERTY,
     ROOM_PROPERTY,
@@ -48,6 +49,7 @@ class Offering:
     district: str  # "" when the partner's own district applies
     url: str
     image: str
+    image_alt: str
     color: str
     geo: tuple[float, float] | None
     partner_id: int | None  # only a room booking names it; a partner calendar's owner applies
@@ -96,6 +98,7 @@ def read_offering(calendar: Calendar) -> Offering | None:
         district=_text(master, DISTRICT_PROPERTY, 40),
         url=_web_address(_text(master, "URL", 500)),
         image=_web_address(_text(master, "IMAGE", 500)),
+        image_alt=_text(master, IMAGE_ALT_PROPERTY, 300),
         color=_text(master, "COLOR", 40),
         geo=(float(geo.latitude), float(geo.longitude)) if geo is not None and hasattr(geo, "latitude") else None,
         partner_id=_number(_text(master, PARTNER_PROPERTY, 12)),

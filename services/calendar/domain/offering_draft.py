@@ -29,6 +29,7 @@ from services.calendar.domain.vocabulary import (
     COST_PROPERTY,
     DISTRICT_PROPERTY,
     EASY_LANGUAGE_PROPERTY,
+    IMAGE_ALT_PROPERTY,
     LOCAL_TZID,
     ROOM_PROPERTY,
 )
@@ -46,6 +47,7 @@ TEXT_PROPERTIES = {
     EASY_LANGUAGE_PROPERTY: "easy_language",
     DISTRICT_PROPERTY: "district",
     "URL": "url",
+    IMAGE_ALT_PROPERTY: "image_alt",
 }
 FORM_PROPERTIES = (
     *TEXT_PROPERTIES,
@@ -87,6 +89,7 @@ class OfferingDraft:
     public: bool = True
     room_id: int | None = None
     image: str = ""  # the picture's address (RFC 7986 IMAGE)
+    image_alt: str = ""  # what it shows, in words
 
     @property
     def start(self) -> datetime:
@@ -128,6 +131,7 @@ def draft_of(calendar: Calendar) -> OfferingDraft:
         public=str(master.get("CLASS", "PUBLIC")).upper() == "PUBLIC",
         room_id=int(str(master[ROOM_PROPERTY])) if str(master.get(ROOM_PROPERTY, "")).isdigit() else None,
         image=_text(master, "IMAGE"),
+        image_alt=_text(master, IMAGE_ALT_PROPERTY),
     )
 
 

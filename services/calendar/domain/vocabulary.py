@@ -23,6 +23,7 @@ EASY_LANGUAGE_PROPERTY = "X-TREFFPUNKT-EASY-LANGUAGE"  # a short summary in Leic
 DISTRICT_PROPERTY = "X-TREFFPUNKT-DISTRICT"  # where it takes place, when not the partner's district
 PARTNER_PROPERTY = "X-TREFFPUNKT-PARTNER"  # who runs a public room booking (room calendars only)
 ROOM_PROPERTY = "X-TREFFPUNKT-ROOM"  # the exchange's room id, when a room was booked for it
+IMAGE_ALT_PROPERTY = "X-TREFFPUNKT-IMAGE-ALT"  # what the picture (IMAGE) shows, for who cannot see it
 OFFERING_PROPERTY = "X-TREFFPUNKT-OFFERING"  # a room booking made for an offering: the offering's UID
 FACET_PROPERTIES = (
     AUDIENCE_PROPERTY,

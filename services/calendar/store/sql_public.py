@@ -45,6 +45,7 @@ class PublicEntry:
     easy_language: str
     url: str
     image: str
+    image_alt: str
     color: str
     geo: tuple[float, float] | None
     room_id: int | None
@@ -87,6 +88,7 @@ ENTRY_COLUMNS = (
     PublicOffering.easy_language,
     PublicOffering.url,
     PublicOffering.image,
+    PublicOffering.image_alt,
     PublicOffering.color,
     PublicOffering.latitude,
     PublicOffering.longitude,
@@ -252,7 +254,7 @@ def _split(joined: str) -> tuple[str, ...]:
 def _entry(row) -> PublicEntry:
     (
         object_id, uid, calendar_id, partner_id, title, description, location, district, categories,
-        audiences, accessibility, cost, free, easy, url, image, color, latitude, longitude, room_id, recurring,
+        audiences, accessibility, cost, free, easy, url, image, image_alt, color, latitude, longitude, room_id, recurring,
     ) = row  # fmt: skip
     return PublicEntry(
         object_id,
@@ -271,6 +273,7 @@ def _entry(row) -> PublicEntry:
         easy,
         url,
         image,
+        image_alt,
         color,
         (latitude, longitude) if latitude is not None and longitude is not None else None,
         room_id,

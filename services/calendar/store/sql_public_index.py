@@ -115,6 +115,7 @@ def _row(obj: CalendarObject, offering: Offering, partner_id: int) -> dict:
         easy_language=offering.easy_language,
         url=offering.url,
         image=offering.image,
+        image_alt=offering.image_alt,
         color=offering.color,
         latitude=latitude,
         longitude=longitude,

@@ -27,7 +27,7 @@ from services.calendar.domain.vocabulary import ACCESSIBILITY, AUDIENCES, CATEGO
 from services.calendar.public.words import label
 
 TITLE_MAX, PLACE_MAX, COST_MAX, URL_MAX = 200, 300, 200, 500
-TEXT_MAX, EASY_MAX, NOTE_MAX = 4000, 1000, 300
+TEXT_MAX, EASY_MAX, NOTE_MAX, PICTURE_WORDS_MAX = 4000, 1000, 300, 300
 
 
 def _web_address(form, field):
@@ -91,6 +91,11 @@ class OfferingForm(FlaskForm):
         render_kw={"maxlength": URL_MAX, "inputmode": "url", "autocomplete": "off"},
     )
     picture = FileField(_l("Bild"), render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+    picture_words = StringField(
+        _l("Was ist auf dem Bild zu sehen?"),
+        validators=[PlainText(PICTURE_WORDS_MAX)],
+        render_kw={"maxlength": PICTURE_WORDS_MAX},
+    )
     remove_picture = BooleanField(_l("Bild entfernen"))
     image_url = HiddenField()  # the picture a copy takes over from its source
     room = SelectField(_l("Raum aus der Raumbörse"), default="", choices=[])
@@ -156,6 +161,7 @@ class OfferingForm(FlaskForm):
             public=bool(self.public.data),
             room_id=int(self.room.data) if (self.room.data or "").isdigit() else None,
             image=image,
+            image_alt=(self.picture_words.data or "").strip() if image else "",
         )
 
     def fill(self, draft: OfferingDraft, etag: str = "") -> None:
@@ -178,6 +184,7 @@ class OfferingForm(FlaskForm):
         self.public.data, self.etag.data = draft.public, etag
         self.room.data = str(draft.room_id) if draft.room_id is not None else ""
         self.image_url.data = draft.image
+        self.picture_words.data = draft.image_alt
 
 
 class DateChangeForm(FlaskForm):
