@@ -98,7 +98,7 @@ def run(args, folder: Path) -> tuple[str, dict]:
     redis_keys_before = set(redis.Redis.from_url(args.redis).keys())
     try:
         load_seconds = 0.0
-        if args.reuse and public_data.loaded(calendar_db):
+        if args.reuse and public_data.loaded(identity_db, calendar_db):
             log(f"reusing {identity_db} and {calendar_db} as they are")
         else:
             log(f"identity database {identity_db}: the ten partners")

@@ -299,10 +299,15 @@ def index_size(db_name: str) -> dict:
     return {"objects": objects, "offerings": offerings, "dates": dates}
 
 
-def loaded(calendar_db: str) -> bool:
-    """Whether a kept calendar database (--keep) holds offerings to measure again (--reuse)."""
+def loaded(identity_db: str, calendar_db: str) -> bool:
+    """Whether kept databases (--keep) hold offerings to measure again (--reuse); if so, they
+    are brought to the newest schema first (a new column since they were kept)."""
     try:
         with psycopg.connect(f"{PG}/{calendar_db}") as conn:
-            return conn.execute("SELECT count(*) FROM public_offerings").fetchone()[0] > 0
+            if conn.execute("SELECT count(*) FROM public_offerings").fetchone()[0] == 0:
+                return False
     except psycopg.Error:
         return False
+    upgrade(IDENTITY_MIGRATIONS, sa_url(identity_db))
+    upgrade(calendar_service.MIGRATIONS, sa_url(calendar_db))
+    return True

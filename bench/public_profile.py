@@ -134,7 +134,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     identity_db, calendar_db = f"{args.db_prefix}_identity", f"{args.db_prefix}_calendar"
     try:
-        if not (args.reuse and public_data.loaded(calendar_db)):
+        if not (args.reuse and public_data.loaded(identity_db, calendar_db)):
             partners = public_data.make_identity(identity_db)
             calendars = public_data.make_calendar_db(calendar_db, partners)
             t = time.perf_counter()
