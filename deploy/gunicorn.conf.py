@@ -42,11 +42,13 @@ limit_request_line = 4094
 limit_request_fields = 100
 limit_request_field_size = 8190
 
-# Recycle workers now and then so a slow leak can never take a service down; the jitter is wide
-# so that workers under even load do not all restart in the same second (bench/public_calendar.py saw
-# four of five go at once with 2000 ± 200, each taking its caches with it).
-max_requests = 5000
-max_requests_jitter = 2500
+# Recycle workers now and then so a slow leak can never take a service down. Not too often: a
+# new worker imports everything and starts with empty caches, which costs a second of CPU. At
+# 5000 requests, bench/public_calendar.py (1,000 pages/s on 2 cores) saw a worker restart every
+# few seconds, each one a spike in the slowest answers; the wide jitter keeps workers under even
+# load from all restarting in the same second.
+max_requests = 50_000
+max_requests_jitter = 25_000
 
 # Each worker builds its own app, engines and broker connections after the fork: nothing that
 # holds a socket is shared between processes.
