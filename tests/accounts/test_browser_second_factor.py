@@ -100,7 +100,9 @@ def test_lena_sets_up_her_app_and_logs_in_with_a_code_and_a_recovery_code(browse
         page.close()
 
 
-def test_the_office_is_led_to_set_up_the_app_when_the_operator_requires_it(browser, frontdoor, apps, people, monkeypatch):
+def test_the_office_is_led_to_set_up_the_app_when_the_operator_requires_it(
+    browser, frontdoor, apps, people, monkeypatch
+):
     for app in apps.values():
         monkeypatch.setitem(app.config, "SETTINGS", replace(app.config["SETTINGS"], require_totp_for_coordination=True))
     with LiveServer(frontdoor) as live:

@@ -189,7 +189,9 @@ def test_new_recovery_codes_need_a_code_and_replace_the_old_ones(lena, browser_o
 def test_switching_off_needs_the_password_and_a_code(lena, browser_of, identity, people):
     client, secret, _ = lena
     page = "/account/two-factor/"
-    bad_password = post_form(client, "/account/two-factor/off", {"off-current": "falsch", "off-code": _next_code(secret)}, page)
+    bad_password = post_form(
+        client, "/account/two-factor/off", {"off-current": "falsch", "off-code": _next_code(secret)}, page
+    )
     assert bad_password.status_code == 400 and errors_at(bad_password, "off-current")
     bad_code = post_form(client, "/account/two-factor/off", {"off-current": PASSWORD, "off-code": "111111"}, page)
     assert bad_code.status_code == 400 and errors_at(bad_code, "off-code")
@@ -237,7 +239,10 @@ def test_the_office_must_set_up_a_second_factor_before_anything_else(required, b
     assert _log_in(browser_of(), "lena").headers["Location"] == "/rooms/"
     # a new phone: switching off leads straight to setting up again
     off = post_form(
-        kora, "/account/two-factor/off", {"off-current": PASSWORD, "off-code": _next_code(secret)}, "/account/two-factor/"
+        kora,
+        "/account/two-factor/off",
+        {"off-current": PASSWORD, "off-code": _next_code(secret)},
+        "/account/two-factor/",
     )
     assert off.status_code == 303 and off.headers["Location"] == "/account/two-factor/setup"
 
