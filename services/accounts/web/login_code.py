@@ -4,16 +4,16 @@ account and client like wrong passwords, with counters of their own."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _, ngettext, refresh
 
-from shared.auth import TooManyFailures, identity, throttled
+from shared.auth import TooManyFailures, identity
 from shared.web.login import finish_login, half_login, too_many
 
 from services.accounts import second_factor
 from services.accounts.web.code_forms import CodeForm
-from services.accounts.web.second_factor import WRONG_OR_USED, sealer
+from services.accounts.web.second_factor import WRONG_OR_USED, checked_code
 
 bp = Blueprint("login_code", __name__, url_prefix="/account/login", template_folder="../templates")
 
@@ -28,11 +28,8 @@ def code() -> ResponseReturnValue:
     form = CodeForm()
     if not form.validate_on_submit():
         return render_template("accounts/login_code.html", form=form, error=None), (400 if form.errors else 200)
-    factory, typed = current_app.extensions["db"], form.code.data
     try:
-        accepted = throttled(
-            who.username, lambda: second_factor.check_code(factory, sealer(), who.account_id, typed), "code_throttle"
-        )
+        accepted = checked_code(who, form.code.data)
     except TooManyFailures as exc:
         page = render_template("accounts/login_code.html", form=form, error=too_many(exc.seconds))
         return page, 429, {"Retry-After": str(exc.seconds)}

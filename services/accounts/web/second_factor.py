@@ -135,6 +135,28 @@ def _switched_on(codes: list[str], half: HalfLogin | None) -> ResponseReturnValu
     return render_template("accounts/recovery_codes.html", codes=codes, onward=onward), 200, NO_STORE
 
 
+def checked_code(who: Principal, typed: str) -> second_factor.Accepted | None:
+    """A code from the app or a recovery code, used up if good; wrong ones are counted like
+    wrong passwords (TooManyFailures once there were too many)."""
+    factory, seal = _db(), sealer()
+    return throttled(
+        who.username, lambda: second_factor.check_code(factory, seal, who.account_id, typed), "code_throttle"
+    )
+
+
+def _code_problem(who: Principal, form: FlaskForm) -> int | None:
+    """The status of a form whose code is wrong or throttled (said at its field), or None."""
+    try:
+        accepted = checked_code(who, form.code.data)
+    except TooManyFailures as exc:
+        form.code.errors.append(too_many(exc.seconds))
+        return 429
+    if accepted is None:
+        form.code.errors.append(WRONG_OR_USED)
+        return 400
+    return None
+
+
 @bp.post("/recovery-codes")
 @login_required
 def renew() -> ResponseReturnValue:
@@ -142,18 +164,8 @@ def renew() -> ResponseReturnValue:
     form = CodeForm(prefix="renew")
     if not form.validate():
         return _overview(renew=form, status=400)
-    try:
-        accepted = throttled(
-            me.username,
-            lambda: second_factor.check_code(_db(), sealer(), me.account_id, form.code.data),
-            "code_throttle",
-        )
-    except TooManyFailures as exc:
-        form.code.errors.append(too_many(exc.seconds))
-        return _overview(renew=form, status=429)
-    if accepted is None:
-        form.code.errors.append(WRONG_OR_USED)
-        return _overview(renew=form, status=400)
+    if problem := _code_problem(me, form):
+        return _overview(renew=form, status=problem)
     codes = second_factor.renew_recovery_codes(_db(), me.account_id)
     flash(_("Ihre neuen Wiederherstellungscodes gelten; die bisherigen nicht mehr."))
     return (
@@ -171,20 +183,15 @@ def switch_off() -> ResponseReturnValue:
     if not form.validate():
         return _overview(off=form, status=400)
     try:
-        if throttled(me.username, lambda: identity().check_password(me.username, form.current.data)) is None:
-            form.current.errors.append(_("Das Passwort stimmt nicht."))
-            return _overview(off=form, status=400)
-        accepted = throttled(
-            me.username,
-            lambda: second_factor.check_code(_db(), sealer(), me.account_id, form.code.data),
-            "code_throttle",
-        )
+        known = throttled(me.username, lambda: identity().check_password(me.username, form.current.data))
     except TooManyFailures as exc:
-        form.code.errors.append(too_many(exc.seconds))
+        form.current.errors.append(too_many(exc.seconds))
         return _overview(off=form, status=429)
-    if accepted is None:
-        form.code.errors.append(WRONG_OR_USED)
+    if known is None:
+        form.current.errors.append(_("Das Passwort stimmt nicht."))
         return _overview(off=form, status=400)
+    if problem := _code_problem(me, form):
+        return _overview(off=form, status=problem)
     second_factor.switch_off(_db(), me.account_id)
     if _required_for(me):  # a new phone: straight on to setting it up again
         flash(_("Die Zwei-Faktor-Anmeldung ist ausgeschaltet. Richten Sie sie jetzt wieder ein."))
