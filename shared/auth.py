@@ -26,6 +26,7 @@ PROGRAM_PATHS = ("/api/", "/dav", "/.well-known/", "/feeds/")  # JSON, CalDAV's 
 SESSION_TOKEN = "sid"  # the key in the signed cookie; the server keeps the session itself
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 def identity() -> IdentityStore:
@@ -102,19 +103,20 @@ class TooManyFailures(Exception):
         self.seconds = seconds
 
 
-def throttled(name: str, check: Callable[[], Principal | None]) -> Principal | None:
-    """check() unless `name` or the client's address failed too often lately; a failure counts."""
-    throttle: LoginThrottle = current_app.extensions["login_throttle"]
+def throttled(name: str, check: Callable[[], T | None], counter: str = "login_throttle") -> T | None:
+    """check() unless `name` or the client's address failed too often lately; a failure (None)
+    counts. `counter` names the throttle in app.extensions (passwords by default)."""
+    throttle: LoginThrottle = current_app.extensions[counter]
     address = request.remote_addr or "-"
     wait = throttle.wait_seconds(name, address)
     if wait:
         raise TooManyFailures(wait)
-    principal = check()
-    if principal is None:
+    found = check()
+    if found is None:
         throttle.failed(name, address)
     else:
         throttle.succeeded(name)
-    return principal
+    return found
 
 
 # --- decorators: each names its channel ------------------------------------------------------

@@ -152,6 +152,13 @@ class Settings:
             "How many reverse proxies stand in front of the services; their X-Forwarded-For/-Proto are believed (0 for make run, 1 behind Caddy in compose). The client address counts failed logins.",
         ),
     )
+    require_totp_for_coordination: bool = field(
+        default=False,
+        metadata=variable(
+            "REQUIRE_TOTP_FOR_COORDINATION",
+            "Accounts of the coordination office must log in with a second factor (an authenticator app): one without it is led, after its password, to set it up before anything else. App passwords (CalDAV, API) are not affected.",
+        ),
+    )
     delivery_log_days: int = field(
         default=90,
         metadata=variable(

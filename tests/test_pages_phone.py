@@ -133,6 +133,8 @@ def test_every_page_fits_and_passes_axe(browser, frontdoor, identity, people, sc
             "/calendar/subscribe",
             "/calendar/subscribe?district=Lobeda",
             "/calendar/app-passwords/",
+            "/account/two-factor/",
+            "/account/two-factor/setup",
             "/notify/",
             "/notify/preferences",
         )

@@ -23,6 +23,18 @@ class AccountSettings:
         ),
     )
 
+    second_factor_key: str = field(
+        default="",
+        metadata=config.variable(
+            "SECOND_FACTOR_KEY",
+            "Seals the secrets of the authenticator apps (second factor) in the identity database: one or more "
+            "Fernet keys, comma-separated, the first seals and all open (to change keys, put the new one first). "
+            "Empty: a key derived from SECRET_KEY, so a new SECRET_KEY then makes everyone's app unusable "
+            "(recovery codes still work). Make one with "
+            "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`.",
+        ),
+    )
+
     @classmethod
     def from_env(cls, **overrides: Any) -> AccountSettings:
         return config.from_env(cls, **overrides)

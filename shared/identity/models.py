@@ -94,6 +94,31 @@ class AccountLink(IdentityBase):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class SecondFactor(IdentityBase):
+    """An account's authenticator app (TOTP). `secret` is sealed with a key from the environment
+    (services/accounts/sealing.py), never stored readable; `enabled_at` is empty while the person
+    is still setting it up (the page shows the same QR code until a code confirms it).
+    `last_step` is the latest 30-second step a code was accepted for: no code is taken twice."""
+
+    __tablename__ = "second_factors"
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class RecoveryCode(IdentityBase):
+    """A single-use code for a login without the phone; only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 # The account pages (services/accounts) change identity and send mail about it in one commit:
 # their outbox and inbox live in this database, beside the rows they change.
 class AccountsOutbox(OutboxMixin, IdentityBase):

@@ -31,7 +31,16 @@ from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from shared.clock import utcnow
 from shared.db import as_utc, transaction
-from shared.identity.models import DISTRICTS, LANGUAGES, ROLES, Account, AppPassword, Partner, WebSession
+from shared.identity.models import (
+    DISTRICTS,
+    LANGUAGES,
+    ROLES,
+    Account,
+    AppPassword,
+    Partner,
+    SecondFactor,
+    WebSession,
+)
 from shared.text import has_control_characters
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106, low-memory profile)
@@ -477,6 +486,18 @@ class IdentityStore:
         with self._factory() as s:
             return (
                 s.scalar(select(AppPassword.id).join(Account).where(AppPassword.id == password_id, Account.active))
+                is not None
+            )
+
+    def has_second_factor(self, account_id: int) -> bool:
+        """The account logs in with a code from its authenticator app after its password."""
+        with self._factory() as s:
+            return (
+                s.scalar(
+                    select(SecondFactor.account_id).where(
+                        SecondFactor.account_id == account_id, SecondFactor.enabled_at.is_not(None)
+                    )
+                )
                 is not None
             )
 

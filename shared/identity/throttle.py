@@ -35,6 +35,13 @@ RESET_NAME_LIMIT = 3
 RESET_ADDRESS_LIMIT = 10
 _RESET_NAME = RateLimitItemPerMinute(RESET_NAME_LIMIT, 60, namespace="reset-name")
 _RESET_ADDRESS = RateLimitItemPerMinute(RESET_ADDRESS_LIMIT, 60, namespace="reset-address")
+# Codes of the second step: their own counters, so a correct password (which clears the name's
+# failed passwords) does not clear them too. A code is six digits and three are good at a time:
+# five tries in 15 minutes give a guesser who has the password about one chance in 700 a day.
+CODE_NAME_LIMIT = 5
+CODE_ADDRESS_LIMIT = 30
+_CODE_NAME = RateLimitItemPerMinute(CODE_NAME_LIMIT, WINDOW_MINUTES, namespace="code-name")
+_CODE_ADDRESS = RateLimitItemPerMinute(CODE_ADDRESS_LIMIT, WINDOW_MINUTES, namespace="code-address")
 NAME_CHARS = 60  # as long as a user name may be; longer input must not make longer keys
 
 
@@ -94,3 +101,9 @@ def reset_throttle_for(broker_url: str) -> LoginThrottle:
     """Requests for a reset link ("Passwort vergessen"), counted like failed logins: per name
     (the address or user name typed, whether it exists or not) and per client."""
     return LoginThrottle(broker_url or "memory://", _RESET_NAME, _RESET_ADDRESS)
+
+
+@cache
+def code_throttle_for(broker_url: str) -> LoginThrottle:
+    """Wrong codes of the second factor (TOTP or recovery code), per account and per client."""
+    return LoginThrottle(broker_url or "memory://", _CODE_NAME, _CODE_ADDRESS)

@@ -1,6 +1,8 @@
 """The pages behind the links in the mails: /account/welcome/<token> (an invitation) and
 /account/reset/<token> (a forgotten password). Both set a password with the link, once, and log
-the person in; a link that cannot be used any more says why and what to do."""
+the person in, unless the account has a second factor (then its code is asked first: a reset
+link must not open an account whose app someone else holds) or must set one up first; a link
+that cannot be used any more says why and what to do."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from shared.web.login import begin_session
+from shared.auth import identity
+from shared.web.login import start_login
 
 from services.accounts import password_links
 from services.accounts.domain.links import INVITE, OPEN, RESET
@@ -38,7 +41,12 @@ def _set_password(purpose: str, token: str) -> ResponseReturnValue:
         account_id = password_links.set_password(factory, token, purpose, form.password.data)
     except Refused as refused:
         return _unusable(purpose, refused.code)
-    begin_session(account_id)
+    principal = identity().principal(account_id)
+    if principal is None:  # closed a moment ago
+        return _unusable(purpose, "closed")
+    if step := start_login(principal, url_for("own.index")):
+        flash(_("Ihr neues Passwort gilt. Zum Anmelden fehlt noch der zweite Schritt."))
+        return redirect(step, 303)
     if purpose == INVITE:
         flash(_("Willkommen! Ihr Passwort ist gespeichert, und Sie sind angemeldet als %(name)s.", name=view.username))
     else:
