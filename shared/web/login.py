@@ -16,6 +16,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from shared.auth import SESSION_TOKEN, TooManyFailures, identity, session_account, throttled
+from shared.identity.store import AccountClosed
 
 
 class LoginForm(FlaskForm):  # type: ignore[misc]  # flask_wtf has no type hints: FlaskForm is Any to mypy
@@ -57,6 +58,8 @@ def login_view(service: str) -> ResponseReturnValue:
             minutes,
         )
         return render_template("login.html", form=form, error=error), 429, {"Retry-After": str(exc.seconds)}
+    except AccountClosed as closed:  # only said to whoever typed the right password
+        return render_template("login.html", form=form, error=_closed_message(closed)), 403
     if principal is None:
         return render_template("login.html", form=form, error=_("Benutzername oder Passwort ist falsch.")), 401
     begin_session(principal.account_id)
@@ -64,6 +67,20 @@ def login_view(service: str) -> ResponseReturnValue:
     refresh()  # the rest of this request (the greeting) in the account's language
     flash(_("Angemeldet als %(name)s.", name=principal.display_name))
     return redirect(safe_next(request.args.get("next"), f"/{service}/"))
+
+
+def _closed_message(closed: AccountClosed) -> str:
+    if closed.by_partner:
+        message = _(
+            "Ihr Partner ist im Netzwerk zurzeit deaktiviert, und damit auch die Anmeldung mit Ihrem Konto. "
+            "Bitte wenden Sie sich an die Koordinierungsstelle."
+        )
+    else:
+        message = _(
+            "Ihr Konto ist deaktiviert; eine Anmeldung ist nicht mehr möglich. "
+            "Wenn Sie es wieder brauchen, wenden Sie sich bitte an die Koordinierungsstelle."
+        )
+    return str(message)
 
 
 def logout_view() -> ResponseReturnValue:
