@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.accounts.domain import permissions as p
-from services.accounts.domain.guards import Member, account_changed, leaves_no_coordinator, partner_changed
 from services.accounts.domain.browsers import describe
+from services.accounts.domain.guards import Member, account_changed, leaves_no_coordinator, partner_changed
 from services.accounts.domain.links import CLOSED, EXPIRED, INVITE, OPEN, RESET, USED, VALID_FOR, state
 from services.accounts.domain.passwords import MISMATCH, TOO_LONG, TOO_SHORT, password_problem
 from services.accounts.domain.usernames import from_email, username_problem

@@ -127,9 +127,8 @@ def deactivate(account_id: int) -> ResponseReturnValue:
     form = DeactivateAccountForm(prefix="close")
     if not form.validate():
         return _page(account_id, deactivate=form, status=400)
-    if not can_change_active(actor_of(me), account_id):
-        form.confirm.errors.append(REFUSALS["own_account"])
-        return _page(account_id, deactivate=form, status=403)
+    if not can_change_active(actor_of(me), account_id):  # the page offers no such form: said at the top
+        return _page(account_id, error=str(REFUSALS["own_account"]), status=403)
     try:
         accounts.set_active(db(), me, account_id, False)
     except Refused as refused:

@@ -7,7 +7,7 @@ import re
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_wtf import FlaskForm
 
 from shared import images
@@ -135,10 +135,11 @@ def deactivate(partner_id: int) -> ResponseReturnValue:
     except Refused as refused:
         return _form_page(edit_form, row, show_refusal(form, refused, "confirm"), deactivate=form)
     flash(
-        _(
-            "%(name)s ist deaktiviert. Die Anmeldung seiner %(n)s Konten ist gesperrt.",
+        ngettext(
+            "%(name)s ist deaktiviert. Die Anmeldung seines %(num)s Kontos ist gesperrt.",
+            "%(name)s ist deaktiviert. Die Anmeldung seiner %(num)s Konten ist gesperrt.",
+            ended,
             name=row.draft.name,
-            n=ended,
         )
     )
     return redirect(url_for("admin_partners.edit", partner_id=partner_id), 303)
