@@ -4,6 +4,7 @@ in an email that notify sends; the colleague chooses a password there (password_
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -74,21 +75,27 @@ def invite(
             email=invitation.email,
             language=invitation.language,
         )
-        token, expires_at = links.issue(s, account.id, INVITE, VALID_FOR[INVITE], now)
-        mail.queue(
-            s,
-            account,
-            INVITE,
-            mail.link_for(public_url, INVITE, token),
-            expires_at,
-            invited_by=inviter.display_name,
-            partner_name=partner.name if partner else "",
-        )
+        send_link(s, account, inviter.display_name, public_url, now)
         changes = {"role": [None, account.role], "partner": [None, partner.name if partner else ""]}
         audit.record(
             s, audit.Actor(inviter.account_id, inviter.display_name), audit.INVITED, account=account, changes=changes
         )
         return account.id, username
+
+
+def send_link(s: Session, account: Account, invited_by: str, public_url: str, now: datetime) -> None:
+    """A new invitation link (an earlier one stops working) and the mail that carries it."""
+    token, expires_at = links.issue(s, account.id, INVITE, VALID_FOR[INVITE], now)
+    partner = account.partner
+    mail.queue(
+        s,
+        account,
+        INVITE,
+        mail.link_for(public_url, INVITE, token),
+        expires_at,
+        invited_by=invited_by,
+        partner_name=partner.name if partner else "",
+    )
 
 
 def partners_for(factory: SessionFactory, inviter: Principal) -> list[tuple[int, str]]:

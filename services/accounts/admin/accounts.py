@@ -16,7 +16,7 @@ from shared.identity import audit, links
 from shared.identity.models import Account, AccountLink, Partner
 from shared.identity.store import Principal, close_account
 
-from services.accounts import mail
+from services.accounts import invitation, mail
 from services.accounts.admin.office import acting, coordinators, member
 from services.accounts.domain.guards import Member, account_changed, leaves_no_coordinator
 from services.accounts.domain.links import INVITE, RESET, VALID_FOR
@@ -189,16 +189,6 @@ def resend_invitation(factory: SessionFactory, who: Principal, account_id: int, 
         _mailable(account)
         if account.password_hash:
             raise Refused("already_set_up")
-        token, expires_at = links.issue(s, account.id, INVITE, VALID_FOR[INVITE], now)
-        partner = account.partner
-        mail.queue(
-            s,
-            account,
-            INVITE,
-            mail.link_for(public_url, INVITE, token),
-            expires_at,
-            invited_by=who.display_name,
-            partner_name=partner.name if partner else "",
-        )
+        invitation.send_link(s, account, who.display_name, public_url, now)
         audit.record(s, actor, audit.INVITATION_RESENT, account=account)
         return account.email
