@@ -1,7 +1,8 @@
 """A picture as staff upload it from a phone or a camera (an offering's, a room's, a partner's
 logo): checked (a real JPEG, PNG, WebP or GIF, not larger than MAX_UPLOAD, not a decompression
 bomb), turned upright, made at most MAX_SIDE pixels wide or high and re-encoded as JPEG. Re-encoding drops everything but the
-pixels: camera EXIF data (the place a photo was taken, the device) never reaches the public."""
+pixels: camera EXIF data (the place a photo was taken, the device) never reaches the public.
+Transparent parts (a logo on no background) turn white, as on the pages they are shown on."""
 
 from __future__ import annotations
 
@@ -40,6 +41,16 @@ class PreparedImage:
     content_type = "image/jpeg"
 
 
+def _on_white(picture: Image.Image) -> Image.Image:
+    """RGB for JPEG; transparent parts (a logo's background) become white, not black."""
+    if picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info:
+        rgba = picture.convert("RGBA")
+        white = Image.new("RGB", rgba.size, (255, 255, 255))
+        white.paste(rgba, mask=rgba.getchannel("A"))
+        return white
+    return picture.convert("RGB")
+
+
 def prepare(raw: bytes) -> PreparedImage:
     if len(raw) > MAX_UPLOAD:
         raise ImageRefused("too_large")
@@ -50,7 +61,7 @@ def prepare(raw: bytes) -> PreparedImage:
                 if source.width * source.height > MAX_PIXELS:
                     raise ImageRefused("too_many_pixels")
                 source.seek(0)  # an animated GIF: its first frame
-                picture = ImageOps.exif_transpose(source).convert("RGB")
+                picture = _on_white(ImageOps.exif_transpose(source))
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise ImageRefused("too_many_pixels") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):

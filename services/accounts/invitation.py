@@ -4,13 +4,14 @@ in an email that notify sends; the colleague chooses a password there (password_
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shared.clock import utcnow
 from shared.db import SessionFactory, transaction
-from shared.identity import links
+from shared.identity import audit, links
 from shared.identity.models import Account, Partner
 from shared.identity.store import Principal, add_account
 
@@ -58,6 +59,8 @@ def invite(
         partner = s.get(Partner, invitation.partner_id) if invitation.partner_id is not None else None
         if invitation.partner_id is not None and partner is None:
             raise Refused("unknown_partner", "partner")
+        if partner is not None and not partner.active:
+            raise Refused("partner_inactive", "partner")
         if email_taken(s, invitation.email):
             raise Refused("email_taken", "email")
         if invitation.username and _username_taken(s, invitation.username):
@@ -72,23 +75,33 @@ def invite(
             email=invitation.email,
             language=invitation.language,
         )
-        token, expires_at = links.issue(s, account.id, INVITE, VALID_FOR[INVITE], now)
-        mail.queue(
-            s,
-            account,
-            INVITE,
-            mail.link_for(public_url, INVITE, token),
-            expires_at,
-            invited_by=inviter.display_name,
-            partner_name=partner.name if partner else "",
+        send_link(s, account, inviter.display_name, public_url, now)
+        changes = {"role": [None, account.role], "partner": [None, partner.name if partner else ""]}
+        audit.record(
+            s, audit.Actor(inviter.account_id, inviter.display_name), audit.INVITED, account=account, changes=changes
         )
         return account.id, username
 
 
+def send_link(s: Session, account: Account, invited_by: str, public_url: str, now: datetime) -> None:
+    """A new invitation link (an earlier one stops working) and the mail that carries it."""
+    token, expires_at = links.issue(s, account.id, INVITE, VALID_FOR[INVITE], now)
+    partner = account.partner
+    mail.queue(
+        s,
+        account,
+        INVITE,
+        mail.link_for(public_url, INVITE, token),
+        expires_at,
+        invited_by=invited_by,
+        partner_name=partner.name if partner else "",
+    )
+
+
 def partners_for(factory: SessionFactory, inviter: Principal) -> list[tuple[int, str]]:
-    """The partners the inviter may choose from: all for the office, their own for staff."""
+    """The partners the inviter may choose from: all active ones for the office, their own for staff."""
     with factory() as s:
-        query = select(Partner.id, Partner.name).order_by(Partner.name)
+        query = select(Partner.id, Partner.name).where(Partner.active).order_by(Partner.name)
         if inviter.role != "coordination":
             query = query.where(Partner.id == inviter.partner_id)
         return [(row.id, row.name) for row in s.execute(query)]

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from shared.clock import utcnow
 from shared.db import SessionFactory, as_utc, transaction
-from shared.identity import links
+from shared.identity import audit, links
 from shared.identity.store import replace_password
 
-from services.accounts.domain.links import OPEN, USED, state
+from services.accounts.domain.links import INVITE, OPEN, USED, state
 from services.accounts.errors import Refused
 
 
@@ -54,4 +54,6 @@ def set_password(factory: SessionFactory, token: str, purpose: str, password: st
         if not links.redeem(s, link, now):  # another request used it a moment ago
             raise Refused(USED)
         replace_password(s, account, password)
+        action = audit.PASSWORD_CHOSEN if purpose == INVITE else audit.PASSWORD_RESET
+        audit.record(s, audit.by_itself(account), action, account=account)
         return account.id

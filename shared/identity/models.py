@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.clock import utcnow
@@ -29,6 +29,9 @@ class Partner(IdentityBase):
     address: Mapped[str] = mapped_column(String(300), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(32), default="")
+    # a deactivated partner's accounts cannot log in (store.py); its name stays for history
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    logo_digest: Mapped[str] = mapped_column(String(64), default="", server_default="")  # PartnerLogo.digest
     accounts: Mapped[list[Account]] = relationship(back_populates="partner")
 
 
@@ -45,6 +48,7 @@ class Account(IdentityBase):
     password_hash: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     partner: Mapped[Partner | None] = relationship(back_populates="accounts")
     app_passwords: Mapped[list[AppPassword]] = relationship(back_populates="account", cascade="all, delete-orphan")
 
@@ -121,6 +125,36 @@ class RecoveryCode(IdentityBase):
 
 # The account pages (services/accounts) change identity and send mail about it in one commit:
 # their outbox and inbox live in this database, beside the rows they change.
+class PartnerLogo(IdentityBase):
+    """A partner's logo as shared/images.py made it (a re-encoded JPEG), kept once per content
+    and served under its digest, so its address never needs to change for a browser's cache."""
+
+    __tablename__ = "partner_logos"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(IdentityBase):
+    """One change to identity, written in the transaction of the change (shared/identity/audit.py).
+    Ids without foreign keys and names as they were: the log outlives what it names."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    account_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    partner_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    subject: Mapped[str] = mapped_column(String(200), default="")  # the account's or partner's name then
+    changes: Mapped[str] = mapped_column(Text, default="{}")  # JSON {field: [old, new]}
+
+
 class AccountsOutbox(OutboxMixin, IdentityBase):
     service = "accounts"
 

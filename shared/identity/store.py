@@ -3,14 +3,15 @@
 Passwords and app passwords are stored as Argon2 hashes. Checking an Argon2 hash costs tens of
 milliseconds by design; CalDAV clients send Basic credentials on every request, so a successful
 check is remembered for a short while (keyed by a SHA-256 of the credentials, never the secret).
-Every few seconds a remembered check asks the database whether its app password is still there
-and its account active (one indexed lookup, no hash): a revoked password stops working within
-RECHECK_SECONDS in every process, at once in the one that revoked it.
+Each request with a remembered check still asks the database whether its app password is still
+there and its account and partner active (one indexed lookup, no hash): a revoked password or a
+closed account stops working at once in every process, not only in the one that closed it.
 
 A name that does not exist (or has no password) is checked against a stand-in hash, so a failed
 login costs the same Argon2 work either way and response time does not tell which names exist.
 
 Web logins are rows in web_sessions (models.WebSession): the server ends them by deleting rows.
+An account logs in only while it and its partner (if it has one) are active.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import TypedDict
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, or_, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
@@ -57,8 +58,7 @@ def use_hasher(hasher: PasswordHasher) -> None:
     _hasher = hasher
 
 
-CACHE_SECONDS = 60  # how long a verified secret skips Argon2
-RECHECK_SECONDS = 5  # how long it then skips asking whether its app password is still there
+CACHE_SECONDS = 60  # how long a verified secret skips Argon2 (it is still asked for every request)
 LAST_USED_STEP = timedelta(hours=1)  # "last used" is shown to the hour; fewer writes on the login path
 USER_AGENT_CHARS = 300  # the column's width; browsers send less
 SEEN_STEP = timedelta(minutes=5)  # a session's last request is written at most this often (idle timeout)
@@ -96,6 +96,8 @@ class PartnerInfo(TypedDict):
     address: str
     contact_email: str
     contact_phone: str
+    active: bool  # a deactivated partner keeps its name (history) but is offered in no new choice
+    logo: str  # the digest of its logo (/account/logos/<digest>.jpg), "" for none
 
 
 class WebSessionInfo(TypedDict):
@@ -119,13 +121,25 @@ class AppPasswordInfo(TypedDict):
 
 @dataclass
 class _Remembered:
-    """A verified app password: no Argon2 until `verified_until`, no database until `checked_until`
-    (time.monotonic() seconds)."""
+    """A verified app password: no Argon2 until `verified_until` (time.monotonic() seconds)."""
 
     verified_until: float
-    checked_until: float
     password_id: int
     principal: Principal
+
+
+class AccountClosed(IdentityError):
+    """The password was right, but the account (or its partner, `by_partner`) is deactivated: the
+    login page says so, to the one person who knows the password."""
+
+    def __init__(self, by_partner: bool):
+        super().__init__("partner" if by_partner else "account")
+        self.by_partner = by_partner
+
+
+def usable() -> ColumnElement[bool]:
+    """An account that may log in: active, and its partner too (needs Partner outer-joined)."""
+    return and_(Account.active, or_(Account.partner_id.is_(None), Partner.active))
 
 
 def _principal(account: Account) -> Principal:
@@ -202,6 +216,15 @@ def add_account(
     s.add(account)
     s.flush()
     return account
+
+
+def close_account(s: Session, account: Account, active: bool) -> None:
+    """Close an account or open it again, in the caller's transaction. A closed account's web
+    sessions end for good (opening it again revives none); its app passwords stop at once, since
+    every Basic check asks whether its account is still active."""
+    account.active = active
+    if not active:
+        s.execute(delete(WebSession).where(WebSession.account_id == account.id))
 
 
 def replace_password(s: Session, account: Account, password: str) -> None:
@@ -284,13 +307,9 @@ class IdentityStore:
         self._forget(username)
 
     def set_active(self, username: str, active: bool) -> None:
-        """Close an account (someone left) or open it again. A closed account's web sessions end
-        for good (opening it again revives none); its app passwords stop within RECHECK_SECONDS."""
+        """Close an account (someone left) or open it again (close_account)."""
         with transaction(self._factory) as s:
-            account = self._account(s, username)
-            account.active = active
-            if not active:
-                s.execute(delete(WebSession).where(WebSession.account_id == account.id))
+            close_account(s, self._account(s, username), active)
         self._forget(username)
 
     # --- web sessions ------------------------------------------------------------------------
@@ -310,6 +329,9 @@ class IdentityStore:
                     token_hash=digest(token), account_id=account_id, created_at=now, seen_at=now, user_agent=agent
                 )
             )
+            account = s.get(Account, account_id)
+            if account is not None:  # shown to the office ("zuletzt angemeldet")
+                account.last_login_at = now
         return token
 
     def web_sessions(self, account_id: int, current_token: str | None = None) -> list[WebSessionInfo]:
@@ -348,8 +370,9 @@ class IdentityStore:
             row = s.execute(
                 select(WebSession, Account)
                 .join(Account)
+                .outerjoin(Partner, Account.partner)
                 .options(joinedload(Account.partner))
-                .where(WebSession.token_hash == digest(token), Account.active)
+                .where(WebSession.token_hash == digest(token), usable())
             ).first()
             if row is None:
                 return None
@@ -421,16 +444,17 @@ class IdentityStore:
 
     # --- reading -------------------------------------------------------------------------
     def check_password(self, username: str, password: str) -> Principal | None:
-        """Web login: the account password."""
+        """Web login: the account password. Raises AccountClosed when it is right but the
+        account or its partner is deactivated."""
         with self._factory() as s:
-            account = s.scalar(
-                select(Account).options(joinedload(Account.partner)).where(Account.username == username, Account.active)
-            )
+            account = s.scalar(select(Account).options(joinedload(Account.partner)).where(Account.username == username))
             if account is None or not account.password_hash:
                 _matches(_stand_in_hash(), password)  # the same work as for a real name
                 return None
             if not _matches(account.password_hash, password):
                 return None
+            if not account.active or (account.partner is not None and not account.partner.active):
+                raise AccountClosed(by_partner=account.active)
             return _principal(account)
 
     def check_app_password(self, username: str, secret: str) -> Principal | None:
@@ -439,16 +463,13 @@ class IdentityStore:
 
     def remembered_app_password(self, username: str, secret: str) -> Principal | None:
         """The account, when these credentials were verified lately and their app password is
-        still there (no hash); None when they need verify_app_password."""
+        still there and its account usable (no hash); None when they need verify_app_password."""
         now = time.monotonic()
         with self._lock:
             hit = self._cache.get(self._key(username, secret))
         if hit is None or hit.verified_until <= now:
             return None
-        if hit.checked_until > now:
-            return hit.principal
         if self._still_there(hit.password_id):
-            hit.checked_until = now + RECHECK_SECONDS
             return hit.principal
         self._forget(username)
         return None
@@ -459,8 +480,9 @@ class IdentityStore:
         with transaction(self._factory) as s:
             account = s.scalar(
                 select(Account)
+                .outerjoin(Partner, Account.partner)
                 .options(joinedload(Account.partner), selectinload(Account.app_passwords))
-                .where(Account.username == username, Account.active)
+                .where(Account.username == username, usable())
             )
             candidates = account.app_passwords if account is not None else []
             used = next((p for p in candidates if _matches(p.secret_hash, secret)), None)
@@ -472,9 +494,7 @@ class IdentityStore:
             if used.last_used_at is None or as_utc(used.last_used_at) < utcnow() - LAST_USED_STEP:
                 used.last_used_at = utcnow()  # at most one write an hour per app password
         with self._lock:
-            self._cache[self._key(username, secret)] = _Remembered(
-                now + CACHE_SECONDS, now + RECHECK_SECONDS, used.id, principal
-            )
+            self._cache[self._key(username, secret)] = _Remembered(now + CACHE_SECONDS, used.id, principal)
         return principal
 
     @staticmethod
@@ -482,12 +502,15 @@ class IdentityStore:
         return hashlib.sha256(f"{username}\0{secret}".encode()).hexdigest()
 
     def _still_there(self, password_id: int) -> bool:
-        """The app password exists and its account is active: one indexed lookup."""
+        """The app password exists and its account is usable: one indexed lookup."""
         with self._factory() as s:
-            return (
-                s.scalar(select(AppPassword.id).join(Account).where(AppPassword.id == password_id, Account.active))
-                is not None
+            found = s.scalar(
+                select(AppPassword.id)
+                .join(Account)
+                .outerjoin(Partner, Account.partner)
+                .where(AppPassword.id == password_id, usable())
             )
+            return found is not None
 
     def has_second_factor(self, account_id: int) -> bool:
         """The account logs in with a code from its authenticator app after its password."""
@@ -530,6 +553,8 @@ class IdentityStore:
                     address=p.address,
                     contact_email=p.contact_email,
                     contact_phone=p.contact_phone,
+                    active=p.active,
+                    logo=p.logo_digest,
                 )
                 for p in s.scalars(select(Partner).order_by(Partner.name))
             ]

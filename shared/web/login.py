@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, Length
 
 from shared.auth import SESSION_TOKEN, TooManyFailures, identity, session_account, throttled
 from shared.clock import utcnow
-from shared.identity.store import Principal
+from shared.identity.store import AccountClosed, Principal
 
 HALF_LOGIN = "half_login"  # the key in the signed cookie
 CODE_STEP, SETUP_STEP = "/account/login/code", "/account/two-factor/setup"
@@ -123,6 +123,8 @@ def login_view(service: str) -> ResponseReturnValue:
     except TooManyFailures as exc:
         error = too_many(exc.seconds)
         return render_template("login.html", form=form, error=error), 429, {"Retry-After": str(exc.seconds)}
+    except AccountClosed as closed:  # only said to whoever typed the right password
+        return render_template("login.html", form=form, error=_closed_message(closed)), 403
     if principal is None:
         return render_template("login.html", form=form, error=_("Benutzername oder Passwort ist falsch.")), 401
     target = safe_next(request.args.get("next"), f"/{service}/")
@@ -132,6 +134,20 @@ def login_view(service: str) -> ResponseReturnValue:
     refresh()  # the rest of this request (the greeting) in the account's language
     flash(_("Angemeldet als %(name)s.", name=principal.display_name))
     return redirect(target)
+
+
+def _closed_message(closed: AccountClosed) -> str:
+    if closed.by_partner:
+        message = _(
+            "Ihr Partner ist im Netzwerk zurzeit deaktiviert, und damit auch die Anmeldung mit Ihrem Konto. "
+            "Bitte wenden Sie sich an die Koordinierungsstelle."
+        )
+    else:
+        message = _(
+            "Ihr Konto ist deaktiviert; eine Anmeldung ist nicht mehr möglich. "
+            "Wenn Sie es wieder brauchen, wenden Sie sich bitte an die Koordinierungsstelle."
+        )
+    return str(message)
 
 
 def logout_view() -> ResponseReturnValue:

@@ -9,6 +9,7 @@ import pytest
 
 from services.accounts.domain import permissions as p
 from services.accounts.domain.browsers import describe
+from services.accounts.domain.guards import Member, account_changed, leaves_no_coordinator, partner_changed
 from services.accounts.domain.links import CLOSED, EXPIRED, INVITE, OPEN, RESET, USED, VALID_FOR, state
 from services.accounts.domain.passwords import MISMATCH, TOO_LONG, TOO_SHORT, password_problem
 from services.accounts.domain.usernames import from_email, username_problem
@@ -32,6 +33,13 @@ def _actions(policy: p.Policy):
         "close someone's account": lambda a: p.can_change_active(a, 99),
         "close one's own account": lambda a: p.can_change_active(a, a.account_id if a else 0),
         "send a reset link": p.can_send_reset,
+        "open the administration": p.can_administer,
+        "change someone's role": lambda a: p.can_change_role(a, 99),
+        "change one's own role": lambda a: p.can_change_role(a, a.account_id if a else 0),
+        "change someone's partner": p.can_change_partner,
+        "resend an invitation": p.can_resend_invitation,
+        "manage partners": p.can_manage_partners,
+        "read the audit log": p.can_read_audit,
     }
 
 
@@ -46,6 +54,13 @@ MATRIX = {  # action: (office, staff, nobody)
     "close someone's account": (True, False, False),
     "close one's own account": (False, False, False),
     "send a reset link": (True, False, False),
+    "open the administration": (True, False, False),
+    "change someone's role": (True, False, False),
+    "change one's own role": (False, False, False),
+    "change someone's partner": (True, False, False),
+    "resend an invitation": (True, False, False),
+    "manage partners": (True, False, False),
+    "read the audit log": (True, False, False),
 }
 # with ACCOUNTS_STAFF_MAY_INVITE off, staff invite nobody; everything else stays
 CLOSED_MATRIX = {
@@ -149,3 +164,30 @@ def test_chosen_user_names(name, problem):
 )
 def test_browsers_in_words(agent, expected):
     assert describe(agent) == expected
+
+
+KORA = Member(1, p.COORDINATION, True, 10)
+KIM = Member(2, p.COORDINATION, True, 11)
+LENA_M = Member(3, p.STAFF, True, 20)
+
+
+@pytest.mark.parametrize(
+    ("before", "changed", "refused"),
+    [
+        ([KORA, KIM], Member(2, p.STAFF, True, 11), False),  # Kora stays
+        ([KORA], Member(1, p.STAFF, True, 10), True),  # demoting the last one
+        ([KORA], Member(1, p.COORDINATION, False, 10), True),  # closing the last one
+        ([KORA], Member(1, p.COORDINATION, True, 12, partner_active=False), True),  # moving it to a closed partner
+        ([KORA, Member(2, p.COORDINATION, False, 11)], Member(1, p.STAFF, True, 10), True),  # Kim cannot log in
+        ([KORA, LENA_M], Member(3, p.COORDINATION, True, 20), False),  # promoting is always fine
+        ([Member(1, p.COORDINATION, False, 10)], Member(1, p.STAFF, False, 10), False),  # nobody governed before
+    ],
+)
+def test_the_office_keeps_a_coordinator_who_can_log_in(before, changed, refused):
+    assert leaves_no_coordinator(before, account_changed(before, changed)) is refused
+
+
+def test_deactivating_the_partner_of_the_last_coordinator_is_refused():
+    assert leaves_no_coordinator([KORA], partner_changed([KORA], 10, False))
+    assert not leaves_no_coordinator([KORA, KIM], partner_changed([KORA, KIM], 10, False))
+    assert not leaves_no_coordinator([KORA, LENA_M], partner_changed([KORA, LENA_M], 20, False))

@@ -4,7 +4,11 @@ it, and tested as a matrix of roles × actions (tests/accounts/test_permissions.
 The coordination office answers for the whole network: it invites anyone to any partner and
 looks after every account. A partner's staff may invite colleagues of their own partner, as
 staff, where the network allows it (ACCOUNTS_STAFF_MAY_INVITE); they never make a coordinator.
-Everyone looks after their own account (the /account/ page), which needs no rule here."""
+Everyone looks after their own account (the /account/ page), which needs no rule here.
+
+The administration (/account/admin/) is the office's alone: accounts, partners, the audit log.
+Nobody changes their own role or closes their own account there: another coordinator must (and
+guards.py keeps at least one coordinator who can log in)."""
 
 from __future__ import annotations
 
@@ -62,4 +66,38 @@ def can_change_active(actor: Actor | None, target_account_id: int) -> bool:
 
 def can_send_reset(actor: Actor | None) -> bool:
     """Send someone a link to set a new password (they asked by phone)."""
+    return _office(actor)
+
+
+def _office(actor: Actor | None) -> bool:
     return actor is not None and actor.role == COORDINATION
+
+
+def can_administer(actor: Actor | None) -> bool:
+    """See the administration's pages at all (its menu entry, its start page)."""
+    return _office(actor)
+
+
+def can_change_role(actor: Actor | None, target_account_id: int) -> bool:
+    """Make someone a coordinator or partner staff; never oneself (no slip demotes the office)."""
+    return _office(actor) and actor is not None and actor.account_id != target_account_id
+
+
+def can_change_partner(actor: Actor | None) -> bool:
+    """Move an account to another partner (someone changed employer), one's own too."""
+    return _office(actor)
+
+
+def can_resend_invitation(actor: Actor | None) -> bool:
+    """Send a new invitation link to someone who has not set a password yet."""
+    return _office(actor)
+
+
+def can_manage_partners(actor: Actor | None) -> bool:
+    """Create and edit partners, deactivate and reactivate them."""
+    return _office(actor)
+
+
+def can_read_audit(actor: Actor | None) -> bool:
+    """The audit log of every change to accounts and partners."""
+    return _office(actor)

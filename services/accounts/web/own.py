@@ -11,7 +11,7 @@ from flask_babel import gettext as _, refresh
 from flask_wtf import FlaskForm
 
 from shared.auth import SESSION_TOKEN, TooManyFailures, current_account, identity, login_required, throttled
-from shared.identity.store import Principal
+from shared.identity.store import AccountClosed, Principal
 from shared.web.login import begin_session
 
 from services.accounts import own_account, settings
@@ -81,10 +81,12 @@ def change_password() -> ResponseReturnValue:
             )
         )
         return _page(password=form, status=429)
+    except AccountClosed:  # closed by the office a moment ago
+        abort(403)
     if known is None:
         form.current.errors.append(_("Das bisherige Passwort stimmt nicht."))
         return _page(password=form, status=400)
-    identity().set_password(me.username, form.password.data)  # ends every login, this one too
+    own_account.change_password(current_app.extensions["db"], me.account_id, form.password.data)  # ends every login
     begin_session(me.account_id)
     flash(_("Ihr neues Passwort gilt. Auf allen anderen Geräten sind Sie jetzt abgemeldet."))
     return redirect(url_for("own.index"), 303)

@@ -15,6 +15,73 @@ REFUSALS = {
         "kann sich über „Passwort vergessen“ selbst einen Link schicken."
     ),
     "username_taken": _l("Diesen Benutzernamen gibt es schon. Bitte einen anderen wählen oder das Feld freilassen."),
+    "partner_inactive": _l("Dieser Partner ist deaktiviert. Bitte einen aktiven Partner wählen."),
+    "unknown_account": _l("Dieses Konto gibt es nicht."),
+    "staff_need_partner": _l("Mitarbeitende eines Partners brauchen einen Partner. Bitte einen wählen."),
+    "own_role": _l(
+        "Ihre eigene Rolle können Sie hier nicht ändern. Das muss eine andere Person der Koordinierungsstelle tun."
+    ),
+    "own_account": _l(
+        "Ihr eigenes Konto können Sie nicht deaktivieren. Das muss eine andere Person der Koordinierungsstelle tun."
+    ),
+    "last_coordinator": _l(
+        "Das ist das letzte aktive Konto der Koordinierungsstelle. Laden Sie zuerst eine weitere Person "
+        "als Koordinierungsstelle ein, sonst kann niemand mehr das Netzwerk verwalten."
+    ),
+    "last_coordinator_partner": _l(
+        "Zu diesem Partner gehört das letzte aktive Konto der Koordinierungsstelle. Deaktiviert, könnte sich "
+        "niemand mehr als Koordinierungsstelle anmelden. Laden Sie zuerst eine Person bei einem anderen Partner ein."
+    ),
+    "account_closed": _l("Dieses Konto ist deaktiviert. Bitte zuerst wieder aktivieren."),
+    "no_email": _l("Dieses Konto hat keine E-Mail-Adresse. Ein Link kann nur per E-Mail verschickt werden."),
+    "not_set_up": _l("Diese Person hat noch kein Passwort gewählt. Bitte stattdessen die Einladung erneut senden."),
+    "already_set_up": _l("Diese Person hat ihr Passwort schon gewählt. Eine Einladung braucht sie nicht mehr."),
+    "slug_taken": _l("Diesen Kurznamen hat schon ein anderer Partner. Bitte einen anderen wählen."),
+}
+
+PICTURE_REFUSALS = {  # shared/images.ImageRefused codes
+    "too_large": _l("Das Bild ist zu groß (höchstens 8 MB). Bitte wählen Sie ein kleineres."),
+    "not_an_image": _l("Das ist kein Bild, das wir lesen können. Bitte ein Foto als JPEG, PNG, WebP oder GIF."),
+    "too_many_pixels": _l("Das Bild hat zu viele Bildpunkte. Bitte verkleinern Sie es vorher."),
+}
+
+# the audit log's entries (shared/identity/audit.py)
+ACTIONS = {
+    "invited": _l("eingeladen"),
+    "invitation_resent": _l("Einladung erneut gesendet"),
+    "password_chosen": _l("Passwort über die Einladung gewählt"),
+    "password_reset": _l("Passwort über einen Link neu gesetzt"),
+    "password_changed": _l("eigenes Passwort geändert"),
+    "contact_changed": _l("Kontaktangaben geändert"),
+    "reset_sent": _l("Link zum Zurücksetzen gesendet"),
+    "account_changed": _l("Rolle oder Partner geändert"),
+    "account_deactivated": _l("Konto deaktiviert"),
+    "account_reactivated": _l("Konto wieder aktiviert"),
+    "partner_created": _l("Partner angelegt"),
+    "partner_changed": _l("Partner geändert"),
+    "partner_deactivated": _l("Partner deaktiviert"),
+    "partner_reactivated": _l("Partner wieder aktiviert"),
+}
+FIELDS = {
+    "role": _l("Rolle"),
+    "partner": _l("Partner"),
+    "active": _l("aktiv"),
+    "email": _l("E-Mail-Adresse"),
+    "phone": _l("Telefon"),
+    "slug": _l("Kurzname"),
+    "name": _l("Name"),
+    "district": _l("Stadtteil"),
+    "address": _l("Adresse"),
+    "contact_email": _l("E-Mail-Adresse für Anfragen"),
+    "contact_phone": _l("Telefon"),
+    "logo": _l("Logo"),
+}
+ROLES = {"coordination": _l("Koordinierungsstelle"), "staff": _l("Mitarbeiterin oder Mitarbeiter des Partners")}
+STATES = {
+    "active": _l("aktiv"),
+    "deactivated": _l("deaktiviert"),
+    "invited": _l("eingeladen, noch nicht eingerichtet"),
+    "invitation_expired": _l("Einladung abgelaufen"),
 }
 
 # why a link cannot be used (services/accounts/domain/links.py), and what to do instead

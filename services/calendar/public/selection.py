@@ -59,5 +59,6 @@ def read(args: Mapping[str, list[str]]) -> Selection:
 
 
 def every_partner() -> list[PartnerInfo]:
-    """For a form's list of partners, by name."""
-    return sorted(snapshot.current().partners, key=lambda p: p["name"])
+    """For a form's list of partners, by name: the active ones (a deactivated partner's old
+    addresses keep working through read(), but no new choice offers it)."""
+    return sorted((p for p in snapshot.current().partners if p["active"]), key=lambda p: p["name"])

@@ -41,7 +41,7 @@ def subscribe():
             error = filter_message(exc)
     return render_template(
         "calendar/subscribe.html",
-        partners=partners,
+        partners=[p for p in partners if p["active"]],  # a deactivated partner is offered in no new choice
         partner_calendars=partner_calendars,
         rooms=rooms,
         network=subscription("/feeds/network.ics"),
