@@ -8,7 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from shared.auth import current_account, login_required
+from shared.auth import login_required
 from shared.identity.models import DISTRICTS
 from shared.web import pictures
 from shared.web.request_db import db
@@ -22,7 +22,7 @@ from services.rooms.db import photos as stored, queries
 from services.rooms.db.models import Room
 from services.rooms.domain import permissions
 from services.rooms.request_context import ctx, partner_names
-from services.rooms.web.blueprint import PageError, attempt, bp, shown, signed_in
+from services.rooms.web.blueprint import PageError, attempt, bp, managed_room, shown, signed_in
 from services.rooms.web.forms import NewRoomForm, PhotoAltForm, PhotoForm, RoomForm, district_choices, equipment_choices
 
 PHOTO_ACTIONS = {"up": -1, "down": 1}
@@ -107,12 +107,7 @@ def _new_page(form, office: bool, names: dict, status: int = 200, error=None):
 
 
 def _managed(room_id: int) -> Room:
-    room = queries.any_room(db(), room_id)
-    if room is None:
-        abort(404)
-    if not permissions.can_update_room(room, current_account()):
-        abort(403)
-    return room
+    return managed_room(room_id, permissions.can_update_room, retired_too=True)
 
 
 @bp.route("/<int:room_id>/edit", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ from services.rooms.db import queries
 from services.rooms.db.models import ClosureRow, Room
 from services.rooms.domain import WEEKDAYS, permissions
 from services.rooms.request_context import ctx, partner_names
-from services.rooms.web.blueprint import attempt, bp, signed_in
+from services.rooms.web.blueprint import attempt, bp, managed_room, signed_in
 from services.rooms.web.forms import ClosureForm, RulesForm
 
 
@@ -43,13 +43,7 @@ def my_rooms():
 
 
 def _owned(room_id: int) -> Room:
-    """The room, if the viewer's side may manage its rules; else the not-found or refused page."""
-    room = queries.room(db(), room_id)
-    if room is None:
-        abort(404)
-    if not permissions.can_manage_rules(room, current_account()):
-        abort(403)
-    return room
+    return managed_room(room_id, permissions.can_manage_rules)
 
 
 def _closure_rows(room: Room) -> list[ClosureRow]:
