@@ -56,6 +56,7 @@ class RoomChangedV1(Envelope):
     name = fields.String(required=True, validate=validate.Length(1, 200))
     district = fields.String(load_default="")
     address = fields.String(load_default="")
+    floor = fields.String(load_default="", validate=validate.Length(max=60))  # added later: optional
     capacity = fields.Integer(load_default=0)
     step_free = fields.Boolean(load_default=False)
     active = fields.Boolean(load_default=True)

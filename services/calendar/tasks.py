@@ -50,7 +50,8 @@ def object_name(uid: str) -> str:
 def apply_room_changed(session, message: dict) -> None:
     name = clean_text(message["name"]) or f"Raum {message['room_id']}"
     room_name = (name if message["active"] else f"{name} (nicht mehr angeboten)")[:200]  # the column's width
-    details = ", ".join(filter(None, (clean_text(message["address"] or ""), clean_text(message["district"] or ""))))
+    place = (message["address"], message["floor"], message["district"])
+    details = ", ".join(filter(None, (clean_text(part or "") for part in place)))
     SqlStore(session).ensure_room_calendar(
         message["room_id"], displayname=room_name, description=details, room_revision=message["revision"]
     )

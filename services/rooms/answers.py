@@ -23,7 +23,9 @@ from services.rooms.booking.errors import (
     NotAllowed,
     RequestChanged,
     RoomNotFound,
+    RoomRetired,
     RoomsError,
+    RoomStillBooked,
     SeriesConflict,
 )
 
@@ -46,6 +48,12 @@ class Answer:
 
 def describe(error: RoomsError, partner_name_of: Callable[[int], str]) -> Answer:
     """`partner_name_of` names the holders of conflicting dates (Ctx.partner_name_of)."""
+    if isinstance(error, RoomRetired):
+        return Answer(
+            409, "room_retired", wording.problem("room_retired"), {"room_id": [wording.problem("room_retired")]}
+        )
+    if isinstance(error, RoomStillBooked):
+        return Answer(409, "room_still_booked", wording.still_booked(error.dates), data={"dates": error.dates})
     if isinstance(error, RoomNotFound):
         return Answer(
             404,

@@ -23,6 +23,14 @@ PROBLEMS = {
     "equipment_unknown": _l("Unbekannte Ausstattung."),
     "no_partner": _l("Ihr Konto gehört zu keinem Partner; nur Partner können Räume buchen."),
     "not_owner": _l("Diesen Raum darf nur der Partner ändern, dem er gehört."),
+    "district_unknown": _l("Bitte wählen Sie einen Stadtteil aus der Liste."),
+    "alt_missing": _l("Bitte beschreiben Sie kurz, was das Foto zeigt (für Menschen, die es nicht sehen)."),
+    "room_retired": _l("Dieser Raum wird nicht mehr angeboten und kann nicht mehr gebucht werden."),
+    "photo_not_found": _l("Dieses Foto gibt es nicht (mehr)."),
+    "too_many_photos": _l(
+        "Ein Raum hat höchstens %(n)s Fotos. Bitte entfernen Sie erst eines.", n=domain.rooms.MAX_PHOTOS
+    ),
+    "partner_unknown": _l("Bitte wählen Sie einen Partner aus der Liste."),
 }
 
 EQUIPMENT_LABELS = {
@@ -41,6 +49,30 @@ EQUIPMENT_LABELS = {
     "spiegel": _l("Spiegelwand"),
     "flipchart": _l("Flipchart"),
 }
+
+
+ACCESS_LABELS = {  # domain.ACCESS, as the room page and the search results say them
+    "step_free": _l("stufenlos erreichbar"),
+    "lift": _l("Aufzug"),
+    "accessible_toilet": _l("barrierefreies WC"),
+    "hearing_loop": _l("Höranlage (Induktionsschleife)"),
+}
+
+
+def access_facts(room) -> list[str]:
+    """What the room offers of domain.ACCESS, in words."""
+    return [str(ACCESS_LABELS[fact]) for fact in domain.ACCESS if getattr(room, fact, False)]
+
+
+def still_booked(dates: int) -> str:
+    """Why a room cannot be retired yet, and what to do."""
+    return ngettext(
+        "Der Raum ist ab heute noch an %(num)s Termin gebucht oder angefragt. Sagen Sie den Termin "
+        "erst ab (die Buchenden werden benachrichtigt) oder warten Sie, bis er vorbei ist.",
+        "Der Raum ist ab heute noch an %(num)s Terminen gebucht oder angefragt. Sagen Sie die Termine "
+        "erst ab (die Buchenden werden benachrichtigt) oder warten Sie, bis sie vorbei sind.",
+        dates,
+    )
 
 
 def problem(code: str) -> str:

@@ -80,3 +80,12 @@ def test_invalid_payload_is_dropped_without_effect(run_task, calendar_app):
     message["occurrences"] = "nicht eine Liste"
     assert run_task("calendar.booking_changed", message) == "invalid"
     assert _count(calendar_app, CalendarObject) == 0 and _count(calendar_app, ProcessedMessage) == 0
+
+
+def test_a_room_calendar_names_the_floor_and_a_message_without_one_still_applies(run_task, store):
+    run_task("calendar.room_changed", room_message(floor="2. Obergeschoss", revision=3))
+    with store() as s:
+        assert s.room_calendar(7).description == "Karl-Marx-Allee 28, 07747 Jena, 2. Obergeschoss, Lobeda"
+    run_task("calendar.room_changed", room_message(address="Am Anger 1", revision=4))  # sent before floors existed
+    with store() as s:
+        assert s.room_calendar(7).description == "Am Anger 1, Lobeda"

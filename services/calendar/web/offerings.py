@@ -9,10 +9,10 @@ from datetime import datetime, timedelta, timezone
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from shared import images
 from shared.auth import current_account, identity, login_required
 from shared.clock import utcnow
 from shared.text import text_problem
+from shared.web import pictures
 from shared.web.request_db import db, unit_of_work
 
 from services.calendar.domain import access, names, timeindex
@@ -28,11 +28,6 @@ from services.calendar.web.offering_form import NOTE_MAX, DateChangeForm, Offeri
 
 bp = Blueprint("offerings", __name__, url_prefix="/calendar/offerings", template_folder="../templates")
 SHOWN_DATES = timedelta(days=120)  # dates listed on the edit page, to change one by one
-PICTURE_REFUSALS = {
-    "too_large": _l("Das Bild ist zu groß (höchstens 8 MB). Bitte wählen Sie ein kleineres."),
-    "not_an_image": _l("Das ist kein Bild, das wir lesen können. Bitte ein Foto als JPEG, PNG, WebP oder GIF."),
-    "too_many_pixels": _l("Das Bild hat zu viele Bildpunkte. Bitte verkleinern Sie es vorher."),
-}
 ROOM_REFUSALS = {
     "taken": _l("Der Raum ist zu dieser Zeit schon belegt. Bitte wählen Sie einen anderen Raum oder eine andere Zeit."),
     "no_room": _l("Diesen Raum gibt es in der Raumbörse nicht mehr."),
@@ -337,22 +332,17 @@ def _days(days) -> str:
 def _room_for_a_picture() -> None:
     """The offering form takes a phone's photo: more than the site's usual request size."""
     if request.method == "POST":
-        request.max_content_length = images.MAX_UPLOAD + 256 * 1024
+        pictures.allow_upload()
 
 
 def _picture_ok(form: OfferingForm) -> bool:
     """An uploaded picture is prepared here (checked, re-encoded) before anything is written;
     a refused one is an error at its field."""
-    upload = form.picture.data
     form.prepared = None
-    if form.remove_picture.data or upload is None or not getattr(upload, "filename", ""):
+    if form.remove_picture.data or not pictures.uploaded(form.picture):
         return True
-    try:
-        form.prepared = images.prepare(upload.read(images.MAX_UPLOAD + 1))
-    except images.ImageRefused as exc:
-        form.picture.errors = [str(PICTURE_REFUSALS[exc.code])]
-        return False
-    return True
+    form.prepared = pictures.prepare(form.picture)
+    return form.prepared is not None
 
 
 def _picture(form: OfferingForm, session, calendar, current: str = "") -> str:

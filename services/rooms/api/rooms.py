@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import gettext as _
 
 from shared.web.request_db import db
@@ -9,14 +10,23 @@ from shared.web.request_db import db
 from services.rooms import domain
 from services.rooms.api.blueprint import blp, error
 from services.rooms.api.schemas import ErrorOut, FreeQuery, RoomOut
+from services.rooms.booking.rooms import ROOM_FIELDS
 from services.rooms.db import occupancy, queries
 from services.rooms.request_context import ctx, partner_names
 
-ROOM_COLUMNS = ("id", "partner_id", "name", "district", "address", "capacity", "equipment", "step_free", "description")
+ROOM_COLUMNS = ("id", "partner_id", *(f for f in ROOM_FIELDS if f != "active"))  # only offered rooms are shown
 
 
 def _room_dict(room, partner_name_of) -> dict:
-    return {**{c: getattr(room, c) for c in ROOM_COLUMNS}, "partner_name": partner_name_of(room.partner_id)}
+    """A room (entity, or a row of free_rooms: no photos there; the room's own address has them)."""
+    photos = [
+        {"url": ctx().url(url_for("rooms.photo", digest=p.digest)), "alt": p.alt} for p in getattr(room, "photos", ())
+    ]
+    return {
+        **{c: getattr(room, c) for c in ROOM_COLUMNS},
+        "partner_name": partner_name_of(room.partner_id),
+        "photos": photos,
+    }
 
 
 def _name_of():

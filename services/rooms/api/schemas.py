@@ -45,8 +45,15 @@ class RoomOut(Schema):
     address = fields.String()
     capacity = fields.Integer()
     equipment = fields.List(fields.String(), metadata={"description": "short keys, e.g. beamer, kueche"})
+    equipment_other = fields.String(metadata={"description": "further equipment, in the owner's words"})
+    floor = fields.String()
     step_free = fields.Boolean()
+    lift = fields.Boolean()
+    accessible_toilet = fields.Boolean()
+    hearing_loop = fields.Boolean()
     description = fields.String()
+    house_rules = fields.String()
+    photos = fields.List(fields.Dict(), metadata={"description": "in order: {url, alt}"})
 
 
 class In(Schema):

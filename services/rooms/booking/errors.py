@@ -22,6 +22,19 @@ class RoomNotFound(RoomsError):
     pass
 
 
+class RoomRetired(RoomNotFound):
+    """The room is no longer offered: it takes no new bookings (its past ones stay readable).
+    A RoomNotFound, so callers that only know "no such room" still refuse."""
+
+
+class RoomStillBooked(RoomsError):
+    """Retiring refused: `dates` dates are still booked or requested from now on."""
+
+    def __init__(self, dates: int):
+        super().__init__(dates)
+        self.dates = dates
+
+
 class BookingNotFound(RoomsError):
     pass
 

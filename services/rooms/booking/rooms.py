@@ -1,5 +1,6 @@
-"""Offering rooms: create and update a room, announced to the calendar through the outbox in
-the caller's unit of work (the demo loader, administration). No Flask here."""
+"""Offering rooms: create and update a room, announced to the calendar through the outbox and
+written to the audit log (old -> new) in the caller's unit of work (the demo loader,
+administration). No Flask here."""
 
 from __future__ import annotations
 
@@ -9,49 +10,80 @@ from shared import outbox
 from shared.identity.store import Principal
 
 from services.rooms import domain
+from services.rooms.booking import notices
 from services.rooms.booking.errors import InvalidInput, RoomNotFound, require
 from services.rooms.db.models import OutboxMessage, Room
 from services.rooms.domain import permissions
 
-ROOM_FIELDS = ("name", "district", "address", "capacity", "equipment", "step_free", "description", "active")
+ROOM_FIELDS = (
+    "name",
+    "district",
+    "address",
+    "floor",
+    "capacity",
+    "equipment",
+    "equipment_other",
+    *domain.ACCESS,
+    "description",
+    "house_rules",
+    "active",
+)
+_TEXTS = tuple(f for f in domain.rooms.TEXTS if f != "name")
 
 
-def create_room(session: Session, partner_id: int, **values) -> Room:
-    room = Room(partner_id=partner_id, revision=0, **_room_values(values))
+def create_room(
+    session: Session, partner_id: int, *, by: Principal | None = None, districts: tuple[str, ...] = (), **values
+) -> Room:
+    """`by`: who offers it (None: the demo loader); `districts`: the allowed ones, if checked."""
+    room = Room(partner_id=partner_id, revision=0, **_room_values(values, districts))
     session.add(room)
     session.flush()
-    _room_changed(session, room)
+    notices.audit(session, by, "room_created", room_id=room.id, partner=partner_id, values=state_of(room))
+    room_changed(session, room)
     return room
 
 
-def update_room(session: Session, room_id: int, editor: Principal, **values) -> Room:
+def update_room(
+    session: Session, room_id: int, editor: Principal | None, *, districts: tuple[str, ...] = (), **values
+) -> Room:
     room = session.get(Room, room_id)
     if room is None:
         raise RoomNotFound(room_id)
     require(permissions.can_update_room(room, editor), "room")
-    merged = {f: getattr(room, f) for f in ROOM_FIELDS} | values
-    for field, value in _room_values(merged).items():
+    before = state_of(room)
+    for field, value in _room_values(before | values, districts).items():
         setattr(room, field, value)
-    room.revision += 1
-    _room_changed(session, room)
+    changes = {f: [before[f], new] for f, new in state_of(room).items() if new != before[f]}
+    if changes:
+        room.revision += 1
+        notices.audit(session, editor, "room_changed", room_id=room.id, changes=changes)
+        room_changed(session, room)
     return room
 
 
-def _room_values(values: dict) -> dict:
+def state_of(room: Room) -> dict:
+    """The room's offer as plain values, to compare before and after a change."""
+    return {f: list(v) if isinstance(v := getattr(room, f), list) else v for f in ROOM_FIELDS}
+
+
+def _room_values(values: dict, districts: tuple[str, ...] = ()) -> dict:
     unknown = set(values) - set(ROOM_FIELDS)
     if unknown:
         raise TypeError(f"unknown room fields {sorted(unknown)}")
     values = {"equipment": [], "capacity": 0, **values}
     values["equipment"] = list(dict.fromkeys(values["equipment"]))
-    texts = {f: values[f] for f in ("district", "address", "description") if values.get(f) is not None}
-    problems = domain.room_problems(values.get("name", ""), int(values["capacity"]), values["equipment"], **texts)
+    texts = {f: values[f] for f in _TEXTS if values.get(f) is not None}
+    problems = domain.room_problems(
+        values.get("name", ""), int(values["capacity"]), values["equipment"], districts, **texts
+    )
     if problems:
         raise InvalidInput(problems)
     values["name"] = values["name"].strip()
     return values
 
 
-def _room_changed(session: Session, room: Room) -> None:
+def room_changed(session: Session, room: Room) -> None:
+    """Tell the calendar: the room's calendar and feeds follow its name, address and state."""
     outbox.add(
         session,
         OutboxMessage,
@@ -61,6 +93,7 @@ def _room_changed(session: Session, room: Room) -> None:
         name=room.name,
         district=room.district or "",
         address=room.address or "",
+        floor=room.floor or "",
         capacity=room.capacity,
         step_free=room.step_free,
         active=room.active,

@@ -24,6 +24,7 @@ from services.rooms.booking.errors import (
     BookingConflict,
     InvalidInput,
     RoomNotFound,
+    RoomRetired,
     SeriesConflict,
     is_exclusion_violation,
     require,
@@ -99,9 +100,15 @@ def preview(
         days, slots, skipped = wanted(rec, title, ctx, extra)
     except InvalidInput:
         if queries.room(session, room_id) is None:
-            raise RoomNotFound(room_id) from None
+            raise _unbookable(session, room_id) from None
         raise
     return judge(session, booker, room_id, days, slots, ctx, skipped=skipped)
+
+
+def _unbookable(session: Session, room_id: int) -> RoomNotFound:
+    """Why a room that no offered room matched cannot be booked: retired, or never there."""
+    found = queries.any_room(session, room_id)
+    return RoomRetired(room_id) if found is not None and not found.active else RoomNotFound(room_id)
 
 
 def judge(
@@ -120,7 +127,7 @@ def judge(
     past), and whether the owner must approve (domain.needs_approval). Raises RoomNotFound."""
     found = occupancy.room_and_holdings(session, room_id, slots)
     if found is None:
-        raise RoomNotFound(room_id)
+        raise _unbookable(session, room_id)
     room, held = found
     rules = room.rules
     hits = domain.conflicts_per_slot(slots, held, actor.partner_id, rules.buffer, booking.id if booking else None)
@@ -156,7 +163,7 @@ def book(
         raise InvalidInput({"description": problem})
     room = queries.lock_room(session, room_id)
     if room is None:
-        raise RoomNotFound(room_id)
+        raise _unbookable(session, room_id)
     require(permissions.can_book(room, booker), "book")
     found = preview(
         session, booker, room_id, rec, title, ctx, extra

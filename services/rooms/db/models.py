@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -63,12 +64,44 @@ class Room(Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     capacity: Mapped[int] = mapped_column(Integer, default=0)
     equipment: Mapped[list[str]] = mapped_column(JSON, default=list)
+    equipment_other: Mapped[str] = mapped_column(String(300), default="")  # what the fixed list lacks
+    floor: Mapped[str] = mapped_column(String(60), default="")  # "Erdgeschoss", "2. OG"
+    # accessibility facts (domain.ACCESS): what a person in a wheelchair or hard of hearing asks first
     step_free: Mapped[bool] = mapped_column(Boolean, default=False)
+    lift: Mapped[bool] = mapped_column(Boolean, default=False)
+    accessible_toilet: Mapped[bool] = mapped_column(Boolean, default=False)
+    hearing_loop: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str] = mapped_column(Text, default="")
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    house_rules: Mapped[str] = mapped_column(Text, default="")  # Hausordnung, plain text
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False: retired, no new bookings
     revision: Mapped[int] = mapped_column(Integer, default=0)  # grows with every change
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    photos: Mapped[list[RoomPhoto]] = relationship(order_by="RoomPhoto.position", cascade="all, delete-orphan")
+
+
+class RoomImage(Base):
+    """A picture's bytes (shared/images.py made them: JPEG, no metadata), kept once per content
+    and served at /rooms/photos/<digest>.jpg, so its address never needs to change."""
+
+    __tablename__ = "room_images"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RoomPhoto(Base):
+    """One photo of a room in its place (position 0 first), with the words a screen reader says."""
+
+    __tablename__ = "room_photos"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    digest: Mapped[str] = mapped_column(ForeignKey("room_images.digest"))
+    alt: Mapped[str] = mapped_column(String(300))
 
 
 class Booking(Base):

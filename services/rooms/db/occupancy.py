@@ -238,10 +238,12 @@ def free_rooms(
     *,
     now: datetime,
     tz: ZoneInfo,
+    access=(),
 ) -> list[Row]:
     """Active rooms (rows with the rooms table's columns as attributes, no ORM objects) matching
     the filters that could be booked for the slot: no valid occurrence
-    collides with it (the room's buffer after it included, as domain.collides sees it), no
+    collides with it (the room's buffer after it included, as domain.collides sees it), every
+    accessibility fact in `access` (domain.ACCESS) holds, no
     closure covers its days, and its other rules allow it (opening hours, duration, lead time).
 
     One query; on PostgreSQL the busy test is one index-only scan of the partial GiST index
@@ -263,7 +265,7 @@ def free_rooms(
     for row in rows:
         rules = row[-len(RULES_COLUMNS) :]
         allowed = by_default if rules[1] is None else not violations(slot, rules_from_columns(*rules), [], now, tz)
-        if allowed and wanted <= set(row.equipment or []):
+        if allowed and wanted <= set(row.equipment or []) and all(getattr(row, fact) for fact in access):
             found.append(row)
     return found
 

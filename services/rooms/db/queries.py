@@ -6,20 +6,43 @@ from __future__ import annotations
 
 from datetime import time
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from services.rooms.db.models import AuditEntry, Booking, ClosureRow, Room, RoomRulesRow
+from services.rooms.db.models import AuditEntry, Booking, ClosureRow, Occurrence, Room, RoomRulesRow
 from services.rooms.domain import Closure, RoomRules, permissions
 
 
 def active_rooms(session: Session) -> list[Room]:
-    return list(session.scalars(select(Room).where(Room.active).order_by(Room.district, Room.name, Room.id)))
+    query = select(Room).where(Room.active).options(selectinload(Room.photos))
+    return list(session.scalars(query.order_by(Room.district, Room.name, Room.id)))
 
 
 def room(session: Session, room_id: int) -> Room | None:
     found = session.get(Room, room_id)
     return found if found is not None and found.active else None
+
+
+def any_room(session: Session, room_id: int) -> Room | None:
+    """The room, offered or retired (its page, its bookings, its administration)."""
+    return session.get(Room, room_id)
+
+
+def coming_dates(session: Session, room_id: int, now) -> int:
+    """How many dates hold or ask for the room from now on (booked, or waiting for approval)."""
+    return session.execute(
+        select(func.count())
+        .select_from(Occurrence)
+        .where(Occurrence.room_id == room_id, Occurrence.state.in_(("valid", "pending")), Occurrence.ends_at > now)
+    ).scalar_one()
+
+
+def retired_rooms(session: Session, viewer) -> list[Room]:
+    """Rooms no longer offered that the viewer's side manages (permissions.can_update_room, as SQL)."""
+    query = select(Room).where(~Room.active).order_by(Room.name, Room.id)
+    if not permissions.oversees_network(viewer):
+        query = query.where(Room.partner_id == viewer.partner_id)
+    return list(session.scalars(query))
 
 
 def lock_room(session: Session, room_id: int) -> Room | None:

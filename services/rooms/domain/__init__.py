@@ -15,7 +15,7 @@ from services.rooms.domain.conflicts import (
     visible_title,
 )
 from services.rooms.domain.recurrence import MAX_DATES, Recurrence, expand, local_days
-from services.rooms.domain.rooms import EQUIPMENT, room_problems
+from services.rooms.domain.rooms import ACCESS, EQUIPMENT, alt_problem, retire_problem, room_problems
 from services.rooms.domain.rules import WEEKDAYS, Closure, RoomRules, rules_problems, violations
 from services.rooms.domain.slots import (
     CANCEL_REASON_MAX,
@@ -28,6 +28,7 @@ from services.rooms.domain.slots import (
 )
 
 __all__ = [
+    "ACCESS",
     "BUSY",
     "CANCEL_REASON_MAX",
     "DESCRIPTION_MAX",
@@ -44,6 +45,7 @@ __all__ = [
     "Recurrence",
     "RoomRules",
     "Slot",
+    "alt_problem",
     "collides",
     "conflicts",
     "conflicts_per_slot",
@@ -54,6 +56,7 @@ __all__ = [
     "needs_approval",
     "overlaps",
     "problems",
+    "retire_problem",
     "room_problems",
     "rules_problems",
     "state_for",

@@ -109,6 +109,22 @@ def can_manage_closures(room: RoomSide, who: Who | None) -> bool:
 
 
 def can_update_room(room: RoomSide, who: Who | None) -> bool:
+    """Name, seats, equipment, access, address, house rules, photos: the owner's side."""
+    return can_manage_rules(room, who)
+
+
+def can_create_room(partner_id: int, who: Who | None) -> bool:
+    """A new room for a partner: that partner's staff, or the coordination office for any partner."""
+    return oversees_network(who) or _staff_of(who, partner_id)
+
+
+def can_offer_for_others(who: Who | None) -> bool:
+    """Choose the partner a new room belongs to (else it is one's own partner's)."""
+    return oversees_network(who)
+
+
+def can_retire_room(room: RoomSide, who: Who | None) -> bool:
+    """Take a room out of the exchange (no new bookings): the owner's side."""
     return can_manage_rules(room, who)
 
 
@@ -129,5 +145,7 @@ REFUSAL = {  # action -> the problem code services/rooms/wording.py words
     "rules": "not_owner",
     "closures": "not_owner",
     "room": "not_owner",
+    "create_room": "not_owner",
+    "retire": "not_owner",
     "figures": "not_coordination",
 }

@@ -16,11 +16,13 @@ from sqlalchemy.orm import Session
 
 from shared.auth import current_account
 from shared.identity.store import Principal
-from shared.web.request_db import unit_of_work
+from shared.web.request_db import db, unit_of_work
 
 from services.rooms.answers import INVALID_INPUT, Answer, describe
 from services.rooms.booking.context import Ctx
 from services.rooms.booking.errors import RoomsError
+from services.rooms.db import queries
+from services.rooms.db.models import Room
 from services.rooms.domain import day_in_range
 
 bp = Blueprint("rooms", __name__, url_prefix="/rooms", static_folder="../static", static_url_path="/static/rooms")
@@ -58,6 +60,17 @@ def signed_in() -> Principal:
     me = current_account()
     assert me is not None, "only for @login_required pages"
     return me
+
+
+def managed_room(room_id: int, may: Callable[[Room, Principal | None], bool], retired_too: bool = False) -> Room:
+    """The room, if the viewer's side `may` manage it; else the not-found or refused page. Retired
+    rooms count only with `retired_too` (their administration; their rules are over)."""
+    room = (queries.any_room if retired_too else queries.room)(db(), room_id)
+    if room is None:
+        abort(404)
+    if not may(room, current_account()):
+        abort(403)
+    return room
 
 
 def attempt(use_case: Callable[[Session], object], context: Ctx) -> tuple[object | None, Answer | None]:

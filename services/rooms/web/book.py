@@ -17,7 +17,7 @@ from shared.web.request_db import db, unit_of_work
 from services.rooms import domain, wording
 from services.rooms.answers import BOOKING_CONFLICT, INVALID_INPUT, SERIES_CONFLICT, Answer
 from services.rooms.booking import alternatives, series
-from services.rooms.booking.errors import RoomsError
+from services.rooms.booking.errors import RoomRetired, RoomsError
 from services.rooms.db import occupancy, queries, week_terms
 from services.rooms.domain import permissions, visible_title
 from services.rooms.request_context import ctx, preview_session
@@ -54,6 +54,8 @@ def recurrence_of(form: BookingForm) -> domain.Recurrence:
 @login_required
 def room(room_id: int):
     form = BookingForm()
+    if form.is_submitted() and _retired(room_id):  # said before any field is checked: no field helps
+        return _page(room_id, form, status=409, error=shown(refusal(RoomRetired(room_id), ctx())))
     if not form.is_submitted():
         _prefill(form)
         return _page(room_id, form)
@@ -77,6 +79,11 @@ def room(room_id: int):
         else _("Ihre Buchung ist bestätigt.")
     )
     return redirect(url_for("rooms.booking", booking_id=booking.id))
+
+
+def _retired(room_id: int) -> bool:
+    found = queries.any_room(db(), room_id)
+    return found is not None and not found.active
 
 
 def _refused(room_id: int, form: BookingForm, rec: domain.Recurrence, answer: Answer):
@@ -111,7 +118,7 @@ def _instead(room_id: int, rec: domain.Recurrence) -> dict | None:
 
 def _page(room_id: int, form, status: int = 200, error: PageError | None = None, preview=None, instead=None):
     me, context, session = signed_in(), ctx(), db()
-    found = queries.room(session, room_id)
+    found = queries.any_room(session, room_id)  # a retired room's page says so, for its past bookings
     if found is None:
         abort(404)
     upcoming = _upcoming(session, found, me, context)
@@ -141,6 +148,8 @@ def _page(room_id: int, form, status: int = 200, error: PageError | None = None,
         skipped=set(form.skip.data or ()),
         instead=instead,
         reason_text=reasons.summary,
+        access=wording.access_facts(found),
+        may_edit=permissions.can_update_room(found, me),
     ), status
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -37,6 +38,7 @@ from shared.web.typed_fields import (
 
 from services.rooms.domain import CANCEL_REASON_MAX, DESCRIPTION_MAX, EQUIPMENT, TITLE_MAX, WEEKDAYS
 from services.rooms.domain.approval import COMMENT_MAX
+from services.rooms.domain.rooms import ALT_MAX, MAX_CAPACITY, TEXTS
 from services.rooms.domain.rules import REASON_MAX
 
 
@@ -51,6 +53,9 @@ class SearchForm(FlaskForm):
     )
     equipment = CheckboxesField(_l("Ausstattung"), choices=[])
     step_free = BooleanField(_l("Nur barrierefreie Räume (stufenlos)"))
+    lift = BooleanField(_l("Nur mit Aufzug"))
+    accessible_toilet = BooleanField(_l("Nur mit barrierefreiem WC"))
+    hearing_loop = BooleanField(_l("Nur mit Höranlage (Induktionsschleife)"))
     weekday = SelectField(
         _l("oder der nächste Wochentag"),
         default="",
@@ -266,3 +271,88 @@ _add_opening_fields()
 
 def equipment_choices(label) -> list[SelectChoice]:
     return choices((key, label(key)) for key in EQUIPMENT)
+
+
+def _text(label, field: str, required=None, **kwargs):
+    """A free-text field of a room, as long as domain.rooms.TEXTS allows."""
+    longest, multiline = TEXTS[field]
+    checks = [InputRequired(required)] if required else [Optional()]
+    checks.append(PlainText(longest, multiline=multiline))
+    render = {"maxlength": longest, **({"rows": 5} if multiline else {})}
+    return (TextAreaField if multiline else StringField)(label, validators=checks, render_kw=render, **kwargs)
+
+
+class RoomForm(FlaskForm):
+    """What a booker needs to know of a room (the owner's side edits it)."""
+
+    name = _text(_l("Name des Raums"), "name", _l("Bitte geben Sie einen Namen an."))
+    capacity = WholeNumberField(
+        _l("Sitzplätze"),
+        validators=[
+            InputRequired(_l("Bitte geben Sie an, wie viele Menschen Platz finden.")),
+            NumberRange(0, MAX_CAPACITY, _l("Die Zahl der Sitzplätze muss zwischen 0 und 2000 liegen.")),
+        ],
+        render_kw={"inputmode": "numeric", "size": 6},
+    )
+    district = SelectField(_l("Stadtteil"), validators=[InputRequired(_l("Bitte wählen Sie einen Stadtteil."))])
+    address = _text(_l("Adresse"), "address", _l("Bitte geben Sie die Adresse an."))
+    floor = _text(_l("Etage (freiwillig)"), "floor")
+    equipment = CheckboxesField(_l("Ausstattung"), choices=[])
+    equipment_other = _text(_l("Weitere Ausstattung (freiwillig)"), "equipment_other")
+    step_free = BooleanField(_l("Stufenlos erreichbar (ohne Treppe oder mit Rampe)"))
+    lift = BooleanField(_l("Mit Aufzug erreichbar"))
+    accessible_toilet = BooleanField(_l("Barrierefreies WC im Haus"))
+    hearing_loop = BooleanField(_l("Höranlage (Induktionsschleife) im Raum"))
+    description = _text(_l("Beschreibung (freiwillig)"), "description")
+    house_rules = _text(_l("Hausordnung (freiwillig)"), "house_rules")
+
+    FIELDS = (
+        "name",
+        "capacity",
+        "district",
+        "address",
+        "floor",
+        "equipment",
+        "equipment_other",
+        "step_free",
+        "lift",
+        "accessible_toilet",
+        "hearing_loop",
+        "description",
+        "house_rules",
+    )
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in self.FIELDS} | {
+            k: (getattr(self, k).data or "").strip()
+            for k in ("address", "floor", "equipment_other", "description", "house_rules")
+        }
+
+
+class PhotoForm(FlaskForm):
+    """One more photo of a room; the new room's form carries one too (picture optional there)."""
+
+    picture = FileField(_l("Foto"), render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+    alt = StringField(
+        _l("Was zeigt das Foto? (für Menschen, die es nicht sehen)"),
+        validators=[PlainText(ALT_MAX)],
+        render_kw={"maxlength": ALT_MAX},
+    )
+
+
+class NewRoomForm(RoomForm):
+    partner = SelectField(_l("Partner, dem der Raum gehört"), choices=[], validate_choice=False)
+    picture = PhotoForm.picture
+    alt = PhotoForm.alt
+
+
+class PhotoAltForm(FlaskForm):
+    alt = StringField(
+        _l("Beschreibung des Fotos"),
+        validators=[InputRequired(_l("Bitte beschreiben Sie kurz, was das Foto zeigt.")), PlainText(ALT_MAX)],
+        render_kw={"maxlength": ALT_MAX},
+    )
+
+
+def district_choices(districts) -> list[SelectChoice]:
+    return choices([("", _l("– bitte wählen –"))] + [(d, d) for d in districts])

@@ -1,5 +1,5 @@
-""" "Meine Räume" for the staff of the rooms' owner: rules per room (opening hours, durations,
-lead time, buffer, approval) and closures."""
+""" "Meine Räume" for the staff of the rooms' owner: their rooms (administration: web/admin.py), rules
+per room (opening hours, durations, lead time, buffer, approval) and closures."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from services.rooms.booking import rules as room_rules
 from services.rooms.db import queries
 from services.rooms.db.models import ClosureRow, Room
 from services.rooms.domain import WEEKDAYS, permissions
-from services.rooms.request_context import ctx
-from services.rooms.web.blueprint import attempt, bp, signed_in
+from services.rooms.request_context import ctx, partner_names
+from services.rooms.web.blueprint import attempt, bp, managed_room, signed_in
 from services.rooms.web.forms import ClosureForm, RulesForm
 
 
@@ -30,19 +30,20 @@ def _my_rooms() -> list[Room]:
 @bp.get("/mine")
 @login_required
 def my_rooms():
+    me = current_account()
     return render_template(
-        "rooms/my_rooms.html", rooms=_my_rooms(), waiting=len(queries.approval_queue(db(), current_account()))
+        "rooms/my_rooms.html",
+        rooms=_my_rooms(),
+        retired=queries.retired_rooms(db(), me),
+        waiting=len(queries.approval_queue(db(), me)),
+        may_offer=permissions.can_offer_for_others(me) or permissions.can_create_room(me.partner_id or 0, me),
+        office=permissions.oversees_network(me),
+        partners=partner_names(),
     )
 
 
 def _owned(room_id: int) -> Room:
-    """The room, if the viewer's side may manage its rules; else the not-found or refused page."""
-    room = queries.room(db(), room_id)
-    if room is None:
-        abort(404)
-    if not permissions.can_manage_rules(room, current_account()):
-        abort(403)
-    return room
+    return managed_room(room_id, permissions.can_manage_rules)
 
 
 def _closure_rows(room: Room) -> list[ClosureRow]:

@@ -23,6 +23,7 @@ from services.rooms.web.blueprint import bp
 from services.rooms.web.forms import SearchForm, equipment_choices
 
 MAX_RESULTS = 60
+ACCESS_FILTERS = ("lift", "accessible_toilet", "hearing_loop")  # step-free is also a wish of the ranking
 
 
 @bp.get("/")
@@ -55,6 +56,7 @@ def index():
         reason_text=reasons.summary,
         date_hint=DATE_HINT,
         time_hint=TIME_HINT,
+        access_of=wording.access_facts,
     ), status
 
 
@@ -93,6 +95,7 @@ def _search(session, form: SearchForm, context) -> dict:
         "capacity": wish.people,
         "equipment": wish.equipment,
         "step_free": wish.step_free,
+        "access": [fact for fact in ACCESS_FILTERS if getattr(form, fact).data],
     }
     ranked = alternatives.rooms_free(session, day, start, end, wish, context, **filters)
     monday = grid.monday_of(day)

@@ -1,0 +1,54 @@
+"""Offer a room, change what it offers, retire it."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from shared.identity.models import DISTRICTS
+from shared.identity.store import Principal
+
+from services.rooms import domain
+from services.rooms.booking.errors import InvalidInput, RoomNotFound, RoomStillBooked, require
+from services.rooms.booking.rooms import create_room, update_room
+from services.rooms.db import queries
+from services.rooms.db.models import Room
+from services.rooms.domain import permissions
+
+
+def offer_room(session: Session, actor: Principal, partner_id: int, partners: Collection[int], values: dict) -> Room:
+    """A new room of `partner_id` (one of the network's `partners`), offered at once."""
+    if partner_id not in partners:
+        raise InvalidInput({"partner": "partner_unknown"})
+    require(permissions.can_create_room(partner_id, actor), "create_room")
+    return create_room(session, partner_id, by=actor, districts=DISTRICTS, **_offered(values))
+
+
+def edit_room(session: Session, actor: Principal, room_id: int, values: dict) -> Room:
+    """Change what the room offers (a retired room too: its past bookings show its name)."""
+    return update_room(session, room_id, actor, districts=DISTRICTS, **_offered(values))
+
+
+def retire_room(session: Session, actor: Principal, room_id: int, now: datetime) -> Room:
+    """No new bookings from now on; refused while dates are still booked or requested
+    (domain.retire_problem). The room is locked first, as a booking locks it, so no booking
+    slips in between the count and the retiring. Retiring a retired room changes nothing."""
+    room = queries.any_room(session, room_id)
+    if room is None:
+        raise RoomNotFound(room_id)
+    require(permissions.can_retire_room(room, actor), "retire")
+    if queries.lock_room(session, room_id) is None:
+        return room
+    coming = queries.coming_dates(session, room_id, now)
+    if domain.retire_problem(coming):
+        raise RoomStillBooked(coming)
+    return update_room(session, room_id, actor, active=False)
+
+
+def _offered(values: dict) -> dict:
+    """Whether a room is offered is retire_room's business, not a form's."""
+    if "active" in values:
+        raise TypeError("retire_room retires a room")
+    return values
