@@ -19,8 +19,16 @@ from sqlalchemy import and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from services.calendar.store.models import Calendar, HeldDate, HeldDatesMark, PublicDate, PublicOffering
-from services.calendar.store.sql_public_index import WINDOW_BACK
+from services.calendar.domain.ical import parse_calendar
+from services.calendar.store.models import (
+    Calendar,
+    CalendarObject,
+    HeldDate,
+    HeldDatesMark,
+    PublicDate,
+    PublicOffering,
+)
+from services.calendar.store.sql_public_index import WINDOW_BACK, reindex
 
 SLICE = timedelta(days=1)  # the dates beginning in one day: one transaction
 MARK_ID = 1
@@ -69,6 +77,32 @@ def record(session: Session, now: datetime, span: timedelta = SLICE) -> tuple[in
     recorded = _copy(session, start, end)
     mark.until = end
     return recorded, end < now
+
+
+def backfill(session: Session, since: datetime, now: datetime) -> int:
+    """Start the history at `since` with the dates since then as the stored events give them
+    today, as if each had been recorded when it began; nothing when the history has begun. For
+    the demo, which is loaded with a year of its offerings behind it: on real data the history
+    begins with the first run of `record`, since what the events say today of their past dates
+    need not be what took place. Every object is indexed as on the day `since` lies two months
+    back, recorded, then indexed as of `now` again. Returns how many dates were recorded."""
+    if not begin(session, since):
+        return 0
+    objects = session.scalars(
+        select(CalendarObject).where(CalendarObject.deleted.is_(False), CalendarObject.component == "VEVENT")
+    ).all()
+    parsed = {}
+    for obj in objects:
+        try:
+            parsed[obj.id] = parse_calendar(obj.ics.encode("utf-8"))
+        except ValueError:
+            continue  # stored before it was checked: nothing public to record
+        reindex(session, obj, parsed[obj.id], None, since + WINDOW_BACK)
+    recorded, _more = record(session, now, span=now - since)
+    for obj in objects:
+        if obj.id in parsed:
+            reindex(session, obj, parsed[obj.id], None, now)
+    return recorded
 
 
 def _copy(session: Session, start: datetime, end: datetime) -> int:
