@@ -57,6 +57,12 @@ celery.conf.beat_schedule["calendar-refresh-public"] = {
     "schedule": 3600.0,
     "options": {"queue": "calendar", "expires": 1800},
 }
+# dates that have begun are kept for the figures (the public index forgets them after two months)
+celery.conf.beat_schedule["calendar-record-dates"] = {
+    "task": "calendar.record_dates",
+    "schedule": 3600.0,
+    "options": {"queue": "calendar", "expires": 1800},
+}
 # an open-ended offering's room is booked a year ahead; this asks for it again before that runs out
 celery.conf.beat_schedule["calendar-renew-rooms"] = {
     "task": "calendar.renew_rooms",

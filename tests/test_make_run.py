@@ -2,13 +2,16 @@
 the file broker, mail and SMS captured), driven through headless Chromium.
 
 The demo shows the room exchange at work: a series waits for the demo login's approval (its
-request email at /notify/), a house is closed over Christmas and its week picture says so. The
+request email at /notify/), a house is closed over Christmas and its week picture says so; the
+office's figures of rooms and calendar count the year before (default period, CSV). The
 demo login books another partner's room; the confirmation email (with its invitation) and the SMS
 show up at /notify/, the booking in the room's iCal feed and CalDAV collection. Ctrl-C stops every
 process; a second start reuses the data instead of loading the demo again."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import signal
 import socket
@@ -106,9 +109,9 @@ def var_dir(tmp_path):
         os.kill(pid, signal.SIGKILL)
 
 
-def _log_in(page, base: str):
+def _log_in(page, base: str, username: str = "demo"):
     page.goto(f"{base}/rooms/")
-    page.get_by_label("Benutzername").fill("demo")
+    page.get_by_label("Benutzername").fill(username)
     page.get_by_label("Passwort").fill("demo")
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{base}/rooms/")
@@ -171,6 +174,35 @@ def _demo_is_at_work(page, base: str):
     expect(week.locator("rect.g-closed").first).to_be_attached()
 
 
+def _csv(page, url: str) -> list[list[str]]:
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    response = requests.get(url, cookies=cookies, timeout=30)
+    assert response.status_code == 200, response.text[:500]
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+
+
+def _figures_count_the_year_before(browser, base: str):
+    """The office's figures for the default period (the last twelve months): room use by other
+    partners with requests answered and dates cancelled, and calendar dates held in every month."""
+    page = browser.new_page(locale="de-DE")
+    _log_in(page, base, "koordination")
+    page.goto(f"{base}/rooms/figures")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    rooms = _csv(page, f"{base}/rooms/figures.csv")
+    column = {name: i for i, name in enumerate(rooms[0])}
+    months = {row[0] for row in rooms[1:] if int(row[column["Minuten gebucht"]])}
+    assert len(months) >= 10, months
+    for name in ("Minuten von anderen Partnern", "Termine abgesagt", "Anfragen freigegeben", "Anfragen abgelehnt"):
+        assert sum(int(row[column[name]]) for row in rooms[1:]) > 0, name
+    page.goto(f"{base}/calendar/figures")
+    assert "erst seit dem" not in page.locator("main").inner_text()  # the history covers the period
+    calendar = _csv(page, f"{base}/calendar/figures.csv")
+    held = [int(row[3]) for row in calendar if row[0] == "Monat"]
+    assert len(held) == 12 and all(held[:-1]), held
+    assert int(calendar[-1][5]) > 0  # a few dates were cancelled
+    page.close()
+
+
 def test_make_run_serves_the_booking_path_and_restarts_on_its_data(browser, var_dir):
     run = MakeRun(var_dir)
     first_start = run.start()
@@ -178,6 +210,7 @@ def test_make_run_serves_the_booking_path_and_restarts_on_its_data(browser, var_
     assert "demo" in output and "Strg-C" in output, output  # the demo logins are printed on start
     day = date.today() + timedelta(days=30)
 
+    _figures_count_the_year_before(browser, run.url)
     page = browser.new_page(locale="de-DE")
     _log_in(page, run.url)
     _demo_is_at_work(page, run.url)

@@ -22,6 +22,7 @@ def test_the_services_have_their_tasks(apps):
     assert {
         "calendar.booking_changed",
         "calendar.renew_rooms",
+        "calendar.record_dates",
         "notify.booking_notice",
         "notify.account_mail",
         "accounts.relay_outbox",

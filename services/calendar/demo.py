@@ -1,10 +1,12 @@
 """Demo data of the calendar service (make run): every demo partner's public calendar
 "Angebote – <partner>" filled with the offerings of demo_offerings.py, as events in Europe/Berlin.
 
-Dates are placed relative to the loading day, so the demo never goes stale: series began about
-three months before it, one-off events and the changed dates of series (left out, cancelled with
-a reason, moved) lie in the weeks after it. UIDs are fixed per partner and number, so a second
-load adds nothing."""
+Dates are placed relative to the loading day, so the demo never goes stale: series began about a
+year before it, one-off events and most changed dates of series (left out, cancelled with a
+reason, moved) lie in the weeks after it, a few cancelled ones before it. UIDs are fixed per
+partner and number, so a second load adds nothing. The first load also fills the calendar's
+history (store/sql_held_dates.py) with the year before, as if each date had been recorded when
+it began, so the figures (/calendar/figures) count it."""
 
 from __future__ import annotations
 
@@ -33,9 +35,11 @@ from services.calendar.domain.vocabulary import (
     DISTRICT_PROPERTY,
     EASY_LANGUAGE_PROPERTY,
 )
+from services.calendar.store import sql_held_dates
 from services.calendar.store.sql import SqlStore
 
 BERLIN = ZoneInfo("Europe/Berlin")
+HISTORY = timedelta(weeks=53)  # the history the demo starts with: the year before the loading day
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
@@ -75,6 +79,8 @@ def load(app, today: date | None = None) -> int:
                     continue
                 store.put(calendar.id, f"angebot-{number}.ics", build(uid, offering, host, today, stamp))
                 added += 1
+    with app.app_context(), transaction(app.extensions["db"]) as session:
+        sql_held_dates.backfill(session, datetime.combine(today, time(), BERLIN) - HISTORY, stamp)
     return added
 
 
@@ -92,9 +98,11 @@ def build(uid: str, offering: Offering, host: Host, today: date, stamp: datetime
     _describe(master, offering, host)
     calendar.add_component(master)
     # expanded as stored: icalendar parses a rule into the shape the expansion reads
-    dates = coming(Calendar.from_ical(calendar.to_ical()), today) if offering.changes else []
+    stored = Calendar.from_ical(calendar.to_ical())
+    dates = coming(stored, today) if any(c.nth > 0 for c in offering.changes) else []
+    before = gone(stored, today) if any(c.nth < 0 for c in offering.changes) else []
     for change in offering.changes:
-        original = dates[change.nth - 1]
+        original = dates[change.nth - 1] if change.nth > 0 else before[change.nth]
         if isinstance(change, Skip):
             master.add("EXDATE", original)
             continue
@@ -154,6 +162,13 @@ def coming(calendar: Calendar, today: date) -> list[datetime]:
     after = datetime.combine(today + timedelta(days=1), time(), BERLIN)
     found = recurrence.between(calendar, ["VEVENT"], after, after + timedelta(weeks=12))[1]
     return sorted(o.start for o in found if o.start >= after)
+
+
+def gone(calendar: Calendar, today: date) -> list[datetime]:
+    """The dates of the series in `calendar` in the year before the loading day."""
+    before = datetime.combine(today, time(), BERLIN)
+    found = recurrence.between(calendar, ["VEVENT"], before - HISTORY, before)[1]
+    return sorted(o.start for o in found if o.start < before)
 
 
 def _event(uid: str, stamp: datetime, start: datetime, length: timedelta) -> Event:

@@ -1,7 +1,8 @@
 """What the houses of Treffpunkt Generationen Jena offer in the demo (make run): one row per
 offering, turned into an iCalendar event by demo.py. Dates are relative to the day the demo is
-loaded: series began about three months before it, one-off events and changed dates lie in the
-weeks after it, so the Online-Kalender always has something coming up.
+loaded: series began about a year before it (the figures count that year), one-off events and
+most changed dates lie in the weeks after it, so the Online-Kalender always has something coming
+up; a few dates before it were cancelled.
 
 The facets are the words of domain/vocabulary.py; `easy` is a summary in Leichte Sprache (short
 sentences, one statement each, common words, long words split with a hyphen)."""
@@ -31,11 +32,11 @@ class When:
     every: int = 1
     count: int = 0  # 0: no COUNT
     until_week: int | None = None  # the series ends with this week after the loading day's
-    from_week: int = -13
+    from_week: int = -52
     in_days: int = 0
 
 
-def weekly(days: str, start: str, minutes: int, count: int = 0, from_week: int = -13) -> When:
+def weekly(days: str, start: str, minutes: int, count: int = 0, from_week: int = -52) -> When:
     return When("WEEKLY", days, start, minutes, count=count, from_week=from_week)
 
 
@@ -68,7 +69,8 @@ class Skip:
 
 @dataclass(frozen=True)
 class Cancel:
-    """The `nth` coming date stays in the calendar, cancelled, with a reason for the public."""
+    """The `nth` coming date stays in the calendar, cancelled, with a reason for the public; a
+    negative `nth` counts back from the loading day (-1: the last date before it)."""
 
     nth: int
     reason: str
@@ -161,6 +163,7 @@ MGH_LOBEDA = (
         easy="Im Senioren-Café treffen sich ältere Menschen. Sie trinken Kaffee. Sie essen Kuchen. "
         "Sie reden miteinander. Das Café ist jeden Mittwoch. Kaffee und Kuchen kosten 2 Euro. "
         "Sie müssen sich nicht anmelden. Das Haus hat keine Stufen.",
+        changes=(Cancel(-12, "Fällt aus: Nach einem Wasserschaden bleibt das Café geschlossen."),),
     ),
     Offering(
         "Handysprechstunde „Jung hilft Alt“",
@@ -384,6 +387,7 @@ STADTTEILBUERO_WINZERLA = (
         "nicht können, nur gern singen; die ersten zwei Proben sind zum Schnuppern kostenlos. Melden Sie sich "
         "vor dem ersten Besuch kurz bei der Chorleiterin über stadtteilbuero-winzerla@example.org.",
         cost="5 € im Monat",
+        changes=(Cancel(-20, "Fällt wegen Krankheit der Chorleiterin aus."),),
     ),
     Offering(
         "Computerkurs für Einsteiger",
@@ -460,6 +464,7 @@ FAMILIENZENTRUM_WINZERLA = (
         "trinken mitbringen; eine Anmeldung ist nicht nötig.",
         access=STEP_FREE,
         cost="2 € pro Familie",
+        changes=(Cancel(-3, "Fällt aus: Die Turnhalle wird gereinigt."),),
     ),
     Offering(
         "Puppentheater am Samstag",
@@ -646,6 +651,7 @@ VOLKSSOLIDARITAET_NORD = (
         "Mittagessen. Das Ziel steht jeweils am Aushang im Seniorentreff. Bitte feste Schuhe, Regenjacke und "
         "einen Fahrschein für Bus und Bahn mitbringen; Gäste sind willkommen.",
         place=STOP_ZWAETZEN,
+        changes=(Cancel(-8, "Fällt wegen einer Unwetterwarnung aus."),),
     ),
     Offering(
         "Singekreis",

@@ -29,7 +29,7 @@ from services.calendar.domain.booking import booking_resource, clean_text
 from services.calendar.domain.calendar_data import LOCAL, InvalidCalendarData
 from services.calendar.domain.room_wish import RENEW_BEFORE
 from services.calendar.offerings import editing
-from services.calendar.store import sql_public_index
+from services.calendar.store import sql_held_dates, sql_public_index
 from services.calendar.store.models import OutboxMessage, ProcessedMessage
 from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_offering_rooms import OfferingRooms
@@ -39,6 +39,7 @@ RETRY = consumer_retry()
 # what no retry can change: the calendar refuses the data, or the database its values
 PERMANENT = (InvalidCalendarData, DataError, ValueError)
 REFRESH_BATCHES = 50  # of sql_public_index.REFRESH_BATCH objects: 10,000 a run
+RECORD_SLICES = 93  # days of dates recorded a run: more than the index keeps, so one run catches up
 RENEW_CEILING = 100  # offerings whose room is asked for again in one run; the next run takes the rest
 
 
@@ -122,6 +123,20 @@ def refresh_public_index(factory, batches: int = REFRESH_BATCHES) -> int:
     return total
 
 
+def record_held_dates(factory, now: datetime, slices: int = RECORD_SLICES) -> int:
+    """Copy the public dates that began before `now` since the last run into the calendar's
+    history, a day per transaction, at most `slices` days a run (the next run goes on from its
+    mark); returns how many dates were recorded. A second run right after records nothing."""
+    total = 0
+    for _ in range(slices):
+        with transaction(factory) as session:
+            recorded, more = sql_held_dates.record(session, now)
+        total += recorded
+        if not more:
+            break
+    return total
+
+
 def renew_rooms(factory, now: datetime, ceiling: int = RENEW_CEILING) -> int:
     """Ask rooms again for the rooms of open-ended offerings whose asked-for days end within
     room_wish.RENEW_BEFORE, one transaction each, at most `ceiling` a run. Asking moves the
@@ -161,6 +176,10 @@ def register(celery, app) -> None:
     @celery.task(shared=False, name="calendar.refresh_public", soft_time_limit=240, time_limit=300)
     def refresh_public():
         return refresh_public_index(app.extensions["db"])
+
+    @celery.task(shared=False, name="calendar.record_dates", soft_time_limit=240, time_limit=300)
+    def record_dates():
+        return record_held_dates(app.extensions["db"], utcnow())
 
     @celery.task(shared=False, name="calendar.renew_rooms", soft_time_limit=240, time_limit=300)
     def renew_rooms_task():

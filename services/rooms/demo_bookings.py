@@ -2,15 +2,19 @@
 so it never goes stale. Bookings by several partners; a room that needs approval with a series
 waiting for its owner (a partial approval can be tried on it); the Christmas holidays closing
 one house; a series with one date left out because another booking holds it; a cancelled date.
+And the year before the loading day (PAST), so the figures (/rooms/figures) have something to
+count: series and one-off dates by other partners, requests approved and declined, cancellations.
 
-Everything goes through the booking use cases (rules, series, cancel), each in its own unit of
-work as a page would run it, so the calendar, notify and the audit log follow as in real use.
-Loaded once: only into a rooms database that holds no booking yet."""
+Everything goes through the booking use cases (rules, series, decide, cancel), each in its own
+unit of work as a page would run it, so the calendar, notify and the audit log follow as in real
+use. The past is made under the demo's clock set back (Ctx.now: the use cases' "now"), to the
+day each booking was asked for, answered or cancelled: the rules judge it as they would have
+then, and the audit log says when. Loaded once: only into a rooms database that holds no booking yet."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -18,7 +22,7 @@ from shared.db import transaction
 from shared.identity.store import Principal
 
 from services.rooms import domain
-from services.rooms.booking import cancel, rules, series
+from services.rooms.booking import cancel, decide, rules, series
 from services.rooms.booking.context import Ctx
 from services.rooms.db.models import Booking, Occurrence, Room
 from services.rooms.request_context import ctx
@@ -95,6 +99,87 @@ OTHERS = (
 )
 
 
+@dataclass(frozen=True)
+class Past:
+    """A booking of the year before the loading day (its `wanted.week` counts back from the
+    loading day's week; every date lies before it), asked for `ahead` days before its first date.
+    A request is answered by the room's owner two days after it was asked; the dates numbered
+    in `cancelled` (0 = first) are cancelled by the booker two days before each."""
+
+    wanted: Wanted
+    answer: str = ""  # "approve" | "decline": the owner's answer to a request
+    comment: str = ""  # the owner's word with it
+    cancelled: tuple[int, ...] = ()
+    reason: str = ""
+    ahead: int = 14
+
+
+PAST = (
+    Past(
+        Wanted("caritas-ost", ("mgh-lobeda", "Gruppenraum 1"), 2, -50, "15:00", "17:00", "Sprachcafé", 20),
+        cancelled=(6, 13),
+        reason="Die Leiterin ist krank.",
+    ),
+    Past(Wanted("awo-nord", ("volkssolidaritaet-nord", "Clubraum"), 3, -45, "10:00", "12:00", "Nähtreff", 16)),
+    Past(
+        Wanted(
+            "stadtteilbuero-winzerla",
+            ("stadtteilbuero-winzerla", "Werkstatt"),
+            5,
+            -40,
+            "10:00",
+            "14:00",
+            "Reparaturcafé",
+            12,
+        )
+    ),
+    Past(
+        Wanted("drk-west", APPROVAL_ROOM, 5, -34, "10:00", "14:00", "Vorbereitung Sommerfest"),
+        answer="approve",
+        comment="Gern, die Stühle stehen bereit.",
+    ),
+    Past(
+        Wanted("familienzentrum-winzerla", ("caritas-ost", "Familiencafé"), 0, -30, "09:30", "11:00", "Elterncafé", 12),
+        cancelled=(4,),
+        reason="Fällt wegen der Hitze aus.",
+    ),
+    Past(
+        Wanted("volkssolidaritaet-nord", APPROVAL_ROOM, 3, -24, "14:00", "16:00", "Seniorentanz", 6),
+        answer="decline",
+        comment="Der Saal ist an diesen Tagen für das Stadtteilfest aufgebaut.",
+    ),
+    Past(Wanted("diakonie-zentrum", ("drk-west", "Saal West"), 1, -20, "18:00", "20:00", "Vortrag Pflegeversicherung")),
+    Past(
+        Wanted("demo", ("familienzentrum-winzerla", "Spielzimmer"), 4, -12, "09:30", "11:00", "Krabbelgruppe", 10),
+        cancelled=(7, 8, 9),
+        reason="Die Gruppe trifft sich jetzt im eigenen Haus.",
+    ),
+    Past(
+        Wanted("awo-nord", APPROVAL_ROOM, 4, -10, "17:00", "20:00", "Mitgliederversammlung"),
+        answer="decline",
+        comment="An dem Abend ist der Saal schon vergeben.",
+    ),
+    Past(
+        Wanted(
+            "stadtteilbuero-lobeda",
+            ("diakonie-zentrum", "Seminarraum"),
+            1,
+            -9,
+            "14:00",
+            "16:00",
+            "Bewerbungstraining",
+            8,
+        )
+    ),
+    Past(Wanted("drk-west", ("stadtteilbuero-lobeda", "Besprechungsraum"), 2, -8, "10:00", "12:00", "Computerkurs", 6)),
+    Past(
+        Wanted("awo-nord", APPROVAL_ROOM, 0, -7, "16:00", "18:00", "Theatergruppe", 6),
+        answer="approve",
+        comment="Viel Erfolg bei den Proben!",
+    ),
+)
+
+
 def christmas_holidays(today: date) -> tuple[date, date]:
     """The coming (or current) holidays 23.12.–01.01."""
     year = today.year - 1 if today <= date(today.year, 1, 1) else today.year
@@ -103,9 +188,17 @@ def christmas_holidays(today: date) -> tuple[date, date]:
 
 def first_day(today: date, weekday: int, week: int) -> date:
     """That weekday in the week `week` weeks after this one, never today or earlier."""
-    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=week)
-    day = monday + timedelta(days=weekday)
+    day = _weekday(today, weekday, week)
     return day if day > today else day + timedelta(weeks=1)
+
+
+def past_day(today: date, weekday: int, week: int) -> date:
+    """That weekday in the week `week` weeks before this one (`week` < 0)."""
+    return _weekday(today, weekday, week)
+
+
+def _weekday(today: date, weekday: int, week: int) -> date:
+    return today - timedelta(days=today.weekday()) + timedelta(weeks=week, days=weekday)
 
 
 class _Loader:
@@ -134,10 +227,15 @@ class _Loader:
         with transaction(self.factory) as session:
             rules.put_rules(session, self.who(_account_of(owner)), self.room_id(owner, name), values)
 
-    def book(self, wanted: Wanted) -> int | None:
+    def at(self, moment: datetime) -> Ctx:
+        """The use cases' context with the clock set to `moment`."""
+        return replace(self.ctx, now=moment)
+
+    def book(self, wanted: Wanted, day: date | None = None, context: Ctx | None = None) -> int | None:
         """Book as a person would after the preview: dates that are taken or break a rule (the
         holidays) are left out; None when no date is left."""
-        day = first_day(self.today, wanted.weekday, wanted.week)
+        day = day or first_day(self.today, wanted.weekday, wanted.week)
+        context = context or self.ctx
         rec = domain.Recurrence(
             day,
             time.fromisoformat(wanted.start),
@@ -147,26 +245,48 @@ class _Loader:
         )
         booker, room_id = self.who(wanted.booker), self.room_id(*wanted.room)
         with transaction(self.factory) as session:
-            found = series.preview(session, booker, room_id, rec, wanted.title, self.ctx)
+            found = series.preview(session, booker, room_id, rec, wanted.title, context)
             skip = frozenset(d.day for d in found.dates if d.blocked)
             if len(skip) == len(found.dates):
                 return None
             rec = replace(rec, skip=skip)
             booking = series.book(
-                session, booker, room_id, rec, wanted.title, public=True, ctx=self.ctx, description=wanted.description
+                session, booker, room_id, rec, wanted.title, public=True, ctx=context, description=wanted.description
             )
             return booking.id
 
-    def cancel_date(self, username: str, booking_id: int, index: int) -> None:
-        """Cancel the booking's date number `index` (0 = first) that still holds the room."""
+    def cancel_date(
+        self, username: str, booking_id: int, index: int, reason: str = "", early: timedelta | None = None
+    ) -> None:
+        """Cancel the booking's date number `index` (0 = first) that still holds the room; `early`:
+        that long before the date, else now."""
         with transaction(self.factory) as session:
-            held = session.scalars(
-                select(Occurrence.id)
+            held = session.execute(
+                select(Occurrence.id, Occurrence.starts_at)
                 .where(Occurrence.booking_id == booking_id, Occurrence.state == "valid")
                 .order_by(Occurrence.starts_at)
             ).all()
             if len(held) > index:
-                cancel.cancel(session, self.who(username), booking_id, "occurrence", held[index], self.ctx)
+                chosen, starts_at = held[index]
+                context = self.ctx if early is None else self.at(starts_at - early)
+                cancel.cancel(session, self.who(username), booking_id, "occurrence", chosen, context, reason)
+
+    def book_past(self, past: Past) -> int | None:
+        """A booking of the past year, made, answered and cancelled on the days they happened."""
+        wanted = past.wanted
+        day = past_day(self.today, wanted.weekday, wanted.week)
+        asked = datetime.combine(day - timedelta(days=past.ahead), time(9), self.ctx.tz)
+        booking_id = self.book(wanted, day, self.at(asked))
+        if booking_id is None:
+            return None
+        if past.answer:
+            answer = decide.approve if past.answer == "approve" else decide.decline
+            with transaction(self.factory) as session:
+                owner = self.who(_account_of(wanted.room[0]))
+                answer(session, owner, booking_id, past.comment, self.at(asked + timedelta(days=2)))
+        for index in sorted(past.cancelled, reverse=True):  # the later first: the numbers stay
+            self.cancel_date(wanted.booker, booking_id, index, past.reason, early=timedelta(days=2))
+        return booking_id
 
 
 def _account_of(slug: str) -> str:
@@ -202,4 +322,5 @@ def load(app, today: date | None = None) -> int:
         if cancelled is not None:
             loader.cancel_date(WITH_CANCELLED.booker, cancelled, 2)
         made += [cancelled] + [loader.book(w) for w in OTHERS]
+        made += [loader.book_past(p) for p in PAST]
     return sum(1 for b in made if b is not None)

@@ -1,6 +1,7 @@
 """Demo data of the calendar (make run): the network's public Online-Kalender filled with the
 offerings of every partner, with facets, Leichte Sprache, a mix of rhythms, one-off events and
-changed dates in the weeks after the loading day; loaded twice without duplicates."""
+changed dates in the weeks after the loading day, a year of series behind it with a few dates
+cancelled, recorded in the calendar's history for the figures; loaded twice without duplicates."""
 
 import re
 from collections import Counter
@@ -9,9 +10,12 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import recurring_ical_events
 from icalendar import Calendar, Event
+from sqlalchemy import func, select
 
+from shared.clock import utcnow
 from shared.identity import demo as identity_demo
 from shared.identity.models import DISTRICTS
+from shared.periods import Period, month_of
 
 from services.calendar import demo
 from services.calendar.domain.ical import index_resource
@@ -26,6 +30,9 @@ from services.calendar.domain.vocabulary import (
     EASY_LANGUAGE_PROPERTY,
     is_free,
 )
+from services.calendar.store import sql_held_dates
+from services.calendar.store.models import HeldDate
+from services.calendar.store.sql_figures import offering_figures
 
 BERLIN = demo.BERLIN
 
@@ -132,7 +139,7 @@ def test_demo_dates_are_placed_around_the_loading_day(calendar_app, identity, st
     assert len(monthly) >= 5 and all(re.fullmatch(r"-?\d[A-Z]{2}", str(r["BYDAY"][0])) for r in monthly)
     assert sum("COUNT" in r or "UNTIL" in r for r in rules) >= 2
     open_series = [e for e in offerings if "RRULE" in e and not {"COUNT", "UNTIL"} & set(e["RRULE"])]
-    assert all(today - timedelta(days=98) <= _start(e).date() <= today - timedelta(days=50) for e in open_series)
+    assert all(today - timedelta(weeks=53) <= _start(e).date() <= today - timedelta(days=320) for e in open_series)
     one_offs = [_start(e).date() for e in offerings if "RRULE" not in e]
     assert len(one_offs) >= 5
     assert all(today + timedelta(days=3) <= day <= today + timedelta(days=60) for day in one_offs)
@@ -165,7 +172,7 @@ def test_some_coming_dates_are_left_out_cancelled_or_moved(calendar_app, identit
     _load(calendar_app, identity, today)
     begin = datetime.combine(today + timedelta(days=1), time(), BERLIN)
     end = begin + timedelta(weeks=8)
-    skipped = cancelled = moved = 0
+    skipped = cancelled = moved = cancelled_before = 0
     for objects in _stored(store).values():
         for _name, data in objects:
             calendar = Calendar.from_ical(data)
@@ -178,7 +185,12 @@ def test_some_coming_dates_are_left_out_cancelled_or_moved(calendar_app, identit
                     skipped += 1
             for override in overrides:
                 original = override["RECURRENCE-ID"].dt
-                assert begin <= original < end
+                if original < begin:  # a few dates of the year before were cancelled
+                    assert begin - timedelta(weeks=53) <= original and str(override["STATUS"]) == "CANCELLED"
+                    assert str(override["COMMENT"]).startswith("Fällt")
+                    cancelled_before += 1
+                    continue
+                assert original < end
                 (instance,) = [e for e in expanded if "RECURRENCE-ID" in e and e["RECURRENCE-ID"].dt == original]
                 assert str(instance["COMMENT"]) == str(override["COMMENT"])
                 if str(override.get("STATUS")) == "CANCELLED":
@@ -190,7 +202,27 @@ def test_some_coming_dates_are_left_out_cancelled_or_moved(calendar_app, identit
                     moved += 1
                     if str(override["COMMENT"]) == "Ausnahmsweise im Saal im Erdgeschoss.":
                         assert "Saal im Erdgeschoss" in str(override["LOCATION"])
-    assert skipped >= 2 and cancelled >= 2 and moved >= 1
+    assert skipped >= 2 and cancelled >= 2 and moved >= 1 and cancelled_before >= 3
+
+
+def test_the_year_before_is_in_the_history_once(calendar_app, identity, store):
+    today = date.today()
+    _load(calendar_app, identity, today)
+    districts = {p["id"]: p["district"] for p in identity.partners()}
+    this_month = month_of(today)
+    period = Period(this_month.plus(-11), this_month)
+    with calendar_app.extensions["db"]() as session:
+        since, until = sql_held_dates.reach(session)
+        recorded = session.scalar(select(func.count()).select_from(HeldDate))
+        found = offering_figures(session, period, BERLIN, utcnow(), districts)
+    assert since == datetime.combine(today, time(), BERLIN) - timedelta(weeks=53) and until <= utcnow()
+    assert recorded > 1000
+    assert not found.misses_dates(period.bounds(BERLIN)[0])  # the page shows no notice
+    assert all(c.held > 100 for _m, c in found.by_month[:-1])  # every month before this one
+    assert found.total.cancelled >= 4 and found.total.planned > 0
+    assert _load(calendar_app, identity, today) == 0
+    with calendar_app.extensions["db"]() as session:
+        assert session.scalar(select(func.count()).select_from(HeldDate)) == recorded
 
 
 def test_the_network_feed_shows_the_public_offerings_only(calendar_app, identity, store):

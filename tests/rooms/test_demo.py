@@ -1,6 +1,6 @@
 """Demo data (make run): about twenty rooms of the Jena partners, and the room exchange at work in
-the weeks after the day it is loaded, made through the booking use cases; loaded twice without
-duplicates."""
+the weeks after the day it is loaded and in the year before it, made through the booking use
+cases (the past under a clock set back); loaded twice without duplicates."""
 
 from datetime import date, timedelta
 
@@ -8,9 +8,19 @@ import pytest
 from sqlalchemy import select
 
 from shared.identity import demo as identity_demo
+from shared.periods import Period, month_of
 
 from services.rooms import demo, demo_bookings
-from services.rooms.db.models import Booking, ClosureRow, Occurrence, OutboxMessage, Room, RoomRulesRow
+from services.rooms.db.figures import room_figures
+from services.rooms.db.models import (
+    AuditEntry,
+    Booking,
+    ClosureRow,
+    Occurrence,
+    OutboxMessage,
+    Room,
+    RoomRulesRow,
+)
 from services.rooms.db.occupancy import holdings_between
 
 from tests.support.rooms import BERLIN, at, count
@@ -43,6 +53,9 @@ def _bookings(rooms_app) -> dict[str, Booking]:
         return {b.title: b for b in found}
 
 
+PAST_TITLES = {p.wanted.title for p in demo_bookings.PAST}
+
+
 def _states(booking: Booking) -> list[str]:
     return [o.state for o in sorted(booking.occurrences, key=lambda o: o.starts_at)]
 
@@ -52,13 +65,17 @@ def _states(booking: Booking) -> list[str]:
 def test_demo_shows_the_room_exchange_at_work_from_the_day_it_is_loaded(rooms_app, identity, ahead):
     today = date.today() + timedelta(days=ahead)
     made = _loaded(rooms_app, identity, today)
-    assert made >= 10
     bookings = _bookings(rooms_app)
-    partners = {b.booker_partner_id for b in bookings.values()}
+    assert made == len(bookings) == 4 + len(demo_bookings.OTHERS) + len(PAST_TITLES)
+    coming = {t: b for t, b in bookings.items() if t not in PAST_TITLES}
+    partners = {b.booker_partner_id for b in coming.values()}
     assert len(partners) >= 6  # several partners book
-    first = min(o.starts_at for b in bookings.values() for o in b.occurrences)
-    last = max(o.starts_at for b in bookings.values() for o in b.occurrences)
+    first = min(o.starts_at for b in coming.values() for o in b.occurrences)
+    last = max(o.starts_at for b in coming.values() for o in b.occurrences)
     assert at(today + timedelta(days=1), 0) <= first and last < at(today + timedelta(weeks=8), 0)
+    # the year before: every date of those bookings lies in it
+    past = [o.starts_at for t in PAST_TITLES for o in bookings[t].occurrences]
+    assert at(today - timedelta(weeks=52), 0) <= min(past) and max(past) < at(today, 0)
 
     # a series waiting for the owner of a room that needs approval: MGH Lobeda, the demo login
     request = bookings["Tanznachmittag für Jung und Alt"]
@@ -92,12 +109,42 @@ def test_demo_shows_the_room_exchange_at_work_from_the_day_it_is_loaded(rooms_ap
     # booker and the staff of the room's house (another partner's room)
     with rooms_app.extensions["db"]() as s:
         tasks = [m.task_name for m in s.scalars(select(OutboxMessage))]
-    assert tasks.count("calendar.booking_changed") == len(bookings) + 1
-    assert tasks.count("notify.booking_notice") == len(bookings) + 2
+    answered = sum(1 for p in demo_bookings.PAST if p.answer)
+    cancellations = 1 + sum(len(p.cancelled) for p in demo_bookings.PAST)
+    assert tasks.count("calendar.booking_changed") == len(bookings) + answered + cancellations
+    # the owner's answer tells the booker; a cancellation in another partner's room tells both
+    assert tasks.count("notify.booking_notice") == len(bookings) + answered + 2 * cancellations
 
     # a second start leaves the bookings alone
     assert demo_bookings.load(rooms_app, today) == 0
     assert count(rooms_app, Booking) == len(bookings)
+
+
+def test_the_demo_year_before_has_figures_made_on_the_days_they_happened(rooms_app, identity):
+    """As /rooms/figures shows them by default (the last twelve months), with the dates, the
+    owners' answers and the cancellations in the months they happened."""
+    today = date.today()
+    _loaded(rooms_app, identity, today)
+    this_month = month_of(today)
+    period = Period(this_month.plus(-11), this_month)
+    with rooms_app.extensions["db"]() as s:
+        found = room_figures(s, period, BERLIN)
+    months = [use for _m, use in found.by_month()]
+    assert sum(1 for use in months if use.booked_minutes) >= 10  # most months have something
+    total = found.total()
+    assert total.other_dates >= 60 and total.other_minutes < total.booked_minutes  # the exchange at work
+    assert (total.approved, total.declined) == (2, 2)
+    assert total.cancelled == 1 + sum(len(p.cancelled) for p in demo_bookings.PAST)
+    # the answer to the meeting asked for ten weeks back: two days after it was asked, not today
+    meeting = next(p for p in demo_bookings.PAST if p.wanted.title == "Mitgliederversammlung")
+    asked = demo_bookings.past_day(today, meeting.wanted.weekday, meeting.wanted.week) - timedelta(meeting.ahead)
+    with rooms_app.extensions["db"]() as s:
+        declined = s.scalars(
+            select(AuditEntry.at).where(
+                AuditEntry.action == "booking_declined", AuditEntry.details["comment"].as_string().like("%Abend%")
+            )
+        ).one()
+    assert declined.astimezone(BERLIN).date() == asked + timedelta(days=2)
 
 
 @pytest.mark.parametrize(

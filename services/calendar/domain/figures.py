@@ -3,9 +3,10 @@ category and audience, and how many of their dates were held, are still to come,
 cancelled, month by month. Plain values the store fills (store/sql_figures.py). Pure.
 
 Counted are the public offerings of public calendars that the office has not hidden, and their
-dates as the public index keeps them (store/sql_public_index.py: from about two months back,
-`counted_from`); a date counts in the month (Jena time) it starts. An offering with several
-categories or audiences counts in each; "Alle" (for everyone) is an audience of its own here."""
+dates: those that have begun as the calendar's history recorded them then (store/sql_held_dates.py,
+kept from `counted_from` on; a later change or deletion does not change them), the others as the
+public index keeps them now. A date counts in the month (Jena time) it starts. An offering with
+several categories or audiences counts in each; "Alle" (for everyone) is an audience of its own."""
 
 from __future__ import annotations
 
@@ -38,8 +39,8 @@ class OfferingFigures:
     by_district: tuple[tuple[str, DateCounts], ...]
     by_category: tuple[tuple[str, DateCounts], ...]
     by_audience: tuple[tuple[str, DateCounts], ...]
-    counted_from: datetime  # dates before this are no longer kept by the public index
+    counted_from: datetime  # dates before this are not known: the history began here
 
     def misses_dates(self, start: datetime) -> bool:
-        """True when the period begins before the index's first date (the page says so)."""
+        """True when the period begins before the first date known (the page says so)."""
         return start < self.counted_from

@@ -182,6 +182,45 @@ class PublicDate(Base):
     )
 
 
+class HeldDate(Base):
+    """A public date as it was when it began (or would have, cancelled): the calendar's history
+    for its figures, kept when the public index has long forgotten the date. Written once by
+    store/sql_held_dates.py and never rewritten: re-indexing, cancelling afterwards or deleting
+    the offering leave it as it is. No foreign keys on purpose: the history outlives its offering."""
+
+    __tablename__ = "held_dates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offering_id: Mapped[int] = mapped_column(Integer)  # the object's id (PublicOffering.object_id)
+    calendar_id: Mapped[int] = mapped_column(Integer)
+    uid: Mapped[str] = mapped_column(String(300))
+    partner_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    district: Mapped[str] = mapped_column(String(40), default="")  # "": the partner's district
+    categories: Mapped[str] = mapped_column(String(200), default=",")  # ",a,b," as in PublicOffering
+    audiences: Mapped[str] = mapped_column(String(200), default=",")
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    key: Mapped[str] = mapped_column(String(20), default="")  # the RECURRENCE-ID, "" for a single event
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # a public calendar's offering the office had not hidden: only these are counted
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (
+        Index("ix_held_dates_start", "starts_at"),
+        # the same date is never recorded twice
+        Index("uq_held_dates_date", "offering_id", "key", "starts_at", unique=True),
+    )
+
+
+class HeldDatesMark(Base):
+    """How far the history reaches (one row): dates that began in [since, until) are recorded in
+    HeldDate; a date from `until` on is still read from the public index."""
+
+    __tablename__ = "held_dates_mark"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class OfferingRoom(Base):
     """The room an offering asked the rooms service for, and what became of it: the last wish
     sent (sequence), rooms' answer (state, reason, taken dates) and the booking's own status as

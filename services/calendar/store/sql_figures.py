@@ -1,8 +1,11 @@
-"""The calendar's figures (domain/figures.py) summed by the database from the public index
-(PublicOffering, PublicDate; ix_public_dates_start bounds each query to the period's dates), for
-PostgreSQL and SQLite (make run) alike: one query by month, one by district, one each by the
-categories and the audiences of the vocabulary. A period has at most shared.periods.MAX_MONTHS
-months, the vocabulary a handful of words, so every query is bounded."""
+"""The calendar's figures (domain/figures.py) summed by the database, for PostgreSQL and SQLite
+(make run) alike: one query by month, one by district, one each by the categories and the
+audiences of the vocabulary. A period has at most shared.periods.MAX_MONTHS months, the
+vocabulary a handful of words, so every query is bounded.
+
+Each date is counted from exactly one place, by one rule: a date that began before the history's
+mark (sql_held_dates: `until`) from the history, as it was when it began; any later one from the
+public index (PublicOffering, PublicDate), as it stands now. Both are read by their start index."""
 
 from __future__ import annotations
 
@@ -12,13 +15,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, Select, String, Subquery, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeEngine
 
 from shared.periods import Period
 
 from services.calendar.domain.figures import DateCounts, OfferingFigures
 from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES
-from services.calendar.store.models import Calendar, PublicDate, PublicOffering
+from services.calendar.store.models import Calendar, HeldDate, PublicDate, PublicOffering
+from services.calendar.store.sql_held_dates import reach
 from services.calendar.store.sql_public_index import WINDOW_BACK
 
 WHEN = PublicDate.starts_at.type
@@ -33,41 +38,70 @@ def _table(name: str, rows: Sequence[Sequence[object]], types: Sequence[TypeEngi
     return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery(name)
 
 
-def _counts(now: datetime) -> tuple:
-    d = PublicDate
-    return (
-        func.count(func.distinct(PublicOffering.object_id)),
-        func.sum(case((and_(d.cancelled.is_(False), d.starts_at < now), 1), else_=0)),
-        func.sum(case((and_(d.cancelled.is_(False), d.starts_at >= now), 1), else_=0)),
-        func.sum(case((d.cancelled.is_(True), 1), else_=0)),
-    )
-
-
-def _dates(now: datetime, start: datetime, end: datetime, *keys) -> Select:
-    """The dates of the period of public offerings, with `keys` and their counts."""
-    return (
-        select(*keys, *_counts(now))
-        .select_from(PublicDate)
-        .join(PublicOffering, PublicOffering.object_id == PublicDate.offering_id)
-        .join(Calendar, Calendar.id == PublicOffering.calendar_id)
+def _source(start: datetime, end: datetime, until: datetime | None) -> Subquery:
+    """Every date that begins in [start, end) once, with its offering's facets: from the history
+    before `until`, from the public index from it on (only the index before the history began)."""
+    index, offering = PublicDate, PublicOffering
+    from_index = (
+        select(
+            offering.object_id.label("offering"),
+            offering.partner_id,
+            offering.district,
+            offering.categories,
+            offering.audiences,
+            index.starts_at,
+            index.cancelled,
+        )
+        .join(offering, offering.object_id == index.offering_id)
+        .join(Calendar, Calendar.id == offering.calendar_id)
         .where(
             Calendar.public.is_(True),
-            PublicOffering.hidden.is_(False),
-            PublicDate.starts_at >= start,
-            PublicDate.starts_at < end,
+            offering.hidden.is_(False),
+            index.starts_at >= max(start, until or start),
+            index.starts_at < end,
         )
     )
+    if until is None or until <= start:
+        return from_index.subquery("dates")
+    held = HeldDate
+    from_history = select(
+        held.offering_id.label("offering"),
+        held.partner_id,
+        held.district,
+        held.categories,
+        held.audiences,
+        held.starts_at,
+        held.cancelled,
+    ).where(held.public.is_(True), held.starts_at >= start, held.starts_at < min(end, until))
+    return union_all(from_history, from_index).subquery("dates")
+
+
+def _counts(dates: Subquery, now: datetime) -> tuple[ColumnElement, ...]:
+    cancelled, starts_at = dates.c.cancelled, dates.c.starts_at
+    return (
+        func.count(func.distinct(dates.c.offering)),
+        func.sum(case((and_(cancelled.is_(False), starts_at < now), 1), else_=0)),
+        func.sum(case((and_(cancelled.is_(False), starts_at >= now), 1), else_=0)),
+        func.sum(case((cancelled.is_(True), 1), else_=0)),
+    )
+
+
+def _dates(dates: Subquery, now: datetime, *keys) -> Select:
+    """The period's dates with `keys` and their counts."""
+    return select(*keys, *_counts(dates, now)).select_from(dates)
 
 
 def _counted(row) -> DateCounts:
     return DateCounts(*(int(v or 0) for v in row[-4:]))
 
 
-def _by_word(session: Session, column, words: tuple[str, ...], now, start, end) -> tuple[tuple[str, DateCounts], ...]:
+def _by_word(
+    session: Session, dates: Subquery, column, words: tuple[str, ...], now: datetime
+) -> tuple[tuple[str, DateCounts], ...]:
     """Counts per word of a facet stored as ",a,b," (one LIKE per word, as the public filter asks)."""
     table = _table("words", [(w,) for w in words], [String()])
     query = (
-        _dates(now, start, end, table.c.c0)
+        _dates(dates, now, table.c.c0)
         .join(table, column.like(literal("%,") + table.c.c0 + literal(",%")))
         .group_by(table.c.c0)
     )
@@ -80,33 +114,32 @@ def offering_figures(
 ) -> OfferingFigures:
     """`districts`: each partner's district (identity's), for offerings that name none."""
     bounds = period.bounds(tz)
-    start, end = bounds[0], bounds[-1]
+    history = reach(session)
+    dates = _source(bounds[0], bounds[-1], history[1] if history else None)
     months = _table("months", [(i, bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)], [Integer(), WHEN, WHEN])
     by_month = {
         row[0]: _counted(row)
         for row in session.execute(
-            _dates(now, start, end, months.c.c0)
-            .join(months, and_(PublicDate.starts_at >= months.c.c1, PublicDate.starts_at < months.c.c2))
+            _dates(dates, now, months.c.c0)
+            .join(months, and_(dates.c.starts_at >= months.c.c1, dates.c.starts_at < months.c.c2))
             .group_by(months.c.c0)
         )
     }
-    # grouped by the offering's own district and its partner (one pair per offering, so the
-    # distinct counts add up); a partner's district comes from identity, not from this database
+    # grouped by the offering's own district and its partner (one pair per offering, unless the
+    # history knows it elsewhere before); a partner's district comes from identity, not from here
     by_place: dict[str, DateCounts] = {}
     for row in session.execute(
-        _dates(now, start, end, PublicOffering.district, PublicOffering.partner_id).group_by(
-            PublicOffering.district, PublicOffering.partner_id
-        )
+        _dates(dates, now, dates.c.district, dates.c.partner_id).group_by(dates.c.district, dates.c.partner_id)
     ):
         place = row[0] or districts.get(row[1], "") or "–"
         by_place[place] = by_place.get(place, DateCounts()) + _counted(row)
-    total = session.execute(_dates(now, start, end)).one()
+    total = session.execute(_dates(dates, now)).one()
     return OfferingFigures(
         period=period,
         total=_counted(total),
         by_month=tuple((m, by_month.get(i, DateCounts())) for i, m in enumerate(period.months())),
         by_district=tuple(sorted(by_place.items())),
-        by_category=_by_word(session, PublicOffering.categories, CATEGORIES, now, start, end),
-        by_audience=_by_word(session, PublicOffering.audiences, AUDIENCES, now, start, end),
-        counted_from=now - WINDOW_BACK,
+        by_category=_by_word(session, dates, dates.c.categories, CATEGORIES, now),
+        by_audience=_by_word(session, dates, dates.c.audiences, AUDIENCES, now),
+        counted_from=history[0] if history else now - WINDOW_BACK,
     )

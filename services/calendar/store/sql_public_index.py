@@ -3,7 +3,8 @@
 The store calls `reindex` in the same transaction as each PUT and `forget` with each DELETE, so
 the public calendar never shows what a client has already changed. Dates are kept for a window
 around "now" (WINDOW_BACK .. WINDOW_AHEAD); `refresh` moves that window forward for open series
-and indexes objects stored before this index existed (public_until NULL). It runs from beat."""
+and indexes objects stored before this index existed (public_until NULL). It runs from beat.
+The figures keep the dates that have begun beyond the window: sql_held_dates copies them."""
 
 from __future__ import annotations
 

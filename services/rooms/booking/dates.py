@@ -103,7 +103,7 @@ def finish(session: Session, booking: Booking, actor: Principal, action: str, ct
             raise BookingConflict(None) from None
         raise
     notices.booking_changed(session, booking, ctx)
-    notices.audit(session, actor, action, room_id=booking.room_id, booking_id=booking.id, **details)
+    notices.audit(session, actor, action, room_id=booking.room_id, booking_id=booking.id, at=ctx.now, **details)
     return booking
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from shared import contracts, outbox
+from shared.clock import utcnow
 from shared.identity.store import Principal
 
 from services.rooms.booking.context import Ctx
@@ -227,10 +228,14 @@ def audit(
     *,
     room_id: int | None = None,
     booking_id: int | None = None,
+    at: datetime | None = None,
     **details,
 ) -> None:
+    """`at`: the use case's "now" (Ctx.now) where it has one, so the entry and the change it
+    records tell the same moment; else the moment of writing."""
     session.add(
         AuditEntry(
+            at=at or utcnow(),
             account_id=actor.account_id if actor else None,
             partner_id=actor.partner_id if actor else None,
             action=action,

@@ -217,6 +217,7 @@ def _insert(
         comment="",
         offering_uid=offering[0] if offering else None,
         offering_sequence=offering[1] if offering else None,
+        created_at=ctx.now,
     )
     session.add(booking)
     session.flush()
@@ -244,6 +245,7 @@ def _insert(
         "booking_requested" if requested else "booking_created",
         room_id=room.id,
         booking_id=booking.id,
+        at=ctx.now,
         title=title,
         dates=[w.day for w in found.dates if not w.skipped],
         skipped=[w.day for w in found.dates if w.skipped],
