@@ -9,12 +9,12 @@ from shared.identity.throttle import code_throttle_for, reset_throttle_for
 
 from services.accounts import settings
 from services.accounts.sealing import Sealer
-from services.accounts.web import forgot, invite, links, login_code, own, second_factor
+from services.accounts.web import forgot, invite, links, login_code, own, privacy, second_factor
 
 
 def init_app(app: Flask) -> None:
     app.extensions["reset_throttle"] = reset_throttle_for(app.config["SETTINGS"].broker_url)
     app.extensions["code_throttle"] = code_throttle_for(app.config["SETTINGS"].broker_url)
     app.extensions["second_factor_sealer"] = Sealer(settings.of(app).second_factor_key, app.config["SECRET_KEY"])
-    for module in (own, invite, links, forgot, second_factor, login_code):
+    for module in (own, invite, links, forgot, second_factor, login_code, privacy):
         app.register_blueprint(module.bp)

@@ -1,0 +1,104 @@
+"""The receiving side of an account's export and erase requests (shared.contracts
+AccountRequestV1), the same in rooms, notify and calendar: validate; then in ONE transaction
+record the message in the inbox, do the service's work and queue its answer to accounts in the
+outbox; then the receipt. A copy of the message finds the inbox record and changes nothing; the
+answer is never lost (the outbox publishes it until accounts confirms it).
+
+A service gives `gather(session, account_id) -> Gathered` for exports and
+`erase(session, account_id, traces) -> {kind: rows}` for erasure; `capped` bounds each section."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy.orm import Session
+
+from shared import contracts, outbox
+from shared.db import transaction
+from shared.receipts import send_receipt
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Gathered:
+    """One service's part of an export: sections of rows, and which sections were cut."""
+
+    sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    cut: list[str] = field(default_factory=list)
+
+    def add(self, name: str, rows: Iterable[Mapping[str, Any]], limit: int = contracts.EXPORT_ROWS) -> None:
+        """Rows (already at most limit + 1 of them, from a query with LIMIT limit + 1)."""
+        taken = [dict(r) for r in rows]
+        if len(taken) > limit:
+            self.cut.append(name)
+        self.sections[name] = contracts.jsonable(taken[:limit])
+
+
+Gather = Callable[[Session, int], Gathered]
+Erase = Callable[[Session, int, list[str]], dict[str, int]]
+
+
+def answer_export(
+    service: str,
+    inbox: type[outbox.InboxMixin],
+    sender: type[outbox.OutboxMixin],
+    payload: dict[str, Any],
+    gather: Gather,
+) -> str:
+    def work(session: Session, message: dict[str, Any]) -> None:
+        part = gather(session, message["account_id"])
+        outbox.add(
+            session,
+            sender,
+            "accounts.export_part",
+            request_id=message["request_id"],
+            service=service,
+            sections=part.sections,
+            cut=part.cut,
+        )
+
+    return _consume(f"{service}.export_account", inbox, payload, work)
+
+
+def answer_erase(
+    service: str,
+    inbox: type[outbox.InboxMixin],
+    sender: type[outbox.OutboxMixin],
+    payload: dict[str, Any],
+    erase: Erase,
+) -> str:
+    def work(session: Session, message: dict[str, Any]) -> None:
+        counts = erase(session, message["account_id"], message["traces"])
+        outbox.add(
+            session, sender, "accounts.account_erased", request_id=message["request_id"], service=service, counts=counts
+        )
+
+    return _consume(f"{service}.erase_account", inbox, payload, work)
+
+
+def _consume(
+    task_name: str,
+    inbox: type[outbox.InboxMixin],
+    payload: dict[str, Any],
+    work: Callable[[Session, dict[str, Any]], None],
+) -> str:
+    try:
+        message = contracts.load(task_name, payload)
+    except (ValidationError, contracts.UnknownContract) as exc:
+        log.error("rejected %s %s: %s", task_name, payload.get("message_id"), exc)
+        outcome = "invalid"
+    else:
+        with transaction(current_app.extensions["db"]) as session:
+            if outbox.first_time(session, inbox, task_name, message["message_id"]):
+                work(session, message)
+                outcome = "applied"
+            else:
+                outcome = "duplicate"
+    send_receipt(current_app.extensions["celery"], payload)
+    return outcome
