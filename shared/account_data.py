@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import current_app
 from marshmallow import ValidationError
+from sqlalchemy import delete, or_
 from sqlalchemy.orm import Session
 
 from shared import contracts, outbox
@@ -75,11 +76,24 @@ def answer_erase(
 ) -> str:
     def work(session: Session, message: dict[str, Any]) -> None:
         counts = erase(session, message["account_id"], message["traces"])
+        counts["sent_messages"] = forget_sent(session, sender, message["traces"])
         outbox.add(
             session, sender, "accounts.account_erased", request_id=message["request_id"], service=service, counts=counts
         )
 
     return _consume(f"{service}.erase_account", inbox, payload, work)
+
+
+def forget_sent(session: Session, sender: type[outbox.OutboxMixin], traces: list[str]) -> int:
+    """Delete this service's delivered messages that name the person (kept a week for looking
+    into, shared.outbox.OUTBOX_KEPT), and every delivered export part (they hold a person's
+    data, and only the export kept by accounts is for reading); those still under way stay,
+    their receiver needs them."""
+    naming = or_(
+        sender.task_name == "accounts.export_part",
+        *(sender.payload.contains(trace, autoescape=True) for trace in traces),
+    )
+    return outbox._rowcount(session.execute(delete(sender).where(sender.confirmed_at.is_not(None), naming)))
 
 
 def _consume(

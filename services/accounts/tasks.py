@@ -3,7 +3,8 @@ relay sweep, receipts, the purge of old rows), and the DSGVO answers:
 
 accounts.export_part     (from rooms, notify, calendar) one service's part of an export
 accounts.account_erased  (from rooms, notify, calendar) one service has erased an account
-accounts.tend_exports    (beat, every minute) finish exports whose wait is over, delete expired ones
+accounts.tend_exports    (beat, every minute) finish exports whose wait is over, delete expired
+                         ones, forget confirmed erase messages
 
 Each answer: validate, then in ONE transaction record it in the inbox and take it
 (privacy/answers.py), then the receipt; a copy changes nothing."""
@@ -79,4 +80,5 @@ def register(celery: Celery, app: Flask) -> None:
         wait = timedelta(seconds=settings.current().export_wait_seconds)
         finished = answers.finish_overdue(factory, wait, current_app.config["SETTINGS"].public_url)
         deleted = answers.delete_expired(factory)
-        return {"finished": finished, "deleted": deleted}
+        forgotten = answers.forget_erase_messages(factory)
+        return {"finished": finished, "deleted": deleted, "erase_messages": forgotten}

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from shared.clock import utcnow
 from shared.db import SessionFactory, transaction
-from shared.identity.models import Account, DataPart, DataRequest
+from shared.identity.models import Account, AccountsOutbox, DataPart, DataRequest
 
 from services.accounts import mail
 from services.accounts.domain.privacy import EXPORT_KEPT
@@ -68,6 +68,19 @@ def finish_overdue(factory: SessionFactory, wait: timedelta, public_url: str, no
             request.missing, request.waiting = request.waiting, ""
             _finish(s, request, public_url, now)
     return len(overdue)
+
+
+def forget_erase_messages(factory: SessionFactory) -> int:
+    """Erase messages carry the person's former address and number (shared.contracts
+    AccountRequestV1.traces): once their receiver has confirmed them they go at once, not after
+    the outbox's usual week."""
+    with transaction(factory) as s:
+        done = s.execute(
+            delete(AccountsOutbox).where(
+                AccountsOutbox.task_name.like("%.erase_account"), AccountsOutbox.confirmed_at.is_not(None)
+            )
+        )
+    return int(getattr(done, "rowcount", 0))
 
 
 def delete_expired(factory: SessionFactory, now: datetime | None = None) -> int:

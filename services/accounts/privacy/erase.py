@@ -7,7 +7,7 @@ have. The account's id stays, so bookings and records still point somewhere."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from shared import outbox
 from shared.clock import utcnow
@@ -59,6 +59,7 @@ def erase(factory: SessionFactory, actor: Actor | None, account_id: int) -> int:
         for model in SECRETS:
             s.execute(delete(model).where(model.account_id == account_id))
         _forget_exports(s, account_id, now)
+        _forget_mails(s, account_id)
         request = DataRequest(
             kind="erase", account_id=account_id, asked_by=actor.account_id, waiting=",".join(ACCOUNT_DATA_SERVICES)
         )
@@ -74,6 +75,18 @@ def erase(factory: SessionFactory, actor: Actor | None, account_id: int) -> int:
                 traces=traces,
             )
         return request.id
+
+
+def _forget_mails(s, account_id: int) -> None:
+    """Delivered mails to the person (their address, a link) kept for looking into: gone now."""
+    mentions = [f'"account_id": {account_id},', f'"account_id": {account_id}}}']
+    s.execute(
+        delete(AccountsOutbox).where(
+            AccountsOutbox.task_name == "notify.account_mail",
+            AccountsOutbox.confirmed_at.is_not(None),
+            or_(*(AccountsOutbox.payload.contains(m) for m in mentions)),
+        )
+    )
 
 
 def _forget_exports(s, account_id: int, now) -> None:

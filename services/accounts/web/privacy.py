@@ -54,6 +54,12 @@ class EraseForm(FlaskForm):
     )
 
 
+@bp.app_template_filter("services_named")
+def services_named(services: list[str]) -> str:
+    """The services an export or erasure still waits for (or missed), in the reader's words."""
+    return ", ".join(str(SERVICES.get(s, s)) for s in services)
+
+
 def _actor() -> Actor:
     actor = actor_of(current_account())
     assert actor is not None  # every view here is login_required
