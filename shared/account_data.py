@@ -4,8 +4,9 @@ record the message in the inbox, do the service's work and queue its answer to a
 outbox; then the receipt. A copy of the message finds the inbox record and changes nothing; the
 answer is never lost (the outbox publishes it until accounts confirms it).
 
-A service gives `gather(session, account_id) -> Gathered` for exports and
-`erase(session, account_id, traces) -> {kind: rows}` for erasure; `capped` bounds each section."""
+A service registers the two tasks with `register(...)`, giving `gather(session, account_id) ->
+Gathered` for exports and `erase(session, account_id, traces) -> {kind: rows}` for erasure;
+Gathered.add bounds each section. accounts takes the answers with `consume` as well."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery import Celery
 from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import delete, or_
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from shared import contracts, outbox
 from shared.db import transaction
+from shared.messaging import consumer_retry
 from shared.receipts import send_receipt
 
 log = logging.getLogger(__name__)
@@ -43,16 +46,20 @@ class Gathered:
 
 Gather = Callable[[Session, int], Gathered]
 Erase = Callable[[Session, int, list[str]], dict[str, int]]
+Work = Callable[[Session, dict[str, Any]], "str | None"]
 
 
-def answer_export(
+def register(
+    celery: Celery,
     service: str,
     inbox: type[outbox.InboxMixin],
     sender: type[outbox.OutboxMixin],
-    payload: dict[str, Any],
     gather: Gather,
-) -> str:
-    def work(session: Session, message: dict[str, Any]) -> None:
+    erase: Erase,
+) -> None:
+    """The service's `<service>.export_account` and `<service>.erase_account` tasks."""
+
+    def export_part(session: Session, message: dict[str, Any]) -> None:
         part = gather(session, message["account_id"])
         outbox.add(
             session,
@@ -64,24 +71,23 @@ def answer_export(
             cut=part.cut,
         )
 
-    return _consume(f"{service}.export_account", inbox, payload, work)
-
-
-def answer_erase(
-    service: str,
-    inbox: type[outbox.InboxMixin],
-    sender: type[outbox.OutboxMixin],
-    payload: dict[str, Any],
-    erase: Erase,
-) -> str:
-    def work(session: Session, message: dict[str, Any]) -> None:
+    def erased(session: Session, message: dict[str, Any]) -> None:
         counts = erase(session, message["account_id"], message["traces"])
         counts["sent_messages"] = forget_sent(session, sender, message["traces"])
         outbox.add(
             session, sender, "accounts.account_erased", request_id=message["request_id"], service=service, counts=counts
         )
 
-    return _consume(f"{service}.erase_account", inbox, payload, work)
+    for verb, work in (("export", export_part), ("erase", erased)):
+        task_name = f"{service}.{verb}_account"
+        celery.task(shared=False, name=task_name, **consumer_retry())(_task(task_name, inbox, work))
+
+
+def _task(task_name: str, inbox: type[outbox.InboxMixin], work: Work) -> Callable[..., str]:
+    def run(**payload: Any) -> str:
+        return consume(task_name, inbox, payload, work)
+
+    return run
 
 
 def forget_sent(session: Session, sender: type[outbox.OutboxMixin], traces: list[str]) -> int:
@@ -96,12 +102,10 @@ def forget_sent(session: Session, sender: type[outbox.OutboxMixin], traces: list
     return outbox._rowcount(session.execute(delete(sender).where(sender.confirmed_at.is_not(None), naming)))
 
 
-def _consume(
-    task_name: str,
-    inbox: type[outbox.InboxMixin],
-    payload: dict[str, Any],
-    work: Callable[[Session, dict[str, Any]], None],
-) -> str:
+def consume(task_name: str, inbox: type[outbox.InboxMixin], payload: dict[str, Any], work: Work) -> str:
+    """Validate; record in the inbox and do `work` in one transaction (its outcome, or
+    "applied"); a copy seen before is "duplicate", a malformed message "invalid". The receipt
+    goes in every case."""
     try:
         message = contracts.load(task_name, payload)
     except (ValidationError, contracts.UnknownContract) as exc:
@@ -110,8 +114,7 @@ def _consume(
     else:
         with transaction(current_app.extensions["db"]) as session:
             if outbox.first_time(session, inbox, task_name, message["message_id"]):
-                work(session, message)
-                outcome = "applied"
+                outcome = work(session, message) or "applied"
             else:
                 outcome = "duplicate"
     send_receipt(current_app.extensions["celery"], payload)

@@ -11,48 +11,35 @@ Each answer: validate, then in ONE transaction record it in the inbox and take i
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from celery import Celery
 from flask import Flask, current_app
-from marshmallow import ValidationError
+from sqlalchemy.orm import Session
 
-from shared import contracts
+from shared import account_data
 from shared.clock import utcnow
-from shared.db import transaction
 from shared.identity.models import AccountsInbox, AccountsOutbox
 from shared.messaging import consumer_retry
-from shared.outbox import first_time
-from shared.receipts import send_receipt
 from shared.relay import register_relay
 
 from services.accounts import settings
 from services.accounts.privacy import answers
 
-log = logging.getLogger(__name__)
 PERIODIC_LIMITS = {"soft_time_limit": 45, "time_limit": 55}  # beat sends the next run after 60 s
 
 
-def take_answer(task_name: str, payload: dict[str, Any], content: Any) -> str:
+def take_answer(task_name: str, payload: dict[str, Any], content: Callable[[dict[str, Any]], Any]) -> str:
     """`content(message)`: what is kept of the answer (an export's sections, an erasure's counts)."""
-    try:
-        message = contracts.load(task_name, payload)
-    except (ValidationError, contracts.UnknownContract) as exc:
-        log.error("rejected %s %s: %s", task_name, payload.get("message_id"), exc)
-        outcome = "invalid"
-    else:
-        public_url = current_app.config["SETTINGS"].public_url
-        with transaction(current_app.extensions["db"]) as s:
-            if not first_time(s, AccountsInbox, task_name, message["message_id"]):
-                outcome = "duplicate"
-            elif answers.take(s, message["request_id"], message["service"], content(message), public_url, utcnow()):
-                outcome = "taken"
-            else:
-                outcome = "not_awaited"
-    send_receipt(current_app.extensions["celery"], payload)
-    return outcome
+    public_url = current_app.config["SETTINGS"].public_url
+
+    def take(s: Session, message: dict[str, Any]) -> str:
+        taken = answers.take(s, message["request_id"], message["service"], content(message), public_url, utcnow())
+        return "taken" if taken else "not_awaited"
+
+    return account_data.consume(task_name, AccountsInbox, payload, take)
 
 
 def register(celery: Celery, app: Flask) -> None:

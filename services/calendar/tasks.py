@@ -172,10 +172,4 @@ def register(celery, app) -> None:
     def offering_room_answer(**payload):
         return _consume("calendar.offering_room_answer", payload, apply_offering_room_answer)
 
-    @celery.task(shared=False, name="calendar.export_account", **RETRY)
-    def export_account(**payload):
-        return account_data.answer_export("calendar", ProcessedMessage, OutboxMessage, payload, held.gather)
-
-    @celery.task(shared=False, name="calendar.erase_account", **RETRY)
-    def erase_account(**payload):
-        return account_data.answer_erase("calendar", ProcessedMessage, OutboxMessage, payload, held.erase)
+    account_data.register(celery, "calendar", ProcessedMessage, OutboxMessage, held.gather, held.erase)

@@ -26,7 +26,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from shared import account_data as answering, contracts
 from shared.db import SessionFactory, autocommit_connection, one_connection
-from shared.messaging import consumer_retry
 from shared.receipts import send_receipt
 from shared.relay import register_relay
 
@@ -228,10 +227,4 @@ def register(celery: Celery, app: Flask) -> None:
             log.info("retention erased %d deliveries' content and %d reminder plans", erased.deliveries, erased.plans)
         return {"deliveries": erased.deliveries, "plans": erased.plans}
 
-    @celery.task(shared=False, name="notify.export_account", **consumer_retry())
-    def export_account(**payload: Any) -> str:
-        return answering.answer_export("notify", ProcessedMessage, OutboxMessage, payload, account_data.gather)
-
-    @celery.task(shared=False, name="notify.erase_account", **consumer_retry())
-    def erase_account(**payload: Any) -> str:
-        return answering.answer_erase("notify", ProcessedMessage, OutboxMessage, payload, account_data.erase)
+    answering.register(celery, "notify", ProcessedMessage, OutboxMessage, account_data.gather, account_data.erase)

@@ -77,10 +77,4 @@ def register(celery, app) -> None:
     def book_for_offering_task(**payload):
         return book_for_offering(payload)
 
-    @celery.task(shared=False, name="rooms.export_account", **RETRY)
-    def export_account(**payload):
-        return account_data.answer_export("rooms", ProcessedMessage, OutboxMessage, payload, held.gather)
-
-    @celery.task(shared=False, name="rooms.erase_account", **RETRY)
-    def erase_account(**payload):
-        return account_data.answer_erase("rooms", ProcessedMessage, OutboxMessage, payload, held.erase)
+    account_data.register(celery, "rooms", ProcessedMessage, OutboxMessage, held.gather, held.erase)

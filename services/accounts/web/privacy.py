@@ -92,10 +92,13 @@ def export_own() -> ResponseReturnValue:
     return _ask_export(_actor().account_id)
 
 
-def _export_or_abort(request_id: int) -> exporting.Export:
+def _export_or_abort(request_id: int, ready: bool = False) -> exporting.Export:
+    """`ready`: one still being gathered, or deleted, sends the reader to its page, which says so."""
     found = exporting.read(_factory(), request_id)
     if found is None or not can_export(_actor(), found.account_id):
         abort(404)  # someone else's looks the same as none
+    if ready and found.document is None:
+        abort(redirect(url_for("privacy.export", request_id=request_id), 303))
     return found
 
 
@@ -111,9 +114,7 @@ def export(request_id: int) -> ResponseReturnValue:
 @bp.get("/exports/<int:request_id>/data.json")
 @login_required
 def export_json(request_id: int) -> ResponseReturnValue:
-    found = _export_or_abort(request_id)
-    if found.document is None:
-        return redirect(url_for("privacy.export", request_id=request_id), 303)
+    found = _export_or_abort(request_id, ready=True)
     body = json.dumps(found.document, ensure_ascii=False, indent=2)
     headers = {
         **NO_STORE,
@@ -126,9 +127,7 @@ def export_json(request_id: int) -> ResponseReturnValue:
 @bp.get("/exports/<int:request_id>/readable")
 @login_required
 def export_readable(request_id: int) -> ResponseReturnValue:
-    found = _export_or_abort(request_id)
-    if found.document is None:
-        return redirect(url_for("privacy.export", request_id=request_id), 303)
+    found = _export_or_abort(request_id, ready=True)
     page = render_template(
         "accounts/privacy_readable.html",
         export=found,
