@@ -69,3 +69,9 @@ celery.conf.beat_schedule["calendar-renew-rooms"] = {
     "schedule": 3600.0,
     "options": {"queue": "calendar", "expires": 1800},
 }
+# data exports (DSGVO): finished after their wait even when a part is missing, deleted after 7 days
+celery.conf.beat_schedule["accounts-tend-exports"] = {
+    "task": "accounts.tend_exports",
+    "schedule": 60.0,
+    "options": {"queue": "accounts", "expires": 120},
+}

@@ -8,6 +8,7 @@ the sender before the outbox row is written, the receiver before acting.
 from __future__ import annotations
 
 import functools
+import json
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -203,19 +204,72 @@ class BookingNoticeV1(Envelope):
 class AccountMailV1(Envelope):
     """accounts -> notify: an email with a single-use link to one person, by email only (no
     preferences: the person may have no password yet, or has lost it). `purpose` "invite": set
-    the first password of a new account; "reset": a new one for a forgotten password."""
+    the first password of a new account; "reset": a new one for a forgotten password; "export":
+    the person's data are ready to download (the link works until `expires_at`, after a login)."""
 
     account_id = fields.Integer(required=True)
     email = fields.Email(required=True, validate=validate.Length(max=254))
     name = fields.String(required=True, validate=validate.Length(1, 200))
     username = fields.String(required=True, validate=validate.Length(1, 60))
     language = fields.String(load_default="de", validate=validate.OneOf(("de", "en")))
-    purpose = fields.String(required=True, validate=validate.OneOf(("invite", "reset")))
+    purpose = fields.String(required=True, validate=validate.OneOf(("invite", "reset", "export")))
     link = fields.Url(required=True, require_tld=False, validate=validate.Length(max=2000))
     expires_at = fields.AwareDateTime(required=True, format="iso")
     # who invited, as the mail names them ("" for a reset)
     invited_by = fields.String(load_default="", validate=validate.Length(max=200))
     partner_name = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+# The services that hold data about an account besides identity: each answers an account's
+# export and erase requests (services/accounts/privacy). An export part carries at most
+# EXPORT_ROWS rows per section and PART_CHARS characters in all; the sender names the cut sections.
+ACCOUNT_DATA_SERVICES = ("rooms", "notify", "calendar")
+EXPORT_ROWS = 500
+PART_CHARS = 2_000_000
+
+
+class AccountRequestV1(Envelope):
+    """accounts -> rooms, notify, calendar: `<service>.export_account` (gather what you hold
+    about this account, answer with accounts.export_part) or `<service>.erase_account` (remove
+    or anonymise it, answer with accounts.account_erased). Both are answered once per request."""
+
+    request_id = fields.Integer(required=True)
+    account_id = fields.Integer(required=True)
+    # erase only: the person's former address and number, so that what other people were told
+    # about them (an owner's notice naming the booker) can be found and emptied too
+    traces = fields.List(
+        fields.String(validate=validate.Length(5, 254)), load_default=list, validate=validate.Length(max=4)
+    )
+
+
+class ExportPartV1(Envelope):
+    """service -> accounts: one service's part of an account's export: named sections, each a
+    list of rows (plain JSON objects); `cut` names the sections that had more than EXPORT_ROWS."""
+
+    request_id = fields.Integer(required=True)
+    service = fields.String(required=True, validate=validate.OneOf(ACCOUNT_DATA_SERVICES))
+    sections = fields.Dict(
+        keys=fields.String(validate=validate.Length(1, 60)),
+        values=fields.List(fields.Dict(), validate=validate.Length(max=EXPORT_ROWS)),
+        required=True,
+    )
+    cut = fields.List(fields.String(validate=validate.Length(1, 60)), load_default=list)
+
+    @validates_schema
+    def _bounded(self, data: dict[str, Any], **_: object) -> None:
+        if len(json.dumps(jsonable(data["sections"]))) > PART_CHARS:
+            raise ValidationError(f"at most {PART_CHARS} characters", "sections")
+
+
+class AccountErasedV1(Envelope):
+    """service -> accounts: this service has erased what it held about the account; `counts`
+    says how many rows of each kind it changed or deleted (for the office's record)."""
+
+    request_id = fields.Integer(required=True)
+    service = fields.String(required=True, validate=validate.OneOf(ACCOUNT_DATA_SERVICES))
+    counts = fields.Dict(
+        keys=fields.String(validate=validate.Length(1, 60)), values=fields.Integer(), load_default=dict
+    )
 
 
 class ReceiptV1(Envelope):
@@ -232,6 +286,13 @@ CONTRACTS: dict[tuple[str, int], type[Schema]] = {
     ("rooms.book_for_offering", 1): OfferingRoomV1,
     ("notify.booking_notice", 1): BookingNoticeV1,
     ("notify.account_mail", 1): AccountMailV1,
+    **{
+        (f"{service}.{verb}_account", 1): AccountRequestV1
+        for service in ACCOUNT_DATA_SERVICES
+        for verb in ("export", "erase")
+    },
+    ("accounts.export_part", 1): ExportPartV1,
+    ("accounts.account_erased", 1): AccountErasedV1,
     **{(f"{queue}.outbox_receipt", 1): ReceiptV1 for queue in QUEUES},
 }
 

@@ -35,6 +35,15 @@ class AccountSettings:
         ),
     )
 
+    export_wait_seconds: int = field(
+        default=900,
+        metadata=config.variable(
+            "ACCOUNTS_EXPORT_WAIT_SECONDS",
+            "How long a data export (DSGVO) waits for the parts of rooms, notify and calendar; after that it is "
+            "ready without the missing ones, and says which they are.",
+        ),
+    )
+
     @classmethod
     def from_env(cls, **overrides: Any) -> AccountSettings:
         return config.from_env(cls, **overrides)

@@ -5,7 +5,10 @@ message in the inbox and apply the effect, so a redelivered message changes noth
 messages carry the booking's whole state and a sequence: an older one (lower sequence) than
 what the room calendar already shows is ignored. Database trouble is retried with backoff; a
 message that can never be applied (its data refused by the calendar or the database) is
-logged and refused for good: recorded, receipted, never retried."""
+logged and refused for good: recorded, receipted, never retried.
+
+calendar.export_account / calendar.erase_account: an account's data for its export, or erased
+(store/account_data.py), answered through shared.account_data."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError
 
-from shared import contracts
+from shared import account_data, contracts
 from shared.clock import utcnow
 from shared.db import transaction
 from shared.messaging import consumer_retry
@@ -29,7 +32,7 @@ from services.calendar.domain.booking import booking_resource, clean_text
 from services.calendar.domain.calendar_data import LOCAL, InvalidCalendarData
 from services.calendar.domain.room_wish import RENEW_BEFORE
 from services.calendar.offerings import editing
-from services.calendar.store import sql_held_dates, sql_public_index
+from services.calendar.store import account_data as held, sql_held_dates, sql_public_index
 from services.calendar.store.models import OutboxMessage, ProcessedMessage
 from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_offering_rooms import OfferingRooms
@@ -188,3 +191,5 @@ def register(celery, app) -> None:
     @celery.task(shared=False, name="calendar.offering_room_answer", **RETRY)
     def offering_room_answer(**payload):
         return _consume("calendar.offering_room_answer", payload, apply_offering_room_answer)
+
+    account_data.register(celery, "calendar", ProcessedMessage, OutboxMessage, held.gather, held.erase)

@@ -7,7 +7,9 @@ notify.account_mail    (from the account pages) — an email with a single-use l
 notify.send_delivery   (our own: a re-send, a rate-limited send, a reminder)
 notify.scan_reminders  (beat, every minute: reminders that are due now)
 notify.sweep_deliveries (beat, every minute: re-queue deliveries whose task got lost)
-notify.erase_old_content (beat, hourly: retention of the delivery log and reminder plans)"""
+notify.erase_old_content (beat, hourly: retention of the delivery log and reminder plans)
+notify.export_account, notify.erase_account (from the account pages) — an account's data for
+                       its export, or erased (account_data.py; shared.account_data answers)"""
 
 from __future__ import annotations
 
@@ -22,12 +24,13 @@ from flask import Flask, current_app
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from shared import contracts
+from shared import account_data as answering, contracts
 from shared.db import SessionFactory, autocommit_connection, one_connection
 from shared.receipts import send_receipt
 from shared.relay import register_relay
 
 from services.notify import (
+    account_data,
     delivery,
     preferences,
     ratelimit,
@@ -223,3 +226,5 @@ def register(celery: Celery, app: Flask) -> None:
         if erased.deliveries or erased.plans:
             log.info("retention erased %d deliveries' content and %d reminder plans", erased.deliveries, erased.plans)
         return {"deliveries": erased.deliveries, "plans": erased.plans}
+
+    answering.register(celery, "notify", ProcessedMessage, OutboxMessage, account_data.gather, account_data.erase)

@@ -200,6 +200,7 @@ def _labels() -> dict:
             "reminder": _("Erinnerung"),
             "invite": _("Einladung"),
             "reset": _("Passwort vergessen"),
+            "export": _("Daten bereit"),
         },
         "channel": {"email": _("E-Mail"), "sms": _("SMS")},
         "failure": {

@@ -1,5 +1,8 @@
 """Celery tasks the rooms service consumes, named "rooms.<verb>".
 
+rooms.export_account / rooms.erase_account: an account's data for its export, or erased
+(services/rooms/db/account_data.py), answered through shared.account_data.
+
 rooms.book_for_offering: validate, then in ONE transaction record the message in the inbox,
 apply the wish (booking/for_offering.py) and write the answer to the calendar into the outbox,
 so a redelivered message changes nothing and the answer is never lost."""
@@ -11,7 +14,7 @@ import logging
 from flask import current_app
 from marshmallow import ValidationError
 
-from shared import contracts, outbox
+from shared import account_data, contracts, outbox
 from shared.db import transaction
 from shared.messaging import consumer_retry
 from shared.outbox import first_time
@@ -19,6 +22,7 @@ from shared.receipts import send_receipt
 from shared.relay import register_relay
 
 from services.rooms.booking import for_offering
+from services.rooms.db import account_data as held
 from services.rooms.db.models import OutboxMessage, ProcessedMessage
 from services.rooms.request_context import context_of
 
@@ -72,3 +76,5 @@ def register(celery, app) -> None:
     @celery.task(shared=False, name=TASK, **RETRY)
     def book_for_offering_task(**payload):
         return book_for_offering(payload)
+
+    account_data.register(celery, "rooms", ProcessedMessage, OutboxMessage, held.gather, held.erase)

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from shared.clock import utcnow
@@ -76,3 +77,19 @@ PARTNER_CREATED = "partner_created"
 PARTNER_CHANGED = "partner_changed"
 PARTNER_DEACTIVATED = "partner_deactivated"
 PARTNER_REACTIVATED = "partner_reactivated"
+DATA_EXPORT_ASKED = "data_export_asked"  # DSGVO: all of an account's data, to download
+ACCOUNT_ERASED = "account_erased"  # DSGVO: the account anonymised in every service
+
+
+def acting(s: Session, account_id: int) -> Actor:
+    """The account `account_id` as the actor of an entry (its name as it is now)."""
+    account = s.get(Account, account_id)
+    return Actor(account_id, account.display_name if account is not None else "")
+
+
+def forget_person(s: Session, account_id: int, name: str) -> None:
+    """An erased account's traces in the log: its name as actor or subject becomes `name`, and
+    the old and new values of what it changed (an address, a phone number) go; what happened
+    and when stay."""
+    s.execute(update(AuditEntry).where(AuditEntry.actor_id == account_id).values(actor_name=name))
+    s.execute(update(AuditEntry).where(AuditEntry.account_id == account_id).values(subject=name, changes="{}"))

@@ -161,3 +161,41 @@ class AccountsOutbox(OutboxMixin, IdentityBase):
 
 class AccountsInbox(InboxMixin, IdentityBase):
     pass
+
+
+# An account's data export or erasure (DSGVO), beside the account: the request (who asked, when,
+# for which account, which services still owe their part) and the parts that came back. The
+# request row stays when an export's parts are deleted after 7 days: it is the record of who
+# exported or erased whose data, and when (services/accounts/privacy).
+DATA_REQUEST_KINDS = ("export", "erase")
+
+
+class DataRequest(IdentityBase):
+    __tablename__ = "data_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    asked_by: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the account that asked
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the services whose part (export) or confirmation (erase) is still due, comma-separated
+    waiting: Mapped[str] = mapped_column(String(100), default="")
+    # an export finished without these parts: they did not come in time
+    missing: Mapped[str] = mapped_column(String(100), default="")
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    @property
+    def waiting_for(self) -> list[str]:
+        return [s for s in self.waiting.split(",") if s]
+
+
+class DataPart(IdentityBase):
+    """One service's part of an export (its sections as JSON), or its confirmation of an
+    erasure (the counts of what it changed)."""
+
+    __tablename__ = "data_parts"
+    request_id: Mapped[int] = mapped_column(ForeignKey("data_requests.id", ondelete="CASCADE"), primary_key=True)
+    service: Mapped[str] = mapped_column(String(20), primary_key=True)
+    content: Mapped[str] = mapped_column(Text, default="{}")
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -18,6 +18,7 @@ from services.accounts.web import (
     links,
     login_code,
     own,
+    privacy,
     second_factor,
 )
 
@@ -26,5 +27,17 @@ def init_app(app: Flask) -> None:
     app.extensions["reset_throttle"] = reset_throttle_for(app.config["SETTINGS"].broker_url)
     app.extensions["code_throttle"] = code_throttle_for(app.config["SETTINGS"].broker_url)
     app.extensions["second_factor_sealer"] = Sealer(settings.of(app).second_factor_key, app.config["SECRET_KEY"])
-    for module in (own, invite, links, forgot, second_factor, login_code, admin_accounts, admin_partners, admin_audit):
+    modules = (
+        own,
+        invite,
+        links,
+        forgot,
+        second_factor,
+        login_code,
+        admin_accounts,
+        admin_partners,
+        admin_audit,
+        privacy,
+    )
+    for module in modules:
         app.register_blueprint(module.bp)

@@ -61,6 +61,8 @@ ACTIONS = {
     "partner_changed": _l("Partner geändert"),
     "partner_deactivated": _l("Partner deaktiviert"),
     "partner_reactivated": _l("Partner wieder aktiviert"),
+    "data_export_asked": _l("Datenauskunft angefordert"),
+    "account_erased": _l("Konto gelöscht (anonymisiert)"),
 }
 FIELDS = {
     "role": _l("Rolle"),

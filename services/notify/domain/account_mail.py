@@ -1,5 +1,6 @@
-"""The email that carries a single-use link from the account pages (notify.account_mail): an
-invitation to choose a first password, or a link for a forgotten one. Plain words, the link on
+"""The email that carries a link from the account pages (notify.account_mail): an invitation
+to choose a first password, a single-use link for a forgotten one, or the news that one's data
+export is ready (DSGVO; the link needs a login and works for 7 days). Plain words, the link on
 a line of its own, until when it works, and what to do if the mail was not expected. Email
 only, whatever the person's notification preferences say: the link is for them alone."""
 
@@ -14,7 +15,7 @@ from services.notify.domain import mime
 from services.notify.domain.texts import Texts
 from services.notify.domain.when import moment
 
-PURPOSES = ("invite", "reset")
+PURPOSES = ("invite", "reset", "export")
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,16 @@ WORDING = {
             "Ihr bisheriges Passwort gilt weiter.",
             "again": "Ist der Link abgelaufen, fordern Sie unter „Passwort vergessen“ einfach einen neuen an.",
         },
+        "export": {
+            "subject": "Ihre Daten sind bereit",
+            "intro": "die Daten, die Treffpunkt Generationen Jena zu Ihrem Konto „{username}“ gespeichert hat, "
+            "sind zusammengestellt.",
+            "action": "Nach der Anmeldung laden Sie sie hier herunter, als Datei (JSON) und als lesbare Seite:",
+            "valid": "Der Link gilt bis {until}; danach werden die zusammengestellten Daten gelöscht.",
+            "unexpected": "Sie haben das nicht angefordert? Dann hat die Koordinierungsstelle es für Sie getan; "
+            "herunterladen können die Daten nur Sie und die Koordinierungsstelle.",
+            "again": "Sie können Ihre Daten auf der Seite „Mein Konto“ jederzeit neu anfordern.",
+        },
         "greeting": "Guten Tag {name},",
         "username": "Ihr Benutzername: {username}",
         "valid": "Der Link gilt bis {until} und nur einmal.",
@@ -91,6 +102,15 @@ WORDING = {
             "action": "Choose a new password with this link. All current logins with your account will then end:",
             "unexpected": "You did not ask for a new password? Then you need not do anything; your password stays as it is.",
             "again": "If the link has expired, simply ask for a new one under “Forgot your password”.",
+        },
+        "export": {
+            "subject": "Your data are ready",
+            "intro": "the data Treffpunkt Generationen Jena keeps about your account “{username}” have been gathered.",
+            "action": "After logging in, download them here, as a file (JSON) and as a readable page:",
+            "valid": "The link works until {until}; after that the gathered data are deleted.",
+            "unexpected": "You did not ask for this? Then the coordination office did it for you; "
+            "only you and the coordination office can download the data.",
+            "again": "You can ask for your data again at any time on the “My account” page.",
         },
         "greeting": "Hello {name},",
         "username": "Your user name: {username}",
@@ -118,7 +138,8 @@ def _paragraphs(mail: AccountMail) -> tuple[list[str], str]:
     else:
         before = [greeting, w["intro"].format(username=mail.username), w["action"]]
     until = moment(mail.expires_at, language)
-    after = "\n\n".join([str(words["valid"]).format(until=until), w["unexpected"], w["again"], str(words["closing"])])
+    valid = str(w.get("valid", words["valid"])).format(until=until)
+    after = "\n\n".join([valid, w["unexpected"], w["again"], str(words["closing"])])
     return before, after
 
 

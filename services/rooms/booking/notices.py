@@ -23,6 +23,7 @@ from services.rooms.domain import cancel_tokens, permissions
 
 HOLDS = ("valid", "pending")  # dates the booking wants; the others are shown as cancelled
 TOLD = ("valid", "pending", "declined", "cancelled")  # skipped dates were never booked
+ERASED_BOOKER = "Ehemaliges Konto"  # how an erased account is named, in identity too (DSGVO)
 BOOKER, OWNER = "booker", "owner"
 
 # The dates a change touched, by occurrence id: the slot before when it moved, else None (only
@@ -143,7 +144,10 @@ def _link(booking: Booking, kind: str, role: str, ctx: Ctx) -> str:
 
 
 def booker_of(booking: Booking, ctx: Ctx) -> dict | None:
-    """Who asked, as the room's owner may see it (contracts.PersonV1); None when the account is gone."""
+    """Who asked, as the room's owner may see it (contracts.PersonV1); None when the account is
+    gone (closed), "ehemaliges Konto" when it was erased."""
+    if booking.booker_erased:
+        return {"name": ERASED_BOOKER, "partner_name": ctx.partner_name_of(booking.booker_partner_id)}
     person = ctx.principal_of(booking.booker_account_id)
     if person is None:
         return None

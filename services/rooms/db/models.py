@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -125,6 +126,8 @@ class Booking(Base):
     # made for a calendar offering (rooms.book_for_offering): its UID and the wish's sequence
     offering_uid: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
     offering_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # the booker's account was erased (DSGVO): shown as "ehemaliges Konto", its free text gone
+    booker_erased: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     room: Mapped[Room] = relationship()

@@ -204,6 +204,7 @@ class Upcoming:
     state: str  # "valid", or "pending" (waits for the owner's approval)
     account_id: int  # who booked it
     description: str
+    booker_erased: bool = False  # the account that booked it was erased: "ehemaliges Konto"
 
 
 def upcoming(session: Session, room_id: int, now: datetime, with_pending: bool = False) -> list[Upcoming]:
@@ -219,6 +220,7 @@ def upcoming(session: Session, room_id: int, now: datetime, with_pending: bool =
             Occurrence.state,
             Booking.booker_account_id,
             Booking.description,
+            Booking.booker_erased,
         )
         .join(Booking, Booking.id == Occurrence.booking_id)
         .where(Occurrence.room_id == room_id, held, Occurrence.ends_at > now)
