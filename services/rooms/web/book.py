@@ -82,8 +82,11 @@ def room(room_id: int):
 
 
 def _retired(room_id: int) -> bool:
-    found = queries.any_room(db(), room_id)
-    return found is not None and not found.active
+    # not on the request's session: on SQLite its read would hold the file until the request
+    # ends, and the booking's own transaction could then not write ("database is locked")
+    with preview_session() as session:
+        found = queries.any_room(session, room_id)
+        return found is not None and not found.active
 
 
 def _refused(room_id: int, form: BookingForm, rec: domain.Recurrence, answer: Answer):
