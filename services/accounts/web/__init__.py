@@ -13,6 +13,7 @@ from services.accounts.web import (
     admin_accounts,
     admin_audit,
     admin_partners,
+    admin_vocabulary,
     forgot,
     invite,
     links,
@@ -26,5 +27,16 @@ def init_app(app: Flask) -> None:
     app.extensions["reset_throttle"] = reset_throttle_for(app.config["SETTINGS"].broker_url)
     app.extensions["code_throttle"] = code_throttle_for(app.config["SETTINGS"].broker_url)
     app.extensions["second_factor_sealer"] = Sealer(settings.of(app).second_factor_key, app.config["SECRET_KEY"])
-    for module in (own, invite, links, forgot, second_factor, login_code, admin_accounts, admin_partners, admin_audit):
+    for module in (
+        own,
+        invite,
+        links,
+        forgot,
+        second_factor,
+        login_code,
+        admin_accounts,
+        admin_partners,
+        admin_vocabulary,
+        admin_audit,
+    ):
         app.register_blueprint(module.bp)
