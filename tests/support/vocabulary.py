@@ -11,10 +11,19 @@ def terms(kind: str, *rows: tuple[str, str, str], retired: tuple[str, ...] = ())
 
 
 WORDS = Vocabulary(
-    terms("category", ("Sport", "Sport und Bewegung", "Sport and exercise"), ("Kultur", "Kultur", "Culture"))
-    + terms("category", ("Handarbeit", "Handarbeit", "Crafts"), retired=("Handarbeit",))
-    + terms("audience", ("Kinder", "Kinder", "Children"), ("Senioren", "Senior:innen", "Older people"))
-    + terms("audience", ("Alle", "alle", "all"))
+    terms(
+        "category",
+        ("Sport", "Sport und Bewegung", "Sport and exercise"),
+        ("Kultur", "Kultur", "Culture"),
+        ("Handarbeit", "Handarbeit", "Crafts"),
+        retired=("Handarbeit",),
+    )
+    + terms(
+        "audience",
+        ("Kinder", "Kinder", "Children"),
+        ("Senioren", "Senior:innen", "Older people"),
+        ("Alle", "alle", "all"),
+    )
     + terms(
         "accessibility",
         ("stufenlos", "stufenlos erreichbar", "step-free access"),

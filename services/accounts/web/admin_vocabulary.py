@@ -75,7 +75,8 @@ def add() -> ResponseReturnValue:
     try:
         term = vocabulary.add(db(), me, form.kind.data, form.label_de.data, form.label_en.data)
     except Refused as refused:
-        return _page(form, status=show_refusal(form, refused, "label_de"))
+        status = show_refusal(form, refused, "label_de")
+        return _page(form, status=400 if refused.code.startswith("key_") else status)
     flash(_("„%(label)s“ ist hinzugefügt und wird ab sofort angeboten.", label=term.label_de))
     return redirect(_anchor(term.kind), 303)
 
