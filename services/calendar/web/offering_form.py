@@ -234,21 +234,6 @@ class DateChangeForm(FlaskForm):
     )
     etag = HiddenField()
 
-    def set_terms(self, holding: OfferingDraft | None) -> None:
-        """The vocabulary's active terms, and the retired ones the offering already holds (kept
-        when it is saved again)."""
-        words = vocabulary()
-        categories, audiences, facts = (
-            (holding.categories, holding.audiences, holding.accessibility) if holding else ((), (), ())
-        )
-        self.categories.choices = choices(
-            (c, label("category", c)) for c in term_choices(words, "category", categories)
-        )
-        self.audiences.choices = choices((a, label("audience", a)) for a in audience_choices(words, audiences))
-        self.accessibility.choices = choices(
-            (a, label("access", a)) for a in term_choices(words, "accessibility", facts)
-        )
-
     def validate(self, extra_validators=None) -> bool:
         super().validate(extra_validators)
         if self.what.data != "move":
