@@ -23,7 +23,6 @@ from shared.migrate import upgrade
 from services.rooms import MIGRATIONS
 from services.rooms.booking.rooms import create_room
 from services.rooms.db.models import Base, Booking
-from services.rooms.domain import EQUIPMENT
 
 from bench_databases import PG, drop_database, recreate_database, sa_url  # noqa: F401  (the benchmarks reach them here)
 
@@ -56,6 +55,7 @@ class Network:
 
     partners: list[int] = field(default_factory=list)  # partner ids
     accounts: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # partner -> (id, username)
+    equipment: tuple[str, ...] = ()  # the vocabulary's equipment keys (its migration seeds them)
 
 
 def make_identity(db_name: str, partners: int = 10, accounts_per_partner: int = 6) -> Network:
@@ -63,7 +63,7 @@ def make_identity(db_name: str, partners: int = 10, accounts_per_partner: int = 
     upgrade(IDENTITY_MIGRATIONS, sa_url(db_name))
     engine = make_engine(sa_url(db_name))
     store = IdentityStore(make_session_factory(engine))
-    network = Network()
+    network = Network(equipment=store.vocabulary().keys("equipment"))
     for p in range(partners):
         pid = store.create_partner(f"partner-{p}", f"Partner {p}", DISTRICTS[p % len(DISTRICTS)])
         network.partners.append(pid)
@@ -95,7 +95,7 @@ def make_rooms_db(db_name: str, network: Network, rooms: int, seed: int) -> list
                 district=DISTRICTS[i % len(DISTRICTS)],
                 address=f"Teststraße {i + 1}, Jena",
                 capacity=rng.choice((8, 12, 20, 30, 50, 80, 120)),
-                equipment=rng.sample(EQUIPMENT, rng.randint(0, 4)),
+                equipment=rng.sample(network.equipment, rng.randint(0, 4)),
                 step_free=rng.random() < 0.6,
             )
             ids.append(room.id)

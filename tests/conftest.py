@@ -50,6 +50,7 @@ def sms_gateway():
 def settings(tmp_path_factory):
     s = infra.test_settings(tmp_path_factory.mktemp("var"))
     migrate_all(s)
+    infra.remember_seeds()
     return s
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask_babel import format_date, format_time, get_locale, gettext as _, lazy_gettext as _l, ngettext
 
+from shared.web.vocabulary import reader_language, vocabulary
+
 from services.rooms import domain
 
 PROBLEMS = {
@@ -32,24 +34,6 @@ PROBLEMS = {
     ),
     "partner_unknown": _l("Bitte wählen Sie einen Partner aus der Liste."),
 }
-
-EQUIPMENT_LABELS = {
-    "beamer": _l("Beamer"),
-    "leinwand": _l("Leinwand"),
-    "kueche": _l("Küche"),
-    "klavier": _l("Klavier"),
-    "matten": _l("Gymnastikmatten"),
-    "musikanlage": _l("Musikanlage"),
-    "whiteboard": _l("Whiteboard"),
-    "tische": _l("Tische"),
-    "stuehle": _l("Stühle"),
-    "wlan": _l("WLAN"),
-    "kinderecke": _l("Kinderecke"),
-    "werkbank": _l("Werkbank"),
-    "spiegel": _l("Spiegelwand"),
-    "flipchart": _l("Flipchart"),
-}
-
 
 ACCESS_LABELS = {  # domain.ACCESS, as the room page and the search results say them
     "step_free": _l("stufenlos erreichbar"),
@@ -91,7 +75,8 @@ def problems(found: dict[str, str]) -> dict[str, list[str]]:
 
 
 def equipment_label(key: str) -> str:
-    return str(EQUIPMENT_LABELS.get(key, key))
+    """The shared vocabulary's label of an equipment key, in the reader's language."""
+    return vocabulary().label("equipment", key, reader_language())
 
 
 # Days as the pages write them, by name and language (the template filter `day`). Not CLDR's

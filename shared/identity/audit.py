@@ -1,6 +1,6 @@
-"""The audit log of identity (models.AuditEntry): who changed what, on which account or partner,
-old → new. Written in the caller's transaction, so an entry exists exactly when its change was
-committed. Passwords, tokens and links are never values here: only that they changed."""
+"""The audit log of identity (models.AuditEntry): who changed what, on which account or partner
+(or which term of the shared vocabulary), old → new. Written in the caller's transaction, so an
+entry exists exactly when its change was committed. Passwords, tokens and links are never values here: only that they changed."""
 
 from __future__ import annotations
 
@@ -38,8 +38,10 @@ def record(
     account: Account | None = None,
     partner: Partner | None = None,
     changes: dict[str, list[Any]] | None = None,
+    subject: str = "",
 ) -> AuditEntry:
-    """Add one entry; `account` or `partner` names what it is about (an account's partner too)."""
+    """Add one entry; `account` or `partner` names what it is about (an account's partner too),
+    `subject` anything else (a term of the vocabulary)."""
     leaked = SECRET_FIELDS & set(changes or {})
     if leaked:
         raise ValueError(f"secrets do not go into the audit log: {sorted(leaked)}")
@@ -50,7 +52,7 @@ def record(
         action=action,
         account_id=account.id if account is not None else None,
         partner_id=partner.id if partner is not None else (account.partner_id if account is not None else None),
-        subject=account.display_name if account is not None else (partner.name if partner is not None else ""),
+        subject=account.display_name if account is not None else (partner.name if partner is not None else subject),
         changes=json.dumps(changes or {}, ensure_ascii=False, default=str),
     )
     s.add(entry)
@@ -77,6 +79,11 @@ PARTNER_CREATED = "partner_created"
 PARTNER_CHANGED = "partner_changed"
 PARTNER_DEACTIVATED = "partner_deactivated"
 PARTNER_REACTIVATED = "partner_reactivated"
+TERM_ADDED = "term_added"  # the shared vocabulary (subject: the German label)
+TERM_CHANGED = "term_changed"
+TERM_MOVED = "term_moved"
+TERM_RETIRED = "term_retired"
+TERM_REACTIVATED = "term_reactivated"
 DATA_EXPORT_ASKED = "data_export_asked"  # DSGVO: all of an account's data, to download
 ACCOUNT_ERASED = "account_erased"  # DSGVO: the account anonymised in every service
 

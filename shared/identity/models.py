@@ -155,6 +155,19 @@ class AuditEntry(IdentityBase):
     changes: Mapped[str] = mapped_column(Text, default="{}")  # JSON {field: [old, new]}
 
 
+class VocabularyTerm(IdentityBase):
+    """One word of the shared vocabulary (shared/identity/vocabulary.py): `key` is what events
+    and bookings store, so it is never changed; labels are. A retired term (active false) stays."""
+
+    __tablename__ = "vocabulary_terms"
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label_de: Mapped[str] = mapped_column(String(60))
+    label_en: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+
 class AccountsOutbox(OutboxMixin, IdentityBase):
     service = "accounts"
 

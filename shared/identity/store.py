@@ -40,8 +40,10 @@ from shared.identity.models import (
     AppPassword,
     Partner,
     SecondFactor,
+    VocabularyTerm,
     WebSession,
 )
+from shared.identity.vocabulary import Term, Vocabulary
 from shared.text import has_control_characters
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106, low-memory profile)
@@ -558,6 +560,12 @@ class IdentityStore:
                 )
                 for p in s.scalars(select(Partner).order_by(Partner.name))
             ]
+
+    def vocabulary(self) -> Vocabulary:
+        """Every term of the shared vocabulary, retired ones too (what is stored keeps them)."""
+        with self._factory() as s:
+            rows = s.scalars(select(VocabularyTerm).order_by(VocabularyTerm.kind, VocabularyTerm.position))
+            return Vocabulary(tuple(Term(r.kind, r.key, r.label_de, r.label_en, r.position, r.active) for r in rows))
 
     def partner(self, partner_id: int) -> PartnerInfo | None:
         return next((p for p in self.partners() if p["id"] == partner_id), None)

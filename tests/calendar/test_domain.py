@@ -12,6 +12,7 @@ from services.calendar.domain.public_filter import InvalidFilter, parse_filter
 from services.calendar.domain.ranges import may_overlap, overlaps
 
 from tests.support.calendar import START, weekly_event
+from tests.support.vocabulary import WORDS
 
 UTC = timezone.utc
 
@@ -152,13 +153,14 @@ def test_public_filter_reads_every_key_in_the_vocabulary_spelling():
         },
         PARTNERS,
         DISTRICTS,
+        WORDS,
     )
     assert f.districts == {"Lobeda", "Nord"} and f.district_partner_ids == {1, 2}
     assert f.categories == {"Sport"} and f.audiences == {"Senioren"}
     assert f.accessibility == {"stufenlos", "hoerschleife"} and f.times == {"vormittags"}
     assert f.free and f.query == "Café im Park" and f.minute_ranges() == [(0, 720)]
-    assert parse_filter({"partner": ["awo-nord"]}, PARTNERS, DISTRICTS).partner_ids == {2}
-    assert parse_filter({}, PARTNERS, DISTRICTS).empty
+    assert parse_filter({"partner": ["awo-nord"]}, PARTNERS, DISTRICTS, WORDS).partner_ids == {2}
+    assert parse_filter({}, PARTNERS, DISTRICTS, WORDS).empty
 
 
 @pytest.mark.parametrize(
@@ -176,10 +178,25 @@ def test_public_filter_reads_every_key_in_the_vocabulary_spelling():
 )
 def test_unknown_feed_filters_are_refused(args, words, key):
     with pytest.raises(InvalidFilter, match=words) as refused:
-        parse_filter(args, PARTNERS, DISTRICTS)
+        parse_filter(args, PARTNERS, DISTRICTS, WORDS)
     ((given, values),) = args.items()
     assert refused.value.key == key  # pages translate from key and value
     assert refused.value.value == (given if key == "filter" else values[0])
+
+
+def test_a_retired_term_still_filters_but_a_refusal_offers_only_the_active_ones():
+    assert parse_filter({"category": ["handarbeit"]}, PARTNERS, DISTRICTS, WORDS).categories == {"Handarbeit"}
+    with pytest.raises(InvalidFilter) as refused:
+        parse_filter({"category": ["Schach"]}, PARTNERS, DISTRICTS, WORDS)
+    assert refused.value.allowed == "Sport, Kultur"
+
+
+def test_the_index_keeps_every_word_of_an_event_within_its_column():
+    data = weekly_event().replace(b"CATEGORIES:Sport", b"CATEGORIES:Sport,Schach," + b"x" * 50 + b"," + b"y" * 30)
+    assert index_resource(data).categories == ("Sport", "Schach", "y" * 30)  # a word longer than a key is not one
+    many = ",".join(f"Wort{i:03}" for i in range(40)).encode()
+    kept = index_resource(weekly_event().replace(b"CATEGORIES:Sport", b"CATEGORIES:" + many)).categories
+    assert len(",".join(kept)) <= 198 and kept[0] == "Wort000"
 
 
 def test_feed_has_one_vtimezone_per_tzid_and_refresh_hints():

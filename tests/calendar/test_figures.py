@@ -22,6 +22,7 @@ from services.calendar.store.sql_figures import offering_figures
 
 from tests.support.calendar import berlin_vtimezone
 from tests.support.login import login
+from tests.support.vocabulary import WORDS
 
 TODAY = datetime.now(LOCAL).date()
 SERIES = [TODAY + timedelta(days=d) for d in (-27, -20, -13, -6, 1, 8, 15, 22)]  # 10:00, weekly
@@ -100,7 +101,7 @@ def _period() -> Period:
 def _figures(calendar_app, people, identity):
     districts = {p["id"]: p["district"] for p in identity.partners()}
     with calendar_app.extensions["db"]() as session:
-        return offering_figures(session, _period(), LOCAL, utcnow(), districts)
+        return offering_figures(session, _period(), LOCAL, utcnow(), districts, identity.vocabulary())
 
 
 def _counts(c) -> tuple[int, int, int, int]:
@@ -182,7 +183,7 @@ def test_sqlite_sums_the_same_way(tmp_path):
             s.add(PublicDate(offering_id=1, starts_at=start, ends_at=start + timedelta(hours=1), cancelled=cancelled))
         s.commit()
         found = offering_figures(
-            s, Period(month_of(date(2026, 2, 1)), month_of(date(2026, 3, 1))), LOCAL, now, {5: "Ost"}
+            s, Period(month_of(date(2026, 2, 1)), month_of(date(2026, 3, 1))), LOCAL, now, {5: "Ost"}, WORDS
         )
     assert [_counts(c) for _m, c in found.by_month] == [(1, 1, 0, 0), (1, 1, 0, 1)]
     assert dict(found.by_district)["Ost"] == found.total and _counts(found.total) == (1, 2, 0, 1)

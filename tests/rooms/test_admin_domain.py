@@ -12,6 +12,13 @@ def test_a_district_outside_the_list_is_refused_when_the_list_is_given():
     assert domain.room_problems("Saal", 10, [], (), district="Mars") == {}  # the demo loader's rooms
 
 
+def test_equipment_outside_the_vocabulary_is_refused_when_the_vocabulary_is_given():
+    keys = ("beamer", "klavier")
+    assert domain.room_problems("Saal", 10, ["beamer", "rakete"], (), keys) == {"equipment": "equipment_unknown"}
+    assert domain.room_problems("Saal", 10, ["klavier"], (), keys) == {}
+    assert domain.room_problems("Saal", 10, ["rakete"]) == {}  # the demo loader's rooms
+
+
 def test_new_texts_have_their_limits_and_line_rules():
     assert domain.room_problems("Saal", 1, [], floor="x" * 61) == {"floor": "text_too_long"}
     assert domain.room_problems("Saal", 1, [], floor="EG\n") == {"floor": "text_control"}

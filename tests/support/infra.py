@@ -76,17 +76,22 @@ def test_notify_settings(**overrides) -> NotifySettings:
     return NotifySettings(**{"mail_backend": "smtp", "sms_backend": "webhook", **overrides})
 
 
+# Reference data its migration seeds (no sequence): kept as seeded, restored after a test changed it
+SEEDED = {"identity": ("vocabulary_terms",)}
+_seeds: dict[str, list[tuple]] = {}
+
+
 def truncate_all() -> None:
-    """Empty every table but Alembic's, in all four databases (between tests), and restart
-    every sequence. Only tables holding rows are truncated: TRUNCATE costs a file swap per
-    table, and a test touches few of them."""
+    """Empty every table but Alembic's and the seeded ones, in all four databases (between
+    tests), and restart every sequence. Only tables holding rows are truncated: TRUNCATE costs a
+    file swap per table, and a test touches few of them."""
     for name in DATABASES:
         conn = _connection(name)
+        for table in SEEDED.get(name, ()):
+            _restore_seed(conn, table)
+        kept = ("alembic_version", *SEEDED.get(name, ()))
         tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
-            )
+            r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname='public'") if r[0] not in kept
         ]
         if not tables:
             continue
@@ -98,6 +103,25 @@ def truncate_all() -> None:
             "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             " WHERE c.relkind = 'S' AND n.nspname = 'public'"
         )
+
+
+def remember_seeds() -> None:
+    """Right after the migrations: what the seeded tables hold, for truncate_all to put back."""
+    for name, tables in SEEDED.items():
+        for table in tables:
+            _seeds[table] = list(_connection(name).execute(f'SELECT * FROM "{table}" ORDER BY 1, 2'))
+
+
+def _restore_seed(conn: psycopg.Connection, table: str) -> None:
+    """The table as the migration left it, when a test changed it."""
+    if table not in _seeds:
+        return  # not migrated yet
+    if list(conn.execute(f'SELECT * FROM "{table}" ORDER BY 1, 2')) != _seeds[table]:
+        conn.execute(f'DELETE FROM "{table}"')
+        if _seeds[table]:
+            marks = ", ".join(["%s"] * len(_seeds[table][0]))
+            with conn.cursor() as cursor:
+                cursor.executemany(f'INSERT INTO "{table}" VALUES ({marks})', _seeds[table])
 
 
 _connections: dict[str, psycopg.Connection] = {}

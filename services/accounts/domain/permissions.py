@@ -101,3 +101,8 @@ def can_manage_partners(actor: Actor | None) -> bool:
 def can_read_audit(actor: Actor | None) -> bool:
     """The audit log of every change to accounts and partners."""
     return _office(actor)
+
+
+def can_manage_vocabulary(actor: Actor | None) -> bool:
+    """The shared vocabulary: add terms, change labels and order, retire and bring back."""
+    return _office(actor)

@@ -13,6 +13,7 @@ from services.accounts.web import (
     admin_accounts,
     admin_audit,
     admin_partners,
+    admin_vocabulary,
     forgot,
     invite,
     links,
@@ -36,6 +37,7 @@ def init_app(app: Flask) -> None:
         login_code,
         admin_accounts,
         admin_partners,
+        admin_vocabulary,
         admin_audit,
         privacy,
     )

@@ -14,7 +14,7 @@ from shared.auth import login_required
 from services.accounts.admin import accounts, audit_log, partners
 from services.accounts.domain.permissions import can_read_audit
 from services.accounts.web.admin_common import NO_STORE, db, office
-from services.accounts.web.wording import ACTIONS, FIELDS, ROLES
+from services.accounts.web.wording import ACTIONS, FIELDS, KINDS, ROLES
 
 bp = Blueprint("admin_audit", __name__, url_prefix="/account/admin", template_folder="../templates")
 MAX_PAGE = 10_000
@@ -36,6 +36,8 @@ def _shown(key: str, value: Any) -> str:
         return _("ja") if value else _("nein")
     if key == "role" and value in ROLES:
         return str(ROLES[value])
+    if key == "kind" and value in KINDS:
+        return str(KINDS[value])
     return "" if value is None else str(value)
 
 

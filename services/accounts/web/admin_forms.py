@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from shared.identity.models import DISTRICTS
+from shared.identity.vocabulary import LABEL_MAX
 
 from services.accounts.web.forms import ROLE_CHOICES, _address, _phone, _visible
 
@@ -70,3 +71,22 @@ class PartnerForm(FlaskForm):
     def validate_district(self, field: SelectField) -> None:
         if field.data not in DISTRICTS:
             raise ValidationError(_l("Bitte einen Stadtteil aus der Liste wählen."))
+
+
+def _label(name, message) -> StringField:
+    return StringField(
+        name,
+        filters=[lambda v: " ".join((v or "").split())],
+        validators=[DataRequired(message=message), Length(max=LABEL_MAX), _visible],
+    )
+
+
+class TermForm(FlaskForm):
+    """A term's labels (the key is made from the German label when it is added, never again)."""
+
+    label_de = _label(_l("Deutsch"), _l("Bitte den deutschen Begriff eingeben."))
+    label_en = _label(_l("Englisch"), _l("Bitte den englischen Begriff eingeben."))
+
+
+class NewTermForm(TermForm):
+    kind = SelectField(_l("Liste"), choices=[], validate_choice=False)

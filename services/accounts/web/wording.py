@@ -37,6 +37,31 @@ REFUSALS = {
     "not_set_up": _l("Diese Person hat noch kein Passwort gewählt. Bitte stattdessen die Einladung erneut senden."),
     "already_set_up": _l("Diese Person hat ihr Passwort schon gewählt. Eine Einladung braucht sie nicht mehr."),
     "slug_taken": _l("Diesen Kurznamen hat schon ein anderer Partner. Bitte einen anderen wählen."),
+    # the shared vocabulary (services/accounts/admin/vocabulary.py, shared/identity/vocabulary.py)
+    "unknown_kind": _l("Bitte eine Liste aus der Auswahl wählen."),
+    "unknown_term": _l("Diesen Begriff gibt es nicht."),
+    "term_taken": _l(
+        "Diesen Begriff gibt es in dieser Liste schon (vielleicht ausgeblendet, dann unten wieder einblenden). "
+        "Bitte einen anderen wählen."
+    ),
+    "term_fixed": _l("Dieser Begriff kann nicht ausgeblendet werden: das Programm braucht ihn für eine Regel."),
+    "key_empty": _l("Bitte mindestens einen Buchstaben oder eine Ziffer verwenden."),
+    "key_too_long": _l("Der Begriff ist zu lang für einen Schlüssel (höchstens 40 Zeichen). Bitte kürzer fassen."),
+    "key_characters": _l(
+        "Bitte nur Buchstaben, Ziffern, Leerzeichen und . : ' & + ( ) - verwenden, kein Komma, Semikolon oder Schrägstrich."
+    ),
+}
+
+# the lists of the shared vocabulary, and why a term cannot be retired (vocabulary.FIXED)
+KINDS = {
+    "category": _l("Kategorien von Angeboten (Was)"),
+    "audience": _l("Zielgruppen von Angeboten (Für wen)"),
+    "accessibility": _l("Barrierefreiheit von Angeboten"),
+    "equipment": _l("Ausstattung von Räumen"),
+}
+FIXED_REASONS = {
+    "for_everyone": _l("Regel: ein Angebot für alle erscheint unter jeder Zielgruppe."),
+    "schema_org": _l("Regel: wird Suchmaschinen als Merkmal des Ortes gemeldet."),
 }
 
 PICTURE_REFUSALS = {  # shared/images.ImageRefused codes
@@ -63,6 +88,11 @@ ACTIONS = {
     "partner_reactivated": _l("Partner wieder aktiviert"),
     "data_export_asked": _l("Datenauskunft angefordert"),
     "account_erased": _l("Konto gelöscht (anonymisiert)"),
+    "term_added": _l("Begriff hinzugefügt"),
+    "term_changed": _l("Begriff umbenannt"),
+    "term_moved": _l("Begriff verschoben"),
+    "term_retired": _l("Begriff ausgeblendet"),
+    "term_reactivated": _l("Begriff wieder eingeblendet"),
 }
 FIELDS = {
     "role": _l("Rolle"),
@@ -77,6 +107,11 @@ FIELDS = {
     "contact_email": _l("E-Mail-Adresse für Anfragen"),
     "contact_phone": _l("Telefon"),
     "logo": _l("Logo"),
+    "kind": _l("Liste"),
+    "key": _l("Schlüssel"),
+    "label_de": _l("Deutsch"),
+    "label_en": _l("Englisch"),
+    "position": _l("Stelle"),
 }
 ROLES = {"coordination": _l("Koordinierungsstelle"), "staff": _l("Mitarbeiterin oder Mitarbeiter des Partners")}
 STATES = {

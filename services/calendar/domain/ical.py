@@ -7,23 +7,25 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import cast
 
 from icalendar import Calendar, Component, vCategory, vText
 
+from shared.identity.vocabulary import KEY_MAX
+
 from services.calendar.domain import checks, timeindex
 from services.calendar.domain.calendar_data import COMPONENTS, LOCAL, InvalidCalendarData, prop
 from services.calendar.domain.timeindex import EPOCH_MAX, TimeIndex
-from services.calendar.domain.vocabulary import AUDIENCE_PROPERTY, AUDIENCES, CATEGORIES
+from services.calendar.domain.vocabulary import AUDIENCE_PROPERTY
 
 # floating times and dates mean local time wherever a client is: widen the index by a day
 FLOATING_SLACK = timedelta(hours=14)
 # RFC 5545 §3.3.11 allows no control characters but HTAB in values (DEL included); most could
 # not be sent back inside an XML report either (XML 1.0 forbids them)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+INDEX_ROOM = 198  # characters of an index column of words (200, and its outer commas)
 MAX_UID = 255  # the column holds 300; Outlook's long UIDs have about 120 characters
 
 
@@ -88,8 +90,8 @@ def index_resource(data: bytes) -> IndexedResource:
         uid=uids.pop(),
         component=kinds.pop(),
         public=str(main.get("CLASS", "PUBLIC")).upper() == "PUBLIC",
-        categories=known(list_values(main.get("CATEGORIES")), CATEGORIES),
-        audience=known(list_values(main.get(AUDIENCE_PROPERTY)), AUDIENCES),
+        categories=indexed(list_values(main.get("CATEGORIES"))),
+        audience=indexed(list_values(main.get(AUDIENCE_PROPERTY))),
         first_start=first_start,
         last_end=last_end,
         time_index=index,
@@ -105,11 +107,18 @@ def list_values(value: vCategory | vText | list[vCategory | vText] | None) -> tu
     return tuple(dict.fromkeys(p.strip() for v in texts for p in str(v).split(",") if p.strip()))
 
 
-def known(values: tuple[str, ...], vocabulary: Iterable[str]) -> tuple[str, ...]:
-    """Only the network's own words are indexed (the feeds filter by nothing else); free text
-    stays in the data, and the index columns stay short."""
-    by_fold = {word.casefold(): word for word in vocabulary}
-    return tuple(dict.fromkeys(by_fold[v.casefold()] for v in values if v.casefold() in by_fold))
+def indexed(values: tuple[str, ...], room: int = INDEX_ROOM) -> tuple[str, ...]:
+    """The words an index column keeps: every one as stored, not only today's vocabulary (a
+    term the office adds later, or retires, finds what holds it), but none longer than a
+    vocabulary key can be, and only as many as fit in `room` characters joined by commas.
+    The data keeps them all; pages show only the vocabulary's terms among them."""
+    kept: list[str] = []
+    used = 0
+    for value in values:
+        if len(value) <= KEY_MAX and used + len(value) + 1 <= room:
+            kept.append(value)
+            used += len(value) + 1
+    return tuple(kept)
 
 
 def to_utc(value: date | datetime, *, end: bool = False) -> datetime:

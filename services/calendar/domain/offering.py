@@ -13,14 +13,11 @@ from datetime import date, datetime, timedelta, timezone
 from icalendar import Calendar, Component
 
 from services.calendar.domain.calendar_data import LOCAL, prop
-from services.calendar.domain.ical import known, list_values
+from services.calendar.domain.ical import indexed, list_values
 from services.calendar.domain.timeindex import Instance, TimeIndex, epoch, expand
 from services.calendar.domain.vocabulary import (
-    ACCESSIBILITY,
     ACCESSIBILITY_PROPERTY,
     AUDIENCE_PROPERTY,
-    AUDIENCES,
-    CATEGORIES,
     COST_PROPERTY,
     DISTRICT_PROPERTY,
     EASY_LANGUAGE_PROPERTY,
@@ -90,9 +87,9 @@ def read_offering(calendar: Calendar) -> Offering | None:
         title=_text(master, "SUMMARY", 200),
         description=_text(master, "DESCRIPTION", MAX_TEXT),
         location=_text(master, "LOCATION", 300),
-        categories=known(list_values(master.get("CATEGORIES")), CATEGORIES),
-        audiences=known(list_values(master.get(AUDIENCE_PROPERTY)), AUDIENCES),
-        accessibility=known(list_values(master.get(ACCESSIBILITY_PROPERTY)), ACCESSIBILITY),
+        categories=indexed(list_values(master.get("CATEGORIES"))),
+        audiences=indexed(list_values(master.get(AUDIENCE_PROPERTY))),
+        accessibility=indexed(list_values(master.get(ACCESSIBILITY_PROPERTY))),
         cost=_text(master, COST_PROPERTY, 200),
         easy_language=_text(master, EASY_LANGUAGE_PROPERTY, 1000),
         district=_text(master, DISTRICT_PROPERTY, 40),

@@ -19,13 +19,10 @@ from icalendar import Calendar, Component, Event, vRecur
 from shared.timezones import berlin_vtimezone
 
 from services.calendar.domain.calendar_data import LOCAL, prop
-from services.calendar.domain.ical import known, list_values
+from services.calendar.domain.ical import list_values
 from services.calendar.domain.vocabulary import (
-    ACCESSIBILITY,
     ACCESSIBILITY_PROPERTY,
     AUDIENCE_PROPERTY,
-    AUDIENCES,
-    CATEGORIES,
     COST_PROPERTY,
     DISTRICT_PROPERTY,
     EASY_LANGUAGE_PROPERTY,
@@ -122,9 +119,9 @@ def draft_of(calendar: Calendar) -> OfferingDraft:
         description=_text(master, "DESCRIPTION"),
         location=_text(master, "LOCATION"),
         district=_text(master, DISTRICT_PROPERTY),
-        categories=known(list_values(master.get("CATEGORIES")), CATEGORIES),
-        audiences=known(list_values(master.get(AUDIENCE_PROPERTY)), AUDIENCES),
-        accessibility=known(list_values(master.get(ACCESSIBILITY_PROPERTY)), ACCESSIBILITY),
+        categories=list_values(master.get("CATEGORIES")),
+        audiences=list_values(master.get(AUDIENCE_PROPERTY)),
+        accessibility=list_values(master.get(ACCESSIBILITY_PROPERTY)),
         cost=_text(master, COST_PROPERTY),
         easy_language=_text(master, EASY_LANGUAGE_PROPERTY),
         url=_text(master, "URL"),

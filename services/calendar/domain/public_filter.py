@@ -3,7 +3,11 @@ embed and the iCal feeds alike (one parser, one meaning). The store turns it int
 (store/sql_public.py); here it is only read and checked.
 
 Values within one key are alternatives (OR) and keys must all hold (AND), except accessibility
-facts: a person who needs step-free access and a hearing loop needs both."""
+facts: a person who needs step-free access and a hearing loop needs both.
+
+Categories, audiences and accessibility facts are the shared vocabulary's, passed in as data: a
+retired term is still a valid filter (feed addresses that name it keep working), but a refusal
+lists only the active ones."""
 
 from __future__ import annotations
 
@@ -11,7 +15,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.calendar.domain.vocabulary import ACCESSIBILITY, AUDIENCES, CATEGORIES, TIMES_OF_DAY
+from shared.identity.vocabulary import Vocabulary
+
+from services.calendar.domain.vocabulary import TIMES_OF_DAY
 
 FILTER_KEYS = ("partner", "district", "category", "audience", "access", "time", "free", "q")
 MAX_QUERY = 100  # characters of a search
@@ -67,8 +73,12 @@ def filter_args(args: Mapping[str, list[str]]) -> dict[str, list[str]]:
     return {key: values for key, values in chosen.items() if values}
 
 
+# the filter's key for each kind of term
+TERM_KEYS = {"category": "category", "audience": "audience", "access": "accessibility"}
+
+
 def parse_filter(
-    args: Mapping[str, list[str]], partners: list[dict[str, Any]], districts: Iterable[str]
+    args: Mapping[str, list[str]], partners: list[dict[str, Any]], districts: Iterable[str], vocabulary: Vocabulary
 ) -> PublicFilter:
     """`args` maps a query key to its values (every key must be a filter key); `partners` are
     dicts with id, slug, district."""
@@ -91,13 +101,24 @@ def parse_filter(
         partner_ids=frozenset(by_slug[s]["id"] for s in args.get("partner", [])),
         districts=chosen_districts,
         district_partner_ids=frozenset(p["id"] for p in partners if p["district"] in chosen_districts),
-        categories=frozenset(_choice(c, CATEGORIES, "category") for c in args.get("category", [])),
-        audiences=frozenset(_choice(a, AUDIENCES, "audience") for a in args.get("audience", [])),
-        accessibility=frozenset(_choice(a, ACCESSIBILITY, "access") for a in args.get("access", [])),
+        categories=_terms(vocabulary, "category", args),
+        audiences=_terms(vocabulary, "audience", args),
+        accessibility=_terms(vocabulary, "access", args),
         times=frozenset(_choice(t, TIMES_OF_DAY, "time") for t in args.get("time", [])),
         free=bool(free),
         query=query,
     )
+
+
+def _terms(vocabulary: Vocabulary, key: str, args: Mapping[str, list[str]]) -> frozenset[str]:
+    kind = TERM_KEYS[key]
+    chosen = set()
+    for value in args.get(key, []):
+        term = vocabulary.term(kind, value)
+        if term is None:
+            raise InvalidFilter(key, value, vocabulary.keys(kind, active_only=True))
+        chosen.add(term.key)
+    return frozenset(chosen)
 
 
 def _choice(value: str, allowed: Iterable[str], key: str) -> str:

@@ -1,17 +1,11 @@
-"""Words of the network's calendar: the facets an offering carries and the iCalendar
-properties that hold them, so that a CalDAV client, the browser form and the public pages read
-and write the same event. Stored values are the German words below (what Thunderbird shows in
-its CATEGORIES field); what a page shows of them comes from web/ translations."""
+"""The iCalendar properties that hold an offering's facets, so that a CalDAV client, the browser
+form and the public pages read and write the same event. The words themselves (categories,
+audiences, accessibility facts) are the shared vocabulary's (shared/identity/vocabulary.py,
+edited by the office): categories and audiences are stored as German words (what Thunderbird
+shows in its CATEGORIES field), accessibility facts as their keys in a comma-separated
+X-TREFFPUNKT-ACCESSIBILITY; a filter on several facts asks for all of them."""
 
 from __future__ import annotations
-
-CATEGORIES = ("Sport", "Kultur", "Beratung", "Essen", "Bildung", "Begegnung")
-# "Alle" means an offering for everyone: it belongs in every audience's list and feed
-AUDIENCES = ("Kinder", "Jugendliche", "Familien", "Erwachsene", "Senioren", "Alle")
-
-# Accessibility facts, stored as their keys in a comma-separated X-TREFFPUNKT-ACCESSIBILITY.
-# A filter on several facts asks for all of them (a wheelchair user who needs a hearing loop).
-ACCESSIBILITY = ("stufenlos", "hoerschleife", "gebaerdensprache", "leichte-sprache", "kinderbetreuung")
 
 # Time of day by the local start: [from, to) in minutes after midnight, Europe/Berlin
 TIMES_OF_DAY = {"vormittags": (0, 12 * 60), "nachmittags": (12 * 60, 17 * 60), "abends": (17 * 60, 24 * 60)}

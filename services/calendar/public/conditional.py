@@ -1,6 +1,6 @@
 """Conditional GET for the public pages: the ETag is known before anything is rendered, and
 for a visitor without a login it costs no query (snapshot.py). It changes with any calendar's
-revision (they only grow), the partners' names and contacts, the address, the reader's
+revision (they only grow), the partners' names and contacts, the vocabulary's terms, the address, the reader's
 language, who is logged in (the header shows the account) and the day (a list "from today"
 moves with it). A page that is the same for every visitor without a login is kept by
 page_cache.py and answered there, before Flask."""
@@ -26,6 +26,7 @@ def page_tag(today: date) -> str:
     parts = (
         now.state,
         now.partners,
+        now.vocabulary,
         request.full_path,
         locale.language if locale else "de",
         account.account_id if account else 0,

@@ -25,11 +25,10 @@ from shared.web.request_db import db
 from services.calendar.domain import spans
 from services.calendar.domain.calendar_data import LOCAL
 from services.calendar.domain.public_filter import FILTER_KEYS, InvalidFilter
-from services.calendar.domain.vocabulary import ACCESSIBILITY, AUDIENCES, CATEGORIES
 from services.calendar.public import conditional, selection
 from services.calendar.public.links import Choice, public_url
 from services.calendar.public.selection import Selection
-from services.calendar.public.words import filter_message, label
+from services.calendar.public.words import audience_choices, filter_message, label, shown, term_choices, vocabulary
 from services.calendar.store.sql_public import PublicListing, PublicQueries
 
 bp = Blueprint("embed", __name__, url_prefix="/calendar", template_folder="../templates")
@@ -128,7 +127,7 @@ def _item(chosen: Selection, listing: PublicListing) -> dict:
         "place": ", ".join(filter(None, (place.name, place.street))),
         "district": place.district,
         "url": public_url(url_for("public.offering", offering_id=entry.id)),
-        "facts": facts + [label("access", a) for a in entry.accessibility],
+        "facts": facts + [label("access", a) for a in shown("access", entry.accessibility)],
     }
 
 
@@ -157,9 +156,9 @@ def _help_page(chosen: Selection | None, limit: int, error: str = "") -> str:
         "calendar/public/embed_help.html",
         partners=selection.every_partner(),
         districts=DISTRICTS,
-        audiences=[a for a in AUDIENCES if a != "Alle"],
-        categories=CATEGORIES,
-        accessibility=ACCESSIBILITY,
+        audiences=audience_choices(vocabulary(), choice.args.get("audience", [])),
+        categories=term_choices(vocabulary(), "category", choice.args.get("category", [])),
+        accessibility=term_choices(vocabulary(), "accessibility", choice.args.get("access", [])),
         choice=choice,
         limit=limit,
         snippets=None if error else snippets(choice, limit, _heading(chosen)),

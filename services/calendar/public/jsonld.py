@@ -11,6 +11,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from shared.identity.vocabulary import FOR_EVERYONE
+
 from services.calendar.domain.calendar_data import LOCAL
 from services.calendar.domain.place import Place
 from services.calendar.store.sql_public import PublicDateInfo, PublicEntry
@@ -60,7 +62,7 @@ def _common(entry: PublicEntry, place: Place, partner: dict | None, url: str) ->
         data["image"] = [entry.image]
     if partner:
         data["organizer"] = {"@type": "Organization", "name": partner["name"], "url": entry.url or url}
-    if entry.audiences and "Alle" not in entry.audiences:
+    if entry.audiences and FOR_EVERYONE not in entry.audiences:
         data["audience"] = [{"@type": "Audience", "audienceType": a} for a in entry.audiences]
     if entry.cost and not entry.free:
         data["offers"] = {"@type": "Offer", "description": entry.cost, "priceCurrency": "EUR", "url": url}

@@ -27,7 +27,7 @@ from services.calendar.public import conditional, formats, selection
 from services.calendar.public.links import Choice, public_url
 from services.calendar.public.pdf import render_pdf
 from services.calendar.public.selection import Selection
-from services.calendar.public.words import filter_message
+from services.calendar.public.words import audience_choices, filter_message, vocabulary
 from services.calendar.store.sql_public import PublicListing, PublicQueries
 
 bp = Blueprint("programme", __name__, url_prefix="/calendar", template_folder="../templates")
@@ -185,6 +185,7 @@ def _choose_page(chosen: Selection | None, error: str | None = None) -> str:
         wanted_week=request.args.get("week", ""),
         partners=selection.every_partner(),
         districts=DISTRICTS,
+        audiences=audience_choices(vocabulary(), choice.args.get("audience", [])),
         choice=choice,
         district_links=[(d, _address(Choice({"district": [d]}), weeks[0].key)) for d in DISTRICTS],
         error=error,

@@ -14,7 +14,7 @@ from services.calendar.domain.place import parse_location
 from services.calendar.domain.public_filter import PublicFilter, filter_args, parse_filter
 from services.calendar.public import snapshot
 from services.calendar.public.links import Choice
-from services.calendar.public.words import label
+from services.calendar.public.words import label, vocabulary
 from services.calendar.store.sql_public import PublicEntry
 
 
@@ -54,7 +54,7 @@ def read(args: Mapping[str, list[str]]) -> Selection:
     to the caller. Raises InvalidFilter as the list pages do."""
     values = filter_args(args)
     partners = snapshot.current().partners
-    chosen = parse_filter(values, [dict(p) for p in partners], DISTRICTS)
+    chosen = parse_filter(values, [dict(p) for p in partners], DISTRICTS, vocabulary())
     return Selection(Choice(values), chosen, {p["id"]: p for p in partners})
 
 

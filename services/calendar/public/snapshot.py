@@ -1,5 +1,6 @@
 """What every public page is made of besides its own query: the calendars' state (a page's ETag
-changes with it, conditional.py) and the network's partners (filter names, who runs what).
+changes with it, conditional.py), the network's partners (filter names, who runs what) and the
+shared vocabulary (filter choices and their labels), the last two read from identity together.
 
 Read at most once every STATE_SECONDS per process for visitors without a login: under load a
 page whose rendering is cached then costs no query at all, so the public pages answer nearly as
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared.auth import current_account, identity
 from shared.identity.store import PartnerInfo
+from shared.identity.vocabulary import Vocabulary
 from shared.web.request_db import db
 
 from services.calendar.store.sql import SqlStore
@@ -31,6 +33,7 @@ HELD = "calendar_public_snapshot"
 class Snapshot:
     state: tuple  # SqlStore.state_key()
     partners: tuple[PartnerInfo, ...]
+    vocabulary: Vocabulary
 
 
 def current() -> Snapshot:
@@ -61,7 +64,8 @@ def _shared() -> Snapshot:
 
 
 def _read() -> Snapshot:
-    return Snapshot(SqlStore(db()).state_key(), tuple(identity().partners()))
+    people = identity()
+    return Snapshot(SqlStore(db()).state_key(), tuple(people.partners()), people.vocabulary())
 
 
 def init_app(app: Flask) -> None:

@@ -21,10 +21,18 @@ from services.calendar.domain.disclosure import public_view
 from services.calendar.domain.ics_feed import assemble
 from services.calendar.domain.place import map_link, parse_location
 from services.calendar.domain.public_filter import InvalidFilter, PublicFilter, filter_args, parse_filter
-from services.calendar.domain.vocabulary import ACCESSIBILITY, AUDIENCES, CATEGORIES, TIMES_OF_DAY
+from services.calendar.domain.vocabulary import TIMES_OF_DAY
 from services.calendar.public import conditional, formats, jsonld, snapshot
 from services.calendar.public.links import Choice, public_url, subscription
-from services.calendar.public.words import FILTER_TITLES, filter_message, label
+from services.calendar.public.words import (
+    FILTER_TITLES,
+    audience_choices,
+    filter_message,
+    label,
+    shown,
+    term_choices,
+    vocabulary,
+)
 from services.calendar.store import sql_images
 from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_offering_rooms import OfferingRooms
@@ -51,6 +59,7 @@ def calendar_formats():
 
 
 bp.add_app_template_global(label, "vocabulary_label")
+bp.add_app_template_global(shown, "vocabulary_terms")
 
 
 @bp.app_template_global()
@@ -102,7 +111,9 @@ def offering(offering_id: int):
         district = entry.district or (partner["district"] if partner else "")
         page_url = public_url(url_for("public.offering", offering_id=offering_id))
         room = _booked_room(entry.uid)
-        similar = Choice({"category": list(entry.categories[:1]), "district": [district] if district else []})
+        similar = Choice(
+            {"category": shown("category", entry.categories)[:1], "district": [district] if district else []}
+        )
         return render_template(
             "calendar/public/offering.html",
             entry=entry,
@@ -138,7 +149,7 @@ def _span_page(span: spans.Span):
     if number is None:
         return _refused(span, _("Diese Seite gibt es nicht. Bitte mit Seite 1 beginnen."), 404)
     try:
-        chosen = parse_filter(args, _partner_list(), DISTRICTS)
+        chosen = parse_filter(args, _partner_list(), DISTRICTS, vocabulary())
     except InvalidFilter as exc:
         return _refused(span, filter_message(exc), 400)
     tag = conditional.page_tag(_today())
@@ -233,12 +244,13 @@ def _month_grid(span: spans.Span, starts: list[datetime]) -> list[list[tuple[dat
 
 def _filter_groups(choice: Choice) -> list[tuple[str, list[tuple[str, str, bool]]]]:
     """(key, [(value, link, chosen)]) for every filter shown as links."""
+    words = vocabulary()
     values = {
         "district": DISTRICTS,
-        "audience": [a for a in AUDIENCES if a != "Alle"],
-        "category": CATEGORIES,
+        "audience": audience_choices(words, choice.args.get("audience", [])),
+        "category": term_choices(words, "category", choice.args.get("category", [])),
         "time": tuple(TIMES_OF_DAY),
-        "access": ACCESSIBILITY,
+        "access": term_choices(words, "accessibility", choice.args.get("access", [])),
         "free": ("1",),
     }
     return [

@@ -1,11 +1,18 @@
-"""How the public pages name the calendar's words (vocabulary.py keeps the stored values):
-German first, English through the catalogue."""
+"""How the public pages name the calendar's words: the shared vocabulary's terms (categories,
+audiences, accessibility) by their labels in the reader's language, from the snapshot the page
+is made under; the filters' own words (times of day, "kostenlos") through the catalogue."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from services.calendar.domain.public_filter import InvalidFilter
+from shared.identity.vocabulary import FOR_EVERYONE, Vocabulary
+from shared.web.vocabulary import reader_language
+
+from services.calendar.domain.public_filter import TERM_KEYS, InvalidFilter
+from services.calendar.public import snapshot
 
 FILTER_TITLES = {
     "district": _l("Stadtteil"),
@@ -16,39 +23,28 @@ FILTER_TITLES = {
     "free": _l("Kosten"),
     "partner": _l("Partner"),
 }
-CATEGORY = {
-    "Sport": _l("Sport und Bewegung"),
-    "Kultur": _l("Kultur"),
-    "Beratung": _l("Beratung"),
-    "Essen": _l("Essen"),
-    "Bildung": _l("Lernen"),
-    "Begegnung": _l("Begegnung"),
-}
-AUDIENCE = {
-    "Kinder": _l("Kinder"),
-    "Jugendliche": _l("Jugendliche"),
-    "Familien": _l("Familien"),
-    "Erwachsene": _l("Erwachsene"),
-    "Senioren": _l("Senior:innen"),
-    "Alle": _l("alle"),
-}
-ACCESS = {
-    "stufenlos": _l("stufenlos erreichbar"),
-    "hoerschleife": _l("Hörschleife"),
-    "gebaerdensprache": _l("Gebärdensprache (DGS)"),
-    "leichte-sprache": _l("Leichte Sprache"),
-    "kinderbetreuung": _l("Kinderbetreuung"),
-}
 TIME = {"vormittags": _l("vormittags"), "nachmittags": _l("nachmittags"), "abends": _l("abends")}
 FREE = _l("kostenlos")
 
 
+def vocabulary() -> Vocabulary:
+    """The vocabulary of this request's snapshot (every part of a page reads the same)."""
+    return snapshot.current().vocabulary
+
+
 def label(key: str, value: str) -> str:
-    """The visitor's word for a filter value."""
-    table = {"category": CATEGORY, "audience": AUDIENCE, "access": ACCESS, "time": TIME}.get(key, {})
+    """The visitor's word for a filter value (`key` a filter key: category, audience, access, time, free)."""
     if key == "free":
         return str(FREE)
-    return str(table.get(value, value))
+    if key in TERM_KEYS:
+        return vocabulary().label(TERM_KEYS[key], value, reader_language())
+    return str(TIME.get(value, value)) if key == "time" else value
+
+
+def shown(key: str, values: Iterable[str]) -> list[str]:
+    """The terms among an offering's stored `values` (free text a calendar program added is
+    left out), by their keys: what its page and the filter links name."""
+    return list(vocabulary().known(TERM_KEYS[key], values))
 
 
 def filter_message(exc: InvalidFilter) -> str:
@@ -65,3 +61,14 @@ def filter_message(exc: InvalidFilter) -> str:
         "q": _("Die Suche ist zu lang (höchstens %(allowed)s Zeichen)."),
     }
     return texts[exc.key] % {"value": repr(exc.value[:60]), "allowed": exc.allowed}
+
+
+def term_choices(words: Vocabulary, kind: str, chosen: Iterable[str] = ()) -> tuple[str, ...]:
+    """The keys a filter or form offers: the active terms, and retired ones already `chosen`
+    (a feed address or an offering that names one keeps it, and can let it go)."""
+    return tuple(t.key for t in words.choices(kind, chosen))
+
+
+def audience_choices(words: Vocabulary, chosen: Iterable[str] = ()) -> tuple[str, ...]:
+    """Audiences to choose from: "for everyone" is not one of them (it is in every audience)."""
+    return tuple(a for a in term_choices(words, "audience", chosen) if a != FOR_EVERYONE)

@@ -1,7 +1,8 @@
 """The calendar's figures (domain/figures.py) summed by the database, for PostgreSQL and SQLite
 (make run) alike: one query by month, one by district, one each by the categories and the
-audiences of the vocabulary. A period has at most shared.periods.MAX_MONTHS months, the
-vocabulary a handful of words, so every query is bounded.
+audiences of the shared vocabulary (passed in: every term, retired ones too, since a period may
+hold them). A period has at most shared.periods.MAX_MONTHS months, the vocabulary a few dozen
+words, so every query is bounded.
 
 Each date is counted from exactly one place, by one rule: a date that began before the history's
 mark (sql_held_dates: `until`) from the history, as it was when it began; any later one from the
@@ -18,12 +19,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeEngine
 
+from shared.identity.vocabulary import Vocabulary
 from shared.periods import Period
 
 from services.calendar.domain.figures import DateCounts, OfferingFigures
-from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES
 from services.calendar.store.models import Calendar, HeldDate, PublicDate, PublicOffering
 from services.calendar.store.sql_held_dates import reach
+from services.calendar.store.sql_public import holds
 from services.calendar.store.sql_public_index import WINDOW_BACK
 
 WHEN = PublicDate.starts_at.type
@@ -95,22 +97,35 @@ def _counted(row) -> DateCounts:
     return DateCounts(*(int(v or 0) for v in row[-4:]))
 
 
+def _by_term(
+    session: Session, dates: Subquery, column, vocabulary: Vocabulary, kind: str, now: datetime
+) -> tuple[tuple[str, DateCounts], ...]:
+    """Counts per term of the kind, in the vocabulary's order; a retired term only when it has
+    offerings in the period."""
+    active = set(vocabulary.keys(kind, active_only=True))
+    found = _by_word(session, dates, column, vocabulary.keys(kind), now)
+    return tuple((w, c) for w, c in found if w in active or c.offerings)
+
+
 def _by_word(
     session: Session, dates: Subquery, column, words: tuple[str, ...], now: datetime
 ) -> tuple[tuple[str, DateCounts], ...]:
     """Counts per word of a facet stored as ",a,b," (one LIKE per word, as the public filter asks)."""
+    if not words:
+        return ()
     table = _table("words", [(w,) for w in words], [String()])
-    query = (
-        _dates(dates, now, table.c.c0)
-        .join(table, column.like(literal("%,") + table.c.c0 + literal(",%")))
-        .group_by(table.c.c0)
-    )
+    query = _dates(dates, now, table.c.c0).join(table, holds(column, table.c.c0)).group_by(table.c.c0)
     found = {row[0]: _counted(row) for row in session.execute(query)}
     return tuple((w, found.get(w, DateCounts())) for w in words)
 
 
 def offering_figures(
-    session: Session, period: Period, tz: ZoneInfo, now: datetime, districts: Mapping[int, str]
+    session: Session,
+    period: Period,
+    tz: ZoneInfo,
+    now: datetime,
+    districts: Mapping[int, str],
+    vocabulary: Vocabulary,
 ) -> OfferingFigures:
     """`districts`: each partner's district (identity's), for offerings that name none."""
     bounds = period.bounds(tz)
@@ -139,7 +154,7 @@ def offering_figures(
         total=_counted(total),
         by_month=tuple((m, by_month.get(i, DateCounts())) for i, m in enumerate(period.months())),
         by_district=tuple(sorted(by_place.items())),
-        by_category=_by_word(session, dates, dates.c.categories, CATEGORIES, now),
-        by_audience=_by_word(session, dates, dates.c.audiences, AUDIENCES, now),
+        by_category=_by_term(session, dates, dates.c.categories, vocabulary, "category", now),
+        by_audience=_by_term(session, dates, dates.c.audiences, vocabulary, "audience", now),
         counted_from=history[0] if history else now - WINDOW_BACK,
     )

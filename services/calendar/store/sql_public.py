@@ -12,10 +12,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal_column, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, func, literal, literal_column, or_, select, text
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from shared.db import as_utc
+from shared.identity.vocabulary import FOR_EVERYONE
 
 from services.calendar.domain.public_filter import PublicFilter
 from services.calendar.store.models import LONGEST_DATE, Calendar, CalendarObject, PublicDate, PublicOffering
@@ -104,6 +105,14 @@ DATE_COLUMNS = (
     PublicDate.note,
     PublicDate.key,
 )
+
+
+def holds(
+    column: ColumnElement[str] | InstrumentedAttribute[str], word: ColumnElement[str] | str
+) -> ColumnElement[bool]:
+    """A column of words stored as ",a,b," holds `word`, in any case (a calendar program may
+    write "sport" for the vocabulary's "Sport"); keys hold no LIKE wildcards (vocabulary.py)."""
+    return func.lower(column).like(func.lower(literal("%,") + word + literal(",%")))
 
 
 class PublicQueries:
@@ -203,12 +212,12 @@ class PublicQueries:
                 )
             )
         if chosen.categories:
-            out.append(or_(*(o.categories.like(f"%,{c},%") for c in sorted(chosen.categories))))
+            out.append(or_(*(holds(o.categories, c) for c in sorted(chosen.categories))))
         if chosen.audiences:
-            wanted = sorted(chosen.audiences | {"Alle"})  # an offering for everyone is for each
-            out.append(or_(*(o.audiences.like(f"%,{a},%") for a in wanted)))
+            wanted = sorted(chosen.audiences | {FOR_EVERYONE})  # an offering for everyone is for each
+            out.append(or_(*(holds(o.audiences, a) for a in wanted)))
         for fact in sorted(chosen.accessibility):
-            out.append(o.accessibility.like(f"%,{fact},%"))
+            out.append(holds(o.accessibility, fact))
         if chosen.free:
             out.append(o.free.is_(True))
         for word in search_words(chosen.query):

@@ -24,7 +24,7 @@ from services.calendar.domain.public_filter import InvalidFilter, parse_filter
 from services.calendar.domain.vocabulary import BUSY_SUMMARY
 from services.calendar.public import conditional
 from services.calendar.public.links import Choice, public_url
-from services.calendar.public.words import filter_message
+from services.calendar.public.words import filter_message, vocabulary
 from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_public import PublicQueries
 
@@ -104,7 +104,7 @@ def network_feed():
     args = {key: [v for v in request.args.getlist(key) if v.strip()] for key in request.args}
     partners = identity().partners()
     try:
-        feed_filter = parse_filter(args, partners, DISTRICTS)
+        feed_filter = parse_filter(args, partners, DISTRICTS, vocabulary())
     except InvalidFilter as exc:
         return _plain(filter_message(exc), 400)
     store = SqlStore(db())

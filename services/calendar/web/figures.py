@@ -17,7 +17,7 @@ from shared.web.request_db import db
 from services.calendar.domain import access
 from services.calendar.domain.calendar_data import LOCAL
 from services.calendar.domain.figures import DateCounts, OfferingFigures
-from services.calendar.public.words import AUDIENCE, CATEGORY
+from services.calendar.public.words import label, vocabulary
 from services.calendar.store.sql_figures import offering_figures
 
 bp = Blueprint("calendar_figures", __name__, url_prefix="/calendar", template_folder="../templates")
@@ -34,7 +34,7 @@ def _figures() -> tuple[PeriodForm, OfferingFigures | None]:
     now = utcnow()
     period = form.period(month_of(now.astimezone(LOCAL).date()))
     districts = {p["id"]: p["district"] for p in identity().partners()}
-    return form, offering_figures(db(), period, LOCAL, now, districts)
+    return form, offering_figures(db(), period, LOCAL, now, districts, vocabulary())
 
 
 def _bars(rows: list[tuple[str, DateCounts]]) -> list[Bar]:
@@ -51,8 +51,8 @@ def figures():
     what = _("Termine, geteilt in stattgefundene, noch geplante und abgesagte.")
     months = [(m.shown(), c) for m, c in found.by_month]
     districts = list(found.by_district)
-    categories = [(str(CATEGORY.get(k, k)), c) for k, c in found.by_category]
-    audiences = [(str(AUDIENCE.get(k, k)), c) for k, c in found.by_audience]
+    categories = [(label("category", k), c) for k, c in found.by_category]
+    audiences = [(label("audience", k), c) for k, c in found.by_audience]
     return render_template(
         "calendar/figures.html",
         form=form,

@@ -12,6 +12,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from shared.identity.models import DISTRICTS
+from shared.identity.vocabulary import FOR_EVERYONE
 from shared.web.typed_fields import (
     CheckboxesField,
     PlainText,
@@ -23,8 +24,7 @@ from shared.web.typed_fields import (
 )
 
 from services.calendar.domain.offering_draft import MAX_COUNT, MAX_INTERVAL, OfferingDraft, Repeat
-from services.calendar.domain.vocabulary import ACCESSIBILITY, AUDIENCES, CATEGORIES
-from services.calendar.public.words import label
+from services.calendar.public.words import audience_choices, label, term_choices, vocabulary
 
 TITLE_MAX, PLACE_MAX, COST_MAX, URL_MAX = 200, 300, 200, 500
 TEXT_MAX, EASY_MAX, NOTE_MAX, PICTURE_WORDS_MAX = 4000, 1000, 300, 300
@@ -68,14 +68,11 @@ class OfferingForm(FlaskForm):
         _l("Ort"), validators=[PlainText(PLACE_MAX)], render_kw={"maxlength": PLACE_MAX, "autocomplete": "off"}
     )
     district = SelectField(_l("Stadtteil"), default="", choices=[])
-    categories = CheckboxesField(_l("Was ist es?"), choices=choices((c, label("category", c)) for c in CATEGORIES))
-    audiences = CheckboxesField(
-        _l("Für wen?"), choices=choices((a, label("audience", a)) for a in AUDIENCES if a != "Alle")
-    )
+    # the choices are the shared vocabulary's, set for each form (set_terms)
+    categories = CheckboxesField(_l("Was ist es?"), choices=[])
+    audiences = CheckboxesField(_l("Für wen?"), choices=[])
     for_all = BooleanField(_l("Für alle"))
-    accessibility = CheckboxesField(
-        _l("Barrierefreiheit"), choices=choices((a, label("access", a)) for a in ACCESSIBILITY)
-    )
+    accessibility = CheckboxesField(_l("Barrierefreiheit"), choices=[])
     free = BooleanField(_l("kostenlos"))
     cost = StringField(
         _l("Kosten"), validators=[PlainText(COST_MAX)], render_kw={"maxlength": COST_MAX, "autocomplete": "off"}
@@ -104,11 +101,34 @@ class OfferingForm(FlaskForm):
 
     REPEAT_FIELDS = {"once": (), "weekly": ("ends_by",), "nweekly": ("interval", "ends_by"), "monthly": ("ends_by",)}
 
-    def __init__(self, *args, keep_rule: str = "", rooms: list[tuple[int, str]] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        keep_rule: str = "",
+        rooms: list[tuple[int, str]] | None = None,
+        holding: OfferingDraft | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.set_terms(holding)
         self.keep_rule = keep_rule  # a rule only a calendar program can change (shown, kept)
         self.district.choices = choices([("", _l("wie der Partner"))] + [(d, d) for d in DISTRICTS])
         self.room.choices = choices([("", _l("kein Raum aus der Raumbörse"))] + [(str(i), n) for i, n in rooms or []])
+
+    def set_terms(self, holding: OfferingDraft | None) -> None:
+        """The vocabulary's active terms, and the retired ones the offering already holds (kept
+        when it is saved again)."""
+        words = vocabulary()
+        categories, audiences, facts = (
+            (holding.categories, holding.audiences, holding.accessibility) if holding else ((), (), ())
+        )
+        self.categories.choices = choices(
+            (c, label("category", c)) for c in term_choices(words, "category", categories)
+        )
+        self.audiences.choices = choices((a, label("audience", a)) for a in audience_choices(words, audiences))
+        self.accessibility.choices = choices(
+            (a, label("access", a)) for a in term_choices(words, "accessibility", facts)
+        )
 
     def validate(self, extra_validators=None) -> bool:
         """What a hidden repeat field holds is dropped; "alle n Wochen" needs its number, "bis"
@@ -142,7 +162,7 @@ class OfferingForm(FlaskForm):
         else:
             kind = {"nweekly": "weekly"}.get(freq, freq)
             repeat = Repeat(kind, self.interval.data or 1, self.until.data, self.count.data)
-        audiences = ("Alle",) if self.for_all.data else tuple(self.audiences.data or ())
+        audiences = (FOR_EVERYONE,) if self.for_all.data else tuple(self.audiences.data or ())
         return OfferingDraft(
             title=self.title.data.strip(),
             day=self.day.data,
@@ -174,10 +194,13 @@ class OfferingForm(FlaskForm):
         self.ends_by.data = "until" if repeat.until else "count" if repeat.count else "open"
         self.until.data, self.count.data = repeat.until, repeat.count
         self.location.data, self.district.data = draft.location, draft.district
-        self.categories.data = list(draft.categories)
-        self.for_all.data = "Alle" in draft.audiences
-        self.audiences.data = [a for a in draft.audiences if a != "Alle"]
-        self.accessibility.data = list(draft.accessibility)
+        words = vocabulary()
+        self.set_terms(draft)
+        self.categories.data = list(words.known("category", draft.categories))
+        audiences = words.known("audience", draft.audiences)
+        self.for_all.data = FOR_EVERYONE in audiences
+        self.audiences.data = [a for a in audiences if a != FOR_EVERYONE]
+        self.accessibility.data = list(words.known("accessibility", draft.accessibility))
         self.free.data = draft.cost.casefold() in ("kostenlos", "kostenfrei", "eintritt frei", "gratis")
         self.cost.data = "" if self.free.data else draft.cost
         self.easy_language.data, self.url.data = draft.easy_language, draft.url

@@ -166,7 +166,7 @@ def new():
 def edit(slug: str, name: str):
     calendar, stored = _offering(slug, name)
     keep = stored.draft.repeat.rule if stored.draft.repeat.kind == "other" else ""
-    form = OfferingForm(keep_rule=keep, rooms=_rooms())
+    form = OfferingForm(keep_rule=keep, rooms=_rooms(), holding=stored.draft)
     error = None
     if request.method == "GET":
         form.fill(stored.draft, stored.etag)

@@ -13,9 +13,8 @@ from shared.web.request_db import db
 
 from services.calendar.domain import access
 from services.calendar.domain.public_filter import FILTER_KEYS, InvalidFilter, parse_filter
-from services.calendar.domain.vocabulary import AUDIENCES, CATEGORIES
 from services.calendar.public.links import public_url, subscription
-from services.calendar.public.words import filter_message
+from services.calendar.public.words import filter_message, term_choices, vocabulary
 from services.calendar.store.sql import SqlStore
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar", template_folder="../templates")
@@ -35,7 +34,7 @@ def subscribe():
     built, error = None, None
     if choice:
         try:
-            parse_filter(choice, partners, DISTRICTS)
+            parse_filter(choice, partners, DISTRICTS, vocabulary())
             built = subscription("/feeds/network.ics?" + urlencode(choice, doseq=True))
         except InvalidFilter as exc:
             error = filter_message(exc)
@@ -47,8 +46,8 @@ def subscribe():
         network=subscription("/feeds/network.ics"),
         partner_links={p["slug"]: subscription(f"/feeds/network.ics?partner={p['slug']}") for p in partners},
         districts=DISTRICTS,
-        categories=CATEGORIES,
-        audiences=AUDIENCES,
+        categories=term_choices(vocabulary(), "category", choice.get("category", [])),
+        audiences=term_choices(vocabulary(), "audience", choice.get("audience", [])),
         choice=choice,
         built=built,
         error=error,

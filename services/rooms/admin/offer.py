@@ -18,17 +18,27 @@ from services.rooms.db.models import Room
 from services.rooms.domain import permissions
 
 
-def offer_room(session: Session, actor: Principal, partner_id: int, partners: Collection[int], values: dict) -> Room:
-    """A new room of `partner_id` (one of the network's `partners`), offered at once."""
+def offer_room(
+    session: Session,
+    actor: Principal,
+    partner_id: int,
+    partners: Collection[int],
+    values: dict,
+    equipment_keys: tuple[str, ...],
+) -> Room:
+    """A new room of `partner_id` (one of the network's `partners`), offered at once, with
+    equipment among `equipment_keys` (the shared vocabulary's)."""
     if partner_id not in partners:
         raise InvalidInput({"partner": "partner_unknown"})
     require(permissions.can_create_room(partner_id, actor), "create_room")
-    return create_room(session, partner_id, by=actor, districts=DISTRICTS, **_offered(values))
+    return create_room(
+        session, partner_id, by=actor, districts=DISTRICTS, equipment_keys=equipment_keys, **_offered(values)
+    )
 
 
-def edit_room(session: Session, actor: Principal, room_id: int, values: dict) -> Room:
+def edit_room(session: Session, actor: Principal, room_id: int, values: dict, equipment_keys: tuple[str, ...]) -> Room:
     """Change what the room offers (a retired room too: its past bookings show its name)."""
-    return update_room(session, room_id, actor, districts=DISTRICTS, **_offered(values))
+    return update_room(session, room_id, actor, districts=DISTRICTS, equipment_keys=equipment_keys, **_offered(values))
 
 
 def retire_room(session: Session, actor: Principal, room_id: int, now: datetime) -> Room:

@@ -32,10 +32,17 @@ _TEXTS = tuple(f for f in domain.rooms.TEXTS if f != "name")
 
 
 def create_room(
-    session: Session, partner_id: int, *, by: Principal | None = None, districts: tuple[str, ...] = (), **values
+    session: Session,
+    partner_id: int,
+    *,
+    by: Principal | None = None,
+    districts: tuple[str, ...] = (),
+    equipment_keys: tuple[str, ...] = (),
+    **values,
 ) -> Room:
-    """`by`: who offers it (None: the demo loader); `districts`: the allowed ones, if checked."""
-    room = Room(partner_id=partner_id, revision=0, **_room_values(values, districts))
+    """`by`: who offers it (None: the demo loader); `districts`, `equipment_keys`: the allowed
+    ones, if checked."""
+    room = Room(partner_id=partner_id, revision=0, **_room_values(values, districts, equipment_keys))
     session.add(room)
     session.flush()
     notices.audit(session, by, "room_created", room_id=room.id, partner=partner_id, values=state_of(room))
@@ -44,14 +51,20 @@ def create_room(
 
 
 def update_room(
-    session: Session, room_id: int, editor: Principal | None, *, districts: tuple[str, ...] = (), **values
+    session: Session,
+    room_id: int,
+    editor: Principal | None,
+    *,
+    districts: tuple[str, ...] = (),
+    equipment_keys: tuple[str, ...] = (),
+    **values,
 ) -> Room:
     room = session.get(Room, room_id)
     if room is None:
         raise RoomNotFound(room_id)
     require(permissions.can_update_room(room, editor), "room")
     before = state_of(room)
-    for field, value in _room_values(before | values, districts).items():
+    for field, value in _room_values(before | values, districts, equipment_keys).items():
         setattr(room, field, value)
     changes = {f: [before[f], new] for f, new in state_of(room).items() if new != before[f]}
     if changes:
@@ -66,7 +79,7 @@ def state_of(room: Room) -> dict:
     return {f: list(v) if isinstance(v := getattr(room, f), list) else v for f in ROOM_FIELDS}
 
 
-def _room_values(values: dict, districts: tuple[str, ...] = ()) -> dict:
+def _room_values(values: dict, districts: tuple[str, ...] = (), equipment_keys: tuple[str, ...] = ()) -> dict:
     unknown = set(values) - set(ROOM_FIELDS)
     if unknown:
         raise TypeError(f"unknown room fields {sorted(unknown)}")
@@ -74,7 +87,7 @@ def _room_values(values: dict, districts: tuple[str, ...] = ()) -> dict:
     values["equipment"] = list(dict.fromkeys(values["equipment"]))
     texts = {f: values[f] for f in _TEXTS if values.get(f) is not None}
     problems = domain.room_problems(
-        values.get("name", ""), int(values["capacity"]), values["equipment"], districts, **texts
+        values.get("name", ""), int(values["capacity"]), values["equipment"], districts, equipment_keys, **texts
     )
     if problems:
         raise InvalidInput(problems)

@@ -15,7 +15,7 @@ from services.rooms.domain.conflicts import (
     visible_title,
 )
 from services.rooms.domain.recurrence import MAX_DATES, Recurrence, expand, local_days
-from services.rooms.domain.rooms import ACCESS, EQUIPMENT, alt_problem, retire_problem, room_problems
+from services.rooms.domain.rooms import ACCESS, alt_problem, retire_problem, room_problems
 from services.rooms.domain.rules import WEEKDAYS, Closure, RoomRules, rules_problems, violations
 from services.rooms.domain.slots import (
     CANCEL_REASON_MAX,
@@ -33,7 +33,6 @@ __all__ = [
     "CANCEL_REASON_MAX",
     "DESCRIPTION_MAX",
     "EARLIEST_DAY",
-    "EQUIPMENT",
     "LATEST_DAY",
     "MAX_DATES",
     "MAX_DURATION",

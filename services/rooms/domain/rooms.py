@@ -4,22 +4,6 @@ from __future__ import annotations
 
 from shared.text import text_problem
 
-EQUIPMENT = (
-    "beamer",
-    "leinwand",
-    "kueche",
-    "klavier",
-    "matten",
-    "musikanlage",
-    "whiteboard",
-    "tische",
-    "stuehle",
-    "wlan",
-    "kinderecke",
-    "werkbank",
-    "spiegel",
-    "flipchart",
-)
 # the accessibility facts a room states (each a yes/no column of the room)
 ACCESS = ("step_free", "lift", "accessible_toilet", "hearing_loop")
 MAX_CAPACITY = 2000
@@ -38,10 +22,17 @@ MAX_PHOTOS = 12
 
 
 def room_problems(
-    name: str, capacity: int, equipment: list[str], districts: tuple[str, ...] = (), **texts: str
+    name: str,
+    capacity: int,
+    equipment: list[str],
+    districts: tuple[str, ...] = (),
+    equipment_keys: tuple[str, ...] = (),
+    **texts: str,
 ) -> dict[str, str]:
     """Field -> problem code; `texts`: the room's other free-text fields (TEXTS); `districts`:
-    the network's districts when the district must be one of them (administration), else any."""
+    the network's districts when the district must be one of them (administration), else any;
+    `equipment_keys` likewise the shared vocabulary's equipment (retired terms too: a room may
+    keep what it has)."""
     found: dict[str, str] = {}
     if not (name or "").strip():
         found["name"] = "name_missing"
@@ -55,8 +46,8 @@ def room_problems(
         found["district"] = "district_unknown"
     if capacity < 0 or capacity > MAX_CAPACITY:
         found["capacity"] = "capacity_range"
-    unknown = [key for key in equipment if key not in EQUIPMENT]
-    if unknown:
+    unknown = [key for key in equipment if key not in equipment_keys]
+    if equipment_keys and unknown:
         found["equipment"] = "equipment_unknown"
     return found
 

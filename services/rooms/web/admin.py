@@ -4,6 +4,8 @@ rooms for any partner. Photos are served at content-addressed URLs, cached for a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -13,6 +15,7 @@ from shared.identity.models import DISTRICTS
 from shared.web import pictures
 from shared.web.request_db import db
 from shared.web.typed_fields import choices
+from shared.web.vocabulary import vocabulary
 
 from services.rooms import wording
 from services.rooms.admin import offer, photos
@@ -28,9 +31,10 @@ from services.rooms.web.forms import NewRoomForm, PhotoAltForm, PhotoForm, RoomF
 PHOTO_ACTIONS = {"up": -1, "down": 1}
 
 
-def _fill_choices(form: RoomForm) -> None:
+def _fill_choices(form: RoomForm, holding: Iterable[str] = ()) -> None:
+    """`holding`: the room's equipment (a retired term it has stays choosable)."""
     form.district.choices = district_choices(DISTRICTS)
-    form.equipment.choices = equipment_choices(wording.equipment_label)
+    form.equipment.choices = equipment_choices(wording.equipment_label, holding)
 
 
 def _answered(form, refused: Answer) -> PageError | None:
@@ -64,9 +68,10 @@ def new_room():
     picture = _first_photo(form)
     if valid and not form.picture.errors and not form.alt.errors:
         partner_id = _chosen_partner(form, me, office)
+        keys = vocabulary().keys("equipment")
 
         def use_case(session):
-            room = offer.offer_room(session, me, partner_id, names.keys(), form.values())
+            room = offer.offer_room(session, me, partner_id, names.keys(), form.values(), keys)
             if picture is not None:
                 photos.add_photo(session, me, room.id, picture, form.alt.data or "")
             return room
@@ -117,10 +122,13 @@ def edit_room(room_id: int):
     error, status = None, 200
     if FlaskForm().is_submitted():
         form = posted = RoomForm()
-        _fill_choices(form)
+        _fill_choices(form, _managed(room_id).equipment or ())
         if form.validate():
             me = signed_in()
-            _done, refused = attempt(lambda session: offer.edit_room(session, me, room_id, posted.values()), ctx())
+            keys = vocabulary().keys("equipment")
+            _done, refused = attempt(
+                lambda session: offer.edit_room(session, me, room_id, posted.values(), keys), ctx()
+            )
             if refused is None:
                 flash(_("Die Angaben zum Raum sind gespeichert."))
                 return redirect(url_for("rooms.edit_room", room_id=room_id))
@@ -131,7 +139,7 @@ def edit_room(room_id: int):
     room = _managed(room_id)
     if form is None:
         form = RoomForm(data=state_of(room))
-        _fill_choices(form)
+        _fill_choices(form, room.equipment or ())
     return _edit_page(room, form, PhotoForm(prefix="photo"), form if status != 200 else None, status, error)
 
 
@@ -173,7 +181,7 @@ def add_photo(room_id: int):
             error = _answered(form, refused)
     room = _managed(room_id)
     form_of_room = RoomForm(formdata=None, data=state_of(room))
-    _fill_choices(form_of_room)
+    _fill_choices(form_of_room, room.equipment or ())
     return _edit_page(room, form_of_room, form, form, 400 if error is None else 409, error)
 
 
@@ -188,7 +196,7 @@ def change_photo(room_id: int, photo_id: int):
         if action != "save":
             abort(400)  # an expired form: nothing to show at a field
         form_of_room = RoomForm(formdata=None, data=state_of(room))
-        _fill_choices(form_of_room)
+        _fill_choices(form_of_room, room.equipment or ())
         return _edit_page(room, form_of_room, PhotoForm(prefix="photo"), form, 400, photo_id=photo_id)
     me = signed_in()
     if action == "save":

@@ -3,6 +3,7 @@ token; the search form only reads, so it is a plain GET form without one)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -35,8 +36,9 @@ from shared.web.typed_fields import (
     frequency_field,
     time_field,
 )
+from shared.web.vocabulary import vocabulary
 
-from services.rooms.domain import CANCEL_REASON_MAX, DESCRIPTION_MAX, EQUIPMENT, TITLE_MAX, WEEKDAYS
+from services.rooms.domain import CANCEL_REASON_MAX, DESCRIPTION_MAX, TITLE_MAX, WEEKDAYS
 from services.rooms.domain.approval import COMMENT_MAX
 from services.rooms.domain.rooms import ALT_MAX, MAX_CAPACITY, TEXTS
 from services.rooms.domain.rules import REASON_MAX
@@ -269,8 +271,10 @@ def _add_opening_fields() -> None:
 _add_opening_fields()
 
 
-def equipment_choices(label) -> list[SelectChoice]:
-    return choices((key, label(key)) for key in EQUIPMENT)
+def equipment_choices(label, holding: Iterable[str] = ()) -> list[SelectChoice]:
+    """The shared vocabulary's active equipment, and retired terms in `holding` (what the room
+    has, or the search asked for), in the reader's words."""
+    return choices((t.key, label(t.key)) for t in vocabulary().choices("equipment", holding))
 
 
 def _text(label, field: str, required=None, **kwargs):

@@ -36,7 +36,7 @@ def index():
     form.district.choices = choices(
         [("", _("– alle –"))] + [(d, d) for d in sorted({r.district for r in rooms if r.district})]
     )
-    form.equipment.choices = equipment_choices(wording.equipment_label)
+    form.equipment.choices = equipment_choices(wording.equipment_label, request.args.getlist("equipment"))
     searched = any(request.args.get(k) for k in ("weekday", "day", "start", "end"))
     found, status = None, 200
     if searched:
