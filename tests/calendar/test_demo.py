@@ -214,7 +214,7 @@ def test_the_year_before_is_in_the_history_once(calendar_app, identity, store):
     with calendar_app.extensions["db"]() as session:
         since, until = sql_held_dates.reach(session)
         recorded = session.scalar(select(func.count()).select_from(HeldDate))
-        found = offering_figures(session, period, BERLIN, utcnow(), districts)
+        found = offering_figures(session, period, BERLIN, utcnow(), districts, identity.vocabulary())
     assert since == datetime.combine(today, time(), BERLIN) - timedelta(weeks=53) and until <= utcnow()
     assert recorded > 1000
     assert not found.misses_dates(period.bounds(BERLIN)[0])  # the page shows no notice

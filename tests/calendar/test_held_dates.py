@@ -33,6 +33,7 @@ from services.calendar.tasks import record_held_dates
 
 from tests.support.calendar import berlin_vtimezone
 from tests.support.login import login
+from tests.support.vocabulary import WORDS
 
 TODAY = datetime.now(LOCAL).date()
 SERIES = [TODAY + timedelta(days=d) for d in (-27, -20, -13, -6, 1, 8, 15, 22)]
@@ -100,7 +101,12 @@ def _figures(calendar_app, identity, period: Period | None = None):
     districts = {p["id"]: p["district"] for p in identity.partners()}
     with calendar_app.extensions["db"]() as session:
         return offering_figures(
-            session, period or Period(month_of(SERIES[0]), month_of(SERIES[-1])), LOCAL, utcnow(), districts
+            session,
+            period or Period(month_of(SERIES[0]), month_of(SERIES[-1])),
+            LOCAL,
+            utcnow(),
+            districts,
+            identity.vocabulary(),
         )
 
 
@@ -195,7 +201,7 @@ def test_sqlite_records_and_counts_across_the_mark(tmp_path):
             row.cancelled = True
         s.commit()
         found = offering_figures(
-            s, Period(month_of(date(2026, 2, 1)), month_of(date(2026, 3, 1))), LOCAL, days[-1], {5: "Ost"}
+            s, Period(month_of(date(2026, 2, 1)), month_of(date(2026, 3, 1))), LOCAL, days[-1], {5: "Ost"}, WORDS
         )
     assert [_counts(c) for _m, c in found.by_month] == [(0, 0, 0, 0), (1, 2, 0, 2)]
     assert dict(found.by_category)["Sport"] == found.total
