@@ -6,7 +6,7 @@ answer is never lost (the outbox publishes it until accounts confirms it).
 
 A service registers the two tasks with `register(...)`, giving `gather(session, account_id) ->
 Gathered` for exports and `erase(session, account_id, traces) -> {kind: rows}` for erasure;
-Gathered.add bounds each section. accounts takes the answers with `consume` as well."""
+Gathered.add bounds each section. accounts takes the answers with shared.consumer as well."""
 
 from __future__ import annotations
 
@@ -16,15 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from celery import Celery
-from flask import current_app
-from marshmallow import ValidationError
 from sqlalchemy import delete, or_
 from sqlalchemy.orm import Session
 
 from shared import contracts, outbox
-from shared.db import transaction
+from shared.consumer import Work, consume
 from shared.messaging import consumer_retry
-from shared.receipts import send_receipt
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +43,6 @@ class Gathered:
 
 Gather = Callable[[Session, int], Gathered]
 Erase = Callable[[Session, int, list[str]], dict[str, int]]
-Work = Callable[[Session, dict[str, Any]], "str | None"]
 
 
 def register(
@@ -100,22 +96,3 @@ def forget_sent(session: Session, sender: type[outbox.OutboxMixin], traces: list
         *(sender.payload.contains(trace, autoescape=True) for trace in traces),
     )
     return outbox._rowcount(session.execute(delete(sender).where(sender.confirmed_at.is_not(None), naming)))
-
-
-def consume(task_name: str, inbox: type[outbox.InboxMixin], payload: dict[str, Any], work: Work) -> str:
-    """Validate; record in the inbox and do `work` in one transaction (its outcome, or
-    "applied"); a copy seen before is "duplicate", a malformed message "invalid". The receipt
-    goes in every case."""
-    try:
-        message = contracts.load(task_name, payload)
-    except (ValidationError, contracts.UnknownContract) as exc:
-        log.error("rejected %s %s: %s", task_name, payload.get("message_id"), exc)
-        outcome = "invalid"
-    else:
-        with transaction(current_app.extensions["db"]) as session:
-            if outbox.first_time(session, inbox, task_name, message["message_id"]):
-                outcome = work(session, message) or "applied"
-            else:
-                outcome = "duplicate"
-    send_receipt(current_app.extensions["celery"], payload)
-    return outcome

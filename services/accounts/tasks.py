@@ -19,8 +19,8 @@ from celery import Celery
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
-from shared import account_data
 from shared.clock import utcnow
+from shared.consumer import consume
 from shared.identity.models import AccountsInbox, AccountsOutbox
 from shared.messaging import consumer_retry
 from shared.relay import register_relay
@@ -39,7 +39,7 @@ def take_answer(task_name: str, payload: dict[str, Any], content: Callable[[dict
         taken = answers.take(s, message["request_id"], message["service"], content(message), public_url, utcnow())
         return "taken" if taken else "not_awaited"
 
-    return account_data.consume(task_name, AccountsInbox, payload, take)
+    return consume(task_name, AccountsInbox, payload, take)
 
 
 def register(celery: Celery, app: Flask) -> None:

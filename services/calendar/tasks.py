@@ -16,16 +16,13 @@ import logging
 from datetime import datetime
 from urllib.parse import quote
 
-from flask import current_app
-from marshmallow import ValidationError
 from sqlalchemy.exc import DataError
 
-from shared import account_data, contracts
+from shared import account_data
 from shared.clock import utcnow
+from shared.consumer import consume
 from shared.db import transaction
 from shared.messaging import consumer_retry
-from shared.outbox import first_time
-from shared.receipts import send_receipt
 from shared.relay import register_relay
 
 from services.calendar.domain.booking import booking_resource, clean_text
@@ -88,29 +85,7 @@ def apply_offering_room_answer(session, message: dict) -> str:
 
 
 def _consume(task_name: str, payload: dict, apply) -> str:
-    """Apply the message once; then (also for a copy seen before, or a message refused for
-    good) send the sender its receipt, after our commit."""
-    try:
-        message = contracts.load(task_name, payload)
-    except (ValidationError, contracts.UnknownContract) as exc:
-        # a malformed message will never become valid: log it and drop it, do not retry
-        log.error("rejected %s %s: %s", task_name, payload.get("message_id"), exc)
-        outcome = "invalid"
-    else:
-        factory = current_app.extensions["db"]
-        try:
-            with transaction(factory) as session:
-                if first_time(session, ProcessedMessage, task_name, message["message_id"]):
-                    outcome = apply(session, message) or "applied"
-                else:
-                    outcome = "duplicate"
-        except PERMANENT as exc:
-            log.error("refused %s %s for good: %s", task_name, message["message_id"], exc)
-            with transaction(factory) as session:  # recorded, so that a copy changes nothing either
-                first_time(session, ProcessedMessage, task_name, message["message_id"])
-            outcome = "refused"
-    send_receipt(current_app.extensions["celery"], payload)
-    return outcome
+    return consume(task_name, ProcessedMessage, payload, apply, permanent=PERMANENT)
 
 
 def refresh_public_index(factory, batches: int = REFRESH_BATCHES) -> int:

@@ -12,13 +12,10 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
-from marshmallow import ValidationError
 
-from shared import account_data, contracts, outbox
-from shared.db import transaction
+from shared import account_data, outbox
+from shared.consumer import consume
 from shared.messaging import consumer_retry
-from shared.outbox import first_time
-from shared.receipts import send_receipt
 from shared.relay import register_relay
 
 from services.rooms.booking import for_offering
@@ -32,35 +29,27 @@ TASK = "rooms.book_for_offering"
 
 
 def book_for_offering(payload: dict) -> str:
-    try:
-        message = contracts.load(TASK, payload)
-    except (ValidationError, contracts.UnknownContract) as exc:
-        log.error("rejected %s %s: %s", TASK, payload.get("message_id"), exc)
-        outcome = "invalid"
-    else:
-        app = current_app
-        with transaction(app.extensions["db"]) as session:
-            if not first_time(session, ProcessedMessage, TASK, message["message_id"]):
-                outcome = "duplicate"
-            else:
-                answer = for_offering.wish(session, message, context_of(app))
-                outcome = answer.state
-                if answer.state != "stale":
-                    outbox.add(
-                        session,
-                        OutboxMessage,
-                        "calendar.offering_room_answer",
-                        offering_uid=message["offering_uid"],
-                        sequence=message["sequence"],
-                        state=answer.state,
-                        room_id=message["room_id"],
-                        booking_id=answer.booking_id,
-                        booking_status=answer.booking_status,
-                        reason=answer.reason,
-                        taken=list(answer.taken),
-                    )
-    send_receipt(current_app.extensions["celery"], payload)
-    return outcome
+    return consume(TASK, ProcessedMessage, payload, _wish)
+
+
+def _wish(session, message: dict) -> str:
+    """The room an offering wants, booked here; the answer goes back to the calendar."""
+    answer = for_offering.wish(session, message, context_of(current_app))
+    if answer.state != "stale":
+        outbox.add(
+            session,
+            OutboxMessage,
+            "calendar.offering_room_answer",
+            offering_uid=message["offering_uid"],
+            sequence=message["sequence"],
+            state=answer.state,
+            room_id=message["room_id"],
+            booking_id=answer.booking_id,
+            booking_status=answer.booking_status,
+            reason=answer.reason,
+            taken=list(answer.taken),
+        )
+    return answer.state
 
 
 def register(celery, app) -> None:
