@@ -12,7 +12,7 @@ run: install
 # The suite runs in TEST_WORKERS pytest-xdist processes, each on databases and a Redis database of
 # its own (README: Running part of the suite); a file's tests stay in one process (--dist loadfile:
 # a module's browser and servers start once). TEST_WORKERS=0: everything in one process.
-TEST_WORKERS ?= 3
+TEST_WORKERS ?= 2
 test: lint system-packages axe services
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 

@@ -37,7 +37,7 @@ def _redis_for_worker(url: str) -> str:
 
 
 PREFIX = os.environ.get("TREFFPUNKT_TEST_DB_PREFIX", "treffpunkt_test") + (f"_{WORKER}" if WORKER else "")
-# 9: `make test`'s workers (9, 10, 11 by default; up to four) stay below the benchmarks' 13
+# 9: `make test`'s workers (9 and 10 by default; up to four) stay below the benchmarks' 13
 REDIS_URL = _redis_for_worker(os.environ.get("TREFFPUNKT_TEST_REDIS", "redis://127.0.0.1:6379/9"))
 
 
