@@ -42,6 +42,22 @@ def pytest_sessionstart(session):
     use_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))  # ~0.1 ms instead of ~0.1 s a hash
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` with tests/bench/ as one file: a benchmark alone opens about 50 PostgreSQL
+    connections, two at once in two workers took PostgreSQL past its 100."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class BenchmarksTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "tests/bench/" if scope.startswith("tests/bench/") else scope
+
+    return BenchmarksTogether(config, log)
+
+
 def _xdist_workers(config) -> int:
     """How many xdist workers this run starts (0 without xdist)."""
     if not config.pluginmanager.has_plugin("dsession"):
