@@ -9,8 +9,12 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 run: install
 	TREFFPUNKT_DEMO=1 $(BIN)/treffpunkt run
 
+# The suite runs in TEST_WORKERS pytest-xdist processes, each on databases and a Redis database of
+# its own (README: Running part of the suite); a file's tests stay in one process (--dist loadfile:
+# a module's browser and servers start once). TEST_WORKERS=0: everything in one process.
+TEST_WORKERS ?= 2
 test: lint system-packages axe services
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Code health, before any test runs; each step fails the build. Configured in pyproject.toml:
 # ruff (lint and format), mypy (strict on the domain packages and shared/), import-linter contracts.

@@ -16,6 +16,7 @@ from services.frontdoor import FrontDoor, create_apps
 from services.rooms.booking import rooms as operations
 from services.rooms.db.models import OutboxMessage
 
+from tests.fuzz.harness import BOUND, FIGURES
 from tests.support import infra
 from tests.support.browser import chromium
 from tests.support.login import PASSWORD
@@ -25,13 +26,68 @@ from tests.support.workers import Worker
 
 
 def pytest_sessionstart(session):
-    try:
+    if hasattr(session.config, "workerinput"):
+        # an xdist worker: pytest.exit() there would only end the worker (xdist starts another
+        # and the run passes having run nothing); an error is reported and fails the run
         infra.check_reachable()
-    except infra.InfrastructureMissing as exc:
-        pytest.exit(str(exc), returncode=3)
+    else:
+        try:
+            infra.check_reachable(workers=_xdist_workers(session.config))
+        except infra.InfrastructureMissing as exc:
+            pytest.exit(str(exc), returncode=3)
+        if session.config.pluginmanager.has_plugin("dsession"):
+            return  # the xdist controller runs no test; each worker makes its own databases
     infra.recreate_databases()
     infra.flush_redis()
     use_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))  # ~0.1 ms instead of ~0.1 s a hash
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile` with tests/bench/ as one file: a benchmark alone opens about 50 PostgreSQL
+    connections, two at once in two workers took PostgreSQL past its 100."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class BenchmarksTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "tests/bench/" if scope.startswith("tests/bench/") else scope
+
+    return BenchmarksTogether(config, log)
+
+
+def _xdist_workers(config) -> int:
+    """How many xdist workers this run starts (0 without xdist)."""
+    if not config.pluginmanager.has_plugin("dsession"):
+        return 0
+    return len(config.getoption("tx") or []) or (config.getoption("numprocesses") or 0)
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: its fuzz figures go to the controller
+        workeroutput["fuzz_figures"] = FIGURES.as_dict()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The xdist controller adds up its workers' fuzz figures (none from a worker that crashed)."""
+    figures = getattr(node, "workeroutput", {}).get("fuzz_figures")
+    if figures:
+        FIGURES.add(figures)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES.examples or FIGURES.skipped:
+        terminalreporter.write_sep("=", "fuzz figures")
+        terminalreporter.write_line(FIGURES.line())
+        if FIGURES.failures:
+            terminalreporter.write_line(
+                f"{len(FIGURES.failures)} fuzz tests found failures (details above, "
+                f"per test); request bound {BOUND:g} s"
+            )
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
 """Fixtures of the fuzz suite: one gunicorn front door for the whole run (restarted after a
-hang), a Fuzzer per test, and the figures printed at the end.
+hang) and a Fuzzer per test; tests/conftest.py prints the figures at the end.
 
 `make test` runs every test with its base number of examples, derandomized (the same examples
 every run, no example database); `make fuzz` sets FUZZ_SCALE to run many more, at random."""
@@ -10,9 +10,7 @@ import base64
 
 import pytest
 
-from tests.fuzz.harness import BOUND, Figures, Fuzzer, Sent, Server, raw_request
-
-FIGURES = Figures()
+from tests.fuzz.harness import FIGURES, Fuzzer, Sent, Server, raw_request
 
 
 @pytest.fixture(scope="session")
@@ -43,17 +41,6 @@ def lena_calendar(fuzz_server, people) -> str:
     slug = f"partner-{people['lena']['partner_id']}-angebote"
     assert f"/dav/calendars/lena/{slug}/" in answer.text
     return f"/dav/calendars/lena/{slug}/"
-
-
-def pytest_terminal_summary(terminalreporter):
-    if FIGURES.examples or FIGURES.skipped:
-        terminalreporter.write_sep("=", "fuzz figures")
-        terminalreporter.write_line(FIGURES.line())
-        if FIGURES.failures:
-            terminalreporter.write_line(
-                f"{len(FIGURES.failures)} fuzz tests found failures (details above, "
-                f"per test); request bound {BOUND:g} s"
-            )
 
 
 @pytest.fixture

@@ -136,6 +136,19 @@ class Figures:
         if answer.seconds > self.slowest:
             self.slowest, self.slowest_request = answer.seconds, f"{sent.method} {sent.path[:100]}"
 
+    def as_dict(self) -> dict:
+        """Plain values, for an xdist worker to hand its figures to the controller."""
+        return {**self.__dict__, "statuses": dict(self.statuses)}
+
+    def add(self, other: dict) -> None:
+        """Count in another process's figures (as_dict)."""
+        for name in ("examples", "requests", "errors", "hangs", "skipped"):
+            setattr(self, name, getattr(self, name) + other[name])
+        if other["slowest"] > self.slowest:
+            self.slowest, self.slowest_request = other["slowest"], other["slowest_request"]
+        self.failures += other["failures"]
+        self.statuses.update(other["statuses"])
+
     def line(self) -> str:
         return (
             f"fuzz: {self.examples} examples, {self.requests} requests, {self.errors} answers >= 500, "
@@ -143,6 +156,9 @@ class Figures:
             f"{self.slowest:.2f} s ({self.slowest_request}), bound {BOUND:g} s, scale {SCALE}; statuses "
             + " ".join(f"{status}×{n}" for status, n in sorted(self.statuses.items()))
         )
+
+
+FIGURES = Figures()  # this process's tally, printed at the run's end (tests/conftest.py)
 
 
 def _free_port() -> int:

@@ -69,6 +69,8 @@ SIDEWAYS = """() => {
 
 def assert_no_sideways_scroll(page: Page) -> None:
     """The page is no wider than the window; if it is, name the outermost elements that stick out."""
+    # after a click the URL changes before the next document exists (a busy machine showed it)
+    page.wait_for_load_state()
     seen = page.evaluate(SIDEWAYS)
     assert seen["scroll"] <= seen["width"], (
         f"{page.url} is {seen['scroll']} px wide in a {seen['width']} px window; sticking out: "

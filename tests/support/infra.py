@@ -1,10 +1,14 @@
-"""Real PostgreSQL and Redis for the suite. Missing services fail the run; they never skip it."""
+"""Real PostgreSQL and Redis for the suite. Missing services fail the run; they never skip it.
+
+Under pytest-xdist each worker (PYTEST_XDIST_WORKER=gw0, gw1, ...) gets databases and a Redis
+database of its own: `<prefix>_gwN_<name>` and the Redis database numbered TREFFPUNKT_TEST_REDIS's
+plus N. A run with n workers therefore needs n Redis databases from that one on (Redis has 0-15)."""
 
 from __future__ import annotations
 
 import os
 import socket
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import redis
@@ -14,9 +18,27 @@ from shared.config import Settings
 from services.notify.settings import NotifySettings
 
 PG_BASE = os.environ.get("TREFFPUNKT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
-REDIS_URL = os.environ.get("TREFFPUNKT_TEST_REDIS", "redis://127.0.0.1:6379/14")
 DATABASES = ("identity", "calendar", "rooms", "notify")
-PREFIX = os.environ.get("TREFFPUNKT_TEST_DB_PREFIX", "treffpunkt_test")
+REDIS_DATABASES = 16  # Redis's default `databases`: numbers 0-15
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw3" in an xdist worker, "" otherwise
+
+
+def _worker_number() -> int:
+    return int(WORKER.removeprefix("gw")) if WORKER else 0
+
+
+def _database_number(redis_url: str) -> int:
+    return int(urlsplit(redis_url).path.strip("/") or 0)
+
+
+def _redis_for_worker(url: str) -> str:
+    """The run's Redis URL with the database moved up by the worker's number."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{_database_number(url) + _worker_number()}"))
+
+
+PREFIX = os.environ.get("TREFFPUNKT_TEST_DB_PREFIX", "treffpunkt_test") + (f"_{WORKER}" if WORKER else "")
+# 9: `make test`'s workers (9 and 10 by default; up to four) stay below the benchmarks' 13
+REDIS_URL = _redis_for_worker(os.environ.get("TREFFPUNKT_TEST_REDIS", "redis://127.0.0.1:6379/9"))
 
 
 class InfrastructureMissing(RuntimeError):
@@ -31,7 +53,15 @@ def database_url(name: str) -> str:
     return f"{PG_BASE}/{PREFIX}_{name}"
 
 
-def check_reachable() -> None:
+def check_reachable(workers: int = 0) -> None:
+    """PostgreSQL and Redis answer, and the Redis databases of `workers` xdist workers (or of this
+    worker) exist."""
+    last = _database_number(REDIS_URL) + max(workers - 1, 0)
+    if last >= REDIS_DATABASES:
+        raise InfrastructureMissing(
+            f"Redis database {last} is beyond 0-{REDIS_DATABASES - 1} (one database per xdist worker, "
+            "counted up from TREFFPUNKT_TEST_REDIS's): start at a lower one or run fewer workers (-n)."
+        )
     for url in (PG_BASE, REDIS_URL):
         parts = urlsplit(url)
         try:
@@ -80,29 +110,33 @@ def test_notify_settings(**overrides) -> NotifySettings:
 SEEDED = {"identity": ("vocabulary_terms",)}
 _seeds: dict[str, list[tuple]] = {}
 
+# Empties every table of the public schema but Alembic's and the seeded ones and restarts every
+# sequence, in one round trip. DELETE, not TRUNCATE: TRUNCATE swaps each table's and index's files
+# (about 0.1 s a test here), DELETE of the few rows a test leaves costs next to nothing. The
+# connection runs with session_replication_role = replica, so foreign keys (their triggers) do not
+# dictate an order.
+_EMPTY = """
+DO $$
+DECLARE t text;
+BEGIN
+    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN (%s) LOOP
+        EXECUTE format('DELETE FROM %%I', t);
+    END LOOP;
+    PERFORM setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'S' AND n.nspname = 'public';
+END $$
+"""
+
 
 def truncate_all() -> None:
     """Empty every table but Alembic's and the seeded ones, in all four databases (between
-    tests), and restart every sequence. Only tables holding rows are truncated: TRUNCATE costs a
-    file swap per table, and a test touches few of them."""
+    tests), and restart every sequence."""
     for name in DATABASES:
         conn = _connection(name)
         for table in SEEDED.get(name, ()):
             _restore_seed(conn, table)
-        kept = ("alembic_version", *SEEDED.get(name, ()))
-        tables = [
-            r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname='public'") if r[0] not in kept
-        ]
-        if not tables:
-            continue
-        probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
-        filled = [r[0] for r in conn.execute(probe)]
-        if filled:
-            conn.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in filled) + " CASCADE")
-        conn.execute(
-            "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE c.relkind = 'S' AND n.nspname = 'public'"
-        )
+        kept = ", ".join(f"'{t}'" for t in ("alembic_version", *SEEDED.get(name, ())))
+        conn.execute(_EMPTY % kept)
 
 
 def remember_seeds() -> None:
@@ -132,4 +166,5 @@ def _connection(name: str) -> psycopg.Connection:
     conn = _connections.get(name)
     if conn is None or conn.closed:
         conn = _connections[name] = psycopg.connect(_libpq(database_url(name)), autocommit=True)
+        conn.execute("SET session_replication_role = replica")  # see _EMPTY
     return conn
