@@ -102,10 +102,13 @@ def test_rooms_created_and_changed_announce_themselves(rooms_app, rooms, identit
     assert len(_rows(rooms_app, "calendar.room_changed")) == 4
 
 
+KEYS = ("beamer", "kueche")  # the equipment a room may name (the shared vocabulary's, passed in)
+
+
 def test_invalid_room_is_refused_without_a_message(rooms_app, people):
     for values in (dict(name=" "), dict(name="Saal", capacity=-1), dict(name="Saal", equipment=["sauna"])):
         with pytest.raises(InvalidInput):
-            run(rooms_app.extensions["db"], create_room, people["lena"]["partner_id"], **values)
+            run(rooms_app.extensions["db"], create_room, people["lena"]["partner_id"], equipment_keys=KEYS, **values)
     assert _rows(rooms_app) == []
 
 
