@@ -41,6 +41,7 @@ import redis  # noqa: E402
 
 import public_data  # noqa: E402
 import public_http  # noqa: E402
+import served  # noqa: E402
 
 TARGET_P95_MS = 100.0
 FILTER = "district=Lobeda&audience=Senioren&access=stufenlos"
@@ -61,8 +62,8 @@ def parse(argv=None) -> argparse.Namespace:
         default=None,
         help="unmeasured seconds per URL before, repeated while the rate still rises (default 5, quick 1)",
     )
-    p.add_argument("--workers", type=int, default=min(2 * (os.cpu_count() or 1) + 1, 8), help="gunicorn workers")
-    p.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    p.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: deploy/gunicorn.conf.py's)")
+    p.add_argument("--threads", type=int, default=None, help="gunicorn threads per worker (default: the config's)")
     p.add_argument(
         "--max-requests", type=int, default=None, help="recycle a worker after so many requests (default: the config's)"
     )
@@ -81,7 +82,7 @@ def parse(argv=None) -> argparse.Namespace:
     args.warmup = args.warmup if args.warmup is not None else (1.0 if args.quick else 5.0)
     if args.events < 100:
         p.error("--events must be at least 100")
-    if args.connections < 1 or args.workers < 1 or args.threads < 1:
+    if args.connections < 1 or (args.workers or 1) < 1 or (args.threads or 1) < 1:
         p.error("--connections, --workers and --threads must be at least 1")
     if not public_http.wrk_available():
         p.error("wrk is not installed: apt-get install -y wrk")
@@ -110,7 +111,7 @@ def run(args, folder: Path) -> tuple[str, dict]:
             load_seconds = time.monotonic() - load_started
         index = public_data.index_size(calendar_db)
         log(f"loaded in {load_seconds:.0f} s: {index}")
-        log(f"gunicorn: {args.workers} workers x {args.threads} threads")
+        log(f"gunicorn: {_gunicorn(args)}")
         with public_http.calendar_server(
             calendar_db, identity_db, args.redis, args.workers, args.threads, folder, args.max_requests
         ) as (base, server_log):
@@ -128,6 +129,13 @@ def run(args, folder: Path) -> tuple[str, dict]:
         if not args.keep:
             for name in (calendar_db, identity_db):
                 public_data.drop_database(name)
+
+
+def _gunicorn(args) -> str:
+    """workers × threads as run: given, or the config's defaults on this machine."""
+    workers = args.workers or served.config_value("workers")
+    threads = args.threads or served.config_value("threads")
+    return f"{workers}×{threads}"
 
 
 def targets(args, calendar_db: str) -> list[dict]:
@@ -267,7 +275,7 @@ def table(args, f: dict) -> str:
         f"Python {platform.python_version()}, {os.cpu_count()} CPUs (load average {load:.1f} at the end); "
         f"{index['objects']:,} offerings of 10 partners ({index['offerings']:,} public, "
         f"{index['dates']:,} dates in the pages' index), loaded through SqlStore.put in "
-        f"{f['load_seconds']:.0f} s; gunicorn {args.workers}×{args.threads} (deploy/gunicorn.conf.py), wrk "
+        f"{f['load_seconds']:.0f} s; gunicorn {_gunicorn(args)} (deploy/gunicorn.conf.py), wrk "
         f"{args.connections} connections, {args.duration:.0f} s per URL after a warm-up (until the rate stops "
         "rising); "
         f"run took {f['seconds']:.0f} s.",

@@ -66,8 +66,8 @@ def calendar_server(
     calendar_db: str,
     identity_db: str,
     redis_url: str,
-    workers: int,
-    threads: int,
+    workers: int | None,
+    threads: int | None,
     folder: Path,
     max_requests: int | None = None,
 ):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import http.client
 import os
+import runpy
 import signal
 import socket
 import subprocess
@@ -34,12 +35,13 @@ def served(
     database_urls: dict[str, str],
     redis_url: str,
     folder: Path,
-    workers: int,
-    threads: int,
+    workers: int | None,
+    threads: int | None,
     max_requests: int | None = None,
 ) -> Iterator[tuple[str, Path]]:
     """Yields (base URL, log file). `database_urls`: Settings' keyword arguments, e.g.
-    identity_database_url; `max_requests` overrides the config file's worker recycling."""
+    identity_database_url; `workers`, `threads` and `max_requests` override the config file's
+    (None: as deploy/gunicorn.conf.py has them, see config_value)."""
     port = free_port()
     settings = Settings.from_env(
         secret_key=base64.b64encode(os.urandom(36)).decode(),
@@ -53,8 +55,8 @@ def served(
         **settings.to_env(),
         "TREFFPUNKT_VAR": str(folder),
         "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": str(workers),
-        "GUNICORN_THREADS": str(threads),
+        **({} if workers is None else {"WEB_CONCURRENCY": str(workers)}),
+        **({} if threads is None else {"GUNICORN_THREADS": str(threads)}),
     }
     log_path = folder / "gunicorn.log"
     with open(log_path, "w") as log:
@@ -79,6 +81,11 @@ def served(
             yield f"http://127.0.0.1:{port}", log_path
         finally:
             stop(process)
+
+
+def config_value(name: str):
+    """A setting of deploy/gunicorn.conf.py as gunicorn would read it here (with this environment)."""
+    return runpy.run_path(str(ROOT / "deploy/gunicorn.conf.py"))[name]
 
 
 def stop(process: subprocess.Popen, seconds: float = 30) -> None:
