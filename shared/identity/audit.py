@@ -86,6 +86,7 @@ TERM_RETIRED = "term_retired"
 TERM_REACTIVATED = "term_reactivated"
 DATA_EXPORT_ASKED = "data_export_asked"  # DSGVO: all of an account's data, to download
 ACCOUNT_ERASED = "account_erased"  # DSGVO: the account anonymised in every service
+SECOND_FACTOR_REMOVED = "second_factor_removed"  # by the office: a lost phone
 
 
 def acting(s: Session, account_id: int) -> Actor:

@@ -40,6 +40,8 @@ def _actions(policy: p.Policy):
         "resend an invitation": p.can_resend_invitation,
         "manage partners": p.can_manage_partners,
         "read the audit log": p.can_read_audit,
+        "remove someone's second factor": lambda a: p.can_remove_second_factor(a, 99),
+        "remove one's own second factor here": lambda a: p.can_remove_second_factor(a, a.account_id if a else 0),
     }
 
 
@@ -61,6 +63,8 @@ MATRIX = {  # action: (office, staff, nobody)
     "resend an invitation": (True, False, False),
     "manage partners": (True, False, False),
     "read the audit log": (True, False, False),
+    "remove someone's second factor": (True, False, False),
+    "remove one's own second factor here": (False, False, False),
 }
 # with ACCOUNTS_STAFF_MAY_INVITE off, staff invite nobody; everything else stays
 CLOSED_MATRIX = {

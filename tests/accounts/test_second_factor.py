@@ -269,3 +269,30 @@ def test_every_form_of_the_second_factor_needs_its_csrf_token(lena, browser_of):
     _log_in(setting_up, "otto")
     csrf(setting_up, "/account/two-factor/setup")
     assert setting_up.post("/account/two-factor/setup", data={"code": "123456"}).status_code == 400
+
+
+def test_the_office_removes_a_lost_phones_second_factor(lena, browser_of, accounts_app, people, identity):
+    """Lena lost her phone and her recovery codes: the office takes the app off her account;
+    her running logins end, her password alone logs in again, and the audit log says who did it."""
+    lena_client, _, _ = lena
+    account = people["lena"]["id"]
+    office = browser_of()
+    assert _log_in(office, "kora").status_code == 302
+    page = office.get(f"/account/admin/accounts/{account}").get_data(as_text=True)
+    assert "Zwei-Faktor-Anmeldung entfernen" in page
+    path = f"/account/admin/accounts/{account}/second-factor/remove"
+    staff = browser_of()
+    assert _log_in(staff, "otto").status_code == 302
+    assert post_form(staff, path, {}, page="/account/").status_code == 403
+    done = post_form(office, path, {}, page=f"/account/admin/accounts/{account}")
+    assert done.status_code == 303
+    with accounts_app.extensions["db"]() as s:
+        assert s.scalar(select(func.count()).select_from(SecondFactor).where(SecondFactor.account_id == account)) == 0
+        assert s.scalar(select(func.count()).select_from(RecoveryCode).where(RecoveryCode.account_id == account)) == 0
+    assert _sessions(accounts_app, account) == 0
+    assert lena_client.get("/account/").status_code == 302  # logged out
+    again = browser_of()
+    assert _log_in(again, page="/rooms/login?next=/rooms/bookings").headers["Location"] == "/rooms/bookings"
+    assert "Zwei-Faktor-Anmeldung entfernt" in office.get("/account/admin/audit").get_data(as_text=True)
+    twice = post_form(office, path, {}, page=f"/account/admin/accounts/{account}")
+    assert twice.status_code == 409 and "keine Zwei-Faktor-Anmeldung" in twice.get_data(as_text=True)

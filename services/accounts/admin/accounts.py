@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from shared.clock import utcnow
 from shared.db import SessionFactory, as_utc, transaction
 from shared.identity import audit, links
-from shared.identity.models import Account, AccountLink, Partner
+from shared.identity.models import Account, AccountLink, Partner, RecoveryCode, SecondFactor, WebSession
 from shared.identity.store import Principal, close_account
 
 from services.accounts import invitation, mail
@@ -40,6 +40,7 @@ class AccountRow:
     active: bool
     last_login_at: datetime | None
     state: str  # ACTIVE, DEACTIVATED, INVITED, INVITATION_EXPIRED
+    second_factor: bool = False  # an authenticator app is switched on
 
     @property
     def set_up(self) -> bool:
@@ -61,10 +62,12 @@ def _rows(s: Session, *conditions: object) -> list[AccountRow]:
         .group_by(AccountLink.account_id)
         .subquery()
     )
+    app_on = select(SecondFactor.account_id).where(SecondFactor.enabled_at.is_not(None)).subquery()
     query = (
-        select(Account, Partner, open_invite.c.until)
+        select(Account, Partner, open_invite.c.until, app_on.c.account_id)
         .outerjoin(Partner, Account.partner)
         .outerjoin(open_invite, open_invite.c.account_id == Account.id)
+        .outerjoin(app_on, app_on.c.account_id == Account.id)
         .where(*conditions)  # type: ignore[arg-type]
         .order_by(func.lower(Account.display_name), Account.id)
     )
@@ -82,8 +85,9 @@ def _rows(s: Session, *conditions: object) -> list[AccountRow]:
             active=a.active,
             last_login_at=as_utc(a.last_login_at),
             state=_state(a, until, now),
+            second_factor=app is not None,
         )
-        for a, p, until in s.execute(query)
+        for a, p, until, app in s.execute(query)
     ]
 
 
@@ -154,6 +158,21 @@ def set_active(factory: SessionFactory, who: Principal, account_id: int, active:
         close_account(s, account, active)
         action = audit.ACCOUNT_REACTIVATED if active else audit.ACCOUNT_DEACTIVATED
         audit.record(s, actor, action, account=account, changes={"active": [not active, active]})
+
+
+def remove_second_factor(factory: SessionFactory, who: Principal, account_id: int) -> None:
+    """The account's authenticator app and recovery codes gone, and its web logins ended (the
+    lost phone may hold one); its password alone logs in again, until it sets up a new app."""
+    if account_id == who.account_id:
+        raise Refused("own_account")
+    with transaction(factory) as s:
+        actor = acting(s, who)
+        account = _target(s, account_id)
+        if s.scalar(select(SecondFactor.account_id).where(SecondFactor.account_id == account_id)) is None:
+            raise Refused("no_second_factor")
+        for model in (SecondFactor, RecoveryCode, WebSession):
+            s.execute(delete(model).where(model.account_id == account_id))
+        audit.record(s, actor, audit.SECOND_FACTOR_REMOVED, account=account)
 
 
 def _mailable(account: Account) -> None:

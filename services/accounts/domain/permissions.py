@@ -93,6 +93,13 @@ def can_resend_invitation(actor: Actor | None) -> bool:
     return _office(actor)
 
 
+def can_remove_second_factor(actor: Actor | None, target_account_id: int) -> bool:
+    """Take someone's authenticator app off their account (a lost phone and no recovery codes
+    left), so that their password alone logs in until they set up a new one; one's own only on
+    one's own page, with a code."""
+    return _office(actor) and actor is not None and actor.account_id != target_account_id
+
+
 def can_manage_partners(actor: Actor | None) -> bool:
     """Create and edit partners, deactivate and reactivate them."""
     return _office(actor)

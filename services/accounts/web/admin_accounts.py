@@ -19,6 +19,7 @@ from services.accounts.domain.permissions import (
     can_change_partner,
     can_change_role,
     can_list_accounts,
+    can_remove_second_factor,
     can_resend_invitation,
     can_send_reset,
 )
@@ -87,6 +88,7 @@ def _page(
         may_close=can_change_active(actor, row.id),
         may_reset=can_send_reset(actor),
         may_invite=can_resend_invitation(actor),
+        may_remove_app=can_remove_second_factor(actor, row.id),
     )
     return page, status, NO_STORE
 
@@ -174,6 +176,21 @@ def send_reset(account_id: int) -> ResponseReturnValue:
         can_send_reset(actor_of(me)),
         lambda: accounts.send_reset(db(), me, account_id, current_app.config["SETTINGS"].public_url),
         _("Ein Link zum Zurücksetzen ist an %(email)s unterwegs. Er gilt eine Stunde."),
+    )
+
+
+@bp.post("/<int:account_id>/second-factor/remove")
+@login_required
+def remove_second_factor(account_id: int) -> ResponseReturnValue:
+    me = office(can_list_accounts)
+    return _one_click(
+        account_id,
+        can_remove_second_factor(actor_of(me), account_id),
+        lambda: accounts.remove_second_factor(db(), me, account_id),
+        _(
+            "Die Zwei-Faktor-Anmeldung ist entfernt, die Anmeldungen der Person sind beendet. "
+            "Sie meldet sich jetzt mit ihrem Passwort allein an und richtet danach eine neue App ein."
+        ),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 REFUSALS = {
+    "no_second_factor": _l("Dieses Konto hat keine Zwei-Faktor-Anmeldung (mehr)."),
     "not_allowed": _l(
         "Diese Einladung dürfen Sie nicht aussprechen: Sie können nur Kolleginnen und Kollegen Ihres eigenen Partners einladen."
     ),
@@ -88,6 +89,7 @@ ACTIONS = {
     "partner_reactivated": _l("Partner wieder aktiviert"),
     "data_export_asked": _l("Datenauskunft angefordert"),
     "account_erased": _l("Konto gelöscht (anonymisiert)"),
+    "second_factor_removed": _l("Zwei-Faktor-Anmeldung entfernt"),
     "term_added": _l("Begriff hinzugefügt"),
     "term_changed": _l("Begriff umbenannt"),
     "term_moved": _l("Begriff verschoben"),
