@@ -131,6 +131,13 @@ class Settings:
             "A published message without the receiver's receipt after this long is published again (then after twice as long, …); the receiver's inbox absorbs copies.",
         ),
     )
+    db_pool_size: int = field(
+        default=5,
+        metadata=variable(
+            "DB_POOL_SIZE",
+            "Database connections each process keeps open per database (under load up to 10 more, closed again after); a PostgreSQL server allows 100 in all by default: processes × databases × this must stay well below.",
+        ),
+    )
     session_idle_minutes: int = field(
         default=120,
         metadata=variable(
@@ -241,6 +248,8 @@ class Settings:
         # 0 would wipe a failed message before the coordination office could look at it
         if self.delivery_log_days < 1:
             raise ValueError(f"DELIVERY_LOG_RETENTION_DAYS is {self.delivery_log_days}, it must be at least 1")
+        if self.db_pool_size < 1:
+            raise ValueError(f"DB_POOL_SIZE is {self.db_pool_size}, it must be at least 1")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

@@ -61,10 +61,11 @@ def create_base_app(import_name: str, service: str, config: dict[str, Any] | Non
         BABEL_DEFAULT_TIMEZONE=settings.timezone,
     )
     app.config.update(config)
-    engine = make_engine(settings.database_url(service), statement_timeout_ms=STATEMENT_TIMEOUT_MS)
+    pooled = {"statement_timeout_ms": STATEMENT_TIMEOUT_MS, "pool_size": settings.db_pool_size}
+    engine = make_engine(settings.database_url(service), **pooled)
     app.extensions["db"] = make_session_factory(engine)
     app.extensions["db_engine"] = engine
-    identity_engine = make_engine(settings.identity_database_url, statement_timeout_ms=STATEMENT_TIMEOUT_MS)
+    identity_engine = make_engine(settings.identity_database_url, **pooled)
     app.extensions["identity"] = IdentityStore(
         make_session_factory(identity_engine),
         session_idle=timedelta(minutes=settings.session_idle_minutes),

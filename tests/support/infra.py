@@ -95,6 +95,9 @@ def test_settings(tmp_path, **overrides) -> Settings:
         broker_url=REDIS_URL,
         public_url="http://127.0.0.1:8080",
         outbox_relay_seconds=0.5,
+        # two test workers, each with four apps of two databases, their Celery workers and the
+        # benchmarks' servers share PostgreSQL's 100 connections
+        db_pool_size=2,
     )
     values.update(overrides)
     os.environ["TREFFPUNKT_VAR"] = str(tmp_path)
