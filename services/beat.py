@@ -32,46 +32,30 @@ celery.conf.beat_schedule.update(
         for service in ("rooms", "calendar", "notify", "accounts")
     }
 )
+
+
+def _every(task: str, seconds: float, expires: int) -> None:
+    """`task` on its service's queue every `seconds`; a copy not taken within `expires` seconds
+    is dropped (the next one comes anyway)."""
+    celery.conf.beat_schedule[task.replace(".", "-").replace("_", "-")] = {
+        "task": task,
+        "schedule": seconds,
+        "options": {"queue": task.split(".", 1)[0], "expires": expires},
+    }
+
+
 # reminders come from a scan of due dates, never from far-future ETA tasks
-celery.conf.beat_schedule["notify-scan-reminders"] = {
-    "task": "notify.scan_reminders",
-    "schedule": 60.0,
-    "options": {"queue": "notify", "expires": 120},
-}
+_every("notify.scan_reminders", 60.0, expires=120)
 # deliveries whose task got lost (a refused re-publish, a dead worker) are queued again
-celery.conf.beat_schedule["notify-sweep-deliveries"] = {
-    "task": "notify.sweep_deliveries",
-    "schedule": 60.0,
-    "options": {"queue": "notify", "expires": 120},
-}
+_every("notify.sweep_deliveries", 60.0, expires=120)
 # personal data in the delivery log and reminder plans is erased after DELIVERY_LOG_RETENTION_DAYS
-celery.conf.beat_schedule["notify-erase-old-content"] = {
-    "task": "notify.erase_old_content",
-    "schedule": 3600.0,
-    "options": {"queue": "notify", "expires": 1800},
-}
+_every("notify.erase_old_content", 3600.0, expires=1800)
 # the public pages' index keeps a year ahead of today; new objects are indexed when stored, this
 # moves the window on and picks up what was stored before the index existed
-celery.conf.beat_schedule["calendar-refresh-public"] = {
-    "task": "calendar.refresh_public",
-    "schedule": 3600.0,
-    "options": {"queue": "calendar", "expires": 1800},
-}
+_every("calendar.refresh_public", 3600.0, expires=1800)
 # dates that have begun are kept for the figures (the public index forgets them after two months)
-celery.conf.beat_schedule["calendar-record-dates"] = {
-    "task": "calendar.record_dates",
-    "schedule": 3600.0,
-    "options": {"queue": "calendar", "expires": 1800},
-}
+_every("calendar.record_dates", 3600.0, expires=1800)
 # an open-ended offering's room is booked a year ahead; this asks for it again before that runs out
-celery.conf.beat_schedule["calendar-renew-rooms"] = {
-    "task": "calendar.renew_rooms",
-    "schedule": 3600.0,
-    "options": {"queue": "calendar", "expires": 1800},
-}
+_every("calendar.renew_rooms", 3600.0, expires=1800)
 # data exports (DSGVO): finished after their wait even when a part is missing, deleted after 7 days
-celery.conf.beat_schedule["accounts-tend-exports"] = {
-    "task": "accounts.tend_exports",
-    "schedule": 60.0,
-    "options": {"queue": "accounts", "expires": 120},
-}
+_every("accounts.tend_exports", 60.0, expires=120)

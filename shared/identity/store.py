@@ -226,14 +226,20 @@ def close_account(s: Session, account: Account, active: bool) -> None:
     every Basic check asks whether its account is still active."""
     account.active = active
     if not active:
-        s.execute(delete(WebSession).where(WebSession.account_id == account.id))
+        end_web_sessions(s, account.id)
 
 
 def replace_password(s: Session, account: Account, password: str) -> None:
     """A new web password in the caller's transaction; every web session of the account ends
     (whoever knew the old one). App passwords stay: they are per device, revoked one by one."""
     account.password_hash = hash_secret(password)
-    s.execute(delete(WebSession).where(WebSession.account_id == account.id))
+    end_web_sessions(s, account.id)
+
+
+def end_web_sessions(s: Session, account_id: int) -> None:
+    """Every web login of the account ends, in the caller's transaction (a copy of its cookie
+    is worthless afterwards)."""
+    s.execute(delete(WebSession).where(WebSession.account_id == account_id))
 
 
 class IdentityStore:
@@ -396,7 +402,7 @@ class IdentityStore:
     def end_sessions(self, account_id: int) -> None:
         """Log out everywhere: every web session of the account."""
         with transaction(self._factory) as s:
-            s.execute(delete(WebSession).where(WebSession.account_id == account_id))
+            end_web_sessions(s, account_id)
 
     def set_language(self, account_id: int, language: str) -> None:
         """The language the account's pages (and, by default, its messages) are in."""

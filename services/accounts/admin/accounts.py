@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from shared.clock import utcnow
 from shared.db import SessionFactory, as_utc, transaction
 from shared.identity import audit, links
-from shared.identity.models import Account, AccountLink, Partner, RecoveryCode, SecondFactor, WebSession
-from shared.identity.store import Principal, close_account
+from shared.identity.models import Account, AccountLink, Partner, RecoveryCode, SecondFactor
+from shared.identity.store import Principal, close_account, end_web_sessions
 
 from services.accounts import invitation, mail
 from services.accounts.admin.office import acting, coordinators, member
@@ -170,8 +170,9 @@ def remove_second_factor(factory: SessionFactory, who: Principal, account_id: in
         account = _target(s, account_id)
         if s.scalar(select(SecondFactor.account_id).where(SecondFactor.account_id == account_id)) is None:
             raise Refused("no_second_factor")
-        for model in (SecondFactor, RecoveryCode, WebSession):
+        for model in (SecondFactor, RecoveryCode):
             s.execute(delete(model).where(model.account_id == account_id))
+        end_web_sessions(s, account_id)
         audit.record(s, actor, audit.SECOND_FACTOR_REMOVED, account=account)
 
 
