@@ -4,22 +4,22 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test lint format fuzz install install-dev services system-packages axe clean
+.PHONY: run test lint format fuzz install install-dev services system-packages axe fedify clean
 
 run: install
-	TREFFPUNKT_DEMO=1 $(BIN)/treffpunkt run
+	TREFFPUNKT_DEMO=1 SOURCES_ALLOW_PRIVATE=1 $(BIN)/treffpunkt run
 
 # The suite runs in TEST_WORKERS pytest-xdist processes, each on databases and a Redis database of
 # its own (README: Running part of the suite); a file's tests stay in one process (--dist loadfile:
 # a module's browser and servers start once). TEST_WORKERS=0: everything in one process.
 TEST_WORKERS ?= 2
-test: lint system-packages axe services
+test: lint system-packages axe fedify services
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Code health, before any test runs; each step fails the build. Configured in pyproject.toml:
 # ruff (lint and format), mypy (strict on the domain packages and shared/), import-linter contracts.
 lint: install-dev
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
@@ -58,14 +58,24 @@ services:
 system-packages:
 	.ci/system-packages
 
-# axe-core, the accessibility checker the browser tests inject into each page (tests/support/axe.py):
-# from the npm registry, pinned, into a git-ignored folder; fetched only when that version is missing.
-AXE_VERSION := 4.10.3
-AXE_DIR     := .node
-AXE         := $(AXE_DIR)/node_modules/axe-core
-axe: $(AXE)/.version-$(AXE_VERSION)
-$(AXE)/.version-$(AXE_VERSION):
-	npm install --no-save --no-audit --no-fund --no-package-lock --prefix $(AXE_DIR) axe-core@$(AXE_VERSION)
+# The Node packages the suite uses, from the npm registry, pinned, into a git-ignored folder, in one
+# npm install (npm removes from the folder whatever the install does not name); fetched again only
+# when a version changes.
+# - axe-core, the accessibility checker the browser tests inject into each page (tests/support/axe.py)
+# - Fedify, an independent ActivityPub implementation: the fediverse tests run a small server made
+#   with it (tests/support/fedify/peer.mjs) that follows our actors and checks our signatures.
+#   2.3.6: the newest whose own packages are all published; it asks for Node 22 but runs on Node 20
+#   (Temporal from its polyfill). @fedify/cli is not used: its installer downloads a binary from
+#   GitHub; the peer's /_lookup does what `fedify lookup` does, with the same library.
+AXE_VERSION    := 4.10.3
+FEDIFY_VERSION := 2.3.6
+AXE_DIR        := .node
+NODE_STAMP     := $(AXE_DIR)/.installed-axe-$(AXE_VERSION)-fedify-$(FEDIFY_VERSION)
+axe fedify: $(NODE_STAMP)
+$(NODE_STAMP):
+	npm install --no-save --no-audit --no-fund --no-package-lock --loglevel=error --prefix $(AXE_DIR) \
+		axe-core@$(AXE_VERSION) @fedify/fedify@$(FEDIFY_VERSION)
+	rm -f $(AXE_DIR)/.installed-*
 	touch $@
 
 clean:

@@ -29,10 +29,10 @@ def _local(dt: datetime) -> str:
     return dt.strftime("%Y%m%dT%H%M%S")
 
 
-def event(i: int, rng: random.Random) -> tuple[str, bytes]:
+def event(i: int, rng: random.Random, year: datetime = YEAR) -> tuple[str, bytes]:
     uid = f"bench-{i:05d}"
     title = f"{TITLES[i % len(TITLES)]} {i}"
-    start = YEAR + timedelta(days=rng.randrange(0, 365 if i % 5 else 180), hours=rng.randrange(8, 19))
+    start = year + timedelta(days=rng.randrange(0, 365 if i % 5 else 180), hours=rng.randrange(8, 19))
     end = start + timedelta(minutes=rng.choice((60, 90, 120)))
     head = [
         "BEGIN:VEVENT",
@@ -65,9 +65,10 @@ def event(i: int, rng: random.Random) -> tuple[str, bytes]:
     return f"{uid}.ics", text.replace("\n", "\r\n").encode()
 
 
-def calendar(n: int) -> list[tuple[str, bytes]]:
+def calendar(n: int, year: datetime = YEAR) -> list[tuple[str, bytes]]:
+    """`year`: the day the year of dates begins (bench/sources.py: today, as a feed's future)."""
     rng = random.Random(42)
-    return [event(i, rng) for i in range(n)]
+    return [event(i, rng, year) for i in range(n)]
 
 
 def changed(name: str, data: bytes, counter: int) -> bytes:

@@ -1,6 +1,6 @@
 """In-process timing (and cProfile) of our CalDAV server on the benchmark's calendar: the
 calendar app as a WSGI callable, requests through werkzeug's test client, no sockets; for
-finding what dominates before the full bench/caldav.py run.
+finding what dominates before the full bench/caldav_speed.py run.
 
     .venv/bin/python bench/caldav_profile.py [--db sqlite|postgresql] [--events 2000]
         [--runs 5] [--profile "calendar-query, one month"] [--restart]
@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import caldav as bench
 import caldav_data as bench_data
+import caldav_speed as bench
 from caldav_serve_ours import settings_for
 
 CALENDAR = "/dav/calendars/bench/bench/"

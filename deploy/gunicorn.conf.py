@@ -7,14 +7,18 @@ Tuned through the environment, so one file serves all three services:
   GUNICORN_THREADS    threads per worker (default 1; idle keep-alive connections cost no thread)
   GUNICORN_TIMEOUT    seconds a request may take before its worker is restarted (default 60)
   GUNICORN_BIND       address to listen on (default 0.0.0.0:8000, reached only by the proxy)
+  PROMETHEUS_MULTIPROC_DIR  folder for the workers' metrics files (default: a new one; emptied at start)
 """
 
 import multiprocessing
 import os
+import re
 
 from gunicorn.glogging import Logger
 
-from shared import signed_links
+from shared import logs, signed_links
+from shared.config import Settings
+from shared.metrics import processes as metrics_processes
 
 
 def _int(name: str, default: int) -> int:
@@ -78,13 +82,51 @@ access_log_format = '%({x-forwarded-for}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)
 
 class RedactingLogger(Logger):
     """The access log without the tokens of signed links (shared/signed_links.py): the request
-    line, path, Referer and every other field that could carry one keep only the prefix."""
+    line, path, Referer and every other field that could carry one keep only the prefix. Nor
+    with query strings: a search may be a name or an address (the delivery log's filter).
+
+    With LOG_FORMAT=json both logs are JSON lines (shared/logs.py), the access log's with the
+    method, path (no query), route, status, duration, client address and request id."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        # "services.rooms:create_app()" -> rooms: the master's lines name the service too
+        service = re.search(r"services\.(\w+)", cfg.proc_name or "")
+        logs.configure(Settings.from_env().log_format, service.group(1) if service else "web")
+        if logs.is_json():
+            logs.use_json(self.error_log, self.access_log)
+        signed_links.redact_log(self.error_log)  # "Error handling request /rooms/cancel/<token>"
+
+    def access(self, resp, req, environ, request_time):
+        if not logs.is_json():
+            return super().access(resp, req, environ, request_time)
+        if self.access_log_enabled:
+            fields = logs.access_fields(environ, resp.status, request_time.total_seconds())
+            line = "%(method)s %(path)s %(status)s"
+            self.access_log.info(line, fields, extra={logs.FIELDS: fields})
+        return None
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
+        path = environ.get("RAW_URI", "").split("?", 1)[0]
+        atoms.update(r=f"{atoms['m']} {path} {atoms['H']}", q="", f=atoms["f"].split("?", 1)[0])
         if signed_links.mentions_one(environ.get("RAW_URI", "") + environ.get("HTTP_REFERER", "")):
             atoms = {k: signed_links.redact(v) if isinstance(v, str) else v for k, v in atoms.items()}
         return atoms
 
 
 logger_class = RedactingLogger
+
+
+# Metrics (shared/metrics): each worker counts into files in one folder, so a scrape answered by
+# any worker sums them all (PROMETHEUS_MULTIPROC_DIR, else a new folder; emptied at start).
+def on_starting(server):
+    metrics_processes.prepare_folder()
+
+
+def child_exit(server, worker):
+    metrics_processes.worker_ended(worker.pid)
+
+
+def on_exit(server):
+    metrics_processes.remove_own_folder()

@@ -1,7 +1,9 @@
 """Container health check: `python deploy/healthcheck.py /rooms/healthz`.
 
-Healthy only when the service answers 200, i.e. it reaches its own database and the broker
-(see shared/web.py). The slim image has no curl, and this needs nothing but the stdlib."""
+Healthy only when the service answers 200; compose asks `/<service>/healthz?serving`, i.e.
+whether it reaches its own database and the broker (shared/web/health.py; a stuck outbox is
+for the operator's alarm and the metrics, it does not take the site off the net).
+The slim image has no curl, and this needs nothing but the stdlib."""
 
 import os
 import sys

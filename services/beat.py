@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from celery import Celery
 
+from shared import logs
 from shared.config import Settings
 from shared.messaging import celery_config
 
 settings = Settings.from_env()
+# each task it sends carries a fresh request id (shared.messaging), so one run's lines belong together
+logs.configure(settings.log_format, "beat")
+logs.print_as_log()
 celery = Celery("treffpunkt-beat")
 celery.config_from_object(celery_config(settings, "rooms"))
 celery.conf.beat_schedule_filename = str(settings.var_dir / "celerybeat-schedule")
@@ -57,5 +61,11 @@ _every("calendar.refresh_public", 3600.0, expires=1800)
 _every("calendar.record_dates", 3600.0, expires=1800)
 # an open-ended offering's room is booked a year ahead; this asks for it again before that runs out
 _every("calendar.renew_rooms", 3600.0, expires=1800)
+# a room invited to an event is booked a year ahead; this moves the year on (scheduling/renewal.py)
+_every("calendar.renew_invitations", 3600.0, expires=1800)
+# partners' calendars kept elsewhere: each due source is pulled (subscriptions/pull.py)
+_every("calendar.pull_sources", 60.0, expires=120)
+# offerings changed since the last run go out to the fediverse (Create/Update/Delete), lost deliveries are queued again
+_every("calendar.federate", 60.0, expires=120)
 # data exports (DSGVO): finished after their wait even when a part is missing, deleted after 7 days
 _every("accounts.tend_exports", 60.0, expires=120)

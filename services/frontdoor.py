@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.exceptions import NotFound
 from werkzeug.utils import redirect
 
+from shared import logs
 from shared.config import Settings
 from shared.signed_links import redact_log
 
@@ -19,6 +20,9 @@ from services.notify.settings import NotifySettings
 # Longest prefix first; the same table is in deploy/Caddyfile.
 ROUTES: tuple[tuple[str, str], ...] = (
     ("/.well-known/caldav", "calendar"),
+    ("/.well-known/webfinger", "calendar"),
+    ("/.well-known/nodeinfo", "calendar"),
+    ("/ap", "calendar"),
     ("/api/rooms", "rooms"),
     ("/calendar", "calendar"),
     ("/feeds", "calendar"),
@@ -40,6 +44,10 @@ def service_for(path: str) -> str | None:
     return None
 
 
+# where "/" leads: the public calendar (deploy/Caddyfile redirects there too; tests/test_deploy.py)
+START_PAGE = "/calendar/"
+
+
 class FrontDoor:
     def __init__(self, apps: dict):
         self.apps = apps
@@ -51,7 +59,7 @@ class FrontDoor:
             service = "calendar"  # calendar programs given only the server address start here
         if service is None:
             if path == "/":
-                return redirect("/calendar/")(environ, start_response)  # the public calendar
+                return redirect(START_PAGE)(environ, start_response)
             return self.not_found(environ, start_response)
         return self.apps[service](environ, start_response)
 
@@ -80,5 +88,8 @@ def create_apps(
 
 
 def create_frontdoor(settings: Settings | None = None) -> FrontDoor:
+    settings = settings or Settings.from_env()
+    logs.configure(settings.log_format, "frontdoor")  # before the apps: one process serves all four
     redact_log(logging.getLogger("werkzeug"))  # its request lines in the terminal of `make run`
+    logs.without_queries(logging.getLogger("werkzeug"))
     return FrontDoor(create_apps(settings))

@@ -49,11 +49,23 @@ def _children(settings: Settings) -> list[subprocess.Popen]:
         for svc in WORKERS
     }
     commands["beat"] = [sys.executable, "-m", "celery", "-A", "services.beat", "beat", "--loglevel", "INFO"]
+    # rooms by email: plain SMTP on loopback (swaks or a mail program can hand it an invitation);
+    # where MAILIN_PORT is taken (a second make run) it says so in its log and the rest runs on
+    commands["mailin"] = [sys.executable, "-m", "services.cli", "mailin"]
+    mail_env = {**env, "MAILIN_PROTOCOL": os.environ.get("MAILIN_PROTOCOL", "smtp")}
     children = []
     for name, cmd in commands.items():
         log = open(log_dir / f"{name}.log", "ab")
         # own process group: Ctrl-C in the terminal reaches us, and we stop them in order
-        children.append(subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        children.append(
+            subprocess.Popen(
+                cmd,
+                env=mail_env if name == "mailin" else env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
     return children
 
 
@@ -88,7 +100,9 @@ def run_all(host: str = "127.0.0.1", port: int = 8080) -> None:
         f"  Raumbörse     {base}/rooms/\n  API           {base}/api/rooms/\n"
         f"  Kalender      {base}/calendar/   CalDAV {base}/dav/   Feeds {base}/feeds/\n"
         f"  Nachrichten   {base}/notify/   (E-Mail und SMS werden hier gezeigt)\n"
-        f"  Mein Konto    {base}/account/   (Einladungen, Passwort vergessen)"
+        f"  Mein Konto    {base}/account/   (Einladungen, Passwort vergessen)\n"
+        f"  Räume per E-Mail einladen: SMTP {settings.mailin_host}:{settings.mailin_port}, "
+        f"an raum-<Nummer>@{settings.room_mail_domain}"
     )
     for line in lines:
         print(line)

@@ -9,11 +9,14 @@ README.md is generated from them (`treffpunkt config-table`).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
+
+from shared import redis_url
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-secret-change-me"
@@ -24,6 +27,8 @@ PUBLIC_SECRETS = frozenset({DEV_SECRET, "CHANGE-ME-openssl-rand-hex-32", "CHANGE
 PLACEHOLDER_WORDS = ("change-me", "changeme", "change_me")
 MIN_SECRET_BYTES = 32
 MAKE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+LOG_FORMATS = ("text", "json")
+MAILIN_PROTOCOLS = ("lmtp", "smtp")
 
 
 def _var_dir() -> Path:
@@ -106,7 +111,17 @@ class Settings:
     )
     broker_url: str = field(
         default="",
-        metadata=variable("REDIS_URL", "Celery broker. Empty: a file-based broker under var/broker (make run only)."),
+        metadata=variable(
+            "REDIS_URL",
+            "Celery broker, login throttle and sending rates: one Redis server (`redis://[:password@]host:6379/0`) or, for automatic failover, a Redis Sentinel group: `redis+sentinel://[:password@]host1:26379,host2:26379,host3:26379/<master name>[/<db>]` (the password is the Redis servers'; sentinels with a password of their own: `?sentinel_password=…`). Empty: a file-based broker under var/broker (make run only).",
+        ),
+    )
+    celery_broker_url: str = field(
+        default="",
+        metadata=variable(
+            "CELERY_BROKER_URL",
+            "Celery's broker where it is not the Redis of REDIS_URL, e.g. RabbitMQ (`amqp://user:password@host:5672/vhost`). REDIS_URL is still needed: the login throttle and the sending rate live there. Empty: REDIS_URL.",
+        ),
     )
     public_url: str = field(
         default="http://127.0.0.1:8080",
@@ -124,11 +139,78 @@ class Settings:
         default=2.0,
         metadata=variable("OUTBOX_RELAY_SECONDS", "How often the beat sweeps outboxes for messages not yet published."),
     )
+    sources_key: str = field(
+        default="",
+        metadata=variable(
+            "SOURCES_KEY",
+            "Seals the app passwords of partners' CalDAV sources (calendars kept elsewhere that the calendar pulls in): one or more Fernet keys, comma-separated, the first seals and all open (to change keys, put the new one first). Empty: a key derived from SECRET_KEY, so a new SECRET_KEY makes the stored passwords unreadable (the sources then fail until a partner enters the password again). Make one with `python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`.",
+        ),
+    )
+    sources_allow_private: bool = field(
+        default=False,
+        metadata=variable(
+            "SOURCES_ALLOW_PRIVATE",
+            "Let calendar sources (ICS, CalDAV) be fetched from loopback, private, link-local and other non-public addresses. Off in production (a partner must not make the server read the internal network); the tests and `make run` (its demo source) switch it on.",
+        ),
+    )
+    room_mail_domain: str = field(
+        default="treffpunkt-jena.de",
+        metadata=variable(
+            "ROOM_MAIL_DOMAIN",
+            "Domain of the rooms' calendar addresses (`mailto:raum-<id>@<domain>`, their CalDAV principals' calendar-user-address-set); usually the domain of MAIL_FROM.",
+        ),
+    )
+    mailin_host: str = field(
+        default="127.0.0.1",
+        metadata=variable(
+            "MAILIN_HOST",
+            "Where `treffpunkt mailin` listens for invitations to rooms by email (iMIP): the address the network's mail server delivers the rooms' addresses to (`0.0.0.0` in a container).",
+        ),
+    )
+    mailin_port: int = field(
+        default=2525,
+        metadata=variable("MAILIN_PORT", "The port `treffpunkt mailin` listens on (LMTP or SMTP)."),
+    )
+    mailin_protocol: str = field(
+        default="lmtp",
+        metadata=variable(
+            "MAILIN_PROTOCOL",
+            "`lmtp` behind the network's mail server (Postfix: `transport_maps` with `lmtp:inet:<host>:<port>` for ROOM_MAIL_DOMAIN), or `smtp` (make run, tests, a relay that only speaks SMTP).",
+        ),
+    )
+    mailin_trusted_relays: str = field(
+        default="127.0.0.1/8,::1",
+        metadata=variable(
+            "MAILIN_TRUSTED_RELAYS",
+            "Addresses or networks (CIDR, comma-separated) of the network's own mail relay: mail it hands over is taken without a DKIM signature. Everything else must carry a valid DKIM signature of the sender's domain. Empty: every mail needs one (right when the relay also passes on mail from the internet).",
+        ),
+    )
+    mailin_max_bytes: int = field(
+        default=1_000_000,
+        metadata=variable(
+            "MAILIN_MAX_BYTES",
+            "Largest invitation email `treffpunkt mailin` accepts, in bytes; larger ones are refused.",
+        ),
+    )
     outbox_redeliver_seconds: float = field(
         default=600.0,
         metadata=variable(
             "OUTBOX_REDELIVER_SECONDS",
             "A published message without the receiver's receipt after this long is published again (then after twice as long, …); the receiver's inbox absorbs copies.",
+        ),
+    )
+    health_outbox_max_age_seconds: float = field(
+        default=900.0,
+        metadata=variable(
+            "HEALTH_OUTBOX_MAX_AGE_SECONDS",
+            "`/<service>/healthz` answers 503 when this service's oldest outbox message without the receiver's receipt is older than this (0: not checked). Receipts normally come within seconds; keep it above OUTBOX_REDELIVER_SECONDS, so a lost message has been sent again once before the alarm.",
+        ),
+    )
+    metrics_token: str = field(
+        default="",
+        metadata=variable(
+            "METRICS_TOKEN",
+            "`/<service>/metrics` (Prometheus) answers requests from the internal network (those that did not come through the proxy) and those with `Authorization: Bearer <this>`; empty: only the former.",
         ),
     )
     db_pool_size: int = field(
@@ -237,6 +319,41 @@ class Settings:
             "Privacy statement: how many days the logs of the proxy and the services (address, time, page) are kept. A promise: rotate the logs to match.",
         ),
     )
+    backup_dir: str = field(
+        default="",
+        metadata=variable(
+            "BACKUP_DIR",
+            "Where `treffpunkt backup` writes its dated archives (all four databases). Empty: var/backups. Best on another disk or machine.",
+        ),
+    )
+    backup_keep: int = field(
+        default=14,
+        metadata=variable(
+            "BACKUP_KEEP",
+            "How many archives `treffpunkt backup` keeps in BACKUP_DIR, the newest; older ones are removed (0: all are kept). Nightly: two weeks.",
+        ),
+    )
+    log_format: str = field(
+        default="text",
+        metadata=variable(
+            "LOG_FORMAT",
+            "`text` for people reading a terminal, `json` for a log collector: every line of every process (web apps, gunicorn, workers, beat) one JSON object with time, level, logger, message, service and the request id that ties a request to the tasks its messages cause (the front door's X-Request-Id). Either way without personal data.",
+        ),
+    )
+    fediverse_allow_private: bool = field(
+        default=False,
+        metadata=variable(
+            "FEDIVERSE_ALLOW_PRIVATE",
+            "ActivityPub: allow requests to loopback and private addresses (fetching actors, delivering activities). Only for tests and closed networks: on the internet it would let anyone make the server call its own internal services.",
+        ),
+    )
+    fediverse_key: str = field(
+        default="",
+        metadata=variable(
+            "FEDIVERSE_KEY",
+            "ActivityPub: Fernet keys (comma-separated, the first seals) sealing the actors' private signing keys at rest. Empty: a key derived from SECRET_KEY (a new SECRET_KEY then means new actor keys, which peers pick up on their next fetch).",
+        ),
+    )
     demo: bool = field(
         default=False,
         metadata=variable(
@@ -248,8 +365,30 @@ class Settings:
         # 0 would wipe a failed message before the coordination office could look at it
         if self.delivery_log_days < 1:
             raise ValueError(f"DELIVERY_LOG_RETENTION_DAYS is {self.delivery_log_days}, it must be at least 1")
+        if self.backup_keep < 0:
+            raise ValueError(f"BACKUP_KEEP is {self.backup_keep}, it must be 0 (keep all) or more")
         if self.db_pool_size < 1:
             raise ValueError(f"DB_POOL_SIZE is {self.db_pool_size}, it must be at least 1")
+        if 0 < self.health_outbox_max_age_seconds <= self.outbox_redeliver_seconds:
+            raise ValueError(
+                f"HEALTH_OUTBOX_MAX_AGE_SECONDS is {self.health_outbox_max_age_seconds:g}, it must be above "
+                f"OUTBOX_REDELIVER_SECONDS ({self.outbox_redeliver_seconds:g}) or 0: every message waits that long "
+                "for its receipt before it is sent again"
+            )
+        redis_problem = redis_url.problem(self.broker_url)
+        if redis_problem:
+            raise ValueError(f"REDIS_URL {redis_problem}")
+        if self.mailin_protocol not in MAILIN_PROTOCOLS:
+            raise ValueError(
+                f"MAILIN_PROTOCOL is {self.mailin_protocol!r}, it must be one of: {', '.join(MAILIN_PROTOCOLS)}"
+            )
+        if self.mailin_max_bytes < 10_000:
+            raise ValueError(f"MAILIN_MAX_BYTES is {self.mailin_max_bytes}, it must be at least 10000")
+        relays_problem = trusted_relays_problem(self.mailin_trusted_relays)
+        if relays_problem:
+            raise ValueError(f"MAILIN_TRUSTED_RELAYS {relays_problem}")
+        if self.log_format not in LOG_FORMATS:
+            raise ValueError(f"LOG_FORMAT is {self.log_format!r}, it must be one of: {', '.join(LOG_FORMATS)}")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -263,11 +402,28 @@ class Settings:
     def var_dir(self) -> Path:
         return _var_dir()
 
+    @property
+    def backup_folder(self) -> Path:
+        return Path(self.backup_dir) if self.backup_dir else self.var_dir / "backups"
+
     def database_url(self, service: str) -> str:
         if service == "account":  # the account pages change identity: their outbox lives beside it
             return self.identity_database_url
         url: str = getattr(self, f"{service}_database_url")
         return url
+
+
+def trusted_relays(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """MAILIN_TRUSTED_RELAYS as networks (a single address is a network of one)."""
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip())
+
+
+def trusted_relays_problem(value: str) -> str | None:
+    try:
+        trusted_relays(value)
+    except ValueError as exc:
+        return f"is not a list of addresses or networks: {exc}"
+    return None
 
 
 def secret_problem(secret: str) -> str | None:

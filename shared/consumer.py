@@ -6,7 +6,11 @@ refused for good), so its outbox stops publishing it.
 `work(session, message)` returns the outcome to log ("applied" when it says nothing). An
 exception of a `permanent` type means the message can never succeed (bad data in a valid
 envelope): it is recorded as seen and answered "refused", never retried. Any other exception
-rolls back and reaches Celery, which retries the task (consumer_retry)."""
+rolls back and reaches Celery, which retries the task (consumer_retry).
+
+It runs under the request id its message came with (shared.messaging sets it for every task), so
+its log lines, the messages `work` queues and the receipt carry the id of the request that began
+it all."""
 
 from __future__ import annotations
 

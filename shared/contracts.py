@@ -49,8 +49,31 @@ class OccurrenceV1(SpanV1):
     cancel_url = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
+OPENING_DAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")  # the rooms' weekday keys, Monday first
+CLOCK = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+class OpeningHoursV1(Schema):
+    opens = fields.String(required=True, validate=CLOCK)  # local wall-clock "08:00"
+    closes = fields.String(required=True, validate=CLOCK)
+
+
+class ClosedDaysV1(Schema):
+    """Closed from `first_day` to `last_day`, both included, local days."""
+
+    first_day = fields.Date(required=True)
+    last_day = fields.Date(required=True)
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **_: object) -> None:
+        if data["last_day"] < data["first_day"]:
+            raise ValidationError("last_day must not be before first_day", "last_day")
+
+
 class RoomChangedV1(Envelope):
-    """rooms -> calendar: a room was created or changed; its calendar follows it."""
+    """rooms -> calendar: a room was created or changed (also its rules or closures); its
+    calendar and its principal's free/busy follow it. The rules came later: optional, and a
+    sender that does not name them says "none" (no buffer, always open, never closed)."""
 
     room_id = fields.Integer(required=True)
     partner_id = fields.Integer(required=True)
@@ -62,6 +85,14 @@ class RoomChangedV1(Envelope):
     step_free = fields.Boolean(load_default=False)
     active = fields.Boolean(load_default=True)
     revision = fields.Integer(required=True)
+    buffer_minutes = fields.Integer(load_default=0, validate=validate.Range(min=0, max=24 * 60))
+    # weekday key -> hours; empty: no opening hours set (always open), else a day missing is closed
+    opening = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(OPENING_DAYS)),
+        values=fields.Nested(OpeningHoursV1),
+        load_default=dict,
+    )
+    closures = fields.List(fields.Nested(ClosedDaysV1), load_default=list, validate=validate.Length(max=500))
 
 
 class BookingChangedV1(Envelope):
@@ -135,6 +166,91 @@ class OfferingRoomAnswerV1(Envelope):
     taken = fields.List(fields.Date(), load_default=list, validate=validate.Length(max=500))
 
 
+PARTSTATS = ("ACCEPTED", "TENTATIVE", "DECLINED")  # a room's answers (RFC 5545 PARTSTAT)
+
+
+class InvitationDateV1(SpanV1):
+    """One date of an invitation. `key` names it in the answer: the instance's RECURRENCE-ID in
+    UTC (20261207T083000Z), or "" for an event that does not repeat."""
+
+    key = fields.String(load_default="", validate=validate.Length(max=40))
+
+
+class RoomInvitationV1(Envelope):
+    """calendar -> rooms: a room invited to an event as an ATTENDEE (RFC 6638 implicit
+    scheduling). The whole invitation, not a change: rooms books its dates (each checked on its
+    own, under the same rules as the web form), follows the booking date by date when the event
+    changes, and with `dates` empty (event deleted, room taken off it) cancels what is left.
+    `sequence` grows with each invitation of this room to this event; an older one is ignored."""
+
+    invitation_uid = fields.String(required=True, validate=validate.Length(1, 255))
+    room_id = fields.Integer(required=True)
+    sequence = fields.Integer(required=True, validate=validate.Range(min=0))
+    account_id = fields.Integer(required=True, metadata={"description": "the organizer (books in their name)"})
+    partner_id = fields.Integer(required=True, metadata={"description": "the organizer's partner"})
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    dates = fields.List(fields.Nested(InvitationDateV1), load_default=list, validate=validate.Length(max=500))
+
+
+class InvitationDateAnswerV1(Schema):
+    key = fields.String(load_default="", validate=validate.Length(max=40))
+    partstat = fields.String(required=True, validate=validate.OneOf(PARTSTATS))
+    reason = fields.String(load_default="", validate=validate.Length(max=60))  # a DECLINED date's why
+
+
+class RoomInvitationAnswerV1(Envelope):
+    """rooms -> calendar: the room's answer to an invitation, one PARTSTAT per date key
+    (TENTATIVE while the owner's approval is awaited). Sent after each invitation and again
+    whenever its booking changes (approved, a date cancelled on the web, declined by the owner),
+    so `(sequence, booking_sequence)` orders them: an answer older than one applied is ignored.
+    `state`: booked, released (no dates asked any more) or refused (with `reason`, every date
+    DECLINED)."""
+
+    invitation_uid = fields.String(required=True, validate=validate.Length(1, 255))
+    room_id = fields.Integer(required=True)
+    sequence = fields.Integer(required=True, validate=validate.Range(min=0))
+    booking_sequence = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    booking_id = fields.Integer(load_default=None, allow_none=True)
+    state = fields.String(required=True, validate=validate.OneOf(("booked", "released", "refused")))
+    reason = fields.String(load_default="", validate=validate.Length(max=60))
+    dates = fields.List(fields.Nested(InvitationDateAnswerV1), load_default=list, validate=validate.Length(max=500))
+
+
+class ItipReplyV1(Envelope):
+    """rooms -> notify: a room's iTIP REPLY (RFC 5546) to an invitation that came by email
+    (iMIP, RFC 6047), mailed to the organizer from the room's address. `reply_id` is the same
+    for a redelivered message (one email, never two); `ics` is the whole METHOD:REPLY object."""
+
+    reply_id = fields.String(required=True, validate=validate.Length(1, 255))
+    to = fields.Email(required=True)
+    room_address = fields.Email(required=True)
+    room_name = fields.String(required=True, validate=validate.Length(1, 200))
+    summary = fields.String(required=True, validate=validate.Length(1, 200))
+    partstat = fields.String(required=True, validate=validate.OneOf(PARTSTATS + ("MIXED",)))
+    ics = fields.String(required=True, validate=validate.Length(1, 200_000))
+    # the organizer's account: the email is part of their data (export, erasure); 0 from older senders
+    account_id = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class ItipRequestV1(Envelope):
+    """calendar -> notify: an invitation (iTIP REQUEST) or its cancellation (CANCEL) for one
+    person invited to an organizer's event saved over CalDAV: with calendar-auto-schedule
+    advertised, calendar programs leave sending it to the server (RFC 6638 §3.2; iMIP, RFC
+    6047). `request_id` is the same for a redelivered message (one email, never two); `ics` is
+    the whole METHOD:REQUEST or METHOD:CANCEL object; the email comes from the service's address
+    in the organizer's name, replies go to the organizer."""
+
+    request_id = fields.String(required=True, validate=validate.Length(1, 255))
+    method = fields.String(required=True, validate=validate.OneOf(("REQUEST", "CANCEL")))
+    to = fields.Email(required=True)
+    organizer_email = fields.Email(required=True)
+    organizer_name = fields.String(load_default="", validate=validate.Length(max=200))
+    summary = fields.String(required=True, validate=validate.Length(1, 200))
+    ics = fields.String(required=True, validate=validate.Length(1, 500_000))
+    account_id = fields.Integer(load_default=0, validate=validate.Range(min=0))  # the organizer's
+
+
 class RoomRefV1(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
@@ -199,6 +315,9 @@ class BookingNoticeV1(Envelope):
     booker = fields.Nested(PersonV1, load_default=None, allow_none=True)
     description = fields.String(load_default="", validate=validate.Length(max=2000))
     reason = fields.String(load_default="", validate=validate.Length(max=500))
+    # the booking was made by inviting the room to an event in the booker's own calendar (CalDAV
+    # or iMIP): that event is the booker's calendar entry, so their email carries no second one
+    in_own_calendar = fields.Boolean(load_default=False)
 
 
 class AccountMailV1(Envelope):
@@ -284,6 +403,10 @@ CONTRACTS: dict[tuple[str, int], type[Schema]] = {
     ("calendar.booking_changed", 1): BookingChangedV1,
     ("calendar.offering_room_answer", 1): OfferingRoomAnswerV1,
     ("rooms.book_for_offering", 1): OfferingRoomV1,
+    ("rooms.book_for_invitation", 1): RoomInvitationV1,
+    ("calendar.room_invitation_answer", 1): RoomInvitationAnswerV1,
+    ("notify.itip_reply", 1): ItipReplyV1,
+    ("notify.itip_request", 1): ItipRequestV1,
     ("notify.booking_notice", 1): BookingNoticeV1,
     ("notify.account_mail", 1): AccountMailV1,
     **{

@@ -37,7 +37,11 @@ def make_engine(url: str, *, statement_timeout_ms: int | None = None, **kwargs: 
     30 s for the lock instead of failing at once) and write transactions that take the write lock
     at BEGIN, so check-then-write is serialised. On PostgreSQL `statement_timeout_ms` bounds every
     statement, lock waits included (the services' engines: no request or task can hold a
-    connection for ever)."""
+    connection for ever).
+
+    A database error's text leaves out the statement's parameters (SQLAlchemy would append
+    them: names, addresses, numbers), as it ends up in logs."""
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

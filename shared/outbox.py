@@ -12,6 +12,10 @@ seconds, doubling each time. The receiver's inbox absorbs the copies.
 
 Inbox: a receiver records each message_id in the same transaction as its effect; a message
 seen before changes nothing (Celery over Redis delivers at least once).
+
+A row keeps the request id it was written under (shared.logs), and every publish of it carries
+that id, so the receiver's log lines show the request that caused the message, however late the
+relay gets to it.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from sqlalchemy import CursorResult, DateTime, Index, Integer, Result, String, T
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.sql import FromClause
 
-from shared import contracts
+from shared import contracts, logs
 from shared.clock import utcnow
 from shared.db import SessionFactory, per_dialect, transaction
 from shared.messaging import publish
@@ -66,6 +70,8 @@ class OutboxMixin:
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # the request (or task) that queued it; rows from before outbox_schema v4 have none
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class InboxMixin:
@@ -88,7 +94,14 @@ def add(session: Session, model: type[OutboxMixin], task_name: str, **payload: A
     """Queue a message in the caller's transaction; it is published after the commit (see
     `shared.relay.publish_after_commit`). Returns its message_id."""
     message = contracts.build(task_name, **{**payload, "sender": model.service})
-    session.add(model(message_id=message["message_id"], task_name=task_name, payload=json.dumps(message)))
+    session.add(
+        model(
+            message_id=message["message_id"],
+            task_name=task_name,
+            payload=json.dumps(message),
+            request_id=logs.request_id.get(),
+        )
+    )
     session.info[ADDED] = True
     message_id: str = message["message_id"]
     return message_id
@@ -112,7 +125,8 @@ def relay(
             query = query.with_for_update(skip_locked=True)
         for row in session.scalars(query).all():
             try:
-                publish(celery, row.task_name, json.loads(row.payload), contracts.queue_of(row.task_name))
+                queue = contracts.queue_of(row.task_name)
+                publish(celery, row.task_name, json.loads(row.payload), queue, request_id=row.request_id)
             except Exception as exc:  # broker down or refused: keep the row, try later
                 row.attempts += 1
                 row.last_error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -1,7 +1,8 @@
-"""The outbox and inbox tables as Alembic operations, version 1.
+"""The outbox and inbox tables as Alembic operations: version 1 and the changes since.
 
-Every service's first migration calls these, so the three copies cannot drift. Frozen: a later
-change to the tables is a new function here and a new revision in each service."""
+Every service's migrations call these (the first creates the tables), so the copies cannot drift.
+Each is frozen once released: a later change to the tables is a new function here and a new
+revision in each service's chain (the account pages' outbox, in the identity database, too)."""
 
 from __future__ import annotations
 
@@ -86,3 +87,14 @@ def drop_sent_index_v3(op: Operations) -> None:
 
 def restore_sent_index_v3(op: Operations) -> None:
     op.create_index("ix_outbox_sent_at", "outbox", ["sent_at"])
+
+
+def add_request_id_v4(op: Operations) -> None:
+    """The request id a row was written under, sent with every publish (shared/logs.py). Rows
+    from before have none: their messages get a fresh id when published."""
+    op.add_column("outbox", sa.Column("request_id", sa.String(64), nullable=True))
+
+
+def drop_request_id_v4(op: Operations) -> None:
+    with op.batch_alter_table("outbox") as batch:  # SQLite cannot drop a column in place
+        batch.drop_column("request_id")

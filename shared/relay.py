@@ -39,7 +39,9 @@ def publish_after_commit(
 
     @event.listens_for(factory, "after_commit")
     def _relay(session: Session) -> None:
-        if not session.info.pop(outbox.ADDED, False):
+        # SQLAlchemy calls this for a released SAVEPOINT too (begin_nested): the outer
+        # transaction, and the messages queued in it, are not committed yet
+        if session.in_nested_transaction() or not session.info.pop(outbox.ADDED, False):
             return
         try:
             outbox.relay(factory, model, celery, redeliver_after=redeliver_after)
@@ -47,8 +49,9 @@ def publish_after_commit(
             log.exception("immediate outbox relay failed; left for the sweep")
 
     @event.listens_for(factory, "after_soft_rollback")
-    def _forget(session: Session, _previous: Any) -> None:
-        session.info.pop(outbox.ADDED, None)  # rolled back: nothing was queued
+    def _forget(session: Session, previous: Any) -> None:
+        if not previous.nested:  # a SAVEPOINT rolled back keeps what was queued before it
+            session.info.pop(outbox.ADDED, None)  # rolled back: nothing was queued
 
 
 def register_relay(

@@ -9,6 +9,7 @@ from argon2 import PasswordHasher, profiles
 from shared import outbox
 from shared.db import transaction
 from shared.identity.store import use_hasher
+from shared.identity.throttle import code_throttle_for, reset_throttle_for, throttle_for
 
 from services.calendar.public import snapshot
 from services.databases import migrate_all
@@ -17,7 +18,7 @@ from services.rooms.booking import rooms as operations
 from services.rooms.db.models import OutboxMessage
 
 from tests.fuzz.harness import BOUND, FIGURES
-from tests.support import infra
+from tests.support import infra, production
 from tests.support.browser import chromium
 from tests.support.login import PASSWORD
 from tests.support.sms_gateway import FakeSmsGateway
@@ -69,6 +70,7 @@ def pytest_sessionfinish(session):
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # an xdist worker: its fuzz figures go to the controller
         workeroutput["fuzz_figures"] = FIGURES.as_dict()
+        workeroutput["production_ran"] = production.RAN
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -77,9 +79,14 @@ def pytest_testnodedown(node, error):
     figures = getattr(node, "workeroutput", {}).get("fuzz_figures")
     if figures:
         FIGURES.add(figures)
+    production.RAN.extend(getattr(node, "workeroutput", {}).get("production_ran", []))
 
 
 def pytest_terminal_summary(terminalreporter):
+    if production.RAN:
+        terminalreporter.write_sep("=", "production shape")
+        for line in production.RAN:
+            terminalreporter.write_line(line)
     if FIGURES.examples or FIGURES.skipped:
         terminalreporter.write_sep("=", "fuzz figures")
         terminalreporter.write_line(FIGURES.line())
@@ -129,6 +136,8 @@ def clean_state(smtp_sink, sms_gateway):
         # emptied behind the app's back: what the public pages hold of the last test goes too
         made["calendar"].extensions[snapshot.HELD].clear()
     infra.flush_redis()
+    for throttle in (throttle_for, reset_throttle_for, code_throttle_for):
+        throttle("").clear()  # the in-process counters apps without Redis share (test_security_login)
     smtp_sink.handler.messages.clear()
     smtp_sink.fail(None, 0)
     sms_gateway.received.clear()

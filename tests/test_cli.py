@@ -3,12 +3,19 @@ identity database; what it creates logs in on the web and over CalDAV/API."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
+
+from shared.identity.models import AuditEntry
 
 from services.cli import main
 
 from tests.support.login import login
+
+SHELL = "Kommandozeile"
 
 
 @pytest.fixture
@@ -72,12 +79,56 @@ def test_partner_account_and_app_password_from_the_shell(treffpunkt, rooms_app):
         (("app-password", "niemand"), "niemand"),
     ],
 )
-def test_refusals_name_the_problem_and_change_nothing(treffpunkt, identity, args, message):
+def test_refusals_name_the_problem_and_change_nothing(treffpunkt, identity, accounts_app, args, message):
     treffpunkt("partner", "create", "famz-nord", "Familienzentrum Nord", "--district", "Nord")
     refused = treffpunkt(*args)
     assert refused.exit_code != 0 and message in refused.output, refused.output
     assert [p["slug"] for p in identity.partners()] == ["famz-nord"]
     assert identity.principal_by_username("bob") is None
+    assert [e[1] for e in _log(accounts_app)] == ["partner_created"]  # nothing for the refusal
+
+
+def _log(accounts_app) -> list[tuple[str, str, str, dict]]:
+    """(actor, action, subject, changes) of each audit entry, oldest first."""
+    with accounts_app.extensions["db"]() as s:
+        entries = s.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        return [(e.actor_name, e.action, e.subject, json.loads(e.changes)) for e in entries]
+
+
+def test_every_change_from_the_shell_is_in_the_audit_log(treffpunkt, accounts_app, people):
+    shell = [
+        ("partner", "create", "famz-nord", "Familienzentrum Nord", "--district", "Nord", "--email", "info@famz.de"),
+        ("account", "create", "anna", "Anna B", "--partner", "famz-nord", "--password", "drei-woerter-lang"),
+        ("account", "password", "anna", "--password", "ein-neues-langes-wort"),
+        ("account", "deactivate", "anna"),
+        ("account", "deactivate", "anna"),  # already closed: no change, no entry (as on the page)
+        ("account", "activate", "anna"),
+        ("app-password", "anna", "--label", "Thunderbird"),
+    ]
+    for args in shell:
+        assert treffpunkt(*args).exit_code == 0
+    secret = treffpunkt("app-password", "anna", "--label", "Handy").output.rsplit(": ", 1)[1].strip()
+    assert treffpunkt("account", "password", "niemand", "--password", "ein-neues-langes-wort").exit_code != 0
+
+    partner = {"slug": "famz-nord", "name": "Familienzentrum Nord", "district": "Nord", "address": ""}
+    partner |= {"contact_email": "info@famz.de", "contact_phone": ""}  # every field, as the page records
+    assert _log(accounts_app) == [
+        (SHELL, "partner_created", "Familienzentrum Nord", {k: [None, v] for k, v in partner.items()}),
+        (SHELL, "account_created", "Anna B", {"role": [None, "staff"], "partner": [None, "Familienzentrum Nord"]}),
+        (SHELL, "password_set", "Anna B", {}),
+        (SHELL, "account_deactivated", "Anna B", {"active": [True, False]}),
+        (SHELL, "account_reactivated", "Anna B", {"active": [False, True]}),
+        (SHELL, "app_password_created", "Anna B", {"label": [None, "Thunderbird"]}),
+        (SHELL, "app_password_created", "Anna B", {"label": [None, "Handy"]}),
+    ]
+
+    office = accounts_app.test_client()
+    login(office, "kora", service="account")
+    page = office.get("/account/admin/audit").get_data(as_text=True)
+    for words in (SHELL, "Partner angelegt", "Konto angelegt", "Passwort neu gesetzt", "App-Passwort angelegt"):
+        assert words in page
+    for secret_value in ("drei-woerter-lang", "ein-neues-langes-wort", secret):
+        assert secret_value not in page
 
 
 def test_new_password_and_closing_an_account(treffpunkt, rooms_app, people):

@@ -22,7 +22,7 @@ from shared.config import config_table
 from shared.contracts import QUEUES
 
 from services.cli import SETTINGS
-from services.frontdoor import ROUTES, service_for
+from services.frontdoor import ROUTES, START_PAGE, service_for
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
@@ -175,8 +175,12 @@ def test_infrastructure_services(compose):
     published = {name: [_published(p) for p in s.get("ports", [])] for name, s in services.items()}
     assert [n for n, ports in published.items() if "8080" in ports] == ["proxy"]
     assert any("deploy/Caddyfile" in str(v) for v in services["proxy"]["volumes"])
-    # nothing but the proxy and Mailpit's UI is reachable from the host
-    assert {n for n, ports in published.items() if ports} == {"proxy", "mailpit"}
+    # nothing but the proxy, Mailpit's UI and (for the host's mail server) the rooms' mail-in is
+    # reachable from the host; the last two on its loopback only
+    assert {n for n, ports in published.items() if ports} == {"proxy", "mailpit", "mailin"}
+    for port in services["mailin"]["ports"]:
+        host = port.get("host_ip") if isinstance(port, dict) else str(port).split(":")[0]
+        assert host == "127.0.0.1", port
 
 
 def test_postgres_init_script_creates_the_databases_the_urls_name(compose):
@@ -253,10 +257,12 @@ def test_image_has_what_the_compose_commands_use(compose):
 
 
 # --- the proxy -----------------------------------------------------------------------------------
-def _caddy_blocks(text: str) -> list:
-    """Caddyfile as nested [tokens, children] lists (one line = one directive)."""
+def _caddy_blocks(text: str, environ: dict[str, str] | None = None) -> list:
+    """Caddyfile as nested [tokens, children] lists (one line = one directive), with every
+    `{$NAME:default}` replaced as Caddy replaces it: by `environ`'s value, else the default."""
     root: list = []
     stack = [root]
+    text = re.sub(r"\{\$(\w+)(?::([^}]*))?\}", lambda m: (environ or {}).get(m[1], m[2] or ""), text)
     for line in text.splitlines():
         tokens = shlex.split(line, comments=True)
         if not tokens:
@@ -278,23 +284,24 @@ def _walk(nodes):
         yield from _walk(children)
 
 
+def _caddyfile() -> str:
+    return (DEPLOY / "Caddyfile").read_text()
+
+
 def _site(port: str = ":8080"):
-    """The site block served at `port` when the environment sets nothing: a `{$NAME:default}`
-    address stands for its default."""
-    blocks = _caddy_blocks((DEPLOY / "Caddyfile").read_text())
-    (site,) = [
-        children for tokens, children in blocks if [re.sub(r"\{\$\w+:(.*)\}", r"\1", t) for t in tokens] == [port]
-    ]
+    """The site block served at `port` when the environment sets nothing (the defaults)."""
+    (site,) = [children for tokens, children in _caddy_blocks(_caddyfile()) if tokens == [port]]
     return site
 
 
 def _caddy_path_matches(pattern: str, path: str) -> bool:
-    pattern, path = pattern.lower(), path.lower()  # Caddy's path matcher ignores case
-    if pattern.endswith("*"):
-        assert "*" not in pattern[:-1], f"pattern not understood by this test: {pattern}"
+    """Caddy's path matcher: exact, a prefix with one `*` at the end, else a glob whose `*`
+    stays within one path segment; case does not matter."""
+    pattern, path = pattern.lower(), path.lower()
+    if pattern.endswith("*") and pattern.count("*") == 1:
         return path.startswith(pattern[:-1])
-    assert "*" not in pattern, f"pattern not understood by this test: {pattern}"
-    return path == pattern
+    assert not pattern.startswith("*"), f"pattern not understood by this test: {pattern}"
+    return re.fullmatch("[^/]*".join(map(re.escape, pattern.split("*"))), path) is not None
 
 
 def _caddy_matchers(site) -> dict[str, dict[str, list[str]]]:
@@ -309,9 +316,9 @@ def _caddy_matchers(site) -> dict[str, dict[str, list[str]]]:
 
 
 def _caddy_route(site, path: str, method: str = "GET") -> list[tuple[str, list[str]]]:
-    """Every handle block whose matcher takes `method path`: (what it does, its arguments)."""
+    """Every handle block whose matcher takes `method path`, in file order (Caddy takes the first
+    one there): (what it does, its arguments)."""
     matchers = _caddy_matchers(site)
-    assert all(m.get("path") for m in matchers.values()), f"a matcher without paths: {matchers}"
     hits, fallback = [], None
     for tokens, children in site:
         if tokens[0] != "handle":
@@ -321,18 +328,36 @@ def _caddy_route(site, path: str, method: str = "GET") -> list[tuple[str, list[s
             fallback = (action, args)
             continue
         matcher = matchers[tokens[1]] if tokens[1].startswith("@") else {"path": [tokens[1]]}
+        if _guard(matcher):
+            continue  # refuses some requests on any path (test_proxy_guards_only_refuse)
         if "method" in matcher and method not in matcher["method"]:
             continue
         if any(_caddy_path_matches(p, path) for p in matcher["path"]):
             hits.append((action, args))
-    if method != "GET":  # Caddy takes the first matching handle in file order
+    if method != "GET":
         hits = hits[:1]
     return hits or ([fallback] if fallback else [])
 
 
+def _guard(matcher: dict[str, list[str]]) -> bool:
+    """A matcher by request header alone: it picks requests to refuse, not a service."""
+    return set(matcher) == {"header_regexp"}
+
+
 def test_proxy_named_matchers_match_by_path_only():
     for name, matcher in _caddy_matchers(_site()).items():
-        assert set(matcher) <= {"path", "method"}, f"{name}: only path (and method) matchers are understood here"
+        understood = set(matcher) <= {"path", "method"} and matcher.get("path")
+        assert understood or _guard(matcher), f"{name}: only path (and method) matchers are understood here"
+
+
+def test_proxy_guards_only_refuse():
+    """A handle block picked by a header matcher answers a 4xx itself and passes nothing on."""
+    site, guards = _site(), {n for n, m in _caddy_matchers(_site()).items() if _guard(m)}
+    assert guards, "no guard: the announced body size is checked before proxying"
+    for tokens, children in site:
+        if tokens[0] == "handle" and len(tokens) > 1 and tokens[1] in guards:
+            ((action, *args),) = [t for t, _ in children]
+            assert action == "respond" and 400 <= int(args[-1]) < 500, (tokens, action, args)
 
 
 def test_proxy_sends_calendar_discovery_at_the_root_to_the_calendar(compose):
@@ -362,16 +387,67 @@ def test_proxy_routes_every_prefix_like_the_front_door(compose):
             assert port == "8000" and "/" not in upstream, upstream
             assert apps.get(host) == expected, f"{path} goes to {host}, the front door sends it to {expected}"
         elif path == "/":
-            assert (action, args[-2:]) == ("redir", ["/rooms/", "302"]), f"/: {action} {args}"
+            assert (action, args[-2:]) == ("redir", [START_PAGE, "302"]), f"/: {action} {args}"
         else:
             assert (action, args[-1]) == ("respond", "404"), f"{path}: {action} {args}"
 
 
 def test_proxy_passes_paths_and_forwarded_headers_unchanged():
-    for tokens in _walk(_caddy_blocks((DEPLOY / "Caddyfile").read_text())):
+    for tokens in _walk(_caddy_blocks(_caddyfile())):
         if not tokens:  # the global options block
             continue
         assert tokens[0] not in {"uri", "rewrite", "handle_path", "strip_prefix", "route"}, tokens
         # Caddy sets X-Forwarded-For/-Proto/-Host itself; removing them would break the apps' view
         assert not any(t.lower().startswith("-x-forwarded") for t in tokens), tokens
         assert tokens[0] != "trusted_proxies", "clients' own X-Forwarded-* must not be trusted"
+
+
+def test_proxy_reaches_each_app_under_its_compose_name_or_its_upstream_variable(compose):
+    """`reverse_proxy {$ROOMS_UPSTREAM:rooms:8000}`: compose's name by default, the variable named
+    after that service for tests/support/production.py (which sets one per gunicorn service)."""
+    apps = _web_apps(compose)
+    upstreams = re.findall(r"reverse_proxy \{\$(\w+):([\w-]+):8000\}", _caddyfile())
+    assert {host for _, host in upstreams} == set(apps), upstreams
+    assert all(variable == f"{host.upper()}_UPSTREAM" for variable, host in upstreams), upstreams
+    moved = {variable: f"127.0.0.1:{port}" for port, (variable, _host) in enumerate(upstreams, 9001)}
+    (site,) = [c for t, c in _caddy_blocks(_caddyfile(), {"SITE_ADDRESS": ":1", **moved}) if t == [":1"]]
+    for prefix, service in ROUTES:
+        ((action, args),) = _caddy_route(site, prefix + "/")
+        host = next(host for host, app in apps.items() if app == service)
+        assert (action, args) == ("reverse_proxy", [moved[f"{host.upper()}_UPSTREAM"]]), prefix
+
+
+def test_proxy_answers_metrics_paths_itself_with_404():
+    """/<service>/metrics is for Prometheus inside the compose network: the front door's first
+    matching block answers 404 for every service's prefix, whatever the case or a trailing part."""
+    site = _site()
+    for prefix, _service in ROUTES:
+        for path in (f"{prefix}/metrics", f"{prefix.upper()}/METRICS", f"{prefix}/metrics/", f"{prefix}/metrics/x"):
+            if prefix.count("/") > 1:  # /.well-known/caldav, /api/rooms: their own metrics live elsewhere
+                continue
+            action, args = _caddy_route(site, path)[0]
+            assert (action, args[-1]) == ("respond", "404"), f"{path}: {action} {args}"
+
+
+def test_proxy_gives_every_request_its_own_id():
+    """Set for every request before any handler, so a client's own X-Request-Id never survives."""
+    site = _site()
+    assert ["request_header", "X-Request-Id", "{http.request.uuid}"] in [t for t, _ in site]
+
+
+def test_caddyfile_is_valid_for_plain_http_and_https(tmp_path):
+    """Caddy itself adapts the file, with the default site address and with a host name."""
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        pytest.fail("caddy is not installed: `apt-get install caddy` (.ci/system-packages does this as root)")
+    for site in (":8080", "treffpunkt.example.org"):
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SITE_ADDRESS": site}
+        done = subprocess.run(
+            [caddy, "adapt", "--config", str(DEPLOY / "Caddyfile"), "--adapter", "caddyfile"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert site.lstrip(":") in done.stdout

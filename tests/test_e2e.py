@@ -5,17 +5,16 @@ per service queue on Redis, an SMTP sink (aiosmtpd) and a fake SMS gateway (HTTP
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
+import caldav
 import icalendar
 import pytest
 import requests
 
-import caldav
 from tests.support.infra import REDIS_URL
 from tests.support.live import LiveServer
-from tests.support.login import PASSWORD
+from tests.support.login import book_on_web, http_login
 from tests.support.workers import Worker, drain, wait_until
 
 pytestmark = pytest.mark.e2e
@@ -26,36 +25,13 @@ def saal(lobeda_room):
     return lobeda_room
 
 
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-
-
-def _login(base: str, username: str) -> requests.Session:
-    browser = requests.Session()
-    page = browser.get(f"{base}/rooms/login")
-    response = browser.post(
-        f"{base}/rooms/login", data={"csrf_token": _csrf(page.text), "username": username, "password": PASSWORD}
-    )
-    assert response.url == f"{base}/rooms/", response.text
-    return browser
-
-
-def _book(browser, base, room_id, day: date, start: str, end: str, title: str):
-    page = browser.get(f"{base}/rooms/{room_id}")
-    assert page.status_code == 200
-    return browser.post(
-        f"{base}/rooms/{room_id}",
-        data={"csrf_token": _csrf(page.text), "date": day.isoformat(), "start": start, "end": end, "title": title},
-    )
-
-
 def test_booking_crosses_all_three_services(frontdoor, workers, saal, people, smtp_sink, sms_gateway):
     day = date.today() + timedelta(days=9)
     with LiveServer(frontdoor) as live:
-        otto = _login(live.url, "otto")
+        otto = http_login(live.url, "otto")
         assert "Großer Saal" in otto.get(f"{live.url}/rooms/").text
 
-        booked = _book(otto, live.url, saal, day, "15:00", "16:00", "Seniorencafé der AWO")
+        booked = book_on_web(otto, live.url, saal, day, "15:00", "16:00", "Seniorencafé der AWO")
         assert booked.status_code == 200 and "/rooms/bookings/" in booked.url, booked.text
         assert "bestätigt" in booked.text
 
@@ -87,7 +63,7 @@ def test_booking_crosses_all_three_services(frontdoor, workers, saal, people, sm
         assert [e.icalendar_component["UID"] for e in room_calendar.events()] == [uid]
 
         # the same slot again: refused with a German message; nothing new is sent
-        again = _book(otto, live.url, saal, day, "15:30", "16:30", "Noch eine Runde")
+        again = book_on_web(otto, live.url, saal, day, "15:30", "16:30", "Noch eine Runde")
         assert again.status_code == 409
         assert "schon belegt" in again.text
 
@@ -125,8 +101,8 @@ def test_booking_commits_while_broker_is_down_and_arrives_once_it_is_back(
     door = FrontDoor({**apps, "rooms": rooms.create_app({"SETTINGS": cut_off})})
     day = date.today() + timedelta(days=10)
     with LiveServer(door) as live:
-        otto = _login(live.url, "otto")
-        booked = _book(otto, live.url, saal, day, "10:00", "11:00", "Spielenachmittag")
+        otto = http_login(live.url, "otto")
+        booked = book_on_web(otto, live.url, saal, day, "10:00", "11:00", "Spielenachmittag")
         assert booked.status_code == 200 and "/rooms/bookings/" in booked.url
 
     factory = apps["rooms"].extensions["db"]

@@ -22,6 +22,7 @@ from dataclasses import fields
 from datetime import date, timedelta
 from pathlib import Path
 
+import caldav
 import icalendar
 import pytest
 import requests
@@ -30,8 +31,6 @@ from playwright.sync_api import expect
 from shared.config import Settings
 
 from services.rooms.demo_bookings import christmas_holidays
-
-import caldav
 
 TREFFPUNKT = Path(sys.executable).with_name("treffpunkt")
 START_TIMEOUT = 120  # the issue: answers within two minutes on a fresh machine

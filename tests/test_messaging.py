@@ -84,6 +84,26 @@ def test_a_commit_that_queued_messages_publishes_them(settings, rooms_app):
     assert [json.loads(q)["headers"]["task"] for q in queued] == ["calendar.booking_changed"]
 
 
+@pytest.mark.parametrize("savepoint", ["released", "rolled back"])
+def test_messages_queued_before_a_savepoint_go_out_with_the_outer_commit(settings, rooms_app, savepoint):
+    """SQLAlchemy reports a released SAVEPOINT (begin_nested) as a commit too: the relay must
+    wait for the outer one, which alone makes the row visible (a CalDAV PUT queues a room's
+    invitation, then stores the event inside a savepoint)."""
+    from services.rooms.db.models import OutboxMessage
+
+    redis.Redis.from_url(settings.broker_url).delete("calendar")
+    with transaction(rooms_app.extensions["db"]) as session:
+        message_id = outbox.add(session, OutboxMessage, "calendar.booking_changed", **_booking_changed())
+        nested = session.begin_nested()
+        session.execute(text("SELECT 1"))
+        nested.commit() if savepoint == "released" else nested.rollback()
+    with rooms_app.extensions["db"]() as session:
+        row = session.query(OutboxMessage).filter_by(message_id=message_id).one()
+        assert row.sent_at is not None and row.attempts == 1
+    queued = redis.Redis.from_url(settings.broker_url).lrange("calendar", 0, -1)
+    assert [json.loads(q)["headers"]["task"] for q in queued] == ["calendar.booking_changed"]
+
+
 def test_a_rolled_back_unit_of_work_publishes_nothing(settings, rooms_app):
     from services.rooms.db.models import OutboxMessage
 

@@ -55,7 +55,9 @@ def scene(rooms_app, calendar_app, people, lobeda_room):
         ).id
     api("PUT", "lena", f"/rooms/{kitchen}/rules", {"approval_required": True})
     lena = rooms_app.extensions["identity"].principal(people["lena"]["id"])
-    closure = {"first_day": date(2026, 12, 23), "last_day": date(2027, 1, 1), "reason": "Weihnachtsferien"}
+    # after the kitchen's two weekly dates (DAY and a week later), whatever today is
+    holidays = DAY + timedelta(days=14)
+    closure = {"first_day": holidays, "last_day": holidays + timedelta(days=9), "reason": "Weihnachtsferien"}
     with transaction(rooms_app.extensions["db"]) as session:
         add_closure(session, lena, kitchen, closure)
 

@@ -10,7 +10,10 @@ def test_healthz_checks_database_and_broker(frontdoor):
     for service in ("calendar", "rooms", "notify", "account"):
         response = client.get(f"/{service}/healthz")
         assert response.status_code == 200, response.get_data(as_text=True)
-        assert response.json == {"status": "ok", "service": service, "database": "ok", "broker": "ok"}
+        checks = {"database": "ok", "broker": "ok", "outbox": "ok"} | (
+            {"deliveries": "ok"} if service == "notify" else {}
+        )
+        assert response.json == {"status": "ok", "service": service, **checks}
 
 
 def test_healthz_reports_a_dead_broker(settings):
@@ -89,6 +92,7 @@ def test_wrong_basic_credentials_do_not_fall_back_to_the_session(rooms_app, peop
 def test_calendar_programs_find_their_calendars_from_the_server_address(frontdoor, people):
     """Given only http://host:port/ (or its well-known URL), a CalDAV client reaches the principal."""
     import caldav
+
     from tests.support.live import LiveServer
 
     with LiveServer(frontdoor) as live:

@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import url_for
 from icalendar import Calendar, Event
 
 from shared.clock import utcnow
@@ -28,6 +29,7 @@ from shared.timezones import berlin_vtimezone
 from services.calendar.demo_offerings import HOUSE_GEO, OFFERINGS, Cancel, Move, Offering, Place, Skip, When
 from services.calendar.domain import recurrence
 from services.calendar.domain.names import default_slug
+from services.calendar.domain.source_draft import SourceDefaults, SourceDraft
 from services.calendar.domain.vocabulary import (
     ACCESSIBILITY_PROPERTY,
     AUDIENCE_PROPERTY,
@@ -37,6 +39,9 @@ from services.calendar.domain.vocabulary import (
 )
 from services.calendar.store import sql_held_dates
 from services.calendar.store.sql import SqlStore
+from services.calendar.store.sql_sources import Sources
+from services.calendar.subscriptions import sources
+from services.calendar.subscriptions.sealing import sealer_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HISTORY = timedelta(weeks=53)  # the history the demo starts with: the year before the loading day
@@ -81,7 +86,26 @@ def load(app, today: date | None = None) -> int:
                 added += 1
     with app.app_context(), transaction(app.extensions["db"]) as session:
         sql_held_dates.backfill(session, datetime.combine(today, time(), BERLIN) - HISTORY, stamp)
+    load_source(app, stamp)
     return added
+
+
+def load_source(app, stamp: datetime) -> None:
+    """A source for the first demo partner: its "website's calendar", an Outlook-style feed
+    served by this very app (static/demo-feed.ics), pulled by the beat like any other (make run
+    allows the loopback address: SOURCES_ALLOW_PRIVATE)."""
+    partner = app.extensions["identity"].partner_by_slug(PARTNERS[0][0])
+    if partner is None:
+        return
+    with app.test_request_context():
+        path = url_for("public.static", filename="demo-feed.ics")
+    url = app.config["SETTINGS"].public_url.rstrip("/") + path
+    draft = SourceDraft(
+        "ics", url, "Termine von unserer Internetseite", defaults=SourceDefaults(categories=("Bildung",))
+    )
+    with app.app_context(), transaction(app.extensions["db"]) as session:
+        if not Sources(session).of_partner(partner["id"]):
+            sources.add(session, partner["id"], draft, "", sealer_of(app.config["SETTINGS"]), None, stamp)
 
 
 def build(uid: str, offering: Offering, host: Host, today: date, stamp: datetime) -> bytes:

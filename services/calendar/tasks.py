@@ -7,6 +7,10 @@ what the room calendar already shows is ignored. Database trouble is retried wit
 message that can never be applied (its data refused by the calendar or the database) is
 logged and refused for good: recorded, receipted, never retried.
 
+calendar.pull_sources (beat, every minute) sends calendar.pull_source for each source that is
+due; each pull claims its source's lease first, so a source is never pulled twice at once
+(subscriptions/pull.py).
+
 calendar.export_account / calendar.erase_account: an account's data for its export, or erased
 (store/account_data.py), answered through shared.account_data."""
 
@@ -28,11 +32,18 @@ from shared.relay import register_relay
 from services.calendar.domain.booking import booking_resource, clean_text
 from services.calendar.domain.calendar_data import LOCAL, InvalidCalendarData
 from services.calendar.domain.room_wish import RENEW_BEFORE
+from services.calendar.fediverse import tasks as fediverse_tasks
 from services.calendar.offerings import editing
+from services.calendar.scheduling import answers as room_answers, renewal
 from services.calendar.store import account_data as held, sql_held_dates, sql_public_index
 from services.calendar.store.models import OutboxMessage, ProcessedMessage
 from services.calendar.store.sql import SqlStore
+from services.calendar.store.sql_invitations import Invitations
 from services.calendar.store.sql_offering_rooms import OfferingRooms
+from services.calendar.store.sql_room_directory import RoomDirectory
+from services.calendar.subscriptions import pull
+from services.calendar.subscriptions.remote import PullSettings
+from services.calendar.subscriptions.sealing import sealer_of
 
 log = logging.getLogger(__name__)
 RETRY = consumer_retry()
@@ -56,6 +67,7 @@ def apply_room_changed(session, message: dict) -> None:
     SqlStore(session).ensure_room_calendar(
         message["room_id"], displayname=room_name, description=details, room_revision=message["revision"]
     )
+    RoomDirectory(session).record({**message, "name": name, "district": clean_text(message["district"] or "")})
 
 
 def apply_booking_changed(session, message: dict) -> str:
@@ -82,6 +94,11 @@ def apply_booking_changed(session, message: dict) -> str:
 
 def apply_offering_room_answer(session, message: dict) -> str:
     return "stored" if OfferingRooms(session).answered(message) else "stale"
+
+
+def apply_room_invitation_answer(session, message: dict, domain: str) -> str:
+    """A room's answer to an event it was invited to (scheduling/answers.py)."""
+    return room_answers.apply(session, message, domain, utcnow())
 
 
 def _consume(task_name: str, payload: dict, apply) -> str:
@@ -133,6 +150,19 @@ def renew_rooms(factory, now: datetime, ceiling: int = RENEW_CEILING) -> int:
     return renewed
 
 
+def renew_invitations(factory, principal_of, domain: str, now: datetime, ceiling: int = RENEW_CEILING) -> int:
+    """Schedule again the events whose invited rooms were answered and left alone for
+    renewal.RENEW_AFTER (their year of dates moves on), one transaction each, at most `ceiling`
+    a run; each is touched, so the next run takes the next ones."""
+    with transaction(factory) as session:
+        due = Invitations(session).renewal_due(now - renewal.RENEW_AFTER, ceiling)
+    asked = 0
+    for calendar_id, name, account_id in due:
+        with transaction(factory) as session:
+            asked += renewal.renew(session, calendar_id, name, account_id, principal_of, domain, now)
+    return asked
+
+
 def register(celery, app) -> None:
     register_relay(
         celery,
@@ -142,6 +172,7 @@ def register(celery, app) -> None:
         ProcessedMessage,
         app.config["SETTINGS"].outbox_redeliver_seconds,
     )
+    fediverse_tasks.register(celery, app)
 
     @celery.task(shared=False, name="calendar.room_changed", **RETRY)
     def room_changed(**payload):
@@ -163,8 +194,44 @@ def register(celery, app) -> None:
     def renew_rooms_task():
         return renew_rooms(app.extensions["db"], utcnow())
 
+    @celery.task(shared=False, name="calendar.renew_invitations", soft_time_limit=240, time_limit=300)
+    def renew_invitations_task():
+        identity = app.extensions["identity"]
+        domain = app.config["SETTINGS"].room_mail_domain
+        return renew_invitations(app.extensions["db"], identity.principal, domain, utcnow())
+
     @celery.task(shared=False, name="calendar.offering_room_answer", **RETRY)
     def offering_room_answer(**payload):
         return _consume("calendar.offering_room_answer", payload, apply_offering_room_answer)
+
+    @celery.task(shared=False, name="calendar.room_invitation_answer", **RETRY)
+    def room_invitation_answer(**payload):
+        domain = app.config["SETTINGS"].room_mail_domain
+        return _consume(
+            "calendar.room_invitation_answer",
+            payload,
+            lambda session, message: apply_room_invitation_answer(session, message, domain),
+        )
+
+    @celery.task(shared=False, name="calendar.pull_sources", soft_time_limit=45, time_limit=55)
+    def pull_sources():
+        """Beat, every minute: a pull_source message for each source that is due."""
+        due = pull.due_sources(app.extensions["db"], utcnow())
+        for source_id in due:
+            celery.send_task(
+                "calendar.pull_source",
+                kwargs={"source_id": source_id},
+                queue="calendar",
+                time_limit=None,
+                soft_time_limit=None,
+            )  # the worker's own limits
+        return len(due)
+
+    # a pull's fetch ends after fetch.TOTAL_SECONDS; the writes of 5,000 events fit well within
+    @celery.task(shared=False, name="calendar.pull_source", soft_time_limit=240, time_limit=300)
+    def pull_source(source_id: int):
+        settings = app.config["SETTINGS"]
+        pulled = PullSettings(allow_private=settings.sources_allow_private, sealer=sealer_of(settings))
+        return pull.pull_source(app.extensions["db"], int(source_id), pulled, utcnow).state
 
     account_data.register(celery, "calendar", ProcessedMessage, OutboxMessage, held.gather, held.erase)

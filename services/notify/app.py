@@ -9,7 +9,7 @@ from flask import Flask
 from shared.messaging import make_celery
 from shared.web.app import create_base_app
 
-from services.notify import tasks, views
+from services.notify import metrics, tasks, views
 from services.notify.settings import NotifySettings
 
 
@@ -22,4 +22,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = create_base_app("services.notify", "notify", config)
     tasks.register(make_celery(app, "notify"), app)
     views.init_app(app)
+    metrics.init_app(app)
     return app

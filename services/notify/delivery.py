@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from email.utils import parseaddr
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,8 +22,10 @@ from shared.outbox import first_time
 
 from services.notify import preferences, retention
 from services.notify.channels.outgoing import Outgoing
-from services.notify.domain import account_mail, outgoing_email, texts
+from services.notify.domain import account_mail, itip_reply, itip_request, outgoing_email, texts
 from services.notify.domain.account_mail import AccountMail
+from services.notify.domain.itip_reply import ItipReply
+from services.notify.domain.itip_request import ItipRequest, MethodMismatch
 from services.notify.domain.notice import Notice
 from services.notify.domain.phone import InvalidPhone, to_e164
 from services.notify.domain.preferences import channels
@@ -142,6 +145,66 @@ def accept_account_mail(
             row.status, row.failure, row.last_error = "failed", "permanent", f"Ungültige E-Mail-Adresse {mail.email!r}"
         row.message_id, row.account_id, row.kind = mail.message_id, mail.account_id, mail.purpose
         row.booking_id, row.uid = 0, ""  # about no booking
+        return _store(session, [row], claim)
+
+
+def accept_itip_reply(factory: SessionFactory, reply: ItipReply, claim: bool = True) -> tuple[list[int], list[Claim]]:
+    """As accept_account_mail, for a room's iTIP REPLY to the organizer: one email row, whatever
+    preferences say (it answers the organizer's own invitation)."""
+    rendered = itip_reply.render(reply)
+    return _one_email(
+        factory,
+        ("notify.itip_reply", reply.key, reply.account_id, itip_reply.KIND),
+        reply.to,
+        rendered,
+        lambda: itip_reply.email_of(reply, rendered, utcnow()),
+        claim,
+    )
+
+
+def accept_itip_request(
+    factory: SessionFactory, request: ItipRequest, mail_from: str, claim: bool = True
+) -> tuple[list[int], list[Claim]]:
+    """As accept_itip_reply, for an organizer's invitation (or cancellation) to a person they
+    invited, stored under the organizer's account. An object whose METHOD contradicts the
+    message's is refused for good, never sent with the wrong method."""
+    rendered = itip_request.render(request)
+    return _one_email(
+        factory,
+        ("notify.itip_request", request.key, request.account_id, itip_request.KIND),
+        request.to,
+        rendered,
+        lambda: itip_request.email_of(request, rendered, mail_from, utcnow()),
+        claim,
+    )
+
+
+def _one_email(
+    factory: SessionFactory,
+    what: tuple[str, str, int, str],
+    to: str,
+    rendered: Any,
+    body: Callable[[], str],
+    claim: bool,
+) -> tuple[list[int], list[Claim]]:
+    """One email row for a message of task `what[0]`, recorded by its key `what[1]` rather than
+    the message's id (a copy, or the same email in another message, sends nothing again), under
+    account `what[2]` with kind `what[3]`. `body()` builds it; a bad address, or a body refused
+    for good (MethodMismatch), leaves a failed row and sends nothing."""
+    task_name, key, account_id, kind = what
+    with transaction(factory) as session:
+        if not first_time(session, ProcessedMessage, task_name, key):
+            return _known(session, key), []
+        row = Delivery(channel="email", recipient=to, subject=rendered.subject, text=rendered.text)
+        if not _valid_address(to):
+            row.status, row.failure, row.last_error = "failed", "permanent", f"Ungültige E-Mail-Adresse {to!r}"
+        else:
+            try:
+                row.body = body()
+            except MethodMismatch as exc:
+                row.status, row.failure, row.last_error = "failed", "permanent", str(exc)
+        row.message_id, row.account_id, row.kind = key, account_id, kind
+        row.booking_id, row.uid = 0, ""
         return _store(session, [row], claim)
 
 

@@ -124,3 +124,13 @@ class PlannedOccurrence(Base):
     cancel_url: Mapped[str] = mapped_column(Text, default="")
     learned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class PeriodicRun(Base):
+    """When a periodic task last finished (one row per task): the metrics show how far behind
+    the reminder scan is (services/notify/metrics.py)."""
+
+    __tablename__ = "periodic_run"
+
+    task: Mapped[str] = mapped_column(String(100), primary_key=True)
+    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

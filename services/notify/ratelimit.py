@@ -16,6 +16,8 @@ from typing import Protocol
 import redis
 from flask import Flask
 
+from shared import redis_url
+
 from services.notify.settings import NotifySettings
 
 log = logging.getLogger(__name__)
@@ -68,7 +70,7 @@ class LocalBucket:
 
 class RedisBucket:
     def __init__(self, url: str) -> None:
-        self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        self.client = redis_url.client(url, socket_timeout=5, socket_connect_timeout=5)
         self.script = self.client.register_script(TAKE)
 
     def take(self, channel: str, rate: float, capacity: float) -> float:
@@ -115,11 +117,11 @@ class RateLimiter:
 
 def from_app(app: Flask) -> RateLimiter:
     """The limiter of this app with its current settings. The bucket is made once: in Redis
-    when the broker is Redis, else in this process."""
+    when REDIS_URL is set (one server or a Sentinel group), else in this process."""
     bucket: Bucket | None = app.extensions.get("notify_rate_bucket")
     if bucket is None:
         url = app.config["SETTINGS"].broker_url
-        bucket = RedisBucket(url) if url.startswith(("redis://", "rediss://")) else LocalBucket()
+        bucket = RedisBucket(url) if redis_url.is_redis(url) else LocalBucket()
         app.extensions["notify_rate_bucket"] = bucket
     settings: NotifySettings = app.config["NOTIFY_SETTINGS"]
     return RateLimiter(bucket, settings.rates, settings.rate_burst_seconds, settings.rate_max_wait_seconds)

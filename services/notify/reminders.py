@@ -22,9 +22,10 @@ from services.notify.delivery import PreferencesUrl
 from services.notify.domain import reminders as rules
 from services.notify.domain.notice import Notice, Occurrence
 from services.notify.domain.preferences import LEAD_OPTIONS
-from services.notify.models import Delivery, PlannedOccurrence, ReminderPlan
+from services.notify.models import Delivery, PeriodicRun, PlannedOccurrence, ReminderPlan
 
 NAMESPACE = uuid.UUID("5b0c7c8e-2f41-4a8e-9d5e-6e6f74696679")
+SCAN = "notify.scan_reminders"  # its PeriodicRun row
 
 
 HEADER = (
@@ -203,4 +204,13 @@ def scan(
                 .where(PlannedOccurrence.id == date.id, PlannedOccurrence.reminded_at.is_(None))
                 .values(reminded_at=now)
             )
+    with transaction(factory) as session:
+        session.execute(_finished_upsert(session), {"task": SCAN, "finished_at": now})
     return to_send
+
+
+@per_dialect
+def _finished_upsert(dialect):
+    """The scan has covered every date due up to finished_at."""
+    upsert = dialect.insert(PeriodicRun.__table__)
+    return upsert.on_conflict_do_update(index_elements=["task"], set_={"finished_at": upsert.excluded.finished_at})

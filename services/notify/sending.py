@@ -178,8 +178,8 @@ def _record(
                 "due": now + timedelta(seconds=retry_in) if status == "retrying" else None,
             },
         )
-    if status != "sent":
-        log.warning("delivery %s %s: %s", delivery_id, status, error)
+    if status != "sent":  # the error stays in the delivery log: a provider's answer may quote the address
+        log.warning("delivery %s %s%s", delivery_id, status, f" ({failure})" if failure else "")
     return status
 
 

@@ -119,6 +119,15 @@ class NotifySettings:
         default=60,
         metadata=config.variable("NOTIFY_PREFERENCES_LINK_DAYS", "How long the settings link in an email stays valid."),
     )
+    health_backlog_seconds: float = field(
+        default=900.0,
+        metadata=config.variable(
+            "HEALTH_NOTIFY_BACKLOG_SECONDS",
+            "`/notify/healthz` answers 503 when a delivery due to be sent has waited longer than this (0: not "
+            "checked). One is normally sent within seconds; a lost one is queued again after "
+            "NOTIFY_SWEEP_AFTER_SECONDS, so keep it above that.",
+        ),
+    )
     # a task that sends (email and SMS, each up to send_timeout): after the soft limit its
     # unfinished sends are recorded and retried, after the hard one the process dies and the
     # sweep takes the rows over (stale_sending_seconds)
@@ -167,6 +176,8 @@ class NotifySettings:
             problems.append("the NOTIFY_*_SECONDS values and NOTIFY_SEND_TIMEOUT must be above 0")
         if min(self.rate_email, self.rate_sms, self.rate_max_wait_seconds) < 0:
             problems.append("NOTIFY_RATE_EMAIL, NOTIFY_RATE_SMS and NOTIFY_RATE_MAX_WAIT_SECONDS must not be negative")
+        if 0 < self.health_backlog_seconds <= self.sweep_after_seconds:
+            problems.append("HEALTH_NOTIFY_BACKLOG_SECONDS must be above NOTIFY_SWEEP_AFTER_SECONDS (or 0)")
         if self.task_hard_seconds <= self.task_soft_seconds:
             problems.append("NOTIFY_TASK_HARD_SECONDS must be above NOTIFY_TASK_SOFT_SECONDS")
         if problems:

@@ -4,6 +4,10 @@ notify.booking_notice  (from rooms, contract in shared.contracts) — email and/
                        by that person's preferences; also keeps the reminder plan up to date
 notify.account_mail    (from the account pages) — an email with a single-use link (invitation,
                        forgotten password), by email only
+notify.itip_reply      (from rooms) — a room's iTIP REPLY to the organizer who invited it by
+                       email (iMIP), by email only, once per reply_id
+notify.itip_request    (from calendar) — an organizer's invitation or cancellation (iMIP) to a
+                       person invited to their meeting, by email only, once per request_id
 notify.send_delivery   (our own: a re-send, a rate-limited send, a reminder)
 notify.scan_reminders  (beat, every minute: reminders that are due now)
 notify.sweep_deliveries (beat, every minute: re-queue deliveries whose task got lost)
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from celery import Celery, Task
@@ -41,6 +45,8 @@ from services.notify import (
     sweep,
 )
 from services.notify.domain.account_mail import AccountMail
+from services.notify.domain.itip_reply import ItipReply
+from services.notify.domain.itip_request import ItipRequest
 from services.notify.domain.notice import Notice
 from services.notify.models import OutboxMessage, ProcessedMessage
 from services.notify.sending import Claim
@@ -112,6 +118,39 @@ def _send_all(
     return outcomes
 
 
+def _take(
+    task: Task,
+    task_name: str,
+    payload: dict[str, Any],
+    parse: Callable[[dict[str, Any]], Any],
+    accept: Callable[[Any, Any], tuple[list[int], list[Claim]]],
+    quiet: bool = False,
+) -> dict[str, Any]:
+    """A message that becomes emails or SMS: checked against its contract and made a domain
+    object by `parse`, its deliveries recorded by `accept` (on one connection for the whole
+    task), the receipt sent, then the deliveries sent. A malformed message never gets better: it
+    is logged and dropped, with its receipt; what was wrong is logged, never what was sent (a
+    contract's errors name fields and rules, others only their kind; `quiet`: the kind only).
+    Database trouble retries the task with backoff."""
+    try:
+        parsed = parse(contracts.load(task_name, payload))
+    except (ValidationError, contracts.UnknownContract, ValueError, TypeError) as exc:
+        named = isinstance(exc, (ValidationError, contracts.UnknownContract)) and not quiet
+        why = str(exc) if named else type(exc).__name__
+        log.error("dropping invalid %s %s: %s", task_name, payload.get("message_id"), why)
+        send_receipt(task.app, payload)
+        return {"dropped": why}
+    try:
+        with one_connection(current_app.extensions["db"]) as on_one:
+            ids, claims = accept(on_one, parsed)
+            # the deliveries are committed: from here on they are ours to send (retries, sweep)
+            send_receipt(task.app, payload)
+            with autocommit_connection(on_one) as statements:
+                return _send_all(task, statements, ids, claims)
+    except (OperationalError, IntegrityError, SoftTimeLimitExceeded) as exc:
+        raise _retry_later(task, exc) from None
+
+
 def _retry_later(task: Task, exc: Exception) -> Exception:
     """The database is away or stuck, or a conflict was unexpected: nothing was recorded (and no
     receipt sent); the message waits, bounded. (task.retry raises Retry itself; the caller writes
@@ -141,49 +180,35 @@ def register(celery: Celery, app: Flask) -> None:
 
     @celery.task(shared=False, name="notify.booking_notice", **sends)
     def booking_notice(self: Task, **payload: Any) -> dict[str, Any]:
-        try:
-            data = contracts.load("notify.booking_notice", payload)
-        except (ValidationError, contracts.UnknownContract, ValueError, TypeError) as exc:
-            # a malformed message will never get better: log it and drop it
-            log.error("dropping invalid notify.booking_notice %s: %s", payload.get("message_id"), exc)
-            send_receipt(self.app, payload)
-            return {"dropped": str(exc)}
-        notice = Notice.from_message(data)
-        shared_settings = current_app.config["SETTINGS"]
-        try:
-            # one connection for the whole task: the accepting transaction, then the sends
-            with one_connection(current_app.extensions["db"]) as on_one:
-                ids, claims = delivery.accept_and_claim(
-                    on_one,
-                    notice,
-                    notify_settings.current().mail_from,
-                    preferences.url_maker(shared_settings),
-                    also=reminders.apply,
-                )
-                # the deliveries are committed: from here on they are ours to send (retries, sweep)
-                send_receipt(self.app, payload)
-                with autocommit_connection(on_one) as statements:
-                    return _send_all(self, statements, ids, claims)
-        except (OperationalError, IntegrityError, SoftTimeLimitExceeded) as exc:
-            raise _retry_later(self, exc) from None
+        def accept(on_one: Any, notice: Notice) -> tuple[list[int], list[Claim]]:
+            return delivery.accept_and_claim(
+                on_one,
+                notice,
+                notify_settings.current().mail_from,
+                preferences.url_maker(current_app.config["SETTINGS"]),
+                also=reminders.apply,
+            )
+
+        return _take(self, "notify.booking_notice", payload, Notice.from_message, accept)
 
     @celery.task(shared=False, name="notify.account_mail", **sends)
     def account_mail(self: Task, **payload: Any) -> dict[str, Any]:
-        try:
-            mail = AccountMail.from_message(contracts.load("notify.account_mail", payload))
-        except (ValidationError, contracts.UnknownContract, ValueError, TypeError) as exc:
-            # the message id only: the payload carries a link that opens an account
-            log.error("dropping invalid notify.account_mail %s: %s", payload.get("message_id"), type(exc).__name__)
-            send_receipt(self.app, payload)
-            return {"dropped": type(exc).__name__}
-        try:
-            with one_connection(current_app.extensions["db"]) as on_one:
-                ids, claims = delivery.accept_account_mail(on_one, mail, notify_settings.current().mail_from)
-                send_receipt(self.app, payload)
-                with autocommit_connection(on_one) as statements:
-                    return _send_all(self, statements, ids, claims)
-        except (OperationalError, IntegrityError, SoftTimeLimitExceeded) as exc:
-            raise _retry_later(self, exc) from None
+        def accept(on_one: Any, mail: AccountMail) -> tuple[list[int], list[Claim]]:
+            return delivery.accept_account_mail(on_one, mail, notify_settings.current().mail_from)
+
+        # the message id only when dropped: the payload carries a link that opens an account
+        return _take(self, "notify.account_mail", payload, AccountMail.from_message, accept, quiet=True)
+
+    @celery.task(shared=False, name="notify.itip_reply", **sends)
+    def itip_reply(self: Task, **payload: Any) -> dict[str, Any]:
+        return _take(self, "notify.itip_reply", payload, ItipReply.from_message, delivery.accept_itip_reply)
+
+    @celery.task(shared=False, name="notify.itip_request", **sends)
+    def itip_request(self: Task, **payload: Any) -> dict[str, Any]:
+        def accept(on_one: Any, request: ItipRequest) -> tuple[list[int], list[Claim]]:
+            return delivery.accept_itip_request(on_one, request, notify_settings.current().mail_from)
+
+        return _take(self, "notify.itip_request", payload, ItipRequest.from_message, accept)
 
     @celery.task(shared=False, name="notify.send_delivery", **sends)
     def send_delivery(self: Task, delivery_id: int) -> dict[str, str | None]:

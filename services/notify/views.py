@@ -201,6 +201,8 @@ def _labels() -> dict:
             "invite": _("Einladung"),
             "reset": _("Passwort vergessen"),
             "export": _("Daten bereit"),
+            "itip_reply": _("Antwort eines Raums"),
+            "itip_request": _("Termineinladung oder -absage"),
         },
         "channel": {"email": _("E-Mail"), "sms": _("SMS")},
         "failure": {

@@ -21,6 +21,7 @@ from services.rooms.booking.errors import (
     ClosureNotFound,
     InvalidInput,
     NotAllowed,
+    PartnerInactive,
     RequestChanged,
     RoomNotFound,
     RoomRetired,
@@ -48,6 +49,9 @@ class Answer:
 
 def describe(error: RoomsError, partner_name_of: Callable[[int], str]) -> Answer:
     """`partner_name_of` names the holders of conflicting dates (Ctx.partner_name_of)."""
+    if isinstance(error, PartnerInactive):
+        text = wording.problem("partner_inactive")
+        return Answer(409, "partner_inactive", text, {"room_id": [text]})
     if isinstance(error, RoomRetired):
         return Answer(
             409, "room_retired", wording.problem("room_retired"), {"room_id": [wording.problem("room_retired")]}

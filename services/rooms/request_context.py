@@ -24,7 +24,8 @@ def context_of(app: Flask) -> Ctx:
     booking's messages and answers name (booker, recipients) is looked up in identity once."""
     settings = app.config["SETTINGS"]
     store = app.extensions["identity"]
-    names = {p["id"]: p["name"] for p in store.partners()}
+    partners = store.partners()
+    names = {p["id"]: p["name"] for p in partners}
     return Ctx(
         public_url=settings.public_url,
         partner_name_of=lambda pid: names.get(pid, ""),
@@ -32,6 +33,8 @@ def context_of(app: Flask) -> Ctx:
         tz=ZoneInfo(settings.timezone),
         principal_of=lru_cache(maxsize=256)(store.principal),
         staff_of=store.staff_of,
+        inactive_partners=frozenset(p["id"] for p in partners if not p["active"]),
+        room_mail_domain=settings.room_mail_domain,
     )
 
 

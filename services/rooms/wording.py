@@ -28,6 +28,10 @@ PROBLEMS = {
     "district_unknown": _l("Bitte wählen Sie einen Stadtteil aus der Liste."),
     "alt_missing": _l("Bitte beschreiben Sie kurz, was das Foto zeigt (für Menschen, die es nicht sehen)."),
     "room_retired": _l("Dieser Raum wird nicht mehr angeboten und kann nicht mehr gebucht werden."),
+    "partner_inactive": _l(
+        "Der Träger dieses Raums ist im Netzwerk zurzeit nicht aktiv; der Raum kann deshalb nicht "
+        "gebucht werden. Bestehende Buchungen bleiben bestehen."
+    ),
     "photo_not_found": _l("Dieses Foto gibt es nicht (mehr)."),
     "too_many_photos": _l(
         "Ein Raum hat höchstens %(n)s Fotos. Bitte entfernen Sie erst eines.", n=domain.rooms.MAX_PHOTOS

@@ -64,6 +64,9 @@ def by_itself(account: Account) -> Actor:
     return Actor(account.id, account.display_name)
 
 
+# the `treffpunkt` command line (shared/identity/cli.py): whoever has the shell, no account
+COMMAND_LINE = Actor(None, "Kommandozeile")
+
 # what happened (the audit page words each, services/accounts/web/wording.py)
 INVITED = "invited"
 INVITATION_RESENT = "invitation_resent"
@@ -73,6 +76,9 @@ PASSWORD_CHANGED = "password_changed"  # on one's own account page
 CONTACT_CHANGED = "contact_changed"
 RESET_SENT = "reset_sent"  # by the office
 ACCOUNT_CHANGED = "account_changed"  # role or partner
+ACCOUNT_CREATED = "account_created"  # on the command line (the pages invite)
+PASSWORD_SET = "password_set"  # on the command line, for someone who forgot theirs
+APP_PASSWORD_CREATED = "app_password_created"  # on the command line (its label, never the secret)
 ACCOUNT_DEACTIVATED = "account_deactivated"
 ACCOUNT_REACTIVATED = "account_reactivated"
 PARTNER_CREATED = "partner_created"

@@ -1,4 +1,5 @@
-"""`treffpunkt partner|account|app-password ...`: manage identity from the shell."""
+"""`treffpunkt partner|account|app-password ...`: manage identity from the shell. Every change
+leaves its entry in the audit log (actor "Kommandozeile"), written with it in one transaction."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import click
 
 from shared.config import Settings
 from shared.db import make_engine, make_session_factory
+from shared.identity import audit
 from shared.identity.models import DISTRICTS, ROLES
 from shared.identity.rules import MIN_PASSWORD
 from shared.identity.store import IdentityError, IdentityStore
@@ -48,7 +50,7 @@ def partner() -> None:
 @click.option("--phone", default="")
 def partner_create(slug: str, name: str, district: str, address: str, email: str, phone: str) -> None:
     """Create partner SLUG named NAME."""
-    pid = _run(store().create_partner, slug, name, district, address, email, phone)
+    pid = _run(store().create_partner, slug, name, district, address, email, phone, actor=audit.COMMAND_LINE)
     click.echo(f"partner {slug} created (id {pid})")
 
 
@@ -96,6 +98,7 @@ def account_create(
         phone=phone,
         password=password,
         language=language,
+        actor=audit.COMMAND_LINE,
     )
     click.echo(f"account {username} created (id {aid})")
 
@@ -107,7 +110,7 @@ def account_create(
 )
 def account_password(username: str, password: str) -> None:
     """Set a new web login password for USERNAME (someone forgot theirs)."""
-    _run(store().set_password, username, password)
+    _run(store().set_password, username, password, actor=audit.COMMAND_LINE)
     click.echo(f"password of {username} changed")
 
 
@@ -115,7 +118,7 @@ def account_password(username: str, password: str) -> None:
 @click.argument("username")
 def account_deactivate(username: str) -> None:
     """Close USERNAME's account: no more web login, CalDAV or API (data stays)."""
-    _run(store().set_active, username, False)
+    _run(store().set_active, username, False, actor=audit.COMMAND_LINE)
     click.echo(f"account {username} deactivated")
 
 
@@ -123,7 +126,7 @@ def account_deactivate(username: str) -> None:
 @click.argument("username")
 def account_activate(username: str) -> None:
     """Open a closed account again."""
-    _run(store().set_active, username, True)
+    _run(store().set_active, username, True, actor=audit.COMMAND_LINE)
     click.echo(f"account {username} active again")
 
 
@@ -132,7 +135,7 @@ def account_activate(username: str) -> None:
 @click.option("--label", default="CalDAV", help="which device or program uses it")
 def app_password(username: str, label: str) -> None:
     """Create an app password for USERNAME (CalDAV and API); shown once."""
-    secret = _run(store().create_app_password, username, label)
+    secret = _run(store().create_app_password, username, label, actor=audit.COMMAND_LINE)
     click.echo(f"app password for {username} ({label}): {secret}")
 
 

@@ -26,12 +26,13 @@ from typing import TypedDict
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ColumnElement, and_, delete, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from shared.clock import utcnow
 from shared.db import as_utc, transaction
+from shared.identity import audit
 from shared.identity.models import (
     DISTRICTS,
     LANGUAGES,
@@ -242,6 +243,17 @@ def end_web_sessions(s: Session, account_id: int) -> None:
     s.execute(delete(WebSession).where(WebSession.account_id == account_id))
 
 
+def new_app_secret() -> str:
+    """24 URL-safe characters, never starting with "-": people paste app passwords into command
+    lines (curl, litmus, vdirsyncer's prompt), where a leading hyphen reads as an option."""
+    while (secret := secrets.token_urlsafe(18)).startswith("-"):
+        pass
+    return secret
+
+
+PARTNER_FIELDS = ("slug", "name", "district", "address", "contact_email", "contact_phone")
+
+
 class IdentityStore:
     def __init__(
         self,
@@ -256,8 +268,18 @@ class IdentityStore:
         self._lock = threading.Lock()
 
     # --- writing -------------------------------------------------------------------------
+    # `actor`, where given, writes the change's audit entry in its transaction (the command line
+    # passes audit.COMMAND_LINE; seeds and benchmarks pass none and leave the log empty).
     def create_partner(
-        self, slug: str, name: str, district: str, address: str = "", contact_email: str = "", contact_phone: str = ""
+        self,
+        slug: str,
+        name: str,
+        district: str,
+        address: str = "",
+        contact_email: str = "",
+        contact_phone: str = "",
+        *,
+        actor: audit.Actor | None = None,
     ) -> int:
         if district not in DISTRICTS:
             raise IdentityError(f"Unbekannter Stadtteil {district!r}; erlaubt: {', '.join(DISTRICTS)}")
@@ -274,6 +296,9 @@ class IdentityStore:
             )
             s.add(partner)
             s.flush()
+            if actor is not None:
+                values = {k: getattr(partner, k) for k in PARTNER_FIELDS}
+                audit.record(s, actor, audit.PARTNER_CREATED, partner=partner, changes=audit.changed({}, values))
             return partner.id
 
     def create_account(
@@ -287,9 +312,10 @@ class IdentityStore:
         phone: str = "",
         password: str | None = None,
         language: str = "de",
+        actor: audit.Actor | None = None,
     ) -> int:
         with transaction(self._factory) as s:
-            partner_id = None
+            partner_id, partner = None, None
             if partner_slug:
                 partner = s.scalar(select(Partner).where(Partner.slug == partner_slug))
                 if partner is None:
@@ -306,18 +332,30 @@ class IdentityStore:
                 language=language,
                 password_hash=hash_secret(password) if password else "",
             )
+            if actor is not None:  # role and partner, as an invitation records them; never the password
+                s.flush()
+                changes = {"role": [None, role], "partner": [None, partner.name if partner else ""]}
+                audit.record(s, actor, audit.ACCOUNT_CREATED, account=account, changes=changes)
             return account.id
 
-    def set_password(self, username: str, password: str) -> None:
+    def set_password(self, username: str, password: str, *, actor: audit.Actor | None = None) -> None:
         """A new web password; every web session of the account ends (whoever knew the old one)."""
         with transaction(self._factory) as s:
-            replace_password(s, self._account(s, username), password)
+            account = self._account(s, username)
+            replace_password(s, account, password)
+            if actor is not None:
+                audit.record(s, actor, audit.PASSWORD_SET, account=account)
         self._forget(username)
 
-    def set_active(self, username: str, active: bool) -> None:
+    def set_active(self, username: str, active: bool, *, actor: audit.Actor | None = None) -> None:
         """Close an account (someone left) or open it again (close_account)."""
         with transaction(self._factory) as s:
-            close_account(s, self._account(s, username), active)
+            account = self._account(s, username)
+            was = account.active
+            close_account(s, account, active)
+            if actor is not None and was != active:  # as the page: a repeat changes nothing
+                action = audit.ACCOUNT_REACTIVATED if active else audit.ACCOUNT_DEACTIVATED
+                audit.record(s, actor, action, account=account, changes={"active": [was, active]})
         self._forget(username)
 
     # --- web sessions ------------------------------------------------------------------------
@@ -416,14 +454,18 @@ class IdentityStore:
             username = account.username
         self._forget(username)
 
-    def create_app_password(self, username: str, label: str, secret: str | None = None) -> str:
-        """Returns the new secret; it is shown once and stored only as a hash."""
+    def create_app_password(
+        self, username: str, label: str, secret: str | None = None, *, actor: audit.Actor | None = None
+    ) -> str:
+        """Returns the new secret; it is shown once and stored only as a hash (and never logged)."""
         if has_control_characters(label):  # every way in (page, CLI) ends here
             raise IdentityError("Die Bezeichnung darf keine Steuerzeichen enthalten.")
-        secret = secret or secrets.token_urlsafe(18)
+        secret = secret or new_app_secret()
         with transaction(self._factory) as s:
             account = self._account(s, username)
             s.add(AppPassword(account_id=account.id, label=label, secret_hash=hash_secret(secret)))
+            if actor is not None:
+                audit.record(s, actor, audit.APP_PASSWORD_CREATED, account=account, changes={"label": [None, label]})
         return secret
 
     def revoke_app_password(self, account_id: int, password_id: int) -> bool:
@@ -541,6 +583,22 @@ class IdentityStore:
         with self._factory() as s:
             account = s.scalar(select(Account).where(Account.username == username))
             return _principal(account) if account else None
+
+    def principals_by_email(self, email: str) -> list[Principal]:
+        """Usable accounts (active, of an active partner) with this email address, compared
+        without regard to case: who a mail "from" this address can be (rooms' mail-in)."""
+        wanted = email.strip().lower()
+        if not wanted:
+            return []
+        with self._factory() as s:
+            accounts = s.scalars(
+                select(Account)
+                .outerjoin(Partner, Account.partner)
+                .options(joinedload(Account.partner))
+                .where(func.lower(Account.email) == wanted, usable())
+                .order_by(Account.id)
+            )
+            return [_principal(a) for a in accounts]
 
     def staff_of(self, partner_id: int) -> list[Principal]:
         """Active accounts of a partner: who is told about requests for its rooms."""

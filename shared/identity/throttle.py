@@ -20,6 +20,8 @@ from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from shared import redis_url
+
 log = logging.getLogger(__name__)
 
 WINDOW_MINUTES = 15
@@ -50,10 +52,11 @@ class LoginThrottle:
     logins by default; the reset throttle counts requests for a reset link)."""
 
     def __init__(self, storage_url: str, per_name: RateLimitItem = _ACCOUNT, per_address: RateLimitItem = _ADDRESS):
-        options: dict[str, float | str | bool] = (
-            {"key_prefix": "treffpunkt-login", "socket_timeout": 2} if storage_url.startswith("redis") else {}
-        )
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url, wrap_exceptions=True, **options))
+        """`storage_url`: REDIS_URL (one server or a Sentinel group), or `memory://`."""
+        url, options = redis_url.limits_storage(storage_url)
+        if redis_url.is_redis(storage_url):
+            options.update(key_prefix="treffpunkt-login", socket_timeout=2)
+        self._limiter = MovingWindowRateLimiter(storage_from_string(url, wrap_exceptions=True, **options))
         self._per_name, self._per_address = per_name, per_address
 
     def wait_seconds(self, name: str, address: str) -> int:
@@ -67,6 +70,11 @@ class LoginThrottle:
         except StorageError:  # Redis away: logins keep working, unthrottled, and it is logged
             log.warning("login throttle unavailable; checking without it", exc_info=True)
         return max(waits, default=0)
+
+    def clear(self) -> None:
+        """Forget every count (the suite starts each test without any; `memory://` counters
+        outlive the apps of a test, being one per process)."""
+        self._limiter.storage.reset()
 
     def failed(self, name: str, address: str) -> None:
         try:

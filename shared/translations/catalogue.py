@@ -23,8 +23,9 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[2]
 PO = Path(__file__).resolve().parent / "en" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
-# Besides babel's own (_, gettext, ngettext, ...): flask_babel's lazy forms, imported as _l in forms.
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+# Besides babel's own (_, gettext, ngettext, ...): flask_babel's lazy forms, imported as _l in forms,
+# and N_ (mark only: translated where it is shown, e.g. domain/pull_problem.py).
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2), "N_": None}
 
 
 def extract() -> Catalog:

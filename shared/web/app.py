@@ -12,14 +12,16 @@ from flask import Flask
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shared import signed_links
+from shared import logs, signed_links
 from shared.auth import check_program_credentials, current_account
 from shared.config import Settings, secret_problem
 from shared.db import make_engine, make_session_factory
 from shared.identity.store import IdentityStore
 from shared.identity.throttle import throttle_for
 from shared.ids import IdConverter
-from shared.web import error_pages, form_errors, health, pages, request_db
+from shared.metrics import endpoint as metrics
+from shared.metrics.http import MeteredFlask
+from shared.web import error_pages, form_errors, health, pages, request_body, request_db, request_ids
 from shared.web.csrf import csrf
 from shared.web.headers import security_headers
 from shared.web.language import babel, reader_language
@@ -37,7 +39,8 @@ def create_base_app(import_name: str, service: str, config: dict[str, Any] | Non
     settings = config.pop("SETTINGS", None) or Settings.from_env()
     if not settings.demo and (problem := secret_problem(settings.secret_key)):
         raise RuntimeError(problem)
-    app = Flask(import_name)
+    logs.configure(settings.log_format, service)  # before app.logger is first asked for below
+    app = MeteredFlask(import_name)  # every request measured, whatever middleware wraps it (shared/metrics)
     app.url_map.converters["int"] = IdConverter  # every <int:…> is a database id (shared/ids.py)
     if settings.trusted_proxies:  # the client address (login throttle) and scheme as the proxy saw them
         # Flask's documented way to add WSGI middleware, though Flask's annotations make wsgi_app a method
@@ -72,6 +75,7 @@ def create_base_app(import_name: str, service: str, config: dict[str, Any] | Non
         session_max=timedelta(hours=settings.session_max_hours),
     )
     app.extensions["login_throttle"] = throttle_for(settings.broker_url)
+    request_ids.init_app(app)  # first: the other hooks' log lines carry the request id
     app.before_request(check_program_credentials)
     app.after_request(security_headers(secure=app.config["SESSION_COOKIE_SECURE"]))
     signed_links.redact_log(app.logger)  # "Exception on /rooms/cancel/<token>"
@@ -79,8 +83,10 @@ def create_base_app(import_name: str, service: str, config: dict[str, Any] | Non
     babel.init_app(app, locale_selector=reader_language)
     app.register_blueprint(pages.blueprint(service))
     request_db.init_app(app)
+    request_body.init_app(app)
     error_pages.init_app(app)
     health.init_app(app, service)
+    metrics.init_app(app, service)
     app.jinja_env.globals.update(current_account=current_account, get_locale=get_locale)
     app.jinja_env.globals.update(invalid_fields=form_errors.invalid_fields, takes_focus=form_errors.takes_focus)
     app.jinja_env.filters["local"] = local_moment

@@ -133,7 +133,14 @@ def test_an_account_is_exported_then_erased_and_its_booking_stays(
         assert {d["recipient"] for d in notify["deliveries"]} >= {OTTO_EMAIL}
         assert notify["preferences"][0]["reminder_minutes"] == 120
         assert notify["reminders"][0]["title"] == "Skatrunde der AWO"
-        assert parts["calendar"]["sections"] == {"offering_rooms": []}
+        assert parts["calendar"]["sections"] == {
+            "offering_rooms": [],
+            "room_invitations": [],
+            "invited_people": [],
+            "schedule_inbox": [],
+            "calendar_sources": [],
+        }
+        assert parts["rooms"]["sections"]["mailed_invitations"] == []
         whole = json.dumps(document)
         assert "$argon2" not in whole and "token_hash" not in whole and "secret" not in whole
 

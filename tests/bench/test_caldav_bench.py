@@ -1,40 +1,25 @@
 """The CalDAV benchmark at a tiny size, so that it cannot rot: every server starts, is filled,
 answers every operation, and the table is written. No timing is asserted."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
+from tests.bench import run_bench
 from tests.support import infra
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_benchmark_runs_at_tiny_size(tmp_path):
     out = tmp_path / "results"
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "caldav.py"),
-            "--events",
-            "15",
-            "--runs",
-            "1",
-            "--budget",
-            "5",
-            "--out",
-            str(out),
-            "--db-prefix",
-            infra.PREFIX + "_bench",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    run_bench(
+        "caldav_speed.py",
+        "--events",
+        "15",
+        "--runs",
+        "1",
+        "--budget",
+        "5",
+        "--out",
+        str(out),
+        "--db-prefix",
+        infra.PREFIX + "_bench",
     )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     table = next(out.glob("caldav-*.md")).read_text()
     for label in ("ours (SQLite)", "ours (PostgreSQL)", "Radicale 3.9", "Xandikos 0.4.10"):
         assert label in table

@@ -4,11 +4,9 @@ a gunicorn-served rooms app, prints its table and counts no double booking. No t
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
+from tests.bench import run_bench
 from tests.support import infra
-from tests.support.workers import ROOT
 
 
 def _row(table: str, starts: str) -> list[str]:
@@ -18,28 +16,21 @@ def _row(table: str, starts: str) -> list[str]:
 
 
 def test_quick_rooms_benchmark_completes_without_double_bookings(tmp_path):
-    done = subprocess.run(
-        [
-            sys.executable,
-            "bench/rooms.py",
-            "--quick",
-            # a dozen racing connections, not 50: the other test worker holds its own meanwhile,
-            # and the machine's PostgreSQL allows 100 in all
-            "--race-clients",
-            "12",
-            "--db",
-            f"{infra.PREFIX}_bench_rooms",
-            "--redis",
-            infra.REDIS_URL,
-            "--out",
-            str(tmp_path),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+    done = run_bench(
+        "rooms.py",
+        "--quick",
+        # a dozen racing connections, not 50: the other test worker holds its own meanwhile,
+        # and the machine's PostgreSQL allows 100 in all
+        "--race-clients",
+        "12",
+        "--db",
+        f"{infra.PREFIX}_bench_rooms",
+        "--redis",
+        infra.REDIS_URL,
+        "--out",
+        str(tmp_path),
         timeout=900,
     )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
     table = done.stdout
 
     for label in (

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 
+import caldav
 import pytest
 import requests
 from playwright.sync_api import expect
 
 from services.calendar.web.app_passwords import MAX_PER_ACCOUNT
 
-import caldav
 from tests.support.login import PASSWORD, login
 
 PAGE = "/calendar/app-passwords/"

@@ -3,12 +3,12 @@ status) against the front door served over real HTTP."""
 
 from datetime import datetime, timezone
 
+import caldav
 import pytest
 import requests
 from caldav.lib import error as caldav_error
 from lxml import etree
 
-import caldav
 from tests.support.calendar import booking_message, room_message, weekly_event
 
 UTC = timezone.utc

@@ -1,10 +1,10 @@
 """MKCALENDAR, PROPPATCH and DELETE of calendar collections, and the privileges that announce
 them, over real HTTP."""
 
+import caldav
 import requests
 from lxml import etree
 
-import caldav
 from tests.support.calendar import weekly_event
 
 D, C, I = "{DAV:}", "{urn:ietf:params:xml:ns:caldav}", "{http://apple.com/ns/ical/}"
@@ -84,8 +84,8 @@ def test_mkcalendar_refusals(live, people, store):
     assert inside.status_code == 403 and "calendar-collection-location-ok" in inside.text
     assert dav(live, people, "MKCALENDAR", HOME + "awo/").status_code == 405  # Otto's, and it exists
     assert dav(live, people, "MKCALENDAR", HOME + "raum-99/").status_code == 403  # reserved names
-    tasks = (
-        f'<c:mkcalendar {NS}><d:set><d:prop><c:supported-calendar-component-set><c:comp name="VTODO"/>'
+    tasks = (  # free/busy objects are no calendar content (tasks are: tests/calendar/test_caldav_tasks.py)
+        f'<c:mkcalendar {NS}><d:set><d:prop><c:supported-calendar-component-set><c:comp name="VFREEBUSY"/>'
         "</c:supported-calendar-component-set><d:displayname>Aufgaben</d:displayname></d:prop></d:set></c:mkcalendar>"
     )
     refused = dav(live, people, "MKCALENDAR", HOME + "aufgaben/", tasks)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import caldav
 import pytest
 from playwright.sync_api import expect
 
-import caldav
 from tests.support.axe import assert_fits_and_accessible
 from tests.support.live import LiveServer
 from tests.support.login import log_in_browser

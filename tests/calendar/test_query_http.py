@@ -3,14 +3,13 @@
 import re
 from datetime import datetime, timezone
 
+import caldav
 import pytest
 import requests
 from icalendar import Calendar
 from lxml import etree
 
 from services.calendar.store.objectcache import CACHE
-
-import caldav
 
 D, C = "{DAV:}", "{urn:ietf:params:xml:ns:caldav}"
 UTC = timezone.utc

@@ -2,11 +2,11 @@
 that stay valid, 403 valid-sync-token, DAV:limit with 507 and a token that continues; and the
 caldav library's sync-token API."""
 
+import caldav
 import pytest
 import requests
 from lxml import etree
 
-import caldav
 from tests.support.calendar import weekly_event
 
 D = "{DAV:}"

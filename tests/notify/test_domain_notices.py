@@ -140,6 +140,20 @@ def test_an_owner_is_no_participant_and_gets_no_invitation(kind):
     assert not n.invites and "Anhang" not in render(n).text
 
 
+@pytest.mark.parametrize("kind", ["confirmed", "approved", "changed", "cancelled"])
+def test_a_booking_made_by_inviting_the_room_brings_no_second_calendar_entry(kind):
+    """The booker's own event (the one the room was invited to) is their calendar entry: an
+    invitation in the email would add the same meeting twice."""
+    n = notice(kind=kind, in_own_calendar=True)
+    assert not n.invites
+    email_text = render(n).text
+    assert "Kalendereinladung" not in email_text and "Anhang" not in email_text
+    assert (
+        "Kalendereinladung bekommen Sie mit der Freigabe"
+        not in render(with_dates(["pending"], in_own_calendar=True)).text
+    )
+
+
 def test_a_change_that_waits_for_approval_as_a_whole_brings_no_invitation_yet():
     assert not with_dates(["pending", "pending"], kind="changed").invites
     assert with_dates(["valid", "pending"], kind="changed").invites

@@ -1,7 +1,8 @@
 """Room administration in a real browser (Debian's headless Chromium via Playwright): the
-coordination office offers a room with a photo for a partner; a staff member of another partner
-finds it by its accessibility and books it through the web form. Every new or changed page
-passes axe-core and fits a 390 px phone and a 1280 px laptop window without sideways scrolling."""
+coordination office offers a room with a photo for a partner, takes it off the exchange and offers
+it again; a staff member of another partner finds it by its accessibility and books it through
+the web form. Every new or changed page passes axe-core and fits a 390 px phone and a 1280 px
+laptop window without sideways scrolling."""
 
 from __future__ import annotations
 
@@ -60,8 +61,18 @@ def test_the_office_offers_a_room_with_a_photo_and_another_partner_books_it(
         office.get_by_role("button", name="Raum anbieten").click()
         expect(office.get_by_role("heading", name="Raum bearbeiten: Werkstatt")).to_be_visible()
         expect(office.get_by_role("img", name="Werkbänke vor einer Fensterfront")).to_be_visible()
+        edit_page = office.url
         _check(office, problems)
         office.get_by_role("link", name="Werkstatt nicht mehr anbieten …").click()
+        _check(office, problems)
+        # taken off the exchange, then offered again from its page (Otto finds it below)
+        office.get_by_role("button", name="Werkstatt nicht mehr anbieten").click()
+        expect(office.get_by_text("Der Raum wird nicht mehr angeboten.", exact=False)).to_be_visible()
+        office.goto(edit_page)
+        expect(office.get_by_role("heading", name="Wieder anbieten")).to_be_visible()
+        _check(office, problems)
+        office.get_by_role("button", name="Werkstatt wieder anbieten").click()
+        expect(office.get_by_text("Der Raum wird wieder angeboten und kann gebucht werden.")).to_be_visible()
         _check(office, problems)
 
         # Otto (AWO Nord) finds it by what he needs and books it through the form

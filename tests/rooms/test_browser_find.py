@@ -47,7 +47,9 @@ def test_typed_search_picker_and_alternatives(browser, frontdoor, rooms_app, lob
         page.keyboard.press("Enter")
         expect(page.get_by_role("heading", name="Freien Raum finden")).to_be_visible()
 
-        # the Kalender button: after the date field in the tab order, named after it
+        # the Kalender button: after the date field in the tab order, named after it (it is added
+        # by a deferred script, which may run after the heading is already visible)
+        expect(page.get_by_role("button", name="Kalender: Datum")).to_be_attached()
         page.get_by_label("Datum", exact=True).focus()
         page.keyboard.press("Tab")
         focused = page.evaluate("[document.activeElement.tagName, document.activeElement.getAttribute('aria-label')]")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import caldav
 import pytest
 from playwright.sync_api import expect
 from werkzeug.test import Client
@@ -18,7 +19,6 @@ from shared.db import transaction
 
 from services.rooms.db.models import Booking
 
-import caldav
 from tests.support.axe import assert_fits_and_accessible
 from tests.support.live import LiveServer
 from tests.support.login import log_in_browser, login

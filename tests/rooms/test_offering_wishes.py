@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
+from sqlalchemy.orm import sessionmaker
 
 from shared import contracts
 
+from services.accounts.admin import partners as partner_admin
 from services.rooms.booking import decide, for_offering
 from services.rooms.db.models import Booking
 from services.rooms.request_context import context_of
@@ -158,3 +160,14 @@ def test_a_wish_from_an_older_calendar_without_moved_dates_still_loads():
     )
     del payload["repeat"]["extra_dates"]
     assert contracts.load("rooms.book_for_offering", payload)["repeat"]["extra_dates"] == []
+
+
+def test_a_wish_for_a_room_of_a_deactivated_partner_is_refused(rooms_app, rooms, people, wish):
+    identity = rooms_app.extensions["identity"]
+    office = identity.principal(people["kora"]["id"])
+    factory = sessionmaker(bind=identity.engine)
+    partner_admin.set_active(factory, office, people["lena"]["partner_id"], False)
+    refused = wish(rooms["kueche"], _repeat())
+    assert (refused.state, refused.reason) == ("refused", "no_room")
+    partner_admin.set_active(factory, office, people["lena"]["partner_id"], True)
+    assert wish(rooms["kueche"], _repeat()).state == "booked"

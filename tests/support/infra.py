@@ -1,4 +1,5 @@
-"""Real PostgreSQL and Redis for the suite. Missing services fail the run; they never skip it.
+"""Real PostgreSQL, Redis and RabbitMQ for the suite. Missing services fail the run; they never
+skip it.
 
 Under pytest-xdist each worker (PYTEST_XDIST_WORKER=gw0, gw1, ...) gets databases and a Redis
 database of its own: `<prefix>_gwN_<name>` and the Redis database numbered TREFFPUNKT_TEST_REDIS's
@@ -37,6 +38,9 @@ def _redis_for_worker(url: str) -> str:
 
 
 PREFIX = os.environ.get("TREFFPUNKT_TEST_DB_PREFIX", "treffpunkt_test") + (f"_{WORKER}" if WORKER else "")
+# RabbitMQ, Celery's broker where an operator prefers it (CELERY_BROKER_URL): the production
+# shape's test runs a booking through it, in a virtual host of its own (tests/support/rabbitmq.py)
+AMQP_URL = os.environ.get("TREFFPUNKT_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672//")
 # 9: `make test`'s workers (9 and 10 by default; up to four) stay below the benchmarks' 13
 REDIS_URL = _redis_for_worker(os.environ.get("TREFFPUNKT_TEST_REDIS", "redis://127.0.0.1:6379/9"))
 
@@ -54,7 +58,7 @@ def database_url(name: str) -> str:
 
 
 def check_reachable(workers: int = 0) -> None:
-    """PostgreSQL and Redis answer, and the Redis databases of `workers` xdist workers (or of this
+    """PostgreSQL, Redis and RabbitMQ answer, and the Redis databases of `workers` xdist workers (or of this
     worker) exist."""
     last = _database_number(REDIS_URL) + max(workers - 1, 0)
     if last >= REDIS_DATABASES:
@@ -62,14 +66,14 @@ def check_reachable(workers: int = 0) -> None:
             f"Redis database {last} is beyond 0-{REDIS_DATABASES - 1} (one database per xdist worker, "
             "counted up from TREFFPUNKT_TEST_REDIS's): start at a lower one or run fewer workers (-n)."
         )
-    for url in (PG_BASE, REDIS_URL):
+    for url in (PG_BASE, REDIS_URL, AMQP_URL):
         parts = urlsplit(url)
         try:
             socket.create_connection((parts.hostname, parts.port), timeout=3).close()
         except OSError as exc:
             raise InfrastructureMissing(
                 f"{parts.scheme} at {parts.hostname}:{parts.port} is unreachable ({exc}). "
-                "The suite needs real PostgreSQL and Redis; `make test` starts them where installed."
+                "The suite needs real PostgreSQL, Redis and RabbitMQ; `make test` starts them where installed."
             ) from exc
 
 
@@ -98,6 +102,8 @@ def test_settings(tmp_path, **overrides) -> Settings:
         # two test workers, each with four apps of two databases, their Celery workers and the
         # benchmarks' servers share PostgreSQL's 100 connections
         db_pool_size=2,
+        # the sources' tests pull calendars from servers they start on loopback
+        sources_allow_private=True,
     )
     values.update(overrides)
     os.environ["TREFFPUNKT_VAR"] = str(tmp_path)

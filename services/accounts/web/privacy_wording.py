@@ -25,6 +25,11 @@ SECTIONS = {
     "preferences": _l("Ihre Benachrichtigungs-Einstellungen"),
     "reminders": _l("Geplante Erinnerungen"),
     "offering_rooms": _l("Räume, die Sie für Angebote angefragt haben"),
+    "room_invitations": _l("Räume, die Sie zu Terminen eingeladen haben"),
+    "schedule_inbox": _l("Antworten der Räume in Ihrem Posteingang (CalDAV)"),
+    "mailed_invitations": _l("Einladungen an Räume per E-Mail"),
+    "invited_people": _l("Personen, die Sie zu Terminen eingeladen haben"),
+    "calendar_sources": _l("Kalender von anderswo, die Sie eingerichtet haben"),
 }
 
 FIELDS = {
@@ -73,6 +78,7 @@ FIELDS = {
     "choices": _l("Auswahl"),
     "reminder_minutes": _l("Erinnerung (Minuten vorher)"),
     "offering": _l("Angebot"),
+    "url": _l("Adresse"),
 }
 
 REFUSALS = {

@@ -81,6 +81,9 @@ ACTIONS = {
     "contact_changed": _l("Kontaktangaben geändert"),
     "reset_sent": _l("Link zum Zurücksetzen gesendet"),
     "account_changed": _l("Rolle oder Partner geändert"),
+    "account_created": _l("Konto angelegt"),
+    "password_set": _l("Passwort neu gesetzt"),
+    "app_password_created": _l("App-Passwort angelegt"),
     "account_deactivated": _l("Konto deaktiviert"),
     "account_reactivated": _l("Konto wieder aktiviert"),
     "partner_created": _l("Partner angelegt"),
@@ -114,6 +117,7 @@ FIELDS = {
     "label_de": _l("Deutsch"),
     "label_en": _l("Englisch"),
     "position": _l("Stelle"),
+    "label": _l("Bezeichnung"),
 }
 ROLES = {"coordination": _l("Koordinierungsstelle"), "staff": _l("Mitarbeiterin oder Mitarbeiter des Partners")}
 STATES = {

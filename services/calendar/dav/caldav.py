@@ -48,7 +48,7 @@ def calendar_user_address_set(r: Resource, ctx: Context):
 def supported_calendar_component_set(r: Resource, ctx: Context):
     if r.kind != "calendar":
         return None
-    return [_comp("VEVENT")]
+    return [_comp(name) for name in calendar_of(r).components]
 
 
 def _comp(name: str):
@@ -98,6 +98,11 @@ def calendar_timezone(r: Resource, ctx: Context):
 @registry.register(ICAL, "calendar-color", in_allprop=False)  # Apple extension, read by all clients
 def calendar_color(r: Resource, ctx: Context):
     return calendar_of(r).color if r.kind == "calendar" else None
+
+
+@registry.register(CALDAV, "schedule-tag", in_allprop=False)  # RFC 6638 §3.2.10
+def schedule_tag(r: Resource, ctx: Context):
+    return r.obj.schedule_tag if r.kind == "object" and r.obj else None
 
 
 @registry.register(CALDAV, "calendar-data", in_allprop=False)  # RFC 4791 §9.6 (REPORTs only)

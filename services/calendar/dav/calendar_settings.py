@@ -15,7 +15,7 @@ from services.calendar.dav.webdav import CALDAV, DAV, ICAL, DavError, clark, ele
 SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]{0,99}\Z")
 RESERVED_PREFIXES = ("raum-", "partner-")  # generated names of room and default calendars
 COLOR = re.compile(r"#[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?\Z")
-ACCEPTED_COMPONENTS = ("VEVENT",)  # what every calendar takes, advertised in supported-calendar-component-set
+COMPONENT_CHOICES = ("VEVENT", "VTODO", "VJOURNAL")  # what a calendar may be made to take
 MAX_TEXT = 2000
 
 
@@ -79,15 +79,16 @@ def _order(el, removing):
 
 
 def _components(el, removing):
-    """Only at MKCALENDAR: a calendar must take events; tasks and journals are not kept here."""
-    names = {(c.get("name") or "").upper() for c in el} if el is not None else set()
-    if removing or "VEVENT" not in names:
+    """Only at MKCALENDAR (RFC 4791 §5.2.3: fixed afterwards): events, tasks and/or journals."""
+    names = [(c.get("name") or "").upper() for c in el] if el is not None else []
+    chosen = tuple(n for n in COMPONENT_CHOICES if n in names)
+    if removing or not chosen or len(chosen) != len(set(names)):
         raise Refused(
             403,
-            "Kalender nehmen hier Termine (VEVENT) auf; reine Aufgabenlisten werden nicht unterstützt.",
+            "Ein Kalender nimmt Termine (VEVENT), Aufgaben (VTODO) und/oder Journaleinträge (VJOURNAL) auf.",
             (CALDAV, "supported-calendar-component"),
         )
-    return None, None
+    return "components", chosen
 
 
 SETTERS = {
@@ -133,7 +134,8 @@ def apply(updates, creating: bool) -> tuple[dict[str, object], list[tuple[str, R
                 outcome.append((name, None))
                 continue
             if name == clark(CALDAV, "supported-calendar-component-set") and creating:
-                _components(el, removing)
+                key, value = _components(el, removing)
+                settings[key] = value
                 outcome.append((name, None))
                 continue
             setter = SETTERS.get(name)

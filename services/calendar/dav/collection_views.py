@@ -15,6 +15,16 @@ from services.calendar.domain import access
 from services.calendar.store.errors import SlugTaken
 
 READ_ONLY = "Dieser Kalender ist für Sie nur lesbar (Raumkalender oder Kalender eines anderen Partners)."
+FED_FROM_SOURCE = (
+    "Dieser Kalender wird aus einem anderen Kalender abgerufen und ist hier nur lesbar. "
+    "Bitte ändern Sie die Termine dort, wo Ihr Haus sie pflegt; den Kalender selbst ändern oder "
+    "löschen Sie auf der Seite „Kalender von anderswo“."
+)
+
+
+def read_only_reason(calendar) -> str:
+    """Why a write to this calendar is refused, in words a person can act on."""
+    return FED_FROM_SOURCE if calendar.read_only else READ_ONLY
 
 
 def _segments(path: str) -> list[str]:
@@ -89,7 +99,7 @@ def proppatch(ctx: Context, resource: Resource) -> Response:
     if resource.kind != "calendar" or not access.can_manage_calendar(ctx.reader, calendar_of(resource)):
         raise DavError(
             403,
-            READ_ONLY
+            read_only_reason(calendar_of(resource))
             if resource.kind == "calendar"
             else "Hier lassen sich keine Eigenschaften ändern; nur an eigenen Kalendern.",
             (DAV, "need-privileges"),
@@ -109,11 +119,13 @@ def proppatch(ctx: Context, resource: Resource) -> Response:
 def delete_calendar(ctx: Context, resource: Resource) -> Response:
     calendar = calendar_of(resource)
     if not access.can_manage_calendar(ctx.reader, calendar):
-        raise DavError(403, READ_ONLY, (DAV, "need-privileges"))
+        raise DavError(403, read_only_reason(calendar), (DAV, "need-privileges"))
     if_match = request.headers.get("If-Match")
     etag = f'"rev-{calendar.id}-{calendar.revision}"'
     if if_match is not None and not {t.strip() for t in if_match.split(",")} & {etag, "*"}:
         raise DavError(412, "Der Kalender wurde inzwischen geändert; bitte neu laden (ETag passt nicht).")
+    if ctx.scheduler is not None:  # the rooms its events invited are released
+        ctx.scheduler.delete_calendar(calendar, ctx.principal)
     ctx.store.delete_calendar(calendar.id)
     return Response(status=204)
 

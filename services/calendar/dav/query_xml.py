@@ -191,6 +191,6 @@ def outer_range(top: CompFilter) -> tuple[int | None, int | None, str | None]:
     comp = top.comps[0]
     if comp.is_not_defined or comp.name not in ("VEVENT", "VTODO", "VJOURNAL"):
         return None, None, None
-    if comp.time_range is None:
+    if comp.time_range is None or comp.name == "VTODO":  # §9.9 also asks COMPLETED and CREATED
         return None, None, comp.name
     return comp.time_range[0], comp.time_range[1], comp.name

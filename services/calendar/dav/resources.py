@@ -2,6 +2,10 @@
 
   /dav/                                    root (discovery)
   /dav/principals/<username>/              the account's principal
+  /dav/principals/<username>/outbox/       its schedule outbox (POST: free/busy of rooms)
+  /dav/principals/<username>/inbox/<name>  its schedule inbox: rooms' REPLYs (owner only)
+  /dav/principals/rooms/<room_id>/         a room's principal (calendar-user-type ROOM); also
+                                           the room's calendar home, listing /dav/rooms/<room_id>/
   /dav/calendars/<username>/               calendar home: own partner's calendars (read-write),
                                            other partners' public calendars and all room
                                            calendars (read-only)
@@ -15,35 +19,52 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Protocol
 from urllib.parse import quote, unquote
 
 from shared.identity.store import Principal
 
 from services.calendar.dav.webdav import DavError
 from services.calendar.domain import access, disclosure, names
+from services.calendar.domain.room_principals import Room
 from services.calendar.domain.vocabulary import BUSY_SUMMARY, PRIVATE_SUMMARY
 from services.calendar.store.interface import CalendarStore
 from services.calendar.store.records import CalendarInfo, ObjectInfo
+from services.calendar.store.sql_room_directory import RoomDirectory
+from services.calendar.store.sql_schedule_inbox import ScheduleInbox
 
 BASE = "/dav/"
+LEAVES = ("object", "inbox-message")  # the kinds that are no collection
+
+
+class Scheduler(Protocol):
+    """Implicit scheduling of an organizer's writes (services/calendar/scheduling), given by the
+    web layer: the bytes to store for a PUT, and what a DELETE (of an event or a calendar) releases."""
+
+    def put(self, calendar: CalendarInfo, name: str, data: bytes, writer: Principal) -> bytes: ...
+    def delete(self, calendar: CalendarInfo, name: str, writer: Principal) -> None: ...
+    def delete_calendar(self, calendar: CalendarInfo, writer: Principal) -> None: ...
 
 
 @dataclass(frozen=True)
 class Resource:
-    kind: str  # root | principals | principal | home | rooms | calendar | object
+    # root | principals | principal | outbox | inbox | inbox-message | room-principal | home | rooms
+    # | calendar | object
+    kind: str
     url: str
     calendar: CalendarInfo | None = None
-    obj: ObjectInfo | None = None  # None for an object URL that does not exist (yet)
+    obj: ObjectInfo | None = None  # None for an object URL that does not exist (yet); an inbox message
     name: str = ""  # the object's href segment (decoded)
     writable: bool = False
+    room: Room | None = None  # a room-principal's room
 
     @property
     def is_collection(self) -> bool:
-        return self.kind != "object"
+        return self.kind not in LEAVES
 
     @property
     def exists(self) -> bool:
-        return self.kind != "object" or self.obj is not None
+        return self.kind not in LEAVES or self.obj is not None
 
 
 def calendar_of(resource: Resource) -> CalendarInfo:
@@ -57,11 +78,23 @@ def calendar_of(resource: Resource) -> CalendarInfo:
 class Context:
     principal: Principal
     store: CalendarStore
+    rooms: RoomDirectory | None = None  # the room principals; None: there are none
+    room_mail_domain: str = "treffpunkt-jena.de"
+    inbox: ScheduleInbox | None = None  # the schedule inboxes; None: there are none
+    scheduler: Scheduler | None = None  # None: writes schedule nothing
     _sees_everything: dict[int, bool] = field(default_factory=dict, repr=False)
 
     @property
     def principal_url(self) -> str:
         return f"{BASE}principals/{quote(self.principal.username)}/"
+
+    @property
+    def outbox_url(self) -> str:
+        return f"{self.principal_url}outbox/"
+
+    @property
+    def inbox_url(self) -> str:
+        return f"{self.principal_url}inbox/"
 
     @property
     def home_url(self) -> str:
@@ -122,6 +155,17 @@ def resolve(ctx: Context, path: str) -> Resource | None:
             return Resource("principals", f"{BASE}principals/")
         case ["principals", user] if user == me:
             return Resource("principal", ctx.principal_url)
+        case ["principals", "rooms", room] if (room_id := names.numeric_id(room)) is not None:
+            return room_principal(ctx, room_id)
+        case ["principals", user, "outbox"] if user == me:
+            return Resource("outbox", ctx.outbox_url)
+        case ["principals", user, "inbox"] if user == me and ctx.inbox is not None:
+            return Resource("inbox", ctx.inbox_url)
+        case ["principals", user, "inbox", name] if user == me and ctx.inbox is not None:
+            problem = names.object_name_problem(name)
+            if problem:
+                raise DavError(400, problem)
+            return inbox_message(ctx, name, ctx.inbox.get(ctx.principal.account_id, name))
         case ["calendars", user] if user == me:
             return Resource("home", ctx.home_url)
         case ["calendars", user, slug, *rest] if user == me and len(rest) <= 1:
@@ -178,7 +222,31 @@ def children(ctx: Context, resource: Resource) -> list[Resource]:
         ]
     if resource.kind == "calendar":
         return [object_resource(ctx, resource, o) for o in ctx.store.objects(calendar_of(resource).id)]
+    if resource.kind == "inbox" and ctx.inbox is not None:
+        return [inbox_message(ctx, m.name, m) for m in ctx.inbox.messages(ctx.principal.account_id)]
+    if resource.kind == "room-principal" and resource.room is not None:  # its own calendar home
+        cal = calendar_resource(
+            ctx, room_calendar_url(resource.room.room_id), ctx.store.room_calendar(resource.room.room_id)
+        )
+        return [cal] if cal is not None else []
     return []
+
+
+def inbox_message(ctx: Context, name: str, message: ObjectInfo | None) -> Resource:
+    return Resource("inbox-message", ctx.inbox_url + quote(name), obj=message, name=name)
+
+
+def room_principal_url(room_id: int) -> str:
+    return f"{BASE}principals/rooms/{room_id}/"
+
+
+def room_calendar_url(room_id: int) -> str:
+    return f"{BASE}rooms/{room_id}/"
+
+
+def room_principal(ctx: Context, room_id: int) -> Resource | None:
+    room = ctx.rooms.room(room_id) if ctx.rooms is not None else None
+    return None if room is None else Resource("room-principal", room_principal_url(room_id), room=room)
 
 
 def object_resource(ctx: Context, collection: Resource, obj: ObjectInfo) -> Resource:

@@ -20,7 +20,7 @@ ICAL = "http://apple.com/ns/ical/"
 NSMAP = {"D": DAV, "C": CALDAV, "CS": CS, "I": ICAL}
 MAX_XML_BYTES = 512 * 1024
 XML_TYPE = "application/xml; charset=utf-8"
-DAV_HEADER = "1, 3, calendar-access"
+DAV_HEADER = "1, 3, calendar-access, calendar-auto-schedule"  # RFC 6638 §2: rooms invited are scheduled
 
 
 def clark(ns: str, name: str) -> str:

@@ -7,6 +7,9 @@ calendars), or nobody (the public: only the feeds and the overview page, never C
 - A partner's calendar is read-write for its own staff; a public one is readable by every
   logged-in account; a room's calendar is readable by all and written only by bookings.
 - Calendars are made, changed and deleted only by staff of the partner that owns them.
+- A calendar fed from a source kept elsewhere (read_only) is written by its pulls only, as a
+  room's by its bookings: its partner changes the events at the source, and the calendar goes
+  with the source (subscriptions/).
 - Events marked CLASS:PRIVATE or CONFIDENTIAL show others at most busy time, as Google and
   Nextcloud do. The owning partner sees everything. The coordination office sees CONFIDENTIAL
   events in full, because it coordinates dates across the network, but PRIVATE ones only as
@@ -38,6 +41,8 @@ class CalendarFacts(Protocol):
     def owner_partner_id(self) -> int | None: ...
     @property
     def public(self) -> bool: ...
+    @property
+    def read_only(self) -> bool: ...  # fed from a source kept elsewhere
 
 
 def owns(reader: Reader | None, calendar: CalendarFacts) -> bool:
@@ -62,14 +67,15 @@ def is_listed_publicly(calendar: CalendarFacts) -> bool:
 
 
 def can_write_events(reader: Reader | None, calendar: CalendarFacts) -> bool:
-    """PUT (new or changed) and DELETE of events; room calendars follow bookings only."""
-    return owns(reader, calendar)
+    """PUT (new or changed) and DELETE of events; room calendars follow bookings only, a
+    source's calendar its pulls only."""
+    return owns(reader, calendar) and not calendar.read_only
 
 
 def can_edit_offerings(reader: Reader | None, calendar: CalendarFacts) -> bool:
     """The offering form: the owning partner's staff, and the coordination office for every
     partner's calendar (it keeps the network's programme in order)."""
-    if reader is None or calendar.kind != "partner":
+    if reader is None or calendar.kind != "partner" or calendar.read_only:
         return False
     return owns(reader, calendar) or reader.coordination
 
@@ -80,8 +86,9 @@ def can_hide_offerings(reader: Reader | None) -> bool:
 
 
 def can_manage_calendar(reader: Reader | None, calendar: CalendarFacts) -> bool:
-    """PROPPATCH (name, colour, …) and DELETE of the calendar itself."""
-    return owns(reader, calendar)
+    """PROPPATCH (name, colour, …) and DELETE of the calendar itself; a source's calendar is
+    changed and deleted with its source (the sources page)."""
+    return owns(reader, calendar) and not calendar.read_only
 
 
 def can_create_calendar(reader: Reader | None) -> bool:
@@ -107,3 +114,11 @@ def can_see_figures(reader: Reader | None) -> bool:
     coordination office, whose business comparing the partners is; a partner's staff see their
     own offerings on their own pages."""
     return reader is not None and reader.coordination
+
+
+def can_manage_sources(reader: Reader | None, partner_id: int) -> bool:
+    """The sources page (calendars kept elsewhere): the partner's own staff, and the
+    coordination office for every partner (as with offerings)."""
+    return reader is not None and (
+        reader.coordination or (reader.partner_id is not None and reader.partner_id == partner_id)
+    )

@@ -59,6 +59,8 @@ def _values(component: Component) -> list[tuple[str, date | datetime]]:
         try:
             found = prop(component, name)
             props = found if isinstance(found, list) else [found]
+            if name in SINGLE and len(props) > 1:  # RFC 5545: at most once (icalendar's corpus has one twice)
+                raise InvalidCalendarData(f"{name} kommt in einem Eintrag mehrfach vor; erlaubt ist es nur einmal.")
             for value in props:
                 if name in SINGLE:
                     out.append((name, value.dt))
@@ -66,6 +68,8 @@ def _values(component: Component) -> list[tuple[str, date | datetime]]:
                 for period in value.dts:
                     dt = period.dt
                     out += [(name, v) for v in (dt if isinstance(dt, tuple) else (dt,)) if not isinstance(v, timedelta)]
+        except InvalidCalendarData:
+            raise
         except Exception:  # icalendar raises its own errors on a broken value
             raise InvalidCalendarData(f"{name} ist kein gültiges Datum oder keine gültige Zeit.") from None
     for name, value in out:

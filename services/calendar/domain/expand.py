@@ -7,7 +7,7 @@ override) is serialised once into a body; an instance is its three time lines pl
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
@@ -111,6 +111,10 @@ def expanded(name: str, instances: list[Instance], body_of: dict[int, bytes]) ->
 
 
 # --- free-busy -----------------------------------------------------------------------------
+UNAVAILABLE = 3  # a room's buffer, closed hours or closure (domain/room_availability.py)
+FBTYPES = {BUSY: "BUSY", TENTATIVE: "BUSY-TENTATIVE", UNAVAILABLE: "BUSY-UNAVAILABLE"}  # RFC 5545 §3.2.9
+
+
 def busy_periods(instances: Iterable[Instance], start: int, end: int) -> list[tuple[int, int, int]]:
     """(start, end, type) clipped to [start, end), merged per type; free instances dropped."""
     by_type: dict[int, list[tuple[int, int]]] = {BUSY: [], TENTATIVE: []}
@@ -128,18 +132,27 @@ def busy_periods(instances: Iterable[Instance], start: int, end: int) -> list[tu
     return sorted(merged)
 
 
-def freebusy_calendar(periods: Iterable[tuple[int, int, int]], start: int, end: int, now: datetime) -> bytes:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
+def freebusy_calendar(
+    periods: Iterable[tuple[int, int, int]],
+    start: int,
+    end: int,
+    now: datetime,
+    method: str = "",
+    fields: Sequence[str] = (),
+) -> bytes:
+    """A VFREEBUSY; `method` and `fields` (content lines such as UID, ORGANIZER, ATTENDEE) make
+    it an iTIP REPLY (RFC 5546 §3.3.2)."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}"]
+    lines += [f"METHOD:{method}"] if method else []
+    lines += [
         "BEGIN:VFREEBUSY",
         f"DTSTAMP:{now.astimezone(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}",
+        *fields,
         f"DTSTART:{_utc(start)}",
         f"DTEND:{_utc(end)}",
     ]
     for s, e, kind in periods:
-        fbtype = "BUSY" if kind == BUSY else "BUSY-TENTATIVE"
+        fbtype = FBTYPES.get(kind, "BUSY-TENTATIVE")
         lines.append(f"FREEBUSY;FBTYPE={fbtype}:{_utc(s)}/{_utc(e)}")
     lines += ["END:VFREEBUSY", "END:VCALENDAR", ""]
     return "\r\n".join(lines).encode()

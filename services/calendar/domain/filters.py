@@ -14,7 +14,7 @@ from typing import Any
 
 from icalendar import Calendar, Component
 
-from services.calendar.domain import recurrence
+from services.calendar.domain import recurrence, todo_range
 from services.calendar.domain.recurrence import Budget
 from services.calendar.domain.timeindex import TimeIndex, epoch, overlaps
 
@@ -87,7 +87,12 @@ def needs_calendar(top: CompFilter) -> bool:
     """False when the TimeIndex alone decides (VCALENDAR > one plain component filter)."""
     if top.props or top.is_not_defined or len(top.comps) > 1:
         return True
-    return any(not c.is_plain or c.name not in OBJECT_COMPONENTS for c in top.comps)
+    return any(not c.is_plain or c.name not in OBJECT_COMPONENTS or _by_todo_table(c) for c in top.comps)
+
+
+def _by_todo_table(f: CompFilter) -> bool:
+    """A task's time range is judged by RFC 4791 §9.9's own table, not by the index's overlap."""
+    return f.name == "VTODO" and f.time_range is not None
 
 
 def decide_by_index(top: CompFilter, index: TimeIndex) -> bool | None:
@@ -144,6 +149,8 @@ def _in_range(f: CompFilter, parent: Component, calendar: Calendar, index: TimeI
         return bool(recurrence.between(calendar, ["VALARM"], _utc(start), _utc(end), budget)[1])
     if parent is not calendar:
         return False
+    if _by_todo_table(f):
+        return todo_range.meets(calendar, start, end, budget)
     verdict = _by_index(index, start, end)
     if verdict is not None:
         return verdict

@@ -22,6 +22,7 @@ from flask import Flask
 from werkzeug.http import parse_cookie
 
 from shared.clock import utcnow
+from shared.metrics.http import FROM_PAGE_CACHE, ROUTE, UNMATCHED
 from shared.web.language import LANGUAGE_COOKIE
 
 from services.calendar.bounded_cache import BoundedCache
@@ -43,6 +44,7 @@ class Kept:
     status: str
     headers: list[tuple[str, str]]
     body: bytes
+    route: str  # the URL rule Flask answered it under (shared/metrics/http.py counts by it)
 
     @property
     def etag(self) -> str:
@@ -80,7 +82,8 @@ class PageCache:
         finally:
             getattr(body, "close", lambda: None)()
         if len(whole) <= MAX_PAGE_BYTES:
-            self.pages.put(key, Kept(made_under, today, seen["status"], list(seen["headers"]), whole))
+            route = environ.get(ROUTE, UNMATCHED)
+            self.pages.put(key, Kept(made_under, today, seen["status"], list(seen["headers"]), whole, route))
         return [whole]
 
 
@@ -106,6 +109,7 @@ def visitor_key(environ: dict) -> tuple | None:
 
 
 def _answer(kept: Kept, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+    environ.update({ROUTE: kept.route, FROM_PAGE_CACHE: True})
     wanted = {tag.strip() for tag in environ.get("HTTP_IF_NONE_MATCH", "").split(",")}
     if kept.etag and kept.etag in wanted:
         start_response("304 NOT MODIFIED", [(n, v) for n, v in kept.headers if n.lower() not in NOT_IN_304])

@@ -46,9 +46,17 @@ class CalendarStore(Protocol):
         if_none_match: bool = False,
         source_sequence: int | None = None,
         components: tuple[str, ...] | None = None,
+        if_schedule_tag_match: str | None = None,
+        keep_schedule_tag: bool = False,
     ) -> tuple[str, bool]: ...
     def delete(
-        self, calendar_id: int, name: str, *, if_match: str | None = None, source_sequence: int | None = None
+        self,
+        calendar_id: int,
+        name: str,
+        *,
+        if_match: str | None = None,
+        source_sequence: int | None = None,
+        if_schedule_tag_match: str | None = None,
     ) -> bool: ...
     def retire(self, calendar_id: int, uid: str, name: str, source_sequence: int) -> None: ...
     def changes_since(

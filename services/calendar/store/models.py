@@ -57,6 +57,10 @@ class Calendar(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     timezone: Mapped[str | None] = mapped_column(Text, nullable=True)  # CALDAV:calendar-timezone set by a client
     sort_order: Mapped[int | None] = mapped_column(Integer, nullable=True)  # Apple's calendar-order
+    # supported-calendar-component-set, comma-separated (chosen at MKCALENDAR)
+    components: Mapped[str] = mapped_column(String(40), default="VEVENT", server_default="VEVENT")
+    # fed from elsewhere (a CalendarSource): nobody writes it here, not even its partner
+    read_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -81,6 +85,8 @@ class CalendarObject(Base):
     # the instances as computed at PUT (domain.timeindex.dumps), so that a new process answers
     # time ranges without parsing every object again; NULL for tombstones and older rows
     time_index: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # RFC 6638 §3.2.10: of objects with an ORGANIZER; changes with the organizer's writes only
+    schedule_tag: Mapped[str | None] = mapped_column(String(80), nullable=True)
     # the public pages' index (PublicOffering) holds this object's dates up to here; NULL: not
     # indexed yet (older rows: the refresh task fills them in)
     public_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
@@ -256,3 +262,285 @@ class OfferingImage(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     partner_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # who uploaded it first
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RoomDirectoryEntry(Base):
+    """What calendar.room_changed told about a room beyond its calendar's name: the facts its
+    CalDAV principal shows (capacity, district), whether it is still offered, and when it cannot
+    be booked beside its bookings (buffer, opening hours, closures) for its free/busy."""
+
+    __tablename__ = "room_directory"
+    room_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    district: Mapped[str] = mapped_column(String(60), default="")
+    capacity: Mapped[int] = mapped_column(Integer, default=0)  # 0: not said
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    revision: Mapped[int] = mapped_column(Integer, default=-1)
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    opening: Mapped[str] = mapped_column(Text, default="")  # JSON: weekday key -> [opens, closes]
+    closures: Mapped[str] = mapped_column(Text, default="")  # JSON: [[first_day, last_day], ...]
+
+
+class RoomInvitation(Base):
+    """A room invited to an event of a partner's calendar (RFC 6638 implicit scheduling): what
+    rooms was asked last (sequence, fingerprint of title and dates, "" once nothing is asked any
+    more) and its last answer applied, as a PARTSTAT per date key. The row outlives the event
+    (the sequence must keep growing when the same UID comes back)."""
+
+    __tablename__ = "room_invitations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    calendar_id: Mapped[int] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"))
+    uid: Mapped[str] = mapped_column(String(300))
+    object_name: Mapped[str] = mapped_column(String(300))  # the event's resource as last written
+    room_id: Mapped[int] = mapped_column(Integer)
+    invitation_uid: Mapped[str] = mapped_column(String(255))  # RoomInvitationV1.invitation_uid
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    keys: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the date keys asked (and all-day ones)
+    account_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # who invited (books in their name)
+    # the last answer applied: rooms' state and reason, per key [PARTSTAT, reason] (JSON)
+    answered_sequence: Mapped[int] = mapped_column(Integer, default=-1)
+    booking_sequence: Mapped[int] = mapped_column(Integer, default=-1)
+    booking_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    state: Mapped[str] = mapped_column(String(20), default="")  # "" | booked | released | refused
+    reason: Mapped[str] = mapped_column(String(60), default="")
+    partstats: Mapped[str] = mapped_column(Text, default="{}")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        Index("uq_room_invitations_event_room", "calendar_id", "uid", "room_id", unique=True),
+        Index("uq_room_invitations_invitation", "invitation_uid", "room_id", unique=True),
+        Index("ix_room_invitations_object", "calendar_id", "object_name"),
+    )
+
+
+class InvitedPerson(Base):
+    """A person invited to an event of a partner's calendar (RFC 6638 implicit scheduling, sent
+    by iMIP through notify): what they were last sent (fingerprint of their part of the event,
+    "" once cancelled; the dates an override takes them off) and how many messages so far. The
+    row outlives the event, so that a message's request_id is never reused."""
+
+    __tablename__ = "invited_people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    calendar_id: Mapped[int] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"))
+    uid: Mapped[str] = mapped_column(String(300))
+    object_name: Mapped[str] = mapped_column(String(300))  # the event's resource as last written
+    address: Mapped[str] = mapped_column(String(320))  # mailto:…, lower case
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    dropped: Mapped[str] = mapped_column(Text, default="[]")  # JSON: date keys an override takes them off
+    sequence: Mapped[int] = mapped_column(Integer, default=0)  # the event's SEQUENCE last sent
+    summary: Mapped[str] = mapped_column(String(200), default="")
+    requests: Mapped[int] = mapped_column(Integer, default=0)  # messages sent to them (REQUEST and CANCEL)
+    account_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # who invited them last
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        Index("uq_invited_people_event_person", "calendar_id", "uid", "address", unique=True),
+        Index("ix_invited_people_object", "calendar_id", "object_name"),
+    )
+
+
+class ScheduleInboxMessage(Base):
+    """A scheduling message for an account's schedule inbox (RFC 6638 §2.2): a room's iTIP
+    REPLY. The client reads and deletes them; at most INBOX_LIMIT are kept per account."""
+
+    __tablename__ = "schedule_inbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(80))
+    ics: Mapped[str] = mapped_column(Text)
+    etag: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("uq_schedule_inbox_name", "account_id", "name", unique=True),)
+
+
+class CalendarSource(Base):
+    """A partner's calendar kept elsewhere (an ICS feed or a CalDAV collection) that feeds one
+    read-only calendar of its own here (calendar_id; deleting the source deletes it). What the
+    last pull kept for the next one (ETag, Last-Modified, sync token, the remote hrefs' UIDs),
+    its state for the partner's page, and a lease so that only one pull runs at a time."""
+
+    __tablename__ = "calendar_sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(Integer, index=True)
+    calendar_id: Mapped[int] = mapped_column(ForeignKey("calendars.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "ics" | "caldav"
+    url: Mapped[str] = mapped_column(String(2000))
+    username: Mapped[str] = mapped_column(String(200), default="")  # CalDAV only
+    sealed_password: Mapped[str] = mapped_column(Text, default="")  # Fernet (subscriptions/sealing.py)
+    # defaults written into events that say nothing themselves: comma-separated words / keys
+    categories: Mapped[str] = mapped_column(String(500), default="")
+    audiences: Mapped[str] = mapped_column(String(500), default="")
+    district: Mapped[str] = mapped_column(String(60), default="")
+    accessibility: Mapped[str] = mapped_column(String(500), default="")
+    all_public: Mapped[bool] = mapped_column(Boolean, default=True)  # False: only CLASS:PUBLIC ones
+    interval_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    feed_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)  # REFRESH-INTERVAL / X-PUBLISHED-TTL
+    state: Mapped[str] = mapped_column(String(10), default="new")  # new | ok | failing
+    reason: Mapped[str] = mapped_column(Text, default="")  # why it fails, in German (log, export)
+    # ... and as its msgid with the values, so the page says it in the reader's language
+    reason_template: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reason_params: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")  # JSON
+    events: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)  # UIDs already in another calendar, dropped ones
+    etag: Mapped[str] = mapped_column(String(300), default="")
+    last_modified: Mapped[str] = mapped_column(String(100), default="")
+    # SHA-256 of the last feed imported: the same bytes again count as not modified (most
+    # feeds come without an ETag, and reading 1,000 events again costs seconds)
+    content_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    sync_token: Mapped[str] = mapped_column(Text, default="")
+    remote_items: Mapped[str] = mapped_column(Text, default="{}")  # JSON: CalDAV href -> UID
+    next_pull_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    last_pull_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    account_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # who set it up or changed it last
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# ActivityPub (services/calendar/fediverse/): the network and each partner as actors, who follows
+# them, the offerings as Event objects, the activities sent and their deliveries to each inbox.
+
+
+class FediverseActor(Base):
+    """The network ("treffpunkt", partner_id None) or a partner (named by its slug). Its private
+    key is sealed (fediverse/keys.py): a copy of the database must not let anyone sign as it."""
+
+    __tablename__ = "fediverse_actors"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)  # preferredUsername, acct:<name>@host
+    partner_id: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    private_key_sealed: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FediverseFollower(Base):
+    """A remote actor following one of ours, with where to deliver (its inbox, its server's
+    shared inbox when it has one: one copy per server)."""
+
+    __tablename__ = "fediverse_followers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("fediverse_actors.id", ondelete="CASCADE"))
+    follower: Mapped[str] = mapped_column(String(500))  # the remote actor's id
+    inbox: Mapped[str] = mapped_column(String(500))
+    shared_inbox: Mapped[str] = mapped_column(String(500), default="")
+    follow_id: Mapped[str] = mapped_column(String(500), default="")  # their Follow, for Undo and Accept
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        Index("uq_fediverse_followers", "actor_id", "follower", unique=True),
+        Index("ix_fediverse_followers_follower", "follower"),
+    )
+
+
+class FederatedEvent(Base):
+    """An offering as last published: its Event document (served at its id, what followers got)
+    and the digest of its content, so that a rewrite that changes nothing sends nothing. No
+    foreign key to public_offerings: the row outlives the offering, as its Tombstone."""
+
+    __tablename__ = "fediverse_events"
+    offering_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("fediverse_actors.id", ondelete="CASCADE"))
+    document: Mapped[str] = mapped_column(Text)  # JSON
+    digest: Mapped[str] = mapped_column(String(64))
+    # the end of the date it shows: past it, the scan moves the Event on to the next date
+    until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FediverseMark(Base):
+    """How far the scan of public_offerings.changed_at has come (one row, name "offerings")."""
+
+    __tablename__ = "fediverse_marks"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_offering: Mapped[int] = mapped_column(Integer, default=0)  # ties at the same instant
+
+
+class FediverseActivity(Base):
+    """An activity one of our actors sent: its outbox, dereferenceable at its id."""
+
+    __tablename__ = "fediverse_activities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)  # the id's last segment
+    actor_id: Mapped[int] = mapped_column(ForeignKey("fediverse_actors.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    document: Mapped[str] = mapped_column(Text)  # JSON
+    public: Mapped[bool] = mapped_column(Boolean, default=True)  # Accepts are not listed in the outbox
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FediverseDelivery(Base):
+    """One activity to one inbox. Claimed by its task (one per delivery: a dead peer never holds
+    up another), retried with growing waits, given up after MAX_ATTEMPTS (fediverse/delivery.py)."""
+
+    __tablename__ = "fediverse_deliveries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("fediverse_activities.id", ondelete="CASCADE"))
+    inbox: Mapped[str] = mapped_column(String(500))
+    host: Mapped[str] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(12), default="pending")  # pending | delivered | given_up
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        Index("uq_fediverse_deliveries", "activity_id", "inbox", unique=True),
+        Index("ix_fediverse_deliveries_due", "state", "next_at"),
+    )
+
+
+class FediversePeer(Base):
+    """A remote server that failed in a row: paused for a while, so its deliveries wait."""
+
+    __tablename__ = "fediverse_peers"
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    paused_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class FediverseKey(Base):
+    """A remote actor's public key as fetched from its actor document (cached: each incoming
+    activity must not cost a fetch)."""
+
+    __tablename__ = "fediverse_keys"
+    key_id: Mapped[str] = mapped_column(String(500), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(500))
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FediverseSource(Base):
+    """A remote actor the coordination office follows (another Treffpunkt's network, a Gancio or
+    Mobilizon instance): its Events land in the "Aus der Region" calendar of the office's
+    partner, hidden until approved, all of them at once when the source is approved."""
+
+    __tablename__ = "fediverse_sources"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor: Mapped[str] = mapped_column(String(500), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    inbox: Mapped[str] = mapped_column(String(500))
+    partner_id: Mapped[int] = mapped_column(Integer)  # the office's: owner of the region calendar
+    follow_id: Mapped[str] = mapped_column(String(500), default="")  # our Follow's id
+    state: Mapped[str] = mapped_column(String(12), default="requested")  # requested | accepted | rejected
+    approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RegionEvent(Base):
+    """An Event of a followed source, stored as an object of the region calendar."""
+
+    __tablename__ = "fediverse_region_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    remote_id: Mapped[str] = mapped_column(String(500), unique=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("fediverse_sources.id", ondelete="CASCADE"), index=True)
+    object_name: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    approved: Mapped[bool] = mapped_column(Boolean, default=False)  # this event, whatever its source
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -22,6 +22,8 @@ class CalendarInfo:
     created_at: datetime | None = None  # tells a recreated calendar from an old one (sync tokens)
     timezone: str | None = None  # CALDAV:calendar-timezone as set by a client (a VCALENDAR text)
     order: int | None = None  # Apple's calendar-order
+    components: tuple[str, ...] = ("VEVENT",)  # supported-calendar-component-set
+    read_only: bool = False  # fed from a source kept elsewhere: nobody writes it here
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class ObjectInfo:
     source_sequence: int | None = None
     data: bytes | None = None  # only when asked for
     size: int | None = None  # bytes of the stored data
+    schedule_tag: str | None = None  # RFC 6638, of a scheduling object (read with the single object)
 
 
 @dataclass(frozen=True)

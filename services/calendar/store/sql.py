@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from shared.clock import utcnow
 
-from services.calendar.domain import timeindex
+from services.calendar.domain import schedule_tag, timeindex
 from services.calendar.domain.ical import etag_of, index_resource
 from services.calendar.store import sql_public_index
 from services.calendar.store.errors import PreconditionFailed, UidConflict, UnsupportedComponent
@@ -131,9 +131,13 @@ class SqlStore(SqlCalendars, SqlReports):
         if_none_match: bool = False,
         source_sequence: int | None = None,
         components: tuple[str, ...] | None = None,
+        if_schedule_tag_match: str | None = None,
+        keep_schedule_tag: bool = False,
     ) -> tuple[str, bool]:
         """Create or replace; returns (etag, created). Raises InvalidCalendarData,
         UnsupportedComponent (not one of `components`), PreconditionFailed, UidConflict.
+        A scheduling object gets a new schedule tag, unless `keep_schedule_tag` (an attendee's
+        reply written in by the server keeps the organizer's).
         The time index built while checking goes into the cache: the first report finds it."""
         index = index_resource(data)
         etag = etag_of(data)
@@ -144,7 +148,7 @@ class SqlStore(SqlCalendars, SqlReports):
             )
         revision = bump(self.session, calendar_id)
         existing = self.session.scalar(live(calendar_id).where(CalendarObject.name == name))
-        _check_preconditions(existing, if_match, if_none_match)
+        _check_preconditions(existing, if_match, if_none_match, if_schedule_tag_match)
         holder = self.session.scalar(
             live(calendar_id).where(CalendarObject.uid == index.uid, CalendarObject.name != name)
         )
@@ -157,6 +161,10 @@ class SqlStore(SqlCalendars, SqlReports):
         obj.first_start, obj.last_end = index.first_start, index.last_end
         obj.time_index = timeindex.dumps(index.time_index)
         obj.revision, obj.source_sequence = revision, source_sequence
+        if not schedule_tag.is_scheduling_object(index.calendar):
+            obj.schedule_tag = None
+        elif not (keep_schedule_tag and obj.schedule_tag):
+            obj.schedule_tag = schedule_tag.new_tag(etag)
         if existing is None:
             self.session.add(obj)
         try:
@@ -168,12 +176,18 @@ class SqlStore(SqlCalendars, SqlReports):
         return obj.etag, existing is None
 
     def delete(
-        self, calendar_id: int, name: str, *, if_match: str | None = None, source_sequence: int | None = None
+        self,
+        calendar_id: int,
+        name: str,
+        *,
+        if_match: str | None = None,
+        source_sequence: int | None = None,
+        if_schedule_tag_match: str | None = None,
     ) -> bool:
         """Turn the object into a tombstone; False if there was none."""
         revision = bump(self.session, calendar_id)
         existing = self.session.scalar(live(calendar_id).where(CalendarObject.name == name))
-        _check_preconditions(existing, if_match, False)
+        _check_preconditions(existing, if_match, False, if_schedule_tag_match)
         if existing is None:
             return False
         existing.deleted, existing.ics, existing.time_index, existing.revision = True, "", None, revision
@@ -228,10 +242,16 @@ class SqlStore(SqlCalendars, SqlReports):
         return calendars + (self.session.scalar(select(func.max(PublicOffering.changed_at))),)
 
 
-def _check_preconditions(existing: CalendarObject | None, if_match: str | None, if_none_match: bool) -> None:
+def _check_preconditions(
+    existing: CalendarObject | None, if_match: str | None, if_none_match: bool, if_schedule_tag_match: str | None = None
+) -> None:
     if if_none_match and existing is not None:
         raise PreconditionFailed("Diesen Eintrag gibt es schon (If-None-Match: *).")
     if if_match is not None:
         tags = {t.strip() for t in if_match.split(",")}
         if existing is None or ("*" not in tags and existing.etag not in tags):
             raise PreconditionFailed("Der Eintrag wurde inzwischen geändert; bitte neu laden (ETag passt nicht).")
+    if if_schedule_tag_match is not None and not schedule_tag.matches(
+        if_schedule_tag_match, existing.schedule_tag if existing else None
+    ):  # RFC 6638 §8.3
+        raise PreconditionFailed("Der Termin wurde inzwischen vom Organisator geändert (Schedule-Tag passt nicht).")

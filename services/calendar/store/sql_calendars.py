@@ -30,8 +30,9 @@ class SqlCalendars:
             public=True,
             revision=1,
             room_revision=-1,
+            components=",".join(settings.get("components", ("VEVENT",))),  # fixed from MKCALENDAR on
         )
-        _apply(calendar, settings)
+        _apply(calendar, {k: v for k, v in settings.items() if k != "components"})
         self.session.add(calendar)
         try:
             with self.session.begin_nested():

@@ -28,6 +28,8 @@ def calendar_info(c: Calendar) -> CalendarInfo:
         created_at=c.created_at,
         timezone=c.timezone,
         order=c.sort_order,
+        components=tuple(filter(None, (c.components or "VEVENT").split(","))),
+        read_only=bool(c.read_only),
     )
 
 
@@ -44,6 +46,7 @@ def object_info(o: CalendarObject, with_data: bool) -> ObjectInfo:
         last_end=o.last_end,
         source_sequence=o.source_sequence,
         data=o.ics.encode("utf-8") if with_data else None,
+        schedule_tag=o.schedule_tag,
     )
 
 
@@ -58,13 +61,14 @@ INFO_COLUMNS = (
     CalendarObject.first_start,
     CalendarObject.last_end,
     CalendarObject.source_sequence,
+    CalendarObject.schedule_tag,
 )
 REPORT_COLUMNS = (*INFO_COLUMNS, CalendarObject.ics)
 
 
 def row_info(row, with_data: bool = True) -> ObjectInfo:
     """An ObjectInfo from INFO_COLUMNS and then the text (with_data) or its size in bytes."""
-    name, uid, etag, revision, public, categories, audience, first_start, last_end, sequence, last = row
+    name, uid, etag, revision, public, categories, audience, first_start, last_end, sequence, tag, last = row
     data = last.encode("utf-8") if with_data else None
     return ObjectInfo(
         name,
@@ -79,6 +83,7 @@ def row_info(row, with_data: bool = True) -> ObjectInfo:
         sequence,
         data,
         len(data) if data is not None else last,  # None exactly when not with_data
+        schedule_tag=tag,
     )
 
 
@@ -99,8 +104,8 @@ def in_range(query, start: datetime | None, end: datetime | None, component: str
         query = query.where(CalendarObject.component == component)
     if end is not None:
         query = query.where(or_(CalendarObject.first_start.is_(None), CalendarObject.first_start < end))
-    if start is not None:
-        query = query.where(or_(CalendarObject.last_end.is_(None), CalendarObject.last_end > start))
+    if start is not None:  # >=: an instant (DTSTART only) at the range's start is in it (RFC 4791 §9.9)
+        query = query.where(or_(CalendarObject.last_end.is_(None), CalendarObject.last_end >= start))
     return query
 
 

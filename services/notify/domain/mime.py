@@ -95,9 +95,11 @@ def build_email(
     method: str,
     message_id: str,
     date: datetime,
+    reply_to: str = "",
 ) -> str:
     """The message as SMTP carries it (CRLF, base64 parts, 7-bit clean, no 8BITMIME needed);
-    `ics` None: no invitation. Written out directly: the same MIME tree from email.mime and its
+    `ics` None: no invitation; `reply_to` (an address, with a name or without): where answers
+    go when not to the sender. Written out directly: the same MIME tree from email.mime and its
     generator cost several times more than everything else in rendering a mail."""
     texts = [
         _part('text/plain; charset="utf-8"', text.encode("utf-8")),
@@ -106,6 +108,7 @@ def build_email(
     headers = [
         _header("From", _address(*parseaddr(mail_from))),
         _header("To", _address(to_name, to)),
+        *([_header("Reply-To", _address(*parseaddr(reply_to)))] if reply_to else []),
         _header("Subject", _words(_one_line(subject))),
         _header("Date", format_datetime(date)),
         _header("Message-ID", message_id),

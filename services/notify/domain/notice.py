@@ -84,6 +84,7 @@ class Notice:
     booker: Person | None = None
     description: str = ""  # what the booking is for
     reason: str = ""  # why dates were cancelled
+    in_own_calendar: bool = False  # booked by inviting the room to the booker's own event
 
     @classmethod
     def from_message(cls, data: dict[str, Any]) -> Notice:
@@ -112,6 +113,7 @@ class Notice:
             booker=_person(booker) if booker else None,
             description=(data.get("description") or "").strip(),
             reason=(data.get("reason") or "").strip(),
+            in_own_calendar=bool(data.get("in_own_calendar")),
         )
 
     @property
@@ -128,9 +130,10 @@ class Notice:
     def invites(self) -> bool:
         """Whether the email carries a calendar invitation. Not for a request (a calendar program
         would file it as booked before the owner approves it), not to a room's owner (staff are
-        not taking part), and not while every date still waits for approval (the approval
-        brings it)."""
-        if self.kind == "requested" or self.to_owner:
+        not taking part), not when the booker's own calendar holds the event the room was
+        invited to (the room's answer is written there), and not while every date still waits
+        for approval (the approval brings it)."""
+        if self.kind == "requested" or self.to_owner or self.in_own_calendar:
             return False
         return self.cancels or bool(self.active_occurrences)
 

@@ -193,6 +193,8 @@ def _closing(notice: Notice) -> str:
     w = WORDS[_lang(notice)]
     if notice.invites:
         return w["cancel_invite"] if notice.cancels else w["invite"]
+    if notice.in_own_calendar:
+        return ""
     if not notice.to_owner and (notice.kind == "requested" or any(o.pending for o in notice.occurrences)):
         return w["invite_later"]
     return ""

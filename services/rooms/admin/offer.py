@@ -1,4 +1,4 @@
-"""Offer a room, change what it offers, retire it."""
+"""Offer a room, change what it offers, retire it, offer it again."""
 
 from __future__ import annotations
 
@@ -57,8 +57,20 @@ def retire_room(session: Session, actor: Principal, room_id: int, now: datetime)
     return update_room(session, room_id, actor, active=False)
 
 
+def reoffer_room(session: Session, actor: Principal, room_id: int) -> Room:
+    """Offer a retired room again (whoever may retire it): bookable and found from now on,
+    audited and announced to the calendar as any change. An offered room stays as it is."""
+    room = queries.any_room(session, room_id)
+    if room is None:
+        raise RoomNotFound(room_id)
+    require(permissions.can_retire_room(room, actor), "retire")
+    if room.active:
+        return room
+    return update_room(session, room_id, actor, active=True)
+
+
 def _offered(values: dict) -> dict:
-    """Whether a room is offered is retire_room's business, not a form's."""
+    """Whether a room is offered is retire_room's and reoffer_room's business, not a form's."""
     if "active" in values:
-        raise TypeError("retire_room retires a room")
+        raise TypeError("retire_room retires a room, reoffer_room offers it again")
     return values

@@ -37,9 +37,9 @@ def _name_of():
 @blp.get("/rooms")
 @blp.response(200, RoomOut(many=True))
 def list_rooms():
-    """All rooms offered in the network."""
+    """All rooms offered in the network (not those of deactivated partners)."""
     name_of = _name_of()
-    return [_room_dict(r, name_of) for r in queries.active_rooms(db())]
+    return [_room_dict(r, name_of) for r in queries.active_rooms(db(), ctx().inactive_partners)]
 
 
 @blp.get("/rooms/<int:room_id>")
@@ -67,5 +67,6 @@ def free(query: dict):
         query["step_free"],
         now=context.now,
         tz=context.tz,
+        inactive_partners=context.inactive_partners,
     )
     return [_room_dict(r, context.partner_name_of) for r in rooms]

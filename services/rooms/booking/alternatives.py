@@ -72,7 +72,14 @@ def rooms_free(session: Session, day: date, start: time, end: time, wish: fit.Wi
     `besides` (the taken room)."""
     rows = [
         r
-        for r in occupancy.free_rooms(session, slot_on(day, start, end, ctx.tz), now=ctx.now, tz=ctx.tz, **filters)
+        for r in occupancy.free_rooms(
+            session,
+            slot_on(day, start, end, ctx.tz),
+            now=ctx.now,
+            tz=ctx.tz,
+            inactive_partners=ctx.inactive_partners,
+            **filters,
+        )
         if r.id != besides
     ]
     by_id = {r.id: r for r in rows}

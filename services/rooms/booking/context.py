@@ -22,6 +22,11 @@ class Ctx:
     principal_of: Callable[[int], Principal | None] = lambda _id: None
     staff_of: Callable[[int], list[Principal]] = lambda _pid: []
     now: datetime = field(default_factory=utcnow)
+    # partners the coordination office deactivated (identity's Partner.active): their rooms are
+    # neither bookable nor offered as free
+    inactive_partners: frozenset[int] = frozenset()
+    # the rooms' calendar addresses are raum-<id>@<this> (settings.room_mail_domain)
+    room_mail_domain: str = "treffpunkt-jena.de"
 
     def url(self, path: str) -> str:
         return self.public_url.rstrip("/") + path

@@ -118,3 +118,25 @@ def tell(
         notices.to_owner_staff(session, booking, "requested", ctx, before=before)
     elif permissions.side(booking, actor) != permissions.OWNER:
         notices.to_owner_staff(session, booking, "changed", ctx, before=before)
+
+
+def add_judged(session: Session, booking: Booking, actor: Principal, chosen: list, gone: dict, ctx: Ctx) -> None:
+    """Book the dates `series.judge` found free (`chosen`) into an existing booking, as a
+    calendar offering's or an invitation's dates asked anew: a date the booking gave up at that
+    time (`gone`, by slot) comes back as itself, the others are new; then the usual messages."""
+    with session.no_autoflush:  # new dates reach the database after their judgement, in finish
+        dates = [gone.get(w.slot) or _new_date(booking, w.slot) for w in chosen]
+        asks = take(session, booking, dates, {}, actor, ctx)
+    finish(session, booking, actor, "booking_changed", ctx, added=[w.day for w in chosen])
+    tell(session, booking, actor, asks, ctx, notices.touched(dates))
+
+
+def restorable(booking: Booking, o: Occurrence, actor: Principal) -> bool:
+    """Whether a date the booking gave up may come back for `actor` (not one the owner took off)."""
+    return o.state in ("skipped", "cancelled") and permissions.can_restore(booking, o.cancelled_by, actor)
+
+
+def _new_date(booking: Booking, slot: domain.Slot) -> Occurrence:
+    o = Occurrence(room_id=booking.room_id, starts_at=slot.starts_at, ends_at=slot.ends_at, state="pending")
+    booking.occurrences.append(o)
+    return o

@@ -27,6 +27,12 @@ class RoomRetired(RoomNotFound):
     A RoomNotFound, so callers that only know "no such room" still refuse."""
 
 
+class PartnerInactive(RoomRetired):
+    """The room's partner was deactivated by the coordination office: its rooms take no new
+    bookings (its existing ones stay) until the partner is active again. A RoomRetired, so
+    callers that only know "not offered" refuse alike."""
+
+
 class RoomStillBooked(RoomsError):
     """Retiring refused: `dates` dates are still booked or requested from now on."""
 

@@ -20,13 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.rooms import domain
-from services.rooms.booking import cancel, notices, series
+from services.rooms.booking import cancel, series
 from services.rooms.booking.context import Ctx
-from services.rooms.booking.dates import finish, take, tell
+from services.rooms.booking.dates import add_judged, restorable
 from services.rooms.booking.errors import BookingConflict, InvalidInput, NotAllowed, RoomNotFound, SeriesConflict
 from services.rooms.db import queries
 from services.rooms.db.models import Booking, Occurrence
-from services.rooms.domain import permissions
 
 CHANGED = "Das Angebot im Kalender wurde geändert."
 DATE_DROPPED = "Der Termin des Angebots fällt aus."
@@ -156,7 +155,7 @@ def _add(
     free (or not the booker's to put back) are returned."""
     queries.lock_room(session, booking.room_id)  # the judgement sees every booking committed before
     gone = {_slot(o): o for o in booking.occurrences if o.state not in LIVE}
-    refused = {slot: day for day, slot in missing if slot in gone and not _restorable(booking, gone[slot], actor)}
+    refused = {slot: day for day, slot in missing if slot in gone and not restorable(booking, gone[slot], actor)}
     asked = [(day, slot) for day, slot in missing if slot not in refused]
     found = series.judge(
         session, actor, booking.room_id, [d for d, _ in asked], [s for _, s in asked], ctx, booking=booking
@@ -164,22 +163,8 @@ def _add(
     taken = sorted({*refused.values(), *(w.day for w in found.blocked)})
     chosen = [w for w in found.dates if not w.blocked]
     if chosen:
-        with session.no_autoflush:  # new dates reach the database after their judgement, in finish
-            dates = [gone.get(w.slot) or _new_date(booking, w.slot) for w in chosen]
-            asks = take(session, booking, dates, {}, actor, ctx)
-        finish(session, booking, actor, "booking_changed", ctx, added=[w.day for w in chosen])
-        tell(session, booking, actor, asks, ctx, notices.touched(dates))
+        add_judged(session, booking, actor, chosen, gone, ctx)
     return tuple(taken)
-
-
-def _new_date(booking: Booking, slot: domain.Slot) -> Occurrence:
-    o = Occurrence(room_id=booking.room_id, starts_at=slot.starts_at, ends_at=slot.ends_at, state="pending")
-    booking.occurrences.append(o)
-    return o
-
-
-def _restorable(booking: Booking, o: Occurrence, actor) -> bool:
-    return o.state in ("skipped", "cancelled") and permissions.can_restore(booking, o.cancelled_by, actor)
 
 
 def _slot(o: Occurrence) -> domain.Slot:

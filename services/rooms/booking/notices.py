@@ -17,6 +17,7 @@ from shared import contracts, outbox
 from shared.clock import utcnow
 from shared.identity.store import Principal
 
+from services.rooms.booking import invitation_answer
 from services.rooms.booking.context import Ctx
 from services.rooms.db.models import AuditEntry, Booking, Occurrence, OutboxMessage
 from services.rooms.domain import cancel_tokens, permissions
@@ -91,6 +92,8 @@ def booking_changed(session: Session, booking: Booking, ctx: Ctx) -> None:
         room_district=booking.room.district or "",
         room_address=booking.room.address or "",
     )
+    if booking.invitation_uid:  # every change of a booking passes here: its invitation is answered again
+        invitation_answer.send(session, booking, ctx)
 
 
 def notice(
@@ -133,6 +136,7 @@ def notice(
         booker=booker_of(booking, ctx),
         description=booking.description or "",
         reason=reason,
+        in_own_calendar=bool(booking.invitation_uid) and role == BOOKER,
     )
 
 

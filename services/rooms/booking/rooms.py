@@ -4,6 +4,7 @@ administration). No Flask here."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared import outbox
@@ -12,6 +13,7 @@ from shared.identity.store import Principal
 from services.rooms import domain
 from services.rooms.booking import notices
 from services.rooms.booking.errors import InvalidInput, RoomNotFound, require
+from services.rooms.db import queries
 from services.rooms.db.models import OutboxMessage, Room
 from services.rooms.domain import permissions
 
@@ -96,7 +98,9 @@ def _room_values(values: dict, districts: tuple[str, ...] = (), equipment_keys: 
 
 
 def room_changed(session: Session, room: Room) -> None:
-    """Tell the calendar: the room's calendar and feeds follow its name, address and state."""
+    """Tell the calendar: the room's calendar and feeds follow its name, address and state, its
+    principal's free/busy its buffer, opening hours and closures."""
+    rules = queries.rules_of(session, room.id)
     outbox.add(
         session,
         OutboxMessage,
@@ -111,4 +115,32 @@ def room_changed(session: Session, room: Room) -> None:
         step_free=room.step_free,
         active=room.active,
         revision=room.revision,
+        buffer_minutes=rules.buffer_minutes,
+        opening={
+            day: {"opens": opens.strftime("%H:%M"), "closes": closes.strftime("%H:%M")}
+            for day, (opens, closes) in rules.opening.items()
+        },
+        closures=[{"first_day": c.first_day, "last_day": c.last_day} for c in queries.closures_of(session, room)],
     )
+
+
+ANNOUNCE_CEILING = 10_000  # rooms announced by one announce_all (a network has dozens)
+
+
+def announce_all(session: Session) -> int:
+    """Every room again, each with a new revision (`treffpunkt announce-rooms`): after an upgrade
+    the calendar learns what older messages did not carry (capacity, district, rules, closures)."""
+    found = list(session.scalars(select(Room).order_by(Room.id).limit(ANNOUNCE_CEILING)))
+    for room in found:
+        room.revision += 1
+        room_changed(session, room)
+    return len(found)
+
+
+def rules_changed(session: Session, room: Room, all_rooms: bool) -> None:
+    """A room's rules or closures changed (with `all_rooms`, those of every room of its partner):
+    each room concerned gets a new revision and tells the calendar."""
+    concerned = queries.rooms_of_partner(session, room.partner_id) if all_rooms else [room]
+    for each in concerned:
+        each.revision += 1
+        room_changed(session, each)

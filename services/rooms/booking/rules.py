@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from shared.identity.store import Principal
 
 from services.rooms import domain
-from services.rooms.booking import notices
+from services.rooms.booking import notices, rooms
 from services.rooms.booking.errors import ClosureNotFound, InvalidInput, RoomNotFound, require
 from services.rooms.db import queries
 from services.rooms.db.models import ClosureRow, Room, RoomRulesRow
@@ -92,6 +92,8 @@ def put_rules(session: Session, actor: Principal, room_id: int, values: dict) ->
             )
         )
     notices.audit(session, actor, "rules_changed", room_id=room.id, rules=as_dict(rules, closures))
+    session.flush()  # the calendar is told the rules and closures as stored
+    rooms.rules_changed(session, room, all_rooms=any(c.room_id is None for c in closures))
     return as_dict(queries.rules_of(session, room.id), queries.closures_of(session, room))
 
 
@@ -129,3 +131,5 @@ def remove_closure(session: Session, actor: Principal, room_id: int, closure_id:
         all_rooms=row.room_id is None,
     )
     session.delete(row)
+    session.flush()
+    rooms.rules_changed(session, room, all_rooms=row.room_id is None)

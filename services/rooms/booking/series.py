@@ -23,6 +23,7 @@ from services.rooms.booking.context import Ctx
 from services.rooms.booking.errors import (
     BookingConflict,
     InvalidInput,
+    PartnerInactive,
     RoomNotFound,
     RoomRetired,
     SeriesConflict,
@@ -122,13 +123,16 @@ def judge(
     booking: Booking | None = None,
 ) -> Preview:
     """The one decision on dates a booking wants, for a new booking, a change and a date put
-    back alike: what each collides with (as `actor` may see it; the booking's own other dates
-    aside), which room rules it breaks (opening hours, durations, lead time, closures, buffer, the
-    past), and whether the owner must approve (domain.needs_approval). Raises RoomNotFound."""
+        back alike: what each collides with (as `actor` may see it; the booking's own other dates
+        aside), which room rules it breaks (opening hours, durations, lead time, closures, buffer, the
+        past), and whether the owner must approve (domain.needs_approval). Raises RoomNotFound (or
+    PartnerInactive: the room's partner is deactivated)."""
     found = occupancy.room_and_holdings(session, room_id, slots)
     if found is None:
         raise _unbookable(session, room_id)
     room, held = found
+    if room.partner_id in ctx.inactive_partners:
+        raise PartnerInactive(room_id)
     rules = room.rules
     hits = domain.conflicts_per_slot(slots, held, actor.partner_id, rules.buffer, booking.id if booking else None)
     dates = []
@@ -181,6 +185,31 @@ def book(
         raise _conflict_after_refusal(session, booker, room_id, rec, title, ctx, extra) from None
 
 
+def book_dates(
+    session: Session,
+    booker: Principal,
+    room: Room,
+    found: Preview,
+    title: str,
+    description: str,
+    ctx: Ctx,
+    invitation_uid: str | None = None,
+) -> Booking:
+    """Book the dates of `found` the caller chose (each judged on its own by `judge`, e.g. an
+    invitation's free dates) as one booking without a series rule, in the caller's unit of work.
+    The caller has locked the room (queries.lock_room) and asked permissions.can_book. Raises
+    BookingConflict when the database refuses (a writer that did not lock the room): the
+    caller's transaction can then only roll back, and a retry judges the dates again."""
+    try:
+        return _insert(
+            session, booker, room, found, None, title.strip(), description.strip(), False, ctx, None, invitation_uid
+        )
+    except IntegrityError as exc:
+        if not is_exclusion_violation(exc):
+            raise
+        raise BookingConflict(None) from None
+
+
 def _conflict_after_refusal(session, booker, room_id, rec, title, ctx, extra) -> BookingConflict:
     """The database refused (a writer that did not lock the room, e.g. an old process): tell
     the booker what is in the way now, as far as it can still be seen."""
@@ -196,12 +225,13 @@ def _insert(
     booker: Principal,
     room: Room,
     found: Preview,
-    rec,
+    rec: domain.Recurrence | None,
     title: str,
     description: str,
     public: bool,
     ctx: Ctx,
     offering: tuple[str, int] | None = None,
+    invitation_uid: str | None = None,
 ) -> Booking:
     requested = found.needs_approval
     booking = Booking(
@@ -213,10 +243,13 @@ def _insert(
         status="requested" if requested else "confirmed",
         sequence=0,
         public=bool(public),
-        recurrence=rec.describe() if rec.freq != "once" else None,
+        recurrence=rec.describe() if rec is not None and rec.freq != "once" else None,
         comment="",
         offering_uid=offering[0] if offering else None,
         offering_sequence=offering[1] if offering else None,
+        # made for an invitation: known before its first notices (the booker's own event is the
+        # calendar entry; the rest of the invitation is recorded by the caller)
+        invitation_uid=invitation_uid,
         created_at=ctx.now,
     )
     session.add(booking)

@@ -7,20 +7,21 @@ title and status (the rooms' history and the partner's use of them stay true, an
 belongs to the partner as much as to the person), but lose the booker's own free text and are
 shown as "ehemaliges Konto" from then on. Future dates are kept, not cancelled: the group
 usually still meets (a colleague left the partner), and the partner's staff or the office can
-cancel them as usual. The audit log keeps its rows (who did what to a room), now pointing to
+cancel them as usual. The invitations it sent to rooms by email (mailin: its address, the meeting
+as its program wrote it) are deleted. The audit log keeps its rows (who did what to a room), now pointing to
 the anonymised account."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from shared.account_data import Gathered
 from shared.contracts import EXPORT_ROWS
 
-from services.rooms.db.models import AuditEntry, Booking
+from services.rooms.db.models import AuditEntry, Booking, MailedInvitation
 
 DATES_PER_BOOKING = 100  # a weekly series for two years; the export says when there were more
 
@@ -57,6 +58,25 @@ def gather(session: Session, account_id: int) -> Gathered:
     audit = session.scalars(
         select(AuditEntry).where(AuditEntry.account_id == account_id).order_by(AuditEntry.id).limit(EXPORT_ROWS + 1)
     )
+    mailed = session.scalars(
+        select(MailedInvitation)
+        .where(MailedInvitation.account_id == account_id)
+        .order_by(MailedInvitation.updated_at)
+        .limit(EXPORT_ROWS + 1)
+    )
+    part.add(
+        "mailed_invitations",
+        [
+            {
+                "event": m.uid,
+                "room_id": m.room_id,
+                "organizer": m.organizer,
+                "invitation": m.calendar,
+                "updated_at": m.updated_at,
+            }
+            for m in mailed
+        ],
+    )
     part.add(
         "audit",
         [
@@ -71,8 +91,14 @@ def erase(session: Session, account_id: int, _traces: list[str]) -> dict[str, in
     bookings = session.scalars(
         update(Booking)
         .where(Booking.booker_account_id == account_id)
-        .values(description="", booker_erased=True)
+        # an invitation's organizer address goes too (an iMIP booking then sends no more replies)
+        .values(description="", booker_erased=True, invitation_organizer=None)
         .returning(Booking.id)
         .execution_options(synchronize_session=False)
     ).all()
-    return {"bookings": len(bookings)}
+    # the invitations it sent by email: its address and the meeting as its mail program wrote it;
+    # a later mail from it is refused anyway (no account), so nothing needs ordering any more
+    mailed = session.scalars(
+        delete(MailedInvitation).where(MailedInvitation.account_id == account_id).returning(MailedInvitation.uid)
+    ).all()
+    return {"bookings": len(bookings), "mailed_invitations": len(mailed)}

@@ -126,6 +126,16 @@ class Booking(Base):
     # made for a calendar offering (rooms.book_for_offering): its UID and the wish's sequence
     offering_uid: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
     offering_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # made for an invitation of the room to an event (rooms.book_for_invitation, or iMIP mail):
+    # found by (invitation_uid, room_id); the invitation's sequence, its dates with their keys
+    # ([{key, starts_at, ends_at, reason}], reason: why a date was not booked), how it came
+    # ("caldav" | "imip") and, for an iMIP REPLY, the organizer's address and event SEQUENCE
+    invitation_uid: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
+    invitation_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    invitation_dates: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    invitation_via: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    invitation_organizer: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    invitation_event_sequence: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # the booker's account was erased (DSGVO): shown as "ehemaliges Konto", its free text gone
     booker_erased: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -218,6 +228,34 @@ class AuditEntry(Base):
     room_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     booking_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class MailedInvitation(Base):
+    """The last invitation by email (iMIP) known for one event and one room (services/rooms/
+    mailin): what orders the next one (the SEQUENCE and DTSTAMP seen, for the whole event and
+    per occurrence sent on its own), the local counter handed to the booking as its sequence,
+    and the whole invitation as text, into which a later mail about one occurrence is merged."""
+
+    __tablename__ = "mailed_invitations"
+    uid: Mapped[str] = mapped_column(String(255), primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(Integer, index=True)  # the organizer's account
+    organizer: Mapped[str] = mapped_column(String(254))
+    counter: Mapped[int] = mapped_column(Integer, default=0)
+    stamps: Mapped[dict] = mapped_column(JSON, default=dict)  # key ("" whole) -> [SEQUENCE, DTSTAMP iso]
+    calendar: Mapped[str] = mapped_column(Text, default="")  # "" once cancelled as a whole
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class InvitationSequence(Base):
+    """The newest invitation (rooms.book_for_invitation) seen for one event and one room,
+    whether it booked or was refused: an older one arriving later (redelivered out of order)
+    is stale even when no booking holds a sequence to compare with."""
+
+    __tablename__ = "invitation_sequences"
+    uid: Mapped[str] = mapped_column(String(255), primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer)
 
 
 class OutboxMessage(OutboxMixin, Base):

@@ -4,6 +4,7 @@ window. Plain SQLAlchemy, no Flask."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cache
@@ -241,12 +242,14 @@ def free_rooms(
     now: datetime,
     tz: ZoneInfo,
     access=(),
+    inactive_partners: Collection[int] = (),
 ) -> list[Row]:
     """Active rooms (rows with the rooms table's columns as attributes, no ORM objects) matching
     the filters that could be booked for the slot: no valid occurrence
     collides with it (the room's buffer after it included, as domain.collides sees it), every
     accessibility fact in `access` (domain.ACCESS) holds, no
     closure covers its days, and its other rules allow it (opening hours, duration, lead time).
+    Rooms of `inactive_partners` (deactivated in identity) are left out.
 
     One query; on PostgreSQL the busy test is one index-only scan of the partial GiST index
     over `during` of valid occurrences (migration c7e1a9d4b2f0), see _busy."""
@@ -267,6 +270,8 @@ def free_rooms(
     for row in rows:
         rules = row[-len(RULES_COLUMNS) :]
         allowed = by_default if rules[1] is None else not violations(slot, rules_from_columns(*rules), [], now, tz)
+        if row.partner_id in inactive_partners:
+            continue
         if allowed and wanted <= set(row.equipment or []) and all(getattr(row, fact) for fact in access):
             found.append(row)
     return found

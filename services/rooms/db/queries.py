@@ -4,6 +4,7 @@ in occupancy.py."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import time
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -13,14 +14,22 @@ from services.rooms.db.models import AuditEntry, Booking, ClosureRow, Occurrence
 from services.rooms.domain import Closure, RoomRules, permissions
 
 
-def active_rooms(session: Session) -> list[Room]:
+def active_rooms(session: Session, inactive_partners: Collection[int] = ()) -> list[Room]:
+    """The offered rooms; not those of `inactive_partners` (deactivated in identity), if given."""
     query = select(Room).where(Room.active).options(selectinload(Room.photos))
+    if inactive_partners:
+        query = query.where(Room.partner_id.not_in(list(inactive_partners)))
     return list(session.scalars(query.order_by(Room.district, Room.name, Room.id)))
 
 
 def room(session: Session, room_id: int) -> Room | None:
     found = session.get(Room, room_id)
     return found if found is not None and found.active else None
+
+
+def rooms_of_partner(session: Session, partner_id: int, ceiling: int = 1000) -> list[Room]:
+    """Every room of a partner, offered or not (a partner has a handful)."""
+    return list(session.scalars(select(Room).where(Room.partner_id == partner_id).order_by(Room.id).limit(ceiling)))
 
 
 def any_room(session: Session, room_id: int) -> Room | None:

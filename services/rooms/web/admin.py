@@ -1,4 +1,5 @@
-"""Room administration pages (admin/): offer a new room, edit one with its photos, retire one.
+"""Room administration pages (admin/): offer a new room, edit one with its photos, retire one,
+offer a retired one again.
 The owner's side manages its own rooms; the coordination office every partner's, and offers
 rooms for any partner. Photos are served at content-addressed URLs, cached for a year."""
 
@@ -157,6 +158,7 @@ def _edit_page(room: Room, form, photo_form, failed=None, status: int = 200, err
         error=error,
         owner=ctx().partner_name_of(room.partner_id),
         alt_forms=alt_forms,
+        reoffer_form=FlaskForm(),
     ), status
 
 
@@ -239,6 +241,21 @@ def retire_room(room_id: int):
         coming=coming,
         still_booked=wording.still_booked(coming) if coming else "",
     ), status
+
+
+@bp.post("/<int:room_id>/reoffer")
+@login_required
+def reoffer_room(room_id: int):
+    """ "Wieder anbieten": the button on a retired room's edit page."""
+    room = _managed(room_id)
+    if not FlaskForm().validate():
+        abort(400)
+    me, context = signed_in(), ctx()
+    _done, refused = attempt(lambda session: offer.reoffer_room(session, me, room.id), context)
+    if refused is not None:
+        abort(refused.status)
+    flash(_("Der Raum wird wieder angeboten und kann gebucht werden."))
+    return redirect(url_for("rooms.edit_room", room_id=room_id))
 
 
 @bp.get("/photos/<digest>.jpg")

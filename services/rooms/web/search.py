@@ -31,7 +31,7 @@ ACCESS_FILTERS = ("lift", "accessible_toilet", "hearing_loop")  # step-free is a
 @login_required
 def index():
     session, context = db(), ctx()
-    rooms = queries.active_rooms(session)
+    rooms = queries.active_rooms(session, context.inactive_partners)
     form = SearchForm(request.args)
     form.district.choices = choices(
         [("", _("– alle –"))] + [(d, d) for d in sorted({r.district for r in rooms if r.district})]

@@ -1,7 +1,7 @@
 """CalDAV benchmark: the same calendar in our server (SQLite and PostgreSQL), Radicale and
 Xandikos, each started here on loopback; medians of repeated requests, as a Markdown table.
 
-    .venv/bin/python bench/caldav.py [--events 10000] [--runs 5] [--budget 120] [--only ours]
+    .venv/bin/python bench/caldav_speed.py [--events 10000] [--runs 5] [--budget 120] [--only ours]
 
 Each operation is run once untimed (caches warm up, for every server alike), then up to
 --runs times or until --budget seconds are spent on it. Writes bench/results/caldav-<date>.md."""
