@@ -109,6 +109,12 @@ class Settings:
         default_factory=lambda: _sqlite("notify"),
         metadata=variable("NOTIFY_DATABASE_URL", "Notify service: deliveries, captured messages."),
     )
+    engagement_database_url: str = field(
+        default_factory=lambda: _sqlite("engagement"),
+        metadata=variable(
+            "ENGAGEMENT_DATABASE_URL", "Engagement service: opportunities, shifts, volunteers, applications."
+        ),
+    )
     broker_url: str = field(
         default="",
         metadata=variable(

@@ -14,7 +14,14 @@ from __future__ import annotations
 import logging
 import re
 
-PREFIXES = ("/rooms/cancel/", "/notify/preferences/", "/account/welcome/", "/account/reset/")
+PREFIXES = (
+    "/rooms/cancel/",
+    "/notify/preferences/",
+    "/account/welcome/",
+    "/account/reset/",
+    "/engagement/confirm/",  # a volunteer's offer of help, confirmed (double opt-in)
+    "/engagement/mine/",  # a volunteer's commitments, without an account
+)
 REDACTED = "[redacted]"
 _TOKEN = re.compile("(" + "|".join(re.escape(p) for p in PREFIXES) + r")[^/?#\s\"']+")
 

@@ -23,6 +23,7 @@ STATES = (DRAFT, IN_REVIEW, PUBLISHED, PAUSED, CLOSED)
 PARTNER, OFFICE = "partner", "office"
 
 TITLE_MAX = 120
+PLACE_MAX = 200
 DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 4000  # a line of what one would do, at least
 CONTACT_NAME_MAX, EMAIL_MAX, PHONE_MAX = 100, 254, 40
 LANGUAGES_MAX = 10
@@ -68,6 +69,7 @@ class Opportunity:
     description: str
     district: str
     contact: Contact
+    place: str = ""  # where one helps (an address); empty: agreed with the volunteer
     topics: tuple[str, ...] = ()
     with_whom: tuple[str, ...] = ()
     when: When = field(default_factory=When)
@@ -91,6 +93,8 @@ def problems(opportunity: Opportunity) -> dict[str, str]:
     _text(found, "description", o.description, DESCRIPTION_MAX, multiline=True)
     if "description" not in found and len(o.description.strip()) < DESCRIPTION_MIN:
         found["description"] = "too_short"
+    if problem := text_problem(o.place.strip(), PLACE_MAX):
+        found["place"] = problem
     if o.district not in DISTRICTS:
         found["district"] = "district_unknown"
     if not o.topics:

@@ -1,0 +1,170 @@
+"""A volunteer's own page, reached by the signed link in every mail: what they have offered and
+where they stand, withdrawing (shifts until the partner's deadline), and deleting their data.
+
+Deleting withdraws everything still open (deadlines do not hold a person's data), tells the
+partners who were counting on them, and then erases what names or reaches the person; every
+link in old mails stops working. Only counts stay (domain/retention.py KEPT_ANONYMISED)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import force_locale, gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.db import as_utc
+
+from services.engagement import mails
+from services.engagement.db import models
+from services.engagement.domain import application as rules, links, shifts as shift_rules
+from services.engagement.exchange import places
+from services.engagement.exchange.context import Ctx
+from services.engagement.exchange.errors import NotFound, Refused
+
+ERASED_NAME = "—"
+
+
+@dataclass(frozen=True)
+class Mine:
+    volunteer: models.Volunteer
+    applications: list[models.Application]
+    signups: list[models.Signup]
+
+
+def volunteer_of(session: Session, ctx: Ctx, token: str) -> models.Volunteer:
+    found = links.read_commitments_token(ctx.secret, token)
+    if found is None:
+        raise NotFound()
+    volunteer = session.get(models.Volunteer, found[0])
+    if volunteer is None or volunteer.link_version != found[1] or volunteer.confirmed_at is None:
+        raise NotFound()
+    return volunteer
+
+
+def mine(session: Session, volunteer: models.Volunteer) -> Mine:
+    """Their confirmed offers, newest first (unconfirmed ones were never theirs for sure)."""
+    applications = session.scalars(
+        select(models.Application)
+        .where(models.Application.volunteer_id == volunteer.id, models.Application.confirmed_at.is_not(None))
+        .order_by(models.Application.created_at.desc())
+    ).all()
+    signups = session.scalars(
+        select(models.Signup)
+        .join(models.Shift)
+        .where(models.Signup.volunteer_id == volunteer.id, models.Signup.queued_at.is_not(None))
+        .order_by(models.Shift.starts_at)
+    ).all()
+    return Mine(volunteer, list(applications), list(signups))
+
+
+def withdraw_application(session: Session, ctx: Ctx, volunteer: models.Volunteer, application_id: int) -> None:
+    row = session.get(models.Application, application_id)
+    if row is None or row.volunteer_id != volunteer.id:
+        raise NotFound()
+    try:
+        moved = rules.moved(_domain(row), rules.WITHDRAWN, rules.VOLUNTEER, ctx.now)
+    except ValueError as refused:
+        raise Refused(str(refused)) from None
+    was = row.state
+    row.state, row.closed_at = moved.state, moved.closed_at
+    volunteer.last_active_at = ctx.now
+    if was != rules.UNCONFIRMED:
+        _tell_partner_withdrawn(session, ctx, row.opportunity, row.name, f"application:{row.id}")
+
+
+def withdraw_signup(
+    session: Session, ctx: Ctx, volunteer: models.Volunteer, signup_id: int, *, deleting: bool = False
+) -> None:
+    row = session.get(models.Signup, signup_id)
+    if row is None or row.volunteer_id != volunteer.id:
+        raise NotFound()
+    if row.state not in (shift_rules.CONFIRMED, shift_rules.WAITING):
+        raise Refused("not_signed_up")
+    places.leave(session, ctx, row, any_time=deleting)  # a deletion is not bound to the deadline
+    volunteer.last_active_at = ctx.now
+    _tell_partner_withdrawn(session, ctx, row.shift.opportunity, row.name, f"signup:{row.id}", row.shift)
+
+
+def delete_data(session: Session, ctx: Ctx, volunteer: models.Volunteer) -> None:
+    """Withdraw what is open, confirm the deletion by mail, erase."""
+    found = mine(session, volunteer)
+    for application in found.applications:
+        if application.state in (rules.CONFIRMED, rules.IN_TOUCH, rules.ACCEPTED):
+            withdraw_application(session, ctx, volunteer, application.id)
+    for signup in found.signups:
+        if signup.state in (shift_rules.CONFIRMED, shift_rules.WAITING) and as_utc(signup.shift.ends_at) > ctx.now:
+            withdraw_signup(session, ctx, volunteer, signup.id, deleting=True)
+    with force_locale(volunteer.language):
+        lines = [
+            _(
+                "wie gewünscht haben wir Ihre Angaben bei der Engagementbörse gelöscht. Offene Zusagen "
+                "haben wir zurückgezogen und den Partnern Bescheid gegeben."
+            ),
+            _("Die Links in unseren bisherigen E-Mails funktionieren nicht mehr."),
+        ]
+        subject = _("Ihre Daten sind gelöscht")
+    mails.to_volunteer(
+        session,
+        ctx,
+        volunteer,
+        key=f"deleted:{volunteer.id}",
+        purpose="deleted",
+        name=volunteer.name or ERASED_NAME,
+        language=volunteer.language,
+        subject=subject,
+        lines=lines,
+        with_link=False,
+    )
+    erase(session, volunteer)
+
+
+def erase(session: Session, volunteer: models.Volunteer) -> None:
+    """Everything that names or reaches the person; the rows stay as counts for the figures."""
+    for model in (models.Application, models.Signup):
+        for row in session.scalars(select(model).where(model.volunteer_id == volunteer.id)):
+            row.name, row.phone, row.message = ERASED_NAME, "", ""
+            if isinstance(row, models.Application):
+                row.availability = ""
+    volunteer.email = f"geloescht-{volunteer.id}@invalid"
+    volunteer.name, volunteer.phone, volunteer.confirmed_at = "", "", None
+    volunteer.link_version += 1
+
+
+def _domain(row: models.Application) -> rules.Application:
+    return rules.Application(
+        id=row.id,
+        opportunity_id=row.opportunity_id,
+        volunteer_id=row.volunteer_id,
+        created_at=row.created_at,
+        state=row.state,
+        confirmed_at=row.confirmed_at,
+        closed_at=row.closed_at,
+    )
+
+
+def _tell_partner_withdrawn(
+    session: Session, ctx: Ctx, opportunity: models.Opportunity, name: str, key: str, shift: models.Shift | None = None
+) -> None:
+    if not opportunity.contact_email:
+        return
+    with force_locale("de"):
+        what = f"„{opportunity.title}“" + (f", {mails.span_of(shift, 'de')}" if shift is not None else "")
+        text = "\n\n".join(
+            [
+                _("Guten Tag %(name)s,", name=opportunity.contact_name),
+                _("%(who)s hat die Zusage zurückgezogen: %(what)s.", who=name, what=what),
+                _("Freundliche Grüße") + "\n" + mails.SIGNATURE,
+            ]
+        )
+        subject = _("Zusage zurückgezogen: %(title)s", title=opportunity.title)
+    mails.send(
+        session,
+        key=f"withdrawn:{key}:to_partner",
+        purpose="withdrawn",
+        name=opportunity.contact_name,
+        email=opportunity.contact_email,
+        language="de",
+        subject=subject,
+        text=text,
+    )

@@ -1,0 +1,159 @@
+"""The Engagementbörse's words: the vocabulary's keys as people read them, and every refusal
+code of the domain and the use cases as a sentence a person can act on."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale, lazy_gettext as _l, ngettext
+
+from shared.db import as_utc
+from shared.local_times import span
+
+from services.engagement.domain import shifts as shift_rules
+from services.engagement.exchange import convert
+
+TOPICS = {
+    "visiting": _l("Besuchsdienst"),
+    "grandparents": _l("Oma/Opa-Patenschaft"),
+    "lunch_table": _l("Mittagstisch"),
+    "homework": _l("Hausaufgabenhilfe"),
+    "language": _l("Sprache und Vorlesen"),
+    "festivals": _l("Feste und Feiern"),
+    "digital": _l("Hilfe mit Handy und Computer"),
+    "garden": _l("Garten"),
+    "sport": _l("Sport und Bewegung"),
+    "culture": _l("Kultur"),
+    "accompanying": _l("Begleiten (Arzt, Einkauf, Spaziergang)"),
+}
+WITH_WHOM = {
+    "children": _l("Kinder"),
+    "young_people": _l("Jugendliche"),
+    "families": _l("Familien"),
+    "older_people": _l("ältere Menschen"),
+    "people_with_dementia": _l("Menschen mit Demenz"),
+    "people_new_to_germany": _l("Menschen, die neu in Deutschland sind"),
+    "people_with_disabilities": _l("Menschen mit Behinderung"),
+    "everyone": _l("alle"),
+}
+WEEKDAYS = {
+    0: _l("Montag"),
+    1: _l("Dienstag"),
+    2: _l("Mittwoch"),
+    3: _l("Donnerstag"),
+    4: _l("Freitag"),
+    5: _l("Samstag"),
+    6: _l("Sonntag"),
+}
+TIMES_OF_DAY = {"morning": _l("vormittags"), "afternoon": _l("nachmittags"), "evening": _l("abends")}
+KINDS = {"shift": _l("einzelne Termine"), "regular": _l("regelmäßig"), "open": _l("nach Absprache")}
+LANGUAGES = {
+    "de": _l("Deutsch"),
+    "en": _l("Englisch"),
+    "ar": _l("Arabisch"),
+    "uk": _l("Ukrainisch"),
+    "ru": _l("Russisch"),
+    "fa": _l("Persisch"),
+    "tr": _l("Türkisch"),
+    "fr": _l("Französisch"),
+    "es": _l("Spanisch"),
+    "pl": _l("Polnisch"),
+    "vi": _l("Vietnamesisch"),
+}
+APPLICATION_STATES = {
+    "unconfirmed": _l("noch nicht bestätigt"),
+    "confirmed": _l("beim Partner, noch keine Antwort"),
+    "in_touch": _l("der Partner meldet sich bei Ihnen"),
+    "accepted": _l("angenommen"),
+    "declined": _l("abgesagt"),
+    "withdrawn": _l("von Ihnen zurückgezogen"),
+    "expired": _l("nicht bestätigt, verfallen"),
+}
+SIGNUP_STATES = {
+    "unconfirmed": _l("noch nicht bestätigt"),
+    "confirmed": _l("Sie sind dabei"),
+    "waiting": _l("auf der Warteliste"),
+    "withdrawn": _l("abgemeldet"),
+    "removed": _l("vom Partner abgemeldet"),
+    "expired": _l("nicht bestätigt, verfallen"),
+}
+PROBLEMS = {
+    "missing": _l("Bitte ausfüllen."),
+    "text_too_long": _l("Das ist zu lang."),
+    "text_control": _l("Bitte nur normalen Text, ohne Steuerzeichen."),
+    "email_invalid": _l("Das sieht nicht wie eine E-Mail-Adresse aus, z. B. name@beispiel.de."),
+    "phone_invalid": _l("Bitte nur Ziffern, Leerzeichen und am Anfang ein +, z. B. 03641 123456."),
+    "consent_missing": _l("Ohne Ihre Einwilligung können wir Ihr Angebot nicht weitergeben."),
+    "shift_unknown": _l("Bitte wählen Sie einen der angebotenen Termine."),
+    "deadline_passed": _l("Für diesen Termin ist die Anmeldefrist vorbei. Bitte rufen Sie die Ansprechperson an."),
+    "shift_over": _l("Dieser Termin ist schon vorbei."),
+    "shift_cancelled": _l("Dieser Termin fällt aus."),
+    "already_signed_up": _l("Sie sind für diesen Termin schon eingetragen."),
+    "not_signed_up": _l("Sie sind für diesen Termin nicht (mehr) eingetragen."),
+    "expired": _l("Dieser Link ist abgelaufen. Bitte bieten Sie Ihre Hilfe noch einmal an."),
+    "transition_not_allowed": _l("Das geht in diesem Stand nicht mehr."),
+    "not_found": _l("Diese Seite gibt es nicht (mehr)."),
+    "unknown": _l("Bitte wählen Sie aus der Liste."),
+}
+
+
+FULL = _l("alle Plätze belegt, Warteliste")
+
+
+def places_free(count: int) -> str:
+    return ngettext("noch %(num)s Platz frei", "noch %(num)s Plätze frei", count)
+
+
+def problem(code: str) -> str:
+    return str(PROBLEMS.get(code, PROBLEMS["transition_not_allowed"]))
+
+
+def hours_of(minutes: int) -> str:
+    """120 -> "2", 90 -> "1,5" (German) or "1.5"."""
+    hours = f"{minutes / 60:.1f}".removesuffix(".0")
+    locale = get_locale()
+    return hours if locale and locale.language == "en" else hours.replace(".", ",")
+
+
+def _language() -> str:
+    locale = get_locale()
+    return "en" if locale and locale.language == "en" else "de"
+
+
+def shift_span(shift) -> str:
+    return span(as_utc(shift.starts_at), as_utc(shift.ends_at), _language())
+
+
+def meeting_span(application) -> str:
+    return span(as_utc(application.meeting_starts_at), as_utc(application.meeting_ends_at), _language())
+
+
+def waiting_number(signup) -> int:
+    found = shift_rules.place_of(convert.shift(signup.shift), signup.volunteer_id)
+    return found[1] if found else 0
+
+
+def self_service_open(shift, now) -> bool:
+    return now < convert.shift(shift).self_service_until
+
+
+def languages(codes) -> str:
+    return ", ".join(str(LANGUAGES.get(c, c)) for c in codes)
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals.update(
+        engagement_words={
+            "topics": TOPICS,
+            "with_whom": WITH_WHOM,
+            "weekdays": WEEKDAYS,
+            "times_of_day": TIMES_OF_DAY,
+            "kinds": KINDS,
+            "application_states": APPLICATION_STATES,
+            "signup_states": SIGNUP_STATES,
+        },
+        engagement_languages=languages,
+        hours_of=hours_of,
+        engagement_span=shift_span,
+        engagement_meeting=meeting_span,
+        waiting_number=waiting_number,
+        self_service_open=self_service_open,
+    )
