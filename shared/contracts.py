@@ -15,7 +15,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-QUEUES = ("calendar", "rooms", "notify", "accounts")
+QUEUES = ("calendar", "rooms", "notify", "accounts", "engagement")
 BOOKING_STATUSES = ("requested", "confirmed", "declined", "cancelled")
 NOTICE_KINDS = ("requested", "approved", "declined", "confirmed", "changed", "cancelled", "reminder")
 
@@ -339,6 +339,55 @@ class AccountMailV1(Envelope):
     partner_name = fields.String(load_default="", validate=validate.Length(max=200))
 
 
+ENGAGEMENT_PURPOSES = (
+    "confirm",
+    "application",
+    "accepted",
+    "declined",
+    "in_touch",
+    "signed_up",
+    "waiting",
+    "moved_up",
+    "withdrawn",
+    "removed",
+    "reminder",
+    "shift_message",
+    "interest",
+    "interest_match",
+    "deleted",
+)
+
+
+class EngagementEventV1(SpanV1):
+    """A shift date the volunteer can add to their calendar: REQUEST adds or updates it, CANCEL
+    (same uid, higher sequence) removes it."""
+
+    uid = fields.String(required=True, validate=validate.Length(1, 255))
+    sequence = fields.Integer(required=True, validate=validate.Range(min=0))
+    method = fields.String(load_default="REQUEST", validate=validate.OneOf(("REQUEST", "CANCEL")))
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    location = fields.String(load_default="", validate=validate.Length(max=300))
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class EngagementMailV1(Envelope):
+    """engagement -> notify: one message to one person (a volunteer, or a partner's contact about
+    a volunteer), worded by the engagement service in the person's language; notify delivers it
+    (email always, SMS too when sms_text and phone are given), with an invitation attached when
+    `event` is given. `key` makes it idempotent: a second message with the same key sends nothing."""
+
+    key = fields.String(required=True, validate=validate.Length(1, 200))
+    purpose = fields.String(required=True, validate=validate.OneOf(ENGAGEMENT_PURPOSES))
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    phone = fields.String(load_default="", validate=validate.Length(max=32))
+    language = fields.String(load_default="de", validate=validate.OneOf(("de", "en")))
+    subject = fields.String(required=True, validate=validate.Length(1, 200))
+    text = fields.String(required=True, validate=validate.Length(1, 10000))
+    sms_text = fields.String(load_default="", validate=validate.Length(max=480))
+    event = fields.Nested(EngagementEventV1, load_default=None, allow_none=True)
+
+
 # The services that hold data about an account besides identity: each answers an account's
 # export and erase requests (services/accounts/privacy). An export part carries at most
 # EXPORT_ROWS rows per section and PART_CHARS characters in all; the sender names the cut sections.
@@ -409,6 +458,7 @@ CONTRACTS: dict[tuple[str, int], type[Schema]] = {
     ("notify.itip_request", 1): ItipRequestV1,
     ("notify.booking_notice", 1): BookingNoticeV1,
     ("notify.account_mail", 1): AccountMailV1,
+    ("notify.engagement_mail", 1): EngagementMailV1,
     **{
         (f"{service}.{verb}_account", 1): AccountRequestV1
         for service in ACCOUNT_DATA_SERVICES

@@ -22,8 +22,9 @@ from shared.outbox import first_time
 
 from services.notify import preferences, retention
 from services.notify.channels.outgoing import Outgoing
-from services.notify.domain import account_mail, itip_reply, itip_request, outgoing_email, texts
+from services.notify.domain import account_mail, engagement_mail, itip_reply, itip_request, outgoing_email, texts
 from services.notify.domain.account_mail import AccountMail
+from services.notify.domain.engagement_mail import EngagementMail
 from services.notify.domain.itip_reply import ItipReply
 from services.notify.domain.itip_request import ItipRequest, MethodMismatch
 from services.notify.domain.notice import Notice
@@ -49,12 +50,11 @@ def _email_row(notice: Notice, rendered: texts.Texts, mail_from: str) -> Deliver
     return row
 
 
-def _sms_row(notice: Notice, rendered: texts.Texts) -> Delivery:
-    row = Delivery(
-        channel="sms", recipient=notice.phone, subject=rendered.subject, text=rendered.sms, body=rendered.sms
-    )
+def _sms_row(phone: str, rendered: texts.Texts) -> Delivery:
+    """The SMS to `phone` as E.164; a number that is none fails the row for good."""
+    row = Delivery(channel="sms", recipient=phone, subject=rendered.subject, text=rendered.sms, body=rendered.sms)
     try:
-        row.recipient = to_e164(notice.phone)
+        row.recipient = to_e164(phone)
     except InvalidPhone as exc:
         row.status, row.failure, row.last_error = "failed", "permanent", str(exc)
     return row
@@ -80,7 +80,7 @@ def _rows(session: Session, notice: Notice, mail_from: str, preferences_url: Pre
     if "email" in wanted:
         rows.append(_email_row(notice, rendered, mail_from))
     if "sms" in wanted:
-        rows.append(_sms_row(notice, rendered))
+        rows.append(_sms_row(notice.phone, rendered))
     for row in rows:
         row.message_id, row.account_id, row.kind = notice.message_id, notice.account_id, notice.kind
         row.booking_id, row.uid = notice.booking_id, notice.uid
@@ -146,6 +146,34 @@ def accept_account_mail(
         row.message_id, row.account_id, row.kind = mail.message_id, mail.account_id, mail.purpose
         row.booking_id, row.uid = 0, ""  # about no booking
         return _store(session, [row], claim)
+
+
+def accept_engagement_mail(
+    factory: SessionFactory, mail: EngagementMail, mail_from: str, claim: bool = True
+) -> tuple[list[int], list[Claim]]:
+    """As accept_account_mail, for a message from the engagement service: an email row, and an
+    SMS row when the message has a text and a number for it, whatever preferences say (they are
+    about bookings). Recorded by the message's key, as accept_itip_request: the same key in
+    another message sends nothing again. A bad address or number fails its own row only; rows
+    belong to no account (the person may have none) and to no booking."""
+    with transaction(factory) as session:
+        key = mail.delivery_key
+        if not first_time(session, ProcessedMessage, "notify.engagement_mail", key):
+            return _known(session, key), []
+        rendered = engagement_mail.render(mail)
+        email = Delivery(channel="email", recipient=mail.email, subject=rendered.subject, text=rendered.text)
+        if _valid_address(mail.email):
+            email.body = engagement_mail.email_of(mail, rendered, mail_from, utcnow())
+        else:
+            email.status, email.failure = "failed", "permanent"
+            email.last_error = f"Ungültige E-Mail-Adresse {mail.email!r}"
+        rows = [email]
+        if mail.wants_sms:
+            rows.append(_sms_row(mail.phone, rendered))
+        for row in rows:
+            row.message_id, row.account_id, row.kind = key, 0, mail.purpose
+            row.booking_id, row.uid = 0, mail.uid
+        return _store(session, rows, claim)
 
 
 def accept_itip_reply(factory: SessionFactory, reply: ItipReply, claim: bool = True) -> tuple[list[int], list[Claim]]:

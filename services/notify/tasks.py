@@ -8,6 +8,9 @@ notify.itip_reply      (from rooms) — a room's iTIP REPLY to the organizer who
                        email (iMIP), by email only, once per reply_id
 notify.itip_request    (from calendar) — an organizer's invitation or cancellation (iMIP) to a
                        person invited to their meeting, by email only, once per request_id
+notify.engagement_mail (from engagement) — a message to a volunteer or a partner's contact, worded
+                       there: by email, and by SMS too when it has an SMS text and a number;
+                       a shift date as a calendar invitation (REQUEST or CANCEL); once per key
 notify.send_delivery   (our own: a re-send, a rate-limited send, a reminder)
 notify.scan_reminders  (beat, every minute: reminders that are due now)
 notify.sweep_deliveries (beat, every minute: re-queue deliveries whose task got lost)
@@ -45,6 +48,7 @@ from services.notify import (
     sweep,
 )
 from services.notify.domain.account_mail import AccountMail
+from services.notify.domain.engagement_mail import EngagementMail
 from services.notify.domain.itip_reply import ItipReply
 from services.notify.domain.itip_request import ItipRequest
 from services.notify.domain.notice import Notice
@@ -209,6 +213,13 @@ def register(celery: Celery, app: Flask) -> None:
             return delivery.accept_itip_request(on_one, request, notify_settings.current().mail_from)
 
         return _take(self, "notify.itip_request", payload, ItipRequest.from_message, accept)
+
+    @celery.task(shared=False, name="notify.engagement_mail", **sends)
+    def engagement_mail(self: Task, **payload: Any) -> dict[str, Any]:
+        def accept(on_one: Any, mail: EngagementMail) -> tuple[list[int], list[Claim]]:
+            return delivery.accept_engagement_mail(on_one, mail, notify_settings.current().mail_from)
+
+        return _take(self, "notify.engagement_mail", payload, EngagementMail.from_message, accept)
 
     @celery.task(shared=False, name="notify.send_delivery", **sends)
     def send_delivery(self: Task, delivery_id: int) -> dict[str, str | None]:

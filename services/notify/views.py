@@ -150,10 +150,9 @@ def invitation(delivery_id: int):
     mail = read_email(row.body) if row.channel == "email" and row.body else None
     if mail is None or not mail.calendar:
         abort(404)
+    name = f"buchung-{row.booking_id}.ics" if row.booking_id else "einladung.ics"  # 0: about no booking
     return Response(
-        mail.calendar,
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="buchung-{row.booking_id}.ics"'},
+        mail.calendar, mimetype="text/calendar", headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
 
 
@@ -203,6 +202,20 @@ def _labels() -> dict:
             "export": _("Daten bereit"),
             "itip_reply": _("Antwort eines Raums"),
             "itip_request": _("Termineinladung oder -absage"),
+            # from the Engagementbörse ("declined" and "reminder" are named above)
+            "confirm": _("E-Mail-Adresse bestätigen"),
+            "application": _("Meldung für ein Engagement"),
+            "accepted": _("Engagement zugesagt"),
+            "in_touch": _("Kontakt aufgenommen"),
+            "signed_up": _("für eine Schicht eingetragen"),
+            "waiting": _("auf der Warteliste"),
+            "moved_up": _("von der Warteliste nachgerückt"),
+            "withdrawn": _("von einer Schicht abgemeldet"),
+            "removed": _("aus einer Schicht ausgetragen"),
+            "shift_message": _("Nachricht zur Schicht"),
+            "interest": _("Interesse an einem Engagement"),
+            "interest_match": _("passendes Engagement gefunden"),
+            "deleted": _("Engagement-Daten gelöscht"),
         },
         "channel": {"email": _("E-Mail"), "sms": _("SMS")},
         "failure": {

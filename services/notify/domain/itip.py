@@ -3,6 +3,7 @@
 Only a notice that `invites` gets one (not a request, not a room's owner: Notice.invites); its
 entry holds the booked dates only. REQUEST sets the entry, CANCEL removes it; both carry the
 booking's UID (never changed) and the SEQUENCE from the message, so a client keeps the newest.
+An engagement mail's shift date is written the same way (`entry`; domain/engagement_mail.py).
 ORGANIZER is the service's own address, never the recipient (Outlook would think the recipient
 organises it). Several dates of a booking are one event with RDATEs, in Europe/Berlin with an
 RRULE-based VTIMEZONE.
@@ -13,9 +14,11 @@ cost more than everything else in rendering a mail. Tests read the result back w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from email.utils import parseaddr
 from functools import lru_cache
+from typing import Protocol
 
 from shared.clock import utcnow
 from shared.timezones import BERLIN, berlin_vtimezone
@@ -83,16 +86,55 @@ def description_of(notice: Notice) -> str:
     return "\n\n".join(part for part in (notice.description, notice.link) if part)
 
 
+class Span(Protocol):
+    """A date of the entry (a notice's occurrence, a shift)."""
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def ends_at(self) -> datetime: ...
+
+
 def invitation(
     notice: Notice, mail_from: str, summary: str, description: str | None = None, now: datetime | None = None
 ) -> bytes:
     """The VCALENDAR for `notice` to `notice.email` (only for a notice that `invites`).
     `summary` is what the calendar entry is called; `description` defaults to description_of."""
+    return entry(
+        method=method_of(notice),
+        uid=notice.uid,
+        sequence=notice.sequence,
+        dates=notice.calendar_occurrences or notice.occurrences,
+        summary=summary,
+        location=", ".join(v for v in (notice.room_name, notice.room_address) if v),
+        description=description_of(notice) if description is None else description,
+        url=notice.link,
+        mail_from=mail_from,
+        attendee=(notice.recipient_name, notice.email),
+        now=now,
+    )
+
+
+def entry(
+    *,
+    method: str,
+    uid: str,
+    sequence: int,
+    dates: Sequence[Span],
+    summary: str,
+    location: str,
+    description: str,
+    url: str,
+    mail_from: str,
+    attendee: tuple[str, str],
+    now: datetime | None = None,
+) -> bytes:
+    """One calendar entry (`dates`: the first is DTSTART/DTEND, the rest RDATEs) as METHOD
+    `method` (REQUEST or CANCEL) from the service's address `mail_from` to `attendee`
+    (name, address)."""
     now = now or utcnow()
-    method = method_of(notice)
-    description = description_of(notice) if description is None else description
-    occurrences = notice.calendar_occurrences or notice.occurrences
-    first = occurrences[0]
+    first = dates[0]
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -100,22 +142,21 @@ def invitation(
         f"METHOD:{method}",
         *_vtimezone(),
         "BEGIN:VEVENT",
-        f"UID:{text(notice.uid)}",
-        f"SEQUENCE:{int(notice.sequence)}",
+        f"UID:{text(uid)}",
+        f"SEQUENCE:{int(sequence)}",
         f"DTSTAMP:{now.astimezone(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}",
         f"DTSTART;TZID={BERLIN}:{_local(first.starts_at)}",
         f"DTEND;TZID={BERLIN}:{_local(first.ends_at)}",
     ]
-    if len(occurrences) > 1:
-        lines.append(f"RDATE;TZID={BERLIN}:" + ",".join(_local(o.starts_at) for o in occurrences[1:]))
+    if len(dates) > 1:
+        lines.append(f"RDATE;TZID={BERLIN}:" + ",".join(_local(o.starts_at) for o in dates[1:]))
     lines.append(f"SUMMARY:{text(summary)}")
-    location = ", ".join(v for v in (notice.room_name, notice.room_address) if v)
     if location:
         lines.append(f"LOCATION:{text(location)}")
     if description:
         lines.append(f"DESCRIPTION:{text(description)}")
-    if notice.link:
-        lines.append(f"URL:{_uri(notice.link)}")
+    if url:
+        lines.append(f"URL:{_uri(url)}")
     lines.append("STATUS:CANCELLED" if method == "CANCEL" else "STATUS:CONFIRMED")  # only booked dates
     lines.append("TRANSP:OPAQUE")
     organizer_name, organizer_address = parseaddr(mail_from)
@@ -123,9 +164,10 @@ def invitation(
     lines.append(f"ORGANIZER{organizer}:mailto:{_uri(organizer_address)}")
     # no reply expected: the organizer is a no-reply address, so accepting only adds the entry
     # to the person's own calendar
+    attendee_name, attendee_address = attendee
     lines.append(
-        f"ATTENDEE;CN={param(notice.recipient_name)};CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;"
-        f"ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:{_uri(notice.email)}"
+        f"ATTENDEE;CN={param(attendee_name)};CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;"
+        f"ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:{_uri(attendee_address)}"
     )
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
