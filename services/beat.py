@@ -23,7 +23,7 @@ celery.conf.beat_schedule = {
         "schedule": settings.outbox_relay_seconds,
         "options": {"queue": service, "expires": max(settings.outbox_relay_seconds * 5, 10)},
     }
-    for service in ("rooms", "calendar", "notify", "accounts")
+    for service in ("rooms", "calendar", "notify", "accounts", "engagement")
 }
 # confirmed outbox rows are kept a week (for looking into), inbox records a month, then deleted
 celery.conf.beat_schedule.update(
@@ -33,7 +33,7 @@ celery.conf.beat_schedule.update(
             "schedule": 3600.0,
             "options": {"queue": service, "expires": 600},
         }
-        for service in ("rooms", "calendar", "notify", "accounts")
+        for service in ("rooms", "calendar", "notify", "accounts", "engagement")
     }
 )
 
@@ -67,5 +67,7 @@ _every("calendar.renew_invitations", 3600.0, expires=1800)
 _every("calendar.pull_sources", 60.0, expires=120)
 # offerings changed since the last run go out to the fediverse (Create/Update/Delete), lost deliveries are queued again
 _every("calendar.federate", 60.0, expires=120)
+# the Engagementbörse: unconfirmed offers expire, reminders of shifts and first meetings go out
+_every("engagement.tend", 60.0, expires=120)
 # data exports (DSGVO): finished after their wait even when a part is missing, deleted after 7 days
 _every("accounts.tend_exports", 60.0, expires=120)

@@ -9,12 +9,17 @@ from shared.config import Settings
 from shared.identity import MIGRATIONS as IDENTITY_MIGRATIONS
 from shared.migrate import upgrade
 
-from services import calendar, notify, rooms
+from services import calendar, engagement, notify, rooms
 
-SERVICES = ("calendar", "rooms", "notify")  # each with a database of its own
+SERVICES = ("calendar", "rooms", "notify", "engagement")  # each with a database of its own
 # every queue with a worker: the account pages keep their outbox in the identity database
 WORKERS = (*SERVICES, "accounts")
-MIGRATIONS: dict[str, Path] = {"calendar": calendar.MIGRATIONS, "rooms": rooms.MIGRATIONS, "notify": notify.MIGRATIONS}
+MIGRATIONS: dict[str, Path] = {
+    "calendar": calendar.MIGRATIONS,
+    "rooms": rooms.MIGRATIONS,
+    "notify": notify.MIGRATIONS,
+    "engagement": engagement.MIGRATIONS,
+}
 
 
 def migrate_all(settings: Settings) -> None:

@@ -13,7 +13,7 @@ from shared import logs
 from shared.config import Settings
 from shared.signed_links import redact_log
 
-from services import accounts, calendar, notify, rooms
+from services import accounts, calendar, engagement, notify, rooms
 from services.accounts.settings import AccountSettings
 from services.notify.settings import NotifySettings
 
@@ -30,6 +30,7 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/rooms", "rooms"),
     ("/notify", "notify"),
     ("/account", "accounts"),
+    ("/engagement", "engagement"),
 )
 
 
@@ -77,13 +78,14 @@ def create_apps(
     notify_settings: NotifySettings | None = None,
     account_settings: AccountSettings | None = None,
 ) -> dict[str, Flask]:
-    """The four apps; settings from the environment where not given."""
+    """The five apps; settings from the environment where not given."""
     settings = settings or Settings.from_env()
     return {
         "calendar": calendar.create_app({"SETTINGS": settings}),
         "rooms": rooms.create_app({"SETTINGS": settings}),
         "notify": notify.create_app({"SETTINGS": settings, "NOTIFY_SETTINGS": notify_settings}),
         "accounts": accounts.create_app({"SETTINGS": settings, "ACCOUNT_SETTINGS": account_settings}),
+        "engagement": engagement.create_app({"SETTINGS": settings}),
     }
 
 

@@ -23,6 +23,7 @@ MODELS = {
     "calendar": ("services.calendar.store.models", "Base"),
     "rooms": ("services.rooms.db.models", "Base"),
     "notify": ("services.notify.models", "Base"),
+    "engagement": ("services.engagement.db.models", "Base"),
 }
 
 

@@ -19,7 +19,7 @@ from shared.config import Settings
 from services.notify.settings import NotifySettings
 
 PG_BASE = os.environ.get("TREFFPUNKT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
-DATABASES = ("identity", "calendar", "rooms", "notify")
+DATABASES = ("identity", "calendar", "rooms", "notify", "engagement")
 REDIS_DATABASES = 16  # Redis's default `databases`: numbers 0-15
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw3" in an xdist worker, "" otherwise
 
@@ -96,10 +96,11 @@ def test_settings(tmp_path, **overrides) -> Settings:
         calendar_database_url=database_url("calendar"),
         rooms_database_url=database_url("rooms"),
         notify_database_url=database_url("notify"),
+        engagement_database_url=database_url("engagement"),
         broker_url=REDIS_URL,
         public_url="http://127.0.0.1:8080",
         outbox_relay_seconds=0.5,
-        # two test workers, each with four apps of two databases, their Celery workers and the
+        # two test workers, each with five apps of two databases, their Celery workers and the
         # benchmarks' servers share PostgreSQL's 100 connections
         db_pool_size=2,
         # the sources' tests pull calendars from servers they start on loopback

@@ -22,7 +22,7 @@ from services.engagement.domain.opportunity import (
     transition_problem,
 )
 
-from tests.engagement.support import besuchsdienst, local
+from tests.engagement.domain.support import besuchsdienst, local
 
 NOW = local(2026, 12, 6, 10)
 

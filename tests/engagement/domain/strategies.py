@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from services.engagement.domain.opportunity import KINDS, STATES, Requirements, When
 from services.engagement.domain.vocabulary import DISTRICTS, TIMES_OF_DAY, TOPICS, WEEKDAYS, WITH_WHOM
 
-from tests.engagement.support import besuchsdienst, local
+from tests.engagement.domain.support import besuchsdienst, local
 
 
 def subset(values, min_size=0, max_size=None):

@@ -20,7 +20,7 @@ from services.engagement.domain.shifts import (
     withdraw,
 )
 
-from tests.engagement.support import local
+from tests.engagement.domain.support import local
 
 START = local(2026, 12, 12, 14)  # Saturday afternoon: helpers for the winter festival in Winzerla
 NOW = local(2026, 12, 6, 10)

@@ -8,8 +8,8 @@ from services.engagement.domain.opportunity import DRAFT, PAUSED, PUBLISHED, Whe
 from services.engagement.domain.search import Query, match, query_problems, search
 from services.engagement.domain.vocabulary import DISTRICTS, TIMES_OF_DAY, TOPICS, WEEKDAYS, WITH_WHOM
 
-from tests.engagement.strategies import opportunities, subset
-from tests.engagement.support import besuchsdienst, hausaufgabenhilfe, local, mittagstisch
+from tests.engagement.domain.strategies import opportunities, subset
+from tests.engagement.domain.support import besuchsdienst, hausaufgabenhilfe, local, mittagstisch
 
 queries = st.builds(
     Query,

@@ -8,7 +8,7 @@ from shared.identity.models import DISTRICTS as PARTNER_DISTRICTS
 
 from services.engagement.domain.vocabulary import DISTRICTS, local_weekday, time_of_day
 
-from tests.engagement.support import local
+from tests.engagement.domain.support import local
 
 
 def test_the_districts_are_the_partners_districts():

@@ -15,8 +15,8 @@ from services.engagement.domain.interest import (
 from services.engagement.domain.opportunity import DRAFT, PUBLISHED, When
 from services.engagement.domain.vocabulary import DISTRICTS, TIMES_OF_DAY, TOPICS, WEEKDAYS, WITH_WHOM
 
-from tests.engagement.strategies import opportunities, subset
-from tests.engagement.support import besuchsdienst, hausaufgabenhilfe, local, mittagstisch
+from tests.engagement.domain.strategies import opportunities, subset
+from tests.engagement.domain.support import besuchsdienst, hausaufgabenhilfe, local, mittagstisch
 
 ASKED = local(2026, 11, 20, 12)
 

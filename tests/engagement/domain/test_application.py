@@ -23,7 +23,7 @@ from services.engagement.domain.application import (
     moved,
 )
 
-from tests.engagement.support import local
+from tests.engagement.domain.support import local
 
 MADE = local(2026, 12, 1, 18)
 
