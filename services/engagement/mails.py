@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from shared import outbox
 from shared.db import as_utc
-from shared.local_times import span
+from shared.local_times import moment, span
 
 from services.engagement.db import models
 from services.engagement.domain import links
@@ -155,3 +155,7 @@ def shift_date(signup: models.Signup, cancelled: bool = False) -> Date:
         location=opportunity.place,
         cancelled=cancelled,
     )
+
+
+def until(at: datetime, language: str) -> str:
+    return moment(at, language)

@@ -121,11 +121,12 @@ def delete_data(session: Session, ctx: Ctx, volunteer: models.Volunteer) -> None
 
 def erase(session: Session, volunteer: models.Volunteer) -> None:
     """Everything that names or reaches the person; the rows stay as counts for the figures."""
-    for model in (models.Application, models.Signup):
-        for row in session.scalars(select(model).where(model.volunteer_id == volunteer.id)):
-            row.name, row.phone, row.message = ERASED_NAME, "", ""
-            if isinstance(row, models.Application):
-                row.availability = ""
+    for application in session.scalars(
+        select(models.Application).where(models.Application.volunteer_id == volunteer.id)
+    ):
+        application.name, application.phone, application.message, application.availability = ERASED_NAME, "", "", ""
+    for signup in session.scalars(select(models.Signup).where(models.Signup.volunteer_id == volunteer.id)):
+        signup.name, signup.phone, signup.message = ERASED_NAME, "", ""
     volunteer.email = f"geloescht-{volunteer.id}@invalid"
     volunteer.name, volunteer.phone, volunteer.confirmed_at = "", "", None
     volunteer.link_version += 1

@@ -4,6 +4,11 @@ public.py: find, read, offer help, confirm; mine.py: a volunteer's own page by t
 
 from __future__ import annotations
 
+from werkzeug.exceptions import NotFound as PageNotFound
+
+from shared.web.error_pages import error_page
+
+from services.engagement.exchange.errors import NotFound
 from services.engagement.web import mine, public, wording
 
 
@@ -11,3 +16,5 @@ def init_app(app) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(mine.bp)
     wording.init_app(app)
+    # a use case that finds nothing (an unknown or unpublished opportunity) is the page's 404
+    app.register_error_handler(NotFound, lambda _exc: error_page(PageNotFound()))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 
@@ -38,7 +40,7 @@ WORKDAYS_KEY = "werktags"
 
 
 def _query() -> tuple[rules.Query, dict[str, str]]:
-    values: dict[str, tuple] = {}
+    values: dict[str, Any] = {}
     for arg, name, _allowed in FACETS:
         raw = request.args.getlist(arg)[:20]
         if name == "weekdays":

@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture(scope="session")
+def engagement_app(apps):
+    return apps["engagement"]

@@ -1,0 +1,79 @@
+"""Helpers for the Engagementbörse's tests: opportunities and shifts written straight into its
+database (as a partner's page would leave them), the mails it queued for notify, the links in
+them, and form posts with their CSRF token."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+
+from shared.clock import utcnow
+from shared.db import transaction
+
+from services.engagement.db import models
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def opportunity(app, partner_id: int, **overrides) -> int:
+    values = dict(
+        partner_id=partner_id,
+        kind="regular",
+        title="Besuchsdienst im Seniorenheim",
+        description="Sie besuchen ältere Menschen, lesen vor, gehen spazieren oder hören einfach zu.",
+        district="Lobeda",
+        place="Karl-Marx-Allee 28, 07747 Jena",
+        topics=["visiting"],
+        with_whom=["older_people"],
+        weekdays=[1, 3],
+        times_of_day=["afternoon"],
+        expected_minutes=120,
+        contact_name="Petra Sommer",
+        contact_email="petra@example.org",
+        contact_phone="03641 123456",
+        state="published",
+        published_at=utcnow(),
+    )
+    values.update(overrides)
+    with transaction(app.extensions["db"]) as session:
+        row = models.Opportunity(**values)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def shift(app, opportunity_id: int, starts_at: datetime, capacity: int = 2, hours: int = 3, deadline_minutes=60) -> int:
+    with transaction(app.extensions["db"]) as session:
+        row = models.Shift(
+            opportunity_id=opportunity_id,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=hours),
+            capacity=capacity,
+            deadline_minutes=deadline_minutes,
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def mails(app) -> list[dict]:
+    """The notify.engagement_mail messages queued so far, oldest first."""
+    with transaction(app.extensions["db"]) as session:
+        rows = session.query(models.OutboxMessage).order_by(models.OutboxMessage.id).all()
+        return [json.loads(r.payload) for r in rows if r.task_name == "notify.engagement_mail"]
+
+
+def link(text: str, prefix: str) -> str:
+    """The path of the first link under `prefix` in a mail's text."""
+    found = re.search(r"https?://[^/\s]+(" + re.escape(prefix) + r"[^\s]+)", text)
+    assert found, text
+    return found.group(1)
+
+
+def post_form(client, page_url: str, data: dict, action: str | None = None):
+    """GET the page for its CSRF token, then POST `data` to `action` (the page by default)."""
+    page = client.get(page_url)
+    token = CSRF.search(page.get_data(as_text=True))
+    assert token, page.get_data(as_text=True)[:2000]
+    return client.post(action or page_url, data={"csrf_token": token.group(1), **data})
