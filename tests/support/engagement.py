@@ -77,3 +77,25 @@ def post_form(client, page_url: str, data: dict, action: str | None = None):
     token = CSRF.search(page.get_data(as_text=True))
     assert token, page.get_data(as_text=True)[:2000]
     return client.post(action or page_url, data={"csrf_token": token.group(1), **data})
+
+
+def rows(app, model: str) -> list:
+    """Every row of a table (by model name), with its relationships loaded, detached."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    cls = getattr(models, model)
+    with transaction(app.extensions["db"]) as session:
+        query = select(cls).order_by(cls.id)
+        if cls is models.Opportunity:
+            query = query.options(selectinload(models.Opportunity.shifts))
+        return list(session.scalars(query))
+
+
+def mail_to(smtp_sink, address: str, subject_part: str):
+    """The text of the newest mail to `address` whose subject holds `subject_part` (None yet)."""
+    for message in reversed(smtp_sink.messages):
+        if message["To"] and address in message["To"] and subject_part in str(message["Subject"]):
+            part = message.get_body(preferencelist=("plain",))
+            return part.get_content() if part else None
+    return None
