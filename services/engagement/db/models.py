@@ -52,6 +52,8 @@ class Opportunity(Base):
     state: Mapped[str] = mapped_column(String(10), default="draft", index=True)
     review_note: Mapped[str] = mapped_column(Text, default="")  # the office's word when it sends a post back
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # when the matching interest forms were told of it (once, at its first publication)
+    announced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -141,3 +143,38 @@ class Signup(Base):
 
     shift: Mapped[Shift] = relationship(back_populates="signups")
     volunteer: Mapped[Volunteer] = relationship()
+
+
+class Interest(Base):
+    """'Tell me when something fits' (domain/interest.py), with the same double opt-in as an
+    offer: unconfirmed, active, stopped (by the volunteer), expired (never confirmed)."""
+
+    __tablename__ = "interest"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    state: Mapped[str] = mapped_column(String(12), default="unconfirmed", index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(2), default="de")
+    districts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    weekdays: Mapped[list[int]] = mapped_column(JSON, default=list)
+    times_of_day: Mapped[list[str]] = mapped_column(JSON, default=list)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    with_whom: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    volunteer: Mapped[Volunteer] = relationship()
+
+
+class InterestNotice(Base):
+    """An interest was told of an opportunity: never twice, whatever happens to either."""
+
+    __tablename__ = "interest_notice"
+    __table_args__ = (UniqueConstraint("interest_id", "opportunity_id", name="uq_interest_notice"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interest_id: Mapped[int] = mapped_column(ForeignKey("interest.id"), index=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

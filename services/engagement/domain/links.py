@@ -1,7 +1,8 @@
 """The signed links in a volunteer's emails: they stand in for an account they do not have.
 
-- confirm: one offer of help (an application or a shift sign-up), for the double opt-in; it
-  works until the offer expires, which the use case checks against the database.
+- confirm: one offer of help (an application or a shift sign-up) or an interest form, for the
+  double opt-in; it works until the offer expires, which the use case checks against the
+  database.
 - commitments: all of one volunteer's offers, to see, change and withdraw them and to ask for
   deletion. It carries the volunteer's link version: asking for a new link (or deletion) raises
   the version, and every older link stops working.
@@ -15,7 +16,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 CONFIRM_SALT = "engagement.confirm.v1"
 COMMITMENTS_SALT = "engagement.commitments.v1"
-OFFER_KINDS = ("application", "signup")
+OFFER_KINDS = ("application", "signup", "interest")
 CONFIRM_PREFIX, COMMITMENTS_PREFIX = "/engagement/confirm/", "/engagement/mine/"
 
 

@@ -30,6 +30,7 @@ class Mine:
     volunteer: models.Volunteer
     applications: list[models.Application]
     signups: list[models.Signup]
+    interests: list[models.Interest]
 
 
 def volunteer_of(session: Session, ctx: Ctx, token: str) -> models.Volunteer:
@@ -55,7 +56,12 @@ def mine(session: Session, volunteer: models.Volunteer) -> Mine:
         .where(models.Signup.volunteer_id == volunteer.id, models.Signup.queued_at.is_not(None))
         .order_by(models.Shift.starts_at)
     ).all()
-    return Mine(volunteer, list(applications), list(signups))
+    wishes = session.scalars(
+        select(models.Interest)
+        .where(models.Interest.volunteer_id == volunteer.id, models.Interest.confirmed_at.is_not(None))
+        .order_by(models.Interest.created_at.desc())
+    ).all()
+    return Mine(volunteer, list(applications), list(signups), list(wishes))
 
 
 def withdraw_application(session: Session, ctx: Ctx, volunteer: models.Volunteer, application_id: int) -> None:
@@ -127,6 +133,10 @@ def erase(session: Session, volunteer: models.Volunteer) -> None:
         application.name, application.phone, application.message, application.availability = ERASED_NAME, "", "", ""
     for signup in session.scalars(select(models.Signup).where(models.Signup.volunteer_id == volunteer.id)):
         signup.name, signup.phone, signup.message = ERASED_NAME, "", ""
+    for interest in session.scalars(select(models.Interest).where(models.Interest.volunteer_id == volunteer.id)):
+        interest.name = ERASED_NAME
+        if interest.state in ("unconfirmed", "active"):
+            interest.state = "stopped"
     volunteer.email = f"geloescht-{volunteer.id}@invalid"
     volunteer.name, volunteer.phone, volunteer.confirmed_at = "", "", None
     volunteer.link_version += 1

@@ -15,7 +15,7 @@ from shared.db import as_utc
 from services.engagement import mails
 from services.engagement.db import models
 from services.engagement.domain import application as rules, links, shifts as shift_rules
-from services.engagement.exchange import convert, places
+from services.engagement.exchange import convert, interests, offers, places
 from services.engagement.exchange.context import Ctx
 from services.engagement.exchange.errors import NotFound, Refused
 
@@ -37,19 +37,14 @@ def confirm(session: Session, ctx: Ctx, token: str) -> Confirmed:
     kind, offer_id = found
     if kind == "application":
         return _application(session, ctx, offer_id)
+    if kind == "interest":
+        row = interests.confirm(session, ctx, offer_id)
+        return Confirmed("interest", row.state, 0, "", 0, mails.mine_link(ctx, row.volunteer))
     return _signup(session, ctx, offer_id)
 
 
 def _expired(created_at, ctx: Ctx) -> bool:
     return ctx.now >= as_utc(created_at) + ctx.settings.confirm_within
-
-
-def _take_over(volunteer: models.Volunteer, name: str, phone: str, language: str, ctx: Ctx) -> None:
-    """The address is proven: the form's name, phone and language are the volunteer's now."""
-    volunteer.name, volunteer.language, volunteer.last_active_at = name, language, ctx.now
-    if phone:
-        volunteer.phone = phone
-    volunteer.confirmed_at = volunteer.confirmed_at or ctx.now
 
 
 def _application(session: Session, ctx: Ctx, offer_id: int) -> Confirmed:
@@ -60,7 +55,7 @@ def _application(session: Session, ctx: Ctx, offer_id: int) -> Confirmed:
         if _expired(row.created_at, ctx):
             raise Refused("expired")
         row.state, row.confirmed_at = rules.CONFIRMED, ctx.now
-        _take_over(row.volunteer, row.name, row.phone, row.language, ctx)
+        offers.take_over(row.volunteer, row.name, row.phone, row.language, ctx)
         session.flush()
         _tell_partner(session, ctx, row)
         _thank(session, ctx, row)
@@ -80,7 +75,7 @@ def _signup(session: Session, ctx: Ctx, offer_id: int) -> Confirmed:
             raise Refused("expired")
         if row.shift.cancelled_at is not None:
             raise Refused("shift_cancelled")
-        _take_over(row.volunteer, row.name, row.phone, row.language, ctx)
+        offers.take_over(row.volunteer, row.name, row.phone, row.language, ctx)
         places.take_place(session, ctx, row)
     elif row.queued_at is None:
         raise Refused("expired")

@@ -74,8 +74,8 @@ def offer_help(session: Session, ctx: Ctx, opportunity_id: int, offer: Offer, sh
     if problems:
         raise FormProblems(problems)
     shift = open_shift(row, shift_id, ctx) if row.kind == "shift" else None
-    volunteer = _volunteer(session, offer.email)
-    if _mails_today(session, volunteer, ctx) >= OFFERS_PER_DAY:
+    volunteer = volunteer_by_email(session, offer.email)
+    if mails_today(session, volunteer, ctx) >= OFFERS_PER_DAY:
         return  # the same answer on the page; no further mail to that address today
     if shift is not None:
         _sign_up(session, ctx, row, shift, volunteer, offer)
@@ -83,7 +83,20 @@ def offer_help(session: Session, ctx: Ctx, opportunity_id: int, offer: Offer, sh
         _apply(session, ctx, row, volunteer, offer)
 
 
-def _volunteer(session: Session, email: str) -> models.Volunteer:
+def person_problems(name: str, email: str, consent: bool) -> dict[str, str]:
+    """The form's questions about the person (an interest form asks only these)."""
+    return rules.application_problems(name, email, "", "", "", consent)
+
+
+def take_over(volunteer: models.Volunteer, name: str, phone: str, language: str, ctx: Ctx) -> None:
+    """The address is proven: the form's name, phone and language are the volunteer's now."""
+    volunteer.name, volunteer.language, volunteer.last_active_at = name, language, ctx.now
+    if phone:
+        volunteer.phone = phone
+    volunteer.confirmed_at = volunteer.confirmed_at or ctx.now
+
+
+def volunteer_by_email(session: Session, email: str) -> models.Volunteer:
     address = email.strip().lower()
     found = session.scalar(select(models.Volunteer).where(models.Volunteer.email == address))
     if found is None:
@@ -93,10 +106,11 @@ def _volunteer(session: Session, email: str) -> models.Volunteer:
     return found
 
 
-def _mails_today(session: Session, volunteer: models.Volunteer, ctx: Ctx) -> int:
+def mails_today(session: Session, volunteer: models.Volunteer, ctx: Ctx) -> int:
+    """Offers and interest forms this address made in the last day: each sent a mail."""
     since = ctx.now - timedelta(days=1)
     counted = 0
-    for model in (models.Application, models.Signup):
+    for model in (models.Application, models.Signup, models.Interest):
         counted += (
             session.scalar(select(func.count()).where(model.volunteer_id == volunteer.id, model.created_at >= since))
             or 0

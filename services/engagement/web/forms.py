@@ -41,3 +41,20 @@ class ConfirmForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button on the volunteer's page (withdraw, delete): the CSRF token is all it carries."""
+
+
+class InterestForm(FlaskForm):
+    """'Sagen Sie mir Bescheid': the facets are read from the request (web/public.chosen)."""
+
+    name = StringField(_l("Ihr Name"), render_kw={"autocomplete": "name", "maxlength": rules.NAME_MAX})
+    email = StringField(
+        _l("E-Mail-Adresse"), render_kw={"type": "email", "autocomplete": "email", "maxlength": rules.EMAIL_MAX}
+    )
+    consent = BooleanField(
+        _l(
+            "Ich bin einverstanden, dass Treffpunkt Generationen Jena meine Angaben speichert, mir passende "
+            "Angebote per E-Mail schickt und Partnern mit einem passenden Angebot meinen Namen und meine "
+            "E-Mail-Adresse zeigt, damit sie mich ansprechen können. Ich kann das jederzeit über den Link in "
+            "den E-Mails beenden und meine Daten löschen lassen."
+        )
+    )

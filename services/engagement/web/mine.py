@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from shared.web.request_db import db, unit_of_work
 
-from services.engagement.exchange import commitments
+from services.engagement.exchange import commitments, interests
 from services.engagement.exchange.errors import Refused
 from services.engagement.web import wording
 from services.engagement.web.context import ctx
@@ -49,6 +49,19 @@ def withdraw(token: str, kind: str, offer_id: int):
         flash(wording.problem(refused.code))
         return redirect(url_for("engagement_mine.page", token=token), 303)
     flash(_("Erledigt: Sie haben Ihre Zusage zurückgezogen. Wir haben den Partner benachrichtigt."))
+    return redirect(url_for("engagement_mine.page", token=token), 303)
+
+
+@bp.post("/engagement/mine/<token>/interest/<int:interest_id>/stop")
+def stop_interest(token: str, interest_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with unit_of_work() as session:
+        try:
+            interests.stop(session, ctx(), _volunteer(session, token), interest_id)
+        except Refused:
+            abort(404)
+    flash(_("Erledigt: Dieser Suchauftrag ist beendet."))
     return redirect(url_for("engagement_mine.page", token=token), 303)
 
 

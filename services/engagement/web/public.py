@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from werkzeug.datastructures import MultiDict
 
 from shared.db import as_utc
 from shared.local_times import span
@@ -39,22 +40,27 @@ FACETS = (
 WORKDAYS_KEY = "werktags"
 
 
-def _query() -> tuple[rules.Query, dict[str, str]]:
-    values: dict[str, Any] = {}
-    for arg, name, _allowed in FACETS:
-        raw = request.args.getlist(arg)[:20]
+def chosen(values: MultiDict, facets=FACETS) -> dict[str, tuple]:
+    """The facets' values chosen in a query string or a form, as the domain's names. A weekday
+    that is no digit becomes -1, which the domain refuses with the other unknown values."""
+    found: dict[str, tuple] = {}
+    for arg, name, _allowed in facets:
+        raw = values.getlist(arg)[:20]
         if name == "weekdays":
             days: list[int] = []
             for item in raw:
                 if item == WORKDAYS_KEY:
                     days.extend(range(5))
-                elif item.isdigit() and len(item) == 1:
-                    days.append(int(item))
                 else:
-                    days.append(-1)  # refused below, with the others
-            values[name] = tuple(dict.fromkeys(days))
+                    days.append(int(item) if item.isdigit() and len(item) == 1 else -1)
+            found[name] = tuple(dict.fromkeys(days))
         else:
-            values[name] = tuple(dict.fromkeys(raw))
+            found[name] = tuple(dict.fromkeys(raw))
+    return found
+
+
+def _query() -> tuple[rules.Query, dict[str, str]]:
+    values: dict[str, Any] = chosen(request.args)
     query = rules.Query(**values, no_certificate=request.args.get("ohne_fz") == "1")
     return query, rules.query_problems(query)
 
@@ -85,8 +91,8 @@ def _offer_page(opportunity_id: int, form: OfferForm, error: str | None = None, 
     context = ctx()
     row = offers.published(db(), opportunity_id)
     shifts = listing.ahead(row, context)
-    language = _language()
-    form.shift.choices = [(str(s.id), _shift_label(s, language)) for s in shifts]
+    reader = language()
+    form.shift.choices = [(str(s.id), _shift_label(s, reader)) for s in shifts]
     partner = next((p for p in _partners() if p["id"] == row.partner_id), None)
     return render_template(
         "engagement/opportunity.html",
@@ -107,7 +113,7 @@ def _shift_label(shift, language: str) -> str:
     return f"{when} – " + str(wording.FULL)
 
 
-def _language() -> str:
+def language() -> str:
     locale = get_locale()
     return locale.language if locale and locale.language in ("de", "en") else "de"
 
@@ -130,7 +136,7 @@ def offer(opportunity_id: int):
         availability=form.availability.data or "",
         message=form.message.data or "",
         consent=bool(form.consent.data),
-        language=_language(),
+        language=language(),
     )
     try:
         with unit_of_work() as session:

@@ -92,6 +92,10 @@ PROBLEMS = {
     "transition_not_allowed": _l("Das geht in diesem Stand nicht mehr."),
     "not_found": _l("Diese Seite gibt es nicht (mehr)."),
     "unknown": _l("Bitte wählen Sie aus der Liste."),
+    "nothing_chosen": _l("Bitte kreuzen Sie mindestens eines an: Stadtteil, Wochentag, Tageszeit, Thema oder mit wem."),
+    "too_many_interests": _l(
+        "Sie haben schon fünf Suchaufträge. Bitte beenden Sie zuerst einen über den Link in unseren E-Mails."
+    ),
 }
 
 
@@ -135,6 +139,18 @@ def self_service_open(shift, now) -> bool:
     return now < convert.shift(shift).self_service_until
 
 
+def interest_summary(interest) -> str:
+    """'Lobeda, Winzerla · Dienstag · nachmittags · Besuchsdienst': what an interest asks for."""
+    parts = [
+        ", ".join(interest.districts),
+        ", ".join(str(WEEKDAYS[d]) for d in interest.weekdays),
+        ", ".join(str(TIMES_OF_DAY[t]) for t in interest.times_of_day),
+        ", ".join(str(TOPICS[t]) for t in interest.topics),
+        ", ".join(str(WITH_WHOM[w]) for w in interest.with_whom),
+    ]
+    return " · ".join(p for p in parts if p)
+
+
 def languages(codes) -> str:
     return ", ".join(str(LANGUAGES.get(c, c)) for c in codes)
 
@@ -156,4 +172,5 @@ def init_app(app) -> None:
         engagement_meeting=meeting_span,
         waiting_number=waiting_number,
         self_service_open=self_service_open,
+        interest_summary=interest_summary,
     )
