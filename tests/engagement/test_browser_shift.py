@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from shared.clock import utcnow
 
 from services.engagement.domain import links
+
 from tests.support import engagement as support
 from tests.support.axe import assert_accessible, assert_no_sideways_scroll
 from tests.support.live import LiveServer

@@ -5,6 +5,7 @@ from __future__ import annotations
 from services.engagement import demo
 from services.engagement.domain.opportunity import problems
 from services.engagement.exchange import convert
+
 from tests.support.engagement import rows
 
 

@@ -14,6 +14,7 @@ from services.engagement.db import models
 from services.engagement.domain import links
 from services.engagement.exchange import interests, tending
 from services.engagement.web.context import ctx_of
+
 from tests.support import engagement as support
 
 WISH = {"name": "Karin Wald", "email": "karin@example.org", "consent": "y"}
