@@ -71,6 +71,8 @@ class Shift(Base):
     deadline_minutes: Mapped[int] = mapped_column(Integer, default=24 * 60)  # self-service ends this long before
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     sequence: Mapped[int] = mapped_column(Integer, default=0)  # the invitation's SEQUENCE, grows with changes
+    # grows with every change the partner's calendar is told of (places too): the calendar keeps the newest
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     opportunity: Mapped[Opportunity] = relationship(back_populates="shifts")
     signups: Mapped[list[Signup]] = relationship(back_populates="shift", order_by="Signup.queued_at")
