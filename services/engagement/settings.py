@@ -11,6 +11,8 @@ from flask import Flask, current_app
 
 from shared import config
 
+from services.engagement.domain.retention import Policy
+
 
 @dataclass(frozen=True)
 class EngagementSettings:
@@ -36,12 +38,34 @@ class EngagementSettings:
         ),
     )
 
+    keep_months: int = field(
+        default=24,
+        metadata=config.variable(
+            "ENGAGEMENT_KEEP_MONTHS",
+            "Volunteers' data is deleted this many months after their last shift or accepted help ended "
+            "(while anything is still open it is kept).",
+        ),
+    )
+    keep_closed_months: int = field(
+        default=6,
+        metadata=config.variable(
+            "ENGAGEMENT_KEEP_CLOSED_MONTHS",
+            "… and this many months after an offer was declined or withdrawn, when nothing else followed.",
+        ),
+    )
+
     @classmethod
     def from_env(cls, **overrides: Any) -> EngagementSettings:
         return config.from_env(cls, **overrides)
 
     def to_env(self) -> dict[str, str]:
         return config.to_env(self)
+
+    @property
+    def retention(self) -> Policy:
+        return Policy(
+            months_after_last_commitment=self.keep_months, months_after_application_closed=self.keep_closed_months
+        )
 
     @property
     def confirm_within(self) -> timedelta:

@@ -233,8 +233,18 @@ def test_tending_reminds_once_and_expires_the_unconfirmed(engagement_app, people
         late.created_at = utcnow() - timedelta(days=8)
     with engagement_app.app_context():
         context = ctx_of(engagement_app)
-        assert tending.tend(engagement_app.extensions["db"], context) == {"expired": 1, "reminded": 1, "announced": 0}
-        assert tending.tend(engagement_app.extensions["db"], context) == {"expired": 0, "reminded": 0, "announced": 0}
+        assert tending.tend(engagement_app.extensions["db"], context) == {
+            "expired": 1,
+            "reminded": 1,
+            "announced": 0,
+            "erased": 0,
+        }
+        assert tending.tend(engagement_app.extensions["db"], context) == {
+            "expired": 0,
+            "reminded": 0,
+            "announced": 0,
+            "erased": 0,
+        }
     reminder = support.mails(engagement_app)[-1]
     assert reminder["purpose"] == "reminder" and reminder["email"] == "anna@example.org"
     assert reminder["sms_text"] and reminder["phone"] == "0151 1234567"

@@ -3,6 +3,7 @@
 - offers never confirmed within the link's time are closed (expired), so they hold nothing and
   the retention sweep can delete them;
 - interest forms are told of opportunities published since the last run (exchange/interests.py);
+- volunteers' data that is due is erased (exchange/retention.py);
 - reminders: a confirmed shift place, or an accepted application's first meeting, starting
   within ENGAGEMENT_REMIND_HOURS gets one reminder (reminded_at is set in the same commit as the
   message is queued, and notify sends each key once)."""
@@ -19,7 +20,7 @@ from shared.db import SessionFactory, as_utc, transaction
 from services.engagement import mails
 from services.engagement.db import models
 from services.engagement.domain import application as rules, shifts as shift_rules
-from services.engagement.exchange import interests
+from services.engagement.exchange import interests, retention
 from services.engagement.exchange.context import Ctx
 
 BATCH = 200  # per kind and run; the next run takes the rest
@@ -30,6 +31,8 @@ def tend(factory: SessionFactory, ctx: Ctx) -> dict[str, int]:
     done["reminded"] = _remind_shifts(factory, ctx) + _remind_meetings(factory, ctx)
     with transaction(factory) as session:
         done["announced"] = interests.announce(session, ctx)
+    with transaction(factory) as session:
+        done["erased"] = retention.retire(session, ctx)
     return done
 
 
