@@ -7,9 +7,9 @@ are JSON: the search filters a few dozen published opportunities in Python (doma
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.clock import utcnow
@@ -180,3 +180,67 @@ class InterestNotice(Base):
     interest_id: Mapped[int] = mapped_column(ForeignKey("interest.id"), index=True)
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HoursEntry(Base):
+    """Time a volunteer gave to an opportunity on a day, as the partner records it (if it
+    wants). No name: the rows survive a deletion as the figures' minutes."""
+
+    __tablename__ = "hours_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CertificateRecord(Base):
+    """The erweitertes Führungszeugnis: only 'seen on <day> by <name>' (domain/certificate.py),
+    one per volunteer and partner (the newest sighting)."""
+
+    __tablename__ = "certificate_record"
+    __table_args__ = (UniqueConstraint("volunteer_id", "partner_id", name="uq_certificate_volunteer_partner"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(Integer, index=True)
+    seen_on: Mapped[date] = mapped_column(Date)
+    seen_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Family(Base):
+    """A family a partner matches with a volunteer in a Patenschaft: the partner's own contact
+    record (no account), seen only by that partner and the office."""
+
+    __tablename__ = "family"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(Integer, index=True)
+    name: Mapped[str] = mapped_column(String(100))  # "Familie Yilmaz"
+    contact: Mapped[str] = mapped_column(String(200), default="")  # phone or email, as the partner keeps it
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Sponsorship(Base):
+    """A Patenschaft (domain/sponsorship.py): a volunteer and a family through its stages."""
+
+    __tablename__ = "sponsorship"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(Integer, index=True)
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id"), nullable=True, index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("family.id"), index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(20), default="first_talk", index=True)
+    stage_days: Mapped[list] = mapped_column(JSON, default=list)  # [[stage, "YYYY-MM-DD"], ...] after the first talk
+    end_reason: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    coordinator_notes: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    volunteer: Mapped[Volunteer] = relationship()
+    family: Mapped[Family] = relationship()
