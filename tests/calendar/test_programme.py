@@ -11,8 +11,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from pypdf import PdfReader
 
+from shared.pdf import render_pdf
+
 from services.calendar.domain.calendar_data import LOCAL
-from services.calendar.public.pdf import render_pdf
 
 from tests.calendar.test_public_pages import network, offering  # noqa: F401  (the fixture)
 

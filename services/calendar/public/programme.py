@@ -18,6 +18,7 @@ from flask_babel import format_date, get_locale, gettext as _
 
 from shared.clock import utcnow
 from shared.identity.models import DISTRICTS
+from shared.pdf import render_pdf
 from shared.web.request_db import db
 
 from services.calendar.bounded_cache import BoundedCache
@@ -25,7 +26,6 @@ from services.calendar.domain import spans
 from services.calendar.domain.public_filter import InvalidFilter
 from services.calendar.public import conditional, formats, selection
 from services.calendar.public.links import Choice, public_url
-from services.calendar.public.pdf import render_pdf
 from services.calendar.public.selection import Selection
 from services.calendar.public.words import audience_choices, filter_message, vocabulary
 from services.calendar.store.sql_public import PublicListing, PublicQueries
