@@ -3,11 +3,16 @@ session cookie for it). The search is a plain GET form and reads its arguments i
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired
 
-from services.engagement.domain import application as rules
+from shared.web.typed_fields import date_field
+
+from services.engagement.domain import application as rules, certificate, hours as hour_rules
 
 
 class OfferForm(FlaskForm):
@@ -58,3 +63,32 @@ class InterestForm(FlaskForm):
             "den E-Mails beenden und meine Daten löschen lassen."
         )
     )
+
+
+_HOURS = re.compile(r"^\s*(\d{1,2})(?:[,.](\d{1,2})|:(\d{2}))?\s*(?:h|std\.?|stunden?)?\s*$", re.IGNORECASE)
+
+
+def minutes_of(text: str) -> int | None:
+    """'2' -> 120, '2,5' -> 150, '1:30' -> 90, '1.25 Std.' -> 75; None when it is no duration."""
+    found = _HOURS.match(text or "")
+    if not found:
+        return None
+    whole, fraction, clock = found.groups()
+    if clock is not None:
+        return int(whole) * 60 + int(clock) if int(clock) < 60 else None
+    return int(whole) * 60 + (round(float("0." + fraction) * 60) if fraction else 0)
+
+
+class HoursForm(FlaskForm):
+    day = date_field(_l("Tag"))
+    hours = StringField(
+        _l("Stunden"),
+        validators=[InputRequired(_l("Bitte geben Sie die Stunden an, z. B. 2 oder 1,5."))],
+        render_kw={"inputmode": "decimal", "size": 6, "maxlength": 20, "autocomplete": "off"},
+    )
+    note = StringField(_l("Notiz (freiwillig)"), render_kw={"maxlength": hour_rules.NOTE_MAX})
+
+
+class CertificateForm(FlaskForm):
+    seen_on = date_field(_l("Gesehen am"))
+    seen_by = StringField(_l("Gesehen von"), render_kw={"maxlength": certificate.SEEN_BY_MAX, "autocomplete": "name"})

@@ -67,6 +67,12 @@ APPLICATION_STATES = {
     "withdrawn": _l("von Ihnen zurückgezogen"),
     "expired": _l("nicht bestätigt, verfallen"),
 }
+CERTIFICATE_STATES = {
+    "valid": _l("gesehen, gültig"),
+    "renew_soon": _l("gesehen, bald neu vorzeigen"),
+    "expired": _l("zu alt, neu vorzeigen"),
+    "missing": _l("noch nicht gesehen"),
+}
 SIGNUP_STATES = {
     "unconfirmed": _l("noch nicht bestätigt"),
     "confirmed": _l("Sie sind dabei"),
@@ -97,6 +103,22 @@ PROBLEMS = {
         "Sie haben schon fünf Suchaufträge. Bitte beenden Sie zuerst einen über den Link in unseren E-Mails."
     ),
 }
+
+
+RECORD_PROBLEMS = {
+    ("hours", "out_of_range"): _l("Bitte zwischen einer Minute und 14 Stunden."),
+    ("hours", "day_total_too_high"): _l(
+        "Zusammen mit den anderen Einträgen dieses Tages wären das mehr als 14 Stunden."
+    ),
+    ("day", "in_future"): _l("Dieser Tag liegt in der Zukunft."),
+    ("day", "too_old"): _l("Das liegt mehr als ein Jahr zurück."),
+    ("seen_on", "in_future"): _l("Dieser Tag liegt in der Zukunft."),
+    ("seen_on", "too_old"): _l("Ein Führungszeugnis, das vor mehr als fünf Jahren gesehen wurde, gilt nicht mehr."),
+}
+
+
+def record_problem(field: str, code: str) -> str:
+    return str(RECORD_PROBLEMS.get((field, code)) or problem(code))
 
 
 FULL = _l("alle Plätze belegt, Warteliste")
@@ -165,6 +187,7 @@ def init_app(app) -> None:
             "kinds": KINDS,
             "application_states": APPLICATION_STATES,
             "signup_states": SIGNUP_STATES,
+            "certificate_states": CERTIFICATE_STATES,
         },
         engagement_languages=languages,
         hours_of=hours_of,

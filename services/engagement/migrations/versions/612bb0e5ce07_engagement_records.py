@@ -4,9 +4,8 @@ Revision ID: 612bb0e5ce07
 Revises: e0f786e8d2c2
 Create Date: 2026-12-06 02:45:00.667005
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '612bb0e5ce07'
 down_revision = 'e0f786e8d2c2'
