@@ -116,7 +116,9 @@ def test_another_partner_and_strangers_see_nothing(engagement_app, people, setti
         assert otto.get(path).status_code == 404, path
     answer = support.post_form(
         otto,
-        f"/engagement/{opportunity_id}", {"day": "01.12.2026", "hours": "2"}, action=_page(opportunity_id, volunteer_id, "/hours")
+        f"/engagement/{opportunity_id}",
+        {"day": "01.12.2026", "hours": "2"},
+        action=_page(opportunity_id, volunteer_id, "/hours"),
     )
     assert answer.status_code == 404 and support.rows(engagement_app, "HoursEntry") == []
     anonymous = engagement_app.test_client().get(_page(opportunity_id, volunteer_id))
