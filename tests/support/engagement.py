@@ -99,3 +99,20 @@ def mail_to(smtp_sink, address: str, subject_part: str):
             part = message.get_body(preferencelist=("plain",))
             return part.get_content() if part else None
     return None
+
+
+def signup(app, shift_id: int, email: str, state: str = "confirmed", phone: str = "", name: str = "") -> int:
+    """A confirmed volunteer on a shift, as if they had clicked their link (state confirmed or waiting)."""
+    now = utcnow()
+    with transaction(app.extensions["db"]) as session:
+        volunteer = models.Volunteer(
+            email=email, name=name or email.split("@")[0].title(), phone=phone, confirmed_at=now
+        )
+        session.add(volunteer)
+        session.flush()
+        row = models.Signup(
+            shift_id=shift_id, volunteer_id=volunteer.id, state=state, name=volunteer.name, phone=phone, queued_at=now
+        )
+        session.add(row)
+        session.flush()
+        return row.id

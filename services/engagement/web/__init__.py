@@ -9,7 +9,7 @@ from werkzeug.exceptions import NotFound as PageNotFound
 from shared.web.error_pages import error_page
 
 from services.engagement.exchange.errors import NotFound
-from services.engagement.web import interest, mine, public, records, wording
+from services.engagement.web import interest, mine, public, records, shift_message, wording
 
 
 def init_app(app) -> None:
@@ -17,6 +17,7 @@ def init_app(app) -> None:
     app.register_blueprint(mine.bp)
     app.register_blueprint(interest.bp)
     app.register_blueprint(records.bp)
+    app.register_blueprint(shift_message.bp)
     wording.init_app(app)
     # a use case that finds nothing (an unknown or unpublished opportunity) is the page's 404
     app.register_error_handler(NotFound, lambda _exc: error_page(PageNotFound()))

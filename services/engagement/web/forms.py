@@ -92,3 +92,14 @@ class HoursForm(FlaskForm):
 class CertificateForm(FlaskForm):
     seen_on = date_field(_l("Gesehen am"))
     seen_by = StringField(_l("Gesehen von"), render_kw={"maxlength": certificate.SEEN_BY_MAX, "autocomplete": "name"})
+
+
+class ShiftMessageForm(FlaskForm):
+    audience = RadioField(
+        _l("An wen"),
+        choices=[("confirmed", _l("alle mit festem Platz")), ("everyone", _l("auch alle auf der Warteliste"))],
+        default="confirmed",
+    )
+    subject = StringField(_l("Betreff"), render_kw={"maxlength": 120})
+    text = TextAreaField(_l("Nachricht"), render_kw={"rows": 6, "maxlength": 3000})
+    sms = BooleanField(_l("Zusätzlich als SMS an alle mit Handynummer (höchstens 300 Zeichen)"))

@@ -121,6 +121,12 @@ def record_problem(field: str, code: str) -> str:
     return str(RECORD_PROBLEMS.get((field, code)) or problem(code))
 
 
+def message_problem(code: str) -> str:
+    if code == "too_long_for_sms":
+        return str(_l("Für eine SMS ist die Nachricht zu lang: höchstens 300 Zeichen, oder ohne SMS senden."))
+    return problem(code)
+
+
 FULL = _l("alle Plätze belegt, Warteliste")
 
 
