@@ -89,18 +89,17 @@ def volunteer(session, email: str, name: str, phone: str = "", language: str = "
 def application(app, opportunity_id: int, name: str = "Jonas Groß", language: str = "de", **values) -> int:
     with transaction(app.extensions["db"]) as session:
         person = volunteer(session, f"{name.split()[0].lower()}@example.net", name, language=language)
-        row = models.Application(
-            opportunity_id=opportunity_id,
-            volunteer_id=person.id,
-            state="confirmed",
-            name=name,
-            phone="0151 111222",
-            availability="dienstags ab 15 Uhr",
-            message="Ich habe Zeit und Geduld.",
-            language=language,
-            confirmed_at=utcnow(),
+        fields = {
+            "state": "confirmed",
+            "name": name,
+            "phone": "0151 111222",
+            "availability": "dienstags ab 15 Uhr",
+            "message": "Ich habe Zeit und Geduld.",
+            "language": language,
+            "confirmed_at": utcnow(),
             **values,
-        )
+        }
+        row = models.Application(opportunity_id=opportunity_id, volunteer_id=person.id, **fields)
         session.add(row)
         session.flush()
         return row.id
@@ -149,6 +148,5 @@ def get(app, model, row_id: int):
 def signups(app, shift_id: int) -> dict[str, str]:
     with transaction(app.extensions["db"]) as session:
         return {
-            s.name: s.state
-            for s in session.scalars(select(models.Signup).where(models.Signup.shift_id == shift_id))
+            s.name: s.state for s in session.scalars(select(models.Signup).where(models.Signup.shift_id == shift_id))
         }

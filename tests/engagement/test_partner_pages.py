@@ -101,7 +101,9 @@ def test_only_the_office_opens_the_review(engagement, people):
 
 
 def test_without_review_the_partner_publishes_directly(engagement, people):
-    engagement.config["ENGAGEMENT_SETTINGS"] = dataclasses.replace(engagement.config["ENGAGEMENT_SETTINGS"], review=False)
+    engagement.config["ENGAGEMENT_SETTINGS"] = dataclasses.replace(
+        engagement.config["ENGAGEMENT_SETTINGS"], review=False
+    )
     lena = client_of(engagement, "lena")
     _post_new(lena)
     row = _only_row(engagement)
@@ -125,7 +127,9 @@ def test_an_edit_of_a_published_opportunity_keeps_it_online(engagement, people):
 
 def test_a_form_with_mistakes_answers_400_and_opens_at_its_first_error(engagement, people):
     lena = client_of(engagement, "lena")
-    response = _post_new(lena, title="", description="kurz", topics=[], hours="zwei", contact_email="", contact_phone="")
+    response = _post_new(
+        lena, title="", description="kurz", topics=[], hours="zwei", contact_email="", contact_phone=""
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Bitte korrigieren Sie:" in html
@@ -173,7 +177,9 @@ def test_the_list_shows_the_partners_own_opportunities_with_new_offers_and_free_
     lena_partner, otto_partner = people["lena"]["partner_id"], people["otto"]["partner_id"]
     mine = opportunity(engagement, lena_partner, title="Lesepaten Lobeda")
     application(engagement, mine)
-    festival = opportunity(engagement, lena_partner, kind="shift", title="Herbstfest Lobeda", weekdays=[], times_of_day=[])
+    festival = opportunity(
+        engagement, lena_partner, kind="shift", title="Herbstfest Lobeda", weekdays=[], times_of_day=[]
+    )
     shift(engagement, festival, 4, ["Anna Beck"])
     opportunity(engagement, otto_partner, title="Mittagstisch Nord")
     html = client_of(engagement, "lena").get("/engagement/partner/").get_data(as_text=True)

@@ -96,9 +96,7 @@ def edit(session: Session, ctx: Ctx, who: Who, opportunity_id: int, post: Post) 
     return row
 
 
-def move(
-    session: Session, ctx: Ctx, who: Who, opportunity_id: int, target: str, note: str = ""
-) -> models.Opportunity:
+def move(session: Session, ctx: Ctx, who: Who, opportunity_id: int, target: str, note: str = "") -> models.Opportunity:
     """Move it to `target` (the domain says who may, with the network's review setting). The
     office sending a post in review back to draft leaves `note` for the partner; publishing
     clears it."""

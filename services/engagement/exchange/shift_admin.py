@@ -83,7 +83,8 @@ def change_capacity(session: Session, ctx: Ctx, who: Who, shift_id: int, capacit
     try:
         _, up = rules.change_capacity(convert.shift(shift), capacity, ctx.now)
     except rules.ShiftRefused as refused:
-        raise Refused(refused.code, "capacity", status=400 if refused.code == "out_of_range" else 409) from None
+        field = None if refused.code == "shift_over" else "capacity"
+        raise Refused(refused.code, field, status=400 if refused.code == "out_of_range" else 409) from None
     shift.capacity = capacity
     moved = [s for s in shift.signups if s.volunteer_id in up and s.state == rules.WAITING]
     for signup in moved:

@@ -77,9 +77,7 @@ class OpportunityForm(FlaskForm):
         ),
     )
     title = StringField(_l("Titel"), render_kw={"maxlength": rules.TITLE_MAX, "autocomplete": "off"})
-    description = TextAreaField(
-        _l("Beschreibung"), render_kw={"rows": 6, "maxlength": rules.DESCRIPTION_MAX}
-    )
+    description = TextAreaField(_l("Beschreibung"), render_kw={"rows": 6, "maxlength": rules.DESCRIPTION_MAX})
     district = SelectField(_l("Stadtteil"), choices=choices([(d, d) for d in DISTRICTS]), validate_choice=False)
     place = StringField(_l("Ort (freiwillig)"), render_kw={"maxlength": rules.PLACE_MAX, "autocomplete": "off"})
     topics = _checks(_l("Thema"), wording.TOPICS.items())
@@ -90,9 +88,12 @@ class OpportunityForm(FlaskForm):
     hours = HoursField(_l("Zeitaufwand in Stunden"), render_kw={"inputmode": "decimal", "size": 6, "maxlength": 6})
     languages = _checks(_l("Sprachen, die man sprechen sollte"), wording.LANGUAGES.items())
     certificate_needed = BooleanField(_l("Erweitertes Führungszeugnis nötig (Arbeit mit Kindern)"))
-    contact_name = StringField(_l("Ansprechperson"), render_kw={"maxlength": rules.CONTACT_NAME_MAX, "autocomplete": "name"})
+    contact_name = StringField(
+        _l("Ansprechperson"), render_kw={"maxlength": rules.CONTACT_NAME_MAX, "autocomplete": "name"}
+    )
     contact_email = StringField(
-        _l("E-Mail der Ansprechperson"), render_kw={"type": "email", "maxlength": rules.EMAIL_MAX, "autocomplete": "email"}
+        _l("E-Mail der Ansprechperson"),
+        render_kw={"type": "email", "maxlength": rules.EMAIL_MAX, "autocomplete": "email"},
     )
     contact_phone = StringField(
         _l("Telefon der Ansprechperson"), render_kw={"type": "tel", "maxlength": rules.PHONE_MAX, "autocomplete": "tel"}

@@ -65,7 +65,7 @@ def decide(opportunity_id: int, application_id: int, kind: str):
     form = forms_for(application_id)[kind]
     me = who()
     try:
-        _, applications = deciding.inbox(db(), me, opportunity_id)
+        applications = deciding.inbox(db(), me, opportunity_id)[1]
     except Refused as refused:
         give_up(refused)
         raise
@@ -79,9 +79,7 @@ def decide(opportunity_id: int, application_id: int, kind: str):
             if kind == "accept":
                 assert isinstance(form, AcceptForm)
                 moments = form.meeting_moments()
-                meeting = (
-                    deciding.Meeting(moments[0], moments[1], form.meeting_place.data or "") if moments else None
-                )
+                meeting = deciding.Meeting(moments[0], moments[1], form.meeting_place.data or "") if moments else None
                 decided = deciding.accept(session, ctx(), me, application_id, message, meeting)
             elif kind == "decline":
                 decided = deciding.decline(session, ctx(), me, application_id, message)
@@ -101,4 +99,3 @@ def decide(opportunity_id: int, application_id: int, kind: str):
     }[kind]
     flash(done % {"name": name})
     return redirect(url_for("engagement_inbox.inbox", opportunity_id=opportunity_id), 303)
-

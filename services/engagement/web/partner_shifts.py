@@ -60,20 +60,27 @@ def _shift(opportunity_id: int, shift_id: int, action: str = "manage_opportunity
     return shift
 
 
-def _page(opportunity_id: int, add=None, failed=None, error: str | None = None, status: int = 200):
+def _page(
+    opportunity_id: int,
+    add: ShiftForm | None = None,
+    failed: tuple[int, CapacityForm | CancelShiftForm] | None = None,
+    error: str | None = None,
+    status: int = 200,
+):
     row = _opportunity(opportunity_id)
     if row.kind != "shift":
         abort(404)
     shifts = sorted(row.shifts, key=lambda s: as_utc(s.starts_at))
     now = ctx().now
-    forms = {s.id: (CapacityForm(prefix=f"capacity{s.id}"), CancelShiftForm(prefix=f"cancel{s.id}")) for s in shifts}
+    forms: dict[int, tuple[CapacityForm, CancelShiftForm]] = {}
     for s in shifts:
-        if not forms[s.id][0].capacity.data:
-            forms[s.id][0].capacity.data = s.capacity
-    if failed is not None:  # (shift id, 0 capacity or 1 cancel, the form with its errors)
-        pair = list(forms[failed[0]])
-        pair[failed[1]] = failed[2]
-        forms[failed[0]] = (pair[0], pair[1])
+        capacity_form, cancel_form = CapacityForm(prefix=f"capacity{s.id}"), CancelShiftForm(prefix=f"cancel{s.id}")
+        if failed is not None and failed[0] == s.id:  # the form that failed, with its errors
+            capacity_form = failed[1] if isinstance(failed[1], CapacityForm) else capacity_form
+            cancel_form = failed[1] if isinstance(failed[1], CancelShiftForm) else cancel_form
+        if not capacity_form.capacity.data:
+            capacity_form.capacity.data = s.capacity
+        forms[s.id] = (capacity_form, cancel_form)
     return render_template(
         "engagement/partner/shifts.html",
         row=row,
@@ -123,19 +130,23 @@ def capacity(opportunity_id: int, shift_id: int):
     _shift(opportunity_id, shift_id)
     form = CapacityForm(prefix=f"capacity{shift_id}")
     if not form.validate_on_submit():
-        return _page(opportunity_id, failed=(shift_id, 0, form), status=400)
+        return _page(opportunity_id, failed=(shift_id, form), status=400)
     try:
         with unit_of_work() as session:
             moved = shift_admin.change_capacity(session, ctx(), who(), shift_id, form.capacity.data or 0)
             names = [s.name for s in moved]
     except Refused as refused:
         give_up(refused)
+        if refused.field != "capacity":  # the shift is cancelled or over: no form to show it at
+            return _page(opportunity_id, error=problem(refused.code), status=refused.status)
         form.capacity.errors = [problem(refused.code, "capacity")]
-        return _page(opportunity_id, failed=(shift_id, 0, form), status=refused.status)
+        return _page(opportunity_id, failed=(shift_id, form), status=refused.status)
     flash(_("Die Zahl der Plätze ist geändert."))
     if names:
         flash(_("Von der Warteliste nachgerückt und benachrichtigt: %(names)s", names=", ".join(names)))
-    return redirect(url_for("engagement_shifts.shifts", opportunity_id=opportunity_id, _anchor=f"termin-{shift_id}"), 303)
+    return redirect(
+        url_for("engagement_shifts.shifts", opportunity_id=opportunity_id, _anchor=f"termin-{shift_id}"), 303
+    )
 
 
 @bp.post("/<int:shift_id>/cancel")
@@ -144,13 +155,13 @@ def cancel(opportunity_id: int, shift_id: int):
     _shift(opportunity_id, shift_id)
     form = CancelShiftForm(prefix=f"cancel{shift_id}")
     if not form.validate_on_submit():
-        return _page(opportunity_id, failed=(shift_id, 1, form), status=400)
+        return _page(opportunity_id, failed=(shift_id, form), status=400)
     try:
         with unit_of_work() as session:
             told = shift_admin.cancel_shift(session, ctx(), who(), shift_id, form.note.data or "")
     except FormProblems as refused:
         put_problems(form, refused.problems)
-        return _page(opportunity_id, failed=(shift_id, 1, form), status=400)
+        return _page(opportunity_id, failed=(shift_id, form), status=400)
     except Refused as refused:
         give_up(refused)
         return _page(opportunity_id, error=problem(refused.code), status=refused.status)
@@ -174,7 +185,9 @@ def remove(opportunity_id: int, shift_id: int, signup_id: int):
         give_up(refused)
         return _page(opportunity_id, error=problem(refused.code), status=refused.status)
     flash(_("%(name)s ist abgemeldet und benachrichtigt.", name=signup.name))
-    return redirect(url_for("engagement_shifts.shifts", opportunity_id=opportunity_id, _anchor=f"termin-{shift_id}"), 303)
+    return redirect(
+        url_for("engagement_shifts.shifts", opportunity_id=opportunity_id, _anchor=f"termin-{shift_id}"), 303
+    )
 
 
 @bp.get("/<int:shift_id>/roster")
@@ -213,4 +226,3 @@ def roster_csv(opportunity_id: int, shift_id: int):
             "Cache-Control": "no-store",
         },
     )
-
