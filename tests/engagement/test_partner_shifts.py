@@ -148,3 +148,33 @@ def test_the_csv_roster_cannot_smuggle_formulas_into_a_spreadsheet(engagement, f
     assert [r[2] for r in rows] == ['\'=HYPERLINK("http://evil")', "'+49 Anna", "'@Bernd", "'-Clara"]
     assert [(r[0], r[1]) for r in rows] == [("1", "dabei"), ("2", "dabei"), ("1", "Warteliste"), ("2", "Warteliste")]
     assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
+
+
+def test_a_partner_puts_someone_on_who_called_in(engagement, festival):
+    shift_id = shift(engagement, festival, 2, ["Anna Beck"])
+    lena = client_of(engagement, "lena")
+    prefix = f"person{shift_id}-"
+    added = _post(lena, festival, f"/{shift_id}/signups", prefix, name="Erna Fuchs", email="Erna@Example.net")
+    assert added.status_code == 303
+    full = _post(lena, festival, f"/{shift_id}/signups", prefix, name="Franz Gold", email="franz@example.net")
+    assert full.status_code == 303
+    assert signups(engagement, shift_id) == {
+        "Anna Beck": "confirmed",
+        "Erna Fuchs": "confirmed",
+        "Franz Gold": "waiting",
+    }
+    sent = {m["email"]: m for m in mails(engagement)}
+    assert (
+        sent["erna@example.net"]["purpose"] == "signed_up" and sent["erna@example.net"]["event"]["method"] == "REQUEST"
+    )
+    assert sent["franz@example.net"]["purpose"] == "waiting"
+    assert "/engagement/mine/" in sent["erna@example.net"]["text"]  # her own link, which opens
+    link = sent["erna@example.net"]["text"].split("/engagement/mine/")[1].split()[0]
+    assert engagement.test_client().get(f"/engagement/mine/{link}").status_code == 200
+
+    again = _post(lena, festival, f"/{shift_id}/signups", prefix, name="Erna Fuchs", email="erna@example.net")
+    assert again.status_code == 409 and "schon eingetragen" in again.get_data(as_text=True)
+    wrong = _post(lena, festival, f"/{shift_id}/signups", prefix, name="", email="keine-adresse")
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 400 and "Bitte ausfüllen." in html and "E-Mail-Adresse" in html
+    assert len(mails(engagement)) == 2

@@ -1,6 +1,7 @@
 """The partner's side of shifts: add dates to a shift opportunity, change a shift's number of
 places (more places move people up from the waiting list, who are told at once), cancel a shift
-(everyone on it is told, and the date leaves their calendars), take a person off, and the roster.
+(everyone on it is told, and the date leaves their calendars), take a person off or put one on,
+and the roster.
 
 The shift is locked while its places change (places.locked), as when volunteers sign up, so a
 partner's change and a volunteer's click never both take the last place."""
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import force_locale, gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.db import as_utc
@@ -18,7 +20,11 @@ from shared.text import text_problem
 
 from services.engagement import mails
 from services.engagement.db import models
-from services.engagement.domain import opportunity as opportunity_rules, shifts as rules
+from services.engagement.domain import (
+    application as application_rules,
+    opportunity as opportunity_rules,
+    shifts as rules,
+)
 from services.engagement.domain.permissions import Who, can
 from services.engagement.exchange import convert, places, posting
 from services.engagement.exchange.context import Ctx
@@ -125,6 +131,42 @@ def remove_person(session: Session, ctx: Ctx, who: Who, signup_id: int) -> None:
     if signup.state not in ON_SHIFT:
         raise Refused("not_signed_up")
     places.leave(session, ctx, signup, by_partner=True)
+
+
+def add_person(
+    session: Session, ctx: Ctx, who: Who, shift_id: int, name: str, email: str, phone: str = ""
+) -> models.Signup:
+    """The partner puts someone on the shift who asked in person or by phone: in the same order
+    as a sign-up (a free place, else the end of the waiting list), also after the self-service
+    deadline, and with the same mail (the date for their calendar, and their own link to withdraw
+    or have their data deleted). The partner vouches for the address, so it counts as confirmed:
+    without that the link in the mail would not open."""
+    shift = shift_of(session, who, shift_id, "manage_shift_people")
+    if shift.cancelled_at is not None:
+        raise Refused("shift_cancelled")
+    if problems := application_rules.application_problems(name, email, phone, "", "", consent=True):
+        raise FormProblems(problems)
+    address = email.strip().lower()
+    volunteer = session.scalar(select(models.Volunteer).where(models.Volunteer.email == address))
+    if volunteer is None:
+        volunteer = models.Volunteer(email=address, name=name.strip(), phone=phone.strip())
+        session.add(volunteer)
+    volunteer.confirmed_at = volunteer.confirmed_at or ctx.now
+    session.flush()
+    signup = session.scalar(
+        select(models.Signup).where(models.Signup.shift_id == shift_id, models.Signup.volunteer_id == volunteer.id)
+    )
+    if signup is not None and signup.state in ON_SHIFT:
+        raise Refused("already_on_shift", "email")
+    if signup is None:
+        signup = models.Signup(shift_id=shift_id, volunteer_id=volunteer.id)
+        session.add(signup)
+    signup.name, signup.phone, signup.language = name.strip(), phone.strip(), volunteer.language
+    signup.message, signup.state, signup.created_at = "", "unconfirmed", ctx.now
+    signup.queued_at = signup.closed_at = signup.reminded_at = None
+    session.flush()
+    places.take_place(session, ctx, signup, by_partner=True)
+    return signup
 
 
 def roster(shift: models.Shift) -> list[RosterLine]:

@@ -41,11 +41,13 @@ def give_up(refused: Refused) -> None:
 
 
 def put_problems(form, problems: dict[str, str], renamed: dict[str, str] | None = None) -> None:
-    """The use case's field codes as the form's errors (fields it has no field for: the first)."""
+    """The use case's field codes as the form's errors (one the form has no field for goes to
+    its first field, so that no refusal goes unsaid)."""
     renamed = renamed or {}
+    first = next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
     for name, code in problems.items():
-        field = getattr(form, renamed.get(name, name), None)
-        if field is not None and not field.errors:  # the form's own parse error says it better
+        field = getattr(form, renamed.get(name, name), None) or first
+        if not field.errors:  # the form's own parse error says it better
             field.errors = [words.problem(code, name)]
 
 
@@ -105,9 +107,9 @@ def new():
         else:
             flash(_("Das Angebot ist als Entwurf gespeichert. Es ist noch nicht öffentlich."))
             return redirect(url_for("engagement_partner.index", _anchor=f"angebot-{opportunity_id}"), 303)
-    return render_template("engagement/partner/form.html", form=form, row=None, office=me.is_coordination), (
-        200 if request.method == "GET" else 400
-    )
+    return render_template(
+        "engagement/partner/form.html", form=form, row=None, office=me.is_coordination, partner_name=me.partner_name
+    ), (200 if request.method == "GET" else 400)
 
 
 def _checked(form: OpportunityForm) -> bool:
@@ -151,7 +153,12 @@ def edit(opportunity_id: int):
             return redirect(url_for("engagement_partner.index", _anchor=f"angebot-{opportunity_id}"), 303)
     status = 200 if request.method == "GET" else 409 if error else 400
     return render_template(
-        "engagement/partner/form.html", form=form, row=row, office=me.is_coordination, error=error
+        "engagement/partner/form.html",
+        form=form,
+        row=row,
+        office=me.is_coordination,
+        error=error,
+        partner_name=dict(_partners()).get(row.partner_id, ""),
     ), status
 
 

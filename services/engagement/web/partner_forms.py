@@ -219,5 +219,19 @@ class CancelShiftForm(FlaskForm):
     note = TextAreaField(_l("Nachricht an alle (freiwillig)"), render_kw={"rows": 2, "maxlength": 1000})
 
 
+class AddPersonForm(FlaskForm):
+    """Someone who asked in person or by phone; the checks are the domain's (application_problems)."""
+
+    name = StringField(_l("Name"), render_kw={"maxlength": application_rules.NAME_MAX, "autocomplete": "off"})
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        render_kw={"type": "email", "maxlength": application_rules.EMAIL_MAX, "autocomplete": "off"},
+    )
+    phone = StringField(
+        _l("Telefon (freiwillig)"),
+        render_kw={"type": "tel", "maxlength": application_rules.PHONE_MAX, "autocomplete": "off"},
+    )
+
+
 class ActionForm(FlaskForm):
     """A button (remove a person): the CSRF token is all it carries."""

@@ -1,6 +1,6 @@
 """The shifts of one opportunity (login): free places, the roster of each (the confirmed in the
 order they signed up, then the waiting list), add a shift, change its places, cancel it, take a
-person off; a roster to print and as CSV.
+person off or put one on; a roster to print and as CSV.
 
 The CSV is for Excel as partners have it (German: semicolons, UTF-8 with a byte order mark),
 and safe against formula injection: a cell that starts with = + - @ (or a tab or carriage
@@ -25,7 +25,7 @@ from services.engagement.exchange.errors import Refused
 from services.engagement.exchange.offers import FormProblems
 from services.engagement.web.context import ctx
 from services.engagement.web.partner import give_up, put_problems, who
-from services.engagement.web.partner_forms import ActionForm, CancelShiftForm, CapacityForm, ShiftForm
+from services.engagement.web.partner_forms import ActionForm, AddPersonForm, CancelShiftForm, CapacityForm, ShiftForm
 from services.engagement.web.partner_wording import SIGNUP_STATES, problem
 
 bp = Blueprint(
@@ -63,7 +63,7 @@ def _shift(opportunity_id: int, shift_id: int, action: str = "manage_opportunity
 def _page(
     opportunity_id: int,
     add: ShiftForm | None = None,
-    failed: tuple[int, CapacityForm | CancelShiftForm] | None = None,
+    failed: tuple[int, CapacityForm | CancelShiftForm | AddPersonForm] | None = None,
     error: str | None = None,
     status: int = 200,
 ):
@@ -72,15 +72,17 @@ def _page(
         abort(404)
     shifts = sorted(row.shifts, key=lambda s: as_utc(s.starts_at))
     now = ctx().now
-    forms: dict[int, tuple[CapacityForm, CancelShiftForm]] = {}
+    forms: dict[int, tuple[CapacityForm, CancelShiftForm, AddPersonForm]] = {}
     for s in shifts:
         capacity_form, cancel_form = CapacityForm(prefix=f"capacity{s.id}"), CancelShiftForm(prefix=f"cancel{s.id}")
+        person_form = AddPersonForm(prefix=f"person{s.id}")
         if failed is not None and failed[0] == s.id:  # the form that failed, with its errors
             capacity_form = failed[1] if isinstance(failed[1], CapacityForm) else capacity_form
             cancel_form = failed[1] if isinstance(failed[1], CancelShiftForm) else cancel_form
+            person_form = failed[1] if isinstance(failed[1], AddPersonForm) else person_form
         if not capacity_form.capacity.data:
             capacity_form.capacity.data = s.capacity
-        forms[s.id] = (capacity_form, cancel_form)
+        forms[s.id] = (capacity_form, cancel_form, person_form)
     return render_template(
         "engagement/partner/shifts.html",
         row=row,
@@ -185,6 +187,37 @@ def remove(opportunity_id: int, shift_id: int, signup_id: int):
         give_up(refused)
         return _page(opportunity_id, error=problem(refused.code), status=refused.status)
     flash(_("%(name)s ist abgemeldet und benachrichtigt.", name=signup.name))
+    return redirect(
+        url_for("engagement_shifts.shifts", opportunity_id=opportunity_id, _anchor=f"termin-{shift_id}"), 303
+    )
+
+
+@bp.post("/<int:shift_id>/signups")
+@login_required
+def add_person(opportunity_id: int, shift_id: int):
+    _shift(opportunity_id, shift_id, "manage_shift_people")
+    form = AddPersonForm(prefix=f"person{shift_id}")
+    if not form.validate_on_submit():
+        return _page(opportunity_id, failed=(shift_id, form), status=400)
+    try:
+        with unit_of_work() as session:
+            signup = shift_admin.add_person(
+                session, ctx(), who(), shift_id, form.name.data or "", form.email.data or "", form.phone.data or ""
+            )
+            name, state = signup.name, signup.state
+    except FormProblems as refused:
+        put_problems(form, refused.problems)
+        return _page(opportunity_id, failed=(shift_id, form), status=400)
+    except Refused as refused:
+        give_up(refused)
+        if refused.field == "email":
+            form.email.errors = [problem(refused.code)]
+            return _page(opportunity_id, failed=(shift_id, form), status=refused.status)
+        return _page(opportunity_id, error=problem(refused.code), status=refused.status)
+    if state == "waiting":
+        flash(_("%(name)s steht auf der Warteliste und bekommt eine E-Mail.", name=name))
+    else:
+        flash(_("%(name)s ist eingetragen und bekommt eine E-Mail mit dem Termin.", name=name))
     return redirect(
         url_for("engagement_shifts.shifts", opportunity_id=opportunity_id, _anchor=f"termin-{shift_id}"), 303
     )

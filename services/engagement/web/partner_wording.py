@@ -54,6 +54,7 @@ PROBLEMS = {
     "not_yours": _l("Das dürfen nur die Mitarbeitenden dieses Partners und die Koordinierungsstelle."),
     "not_yours_to_decide": _l("Das dürfen nur die Mitarbeitenden dieses Partners und die Koordinierungsstelle."),
     "not_coordination": _l("Das kann nur die Koordinierungsstelle."),
+    "already_on_shift": _l("Diese Person ist für diesen Termin schon eingetragen."),
 }
 # (field, code) -> words, where the general words do not fit
 FIELD_PROBLEMS = {
