@@ -250,3 +250,29 @@ def test_another_partner_reaches_nothing_of_lenas(engagement, people):
 def test_without_a_login_the_pages_ask_for_one(engagement, people):
     response = engagement.test_client().get("/engagement/partner/")
     assert response.status_code == 302 and "/engagement/login" in response.headers["Location"]
+
+
+def test_the_kind_stays_once_people_have_offered_help(engagement, people):
+    lena = client_of(engagement, "lena")
+    row_id = opportunity(engagement, people["lena"]["partner_id"])
+    application(engagement, row_id)
+    path = f"/engagement/partner/opportunities/{row_id}/edit"
+    response = lena.post(path, data={**VALID, "kind": "open", "csrf_token": page_token(lena, path)})
+    assert response.status_code == 400 and "Bitte legen Sie ein neues Angebot an." in response.get_data(as_text=True)
+    assert get(engagement, models.Opportunity, row_id).kind == "regular"
+
+
+def test_an_opportunity_with_people_on_shifts_ahead_is_not_closed_before_they_are_told(engagement, people):
+    lena = client_of(engagement, "lena")
+    festival = opportunity(engagement, people["lena"]["partner_id"], kind="shift", weekdays=[], times_of_day=[])
+    shift_id = shift(engagement, festival, 2, ["Anna Beck"])
+    _move(lena, festival, "closed")
+    assert get(engagement, models.Opportunity, festival).state == "published"
+    assert "Bitte sagen Sie diese Termine zuerst ab" in lena.get("/engagement/partner/").get_data(as_text=True)
+    shifts = f"/engagement/partner/opportunities/{festival}/shifts"
+    lena.post(f"{shifts}/{shift_id}/cancel", data={f"cancel{shift_id}-csrf_token": page_token(lena, shifts)})
+    _move(lena, festival, "closed")
+    assert get(engagement, models.Opportunity, festival).state == "closed"
+    edit = f"/engagement/partner/opportunities/{festival}/edit"
+    response = lena.post(edit, data={**VALID, "kind": "shift", "csrf_token": page_token(lena, edit)})
+    assert response.status_code == 409  # closed is final

@@ -9,7 +9,9 @@ An edit of a published (or paused) opportunity by the partner keeps its state, w
 too: a corrected phone number or a new sentence must not take it offline for days, and the
 office has seen the opportunity once. The office sees every change in the list all the same
 (updated_at), and may pause a post it finds wrong. The kind (shifts, regular, open-ended) is
-fixed once someone has offered help or a shift exists: their sign-ups would not fit any more."""
+fixed once someone has offered help or a shift exists: their sign-ups would not fit any more.
+An opportunity with people on shifts still ahead is not closed before those shifts are
+cancelled, so that everyone on them is told."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from shared.db import as_utc
 from shared.text import text_problem
 
 from services.engagement.db import models
@@ -104,6 +107,8 @@ def move(session: Session, ctx: Ctx, who: Who, opportunity_id: int, target: str,
     actor = actor_of(who)
     if target not in rules.STATES:
         raise Refused("transition_not_allowed")
+    if target == rules.CLOSED and _people_ahead(row, ctx):
+        raise Refused("shifts_ahead")
     try:
         moved = rules.moved(convert.opportunity(row), target, actor, ctx.settings.review, ctx.now)
     except ValueError as refused:
@@ -172,3 +177,14 @@ def _has_people_or_shifts(session: Session, row: models.Opportunity) -> bool:
         select(func.count()).select_from(models.Application).where(models.Application.opportunity_id == row.id)
     )
     return bool(applications) or bool(row.shifts)
+
+
+def _people_ahead(row: models.Opportunity, ctx: Ctx) -> bool:
+    """People are on a shift still ahead: closing would leave them standing at a closed door, so
+    the partner cancels those shifts first (shift_admin.cancel_shift tells everyone)."""
+    return any(
+        s.cancelled_at is None
+        and as_utc(s.ends_at) > ctx.now
+        and any(p.state in ("confirmed", "waiting") for p in s.signups)
+        for s in row.shifts
+    )

@@ -186,7 +186,7 @@ def remove(opportunity_id: int, shift_id: int, signup_id: int):
     except Refused as refused:
         give_up(refused)
         return _page(opportunity_id, error=problem(refused.code), status=refused.status)
-    flash(_("%(name)s ist abgemeldet und benachrichtigt.", name=signup.name))
+    flash(_("%(name)s ist ausgetragen und benachrichtigt.", name=signup.name))
     return redirect(
         url_for("engagement_shifts.shifts", opportunity_id=opportunity_id, _anchor=f"termin-{shift_id}"), 303
     )

@@ -54,6 +54,10 @@ PROBLEMS = {
     "not_yours": _l("Das dürfen nur die Mitarbeitenden dieses Partners und die Koordinierungsstelle."),
     "not_yours_to_decide": _l("Das dürfen nur die Mitarbeitenden dieses Partners und die Koordinierungsstelle."),
     "not_coordination": _l("Das kann nur die Koordinierungsstelle."),
+    "shifts_ahead": _l(
+        "Auf kommenden Terminen sind noch Menschen eingetragen. Bitte sagen Sie diese Termine zuerst ab, "
+        "dann bekommen alle Bescheid."
+    ),
     "already_on_shift": _l("Diese Person ist für diesen Termin schon eingetragen."),
 }
 # (field, code) -> words, where the general words do not fit
