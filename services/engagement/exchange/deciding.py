@@ -114,7 +114,8 @@ def _message_problems(message: str) -> dict[str, str]:
 
 
 def _decidable(session: Session, who: Who, application_id: int) -> models.Application:
-    row = session.get(models.Application, application_id)
+    # locked: two people answering at once take turns, and the second is refused by the rules
+    row = session.get(models.Application, application_id, with_for_update=True, populate_existing=True)
     if row is None or not can("decide_application", who, row.opportunity.partner_id):
         raise NotFound()
     if row.confirmed_at is None or row.state in (rules.UNCONFIRMED, rules.EXPIRED):

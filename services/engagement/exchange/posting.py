@@ -60,10 +60,13 @@ def actor_of(who: Who) -> str:
     return rules.OFFICE if who.is_coordination else rules.PARTNER
 
 
-def owned(session: Session, who: Who, opportunity_id: int, action: str = "manage_opportunity") -> models.Opportunity:
+def owned(
+    session: Session, who: Who, opportunity_id: int, action: str = "manage_opportunity", lock: bool = False
+) -> models.Opportunity:
     """The opportunity if `who` may do `action` on it; NotFound otherwise, so that another
-    partner's staff cannot even tell whether it exists."""
-    row = session.get(models.Opportunity, opportunity_id)
+    partner's staff cannot even tell whether it exists. `lock`: for a change, so that two
+    people moving it at once take turns (the second sees the first's state)."""
+    row = session.get(models.Opportunity, opportunity_id, with_for_update=lock, populate_existing=lock)
     if row is None or not can(action, who, row.partner_id):
         raise NotFound()
     return row
@@ -85,7 +88,7 @@ def create(session: Session, ctx: Ctx, who: Who, partner_id: int, post: Post) ->
 
 def edit(session: Session, ctx: Ctx, who: Who, opportunity_id: int, post: Post) -> models.Opportunity:
     """Save the form over the opportunity; its state stays (see the module's doc)."""
-    row = owned(session, who, opportunity_id)
+    row = owned(session, who, opportunity_id, lock=True)
     if row.state == rules.CLOSED:
         raise Refused("closed")
     problems = _problems(post, row.partner_id)
@@ -103,7 +106,7 @@ def move(session: Session, ctx: Ctx, who: Who, opportunity_id: int, target: str,
     """Move it to `target` (the domain says who may, with the network's review setting). The
     office sending a post in review back to draft leaves `note` for the partner; publishing
     clears it."""
-    row = owned(session, who, opportunity_id)
+    row = owned(session, who, opportunity_id, lock=True)
     actor = actor_of(who)
     if target not in rules.STATES:
         raise Refused("transition_not_allowed")
