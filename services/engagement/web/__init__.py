@@ -1,6 +1,8 @@
 """Web pages of the Engagementbörse: thin, they parse, call the use case and render.
 
-public.py: find, read, offer help, confirm; mine.py: a volunteer's own page by their link."""
+public.py: find, read, offer help, confirm; interest.py: "tell me when something fits";
+mine.py: a volunteer's own page by their link; partner.py, partner_inbox.py,
+partner_shifts.py, shift_message.py, records.py: the partners' and the office's pages (login)."""
 
 from __future__ import annotations
 
@@ -9,15 +11,26 @@ from werkzeug.exceptions import NotFound as PageNotFound
 from shared.web.error_pages import error_page
 
 from services.engagement.exchange.errors import NotFound
-from services.engagement.web import interest, mine, public, records, shift_message, wording
+from services.engagement.web import (
+    interest,
+    mine,
+    partner,
+    partner_inbox,
+    partner_shifts,
+    partner_wording,
+    public,
+    records,
+    shift_message,
+    wording,
+)
 
 
 def init_app(app) -> None:
-    app.register_blueprint(public.bp)
-    app.register_blueprint(mine.bp)
-    app.register_blueprint(interest.bp)
-    app.register_blueprint(records.bp)
-    app.register_blueprint(shift_message.bp)
+    for pages in (public, mine, interest):  # the public's side
+        app.register_blueprint(pages.bp)
+    for pages in (partner, partner_inbox, partner_shifts, shift_message, records):  # the partners' and the office's
+        app.register_blueprint(pages.bp)
+    partner_wording.init_app(app)
     wording.init_app(app)
     # a use case that finds nothing (an unknown or unpublished opportunity) is the page's 404
     app.register_error_handler(NotFound, lambda _exc: error_page(PageNotFound()))
