@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 
 from shared.db import as_utc
 
-from services.engagement import mails
 from services.engagement.db import models
 from services.engagement.domain import application as rules, links, shifts as shift_rules
-from services.engagement.exchange import convert, interests, offers, places
+from services.engagement.exchange import convert, interests, mails, offers, places
 from services.engagement.exchange.context import Ctx
 from services.engagement.exchange.errors import NotFound, Refused
 

@@ -17,11 +17,10 @@ from sqlalchemy.orm import Session
 
 from shared.text import text_problem
 
-from services.engagement import mails
 from services.engagement.db import models
 from services.engagement.domain import application as rules, shifts as shift_rules
 from services.engagement.domain.permissions import Who, can
-from services.engagement.exchange import posting, tending
+from services.engagement.exchange import mails, posting, tending
 from services.engagement.exchange.context import Ctx
 from services.engagement.exchange.errors import NotFound, Refused
 from services.engagement.exchange.offers import FormProblems

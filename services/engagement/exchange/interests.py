@@ -15,11 +15,10 @@ from sqlalchemy.orm import Session
 
 from shared.db import as_utc
 
-from services.engagement import mails
 from services.engagement.db import models
 from services.engagement.domain import interest as rules
 from services.engagement.domain.opportunity import PUBLISHED
-from services.engagement.exchange import listing, offers
+from services.engagement.exchange import listing, mails, offers
 from services.engagement.exchange.context import Ctx
 from services.engagement.exchange.errors import NotFound, Refused
 

@@ -9,10 +9,9 @@ from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.engagement import mails
 from services.engagement.db import models
 from services.engagement.domain import shifts as rules
-from services.engagement.exchange import convert
+from services.engagement.exchange import convert, mails
 from services.engagement.exchange.context import Ctx
 from services.engagement.exchange.errors import Refused
 
@@ -41,7 +40,7 @@ def take_place(session: Session, ctx: Ctx, signup: models.Signup, *, by_partner:
     signup.state, signup.queued_at, signup.closed_at = landed, ctx.now, None
     session.flush()
     if landed == rules.CONFIRMED:
-        _tell_place(session, ctx, signup)
+        tell_place(session, ctx, signup)
     else:
         _tell_waiting(session, ctx, signup)
     return landed
@@ -66,11 +65,12 @@ def leave(
     if up is not None:
         moved = next(s for s in shift.signups if s.volunteer_id == up)
         moved.state = rules.CONFIRMED
-        _tell_place(session, ctx, moved, moved_up=True)
+        tell_place(session, ctx, moved, moved_up=True)
     session.flush()
 
 
-def _tell_place(session: Session, ctx: Ctx, signup: models.Signup, moved_up: bool = False) -> None:
+def tell_place(session: Session, ctx: Ctx, signup: models.Signup, moved_up: bool = False) -> None:
+    """The date as an invitation, to someone who just got a place (or moved up to one)."""
     language, opportunity = signup.language, signup.shift.opportunity
     date = mails.shift_date(signup)
     with force_locale(language):

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from shared.db import as_utc
 from shared.text import text_problem
 
-from services.engagement import mails
 from services.engagement.db import models
 from services.engagement.domain import (
     application as application_rules,
@@ -26,7 +25,7 @@ from services.engagement.domain import (
     shifts as rules,
 )
 from services.engagement.domain.permissions import Who, can
-from services.engagement.exchange import convert, places, posting
+from services.engagement.exchange import convert, mails, places, posting
 from services.engagement.exchange.context import Ctx
 from services.engagement.exchange.errors import NotFound, Refused
 from services.engagement.exchange.offers import FormProblems
@@ -98,7 +97,7 @@ def change_capacity(session: Session, ctx: Ctx, who: Who, shift_id: int, capacit
     session.flush()
     for signup in moved:
         # the same mail as when someone withdraws (the lead may make this public in places.py)
-        places._tell_place(session, ctx, signup, moved_up=True)
+        places.tell_place(session, ctx, signup, moved_up=True)
     return moved
 
 

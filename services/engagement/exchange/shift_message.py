@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from shared.text import text_problem
 
-from services.engagement import mails
 from services.engagement.db import models
+from services.engagement.exchange import mails
 from services.engagement.exchange.context import Ctx
 from services.engagement.exchange.errors import NotFound
 from services.engagement.exchange.offers import FormProblems

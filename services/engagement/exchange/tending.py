@@ -17,10 +17,9 @@ from sqlalchemy import select
 
 from shared.db import SessionFactory, as_utc, transaction
 
-from services.engagement import mails
 from services.engagement.db import models
 from services.engagement.domain import application as rules, shifts as shift_rules
-from services.engagement.exchange import interests, retention
+from services.engagement.exchange import interests, mails, retention
 from services.engagement.exchange.context import Ctx
 
 BATCH = 200  # per kind and run; the next run takes the rest

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from shared.auth import login_required
 from shared.web.request_db import db, unit_of_work
 
-from services.engagement.exchange import deciding
+from services.engagement.exchange import deciding, interests
 from services.engagement.exchange.errors import Refused
 from services.engagement.exchange.offers import FormProblems
 from services.engagement.web.context import ctx
@@ -50,6 +50,7 @@ def _page(opportunity_id: int, failed: tuple[int, str, object] | None = None, er
         failed=failed[0] if failed else None,
         failed_kind=failed[1] if failed else None,
         error=error,
+        suggestions=interests.suggested(db(), ctx(), row),
     ), status
 
 
