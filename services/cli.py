@@ -18,6 +18,7 @@ from services import rooms
 from services.accounts.settings import AccountSettings
 from services.databases import migrate_all
 from services.demo import load_demo
+from services.engagement.settings import EngagementSettings
 from services.notify.settings import NotifySettings
 from services.operations import backup as backups, restore as restores
 from services.operations.databases import all_databases
@@ -27,12 +28,12 @@ from services.rooms.booking.rooms import announce_all
 from services.run import run_all
 
 # every settings dataclass, in the order of the table in README.md
-SETTINGS = (Settings, NotifySettings, AccountSettings)
+SETTINGS = (Settings, NotifySettings, AccountSettings, EngagementSettings)
 
 
 @click.group()
 def main():
-    """Treffpunkt Generationen Jena: calendar, room exchange, notifications."""
+    """Treffpunkt Generationen Jena: calendar, room exchange, notifications, Engagementbörse."""
 
 
 @main.command()
@@ -41,6 +42,10 @@ def migrate(check):
     """Bring every database to the newest schema."""
     settings = Settings.from_env()
     if not check:
+        with operator_errors():  # a database new in this release, on a server set up for an older one
+            for database in all_databases(settings):
+                if database.create_if_missing():
+                    click.echo(f"created database {database.name} ({database.where})")
         migrate_all(settings)
         click.echo("all databases migrated")
         return
@@ -65,7 +70,7 @@ def migrate(check):
     help="Keep the newest N archives there, remove older ones; 0 keeps all (default: BACKUP_KEEP).",
 )
 def backup(folder, keep):
-    """All four databases into one dated archive (README: Backup and restore)."""
+    """All five databases into one dated archive (README: Backup and restore)."""
     settings = Settings.from_env()
     with operator_errors():
         done = backups.back_up(

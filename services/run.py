@@ -101,6 +101,7 @@ def run_all(host: str = "127.0.0.1", port: int = 8080) -> None:
         f"  Kalender      {base}/calendar/   CalDAV {base}/dav/   Feeds {base}/feeds/\n"
         f"  Nachrichten   {base}/notify/   (E-Mail und SMS werden hier gezeigt)\n"
         f"  Mein Konto    {base}/account/   (Einladungen, Passwort vergessen)\n"
+        f"  Mitmachen     {base}/engagement/   (Engagementbörse: Ehrenamt finden und anbieten)\n"
         f"  Räume per E-Mail einladen: SMTP {settings.mailin_host}:{settings.mailin_port}, "
         f"an raum-<Nummer>@{settings.room_mail_domain}"
     )

@@ -329,7 +329,7 @@ class Settings:
         default="",
         metadata=variable(
             "BACKUP_DIR",
-            "Where `treffpunkt backup` writes its dated archives (all four databases). Empty: var/backups. Best on another disk or machine.",
+            "Where `treffpunkt backup` writes its dated archives (all five databases). Empty: var/backups. Best on another disk or machine.",
         ),
     )
     backup_keep: int = field(

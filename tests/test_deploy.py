@@ -31,7 +31,7 @@ SETTINGS_ENV = {f.metadata["env"] for cls in SETTINGS for f in dataclasses.field
 # notify's tuning knobs keep their defaults in production; the README's table documents them
 TUNING_ENV = {name for name in SETTINGS_ENV if name.startswith("NOTIFY_") and not name.endswith("_DATABASE_URL")}
 # The variables that are not the application's: the compose PostgreSQL's password, which
-# docker-compose.yml also writes into the four database URLs, and the proxy's site address.
+# docker-compose.yml also writes into the five database URLs, and the proxy's site address.
 COMPOSE_ONLY_ENV = {"POSTGRES_PASSWORD", "SITE_ADDRESS"}
 # Variables of the official postgres image that its service may set, and what the Caddyfile reads.
 POSTGRES_IMAGE_ENV = {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "POSTGRES_INITDB_ARGS"}
@@ -149,7 +149,7 @@ def test_app_environment_points_at_the_compose_infrastructure(compose):
     for name in [*_web_apps(compose), *_celery(compose, "worker"), *_celery(compose, "beat")]:
         env = compose["services"][name]["environment"]
         assert env["SECRET_KEY"] == DUMMY["SECRET_KEY"], f"{name}: SECRET_KEY must come from the environment"
-        for db in ("identity", "calendar", "rooms", "notify"):
+        for db in ("identity", "calendar", "rooms", "notify", "engagement"):
             expected = f"postgresql+psycopg://treffpunkt:{DUMMY['POSTGRES_PASSWORD']}@postgres:5432/{db}"
             assert env[f"{db.upper()}_DATABASE_URL"] == expected, name
         assert env["REDIS_URL"] == "redis://redis:6379/0"
@@ -187,7 +187,9 @@ def test_postgres_init_script_creates_the_databases_the_urls_name(compose):
     script = (DEPLOY / "postgres" / "init-databases.sh").read_text()
     created = set(re.search(r"for db in ([\w ]+); do", script).group(1).split())
     env = compose["services"]["rooms"]["environment"]
-    named = {env[f"{db}_DATABASE_URL"].rsplit("/", 1)[1] for db in ("IDENTITY", "CALENDAR", "ROOMS", "NOTIFY")}
+    named = {
+        env[f"{db}_DATABASE_URL"].rsplit("/", 1)[1] for db in ("IDENTITY", "CALENDAR", "ROOMS", "NOTIFY", "ENGAGEMENT")
+    }
     assert created == named
     mounts = " ".join(str(v) for v in compose["services"]["postgres"]["volumes"])
     assert "init-databases.sh" in mounts and "/docker-entrypoint-initdb.d/" in mounts

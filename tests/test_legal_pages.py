@@ -17,7 +17,8 @@ from tests.support.login import login
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
-PREFIXES = ("calendar", "rooms", "notify")
+PREFIXES = ("calendar", "rooms", "notify", "engagement")
+PUBLIC = ("calendar", "engagement")  # their start pages are for everyone, without logging in
 
 
 def _footer_links(page: str) -> list[str]:
@@ -118,6 +119,7 @@ def test_the_footer_of_every_service_links_to_its_own_pages(frontdoor, people):
         "calendar": ["/calendar/", "/calendar/subscribe", "/calendar/login"],
         "rooms": ["/rooms/login"],
         "notify": ["/notify/login"],
+        "engagement": ["/engagement/"],
     }
     signed_in = frontdoor.apps["rooms"].test_client(), frontdoor.apps["notify"].test_client()
     login(signed_in[0], "lena", service="rooms")
@@ -135,7 +137,7 @@ def test_the_footer_of_every_service_links_to_its_own_pages(frontdoor, people):
 
 @pytest.mark.parametrize(
     "prefix, window, language",
-    [("calendar", PHONE, "de"), ("rooms", LAPTOP, "en"), ("notify", PHONE, "en")],
+    [("calendar", PHONE, "de"), ("rooms", LAPTOP, "en"), ("notify", PHONE, "en"), ("engagement", PHONE, "de")],
 )
 def test_both_pages_fit_a_phone_and_pass_axe(frontdoor, browser, prefix, window, language):
     with LiveServer(frontdoor) as live:
@@ -143,7 +145,7 @@ def test_both_pages_fit_a_phone_and_pass_axe(frontdoor, browser, prefix, window,
         page = context.new_page()
         try:
             page.goto(f"{live.url}/{prefix}/")
-            if prefix != "calendar":
+            if prefix not in PUBLIC:
                 assert "/login" in page.url  # the footer is there before one logs in, too
             page.get_by_role("contentinfo").get_by_role(
                 "link", name="Impressum" if language == "de" else "Imprint"

@@ -108,6 +108,15 @@ def var_dir(tmp_path):
         os.kill(pid, signal.SIGKILL)
 
 
+def _wait_for_worker(var_dir: Path, queue: str) -> None:
+    """The worker `make run` started for `queue` says in its log that it is ready."""
+    log = var_dir / "log" / f"worker-{queue}.log"
+    deadline = time.monotonic() + 60
+    while not (log.exists() and " ready." in log.read_text(errors="replace")):
+        assert time.monotonic() < deadline, f"worker-{queue} not ready within 60 s: {log}"
+        time.sleep(0.3)
+
+
 def _log_in(page, base: str, username: str = "demo"):
     page.goto(f"{base}/rooms/")
     page.get_by_label("Benutzername").fill(username)
@@ -207,6 +216,10 @@ def test_make_run_serves_the_booking_path_and_restarts_on_its_data(browser, var_
     first_start = run.start()
     output = run.output()
     assert "demo" in output and "Strg-C" in output, output  # the demo logins are printed on start
+    # the Engagementbörse: in the list printed on start, behind the front door, its worker running
+    assert f"Mitmachen     {run.url}/engagement/" in output, output
+    assert requests.get(f"{run.url}/engagement/", timeout=10).status_code == 200
+    _wait_for_worker(var_dir, "engagement")
     day = date.today() + timedelta(days=30)
 
     _figures_count_the_year_before(browser, run.url)

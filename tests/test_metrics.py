@@ -27,6 +27,7 @@ from shared.db import transaction
 from shared.identity.models import AccountsOutbox
 
 from services.accounts.app import PREFIX as ACCOUNT
+from services.engagement.db.models import OutboxMessage as EngagementOutbox
 from services.notify import reminders
 from services.notify.models import Delivery, PeriodicRun
 from services.rooms.db.models import OutboxMessage as RoomsOutbox
@@ -166,9 +167,24 @@ def test_each_service_watches_its_own_outbox_the_accounts_one_in_the_identity_da
     _old_open_message(apps["accounts"], AccountsOutbox, 2000)
     assert apps["accounts"].test_client().get(f"/{ACCOUNT}/healthz").status_code == 503
     assert value(scrape(apps["accounts"], ACCOUNT), "treffpunkt_outbox_open_messages") == 1
-    for service, prefix in (("rooms", "rooms"), ("calendar", "calendar"), ("notify", "notify")):
+    for service, prefix in (
+        ("rooms", "rooms"),
+        ("calendar", "calendar"),
+        ("notify", "notify"),
+        ("engagement", "engagement"),
+    ):
         assert apps[service].test_client().get(f"/{prefix}/healthz").status_code == 200, service
         assert value(scrape(apps[service], prefix), "treffpunkt_outbox_open_messages") == 0, service
+
+
+def test_the_engagement_service_watches_its_own_outbox(apps):
+    _old_open_message(apps["engagement"], EngagementOutbox, 2000)
+    stuck = apps["engagement"].test_client().get("/engagement/healthz")
+    assert stuck.status_code == 503 and stuck.json["outbox"].startswith("stuck"), stuck.json
+    assert value(scrape(apps["engagement"], "engagement"), "treffpunkt_outbox_open_messages") == 1
+    assert apps["engagement"].test_client().get("/engagement/healthz?serving").status_code == 200
+    for service, prefix in (("rooms", "rooms"), ("notify", "notify"), ("accounts", ACCOUNT)):
+        assert apps[service].test_client().get(f"/{prefix}/healthz").status_code == 200, service
 
 
 def test_the_threshold_is_a_setting_and_zero_turns_the_check_off(settings):

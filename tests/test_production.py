@@ -45,7 +45,7 @@ pytestmark = pytest.mark.e2e
 
 SPOOFED = "203.0.113.77"  # an address a client claims in X-Forwarded-For (TEST-NET-3)
 LONG_WAIT = 90  # seconds for a message to cross beat, broker, workers and SMTP on a busy machine
-CELERY_QUEUES = ("calendar", "rooms", "notify", "accounts")  # docker-compose.yml's workers' -Q
+CELERY_QUEUES = ("calendar", "rooms", "notify", "accounts", "engagement")  # docker-compose.yml's workers' -Q
 
 
 @pytest.fixture(autouse=True)
@@ -240,6 +240,7 @@ def test_a_booking_through_the_web_form_reaches_the_mail_the_room_feed_and_calda
     with psycopg.connect(infra.database_url("identity").replace("+psycopg", "")) as conn:
         query = "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s"
         held = conn.execute(query, (shape.application_name,)).fetchone()[0]
+    print(f"\nthe production shape held {held} PostgreSQL connections")  # README's figure (pytest -s)
     assert 0 < held <= 40, f"{held} connections"
 
 
@@ -331,7 +332,13 @@ def _compose_stack_answers(tmp_path) -> None:
     compose = ["docker", "compose", "-p", f"treffpunkt-test-{uuid.uuid4().hex[:8]}", "--env-file", str(env_file)]
     try:
         subprocess.run([*compose, "up", "-d", "--build", "--wait"], cwd=ROOT, check=True, timeout=1800)
-        for path in ("/calendar/healthz", "/rooms/healthz", "/notify/healthz", "/account/healthz"):
+        for path in (
+            "/calendar/healthz",
+            "/rooms/healthz",
+            "/notify/healthz",
+            "/account/healthz",
+            "/engagement/healthz",
+        ):
             assert requests.get(f"http://127.0.0.1:8080{path}", timeout=10).status_code == 200, path
     finally:
         subprocess.run([*compose, "down", "-v"], cwd=ROOT, timeout=300)

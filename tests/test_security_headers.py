@@ -258,7 +258,10 @@ def test_every_statement_of_a_service_is_bounded(rooms_app, settings):
 def test_sqlite_waits_for_its_write_lock(settings, tmp_path):
     local = replace(
         settings,
-        **{f"{n}_database_url": f"sqlite:///{tmp_path}/{n}.db" for n in ("identity", "calendar", "rooms", "notify")},
+        **{
+            f"{n}_database_url": f"sqlite:///{tmp_path}/{n}.db"
+            for n in ("identity", "calendar", "rooms", "notify", "engagement")
+        },
     )
     app = notify.create_app({"SETTINGS": local})
     with app.extensions["db_engine"].connect() as conn:

@@ -7,7 +7,7 @@ def test_healthz_checks_database_and_broker(frontdoor):
     from werkzeug.test import Client
 
     client = Client(frontdoor)
-    for service in ("calendar", "rooms", "notify", "account"):
+    for service in ("calendar", "rooms", "notify", "account", "engagement"):
         response = client.get(f"/{service}/healthz")
         assert response.status_code == 200, response.get_data(as_text=True)
         checks = {"database": "ok", "broker": "ok", "outbox": "ok"} | (
@@ -56,6 +56,8 @@ def test_frontdoor_routes_by_prefix():
     assert service_for("/rooms/") == "rooms"
     assert service_for("/notify/") == "notify"
     assert service_for("/account/reset/abc") == "accounts"
+    assert service_for("/engagement/") == "engagement"
+    assert service_for("/engagement/confirm/abc") == "engagement"
     assert service_for("/accounts") is None
     assert service_for("/roomsx") is None
 

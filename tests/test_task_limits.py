@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-SERVICES = ("calendar", "rooms", "notify", "accounts")
+SERVICES = ("calendar", "rooms", "notify", "accounts", "engagement")
 
 
 def _tasks(apps, services=SERVICES):
@@ -32,6 +32,10 @@ def test_the_services_have_their_tasks(apps):
         "rooms.relay_outbox",
         "calendar.outbox_receipt",
         "notify.purge_messages",
+        "engagement.relay_outbox",
+        "engagement.outbox_receipt",
+        "engagement.purge_messages",
+        "engagement.tend",
     } <= names
 
 

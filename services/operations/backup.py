@@ -1,8 +1,8 @@
 """`treffpunkt backup`: every database into one dated archive, then old archives pruned.
 
-Why the archive is consistent enough. The four databases are dumped one after another, each as
+Why the archive is consistent enough. The five databases are dumped one after another, each as
 one consistent snapshot (pg_dump's transaction; SQLite's backup API), at moments T_calendar <
-T_rooms < T_identity < T_notify, all after `started_at`. Between services only messages pass,
+T_rooms < T_engagement < T_identity < T_notify, all after `started_at`. Between services only messages pass,
 through each sender's outbox and each receiver's inbox (shared/outbox.py). A message can go
 wrong in a restore in two ways:
 
@@ -16,9 +16,10 @@ wrong in a restore in two ways:
 2. An effect without its cause: a receiver dumped after its sender holds the effect of a message
    the sender committed after its own snapshot. The order is chosen so this cannot happen where
    it would leave wrong data: calendar before rooms (no calendar entry for a booking that the
-   restored rooms lack), rooms and calendar before identity (every account and partner they name
-   exists), and notify last. Notify last means its snapshot may hold a delivery for a booking
-   committed during the backup and missing from it: a record of an email that really went out.
+   restored rooms lack), rooms, calendar and engagement before identity (every account and partner
+   they name exists), and notify last (engagement only sends it mail to deliver). Notify last
+   means its snapshot may hold a delivery for a booking or an offer of help committed during the
+   backup and missing from it: a record of an email that really went out.
    The one flow against the order, calendar -> rooms (an offering asking for a room), can leave
    a booking made for a wish the restored calendar does not hold; rooms' own messages about that
    booking are re-sent, so the calendar shows it.

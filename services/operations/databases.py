@@ -1,4 +1,4 @@
-"""The system's four databases as the operator's commands see them: a name, a URL (PostgreSQL in
+"""The system's five databases as the operator's commands see them: a name, a URL (PostgreSQL in
 production, SQLite files in make run), its Alembic history."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from services.operations import postgres, sqlite
 from services.operations.errors import OperationFailed
 
 # The order a backup dumps them in; backup.py explains it.
-BACKUP_ORDER = ("calendar", "rooms", "identity", "notify")
+BACKUP_ORDER = ("calendar", "rooms", "engagement", "identity", "notify")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,10 @@ class Database:
             raise OperationFailed(f"database {self.name} ({self.where}): {reason}") from exc
         finally:
             engine.dispose()
+
+    def create_if_missing(self) -> bool:
+        """True when the database had to be made (PostgreSQL only: SQLite makes its file itself)."""
+        return self.kind == "postgresql" and postgres.create_missing(self.url)
 
     def tables(self) -> list[str]:
         with self.connected() as connection:

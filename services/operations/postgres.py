@@ -12,7 +12,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+import psycopg
+from psycopg import sql
+from sqlalchemy.engine import URL, make_url
 
 from services.operations.errors import OperationFailed
 
@@ -65,3 +67,33 @@ def wipe_statements() -> tuple[str, ...]:
     """What empties a database for --replace: its public schema, with every table, sequence, type
     and extension in it, dropped and made anew (the dump creates them again)."""
     return ("DROP SCHEMA IF EXISTS public CASCADE", "CREATE SCHEMA public")
+
+
+def create_missing(url: str) -> bool:
+    """Create the database `url` names when the server lacks it (a service new in this release,
+    on a server whose databases were made for an older one); False when it exists. The role of
+    `url` creates it, from the server's maintenance database `postgres`, as
+    deploy/postgres/init-databases.sh does on a new volume."""
+    parsed = make_url(url)
+    try:
+        with psycopg.connect(_plain(parsed)):
+            return False
+    except psycopg.OperationalError as exc:
+        if f'database "{parsed.database}" does not exist' not in str(exc):
+            return False  # unreachable, a wrong password …: migrate itself reports it, as before
+    name = str(parsed.database)
+    try:
+        with psycopg.connect(_plain(parsed.set(database="postgres")), autocommit=True) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(name)))
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split())
+        raise OperationFailed(
+            f"database {name} does not exist on {where(url)} and cannot be created ({reason}): "
+            f'create it (CREATE DATABASE "{name}" OWNER <the role of the URL>), then migrate again'
+        ) from exc
+    return True
+
+
+def _plain(parsed: URL) -> str:
+    """A libpq connection string with the password in it (for psycopg in this process only)."""
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -3,7 +3,9 @@ stands. tests/test_upgrade.py builds databases at the previous release's heads, 
 migrates them to the newest, so every migration since must carry old data over intact.
 
 Cutting a release: add its heads here (`treffpunkt migrate --check` on a migrated database prints
-them) and point PREVIOUS at it."""
+them) and point PREVIOUS at it. A database a release did not have (engagement is new after 0.1.0)
+has no head there: an upgrade from that release finds it missing or empty, and `migrate` creates
+it and builds it from its first revision."""
 
 from __future__ import annotations
 
@@ -17,3 +19,8 @@ RELEASES: dict[str, dict[str, str]] = {
     },
 }
 PREVIOUS = "0.1.0"
+
+
+def head_in(release: str, database: str) -> str | None:
+    """Where `database` stands when `release` wrote it; None: that release had no such database."""
+    return RELEASES[release].get(database)

@@ -11,6 +11,6 @@ from tests.operations.support import new_databases
 
 @pytest.fixture
 def fresh_databases(settings):
-    """`fresh_databases(tag)`: Settings whose four database URLs name new, empty databases."""
+    """`fresh_databases(tag)`: Settings whose five database URLs name new, empty databases."""
     with ExitStack() as stack:
         yield lambda tag: stack.enter_context(new_databases(settings, tag))

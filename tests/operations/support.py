@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import psycopg
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from shared.config import Settings
@@ -17,22 +18,23 @@ from shared.db import make_engine
 from tests.support import infra
 
 
-def _admin() -> psycopg.Connection:
+def admin_connection() -> psycopg.Connection:
+    """The suite's PostgreSQL server as its superuser, in its maintenance database."""
     return psycopg.connect(infra._libpq(infra.PG_BASE) + "/postgres", autocommit=True)
 
 
 @contextmanager
 def new_databases(settings: Settings, tag: str) -> Iterator[Settings]:
-    """`settings` with its four database URLs naming new, empty databases."""
+    """`settings` with its five database URLs naming new, empty databases."""
     names = {name: f"{infra.PREFIX}_{tag}_{name}" for name in infra.DATABASES}
-    with _admin() as admin:
+    with admin_connection() as admin:
         for db in names.values():
             admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{db}"')
     try:
         yield replace(settings, **{f"{name}_database_url": f"{infra.PG_BASE}/{db}" for name, db in names.items()})
     finally:
-        with _admin() as admin:
+        with admin_connection() as admin:
             for db in names.values():
                 admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
 
@@ -45,3 +47,9 @@ def rows(url: str, sql: str, **params) -> list:
             return list(connection.execute(text(sql), params))
     finally:
         engine.dispose()
+
+
+def drop_database(url: str) -> None:
+    """The database `url` names gone from the server (as on one set up before it existed)."""
+    with admin_connection() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')

@@ -15,6 +15,7 @@ from celery import Celery
 from click.testing import CliRunner
 
 from shared.clock import utcnow
+from shared.db import transaction
 from shared.messaging import celery_config
 
 from services.cli import main
@@ -28,11 +29,35 @@ from tests.support.rooms import at, book_one, next_week
 from tests.support.workers import Worker, wait_until
 
 pytestmark = pytest.mark.e2e
-SERVICES = ("calendar", "rooms", "notify", "accounts")
+SERVICES = ("calendar", "rooms", "notify", "accounts", "engagement")
 
 
 def _booker(identity, people, name="lena"):
     return identity.principal(people[name]["id"])
+
+
+def _offer_help(engagement_app) -> int:
+    """A volunteer who offered help, and the mail asking them to confirm in the engagement
+    outbox (for notify), as the Engagementbörse writes them. Returns the volunteer's id."""
+    from services.engagement import mails
+    from services.engagement.db import models
+
+    with transaction(engagement_app.extensions["db"]) as session:
+        volunteer = models.Volunteer(email="vera@example.org", name="Vera Vorleser")
+        session.add(volunteer)
+        session.flush()
+        volunteer_id = volunteer.id
+        mails.send(
+            session,
+            key=f"confirm:application:{volunteer.id}:0",
+            purpose="confirm",
+            name=volunteer.name,
+            email=volunteer.email,
+            language="de",
+            subject="Bitte bestätigen: Vorlesen im Elterncafé",
+            text="Bitte bestätigen Sie mit diesem Link, dass die E-Mail-Adresse Ihnen gehört.",
+        )
+    return volunteer_id
 
 
 def _sweep(settings) -> None:
@@ -48,7 +73,7 @@ def _sweep(settings) -> None:
 def _open_rows(settings) -> dict[str, int]:
     return {
         name: rows(settings.database_url(name), "SELECT count(*) FROM outbox WHERE confirmed_at IS NULL")[0][0]
-        for name in ("calendar", "rooms", "identity", "notify")
+        for name in ("calendar", "rooms", "engagement", "identity", "notify")
     }
 
 
@@ -166,6 +191,7 @@ def test_backup_while_bookings_are_made_restores_everything_committed_before_it_
         except BaseException as exc:  # noqa: BLE001 - reported by the test below
             failures.append(exc)
 
+    volunteer = _offer_help(apps["engagement"])
     booking_thread = threading.Thread(target=keep_booking, daemon=True)
     booking_thread.start()
     wait_until(lambda: len(made) >= 15, what="bookings before the backup")
@@ -220,6 +246,12 @@ def test_backup_while_bookings_are_made_restores_everything_committed_before_it_
     for message_id, task_name in sent:
         assert message_id in inbox[task_name.split(".")[0]], task_name
     assert set(messages) <= inbox["notify"]
+    # the Engagementbörse's database too: the volunteer who offered help before the backup, and
+    # the mail asking them to confirm, sent from the restored outbox and delivered once
+    assert rows(target.engagement_database_url, "SELECT id FROM volunteer") == [(volunteer,)]
+    assert rows(target.engagement_database_url, "SELECT count(*) FROM outbox WHERE confirmed_at IS NULL") == [(0,)]
+    mailed = "SELECT channel, status FROM delivery WHERE recipient = :to AND kind = 'confirm'"
+    assert rows(target.notify_database_url, mailed, to="vera@example.org") == [("email", "sent")]
 
 
 def test_sqlite_round_trip_of_make_run(tmp_path, monkeypatch):
@@ -318,7 +350,7 @@ def test_a_damaged_archive_is_refused_before_anything_is_restored(archive, fresh
 def test_check_accepts_a_whole_archive(archive, settings, treffpunkt):
     result = treffpunkt(settings, "restore", "--check", str(archive))
     assert result.exit_code == 0, result.output
-    assert result.output.count("checksum ok") == 4
+    assert result.output.count("checksum ok") == 5
 
 
 def test_backup_without_pg_dump_or_database_says_what_is_missing(settings, treffpunkt, monkeypatch, tmp_path):

@@ -77,7 +77,7 @@ def interpolate(text: str, variables: Mapping[str, str]) -> str:
 @dataclass(frozen=True)
 class Infrastructure:
     """What stands in for compose's postgres and redis: database URLs by database name
-    (identity, calendar, rooms, notify) and a Redis URL."""
+    (identity, calendar, rooms, notify, engagement) and a Redis URL."""
 
     databases: Mapping[str, str]
     redis_url: str
@@ -85,8 +85,8 @@ class Infrastructure:
 
 def local_variables(site_address: str, public_url: str, smtp_port: int, **more: str) -> dict[str, str]:
     """What an operator's .env would hold, for this machine: a fresh secret, the front door's
-    address, mail to the SMTP sink on `smtp_port`, and one connection per process and database (four
-    apps with their workers, four Celery workers with their pool children and the beat stay far
+    address, mail to the SMTP sink on `smtp_port`, and one connection per process and database (five
+    apps with their workers, five Celery workers with their pool children and the beat stay far
     below PostgreSQL's 100). The databases and Redis are no variables in docker-compose.yml:
     Infrastructure puts those in."""
     return {
