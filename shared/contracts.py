@@ -388,6 +388,33 @@ class EngagementMailV1(Envelope):
     event = fields.Nested(EngagementEventV1, load_default=None, allow_none=True)
 
 
+_URL = validate.URL(require_tld=False)
+
+
+def _url_or_nothing(value: str) -> None:
+    if value:
+        _URL(value)
+
+
+class EngagementShiftV1(SpanV1, Envelope):
+    """engagement -> calendar: the whole current state of one dated shift, for the partner's own
+    (read-only, not public) calendar of them; `cancelled` takes it out. `revision` grows with
+    every change told: a message with a lower one than the calendar holds is stale."""
+
+    shift_id = fields.Integer(required=True)
+    revision = fields.Integer(required=True, validate=validate.Range(min=0))
+    partner_id = fields.Integer(required=True)
+    opportunity_id = fields.Integer(required=True)
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    place = fields.String(load_default="", validate=validate.Length(max=300))
+    capacity = fields.Integer(required=True, validate=validate.Range(min=1))
+    confirmed = fields.Integer(required=True, validate=validate.Range(min=0))
+    waiting = fields.Integer(required=True, validate=validate.Range(min=0))
+    cancelled = fields.Boolean(load_default=False)
+    # the partner's roster page of the opportunity's shifts ("" from senders that have none)
+    link = fields.String(load_default="", validate=[validate.Length(max=2000), _url_or_nothing])
+
+
 # The services that hold data about an account besides identity: each answers an account's
 # export and erase requests (services/accounts/privacy). An export part carries at most
 # EXPORT_ROWS rows per section and PART_CHARS characters in all; the sender names the cut sections.
@@ -459,6 +486,7 @@ CONTRACTS: dict[tuple[str, int], type[Schema]] = {
     ("notify.booking_notice", 1): BookingNoticeV1,
     ("notify.account_mail", 1): AccountMailV1,
     ("notify.engagement_mail", 1): EngagementMailV1,
+    ("calendar.engagement_shift", 1): EngagementShiftV1,
     **{
         (f"{service}.{verb}_account", 1): AccountRequestV1
         for service in ACCOUNT_DATA_SERVICES

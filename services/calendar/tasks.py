@@ -12,7 +12,10 @@ due; each pull claims its source's lease first, so a source is never pulled twic
 (subscriptions/pull.py).
 
 calendar.export_account / calendar.erase_account: an account's data for its export, or erased
-(store/account_data.py), answered through shared.account_data."""
+(store/account_data.py), answered through shared.account_data.
+
+calendar.engagement_shift: a shift of the Engagementbörse in its partner's calendar "Ehrenamt:
+Schichten", read-only and not public, ordered by the shift's revision (store/sql_shift_calendars.py)."""
 
 from __future__ import annotations
 
@@ -41,6 +44,7 @@ from services.calendar.store.sql import SqlStore
 from services.calendar.store.sql_invitations import Invitations
 from services.calendar.store.sql_offering_rooms import OfferingRooms
 from services.calendar.store.sql_room_directory import RoomDirectory
+from services.calendar.store.sql_shift_calendars import apply_shift
 from services.calendar.subscriptions import pull
 from services.calendar.subscriptions.remote import PullSettings
 from services.calendar.subscriptions.sealing import sealer_of
@@ -181,6 +185,10 @@ def register(celery, app) -> None:
     @celery.task(shared=False, name="calendar.booking_changed", **RETRY)
     def booking_changed(**payload):
         return _consume("calendar.booking_changed", payload, apply_booking_changed)
+
+    @celery.task(shared=False, name="calendar.engagement_shift", **RETRY)
+    def engagement_shift(**payload):
+        return _consume("calendar.engagement_shift", payload, apply_shift)
 
     @celery.task(shared=False, name="calendar.refresh_public", soft_time_limit=240, time_limit=300)
     def refresh_public():

@@ -12,6 +12,7 @@ from services.calendar.dav import calendar_settings as settings_of
 from services.calendar.dav.resources import BASE, Context, Resource, calendar_of, resolve
 from services.calendar.dav.webdav import CALDAV, DAV, XML_TYPE, DavError, element, multistatus, parse_xml, serialize
 from services.calendar.domain import access
+from services.calendar.domain.engagement_shift import is_shift_slug
 from services.calendar.store.errors import SlugTaken
 
 READ_ONLY = "Dieser Kalender ist für Sie nur lesbar (Raumkalender oder Kalender eines anderen Partners)."
@@ -20,11 +21,17 @@ FED_FROM_SOURCE = (
     "Bitte ändern Sie die Termine dort, wo Ihr Haus sie pflegt; den Kalender selbst ändern oder "
     "löschen Sie auf der Seite „Kalender von anderswo“."
 )
+FED_FROM_ENGAGEMENT = (
+    "Dieser Kalender zeigt die Schichten Ihrer Angebote in der Engagementbörse und ist hier nur "
+    "lesbar. Bitte ändern Sie die Schichten in der Engagementbörse."
+)
 
 
 def read_only_reason(calendar) -> str:
     """Why a write to this calendar is refused, in words a person can act on."""
-    return FED_FROM_SOURCE if calendar.read_only else READ_ONLY
+    if calendar.read_only:
+        return FED_FROM_ENGAGEMENT if is_shift_slug(calendar.slug) else FED_FROM_SOURCE
+    return READ_ONLY
 
 
 def _segments(path: str) -> list[str]:

@@ -122,11 +122,12 @@ class Context:
         return known
 
     def ensure_own_calendar(self) -> None:
-        """A partner without any calendar gets its default one on first visit of the home."""
+        """A partner without any calendar of its own to write gets its default one on first
+        visit of the home (a calendar fed from elsewhere, such as its shifts, does not count)."""
         partner_id = self.principal.partner_id
         if partner_id is None:
             return
-        if not any(c.owner_partner_id == partner_id for c in self.store.calendars()):
+        if not any(c.owner_partner_id == partner_id and not c.read_only for c in self.store.calendars()):
             name = self.principal.partner_name or "Partner"
             self.store.ensure_partner_calendar(partner_id, names.default_slug(partner_id), f"Angebote – {name}")
 
