@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from services.engagement.db import models
 from services.engagement.domain import shifts as rules
-from services.engagement.exchange import convert, mails
+from services.engagement.exchange import calendar_sync, convert, mails
 from services.engagement.exchange.context import Ctx
 from services.engagement.exchange.errors import Refused
 
@@ -39,6 +39,7 @@ def take_place(session: Session, ctx: Ctx, signup: models.Signup, *, by_partner:
         raise Refused(refused.code, "shift") from None
     signup.state, signup.queued_at, signup.closed_at = landed, ctx.now, None
     session.flush()
+    calendar_sync.tell_calendar(session, ctx, shift)
     if landed == rules.CONFIRMED:
         tell_place(session, ctx, signup)
     else:
@@ -67,6 +68,7 @@ def leave(
         moved.state = rules.CONFIRMED
         tell_place(session, ctx, moved, moved_up=True)
     session.flush()
+    calendar_sync.tell_calendar(session, ctx, shift)
 
 
 def tell_place(session: Session, ctx: Ctx, signup: models.Signup, moved_up: bool = False) -> None:

@@ -25,7 +25,7 @@ from services.engagement.domain import (
     shifts as rules,
 )
 from services.engagement.domain.permissions import Who, can
-from services.engagement.exchange import convert, mails, places, posting
+from services.engagement.exchange import calendar_sync, convert, mails, places, posting
 from services.engagement.exchange.context import Ctx
 from services.engagement.exchange.errors import NotFound, Refused
 from services.engagement.exchange.offers import FormProblems
@@ -68,6 +68,7 @@ def add_shift(
     session.add(shift)
     row.updated_at = ctx.now
     session.flush()
+    calendar_sync.tell_calendar(session, ctx, shift)
     return shift
 
 
@@ -96,8 +97,8 @@ def change_capacity(session: Session, ctx: Ctx, who: Who, shift_id: int, capacit
         signup.state = rules.CONFIRMED
     session.flush()
     for signup in moved:
-        # the same mail as when someone withdraws (the lead may make this public in places.py)
-        places.tell_place(session, ctx, signup, moved_up=True)
+        places.tell_place(session, ctx, signup, moved_up=True)  # the same mail as when someone withdraws
+    calendar_sync.tell_calendar(session, ctx, shift)
     return moved
 
 
@@ -119,6 +120,7 @@ def cancel_shift(session: Session, ctx: Ctx, who: Who, shift_id: int, note: str 
     told = [s for s in shift.signups if s.state in ON_SHIFT]
     for signup in told:
         _tell_cancelled(session, ctx, signup, note.strip())
+    calendar_sync.tell_calendar(session, ctx, shift)
     return len(told)
 
 
