@@ -65,9 +65,7 @@ def lena(engagement_app, people):
 
 
 def _start(client, family_id: int, key: str, day: date):
-    return support.post_form(
-        client, BASE + "new", {"family": str(family_id), "volunteer": key, "day": _shown(day)}
-    )
+    return support.post_form(client, BASE + "new", {"family": str(family_id), "volunteer": key, "day": _shown(day)})
 
 
 def _started(client, family_id: int, key: str, day: date) -> int:
@@ -154,7 +152,9 @@ def test_the_coordinator_s_notes_are_kept_and_checked(engagement_app, lena):
     client, family, key = lena
     sponsorship = _started(client, family, key, _today())
     page = f"{BASE}{sponsorship}"
-    saved = support.post_form(client, page, {"notes": "Erstes Treffen im Familienzentrum.\nKlappt gut."}, page + "/notizen")
+    saved = support.post_form(
+        client, page, {"notes": "Erstes Treffen im Familienzentrum.\nKlappt gut."}, page + "/notizen"
+    )
     assert saved.status_code == 303
     assert _row(engagement_app, sponsorship).coordinator_notes == "Erstes Treffen im Familienzentrum.\nKlappt gut."
     assert "Klappt gut." in client.get(page).get_data(as_text=True)
@@ -183,7 +183,9 @@ def test_another_partner_neither_sees_nor_changes_a_patenschaft(engagement_app, 
         listed = otto.get(path).get_data(as_text=True)
         assert "Familie Okafor" not in listed and "Erika" not in listed and "Vertraulich" not in listed
     # lena's family is no choice for otto either
-    taken = otto.post(BASE + "new", data={"csrf_token": own_token, "family": str(family), "volunteer": key, "day": _shown(_today())})
+    taken = otto.post(
+        BASE + "new", data={"csrf_token": own_token, "family": str(family), "volunteer": key, "day": _shown(_today())}
+    )
     assert taken.status_code == 400
     assert len(support.rows(engagement_app, "Sponsorship")) == 1
     row = _row(engagement_app, sponsorship)
@@ -218,7 +220,9 @@ def test_only_people_who_offered_help_to_the_partner_can_be_picked(engagement_ap
         volunteer = models.Volunteer(email="sina@example.org", name="Sina Schicht", confirmed_at=utcnow())
         session.add(volunteer)
         session.flush()
-        session.add(models.Signup(shift_id=shift, volunteer_id=volunteer.id, state="confirmed", name="Sina", queued_at=utcnow()))
+        session.add(
+            models.Signup(shift_id=shift, volunteer_id=volunteer.id, state="confirmed", name="Sina", queued_at=utcnow())
+        )
 
     form = client.get(BASE + "new").get_data(as_text=True)
     assert "Erika Muster – Oma/Opa-Projekt" in form and "Conny Confirmed – Lesepaten" in form

@@ -36,7 +36,9 @@ from services.engagement.domain.vocabulary import LOCAL_TZ
 ROWS_MAX = 200_000  # a ceiling on one read: five years of a city's engagement stay far below
 
 
-def local_day(moment: datetime) -> date:
+def local_day(moment: datetime | None) -> date:
+    """The day in Jena of a stored moment (the queries ask only for rows where it is set)."""
+    assert moment is not None
     return as_utc(moment).astimezone(LOCAL_TZ).date()
 
 

@@ -231,7 +231,9 @@ def families():
             partner_id = (int(raw) if raw.isdigit() else 0) if me.is_coordination else me.partner_id
             try:
                 with unit_of_work() as session:
-                    sponsorships.add_family(session, ctx(), me, partner_id or 0, form.name.data or "", form.contact.data or "")
+                    sponsorships.add_family(
+                        session, ctx(), me, partner_id or 0, form.name.data or "", form.contact.data or ""
+                    )
             except FormProblems as refused:
                 _put(form, refused.problems)
             except Refused as refused:

@@ -197,10 +197,14 @@ PROBLEMS.update(
         "reason_missing": _l("Bitte wählen Sie einen Grund für das Ende."),
         "stage_skipped": _l("Bitte eine Stufe nach der anderen, ohne eine zu überspringen."),
         "stage_unknown": _l("Bitte wählen Sie eine der Stufen."),
-        "before_previous_stage": _l("Dieser Tag liegt vor dem Beginn der bisherigen Stufe. Bitte prüfen Sie das Datum."),
+        "before_previous_stage": _l(
+            "Dieser Tag liegt vor dem Beginn der bisherigen Stufe. Bitte prüfen Sie das Datum."
+        ),
         "already_ended": _l("Diese Patenschaft ist schon beendet."),
         "day_in_future": _l("Bitte kein Tag in der Zukunft. Tragen Sie die Stufe ein, wenn es so weit ist."),
-        "sponsorship_exists": _l("Diese Patin oder dieser Pate hat mit dieser Familie schon eine laufende Patenschaft."),
+        "sponsorship_exists": _l(
+            "Diese Patin oder dieser Pate hat mit dieser Familie schon eine laufende Patenschaft."
+        ),
         "other_partner": _l(
             "Diese Person hat ihre Hilfe einem anderen Partner angeboten als dem, zu dem die Familie gehört."
         ),
