@@ -119,6 +119,7 @@ def test_a_patenschaft_goes_through_its_stages_with_their_days(engagement_app, l
     by_stage = client.get(BASE).get_data(as_text=True)
     ended_group = by_stage[by_stage.index('id="stufe-ended"') :]
     assert "Familie Okafor" in ended_group and _shown(ended) in ended_group
+    assert "Erstgespräch: " in ended_group and _shown(first + timedelta(days=30)) in ended_group
 
 
 def test_ending_needs_a_reason_and_stages_go_one_at_a_time(engagement_app, lena):
@@ -249,3 +250,29 @@ def test_a_family_needs_a_name_and_the_form_opens_at_the_error(engagement_app, l
     assert [f.name for f in support.rows(engagement_app, "Family")] == ["Familie Okafor"]
     with transaction(engagement_app.extensions["db"]) as session:
         assert session.scalar(select(models.Family.partner_id)) is not None
+
+
+def test_the_office_adds_families_for_a_partner_and_matches_within_it(engagement_app, people, lena):
+    _client, lobeda_family, erika = lena
+    kora = engagement_app.test_client()
+    login(kora, "kora", service="engagement")
+    no_partner = support.post_form(kora, FAMILIES, {"partner": "", "name": "Familie Nguyen", "contact": ""})
+    assert no_partner.status_code == 400 and "Bitte wählen Sie aus der Liste." in no_partner.get_data(as_text=True)
+    nord = people["otto"]["partner_id"]
+    added = support.post_form(kora, FAMILIES, {"partner": str(nord), "name": "Familie Nguyen", "contact": ""})
+    assert added.status_code == 303
+    nguyen = next(f for f in support.rows(engagement_app, "Family") if f.name == "Familie Nguyen")
+    assert nguyen.partner_id == nord
+
+    form = kora.get(BASE + "new").get_data(as_text=True)
+    assert "Familie Nguyen (AWO Begegnungsstätte Nord)" in form
+    assert "Erika Muster – Oma/Opa-Projekt (Mehrgenerationenhaus Lobeda)" in form
+    across = _start(kora, nguyen.id, erika, _today())  # a Nord family, a volunteer of Lobeda's
+    assert across.status_code == 400 and "einem anderen Partner" in across.get_data(as_text=True)
+    sponsorship = _started(kora, lobeda_family, erika, _today() - timedelta(days=3))
+    assert _row(engagement_app, sponsorship).partner_id == people["lena"]["partner_id"]
+
+    otto = engagement_app.test_client()
+    login(otto, "otto", service="engagement")
+    families = otto.get(FAMILIES).get_data(as_text=True)
+    assert "Familie Nguyen" in families and "Familie Okafor" not in families

@@ -77,6 +77,7 @@ def index():
         "engagement/sponsorships/index.html",
         by_stage=by_stage,
         since={r.id: sponsorships.as_domain(r).since for r in rows},
+        timelines={r.id: _timeline(sponsorships.as_domain(r)) for r in rows},
         names=_partner_names(),
         office=me.is_coordination,
         count=len(rows),
@@ -131,6 +132,11 @@ def _new_page(form: StartForm, families: list, people: list, status: int):
 
 
 # --- one Patenschaft --------------------------------------------------------------------------
+def _timeline(s: rules.Sponsorship) -> list[tuple[str, date]]:
+    """Each stage it went through with the day it began, the first talk first."""
+    return [(rules.FIRST_TALK, s.started_on), *s.stage_days]
+
+
 def _next_stages(s: rules.Sponsorship) -> list[str]:
     if s.ended:
         return []
@@ -157,7 +163,7 @@ def _detail(
         "engagement/sponsorships/detail.html",
         row=row,
         s=s,
-        timeline=[(rules.FIRST_TALK, s.started_on), *s.stage_days],
+        timeline=_timeline(s),
         advance=advance,
         notes=notes,
         error=error,
