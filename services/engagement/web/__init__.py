@@ -2,7 +2,8 @@
 
 public.py: find, read, offer help, confirm; interest.py: "tell me when something fits";
 mine.py: a volunteer's own page by their link; partner.py, partner_inbox.py,
-partner_shifts.py, shift_message.py, records.py: the partners' and the office's pages (login)."""
+partner_shifts.py, shift_message.py, records.py, sponsorships.py: the partners' and the
+office's pages (login); figures.py: the office's figures."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from shared.web.error_pages import error_page
 
 from services.engagement.exchange.errors import NotFound
 from services.engagement.web import (
+    figures,
     interest,
     mine,
     partner,
@@ -21,14 +23,16 @@ from services.engagement.web import (
     public,
     records,
     shift_message,
+    sponsorships,
     wording,
 )
 
+PUBLIC = (public, mine, interest)
+SIGNED_IN = (partner, partner_inbox, partner_shifts, shift_message, records, sponsorships, figures)
+
 
 def init_app(app) -> None:
-    for pages in (public, mine, interest):  # the public's side
-        app.register_blueprint(pages.bp)
-    for pages in (partner, partner_inbox, partner_shifts, shift_message, records):  # the partners' and the office's
+    for pages in (*PUBLIC, *SIGNED_IN):
         app.register_blueprint(pages.bp)
     partner_wording.init_app(app)
     wording.init_app(app)

@@ -203,3 +203,40 @@ def init_app(app) -> None:
         self_service_open=self_service_open,
         interest_summary=interest_summary,
     )
+
+
+# --- Patenschaften and the figures (web/sponsorships.py, web/figures.py) ----------------------
+STAGES = {
+    "first_talk": _l("Erstgespräch"),
+    "getting_to_know": _l("Kennenlernen"),
+    "active": _l("Patenschaft läuft"),
+    "ended": _l("beendet"),
+}
+END_REASONS = {
+    "completed": _l("Vereinbarte Zeit vorbei oder Kind groß geworden"),
+    "family_moved": _l("Familie ist umgezogen"),
+    "volunteer_moved": _l("Pate oder Patin ist umgezogen"),
+    "volunteer_no_time": _l("Pate oder Patin hat keine Zeit mehr"),
+    "health": _l("Gesundheit"),
+    "did_not_fit": _l("Hat nicht gepasst"),
+    "other": _l("Anderer Grund"),
+}
+PROBLEMS.update(
+    {
+        "reason_missing": _l("Bitte wählen Sie einen Grund für das Ende."),
+        "stage_skipped": _l("Bitte eine Stufe nach der anderen, ohne eine zu überspringen."),
+        "stage_unknown": _l("Bitte wählen Sie eine der Stufen."),
+        "before_previous_stage": _l(
+            "Dieser Tag liegt vor dem Beginn der bisherigen Stufe. Bitte prüfen Sie das Datum."
+        ),
+        "already_ended": _l("Diese Patenschaft ist schon beendet."),
+        "day_in_future": _l("Bitte kein Tag in der Zukunft. Tragen Sie die Stufe ein, wenn es so weit ist."),
+        "sponsorship_exists": _l(
+            "Diese Patin oder dieser Pate hat mit dieser Familie schon eine laufende Patenschaft."
+        ),
+        "other_partner": _l(
+            "Diese Person hat ihre Hilfe einem anderen Partner angeboten als dem, zu dem die Familie gehört."
+        ),
+        "not_yours": _l("Das dürfen nur die Mitarbeitenden des Partners und die Koordinierungsstelle."),
+    }
+)
