@@ -4,7 +4,6 @@ people on it), the outbox's mails, and the CSRF token of a page's forms."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
 
@@ -15,6 +14,7 @@ from shared.db import transaction
 
 from services.engagement.db import models
 
+from tests.support.engagement import mails  # noqa: F401  (the partner-side tests take it from here)
 from tests.support.login import login
 
 VALID = {
@@ -128,14 +128,6 @@ def shift(app, opportunity_id: int, capacity: int, people: list[str], days_ahead
                 )
             )
         return row.id
-
-
-def mails(app) -> list[dict]:
-    """The messages to notify in the outbox, oldest first."""
-    with transaction(app.extensions["db"]) as session:
-        rows = session.scalars(select(models.OutboxMessage).order_by(models.OutboxMessage.id)).all()
-        assert all(r.task_name == "notify.engagement_mail" for r in rows)
-        return [json.loads(r.payload) for r in rows]
 
 
 def get(app, model, row_id: int):

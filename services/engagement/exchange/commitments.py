@@ -125,7 +125,8 @@ def delete_data(session: Session, ctx: Ctx, volunteer: models.Volunteer) -> None
 
 
 def erase(session: Session, volunteer: models.Volunteer) -> None:
-    """Everything that names or reaches the person; the rows stay as counts for the figures."""
+    """Everything that names or reaches the person (the Führungszeugnis note and the
+    coordinator's notes on their Patenschaften too); the rows stay as counts for the figures."""
     for application in session.scalars(
         select(models.Application).where(models.Application.volunteer_id == volunteer.id)
     ):
@@ -136,6 +137,14 @@ def erase(session: Session, volunteer: models.Volunteer) -> None:
         interest.name = ERASED_NAME
         if interest.state in ("unconfirmed", "active"):
             interest.state = "stopped"
+    for note in session.scalars(
+        select(models.CertificateRecord).where(models.CertificateRecord.volunteer_id == volunteer.id)
+    ):
+        session.delete(note)
+    for sponsorship in session.scalars(
+        select(models.Sponsorship).where(models.Sponsorship.volunteer_id == volunteer.id)
+    ):
+        sponsorship.coordinator_notes = ""
     volunteer.email = f"geloescht-{volunteer.id}@invalid"
     volunteer.name, volunteer.phone, volunteer.confirmed_at = "", "", None
     volunteer.link_version += 1

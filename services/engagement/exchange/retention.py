@@ -47,14 +47,19 @@ def trace_of(session: Session, volunteer: models.Volunteer, ctx: Ctx) -> rules.T
     ).all()
     signups = session.scalars(select(models.Signup).where(models.Signup.volunteer_id == volunteer.id)).all()
     wishes = session.scalars(select(models.Interest).where(models.Interest.volunteer_id == volunteer.id)).all()
+    sponsorships = session.scalars(
+        select(models.Sponsorship).where(models.Sponsorship.volunteer_id == volunteer.id)
+    ).all()
     open_ = (
         any(a.state in OPEN_APPLICATION for a in applications)
         or any(s.state in ("confirmed", "waiting") and as_utc(s.shift.ends_at) > ctx.now for s in signups)
         or any(i.state in (interests.ACTIVE, interests.UNCONFIRMED) for i in wishes)
         or any(a.state == application_rules.UNCONFIRMED for a in applications)
         or any(s.state == "unconfirmed" for s in signups)
+        or any(p.stage != "ended" for p in sponsorships)  # a Patenschaft runs for years
     )
     ended = [as_utc(s.shift.ends_at).date() for s in signups if s.state == "confirmed"]
+    ended += [date.fromisoformat(day) for p in sponsorships for stage, day in p.stage_days if stage == "ended"]
     closed = [
         _day(a.closed_at) for a in applications if a.state in (application_rules.DECLINED, application_rules.WITHDRAWN)
     ]
