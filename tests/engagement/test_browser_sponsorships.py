@@ -13,14 +13,9 @@ from shared.db import transaction
 from services.engagement.db import models
 
 from tests.support import engagement as support
-from tests.support.axe import assert_accessible, assert_no_sideways_scroll
+from tests.support.axe import page_ok
 from tests.support.live import LiveServer
 from tests.support.login import log_in_browser
-
-
-def _checked(page) -> None:
-    assert_no_sideways_scroll(page)
-    assert_accessible(page)
 
 
 @pytest.mark.parametrize("width, height", [(390, 844), (1280, 800)])
@@ -49,38 +44,38 @@ def test_a_partner_walks_a_patenschaft_and_the_office_reads_the_figures(
         page = browser.new_context(locale="de-DE", viewport={"width": width, "height": height}).new_page()
         log_in_browser(page, live.url, "lena")
         page.goto(f"{live.url}/engagement/partner/familien/")
-        _checked(page)
+        page_ok(page)
         page.get_by_label("Name der Familie").fill("Familie Okafor-Schneidewind")
         page.get_by_label("Kontakt (freiwillig)").fill("0176 5550101, abends")
         page.get_by_role("button", name="Familie speichern").click()
         expect(page.get_by_text("Die Familie ist gespeichert.")).to_be_visible()
-        _checked(page)
+        page_ok(page)
 
         page.goto(f"{live.url}/engagement/partner/patenschaften/new")
-        _checked(page)
+        page_ok(page)
         page.get_by_label("Familie", exact=True).select_option(label="Familie Okafor-Schneidewind")
         page.get_by_label("Patin oder Pate").select_option(index=1)
         page.get_by_role("button", name="Patenschaft anlegen").click()
         expect(page.get_by_text("Die Patenschaft ist angelegt.")).to_be_visible()
-        _checked(page)
+        page_ok(page)
 
         page.get_by_role("radio", name="beendet").check()
         page.get_by_role("button", name="Stufe speichern").click()
         expect(page.locator("#reason")).to_be_focused()
-        _checked(page)
+        page_ok(page)
         page.get_by_role("radio", name="Kennenlernen").check()
         page.get_by_role("button", name="Stufe speichern").click()
         expect(page.get_by_text("Gespeichert: Kennenlernen seit")).to_be_visible()
         page.get_by_role("textbox", name="Notizen").fill("Erstes Treffen im Familienzentrum, beide waren sehr offen.")
         page.get_by_role("button", name="Notizen speichern").click()
         expect(page.get_by_text("Die Notizen sind gespeichert.")).to_be_visible()
-        _checked(page)
+        page_ok(page)
         page.goto(f"{live.url}/engagement/partner/patenschaften/")
         expect(page.get_by_role("heading", name="Kennenlernen")).to_be_visible()
-        _checked(page)
+        page_ok(page)
 
         office = browser.new_context(locale="de-DE", viewport={"width": width, "height": height}).new_page()
         log_in_browser(office, live.url, "kora")
         office.goto(f"{live.url}/engagement/figures")
         expect(office.get_by_role("heading", name="Je Stadtteil")).to_be_visible()
-        _checked(office)
+        page_ok(office)

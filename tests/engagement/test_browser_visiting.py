@@ -20,27 +20,12 @@ from services.engagement.exchange import tending
 from services.engagement.web.context import ctx_of
 
 from tests.support import engagement as support
-from tests.support.axe import assert_accessible, assert_no_sideways_scroll
+from tests.support.axe import page_ok
 from tests.support.live import LiveServer
 from tests.support.login import log_in_browser
-from tests.support.workers import Worker, wait_until
+from tests.support.workers import wait_until
 
 TITLE = "Besuchsdienst für ältere Menschen in Lobeda"
-
-
-@pytest.fixture
-def notify_worker(settings, notify_settings, tmp_path):
-    worker = Worker("notify", settings, tmp_path, notify=notify_settings)
-    try:
-        worker.wait_ready()
-        yield worker
-    finally:
-        worker.stop()
-
-
-def _checked(page) -> None:
-    assert_no_sideways_scroll(page)
-    assert_accessible(page)
 
 
 def _calendar_part(smtp_sink, address: str, subject_part: str) -> str | None:
@@ -65,7 +50,7 @@ def test_visiting_service_from_search_to_withdrawal(
     with LiveServer(frontdoor) as live:
         visitor = browser.new_context(locale="de-DE", viewport={"width": width, "height": height}).new_page()
         visitor.goto(f"{live.url}/engagement/")
-        _checked(visitor)
+        page_ok(visitor)
         visitor.get_by_text("Suche eingrenzen").click()
         for label in (
             "Lobeda",
@@ -80,43 +65,43 @@ def test_visiting_service_from_search_to_withdrawal(
             visitor.get_by_label(label, exact=True).check()
         visitor.get_by_role("button", name="Angebote zeigen").click()
         expect(visitor.get_by_role("heading", name="1 Angebot", exact=True)).to_be_visible()
-        _checked(visitor)
+        page_ok(visitor)
         visitor.get_by_role("link", name=TITLE).click()
         expect(visitor.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
-        _checked(visitor)
+        page_ok(visitor)
 
         # a slip first: the page opens at the first error
         visitor.get_by_label("Ihr Name").fill("Erika Muster")
         visitor.get_by_label("E-Mail-Adresse").fill("erika@example.org")
         visitor.get_by_role("button", name="Hilfe anbieten").click()
         expect(visitor.locator("#consent")).to_be_focused()
-        _checked(visitor)
+        page_ok(visitor)
         visitor.get_by_label("Wann können Sie?", exact=False).fill("dienstags und donnerstags ab 14 Uhr")
         visitor.get_by_label("Ich bin einverstanden", exact=False).check()
         visitor.get_by_role("button", name="Hilfe anbieten").click()
         expect(visitor.get_by_role("heading", name="Postfach", exact=False)).to_be_visible()
-        _checked(visitor)
+        page_ok(visitor)
 
         text = wait_until(
             lambda: support.mail_to(smtp_sink, "erika@example.org", "Bitte bestätigen"), what="the confirmation mail"
         )
         visitor.goto(live.url + support.link(text, links.CONFIRM_PREFIX))
-        _checked(visitor)
+        page_ok(visitor)
         visitor.get_by_role("button", name="Ja, ich bestätige").click()
         expect(visitor.get_by_role("heading", name="Ihr Angebot ist bestätigt", exact=False)).to_be_visible()
-        _checked(visitor)
+        page_ok(visitor)
 
         # the partner accepts, with a first meeting the day after tomorrow
         partner = browser.new_context(locale="de-DE", viewport={"width": width, "height": height}).new_page()
         log_in_browser(partner, live.url, "lena")
         partner.goto(f"{live.url}/engagement/partner/")
         expect(partner.get_by_role("heading", name="Meine Angebote")).to_be_visible()
-        _checked(partner)
+        page_ok(partner)
         partner.locator("li", has=partner.get_by_role("heading", name=TITLE)).get_by_role(
             "link", name="Hilfsangebote"
         ).click()
         expect(partner.get_by_role("heading", name="Erika Muster")).to_be_visible()
-        _checked(partner)
+        page_ok(partner)
         meeting_day = (utcnow().astimezone(LOCAL_TZ) + timedelta(days=2)).date()
         accept = partner.locator("details", has=partner.locator("summary", has_text="Annehmen"))
         accept.locator("summary").click()
@@ -126,7 +111,7 @@ def test_visiting_service_from_search_to_withdrawal(
         accept.get_by_label("bis", exact=True).fill("16:00")
         accept.get_by_role("button", name="Annehmen").click()
         expect(partner.get_by_text("angenommen").first).to_be_visible()
-        _checked(partner)
+        page_ok(partner)
 
         invitation = wait_until(lambda: _calendar_part(smtp_sink, "erika@example.org", TITLE), what="the invitation")
         assert "METHOD:REQUEST" in invitation and "DTSTART" in invitation
@@ -145,11 +130,11 @@ def test_visiting_service_from_search_to_withdrawal(
         visitor.goto(live.url + support.link(reminder, links.COMMITMENTS_PREFIX))
         expect(visitor.get_by_role("heading", name="Meine Zusagen")).to_be_visible()
         expect(visitor.get_by_text("Erstes Treffen:", exact=False)).to_be_visible()
-        _checked(visitor)
+        page_ok(visitor)
         visitor.get_by_role("button", name="Zurückziehen").click()
         expect(visitor.get_by_text("Sie haben Ihre Zusage zurückgezogen")).to_be_visible()
         expect(visitor.get_by_text("von Ihnen zurückgezogen")).to_be_visible()
-        _checked(visitor)
+        page_ok(visitor)
         assert wait_until(
             lambda: support.mail_to(smtp_sink, "petra@example.org", "Zusage zurückgezogen"), what="the partner told"
         )

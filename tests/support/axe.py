@@ -92,3 +92,9 @@ def collect_problems(page: Page, problems: list[str]) -> None:
     found = violations(page)
     if found:
         problems.append(f"axe-core on {page.url}:\n{summary(found)}")
+
+
+def page_ok(page: Page) -> None:
+    """What every browser test asks of a page: no sideways scrolling, nothing axe-core finds."""
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)

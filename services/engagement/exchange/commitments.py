@@ -17,7 +17,7 @@ from shared.db import as_utc
 
 from services.engagement.db import models
 from services.engagement.domain import application as rules, links, shifts as shift_rules
-from services.engagement.exchange import mails, places
+from services.engagement.exchange import convert, mails, places
 from services.engagement.exchange.context import Ctx
 from services.engagement.exchange.errors import NotFound, Refused
 
@@ -68,7 +68,7 @@ def withdraw_application(session: Session, ctx: Ctx, volunteer: models.Volunteer
     if row is None or row.volunteer_id != volunteer.id:
         raise NotFound()
     try:
-        moved = rules.moved(_domain(row), rules.WITHDRAWN, rules.VOLUNTEER, ctx.now)
+        moved = rules.moved(convert.application(row), rules.WITHDRAWN, rules.VOLUNTEER, ctx.now)
     except ValueError as refused:
         raise Refused(str(refused)) from None
     was = row.state
@@ -150,40 +150,13 @@ def erase(session: Session, volunteer: models.Volunteer) -> None:
     volunteer.link_version += 1
 
 
-def _domain(row: models.Application) -> rules.Application:
-    return rules.Application(
-        id=row.id,
-        opportunity_id=row.opportunity_id,
-        volunteer_id=row.volunteer_id,
-        created_at=row.created_at,
-        state=row.state,
-        confirmed_at=row.confirmed_at,
-        closed_at=row.closed_at,
-    )
-
-
 def _tell_partner_withdrawn(
     session: Session, ctx: Ctx, opportunity: models.Opportunity, name: str, key: str, shift: models.Shift | None = None
 ) -> None:
-    if not opportunity.contact_email:
-        return
     with force_locale("de"):
         what = f"„{opportunity.title}“" + (f", {mails.span_of(shift, 'de')}" if shift is not None else "")
-        text = "\n\n".join(
-            [
-                _("Guten Tag %(name)s,", name=opportunity.contact_name),
-                _("%(who)s hat die Zusage zurückgezogen: %(what)s.", who=name, what=what),
-                _("Freundliche Grüße") + "\n" + mails.SIGNATURE,
-            ]
-        )
+        lines = [_("%(who)s hat die Zusage zurückgezogen: %(what)s.", who=name, what=what)]
         subject = _("Zusage zurückgezogen: %(title)s", title=opportunity.title)
-    mails.send(
-        session,
-        key=f"withdrawn:{key}:to_partner",
-        purpose="withdrawn",
-        name=opportunity.contact_name,
-        email=opportunity.contact_email,
-        language="de",
-        subject=subject,
-        text=text,
+    mails.to_contact(
+        session, opportunity, key=f"withdrawn:{key}:to_partner", purpose="withdrawn", subject=subject, lines=lines
     )

@@ -115,33 +115,22 @@ def _thank(session: Session, ctx: Ctx, row: models.Application) -> None:
 
 
 def _tell_partner(session: Session, ctx: Ctx, row: models.Application) -> None:
-    """The opportunity's contact learns of the new offer (in German: the partners' language);
-    the volunteer's details are behind the login, not in the mail."""
+    """The opportunity's contact learns of the new offer; the volunteer's details are behind the
+    login, not in the mail."""
     opportunity = row.opportunity
-    if not opportunity.contact_email:
-        return  # the inbox shows it; the contact has only a phone number
     with force_locale("de"):
-        text = "\n\n".join(
-            [
-                _("Guten Tag %(name)s,", name=opportunity.contact_name),
-                _(
-                    "für „%(title)s“ hat jemand Hilfe angeboten und die E-Mail-Adresse bestätigt.",
-                    title=opportunity.title,
-                ),
-                _("Sie finden das Angebot mit allen Angaben in Ihrem Posteingang (Anmeldung nötig):")
-                + "\n"
-                + ctx.link(f"/engagement/partner/opportunities/{opportunity.id}/inbox"),
-                _("Freundliche Grüße") + "\n" + mails.SIGNATURE,
-            ]
-        )
+        lines = [
+            _("für „%(title)s“ hat jemand Hilfe angeboten und die E-Mail-Adresse bestätigt.", title=opportunity.title),
+            _("Sie finden das Angebot mit allen Angaben in Ihrem Posteingang (Anmeldung nötig):")
+            + "\n"
+            + ctx.link(f"/engagement/partner/opportunities/{opportunity.id}/inbox"),
+        ]
         subject = _("Neues Hilfsangebot: %(title)s", title=opportunity.title)
-    mails.send(
+    mails.to_contact(
         session,
+        opportunity,
         key=f"application:{row.id}:to_partner",
         purpose="application",
-        name=opportunity.contact_name,
-        email=opportunity.contact_email,
-        language="de",
         subject=subject,
-        text=text,
+        lines=lines,
     )

@@ -7,7 +7,7 @@ from datetime import timedelta
 from shared.db import as_utc
 
 from services.engagement.db import models
-from services.engagement.domain import shifts as shift_rules
+from services.engagement.domain import application as application_rules, shifts as shift_rules
 from services.engagement.domain.opportunity import Contact, Opportunity, Requirements, When
 
 
@@ -48,3 +48,15 @@ def shift(row: models.Shift) -> shift_rules.Shift:
 
 def _queued(row: models.Shift) -> list[models.Signup]:
     return sorted((s for s in row.signups if s.queued_at is not None), key=lambda s: (as_utc(s.queued_at), s.id))
+
+
+def application(row: models.Application) -> application_rules.Application:
+    return application_rules.Application(
+        id=row.id,
+        opportunity_id=row.opportunity_id,
+        volunteer_id=row.volunteer_id,
+        created_at=row.created_at,
+        state=row.state,
+        confirmed_at=row.confirmed_at,
+        closed_at=row.closed_at,
+    )

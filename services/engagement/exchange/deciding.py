@@ -20,7 +20,7 @@ from shared.text import text_problem
 from services.engagement.db import models
 from services.engagement.domain import application as rules, shifts as shift_rules
 from services.engagement.domain.permissions import Who, can
-from services.engagement.exchange import mails, posting, tending
+from services.engagement.exchange import convert, mails, posting, tending
 from services.engagement.exchange.context import Ctx
 from services.engagement.exchange.errors import NotFound, Refused
 from services.engagement.exchange.offers import FormProblems
@@ -125,28 +125,12 @@ def _decidable(session: Session, who: Who, application_id: int) -> models.Applic
 def _move(row: models.Application, target: str, who: Who, ctx: Ctx, message: str) -> None:
     actor = rules.OFFICE if who.is_coordination else rules.PARTNER
     try:
-        moved = rules.moved(_domain(row), target, actor, ctx.now)
+        moved = rules.moved(convert.application(row), target, actor, ctx.now)
     except ValueError as refused:
         raise Refused(str(refused)) from None
     row.state, row.closed_at = moved.state, moved.closed_at
     if message.strip() or target != rules.IN_TOUCH:
         row.answer = message.strip()
-
-
-def _domain(row: models.Application) -> rules.Application:
-    return rules.Application(
-        id=row.id,
-        opportunity_id=row.opportunity_id,
-        volunteer_id=row.volunteer_id,
-        created_at=row.created_at,
-        state=row.state,
-        confirmed_at=row.confirmed_at,
-        closed_at=row.closed_at,
-    )
-
-
-def _contact(opportunity: models.Opportunity) -> str:
-    return ", ".join(x for x in (opportunity.contact_name, opportunity.contact_phone, opportunity.contact_email) if x)
 
 
 def _tell_accepted(session: Session, ctx: Ctx, row: models.Application) -> None:
@@ -171,7 +155,7 @@ def _tell_accepted(session: Session, ctx: Ctx, row: models.Application) -> None:
                 + "\n"
                 + _("Den Termin können Sie mit der Einladung in dieser E-Mail in Ihren Kalender übernehmen.")
             )
-        lines.append(_("Ihre Ansprechperson: %(contact)s", contact=_contact(opportunity)))
+        lines.append(_("Ihre Ansprechperson: %(contact)s", contact=mails.contact_of(opportunity)))
         subject = _("Angenommen: %(title)s", title=opportunity.title)
     mails.to_volunteer(
         session,
@@ -237,7 +221,7 @@ def _tell_in_touch(session: Session, ctx: Ctx, row: models.Application) -> None:
         ]
         if row.answer:
             lines.append(_("Die Nachricht von %(partner)s:", partner=partner) + "\n" + row.answer)
-        lines.append(_("Ihre Ansprechperson: %(contact)s", contact=_contact(opportunity)))
+        lines.append(_("Ihre Ansprechperson: %(contact)s", contact=mails.contact_of(opportunity)))
         subject = _("%(partner)s meldet sich bei Ihnen", partner=partner)
     mails.to_volunteer(
         session,

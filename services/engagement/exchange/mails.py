@@ -157,5 +157,33 @@ def shift_date(signup: models.Signup, cancelled: bool = False) -> Date:
     )
 
 
+def contact_of(opportunity: models.Opportunity) -> str:
+    """How the volunteer reaches the partner: the contact's name, phone and email."""
+    return ", ".join(x for x in (opportunity.contact_name, opportunity.contact_phone, opportunity.contact_email) if x)
+
+
+def to_contact(
+    session: Session, opportunity: models.Opportunity, *, key: str, purpose: str, subject: str, lines: list[str]
+) -> None:
+    """A mail to the opportunity's contact (in German, the partners' language): greeting,
+    `lines`, signature. Nothing when the contact has only a phone number."""
+    if not opportunity.contact_email:
+        return
+    with force_locale("de"):
+        text = "\n\n".join(
+            [_("Guten Tag %(name)s,", name=opportunity.contact_name), *lines, _("Freundliche Grüße") + "\n" + SIGNATURE]
+        )
+    send(
+        session,
+        key=key,
+        purpose=purpose,
+        name=opportunity.contact_name,
+        email=opportunity.contact_email,
+        language="de",
+        subject=subject,
+        text=text,
+    )
+
+
 def until(at: datetime, language: str) -> str:
     return moment(at, language)

@@ -86,7 +86,7 @@ def tell_place(session: Session, ctx: Ctx, signup: models.Signup, moved_up: bool
             f"„{opportunity.title}“\n{mails.when(date, language)}"
             + (f"\n{opportunity.place}" if opportunity.place else ""),
             _("Den Termin können Sie mit der Einladung in dieser E-Mail in Ihren Kalender übernehmen."),
-            _("Wer Sie erwartet: %(contact)s", contact=_contact(opportunity)),
+            _("Wer Sie erwartet: %(contact)s", contact=mails.contact_of(opportunity)),
         ]
         subject = (_("Ein Platz ist frei geworden: %(title)s") if moved_up else _("Sie sind dabei: %(title)s")) % {
             "title": opportunity.title
@@ -161,10 +161,6 @@ def _tell_cancelled(session: Session, ctx: Ctx, signup: models.Signup, by_partne
         lines=lines,
         date=date,
     )
-
-
-def _contact(opportunity: models.Opportunity) -> str:
-    return ", ".join(x for x in (opportunity.contact_name, opportunity.contact_phone, opportunity.contact_email) if x)
 
 
 def _sms(signup: models.Signup, date: mails.Date) -> str:

@@ -1,0 +1,61 @@
+"""Places on a shift under a race: thirty people click their confirmation links at the same
+moment for a shift of five places. The shift's row lock lets exactly five in; the others are on
+the waiting list, each with a number of their own. Real PostgreSQL, real threads."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from shared.clock import utcnow
+from shared.db import transaction
+
+from services.engagement.db import models
+from services.engagement.domain import links
+
+from tests.support import engagement as support
+
+PEOPLE, PLACES = 30, 5
+
+
+def test_thirty_confirmations_at_once_fill_five_places_and_queue_the_rest(engagement_app, people):
+    opportunity_id = support.opportunity(
+        engagement_app, people["lena"]["partner_id"], kind="shift", weekdays=[], times_of_day=[]
+    )
+    shift_id = support.shift(engagement_app, opportunity_id, utcnow() + timedelta(days=4), capacity=PLACES)
+    now = utcnow()
+    with transaction(engagement_app.extensions["db"]) as session:
+        for n in range(PEOPLE):
+            volunteer = models.Volunteer(email=f"p{n}@example.org")
+            session.add(volunteer)
+            session.flush()
+            session.add(models.Signup(shift_id=shift_id, volunteer_id=volunteer.id, name=f"P{n}", created_at=now))
+    secret = engagement_app.config["SECRET_KEY"]
+    signups = support.rows(engagement_app, "Signup")
+    clients = []
+    for row in signups:
+        client = engagement_app.test_client()
+        path = links.CONFIRM_PREFIX + links.confirm_token(secret, "signup", row.id)
+        token = support.CSRF.search(client.get(path).get_data(as_text=True)).group(1)
+        clients.append((client, path, token))
+    start, answers = threading.Barrier(PEOPLE), []
+
+    def confirm(client, path, token):
+        start.wait()
+        answers.append(client.post(path, data={"csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=confirm, args=entry) for entry in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert answers == [200] * PEOPLE
+    rows = support.rows(engagement_app, "Signup")
+    assert sum(r.state == "confirmed" for r in rows) == PLACES
+    waiting = sorted((r for r in rows if r.state == "waiting"), key=lambda r: (r.queued_at, r.id))
+    assert len(waiting) == PEOPLE - PLACES
+    mails = support.mails(engagement_app)
+    purposes = [m["purpose"] for m in mails if m["purpose"] != "confirm"]
+    assert purposes.count("signed_up") == PLACES and purposes.count("waiting") == PEOPLE - PLACES
+    numbers = sorted(int(m["text"].split("als Nummer ")[1].split(".")[0]) for m in mails if m["purpose"] == "waiting")
+    assert numbers == list(range(1, PEOPLE - PLACES + 1))  # each a number of their own
