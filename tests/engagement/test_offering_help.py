@@ -280,3 +280,38 @@ def test_the_offer_form_honours_the_review_setting_not_at_all(engagement_app):
     # the public side never depends on review: only published opportunities are shown at all
     settings = engagement_app.config["ENGAGEMENT_SETTINGS"]
     assert dataclasses.replace(settings, review=False).review is False
+
+
+def test_changing_to_another_date_gives_the_old_place_back(engagement_app, people):
+    opportunity_id, first = _shift_opportunity(engagement_app, people, capacity=1)
+    second = support.shift(
+        engagement_app, opportunity_id, utcnow().replace(microsecond=0) + timedelta(days=6), capacity=1
+    )
+    client = engagement_app.test_client()
+    _sign_up(engagement_app, client, opportunity_id, first, "anna@example.org")
+    _sign_up(engagement_app, client, opportunity_id, first, "ben@example.org")  # waiting
+    mine = support.link(
+        next(m for m in support.mails(engagement_app) if m["purpose"] == "signed_up")["text"], links.COMMITMENTS_PREFIX
+    )
+    page = client.get(mine).get_data(as_text=True)
+    assert "Termin wechseln" in page
+    anna = next(s for s in support.rows(engagement_app, "Signup") if s.shift_id == first and s.state == "confirmed")
+    before = len(support.mails(engagement_app))
+    moved = support.post_form(client, mine, {"shift": str(second)}, action=f"{mine}/signup/{anna.id}/move")
+    assert moved.status_code == 303
+    states = {(s.shift_id, s.volunteer_id): s.state for s in support.rows(engagement_app, "Signup")}
+    assert states[(first, anna.volunteer_id)] == "withdrawn" and states[(second, anna.volunteer_id)] == "confirmed"
+    assert sorted(v for (shift, _), v in states.items() if shift == first) == ["confirmed", "withdrawn"]  # Ben moved up
+    purposes = sorted(m["purpose"] for m in support.mails(engagement_app)[before:])
+    assert purposes == ["moved_up", "signed_up", "withdrawn"]
+    same = support.post_form(client, mine, {"shift": str(second)}, action=f"{mine}/signup/{anna.id}/move")
+    assert same.status_code == 303 and "nicht (mehr) eingetragen" in client.get(mine).get_data(as_text=True)
+
+
+def test_the_search_by_time_needed(engagement_app, people):
+    support.opportunity(engagement_app, people["lena"]["partner_id"], title="Kurz", expected_minutes=90)
+    support.opportunity(engagement_app, people["lena"]["partner_id"], title="Lang", expected_minutes=300)
+    client = engagement_app.test_client()
+    body = client.get("/engagement/?stunden=2").get_data(as_text=True)
+    assert "Kurz" in body and "Lang" not in body
+    assert client.get("/engagement/?stunden=viel").status_code == 400

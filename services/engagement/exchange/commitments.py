@@ -8,6 +8,7 @@ link in old mails stops working. Only counts stay (domain/retention.py KEPT_ANON
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from shared.db import as_utc
 
 from services.engagement.db import models
 from services.engagement.domain import application as rules, links, shifts as shift_rules
-from services.engagement.exchange import convert, mails, places
+from services.engagement.exchange import convert, mails, offers, places
 from services.engagement.exchange.context import Ctx
 from services.engagement.exchange.errors import NotFound, Refused
 
@@ -89,6 +90,47 @@ def withdraw_signup(
     places.leave(session, ctx, row, any_time=deleting)  # a deletion is not bound to the deadline
     volunteer.last_active_at = ctx.now
     _tell_partner_withdrawn(session, ctx, row.shift.opportunity, row.name, f"signup:{row.id}", row.shift)
+
+
+def move_signup(session: Session, ctx: Ctx, volunteer: models.Volunteer, signup_id: int, shift_id: int) -> str:
+    """Another date of the same opportunity instead of this one, both until their deadlines: the
+    old place is given back (the first waiting moves up), the new one taken or the waiting list
+    joined; the volunteer gets the cancellation and the new date. Returns where they landed."""
+    row = session.get(models.Signup, signup_id)
+    if row is None or row.volunteer_id != volunteer.id:
+        raise NotFound()
+    if row.state not in (shift_rules.CONFIRMED, shift_rules.WAITING):
+        raise Refused("not_signed_up")
+    if shift_id == row.shift_id:
+        raise Refused("same_shift", "shift", status=400)
+    target = offers.open_shift(row.shift.opportunity, shift_id, ctx)
+    taken = session.scalar(
+        select(models.Signup).where(models.Signup.shift_id == target.id, models.Signup.volunteer_id == volunteer.id)
+    )
+    if taken is not None and taken.state in (shift_rules.CONFIRMED, shift_rules.WAITING):
+        raise Refused("already_signed_up", "shift")
+    for locked_id in sorted((row.shift_id, target.id)):  # one order for everyone: no deadlock
+        places.locked(session, locked_id)
+    places.leave(session, ctx, row)
+    new = taken or models.Signup(shift_id=target.id, volunteer_id=volunteer.id)
+    new.name, new.phone, new.message, new.language = row.name, row.phone, row.message, row.language
+    new.state, new.created_at = "unconfirmed", ctx.now
+    new.queued_at = new.closed_at = new.reminded_at = None
+    session.add(new)
+    session.flush()
+    volunteer.last_active_at = ctx.now
+    return places.take_place(session, ctx, new)
+
+
+def other_dates(signup: models.Signup, ctx: Ctx) -> list[models.Shift]:
+    """The dates of the same opportunity a volunteer could still change to by themselves."""
+    return [
+        s
+        for s in signup.shift.opportunity.shifts
+        if s.id != signup.shift_id
+        and s.cancelled_at is None
+        and ctx.now < as_utc(s.starts_at) - timedelta(minutes=s.deadline_minutes)
+    ]
 
 
 def delete_data(session: Session, ctx: Ctx, volunteer: models.Volunteer) -> None:

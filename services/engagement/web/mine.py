@@ -4,7 +4,7 @@ where they stand, withdraw, delete their data. GET only shows; every change is a
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from shared.web.request_db import db, unit_of_work
@@ -28,7 +28,11 @@ def _volunteer(session, token: str):
 @bp.get("/engagement/mine/<token>")
 def page(token: str):
     found = commitments.mine(db(), _volunteer(db(), token))
-    return render_template("engagement/mine.html", mine=found, token=token, form=ActionForm(), now=ctx().now)
+    context = ctx()
+    others = {s.id: commitments.other_dates(s, context) for s in found.signups}
+    return render_template(
+        "engagement/mine.html", mine=found, token=token, form=ActionForm(), now=context.now, others=others
+    )
 
 
 @bp.post("/engagement/mine/<token>/<any(application, signup):kind>/<int:offer_id>/withdraw")
@@ -49,6 +53,34 @@ def withdraw(token: str, kind: str, offer_id: int):
         flash(wording.problem(refused.code))
         return redirect(url_for("engagement_mine.page", token=token), 303)
     flash(_("Erledigt: Sie haben Ihre Zusage zurückgezogen. Wir haben den Partner benachrichtigt."))
+    return redirect(url_for("engagement_mine.page", token=token), 303)
+
+
+@bp.post("/engagement/mine/<token>/signup/<int:offer_id>/move")
+def move(token: str, offer_id: int):
+    form = ActionForm()
+    target = request.form.get("shift", "")
+    if not form.validate_on_submit():
+        abort(400)
+    if not target.isdigit():
+        flash(wording.problem("shift_unknown"))
+        return redirect(url_for("engagement_mine.page", token=token), 303)
+    try:
+        with unit_of_work() as session:
+            landed = commitments.move_signup(session, ctx(), _volunteer(session, token), offer_id, int(target))
+    except Refused as refused:
+        if refused.status == 404:
+            abort(404)
+        flash(wording.problem(refused.code))
+        return redirect(url_for("engagement_mine.page", token=token), 303)
+    if landed == "confirmed":
+        flash(_("Erledigt: Sie haben den Termin gewechselt. Den neuen Termin haben wir Ihnen gemailt."))
+    else:
+        flash(
+            _(
+                "Erledigt: Der neue Termin ist voll, Sie stehen dort auf der Warteliste. Den alten Platz haben Sie freigegeben."
+            )
+        )
     return redirect(url_for("engagement_mine.page", token=token), 303)
 
 

@@ -38,6 +38,7 @@ FACETS = (
     ("art", "kinds", ("shift", "regular", "open")),
 )
 WORKDAYS_KEY = "werktags"
+HOURS_CHOICES = (2, 4, 8)  # "höchstens … Stunden" (a shift, or a week)
 
 
 def chosen(values: MultiDict, facets=FACETS) -> dict[str, tuple]:
@@ -61,7 +62,9 @@ def chosen(values: MultiDict, facets=FACETS) -> dict[str, tuple]:
 
 def _query() -> tuple[rules.Query, dict[str, str]]:
     values: dict[str, Any] = chosen(request.args)
-    query = rules.Query(**values, no_certificate=request.args.get("ohne_fz") == "1")
+    hours = request.args.get("stunden", "")
+    longest = int(hours) * 60 if hours.isdigit() and len(hours) <= 2 else (-1 if hours else None)
+    query = rules.Query(**values, no_certificate=request.args.get("ohne_fz") == "1", max_minutes=longest)
     return query, rules.query_problems(query)
 
 
@@ -79,6 +82,7 @@ def index():
         hits=hits,
         partners=partners,
         facets=FACETS,
+        hours_choices=HOURS_CHOICES,
         any_filter=bool(request.args),
     ), status
 

@@ -93,6 +93,7 @@ PROBLEMS = {
     "shift_over": _l("Dieser Termin ist schon vorbei."),
     "shift_cancelled": _l("Dieser Termin fällt aus."),
     "already_signed_up": _l("Sie sind für diesen Termin schon eingetragen."),
+    "same_shift": _l("Das ist schon Ihr Termin. Bitte wählen Sie einen anderen."),
     "not_signed_up": _l("Sie sind für diesen Termin nicht (mehr) eingetragen."),
     "expired": _l("Dieser Link ist abgelaufen. Bitte bieten Sie Ihre Hilfe noch einmal an."),
     "transition_not_allowed": _l("Das geht in diesem Stand nicht mehr."),
