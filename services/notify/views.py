@@ -17,7 +17,6 @@ from shared.web.request_db import db, unit_of_work
 
 from services.notify import delivery as deliveries, filters, retention
 from services.notify.domain import permissions
-from services.notify.domain.account_mail import PURPOSES
 from services.notify.domain.mime import read_email
 from services.notify.domain.permissions import Action
 from services.notify.domain.preferences import KINDS
@@ -136,9 +135,10 @@ def show(delivery_id: int):
         .first()
     )
     mail = read_email(row.body) if row.channel == "email" and row.body else None
-    if mail is not None and row.kind in PURPOSES and not current_app.config["SETTINGS"].demo:
-        # a link that sets a password opens the account: it is for its recipient's mailbox only
-        # (make run shows it, since there the captured mail is the only mailbox)
+    if mail is not None and not current_app.config["SETTINGS"].demo:
+        # a signed link stands in for a login (it sets a password, confirms a volunteer's offer,
+        # opens their commitments): it is for its recipient's mailbox only (make run shows it,
+        # since there the captured mail is the only mailbox)
         mail = replace(mail, text=redact(mail.text), html=redact(mail.html))
     return render_template("notify/delivery.html", row=row, captured=captured, mail=mail)
 
