@@ -50,6 +50,7 @@ import psycopg  # noqa: E402
 import redis  # noqa: E402
 from kombu import Connection  # noqa: E402
 
+from shared import contracts  # noqa: E402
 from shared.db import make_engine, make_session_factory, transaction  # noqa: E402
 from shared.identity.models import DISTRICTS  # noqa: E402
 from shared.identity.store import IdentityStore  # noqa: E402
@@ -59,11 +60,12 @@ from services.rooms.booking.rooms import create_room  # noqa: E402
 from bench_databases import PG, drop_database, recreate_database, sa_url  # noqa: E402
 from rooms_data import BERLIN, PASSWORD  # noqa: E402
 from rooms_http import Client, booking_body, warm_up  # noqa: E402
+from tests.support.infra import DATABASES as infra_databases  # noqa: E402
 from tests.support.production import Infrastructure, Shape, free_port, local_variables  # noqa: E402
 from tests.support.smtp import SmtpSink  # noqa: E402
 
-DATABASES = ("identity", "calendar", "rooms", "notify")
-QUEUES = ("calendar", "rooms", "notify", "accounts")
+DATABASES = infra_databases  # every database of the system, as the suite has them
+QUEUES = contracts.QUEUES  # every queue with a worker
 WEB, THREADS = 2, 2
 MAIL_WAIT = 600  # seconds the last confirmation may take before the run counts as incomplete
 

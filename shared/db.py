@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar, overload
@@ -53,6 +53,14 @@ def make_engine(url: str, *, statement_timeout_ms: int | None = None, **kwargs: 
     if statement_timeout_ms is not None and url.startswith("postgresql"):
         kwargs.setdefault("connect_args", {})["options"] = f"-c statement_timeout={int(statement_timeout_ms)}"
     return create_engine(url, **kwargs)
+
+
+@lru_cache(maxsize=16)
+def shared_engine(url: str, *, statement_timeout_ms: int | None = None, pool_size: int = 5) -> Engine:
+    """One engine per process for a database several apps of that process read (identity: the
+    front door of `make run`, the test processes and `treffpunkt run` hold all five apps), so
+    that each keeps one pool of connections rather than one per app; PostgreSQL allows 100."""
+    return make_engine(url, statement_timeout_ms=statement_timeout_ms, pool_size=pool_size)
 
 
 def _sqlite_serialised_writes(engine: Engine) -> None:

@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from shared import logs, signed_links
 from shared.auth import check_program_credentials, current_account
 from shared.config import Settings, secret_problem
-from shared.db import make_engine, make_session_factory
+from shared.db import make_engine, make_session_factory, shared_engine
 from shared.identity.store import IdentityStore
 from shared.identity.throttle import throttle_for
 from shared.ids import IdConverter
@@ -68,7 +68,7 @@ def create_base_app(import_name: str, service: str, config: dict[str, Any] | Non
     engine = make_engine(settings.database_url(service), **pooled)
     app.extensions["db"] = make_session_factory(engine)
     app.extensions["db_engine"] = engine
-    identity_engine = make_engine(settings.identity_database_url, **pooled)
+    identity_engine = shared_engine(settings.identity_database_url, **pooled)
     app.extensions["identity"] = IdentityStore(
         make_session_factory(identity_engine),
         session_idle=timedelta(minutes=settings.session_idle_minutes),

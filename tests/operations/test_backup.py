@@ -39,7 +39,7 @@ def _booker(identity, people, name="lena"):
 def _offer_help(engagement_app) -> int:
     """A volunteer who offered help, and the mail asking them to confirm in the engagement
     outbox (for notify), as the Engagementbörse writes them. Returns the volunteer's id."""
-    from services.engagement import mails
+    from services.engagement.exchange import mails
     from services.engagement.db import models
 
     with transaction(engagement_app.extensions["db"]) as session:

@@ -100,9 +100,10 @@ def test_settings(tmp_path, **overrides) -> Settings:
         broker_url=REDIS_URL,
         public_url="http://127.0.0.1:8080",
         outbox_relay_seconds=0.5,
-        # two test workers, each with five apps of two databases, their Celery workers and the
-        # benchmarks' servers share PostgreSQL's 100 connections
-        db_pool_size=2,
+        # two test workers, each with five apps (one identity engine a process: shared.db.
+        # shared_engine), their Celery workers, `treffpunkt run` and the benchmarks' servers share
+        # PostgreSQL's 100 connections: one kept open an engine, more only while in use
+        db_pool_size=1,
         # the sources' tests pull calendars from servers they start on loopback
         sources_allow_private=True,
     )
