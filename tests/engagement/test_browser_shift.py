@@ -86,3 +86,17 @@ def test_a_full_shift_has_a_waiting_list_that_moves_up(
         assert wait_until(
             lambda: support.mail_to(smtp_sink, "anna@example.org", "Abgemeldet"), what="Anna's cancellation"
         )
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1280, 800)])
+def test_the_other_public_pages_fit_and_pass_axe(browser, frontdoor, engagement_app, people, width, height):
+    support.opportunity(engagement_app, people["lena"]["partner_id"])
+    with LiveServer(frontdoor) as live:
+        page = browser.new_context(locale="de-DE", viewport={"width": width, "height": height}).new_page()
+        for path in ("/engagement/interesse?stadtteil=Lobeda", "/engagement/embed/hilfe", "/engagement/embed"):
+            page.goto(live.url + path)
+            page_ok(page)
+        page.goto(live.url + "/engagement/interesse")
+        page.get_by_role("button", name="Bescheid geben lassen").click()  # nothing chosen, no name
+        expect(page.locator("#stadtteil-Lobeda")).to_be_focused()
+        page_ok(page)

@@ -13,6 +13,7 @@ from shared.web.error_pages import error_page
 
 from services.engagement.exchange.errors import NotFound
 from services.engagement.web import (
+    embed,
     figures,
     interest,
     mine,
@@ -27,7 +28,7 @@ from services.engagement.web import (
     wording,
 )
 
-PUBLIC = (public, mine, interest)
+PUBLIC = (public, mine, interest, embed)
 SIGNED_IN = (partner, partner_inbox, partner_shifts, shift_message, records, sponsorships, figures)
 
 

@@ -73,7 +73,7 @@ def index():
     query, problems = _query()
     context = ctx()
     hits = [] if problems else listing.search(db(), context, query)
-    partners = {p["id"]: p["name"] for p in _partners()}
+    partners = partner_names()
     status = 400 if problems else 200
     return render_template(
         "engagement/index.html",
@@ -89,6 +89,10 @@ def index():
 
 def _partners():
     return current_app.extensions["identity"].partners()
+
+
+def partner_names() -> dict[int, str]:
+    return {p["id"]: p["name"] for p in _partners()}
 
 
 def _offer_page(opportunity_id: int, form: OfferForm, error: str | None = None, status: int = 200):
