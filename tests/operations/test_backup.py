@@ -39,8 +39,8 @@ def _booker(identity, people, name="lena"):
 def _offer_help(engagement_app) -> int:
     """A volunteer who offered help, and the mail asking them to confirm in the engagement
     outbox (for notify), as the Engagementbörse writes them. Returns the volunteer's id."""
-    from services.engagement.exchange import mails
     from services.engagement.db import models
+    from services.engagement.exchange import mails
 
     with transaction(engagement_app.extensions["db"]) as session:
         volunteer = models.Volunteer(email="vera@example.org", name="Vera Vorleser")
