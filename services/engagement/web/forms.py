@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
-from shared.web.typed_fields import date_field
+from shared.web.typed_fields import choices, date_field
 
 from services.engagement.domain import application as rules, certificate, hours as hour_rules
 
@@ -97,7 +97,7 @@ class CertificateForm(FlaskForm):
 class ShiftMessageForm(FlaskForm):
     audience = RadioField(
         _l("An wen"),
-        choices=[("confirmed", _l("alle mit festem Platz")), ("everyone", _l("auch alle auf der Warteliste"))],
+        choices=choices([("confirmed", _l("alle mit festem Platz")), ("everyone", _l("auch alle auf der Warteliste"))]),
         default="confirmed",
     )
     subject = StringField(_l("Betreff"), render_kw={"maxlength": 120})

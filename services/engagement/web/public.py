@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from shared.db import as_utc
 from shared.local_times import span
 from shared.web.request_db import db, unit_of_work
+from shared.web.typed_fields import choices
 
 from services.engagement.domain import links, search as rules
 from services.engagement.domain.vocabulary import DISTRICTS, TIMES_OF_DAY, TOPICS, WEEKDAYS, WITH_WHOM
@@ -100,7 +101,7 @@ def _offer_page(opportunity_id: int, form: OfferForm, error: str | None = None, 
     row = offers.published(db(), opportunity_id)
     shifts = listing.ahead(row, context)
     reader = language()
-    form.shift.choices = [(str(s.id), _shift_label(s, reader)) for s in shifts]
+    form.shift.choices = choices([(str(s.id), _shift_label(s, reader)) for s in shifts])
     partner = next((p for p in _partners() if p["id"] == row.partner_id), None)
     return render_template(
         "engagement/opportunity.html",
