@@ -315,3 +315,18 @@ def test_the_search_by_time_needed(engagement_app, people):
     body = client.get("/engagement/?stunden=2").get_data(as_text=True)
     assert "Kurz" in body and "Lang" not in body
     assert client.get("/engagement/?stunden=viel").status_code == 400
+
+
+def test_a_lost_link_is_sent_again_to_a_known_address_only(engagement_app, lobeda):
+    client = engagement_app.test_client()
+    _offer(client, lobeda)
+    _confirm(client, support.mails(engagement_app)[0])
+    before = len(support.mails(engagement_app))
+    for email in ("unbekannt@example.org", "ERIKA@example.org"):
+        answer = support.post_form(client, "/engagement/mein-link", {"email": email})
+        assert answer.status_code == 200 and "Postfach" in answer.get_data(as_text=True)
+    [sent] = support.mails(engagement_app)[before:]
+    assert sent["email"] == "erika@example.org" and links.COMMITMENTS_PREFIX in sent["text"]
+    assert client.get(support.link(sent["text"], links.COMMITMENTS_PREFIX)).status_code == 200
+    bad = support.post_form(client, "/engagement/mein-link", {"email": "erika-at-example"})
+    assert bad.status_code == 400 and "E-Mail-Adresse" in bad.get_data(as_text=True)

@@ -43,6 +43,29 @@ def volunteer_of(session: Session, ctx: Ctx, token: str) -> models.Volunteer:
     return volunteer
 
 
+def send_link(session: Session, ctx: Ctx, email: str) -> None:
+    """'Link verloren?': the address's own link by mail, if the address has ever confirmed
+    something here; nothing otherwise (the page says the same either way). At most one such
+    mail a day to an address (notify sends each key once)."""
+    volunteer = session.scalar(select(models.Volunteer).where(models.Volunteer.email == email.strip().lower()))
+    if volunteer is None or volunteer.confirmed_at is None:
+        return
+    with force_locale(volunteer.language):
+        lines = [_("hier ist der Link zu Ihren Zusagen bei der Engagementbörse, wie gewünscht.")]
+        subject = _("Ihr Link zu Ihren Zusagen")
+    mails.to_volunteer(
+        session,
+        ctx,
+        volunteer,
+        key=f"link:{volunteer.id}:{ctx.now.date().isoformat()}",
+        purpose="confirm",
+        name=volunteer.name or volunteer.email,
+        language=volunteer.language,
+        subject=subject,
+        lines=lines,
+    )
+
+
 def mine(session: Session, volunteer: models.Volunteer) -> Mine:
     """Their confirmed offers, newest first (unconfirmed ones were never theirs for sure)."""
     applications = session.scalars(

@@ -103,3 +103,11 @@ class ShiftMessageForm(FlaskForm):
     subject = StringField(_l("Betreff"), render_kw={"maxlength": 120})
     text = TextAreaField(_l("Nachricht"), render_kw={"rows": 6, "maxlength": 3000})
     sms = BooleanField(_l("Zusätzlich als SMS an alle mit Handynummer (höchstens 300 Zeichen)"))
+
+
+class LinkForm(FlaskForm):
+    """'Link verloren?': the address to send the volunteer's own link to."""
+
+    email = StringField(
+        _l("E-Mail-Adresse"), render_kw={"type": "email", "autocomplete": "email", "maxlength": rules.EMAIL_MAX}
+    )

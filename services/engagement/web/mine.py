@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 
 from shared.web.request_db import db, unit_of_work
 
+from services.engagement.domain import application as application_rules
 from services.engagement.exchange import commitments, interests
 from services.engagement.exchange.errors import Refused
 from services.engagement.web import wording
 from services.engagement.web.context import ctx
-from services.engagement.web.forms import ActionForm
+from services.engagement.web.forms import ActionForm, LinkForm
 
 bp = Blueprint("engagement_mine", __name__)
 
@@ -23,6 +24,21 @@ def _volunteer(session, token: str):
         return commitments.volunteer_of(session, ctx(), token)
     except Refused:
         abort(404)
+
+
+@bp.route("/engagement/mein-link", methods=["GET", "POST"])
+def lost_link():
+    form, status = LinkForm(), 200
+    if form.validate_on_submit():
+        problem = application_rules.application_problems("x", form.email.data or "", "", "", "", True).get("email")
+        if problem is None:
+            with unit_of_work() as session:
+                commitments.send_link(session, ctx(), form.email.data or "")
+            return render_template("engagement/link_sent.html")
+        form.email.errors, status = [wording.problem(problem)], 400
+    elif form.is_submitted():
+        status = 400
+    return render_template("engagement/lost_link.html", form=form), status
 
 
 @bp.get("/engagement/mine/<token>")
