@@ -106,7 +106,7 @@ def _offer_page(opportunity_id: int, form: OfferForm, error: str | None = None, 
     return render_template(
         "engagement/opportunity.html",
         row=row,
-        opportunity=convert.opportunity(row),
+        opportunity=listing.as_searched(row, context),
         shifts=shifts,
         partner=partner,
         form=form,
