@@ -9,9 +9,6 @@ import pytest
 from playwright.sync_api import expect
 
 from shared.clock import utcnow
-from shared.db import transaction
-
-from services.engagement.db import models
 
 from tests.support import engagement as support
 from tests.support.axe import page_ok
@@ -23,13 +20,7 @@ from tests.support.login import log_in_browser
 def test_helpers_hours_and_shift_message_pages(browser, frontdoor, engagement_app, people, width, height):
     lena = people["lena"]["partner_id"]
     regular = support.opportunity(engagement_app, lena, certificate_needed=True)
-    with transaction(engagement_app.extensions["db"]) as session:
-        volunteer = models.Volunteer(email="erika@example.org", name="Erika Muster", confirmed_at=utcnow())
-        session.add(volunteer)
-        session.flush()
-        session.add(
-            models.Application(opportunity_id=regular, volunteer_id=volunteer.id, state="accepted", name="Erika Muster")
-        )
+    support.applicant(engagement_app, regular)
     festival = support.opportunity(
         engagement_app, lena, kind="shift", title="Stadtteilfest", weekdays=[], times_of_day=[]
     )

@@ -7,10 +7,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from shared.clock import utcnow
-from shared.db import transaction
-
-from services.engagement.db import models
 from services.engagement.web.forms import minutes_of
 
 from tests.support import engagement as support
@@ -37,20 +33,7 @@ def test_hours_as_people_write_them(text, minutes):
 
 
 def _helper(app, opportunity_id: int, state: str = "accepted") -> int:
-    with transaction(app.extensions["db"]) as session:
-        volunteer = models.Volunteer(email="erika@example.org", name="Erika Muster", confirmed_at=utcnow())
-        session.add(volunteer)
-        session.flush()
-        session.add(
-            models.Application(
-                opportunity_id=opportunity_id,
-                volunteer_id=volunteer.id,
-                state=state,
-                name="Erika Muster",
-                confirmed_at=utcnow(),
-            )
-        )
-        return volunteer.id
+    return support.applicant(app, opportunity_id, state=state)
 
 
 @pytest.fixture

@@ -7,9 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from shared.clock import utcnow
-from shared.db import transaction
 
-from services.engagement.db import models
 from services.engagement.exchange import tending
 from services.engagement.web.context import ctx_of
 
@@ -18,25 +16,18 @@ from tests.support import engagement as support
 
 def _volunteer(app, opportunity_id: int, email: str, state: str, closed_days_ago: int, confirmed: bool = True) -> int:
     long_ago = utcnow() - timedelta(days=closed_days_ago)
-    with transaction(app.extensions["db"]) as session:
-        volunteer = models.Volunteer(
-            email=email, name="Alt", last_active_at=long_ago, confirmed_at=long_ago if confirmed else None
-        )
-        session.add(volunteer)
-        session.flush()
-        session.add(
-            models.Application(
-                opportunity_id=opportunity_id,
-                volunteer_id=volunteer.id,
-                state=state,
-                name="Alt",
-                message="Hallo",
-                created_at=long_ago,
-                confirmed_at=long_ago if confirmed else None,
-                closed_at=None if state in ("confirmed", "accepted") else long_ago,
-            )
-        )
-        return volunteer.id
+    return support.applicant(
+        app,
+        opportunity_id,
+        email,
+        state,
+        name="Alt",
+        message="Hallo",
+        last_active_at=long_ago,
+        created_at=long_ago,
+        confirmed_at=long_ago if confirmed else None,
+        closed_at=None if state in ("confirmed", "accepted") else long_ago,
+    )
 
 
 def _tend(app) -> dict:

@@ -116,3 +116,20 @@ def signup(app, shift_id: int, email: str, state: str = "confirmed", phone: str 
         session.add(row)
         session.flush()
         return row.id
+
+
+def applicant(app, opportunity_id: int, email: str = "erika@example.org", state: str = "accepted", **fields) -> int:
+    """A volunteer with an offer of help to the opportunity in `state`, confirmed unless
+    `confirmed_at=None` is given; `fields` go to both rows where they have the column
+    (name, last_active_at, created_at …). Returns the volunteer's id."""
+    now = utcnow()
+    values = {"name": "Erika Muster", "confirmed_at": now, **fields}
+    with transaction(app.extensions["db"]) as session:
+        volunteer = models.Volunteer(
+            email=email, **{k: v for k, v in values.items() if k in ("name", "confirmed_at", "last_active_at")}
+        )
+        session.add(volunteer)
+        session.flush()
+        offer = {k: v for k, v in values.items() if k in ("name", "confirmed_at", "created_at", "closed_at", "message")}
+        session.add(models.Application(opportunity_id=opportunity_id, volunteer_id=volunteer.id, state=state, **offer))
+        return volunteer.id
