@@ -38,13 +38,15 @@ def served(
     workers: int | None,
     threads: int | None,
     max_requests: int | None = None,
+    secret_key: str | None = None,
 ) -> Iterator[tuple[str, Path]]:
     """Yields (base URL, log file). `database_urls`: Settings' keyword arguments, e.g.
     identity_database_url; `workers`, `threads` and `max_requests` override the config file's
-    (None: as deploy/gunicorn.conf.py has them, see config_value)."""
+    (None: as deploy/gunicorn.conf.py has them, see config_value); `secret_key` is the app's
+    (for a benchmark that signs links itself; None: a new random one)."""
     port = free_port()
     settings = Settings.from_env(
-        secret_key=base64.b64encode(os.urandom(36)).decode(),
+        secret_key=secret_key or base64.b64encode(os.urandom(36)).decode(),
         broker_url=redis_url,
         public_url=f"http://127.0.0.1:{port}",
         demo=False,

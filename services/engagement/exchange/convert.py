@@ -46,6 +46,19 @@ def shift(row: models.Shift) -> shift_rules.Shift:
     )
 
 
+def shift_times(row: models.Shift) -> shift_rules.Shift:
+    """The shift without its people, for what asks only when it is (the search: reading every
+    shift's sign-ups there cost a query a shift, bench/engagement.py)."""
+    return shift_rules.Shift(
+        id=row.id,
+        opportunity_id=row.opportunity_id,
+        starts_at=as_utc(row.starts_at),
+        ends_at=as_utc(row.ends_at),
+        capacity=row.capacity,
+        deadline=timedelta(minutes=row.deadline_minutes),
+    )
+
+
 def _queued(row: models.Shift) -> list[models.Signup]:
     return sorted((s for s in row.signups if s.queued_at is not None), key=lambda s: (as_utc(s.queued_at), s.id))
 

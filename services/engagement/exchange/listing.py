@@ -37,7 +37,7 @@ def ahead(row: models.Opportunity, ctx: Ctx) -> list[models.Shift]:
 def as_searched(row: models.Opportunity, ctx: Ctx) -> Opportunity:
     found = convert.opportunity(row)
     if found.per_shift:
-        found = replace(found, when=schedule_of(convert.shift(s) for s in ahead(row, ctx)))
+        found = replace(found, when=schedule_of(convert.shift_times(s) for s in ahead(row, ctx)))
     return found
 
 
