@@ -330,3 +330,21 @@ def test_a_lost_link_is_sent_again_to_a_known_address_only(engagement_app, lobed
     assert client.get(support.link(sent["text"], links.COMMITMENTS_PREFIX)).status_code == 200
     bad = support.post_form(client, "/engagement/mein-link", {"email": "erika-at-example"})
     assert bad.status_code == 400 and "E-Mail-Adresse" in bad.get_data(as_text=True)
+
+
+def test_the_search_pages_through_many_and_sees_changes_at_once(engagement_app, people):
+    for n in range(35):
+        support.opportunity(engagement_app, people["lena"]["partner_id"], title=f"Angebot {n:02d}")
+    client = engagement_app.test_client()
+    first = client.get("/engagement/?stadtteil=Lobeda").get_data(as_text=True)
+    assert "35 Angebote" in first and "Seite 1 von 2" in first and first.count("<h3>") == 30
+    assert "/engagement/?stadtteil=Lobeda&amp;seite=2#angebote" in first
+    second = client.get("/engagement/?stadtteil=Lobeda&seite=2").get_data(as_text=True)
+    assert second.count("<h3>") == 5 and "Vorige Angebote" in second
+    assert client.get("/engagement/?seite=99").status_code == 200  # past the end: the last page
+    with transaction(engagement_app.extensions["db"]) as session:  # paused: gone from the next page at once
+        row = session.scalars(select(models.Opportunity).where(models.Opportunity.title == "Angebot 00")).one()
+        row.state = "paused"
+    assert "34 Angebote" in client.get("/engagement/").get_data(as_text=True)
+    support.opportunity(engagement_app, people["lena"]["partner_id"], title="Ganz neu")
+    assert "Ganz neu" in client.get("/engagement/").get_data(as_text=True)

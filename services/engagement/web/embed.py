@@ -14,7 +14,7 @@ from shared.web.request_db import db
 from services.engagement.domain import search as rules
 from services.engagement.exchange import listing
 from services.engagement.web.context import ctx
-from services.engagement.web.public import FACETS, chosen, partner_names
+from services.engagement.web.public import FACETS, chosen, kept, partner_names
 
 bp = Blueprint("engagement_embed", __name__)
 DEFAULT_LIMIT, MAX_LIMIT = 5, 20
@@ -32,7 +32,7 @@ def frame():
     query = rules.Query(**chosen(request.args))
     limit = _limit(request.args)
     bad = bool(rules.query_problems(query)) or limit is None
-    hits = [] if bad else listing.search(db(), ctx(), query)[: limit or 0]
+    hits = [] if bad else listing.search(db(), ctx(), query, kept())[: limit or 0]
     arguments = request.query_string.decode()
     everything = url_for("engagement.index") + (f"?{arguments}" if arguments else "")
     page = render_template(

@@ -73,19 +73,50 @@ def _query() -> tuple[rules.Query, dict[str, str]]:
 def index():
     query, problems = _query()
     context = ctx()
-    hits = [] if problems else listing.search(db(), context, query)
+    hits = [] if problems else listing.search(db(), context, query, kept())
+    page, pages = _page_of(len(hits))
+    shown = hits[(page - 1) * PAGE : page * PAGE]
     partners = partner_names()
     status = 400 if problems else 200
     return render_template(
         "engagement/index.html",
         query=query,
         problems=problems,
-        hits=hits,
+        hits=shown,
+        total=len(hits),
+        page=page,
+        pages=pages,
+        previous=_page_url(page - 1) if page > 1 else None,
+        following=_page_url(page + 1) if page < pages else None,
         partners=partners,
         facets=FACETS,
         hours_choices=HOURS_CHOICES,
         any_filter=bool(request.args),
     ), status
+
+
+PAGE = 30  # hits on one page; a phone scrolls through them, "Weitere Angebote" pages on
+
+
+def _page_of(total: int) -> tuple[int, int]:
+    """The page asked for (`seite`, from 1) and how many there are; a page past the end is the last."""
+    pages = max(1, -(-total // PAGE))
+    raw = request.args.get("seite", "1")
+    return (min(int(raw), pages) if raw.isdigit() and raw != "0" and len(raw) < 6 else 1), pages
+
+
+def _page_url(page: int) -> str:
+    """This search's address on another page."""
+    arguments: dict[str, Any] = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "seite"}
+    if page > 1:
+        arguments["seite"] = page
+    return url_for("engagement.index", **arguments) + "#angebote"
+
+
+def kept() -> dict:
+    """The app's store of the search's converted values (exchange/listing.py says when it is read again)."""
+    store: dict = current_app.extensions.setdefault("engagement_listing", {})
+    return store
 
 
 def _partners():
