@@ -261,6 +261,29 @@ class Settings:
             "After this many days the delivery log at /notify/ forgets who a message went to and what it said (addresses, numbers, texts); the row stays, so counts stay true. Stated in the privacy statement.",
         ),
     )
+    # The Engagementbörse's periods for volunteers' data: here, not in its own settings, because
+    # the privacy statement under every prefix names them
+    engagement_confirm_days: int = field(
+        default=7,
+        metadata=variable(
+            "ENGAGEMENT_CONFIRM_DAYS",
+            "How long the link that confirms an offer of help works; unconfirmed offers lapse after it and are deleted a month later. Stated in the privacy statement.",
+        ),
+    )
+    engagement_keep_months: int = field(
+        default=24,
+        metadata=variable(
+            "ENGAGEMENT_KEEP_MONTHS",
+            "Volunteers' data is deleted this many months after their last shift or accepted help ended (while anything is still open it is kept). Stated in the privacy statement.",
+        ),
+    )
+    engagement_keep_closed_months: int = field(
+        default=6,
+        metadata=variable(
+            "ENGAGEMENT_KEEP_CLOSED_MONTHS",
+            "… and this many months after an offer was declined or withdrawn, when nothing else followed. Stated in the privacy statement.",
+        ),
+    )
     # The operator's details for the Impressum and the Datenschutzerklärung (shared/web/legal.py),
     # shown as written; the defaults are examples for make run.
     operator_name: str = field(

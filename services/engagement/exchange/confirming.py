@@ -43,7 +43,7 @@ def confirm(session: Session, ctx: Ctx, token: str) -> Confirmed:
 
 
 def _expired(created_at, ctx: Ctx) -> bool:
-    return ctx.now >= as_utc(created_at) + ctx.settings.confirm_within
+    return ctx.now >= as_utc(created_at) + ctx.confirm_within
 
 
 def _application(session: Session, ctx: Ctx, offer_id: int) -> Confirmed:

@@ -95,7 +95,7 @@ def leave_interest(session: Session, ctx: Ctx, wish: Wish) -> None:
             _(
                 "Der Link gilt bis %(until)s. Waren Sie das nicht? Dann müssen Sie nichts tun: "
                 "Ohne Bestätigung löschen wir die Angaben.",
-                until=mails.until(ctx.now + ctx.settings.confirm_within, wish.language),
+                until=mails.until(ctx.now + ctx.confirm_within, wish.language),
             ),
         ]
         subject = _("Bitte bestätigen: Ihre Suche nach einem Ehrenamt")
@@ -118,7 +118,7 @@ def confirm(session: Session, ctx: Ctx, interest_id: int) -> models.Interest:
     if row is None:
         raise NotFound()
     if row.state == UNCONFIRMED:
-        if ctx.now >= as_utc(row.created_at) + ctx.settings.confirm_within:
+        if ctx.now >= as_utc(row.created_at) + ctx.confirm_within:
             raise Refused("expired")
         row.state, row.confirmed_at = ACTIVE, ctx.now
         offers.take_over(row.volunteer, row.name, "", row.language, ctx)

@@ -175,7 +175,7 @@ def _ask_to_confirm(
 ) -> None:
     language = offer.language
     partner = ctx.partner_name_of(row.partner_id)
-    expires = ctx.now + ctx.settings.confirm_within
+    expires = ctx.now + ctx.confirm_within
     with force_locale(language):
         what = f"„{row.title}“ ({partner})"
         if shift is not None:

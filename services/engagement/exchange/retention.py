@@ -33,7 +33,7 @@ def retire(session: Session, ctx: Ctx) -> int:
     erased = 0
     today = ctx.now.date()
     for volunteer in quiet:
-        if rules.is_due(trace_of(session, volunteer, ctx), ctx.settings.retention, today):
+        if rules.is_due(trace_of(session, volunteer, ctx), ctx.retention, today):
             commitments.erase(session, volunteer)
             erased += 1
         else:

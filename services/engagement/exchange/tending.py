@@ -36,7 +36,7 @@ def tend(factory: SessionFactory, ctx: Ctx) -> dict[str, int]:
 
 
 def _expire(factory: SessionFactory, ctx: Ctx) -> int:
-    before = ctx.now - ctx.settings.confirm_within
+    before = ctx.now - ctx.confirm_within
     count = 0
     with transaction(factory) as session:
         for application in session.scalars(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask, current_app
 
 from shared.clock import utcnow
 
 from services.engagement import settings as own
+from services.engagement.domain.retention import Policy
 from services.engagement.exchange.context import Ctx
 
 
@@ -19,6 +22,11 @@ def ctx_of(app: Flask) -> Ctx:
         public_url=settings.public_url,
         settings=own.of(app),
         partner_name_of=lambda pid: names.get(pid, ""),
+        confirm_within=timedelta(days=settings.engagement_confirm_days),
+        retention=Policy(
+            months_after_last_commitment=settings.engagement_keep_months,
+            months_after_application_closed=settings.engagement_keep_closed_months,
+        ),
     )
 
 

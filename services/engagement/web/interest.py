@@ -66,4 +66,4 @@ def leave():
 
 @bp.get("/engagement/interesse/gesendet")
 def sent():
-    return render_template("engagement/interest_sent.html", days=ctx().settings.confirm_days)
+    return render_template("engagement/interest_sent.html", days=ctx().confirm_within.days)

@@ -198,7 +198,7 @@ def offer(opportunity_id: int):
 @bp.get("/engagement/<int:opportunity_id>/gesendet")
 def offered(opportunity_id: int):
     row = offers.published(db(), opportunity_id)
-    return render_template("engagement/offered.html", row=row, days=ctx().settings.confirm_days)
+    return render_template("engagement/offered.html", row=row, days=ctx().confirm_within.days)
 
 
 @bp.route("/engagement/confirm/<token>", methods=["GET", "POST"])
