@@ -75,11 +75,8 @@ def application_problems(
         found["name"] = "missing"
     elif problem := text_problem(cleaned, NAME_MAX):
         found["name"] = problem
-    email = email.strip()
-    if not email:
-        found["email"] = "missing"
-    elif len(email) > EMAIL_MAX or not _EMAIL.match(email):
-        found["email"] = "email_invalid"
+    if problem := email_problem(email):
+        found["email"] = problem
     if phone.strip() and (len(phone.strip()) > PHONE_MAX or not _PHONE.match(phone.strip())):
         found["phone"] = "phone_invalid"
     if problem := text_problem(availability.strip(), AVAILABILITY_MAX, multiline=True):
@@ -89,6 +86,16 @@ def application_problems(
     if not consent:
         found["consent"] = "consent_missing"
     return found
+
+
+def email_problem(email: str) -> str | None:
+    """Why `email` cannot take a confirmation mail, as a code; None when it can."""
+    email = email.strip()
+    if not email:
+        return "missing"
+    if len(email) > EMAIL_MAX or not _EMAIL.match(email):
+        return "email_invalid"
+    return None
 
 
 def is_expired(application: Application, now: datetime, expiry: timedelta = DEFAULT_EXPIRY) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from shared.db import as_utc
@@ -33,16 +34,12 @@ def opportunity(row: models.Opportunity) -> Opportunity:
 
 def shift(row: models.Shift) -> shift_rules.Shift:
     """The shift with its people in order: the confirmed by their place in the queue, then the
-    waiting list in its order (Signup rows are ordered by queued_at)."""
-    return shift_rules.Shift(
-        id=row.id,
-        opportunity_id=row.opportunity_id,
-        starts_at=as_utc(row.starts_at),
-        ends_at=as_utc(row.ends_at),
-        capacity=row.capacity,
-        deadline=timedelta(minutes=row.deadline_minutes),
-        confirmed=tuple(s.volunteer_id for s in _queued(row) if s.state == shift_rules.CONFIRMED),
-        waiting=tuple(s.volunteer_id for s in _queued(row) if s.state == shift_rules.WAITING),
+    waiting list in its order."""
+    queued = _queued(row)
+    return replace(
+        shift_times(row),
+        confirmed=tuple(s.volunteer_id for s in queued if s.state == shift_rules.CONFIRMED),
+        waiting=tuple(s.volunteer_id for s in queued if s.state == shift_rules.WAITING),
     )
 
 

@@ -132,9 +132,8 @@ def _apply(session: Session, ctx: Ctx, row: models.Opportunity, volunteer: model
     if mine is None:
         mine = models.Application(opportunity_id=row.id, volunteer_id=volunteer.id)
         session.add(mine)
-    mine.name, mine.phone, mine.language = offer.name.strip(), offer.phone.strip(), offer.language
-    mine.availability, mine.message = offer.availability.strip(), offer.message.strip()
-    mine.state, mine.created_at = rules.UNCONFIRMED, ctx.now
+    _take_form(mine, offer, ctx)
+    mine.availability = offer.availability.strip()
     session.flush()
     _ask_to_confirm(session, ctx, volunteer, offer, row, "application", mine.id, None)
 
@@ -156,11 +155,16 @@ def _sign_up(
     if mine is None:
         mine = models.Signup(shift_id=shift.id, volunteer_id=volunteer.id)
         session.add(mine)
-    mine.name, mine.phone, mine.language = offer.name.strip(), offer.phone.strip(), offer.language
-    mine.message, mine.state, mine.created_at = offer.message.strip(), "unconfirmed", ctx.now
+    _take_form(mine, offer, ctx)
     mine.queued_at = mine.closed_at = mine.reminded_at = None
     session.flush()
     _ask_to_confirm(session, ctx, volunteer, offer, row, "signup", mine.id, shift)
+
+
+def _take_form(row: models.Application | models.Signup, offer: Offer, ctx: Ctx) -> None:
+    """What the form said, on the (new or renewed) unconfirmed offer."""
+    row.name, row.phone, row.language = offer.name.strip(), offer.phone.strip(), offer.language
+    row.message, row.state, row.created_at = offer.message.strip(), rules.UNCONFIRMED, ctx.now
 
 
 def _ask_to_confirm(

@@ -53,43 +53,46 @@ def _today(ctx: Ctx) -> date:
     return ctx.now.astimezone(LOCAL_TZ).date()
 
 
-def _helper_names(session: Session, opportunity: models.Opportunity) -> dict[int, str]:
-    accepted = session.execute(
-        select(models.Application.volunteer_id, models.Application.name).where(
-            models.Application.opportunity_id == opportunity.id, models.Application.state == "accepted"
-        )
-    ).all()
-    placed = session.execute(
+def _helper_names(session: Session, opportunity: models.Opportunity, volunteer_id: int | None = None) -> dict[int, str]:
+    """Helper -> the name they gave; only `volunteer_id` when it is given."""
+    accepted = select(models.Application.volunteer_id, models.Application.name).where(
+        models.Application.opportunity_id == opportunity.id, models.Application.state == "accepted"
+    )
+    placed = (
         select(models.Signup.volunteer_id, models.Signup.name)
         .join(models.Shift)
         .where(models.Shift.opportunity_id == opportunity.id, models.Signup.state == "confirmed")
-    ).all()
-    return {volunteer_id: name for volunteer_id, name in (*placed, *accepted)}
+    )
+    if volunteer_id is not None:
+        accepted = accepted.where(models.Application.volunteer_id == volunteer_id)
+        placed = placed.where(models.Signup.volunteer_id == volunteer_id)
+    rows = (*session.execute(placed).all(), *session.execute(accepted).all())
+    return {helper_id: name for helper_id, name in rows}
 
 
 def helpers(session: Session, ctx: Ctx, opportunity: models.Opportunity) -> list[Helper]:
     names = _helper_names(session, opportunity)
-    found = []
-    for volunteer_id, name in sorted(names.items(), key=lambda item: item[1].casefold()):
-        volunteer = session.get(models.Volunteer, volunteer_id)
-        if volunteer is None:
-            continue
-        found.append(
-            Helper(
-                volunteer,
-                name,
-                sum(e.minutes for e in entries(session, opportunity, volunteer_id)),
-                _status(session, ctx, opportunity, volunteer_id),
-            )
-        )
-    return found
+    found = (_helper_of(session, ctx, opportunity, helper_id, name) for helper_id, name in names.items())
+    return sorted((h for h in found if h is not None), key=lambda h: h.name.casefold())
 
 
 def helper(session: Session, ctx: Ctx, opportunity: models.Opportunity, volunteer_id: int) -> Helper:
-    found = next((h for h in helpers(session, ctx, opportunity) if h.volunteer.id == volunteer_id), None)
+    """One helper of the opportunity; NotFound for anyone else."""
+    name = _helper_names(session, opportunity, volunteer_id).get(volunteer_id)
+    found = _helper_of(session, ctx, opportunity, volunteer_id, name) if name is not None else None
     if found is None:
         raise NotFound()
     return found
+
+
+def _helper_of(
+    session: Session, ctx: Ctx, opportunity: models.Opportunity, volunteer_id: int, name: str
+) -> Helper | None:
+    volunteer = session.get(models.Volunteer, volunteer_id)
+    if volunteer is None:
+        return None
+    minutes = sum(e.minutes for e in entries(session, opportunity, volunteer_id))
+    return Helper(volunteer, name, minutes, _status(session, ctx, opportunity, volunteer_id))
 
 
 def entries(session: Session, opportunity: models.Opportunity, volunteer_id: int) -> list[models.HoursEntry]:

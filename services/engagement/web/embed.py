@@ -13,8 +13,8 @@ from shared.web.request_db import db
 
 from services.engagement.domain import search as rules
 from services.engagement.exchange import listing
-from services.engagement.web.context import ctx
-from services.engagement.web.public import FACETS, chosen, kept, partner_names
+from services.engagement.web.context import ctx, partner_names
+from services.engagement.web.public import FACETS, chosen, kept
 
 bp = Blueprint("engagement_embed", __name__)
 DEFAULT_LIMIT, MAX_LIMIT = 5, 20

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 
-from shared.auth import current_account, identity, login_required
+from shared.auth import current_account, login_required
 from shared.periods import Month, Period, month_of
 from shared.web import figures as shared_figures
 from shared.web.figures import PeriodForm, csv_download
@@ -19,7 +19,7 @@ from services.engagement.domain import figures as rules
 from services.engagement.domain.permissions import can
 from services.engagement.domain.vocabulary import DISTRICTS, LOCAL_TZ
 from services.engagement.exchange import figures as store
-from services.engagement.web.context import ctx
+from services.engagement.web.context import ctx, partners
 
 bp = Blueprint("engagement_figures", __name__)
 
@@ -44,7 +44,7 @@ def _figures() -> tuple[PeriodForm, tuple[Period, Cells] | None]:
     if not form.von.data and not form.bis.data:  # this year, January to December
         form.von.data = Month(this_month.year, 1).shown()
     period = form.period(this_month)
-    districts = {p["id"]: p["district"] for p in identity().partners()}
+    districts = {p["id"]: p["district"] for p in partners()}
     return form, (period, rules.table(store.facts(db(), period, districts), period))
 
 

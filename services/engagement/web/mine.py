@@ -30,7 +30,7 @@ def _volunteer(session, token: str):
 def lost_link():
     form, status = LinkForm(), 200
     if form.validate_on_submit():
-        problem = application_rules.application_problems("x", form.email.data or "", "", "", "", True).get("email")
+        problem = application_rules.email_problem(form.email.data or "")
         if problem is None:
             with unit_of_work() as session:
                 commitments.send_link(session, ctx(), form.email.data or "")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from shared.auth import current_account, identity, login_required
+from shared.auth import current_account, login_required
 from shared.identity.store import Principal
 from shared.web.request_db import db, unit_of_work
 from shared.web.typed_fields import choices
@@ -22,7 +22,7 @@ from services.engagement.exchange import convert, desk, posting
 from services.engagement.exchange.errors import Refused
 from services.engagement.exchange.offers import FormProblems
 from services.engagement.web import partner_wording as words
-from services.engagement.web.context import ctx
+from services.engagement.web.context import ctx, partner_names
 from services.engagement.web.partner_forms import POST_FIELDS, MoveForm, OpportunityForm
 
 bp = Blueprint("engagement_partner", __name__, url_prefix="/engagement/partner")
@@ -52,7 +52,7 @@ def put_problems(form, problems: dict[str, str], renamed: dict[str, str] | None 
 
 
 def _partners() -> list[tuple[int, str]]:
-    return sorted(((p["id"], p["name"]) for p in identity().partners()), key=lambda p: p[1])
+    return sorted(partner_names().items(), key=lambda p: p[1])
 
 
 @bp.get("/")

@@ -18,7 +18,7 @@ from services.engagement.domain.vocabulary import DISTRICTS, TIMES_OF_DAY, TOPIC
 from services.engagement.exchange import confirming, convert, listing, offers
 from services.engagement.exchange.errors import Refused
 from services.engagement.web import wording
-from services.engagement.web.context import ctx
+from services.engagement.web.context import ctx, partner_names, partners
 from services.engagement.web.forms import ConfirmForm, OfferForm
 
 bp = Blueprint(
@@ -119,21 +119,13 @@ def kept() -> dict:
     return store
 
 
-def _partners():
-    return current_app.extensions["identity"].partners()
-
-
-def partner_names() -> dict[int, str]:
-    return {p["id"]: p["name"] for p in _partners()}
-
-
 def _offer_page(opportunity_id: int, form: OfferForm, error: str | None = None, status: int = 200):
     context = ctx()
     row = offers.published(db(), opportunity_id)
     shifts = listing.ahead(row, context)
     reader = language()
     form.shift.choices = choices([(str(s.id), _shift_label(s, reader)) for s in shifts])
-    partner = next((p for p in _partners() if p["id"] == row.partner_id), None)
+    partner = next((p for p in partners() if p["id"] == row.partner_id), None)
     return render_template(
         "engagement/opportunity.html",
         row=row,

@@ -57,7 +57,6 @@ def helper(opportunity_id: int, volunteer_id: int):
 @bp.post(BASE + "/<int:volunteer_id>/hours")
 @login_required
 def add_hours(opportunity_id: int, volunteer_id: int):
-    opportunity = opportunity_for(opportunity_id, "record_hours")
     form = HoursForm()
     valid, minutes = form.validate_on_submit(), minutes_of(form.hours.data or "")
     if valid and minutes is None:
@@ -70,11 +69,8 @@ def add_hours(opportunity_id: int, volunteer_id: int):
         except FormProblems as refused:
             _word(form, refused.problems, {"minutes": "hours"})
         else:
-            flash(_("Gespeichert."))
-            return redirect(
-                url_for("engagement_records.helper", opportunity_id=opportunity_id, volunteer_id=volunteer_id), 303
-            )
-    return _helper_page(opportunity, volunteer_id, hours_form=form, status=400)
+            return _back(opportunity_id, volunteer_id, _("Gespeichert."))
+    return _helper_page(opportunity_for(opportunity_id, "record_hours"), volunteer_id, hours_form=form, status=400)
 
 
 @bp.post(BASE + "/<int:volunteer_id>/hours/<int:entry_id>/delete")
@@ -84,14 +80,12 @@ def delete_hours(opportunity_id: int, volunteer_id: int, entry_id: int):
         return _helper_page(opportunity_for(opportunity_id, "record_hours"), volunteer_id, status=400)
     with unit_of_work() as session:
         records.delete_hours(session, opportunity_for(opportunity_id, "record_hours", session), volunteer_id, entry_id)
-    flash(_("Eintrag gelöscht."))
-    return redirect(url_for("engagement_records.helper", opportunity_id=opportunity_id, volunteer_id=volunteer_id), 303)
+    return _back(opportunity_id, volunteer_id, _("Eintrag gelöscht."))
 
 
 @bp.post(BASE + "/<int:volunteer_id>/certificate")
 @login_required
 def record_certificate(opportunity_id: int, volunteer_id: int):
-    opportunity = opportunity_for(opportunity_id, "record_certificate")
     form = CertificateForm()
     if form.validate_on_submit():
         try:
@@ -103,10 +97,8 @@ def record_certificate(opportunity_id: int, volunteer_id: int):
         except FormProblems as refused:
             _word(form, refused.problems, {})
         else:
-            flash(_("Vermerkt: Führungszeugnis gesehen."))
-            return redirect(
-                url_for("engagement_records.helper", opportunity_id=opportunity_id, volunteer_id=volunteer_id), 303
-            )
+            return _back(opportunity_id, volunteer_id, _("Vermerkt: Führungszeugnis gesehen."))
+    opportunity = opportunity_for(opportunity_id, "record_certificate")
     return _helper_page(opportunity, volunteer_id, certificate_form=form, status=400)
 
 
@@ -123,6 +115,12 @@ def statement_pdf(opportunity_id: int, volunteer_id: int):
     pdf = render_pdf(html, base + "/", files)
     name = "Engagementnachweis.pdf"
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _back(opportunity_id: int, volunteer_id: int, done: str):
+    """After a change: the helper's page again, saying what was done."""
+    flash(done)
+    return redirect(url_for("engagement_records.helper", opportunity_id=opportunity_id, volunteer_id=volunteer_id), 303)
 
 
 def _word(form, problems: dict[str, str], fields: dict[str, str]) -> None:

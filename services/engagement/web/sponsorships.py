@@ -10,7 +10,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from shared.auth import current_account, identity, login_required
+from shared.auth import current_account, login_required
 from shared.identity.store import Principal
 from shared.web.request_db import db, unit_of_work
 from shared.web.typed_fields import choices, shown_day
@@ -21,7 +21,7 @@ from services.engagement.exchange import sponsorships
 from services.engagement.exchange.errors import Refused
 from services.engagement.exchange.offers import FormProblems
 from services.engagement.web import wording
-from services.engagement.web.context import ctx
+from services.engagement.web.context import ctx, partner_names
 from services.engagement.web.sponsorship_forms import AdvanceForm, FamilyForm, NotesForm, StartForm
 
 bp = Blueprint("engagement_sponsorships", __name__)
@@ -39,10 +39,6 @@ def _me() -> Principal:
     if me is None or (not me.is_coordination and me.partner_id is None):
         abort(403)
     return me
-
-
-def _partner_names() -> dict[int, str]:
-    return {p["id"]: p["name"] for p in identity().partners()}
 
 
 def _give_up(refused: Refused) -> None:
@@ -78,7 +74,7 @@ def index():
         by_stage=by_stage,
         since={r.id: sponsorships.as_domain(r).since for r in rows},
         timelines={r.id: _timeline(sponsorships.as_domain(r)) for r in rows},
-        names=_partner_names(),
+        names=partner_names(),
         office=me.is_coordination,
         count=len(rows),
     )
@@ -86,7 +82,7 @@ def index():
 
 # --- starting one -----------------------------------------------------------------------------
 def _start_choices(form: StartForm, me: Principal) -> tuple[list, list]:
-    names = _partner_names()
+    names = partner_names()
     families = sponsorships.families(db(), me)
     people = sponsorships.candidates_for(db(), me)
 
@@ -167,7 +163,7 @@ def _detail(
         advance=advance,
         notes=notes,
         error=error,
-        partner_name=_partner_names().get(row.partner_id, ""),
+        partner_name=partner_names().get(row.partner_id, ""),
         office=_me().is_coordination,
     ), status
 
@@ -225,7 +221,7 @@ def notes(sponsorship_id: int):
 @login_required
 def families():
     me = _me()
-    names = _partner_names()
+    names = partner_names()
     form = FamilyForm()
     form.partner.choices = choices([("", PICK)] + sorted(((str(i), n) for i, n in names.items()), key=lambda p: p[1]))
     status = 200
